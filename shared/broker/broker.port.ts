@@ -1,0 +1,77 @@
+/**
+ * The broker port. Fyers and paper implement it; the use case sees nothing else.
+ *
+ * Contract on certainty, which the whole exactly-once design rests on:
+ * - `placeOrder` THROWS only when it is certain the order did not reach the broker
+ *   (connection refused before send, 429 from the rate limiter, dead session, invalid request
+ *   refused before send) — the caller may then release its claim and let TradingView retry.
+ * - Anything after the request may have left the process (timeout, reset, 5xx, Fyers code 201)
+ *   RESOLVES as `{ status: 'unknown' }`; the caller must look the order up, never blindly re-send.
+ * - A definite refusal by the broker RESOLVES as `{ status: 'rejected' }` with its code and reason.
+ */
+export type Side = 'BUY' | 'SELL';
+export type ProductType = 'INTRADAY' | 'MARGIN' | 'CO' | 'BO';
+export type OrderType = 'MARKET' | 'LIMIT';
+
+export interface OrderRequest {
+  /** Fyers ticker, e.g. NSE:NIFTY2672124400CE. */
+  symbol: string;
+  /** Units (lots × lot size), never lots. */
+  qty: number;
+  side: Side;
+  orderType: OrderType;
+  /** Required for LIMIT, a multiple of the tick size. */
+  limitPrice?: number;
+  productType: ProductType;
+  /** Offsets in price points from the entry, already tick-rounded; Fyers takes offsets, not levels. */
+  stopLoss?: number;
+  takeProfit?: number;
+  /** Alphanumeric ≤ 30; omitted for CO/BO, where Fyers forbids tags. */
+  orderTag?: string;
+}
+
+export type PlaceOutcome =
+  | { status: 'placed'; orderId: string; message?: string }
+  | { status: 'rejected'; code: number | string; reason: string }
+  | { status: 'unknown'; reason: string };
+
+export interface Position {
+  symbol: string;
+  /** Signed: positive long, negative short. */
+  netQty: number;
+  productType: string;
+}
+
+export interface BrokerOrder {
+  orderId: string;
+  symbol: string;
+  side: Side;
+  qty: number;
+  productType: string;
+  /** Fyers status code: 1 cancelled, 2 filled, 4 transit, 5 rejected, 6 pending, 7 expired. */
+  status: number;
+  /** The tag as placed (without Fyers' `1:` prefix), if any. */
+  orderTag?: string;
+  /** Epoch ms when the broker recorded the order. */
+  placedAt?: number;
+  message?: string;
+}
+
+export interface BrokerSession {
+  valid: boolean;
+  /** Epoch ms the session ends, when known. */
+  expiresAt?: number;
+  reason?: string;
+}
+
+export interface Broker {
+  readonly name: 'fyers' | 'paper';
+  /** Last traded prices keyed by ticker; tickers the broker does not know are absent. */
+  getQuotes(tickers: string[]): Promise<Map<string, number>>;
+  getPositions(): Promise<Position[]>;
+  placeOrder(order: OrderRequest): Promise<PlaceOutcome>;
+  /** Orderbook lookup; with `tag`, only orders carrying that tag. */
+  findOrders(query: { tag?: string }): Promise<BrokerOrder[]>;
+  /** Cheap liveness check of the session (Fyers: GET /profile). */
+  checkSession(): Promise<BrokerSession>;
+}

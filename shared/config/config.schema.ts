@@ -1,0 +1,72 @@
+import * as v from 'valibot';
+
+/**
+ * Every environment variable the product reads, validated once at start-up.
+ * Defaults are the embedded default: paper broker, local store, bundled symbol master.
+ * `.env.example` documents each key; keep the two in step.
+ */
+const int = (min: number, max: number) =>
+  v.pipe(v.string(), v.trim(), v.regex(/^-?\d+$/, 'must be a whole number'), v.transform(Number), v.number(), v.minValue(min), v.maxValue(max));
+const bool = v.pipe(
+  v.string(),
+  v.trim(),
+  v.toLowerCase(),
+  v.picklist(['true', 'false', '1', '0', 'yes', 'no'], 'must be true or false'),
+  v.transform((s) => s === 'true' || s === '1' || s === 'yes'),
+);
+const list = v.pipe(
+  v.string(),
+  v.transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean)),
+);
+const url = v.pipe(v.string(), v.trim(), v.url('must be a URL'));
+const optionalText = v.optional(v.pipe(v.string(), v.trim(), v.transform((s) => (s === '' ? undefined : s))));
+const hhmmRange = v.pipe(v.string(), v.trim(), v.regex(/^\d{2}:\d{2}-\d{2}:\d{2}$/, 'must look like 09:15-15:30'));
+
+export const EnvSchema = v.object({
+  PORT: v.optional(int(1, 65535), '8080'),
+  LOG_LEVEL: v.optional(v.picklist(['DEBUG', 'INFO', 'WARNING', 'ERROR']), 'INFO'),
+  /** Set by Cloud Run; its presence is how we know we are in the cloud. */
+  K_SERVICE: optionalText,
+  GOOGLE_CLOUD_PROJECT: optionalText,
+
+  BROKER: v.optional(v.picklist(['paper', 'fyers'], 'must be paper or fyers')),
+  STORE: v.optional(v.picklist(['local', 'firestore'], 'must be local or firestore')),
+  SECRETS: v.optional(v.picklist(['env', 'secret-manager'], 'must be env or secret-manager')),
+  DATA_DIR: v.optional(v.pipe(v.string(), v.minLength(1)), './.data'),
+  FIRESTORE_DATABASE: v.optional(v.pipe(v.string(), v.minLength(1)), '(default)'),
+
+  WEBHOOK_SECRET: optionalText,
+  CONTROLS_KEY: optionalText,
+  FYERS_APP_ID: optionalText,
+  FYERS_APP_SECRET: optionalText,
+  FYERS_ACCESS_TOKEN: optionalText,
+  FYERS_PIN: optionalText,
+  FYERS_REDIRECT_URL: v.optional(url),
+  FYERS_API_URL: v.optional(url, 'https://api-t1.fyers.in/api/v3'),
+  FYERS_DATA_URL: v.optional(url, 'https://api-t1.fyers.in/data'),
+  BROKER_TIMEOUT_MS: v.optional(int(100, 2800), '2000'),
+  PAPER_FILL_PRICE: v.optional(v.pipe(v.string(), v.transform(Number), v.number(), v.minValue(0.05))),
+
+  SYMBOL_MASTER_URLS: v.optional(list),
+  SYMBOL_MASTER_FILE: optionalText,
+  SYMBOL_MASTER_BUCKET: optionalText,
+  SYMBOL_MASTER_OBJECT: v.optional(v.pipe(v.string(), v.minLength(1)), 'symbol-master/index.json'),
+
+  MAX_LOTS: v.optional(int(1, 10000), '10'),
+  DEDUP_WINDOW_SECONDS: v.optional(int(1, 86400), '120'),
+  IDEMPOTENCY_TTL_HOURS: v.optional(int(1, 24 * 30), '24'),
+  IDEMPOTENCY_LEASE_SECONDS: v.optional(int(5, 600), '30'),
+  TRADING_WINDOW: v.optional(hhmmRange, '09:15-15:30'),
+  ENFORCE_TRADING_WINDOW: v.optional(bool),
+  MARKET_HOLIDAYS: v.optional(list, ''),
+  COVER_ONLY_BUY: v.optional(bool, 'false'),
+  FREEZE_QTY_OVERRIDES: v.optional(list, ''),
+  ALLOWED_SOURCE_IPS: v.optional(list, ''),
+  CONTROLS_CACHE_SECONDS: v.optional(int(0, 300), '5'),
+
+  NOTIFY_TOPIC: optionalText,
+  NOTIFY_WEBHOOK_URL: v.optional(url),
+  PUBLIC_BASE_URL: v.optional(url),
+});
+
+export type Env = v.InferOutput<typeof EnvSchema>;

@@ -1,0 +1,129 @@
+import * as v from 'valibot';
+import { EnvSchema } from './config.schema';
+
+/** Resolved configuration: defaults that depend on other variables are decided here, once. */
+export interface Config {
+  port: number;
+  logLevel: 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR';
+  onGcp: boolean;
+  projectId?: string;
+  broker: 'paper' | 'fyers';
+  store: 'local' | 'firestore';
+  secrets: 'env' | 'secret-manager';
+  dataDir: string;
+  firestoreDatabase: string;
+  /** Values only used when secrets === 'env' (local runs); in the cloud they come from Secret Manager. */
+  localSecrets: {
+    webhookSecret?: string;
+    controlsKey?: string;
+    fyersAppSecret?: string;
+    fyersAccessToken?: string;
+    fyersPin?: string;
+  };
+  fyers: { appId?: string; redirectUrl?: string; apiUrl: string; dataUrl: string; timeoutMs: number };
+  paperFillPrice?: number;
+  symbolMaster: { urls: string[]; file?: string; bucket?: string; object: string };
+  risk: {
+    maxLots: number;
+    tradingWindow: { startMin: number; endMin: number };
+    enforceTradingWindow: boolean;
+    holidays: string[];
+    coverOnlyBuy: boolean;
+    freezeQtyOverrides: Record<string, number>;
+  };
+  dedupWindowMs: number;
+  idempotencyTtlMs: number;
+  idempotencyLeaseMs: number;
+  allowedSourceIps: string[];
+  controlsCacheMs: number;
+  notify: { topic?: string; webhookUrl?: string };
+  publicBaseUrl?: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly issues: string[]) {
+    super(`Invalid configuration:\n  ${issues.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const minutes = (hhmm: string) => {
+  const [h, m] = hhmm.split(':').map(Number) as [number, number];
+  return h * 60 + m;
+};
+
+/** Parses the environment once; throws ConfigError naming every variable at fault. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const picked: Record<string, string> = {};
+  for (const key of Object.keys(EnvSchema.entries)) {
+    const value = env[key];
+    if (value !== undefined) picked[key] = value;
+  }
+  const parsed = v.safeParse(EnvSchema, picked);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.issues.map((i) => `${v.getDotPath(i) ?? '(env)'}: ${i.message}`));
+  }
+  const e = parsed.output;
+  const onGcp = Boolean(e.K_SERVICE);
+  const broker = e.BROKER ?? (e.FYERS_APP_ID ? 'fyers' : 'paper');
+  const problems: string[] = [];
+
+  const overrides: Record<string, number> = {};
+  for (const pair of e.FREEZE_QTY_OVERRIDES) {
+    const [name, qty] = pair.split('=');
+    const n = Number(qty);
+    if (!name || !Number.isInteger(n) || n <= 0) problems.push(`FREEZE_QTY_OVERRIDES: "${pair}" must look like NIFTY=1800`);
+    else overrides[name.toUpperCase()] = n;
+  }
+  for (const d of e.MARKET_HOLIDAYS) if (!/^\d{4}-\d{2}-\d{2}$/.test(d)) problems.push(`MARKET_HOLIDAYS: "${d}" must be YYYY-MM-DD`);
+  const [ws, we] = e.TRADING_WINDOW.split('-') as [string, string];
+  if (minutes(ws) >= minutes(we)) problems.push('TRADING_WINDOW: start must be before end');
+  if (broker === 'fyers' && !e.FYERS_APP_ID) problems.push('FYERS_APP_ID: required when BROKER=fyers');
+  const store = e.STORE ?? (onGcp ? 'firestore' : 'local');
+  if (onGcp && store === 'local') problems.push('STORE: local is not allowed on Cloud Run (instances do not share a disk)');
+  if (problems.length) throw new ConfigError(problems);
+
+  return {
+    port: e.PORT,
+    logLevel: e.LOG_LEVEL,
+    onGcp,
+    projectId: e.GOOGLE_CLOUD_PROJECT,
+    broker,
+    store,
+    secrets: e.SECRETS ?? (onGcp ? 'secret-manager' : 'env'),
+    dataDir: e.DATA_DIR,
+    firestoreDatabase: e.FIRESTORE_DATABASE,
+    localSecrets: {
+      webhookSecret: e.WEBHOOK_SECRET,
+      controlsKey: e.CONTROLS_KEY,
+      fyersAppSecret: e.FYERS_APP_SECRET,
+      fyersAccessToken: e.FYERS_ACCESS_TOKEN,
+      fyersPin: e.FYERS_PIN,
+    },
+    fyers: {
+      appId: e.FYERS_APP_ID,
+      redirectUrl: e.FYERS_REDIRECT_URL,
+      apiUrl: e.FYERS_API_URL.replace(/\/+$/, ''),
+      dataUrl: e.FYERS_DATA_URL.replace(/\/+$/, ''),
+      timeoutMs: e.BROKER_TIMEOUT_MS,
+    },
+    paperFillPrice: e.PAPER_FILL_PRICE,
+    symbolMaster: { urls: e.SYMBOL_MASTER_URLS ?? [], file: e.SYMBOL_MASTER_FILE, bucket: e.SYMBOL_MASTER_BUCKET, object: e.SYMBOL_MASTER_OBJECT },
+    risk: {
+      maxLots: e.MAX_LOTS,
+      tradingWindow: { startMin: minutes(ws), endMin: minutes(we) },
+      // A paper run at night should still show orders; a real broker run should not trade outside hours.
+      enforceTradingWindow: e.ENFORCE_TRADING_WINDOW ?? broker === 'fyers',
+      holidays: e.MARKET_HOLIDAYS,
+      coverOnlyBuy: e.COVER_ONLY_BUY,
+      freezeQtyOverrides: overrides,
+    },
+    dedupWindowMs: e.DEDUP_WINDOW_SECONDS * 1000,
+    idempotencyTtlMs: e.IDEMPOTENCY_TTL_HOURS * 3_600_000,
+    idempotencyLeaseMs: e.IDEMPOTENCY_LEASE_SECONDS * 1000,
+    allowedSourceIps: e.ALLOWED_SOURCE_IPS,
+    controlsCacheMs: e.CONTROLS_CACHE_SECONDS * 1000,
+    notify: { topic: e.NOTIFY_TOPIC, webhookUrl: e.NOTIFY_WEBHOOK_URL },
+    publicBaseUrl: e.PUBLIC_BASE_URL,
+  };
+}

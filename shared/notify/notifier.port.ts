@@ -1,0 +1,26 @@
+/** Structured operator notification. Published to Pub/Sub in the cloud, logged locally. */
+export type NotificationKind =
+  | 'order.rejected'
+  | 'order.unknown'
+  | 'order.recovered'
+  | 'session.expired'
+  | 'session.expiring'
+  | 'token.refresh_failed'
+  | 'symbol_master.failed'
+  | 'broker.circuit_open'
+  | 'controls.changed';
+
+export interface Notification {
+  kind: NotificationKind;
+  severity: 'info' | 'warning' | 'critical';
+  /** One line a trader can read on a phone. */
+  summary: string;
+  requestId?: string;
+  at: number;
+  details?: Record<string, unknown>;
+}
+
+export interface Notifier {
+  /** Never throws: a notification failure must not change an order's outcome. */
+  notify(n: Notification): Promise<void>;
+}

@@ -1,0 +1,22 @@
+import type { ProductType, Side } from '../broker/broker.port';
+
+/** What an alert became. Stored with the idempotency record and replayed verbatim to duplicates. */
+export interface OrderResult {
+  status: 'placed' | 'rejected' | 'unknown';
+  requestId: string;
+  orderId?: string;
+  symbol: string;
+  side: Side;
+  productType: ProductType;
+  lots: number;
+  qty: number;
+  ltp?: number;
+  stopLossPrice?: number;
+  takeProfitPrice?: number;
+  orderTag?: string;
+  /** Broker's reason for a rejection, or why the outcome is unknown. */
+  reason?: string;
+  brokerCode?: number | string;
+  /** How the outcome was established when it was not a direct answer (e.g. 'orderbook-tag', 'orderbook-match'). */
+  recoveredBy?: string;
+}

@@ -1,0 +1,27 @@
+/** One document per alert outcome; never holds the webhook token or broker credentials. */
+export interface AuditEntry {
+  requestId: string;
+  receivedAt: number;
+  /** IST calendar date `YYYY-MM-DD` of receipt, for "what happened today" queries. */
+  day: string;
+  /** Final HTTP-facing status: placed, duplicate, rejected, unknown, refused, invalid, unauthorized, in-flight, error. */
+  status: string;
+  httpStatus: number;
+  idempotencyKey?: string;
+  /** The alert as received, with the token removed. */
+  alert?: Record<string, unknown>;
+  instrument?: { ticker: string; lotSize: number; tickSize: number; expiry: number; strike: number; optionType: string };
+  ltp?: number;
+  stopLossPrice?: number;
+  takeProfitPrice?: number;
+  brokerRequest?: Record<string, unknown>;
+  brokerResponse?: Record<string, unknown>;
+  errorCode?: string;
+  message?: string;
+  latencyMs: number;
+}
+
+export interface AuditLog {
+  record(entry: AuditEntry): Promise<void>;
+  list(query: { day: string; status?: string; limit?: number }): Promise<AuditEntry[]>;
+}

@@ -1,0 +1,32 @@
+/** Operator switches that change behaviour without a deploy. Read by the webhook through a short cache. */
+export interface RuntimeControls {
+  /** Kill switch: when false, every alert is refused with 403 before anything else happens. */
+  tradingEnabled: boolean;
+  /** Overrides config MAX_LOTS when set. */
+  maxLots?: number;
+  /** Orders allowed per IST day across all instances; unset means no cap. */
+  dailyOrderCap?: number;
+  /** When true every alert is treated as intent=close (only reduces positions). */
+  reduceOnly: boolean;
+}
+
+export interface ControlsChange {
+  actor: string;
+  at: number;
+  before: RuntimeControls;
+  after: RuntimeControls;
+}
+
+export interface ControlsStore {
+  get(): Promise<RuntimeControls>;
+  /** Applies a partial change and audits it (who, when, old, new). */
+  update(patch: Partial<RuntimeControls>, actor: string, nowMs: number): Promise<ControlsChange>;
+  history(limit?: number): Promise<ControlsChange[]>;
+  /**
+   * Atomically counts one order against the IST day's cap. Returns false (and counts nothing)
+   * when the cap is already reached.
+   */
+  reserveDailyOrder(day: string, cap: number): Promise<boolean>;
+}
+
+export const DEFAULT_CONTROLS: RuntimeControls = { tradingEnabled: true, reduceOnly: false };

@@ -1,0 +1,43 @@
+import { ConfigError, parseConfig } from '../../shared/config/config';
+
+describe('parseConfig', () => {
+  it('gives the embedded default with an empty environment', () => {
+    const c = parseConfig({});
+    expect(c.broker).toBe('paper');
+    expect(c.store).toBe('local');
+    expect(c.secrets).toBe('env');
+    expect(c.port).toBe(8080);
+    expect(c.dedupWindowMs).toBe(120_000);
+    expect(c.risk.tradingWindow).toEqual({ startMin: 9 * 60 + 15, endMin: 15 * 60 + 30 });
+    expect(c.risk.enforceTradingWindow).toBe(false);
+    expect(c.fyers.apiUrl).toBe('https://api-t1.fyers.in/api/v3');
+  });
+
+  it('chooses fyers, firestore and Secret Manager on Cloud Run with an app id', () => {
+    const c = parseConfig({ K_SERVICE: 'webhook', FYERS_APP_ID: 'ABC-100' });
+    expect(c).toMatchObject({ broker: 'fyers', store: 'firestore', secrets: 'secret-manager', onGcp: true });
+    expect(c.risk.enforceTradingWindow).toBe(true);
+  });
+
+  it('names every variable at fault', () => {
+    let error: unknown;
+    try {
+      parseConfig({ PORT: 'abc', BROKER: 'zerodha', MAX_LOTS: '0', COVER_ONLY_BUY: 'maybe' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const text = String((error as Error).message);
+    for (const name of ['PORT', 'BROKER', 'MAX_LOTS', 'COVER_ONLY_BUY']) expect(text).toContain(name);
+  });
+
+  it('refuses a local store on Cloud Run and fyers without an app id', () => {
+    expect(() => parseConfig({ K_SERVICE: 'x', STORE: 'local' })).toThrow(/STORE/);
+    expect(() => parseConfig({ BROKER: 'fyers' })).toThrow(/FYERS_APP_ID/);
+  });
+
+  it('parses freeze overrides and rejects malformed ones', () => {
+    expect(parseConfig({ FREEZE_QTY_OVERRIDES: 'nifty=1755, SENSEX=1000' }).risk.freezeQtyOverrides).toEqual({ NIFTY: 1755, SENSEX: 1000 });
+    expect(() => parseConfig({ FREEZE_QTY_OVERRIDES: 'NIFTY' })).toThrow(/FREEZE_QTY_OVERRIDES/);
+  });
+});
