@@ -46,6 +46,11 @@ export interface ClaimInput {
   nowMs: number;
   leaseMs: number;
   ttlMs: number;
+  /**
+   * For keys derived from the body: a completed record older than this is a new alert, not a replay,
+   * and the caller gets a fresh claim (with its own orderTag) in the same atomic step.
+   */
+  reclaimCompletedAfterMs?: number;
 }
 
 export interface IdempotencyStore {

@@ -1,0 +1,104 @@
+import { AppError, InvalidAlertError, PayloadTooLargeError } from '../../shared/errors';
+import { istParts } from '../../shared/platform/ist';
+import { newRequestId } from '../../shared/platform/ids';
+import type { AlertOutcome } from '../../shared/orders/alert-outcome';
+import type { AlertTrace } from '../../shared/orders/alert-trace';
+import type { PlaceOrderDeps } from '../../shared/orders/place-order.deps';
+import { placeOrderFromAlert } from '../../shared/orders/place-order-from-alert';
+import type { AuditLog } from '../../shared/store/audit.port';
+import { errorReply, outcomeReply, type HttpReply } from '../http-response';
+import type { SourceGuard } from './source-guard';
+
+export const MAX_BODY_BYTES = 64 * 1024;
+
+export interface WebhookRequest {
+  method: string;
+  rawBody: Buffer | undefined;
+  headers: Record<string, string | string[] | undefined>;
+  /** The caller's address as the platform saw it (see source-guard for how it is derived). */
+  sourceIp: string;
+}
+
+export interface WebhookDeps extends PlaceOrderDeps {
+  audit: AuditLog;
+  guard: SourceGuard;
+}
+
+const header = (h: WebhookRequest['headers'], name: string) => {
+  const v = h[name];
+  return Array.isArray(v) ? v[0] : v;
+};
+
+/**
+ * TradingView sends the alert message as the body, as application/json when it is valid JSON and as
+ * text/plain otherwise; we parse the raw bytes ourselves either way, after the size check.
+ */
+function parseBody(raw: Buffer | undefined): unknown {
+  if (!raw || raw.length === 0) throw new InvalidAlertError('The request has no body', { fields: { body: 'is empty; send the alert JSON' } });
+  if (raw.length > MAX_BODY_BYTES) throw new PayloadTooLargeError(`The body is larger than ${MAX_BODY_BYTES} bytes`);
+  try {
+    return JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw new InvalidAlertError('The body is not valid JSON', { fields: { body: 'must be valid JSON (check the alert message for a missing quote or comma)' } });
+  }
+}
+
+export async function handleWebhook(deps: WebhookDeps, req: WebhookRequest): Promise<HttpReply> {
+  const requestId = newRequestId();
+  const receivedAt = deps.clock();
+  const log = deps.logger.child({ requestId });
+  const trace: AlertTrace = {};
+  let outcome: AlertOutcome | undefined;
+  let reply: HttpReply;
+  let failure: unknown;
+  try {
+    if (req.method !== 'POST') {
+      reply = { status: 405, body: { status: 'error', error: { code: 'METHOD_NOT_ALLOWED', message: 'Use POST' }, requestId }, headers: { Allow: 'POST' } };
+      return reply;
+    }
+    deps.guard.admit(req.sourceIp, receivedAt);
+    const body = parseBody(req.rawBody);
+    const headerKey = header(req.headers, 'idempotency-key')?.trim().slice(0, 128) || undefined;
+    outcome = await placeOrderFromAlert(deps, { body, headerKey, requestId, receivedAt }, trace);
+    reply = outcomeReply(outcome, requestId);
+  } catch (e) {
+    failure = e;
+    if (e instanceof AppError && e.code === 'UNAUTHORIZED') deps.guard.recordBadToken(req.sourceIp, receivedAt);
+    reply = errorReply(e, requestId);
+  }
+  const latencyMs = deps.clock() - receivedAt;
+  const status = outcome?.kind ?? (failure instanceof AppError ? failure.code.toLowerCase() : 'error');
+  if (failure && !(failure instanceof AppError)) log.error('webhook failed unexpectedly', { error: failure, latencyMs });
+  else log.info('alert handled', { status, httpStatus: reply.status, latencyMs, symbol: outcome?.result.symbol, orderId: outcome?.result.orderId });
+  // Requests refused at the door (method, source) are not alerts and leave no audit record.
+  if (req.method === 'POST') {
+    await deps.audit
+      .record({
+        requestId,
+        receivedAt,
+        day: istParts(receivedAt).date,
+        status,
+        httpStatus: reply.status,
+        idempotencyKey: trace.idempotencyKey,
+        alert: trace.alert,
+        instrument: trace.instrument && {
+          ticker: trace.instrument.ticker,
+          lotSize: trace.instrument.lotSize,
+          tickSize: trace.instrument.tickSize,
+          expiry: trace.instrument.expiry,
+          strike: trace.instrument.strike,
+          optionType: trace.instrument.optionType,
+        },
+        ltp: trace.ltp,
+        stopLossPrice: trace.stopLossPrice,
+        takeProfitPrice: trace.takeProfitPrice,
+        brokerRequest: trace.brokerRequest as Record<string, unknown> | undefined,
+        brokerResponse: trace.brokerResponse as Record<string, unknown> | undefined,
+        errorCode: failure instanceof AppError ? failure.code : failure ? 'INTERNAL' : undefined,
+        message: failure instanceof AppError ? failure.publicMessage : outcome?.result.reason,
+        latencyMs,
+      })
+      .catch((e: unknown) => log.error('could not write the audit record', { error: e }));
+  }
+  return reply;
+}

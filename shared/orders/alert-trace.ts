@@ -1,0 +1,14 @@
+import type { OrderRequest, PlaceOutcome } from '../broker/broker.port';
+import type { Instrument } from '../symbols/instrument';
+
+/** What the pipeline learned on the way, filled in as it goes and written to the audit trail at the end. */
+export interface AlertTrace {
+  alert?: Record<string, unknown>;
+  idempotencyKey?: string;
+  instrument?: Instrument;
+  ltp?: number;
+  stopLossPrice?: number;
+  takeProfitPrice?: number;
+  brokerRequest?: OrderRequest;
+  brokerResponse?: PlaceOutcome | { recovered: unknown };
+}

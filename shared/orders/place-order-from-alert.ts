@@ -1,0 +1,311 @@
+import { parseAlert } from '../alert/parse-alert';
+import { tokenMatches } from '../alert/authenticate-alert';
+import { alertKey, orderTagFor } from '../alert/idempotency-key';
+import type { OrderRequest, PlaceOutcome } from '../broker/broker.port';
+import {
+  AppError,
+  BrokerUnavailableError,
+  DependencyUnavailableError,
+  InFlightError,
+  OutsideTradingWindowError,
+  RiskRefusedError,
+  TradingDisabledError,
+  UnauthorizedError,
+} from '../errors';
+import { istParts } from '../platform/ist';
+import { reduceOnlyLots } from '../risk/lot-sizing';
+import { isWithinTradingWindow } from '../risk/trading-window';
+import type { IdempotencyRecord } from '../store/idempotency.port';
+import type { AlertOutcome } from './alert-outcome';
+import type { AlertTrace } from './alert-trace';
+import { computeBracket } from './bracket';
+import { findExistingOrder, isRejectedStatus } from './find-existing-order';
+import type { OrderResult } from './order-result';
+import type { PlaceOrderDeps } from './place-order.deps';
+import { prepareOrder } from './prepare-order';
+import type { PreparedOrder } from './prepared-order';
+
+export interface AlertRequest {
+  /** The JSON-parsed body. */
+  body: unknown;
+  /** Idempotency-Key header, if sent. */
+  headerKey?: string;
+  requestId: string;
+  receivedAt: number;
+}
+
+/**
+ * The story of one alert: validate, authenticate, apply the controls, resolve the contract, claim the
+ * alert across instances, size and protect the order, place it exactly once, and record what happened.
+ *
+ * Refusals before anything reaches the broker are thrown as AppErrors (and leave no claim behind).
+ * Once an order may have reached the broker, this function no longer throws: it resolves to `placed`,
+ * `rejected` or `unknown`, so the caller never answers 5xx for an order that might exist.
+ */
+export async function placeOrderFromAlert(deps: PlaceOrderDeps, req: AlertRequest, trace: AlertTrace = {}): Promise<AlertOutcome> {
+  const alert = parseAlert(req.body);
+  const { token: _token, ...sanitized } = alert;
+  trace.alert = sanitized;
+  if (!tokenMatches(alert.token, await deps.secrets.get('webhook-secret'))) {
+    throw new UnauthorizedError('The alert token is not valid');
+  }
+  const controls = await deps.controls();
+  if (!controls.tradingEnabled) throw new TradingDisabledError('Trading is disabled by the kill switch');
+  const s = deps.settings;
+  if (s.enforceTradingWindow && !isWithinTradingWindow(req.receivedAt, s.tradingWindow)) {
+    throw new OutsideTradingWindowError('Outside the trading window (09:15-15:30 IST on trading days)');
+  }
+
+  const prepared = await prepareOrder(alert, {
+    index: await deps.symbols(),
+    broker: deps.broker,
+    controls,
+    maxLots: s.maxLots,
+    coverOnlyBuy: s.coverOnlyBuy,
+    freezeQtyOverrides: s.freezeQtyOverrides,
+    nowMs: deps.clock(),
+  });
+  trace.instrument = prepared.instrument;
+
+  const { key, fromBody } = alertKey(req.body as Record<string, unknown>, alert.idempotency_key ?? req.headerKey);
+  trace.idempotencyKey = key;
+  const owner = `${s.instanceId}:${req.requestId}`;
+  const tagAllowed = prepared.productType !== 'CO' && prepared.productType !== 'BO';
+  const claim = await deps.idempotency.claim({
+    key,
+    owner,
+    requestId: req.requestId,
+    orderTag: tagAllowed ? orderTagFor(key, req.requestId) : undefined,
+    nowMs: deps.clock(),
+    leaseMs: s.idempotencyLeaseMs,
+    ttlMs: s.idempotencyTtlMs,
+    reclaimCompletedAfterMs: fromBody ? s.dedupWindowMs : undefined,
+  });
+
+  switch (claim.kind) {
+    case 'completed':
+      if (!claim.record.result) throw new DependencyUnavailableError('A completed alert record has no stored result');
+      return { kind: 'duplicate', result: claim.record.result };
+    case 'in-flight':
+      throw new InFlightError('The same alert is still being processed; not placing it again', { requestId: claim.record.requestId });
+    case 'recover':
+      return recoverThenExecute(deps, req, prepared, claim.record, claim.previous, owner, trace);
+    case 'claimed':
+      return execute(deps, req, prepared, claim.record, owner, trace);
+  }
+}
+
+async function recoverThenExecute(
+  deps: PlaceOrderDeps,
+  req: AlertRequest,
+  prepared: PreparedOrder,
+  record: IdempotencyRecord,
+  previous: string,
+  owner: string,
+  trace: AlertTrace,
+): Promise<AlertOutcome> {
+  let existing;
+  try {
+    existing = await findExistingOrder(deps.broker, {
+      orderTag: record.orderTag,
+      symbol: prepared.instrument.ticker,
+      side: prepared.side,
+      qty: record.result?.qty ?? prepared.lots * prepared.instrument.lotSize,
+      since: record.createdAt,
+    });
+  } catch (e) {
+    // We cannot tell whether the earlier attempt reached the broker: keep the claim's state and refuse for now.
+    await deps.idempotency.release(record.key, owner).catch(() => undefined);
+    throw e instanceof AppError ? e : new DependencyUnavailableError('Could not check the orderbook for an earlier attempt', undefined, { cause: e });
+  }
+  if (existing) {
+    trace.brokerResponse = { recovered: { orderId: existing.order.orderId, status: existing.order.status, method: existing.method } };
+    const rejected = isRejectedStatus(existing.order.status);
+    const result: OrderResult = {
+      ...baseResult(req, prepared, record, record.result?.lots ?? prepared.lots),
+      ...(record.result ?? {}),
+      status: rejected ? 'rejected' : 'placed',
+      requestId: record.result?.requestId ?? record.requestId,
+      orderId: existing.order.orderId,
+      reason: rejected ? existing.order.message ?? 'rejected by the broker' : undefined,
+      recoveredBy: existing.method,
+    };
+    await finish(deps, record.key, owner, result);
+    await deps.notifier.notify({
+      kind: 'order.recovered',
+      severity: 'warning',
+      summary: `Recovered ${result.status} order ${result.orderId} for ${result.symbol} by ${existing.method}`,
+      requestId: req.requestId,
+      at: deps.clock(),
+      details: { previous },
+    });
+    return { kind: rejected ? 'rejected' : 'placed', result };
+  }
+  if (previous === 'unknown') {
+    // A send was attempted and the broker never confirmed it. Re-sending could double the position,
+    // so the outcome stays unknown until an operator looks; the notification already went out.
+    const result: OrderResult = {
+      ...baseResult(req, prepared, record, prepared.lots),
+      ...(record.result ?? {}),
+      status: 'unknown',
+      reason: 'An earlier attempt was sent but never confirmed, and the orderbook does not show it yet',
+    };
+    await finish(deps, record.key, owner, result);
+    return { kind: 'unknown', result };
+  }
+  // The previous owner died holding the claim, and the orderbook shows nothing under its tag:
+  // the order never reached the broker, so placing it now is the one and only placement.
+  deps.logger.warn('taking over an abandoned claim; no order found at the broker', { key: record.key, previousOwner: record.owner });
+  return execute(deps, req, prepared, record, owner, trace);
+}
+
+function baseResult(req: AlertRequest, p: PreparedOrder, record: IdempotencyRecord, lots: number): OrderResult {
+  return {
+    status: 'unknown',
+    requestId: req.requestId,
+    symbol: p.instrument.ticker,
+    side: p.side,
+    productType: p.productType,
+    lots,
+    qty: lots * p.instrument.lotSize,
+    orderTag: record.orderTag,
+  };
+}
+
+async function finish(deps: PlaceOrderDeps, key: string, owner: string, result: OrderResult): Promise<void> {
+  try {
+    const owned = await deps.idempotency.complete(key, owner, result, deps.clock());
+    if (!owned) deps.logger.error('claim was lost before the result could be recorded', { key, status: result.status });
+  } catch (e) {
+    // The order's fate is already decided; a later retry recovers it by tag once the lease lapses.
+    deps.logger.error('could not record the outcome of an alert', { key, status: result.status, error: e });
+  }
+}
+
+/** Builds the order with the claim held. Anything thrown here happened before the broker saw the order. */
+async function buildOrder(deps: PlaceOrderDeps, p: PreparedOrder, record: IdempotencyRecord, trace: AlertTrace) {
+  let lots = p.lots;
+  const inst = p.instrument;
+  if (p.reduceOnly) {
+    const positions = await deps.broker.getPositions();
+    const netQty = positions
+      .filter((pos) => pos.symbol === inst.ticker && pos.productType === p.productType)
+      .reduce((sum, pos) => sum + pos.netQty, 0);
+    lots = reduceOnlyLots(lots, p.side, netQty, inst.lotSize);
+  }
+  const ltp = (await deps.broker.getQuotes([inst.ticker])).get(inst.ticker);
+  if (!(ltp && ltp > 0)) throw new DependencyUnavailableError(`No live price for ${inst.ticker}`);
+  trace.ltp = ltp;
+  const bracket = computeBracket({ side: p.side, entry: p.orderType === 'LIMIT' ? p.limitPrice! : ltp, tickSize: inst.tickSize, sl: p.sl, tp: p.tp });
+  trace.stopLossPrice = bracket.stopLossPrice;
+  trace.takeProfitPrice = bracket.takeProfitPrice;
+  const controls = await deps.controls();
+  if (controls.dailyOrderCap !== undefined) {
+    const day = istParts(deps.clock()).date;
+    if (!(await deps.reserveDailyOrder(day, controls.dailyOrderCap))) {
+      throw new RiskRefusedError(`The daily order cap of ${controls.dailyOrderCap} orders is reached`);
+    }
+  }
+  const order: OrderRequest = {
+    symbol: inst.ticker,
+    qty: lots * inst.lotSize,
+    side: p.side,
+    orderType: p.orderType,
+    limitPrice: p.orderType === 'LIMIT' ? p.limitPrice : undefined,
+    productType: p.productType,
+    stopLoss: bracket.stopLossOffset,
+    takeProfit: bracket.takeProfitOffset,
+    orderTag: record.orderTag,
+  };
+  trace.brokerRequest = order;
+  return { order, lots, ltp, bracket };
+}
+
+async function execute(
+  deps: PlaceOrderDeps,
+  req: AlertRequest,
+  p: PreparedOrder,
+  record: IdempotencyRecord,
+  owner: string,
+  trace: AlertTrace,
+): Promise<AlertOutcome> {
+  let built: Awaited<ReturnType<typeof buildOrder>>;
+  let outcome: PlaceOutcome;
+  try {
+    built = await buildOrder(deps, p, record, trace);
+    outcome = await placeWithinBudget(deps, req, built.order);
+  } catch (e) {
+    // Certain that nothing reached the broker: free the key so TradingView's retry (or a corrected alert) can go through.
+    await deps.idempotency.release(record.key, owner).catch((err: unknown) => deps.logger.error('could not release a claim', { key: record.key, error: err }));
+    throw e;
+  }
+  trace.brokerResponse = outcome;
+  const result: OrderResult = {
+    ...baseResult(req, p, record, built.lots),
+    ltp: built.ltp,
+    stopLossPrice: built.bracket.stopLossPrice,
+    takeProfitPrice: built.bracket.takeProfitPrice,
+  };
+
+  try {
+    if (outcome.status === 'placed') {
+      Object.assign(result, { status: 'placed', orderId: outcome.orderId });
+    } else if (outcome.status === 'rejected') {
+      Object.assign(result, { status: 'rejected', reason: outcome.reason, brokerCode: outcome.code });
+    } else {
+      const found = await findExistingOrder(deps.broker, {
+        orderTag: record.orderTag,
+        symbol: built.order.symbol,
+        side: built.order.side,
+        qty: built.order.qty,
+        since: record.createdAt,
+      }).catch(() => undefined);
+      if (found) {
+        const rejected = isRejectedStatus(found.order.status);
+        Object.assign(result, {
+          status: rejected ? 'rejected' : 'placed',
+          orderId: found.order.orderId,
+          reason: rejected ? found.order.message ?? 'rejected by the broker' : undefined,
+          recoveredBy: found.method,
+        });
+      } else {
+        Object.assign(result, { status: 'unknown', reason: outcome.reason });
+      }
+    }
+  } catch (e) {
+    deps.logger.error('unexpected error after sending an order', { requestId: req.requestId, error: e });
+    Object.assign(result, { status: 'unknown', reason: 'internal error after the order was sent' });
+  }
+
+  await finish(deps, record.key, owner, result);
+  if (result.status !== 'placed') {
+    await deps.notifier.notify({
+      kind: result.status === 'rejected' ? 'order.rejected' : 'order.unknown',
+      severity: result.status === 'rejected' ? 'warning' : 'critical',
+      summary:
+        result.status === 'rejected'
+          ? `Order for ${result.symbol} ${result.side} ${result.qty} rejected: ${result.reason}`
+          : `Order for ${result.symbol} ${result.side} ${result.qty} has an UNKNOWN outcome; check the Fyers orderbook for tag ${result.orderTag ?? '(untagged)'}`,
+      requestId: req.requestId,
+      at: deps.clock(),
+      details: { orderTag: result.orderTag, brokerCode: result.brokerCode },
+    });
+  }
+  return { kind: result.status, result };
+}
+
+/**
+ * One placement, with at most one retry when the broker's rate limiter (429) says "later" and later
+ * still fits inside TradingView's patience. A 429 is a certain non-placement, so retrying is safe.
+ */
+async function placeWithinBudget(deps: PlaceOrderDeps, req: AlertRequest, order: OrderRequest): Promise<PlaceOutcome> {
+  try {
+    return await deps.broker.placeOrder(order);
+  } catch (e) {
+    const retryAfterMs = e instanceof BrokerUnavailableError ? Number(e.details?.retryAfterMs) : NaN;
+    const deadline = req.receivedAt + deps.settings.responseBudgetMs;
+    if (!Number.isFinite(retryAfterMs) || deps.clock() + retryAfterMs + 500 > deadline) throw e;
+    await new Promise((r) => setTimeout(r, retryAfterMs));
+    return deps.broker.placeOrder(order);
+  }
+}

@@ -1,0 +1,42 @@
+import type { Broker } from '../broker/broker.port';
+import type { Notifier } from '../notify/notifier.port';
+import type { Clock } from '../platform/clock';
+import type { Logger } from '../platform/logger';
+import type { SecretSource } from '../secrets/secrets.port';
+import type { AuditLog } from '../store/audit.port';
+import type { RuntimeControls } from '../store/controls.port';
+import type { IdempotencyStore } from '../store/idempotency.port';
+import type { SymbolIndex } from '../symbols/instrument';
+import type { TradingWindow } from '../risk/trading-window';
+
+/** Policy knobs of the pipeline, resolved from config by the composition root. */
+export interface PlaceOrderSettings {
+  maxLots: number;
+  tradingWindow: TradingWindow;
+  enforceTradingWindow: boolean;
+  coverOnlyBuy: boolean;
+  freezeQtyOverrides: Record<string, number>;
+  dedupWindowMs: number;
+  idempotencyTtlMs: number;
+  idempotencyLeaseMs: number;
+  /** Identifies this instance as the owner of claims. */
+  instanceId: string;
+  /** Time after receipt by which we must have answered TradingView (it gives up at 3 s). */
+  responseBudgetMs: number;
+}
+
+/** Everything the use case touches, as ports. Built by functions/composition.ts. */
+export interface PlaceOrderDeps {
+  clock: Clock;
+  logger: Logger;
+  broker: Broker;
+  idempotency: IdempotencyStore;
+  audit: AuditLog;
+  /** Cached read of the runtime controls. */
+  controls: () => Promise<RuntimeControls>;
+  reserveDailyOrder: (day: string, cap: number) => Promise<boolean>;
+  symbols: () => Promise<SymbolIndex>;
+  secrets: SecretSource;
+  notifier: Notifier;
+  settings: PlaceOrderSettings;
+}

@@ -1,0 +1,34 @@
+import { clientIpFrom, createSourceGuard } from '../../../functions/webhook/source-guard';
+import { ForbiddenSourceError, TooManyRequestsError } from '../../../shared/errors';
+
+describe('clientIpFrom', () => {
+  it('trusts only the hop the platform appended', () => {
+    expect(clientIpFrom('1.2.3.4, 52.89.214.238', '10.0.0.1')).toBe('52.89.214.238');
+    expect(clientIpFrom('52.89.214.238, 6.6.6.6', '10.0.0.1')).toBe('6.6.6.6');
+    expect(clientIpFrom(undefined, '::ffff:127.0.0.1')).toBe('127.0.0.1');
+  });
+});
+
+describe('source guard', () => {
+  it('admits only allow-listed sources when a list is set', () => {
+    const g = createSourceGuard({ allowedIps: ['52.89.214.238'] });
+    expect(() => g.admit('52.89.214.238', 0)).not.toThrow();
+    expect(() => g.admit('6.6.6.6', 0)).toThrow(ForbiddenSourceError);
+  });
+
+  it('blocks a source after repeated bad tokens, then lets it back', () => {
+    const g = createSourceGuard({ allowedIps: [], maxBadTokens: 3, windowMs: 1000, blockMs: 5000 });
+    for (let i = 0; i < 3; i++) g.recordBadToken('9.9.9.9', i);
+    expect(() => g.admit('9.9.9.9', 10)).toThrow(TooManyRequestsError);
+    expect(() => g.admit('8.8.8.8', 10)).not.toThrow();
+    expect(() => g.admit('9.9.9.9', 5100)).not.toThrow();
+  });
+
+  it('forgets strikes outside the window', () => {
+    const g = createSourceGuard({ allowedIps: [], maxBadTokens: 3, windowMs: 1000 });
+    g.recordBadToken('9.9.9.9', 0);
+    g.recordBadToken('9.9.9.9', 10);
+    g.recordBadToken('9.9.9.9', 2000);
+    expect(() => g.admit('9.9.9.9', 2001)).not.toThrow();
+  });
+});
