@@ -57,7 +57,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   const picked: Record<string, string> = {};
   for (const key of Object.keys(EnvSchema.entries)) {
     const value = env[key];
-    if (value !== undefined) picked[key] = value;
+    // An empty value (`KEY=` in a .env file) means "not set", so the default applies.
+    if (value !== undefined && value.trim() !== '') picked[key] = value;
   }
   const parsed = v.safeParse(EnvSchema, picked);
   if (!parsed.success) {

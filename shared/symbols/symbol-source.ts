@@ -1,0 +1,51 @@
+import type { Clock } from '../platform/clock';
+import type { Logger } from '../platform/logger';
+import { DependencyUnavailableError } from '../errors';
+import type { SymbolIndex } from './instrument';
+
+/** Where an index comes from: a cheap version probe and a full load of that version. */
+export interface SymbolIndexLoader {
+  describe: string;
+  /** Cheap: GCS generation, file mtime, or the IST date for the generated sample. */
+  version(): Promise<string>;
+  load(version: string): Promise<SymbolIndex>;
+}
+
+/**
+ * Holds one index per instance and swaps it when the source has a newer version, probing at most once per
+ * `checkEveryMs`. A failed probe or load keeps serving the index we have: a stale master that trades beats
+ * none, and readiness reports the age. Only an instance that never loaded one refuses alerts.
+ */
+export function createSymbolSource(loader: SymbolIndexLoader, opts: { clock: Clock; logger: Logger; checkEveryMs: number }) {
+  let current: SymbolIndex | undefined;
+  let checkedAt = 0;
+  let inflight: Promise<SymbolIndex> | undefined;
+
+  const refresh = async (): Promise<SymbolIndex> => {
+    try {
+      const version = await loader.version();
+      checkedAt = opts.clock();
+      if (current && current.version === version) return current;
+      const started = opts.clock();
+      const next = await loader.load(version);
+      opts.logger.info('symbol master loaded', { source: loader.describe, version, instruments: next.instrumentCount, ms: opts.clock() - started });
+      current = next;
+      return next;
+    } catch (e) {
+      checkedAt = opts.clock();
+      if (current) {
+        opts.logger.warn('symbol master refresh failed; keeping the loaded version', { source: loader.describe, version: current.version, error: e });
+        return current;
+      }
+      throw new DependencyUnavailableError('The symbol master is not available', undefined, { cause: e });
+    }
+  };
+
+  return async (): Promise<SymbolIndex> => {
+    if (current && opts.clock() - checkedAt < opts.checkEveryMs) return current;
+    inflight ??= refresh().finally(() => {
+      inflight = undefined;
+    });
+    return inflight;
+  };
+}
