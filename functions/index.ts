@@ -1,15 +1,27 @@
 import * as functions from '@google-cloud/functions-framework';
 import { getConfig } from './config';
-import { webhook } from './webhook/webhook.http';
+import { authCallback, authUrl } from './auth/auth.http';
+import { controls } from './controls/controls.http';
+import { notify } from './notify/notify.event';
 import { readyz } from './readyz/readyz.http';
+import { refreshSymbolMaster } from './symbol-master/refresh-symbol-master.http';
+import { refreshToken } from './token-keeper/token-keeper.http';
+import { webhook } from './webhook/webhook.http';
+
+export { FUNCTION_NAMES } from './function-names';
 
 /**
  * Entry points. Each name is a Cloud Run function's entry_point in terraform/functions.tf; the
- * consistency test keeps the two lists equal.
+ * consistency test keeps the two lists equal. Config is parsed at module load so a bad deployment
+ * fails at start-up with a message naming the variable, not on the first alert.
  */
 getConfig();
 
 functions.http('webhook', webhook);
 functions.http('readyz', readyz);
-
-export const FUNCTION_NAMES = ['webhook', 'readyz'] as const;
+functions.http('authUrl', authUrl);
+functions.http('authCallback', authCallback);
+functions.http('refreshToken', refreshToken);
+functions.http('refreshSymbolMaster', refreshSymbolMaster);
+functions.http('controls', controls);
+functions.cloudEvent('notify', notify);

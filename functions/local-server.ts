@@ -3,6 +3,8 @@ import type { RequestListener } from 'node:http';
 import { getTestServer } from '@google-cloud/functions-framework/testing';
 import { FUNCTION_NAMES } from './index';
 import { getConfig } from './config';
+import { getDeps } from './composition';
+import { PAPER_DEMO_SECRET } from './adapters';
 import { MAX_BODY_BYTES } from './webhook/webhook.handler';
 
 /**
@@ -37,9 +39,13 @@ export function createLocalServer(): http.Server {
 if (require.main === module) {
   const config = getConfig();
   const server = createLocalServer();
+  // Build the adapters and load the symbol master before the first alert, as a warm instance would have.
+  void getDeps()
+    .then((d) => d.adapters.symbols())
+    .catch((e: unknown) => process.stderr.write(`start-up problem: ${e instanceof Error ? e.message : String(e)}\n`));
   server.listen(config.port, () => {
     const base = `http://localhost:${config.port}`;
-    const secret = config.localSecrets.webhookSecret ?? '(set WEBHOOK_SECRET)';
+    const secret = config.localSecrets.webhookSecret ? '<your WEBHOOK_SECRET>' : config.broker === 'paper' ? PAPER_DEMO_SECRET : '<set WEBHOOK_SECRET>';
     process.stdout.write(
       [
         '',

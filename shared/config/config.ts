@@ -80,6 +80,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   const [ws, we] = e.TRADING_WINDOW.split('-') as [string, string];
   if (minutes(ws) >= minutes(we)) problems.push('TRADING_WINDOW: start must be before end');
   if (broker === 'fyers' && !e.FYERS_APP_ID) problems.push('FYERS_APP_ID: required when BROKER=fyers');
+  const secrets = e.SECRETS ?? (onGcp ? 'secret-manager' : 'env');
+  // A paper run falls back to a demo secret; real orders must never be that easy to trigger.
+  if (broker === 'fyers' && secrets === 'env' && !e.WEBHOOK_SECRET) problems.push('WEBHOOK_SECRET: required when BROKER=fyers and secrets come from env');
   const store = e.STORE ?? (onGcp ? 'firestore' : 'local');
   if (onGcp && store === 'local') problems.push('STORE: local is not allowed on Cloud Run (instances do not share a disk)');
   if (problems.length) throw new ConfigError(problems);
@@ -91,7 +94,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     projectId: e.GOOGLE_CLOUD_PROJECT,
     broker,
     store,
-    secrets: e.SECRETS ?? (onGcp ? 'secret-manager' : 'env'),
+    secrets,
     dataDir: e.DATA_DIR,
     firestoreDatabase: e.FIRESTORE_DATABASE,
     localSecrets: {

@@ -22,3 +22,11 @@ export function istInstant(date: string, hh = 0, mm = 0): number {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
   return Date.UTC(y, m - 1, d, hh, mm) - IST_OFFSET_MS;
 }
+
+/** `2026-11-26 06:00 IST`, the way an Indian trader reads a time. */
+export function formatIst(epochMs: number): string {
+  const p = istParts(epochMs);
+  const hh = String(Math.floor(p.minutes / 60)).padStart(2, '0');
+  const mm = String(p.minutes % 60).padStart(2, '0');
+  return `${p.date} ${hh}:${mm} IST`;
+}

@@ -1,0 +1,248 @@
+import { join } from 'node:path';
+import type { BlobStore } from '../shared/blob/blob.port';
+import type { Broker } from '../shared/broker/broker.port';
+import { createPaperBroker } from '../shared/broker/paper/paper.broker';
+import { guardSession } from '../shared/broker/session-guarded.broker';
+import { withCircuitBreaker } from '../shared/broker/circuit-breaker';
+import { withPacing } from '../shared/broker/paced.broker';
+import { createRequestPacer } from '../shared/broker/request-pacer';
+import type { Config } from '../shared/config/config';
+import type { Notification, Notifier } from '../shared/notify/notifier.port';
+import type { Clock } from '../shared/platform/clock';
+import type { Logger } from '../shared/platform/logger';
+import { registerSecret } from '../shared/platform/logger';
+import type { SecretSource } from '../shared/secrets/secrets.port';
+import type { AuditLog } from '../shared/store/audit.port';
+import type { ControlsStore } from '../shared/store/controls.port';
+import type { IdempotencyStore } from '../shared/store/idempotency.port';
+import type { LeaseStore } from '../shared/store/lease.port';
+import type { OAuthStateStore } from '../shared/store/oauth-state.port';
+import type { SymbolIndex } from '../shared/symbols/instrument';
+import { createSymbolSource, type SymbolIndexLoader } from '../shared/symbols/symbol-source';
+import { createAccessTokens, type AccessTokens } from '../shared/tokens/access-token-provider';
+import type { BrokerLogin } from '../shared/tokens/broker-login.port';
+import type { TokenStore } from '../shared/tokens/token.port';
+import type { Check } from './readyz/readyz.handler';
+
+/** Every port the functions use, with the implementation config picked. */
+export interface Adapters {
+  broker: Broker;
+  idempotency: IdempotencyStore;
+  audit: AuditLog;
+  controls: ControlsStore;
+  tokens: TokenStore;
+  accessTokens: AccessTokens;
+  leases: LeaseStore;
+  oauthStates: OAuthStateStore;
+  secrets: SecretSource;
+  notifier: Notifier;
+  blobs: BlobStore;
+  symbolLoader: SymbolIndexLoader;
+  /** The instance's symbol index, reloaded when the source has a newer version. */
+  symbols: () => Promise<SymbolIndex>;
+  login?: BrokerLogin;
+  download: (url: string) => Promise<string>;
+  forwardNotification: (n: Notification) => Promise<void>;
+  probes: Record<string, () => Promise<Check>>;
+  close(): Promise<void>;
+}
+
+interface Basics {
+  clock: Clock;
+  logger: Logger;
+  instanceId: string;
+}
+
+/** Local paper runs work without any setup: this secret is printed by `npm start` and refused with BROKER=fyers. */
+export const PAPER_DEMO_SECRET = 'paper-demo-secret';
+
+type Stores = Pick<Adapters, 'idempotency' | 'audit' | 'controls' | 'tokens' | 'leases' | 'oauthStates'> & { probe: () => Promise<Check>; close(): Promise<void> };
+
+async function buildStores(config: Config): Promise<Stores> {
+  if (config.store === 'firestore') {
+    const { Firestore } = await import('@google-cloud/firestore');
+    const f = await import('../shared/store/firestore');
+    const db = new Firestore({ projectId: config.projectId, databaseId: config.firestoreDatabase, ignoreUndefinedProperties: true });
+    return {
+      idempotency: f.createFirestoreIdempotencyStore(db),
+      audit: f.createFirestoreAuditLog(db),
+      controls: f.createFirestoreControlsStore(db),
+      tokens: f.createFirestoreTokenStore(db),
+      leases: f.createFirestoreLeaseStore(db),
+      oauthStates: f.createFirestoreOAuthStateStore(db),
+      probe: async () => {
+        await db.collection('health').doc('probe').get();
+        return { ok: true, store: 'firestore' };
+      },
+      close: () => db.terminate(),
+    };
+  }
+  const l = await import('../shared/store/local');
+  const dir = join(config.dataDir, 'store');
+  return {
+    idempotency: l.createLocalIdempotencyStore(join(dir, 'idempotency')),
+    audit: l.createLocalAuditLog(join(dir, 'audit')),
+    controls: l.createLocalControlsStore(join(dir, 'controls')),
+    tokens: l.createLocalTokenStore(join(dir, 'tokens')),
+    leases: l.createLocalLeaseStore(join(dir, 'leases')),
+    oauthStates: l.createLocalOAuthStateStore(join(dir, 'oauth-states')),
+    probe: async () => ({ ok: true, store: 'local', dataDir: config.dataDir }),
+    close: async () => undefined,
+  };
+}
+
+async function buildSecrets(config: Config, b: Basics): Promise<{ secrets: SecretSource; probe: () => Promise<Check> }> {
+  if (config.secrets === 'secret-manager') {
+    const { SecretManagerServiceClient } = await import('@google-cloud/secret-manager');
+    const { createSecretManagerSource } = await import('../shared/secrets/secrets.secret-manager');
+    const secrets = createSecretManagerSource(new SecretManagerServiceClient(), config.projectId ?? '', { clock: b.clock, cacheMs: 60_000, logger: b.logger });
+    return {
+      secrets,
+      probe: async () => ({ ok: Boolean(await secrets.get('webhook-secret')), detail: (await secrets.get('webhook-secret')) ? undefined : 'the webhook-secret secret has no value' }),
+    };
+  }
+  const { createEnvSecretSource } = await import('../shared/secrets/secrets.env');
+  const values = { ...config.localSecrets };
+  if (!values.webhookSecret && config.broker === 'paper') values.webhookSecret = PAPER_DEMO_SECRET;
+  const secrets = createEnvSecretSource({
+    'webhook-secret': values.webhookSecret,
+    'controls-key': values.controlsKey,
+    'fyers-app-secret': values.fyersAppSecret,
+    'fyers-pin': values.fyersPin,
+  });
+  return { secrets, probe: async () => ({ ok: Boolean(values.webhookSecret), detail: values.webhookSecret ? undefined : 'WEBHOOK_SECRET is not set' }) };
+}
+
+async function buildNotifier(config: Config, b: Basics, forward: (n: Notification) => Promise<void>): Promise<{ notifier: Notifier; probe: () => Promise<Check>; close(): Promise<void> }> {
+  const { createLogNotifier } = await import('../shared/notify/notifier.log');
+  if (config.notify.topic) {
+    const { PubSub } = await import('@google-cloud/pubsub');
+    const { createPubSubNotifier } = await import('../shared/notify/notifier.pubsub');
+    const pubsub = new PubSub({ projectId: config.projectId });
+    const topic = pubsub.topic(config.notify.topic);
+    return {
+      notifier: createPubSubNotifier(topic, b.logger),
+      probe: async () => ({ ok: true, topic: config.notify.topic }),
+      close: () => pubsub.close(),
+    };
+  }
+  // No topic (local runs): log every notification and, when a target is configured, forward it directly.
+  const log = createLogNotifier(b.logger);
+  return {
+    notifier: {
+      async notify(n) {
+        await log.notify(n);
+        if (config.notify.webhookUrl) await forward(n).catch((e: unknown) => b.logger.warn('notification forward failed', { error: e }));
+      },
+    },
+    probe: async () => ({ ok: true, topic: 'none (notifications are logged)' }),
+    close: async () => undefined,
+  };
+}
+
+async function buildBlobs(config: Config): Promise<BlobStore> {
+  if (config.symbolMaster.bucket) {
+    const { Storage } = await import('@google-cloud/storage');
+    const { createGcsBlobStore } = await import('../shared/blob/blob.gcs');
+    return createGcsBlobStore(new Storage({ projectId: config.projectId }), config.symbolMaster.bucket);
+  }
+  const { createLocalBlobStore } = await import('../shared/blob/blob.local');
+  return createLocalBlobStore(join(config.dataDir, 'blobs'));
+}
+
+async function buildSymbolLoader(config: Config, b: Basics, blobs: BlobStore): Promise<SymbolIndexLoader> {
+  const loaders = await import('../shared/symbols/symbol-loaders');
+  if (config.symbolMaster.file) return loaders.fileLoader(config.symbolMaster.file.split(',').map((s) => s.trim()));
+  // In the cloud, and locally once refreshSymbolMaster has written an index, the stored index is the source.
+  if (config.symbolMaster.bucket || config.symbolMaster.urls.length > 0) return loaders.indexBlobLoader(blobs, config.symbolMaster.object);
+  return loaders.sampleLoader(b.clock);
+}
+
+/** Builds the broker adapters, wrapped so a dead session refuses fast and is reported once. */
+async function buildBroker(
+  config: Config,
+  b: Basics,
+  ctx: { symbols: () => Promise<SymbolIndex>; tokens: TokenStore; secrets: SecretSource; notifier: Notifier },
+  probes: Record<string, () => Promise<Check>>,
+): Promise<{ broker: Broker; accessTokens: AccessTokens; login?: BrokerLogin }> {
+  const accessTokens = createAccessTokens({ store: ctx.tokens, envToken: config.localSecrets.fyersAccessToken, clock: b.clock, cacheMs: 5_000 });
+  if (config.broker === 'paper') {
+    const broker = createPaperBroker({ clock: b.clock, symbols: ctx.symbols, fillPrice: config.paperFillPrice, stateFile: join(config.dataDir, 'paper-broker.json') });
+    return { broker, accessTokens };
+  }
+  const { createFyersBroker } = await import('../shared/broker/fyers/fyers.broker');
+  const { createFyersAuth } = await import('../shared/broker/fyers/fyers.auth');
+  const appId = config.fyers.appId!;
+  const inner = createFyersBroker({
+    apiUrl: config.fyers.apiUrl,
+    dataUrl: config.fyers.dataUrl,
+    appId,
+    accessToken: () => accessTokens.accessToken(),
+    timeoutMs: config.fyers.timeoutMs,
+    logger: b.logger,
+  });
+  const loginUrl = config.publicBaseUrl ? `${config.publicBaseUrl.replace(/\/+$/, '')}/authUrl` : undefined;
+  // Headroom under Fyers' 10/s and 200/min; a queued alert may wait past TradingView's 3 s (it does not
+  // resend timeouts, and the claim stops a resend from doubling) but not past the idempotency lease.
+  const pacer = createRequestPacer({ clock: b.clock, perSecond: 8, perMinute: 180, maxWaitMs: Math.min(15_000, config.idempotencyLeaseMs / 2) });
+  const breaker = withCircuitBreaker(withPacing(inner, pacer, { coalesceMs: 5 }), { clock: b.clock, notifier: ctx.notifier, failureThreshold: 5, openMs: 30_000 });
+  const broker = guardSession(breaker, { tokens: accessTokens, notifier: ctx.notifier, clock: b.clock, loginUrl });
+  probes.brokerCircuit = async () => {
+    const snap = breaker.snapshot();
+    return { ok: snap.state !== 'open', ...snap, retryAt: snap.retryAt ? new Date(snap.retryAt).toISOString() : undefined, pacing: pacer.snapshot() };
+  };
+  const login = createFyersAuth({
+    apiUrl: config.fyers.apiUrl,
+    appId,
+    appSecret: async () => {
+      const s = await ctx.secrets.get('fyers-app-secret');
+      if (!s) throw new Error('fyers-app-secret has no value');
+      registerSecret(s);
+      return s;
+    },
+    redirectUrl: config.fyers.redirectUrl ?? (config.publicBaseUrl ? `${config.publicBaseUrl.replace(/\/+$/, '')}/authCallback` : ''),
+    timeoutMs: config.fyers.timeoutMs,
+  });
+  return { broker, accessTokens, login };
+}
+
+export async function buildAdapters(config: Config, b: Basics, overrides: Partial<Adapters>): Promise<Adapters> {
+  const { forwardNotification } = await import('../shared/notify/forward-notification');
+  const forward =
+    overrides.forwardNotification ??
+    (async (n: Notification) => {
+      if (config.notify.webhookUrl) await forwardNotification(n, { url: config.notify.webhookUrl, timeoutMs: 5_000 });
+    });
+  const stores = await buildStores(config);
+  const { secrets, probe: secretsProbe } = overrides.secrets ? { secrets: overrides.secrets, probe: async () => ({ ok: true }) } : await buildSecrets(config, b);
+  const notifierParts = overrides.notifier ? { notifier: overrides.notifier, probe: async () => ({ ok: true }), close: async () => undefined } : await buildNotifier(config, b, forward);
+  const blobs = overrides.blobs ?? (await buildBlobs(config));
+  const symbolLoader = overrides.symbolLoader ?? (await buildSymbolLoader(config, b, blobs));
+  const symbols = createSymbolSource(symbolLoader, { clock: b.clock, logger: b.logger, checkEveryMs: 60_000 });
+  const tokens = overrides.tokens ?? stores.tokens;
+  const brokerProbes: Record<string, () => Promise<Check>> = {};
+  const brokerParts = await buildBroker(config, b, { symbols, tokens, secrets, notifier: notifierParts.notifier }, brokerProbes);
+  const { default: ky } = await import('ky');
+  return {
+    idempotency: overrides.idempotency ?? stores.idempotency,
+    audit: overrides.audit ?? stores.audit,
+    controls: overrides.controls ?? stores.controls,
+    tokens,
+    leases: overrides.leases ?? stores.leases,
+    oauthStates: overrides.oauthStates ?? stores.oauthStates,
+    secrets,
+    notifier: notifierParts.notifier,
+    blobs,
+    symbolLoader,
+    symbols,
+    broker: overrides.broker ?? brokerParts.broker,
+    accessTokens: overrides.accessTokens ?? brokerParts.accessTokens,
+    login: 'login' in overrides ? overrides.login : brokerParts.login,
+    download: overrides.download ?? ((url) => ky.get(url, { timeout: 60_000, retry: 2 }).text()),
+    forwardNotification: forward,
+    probes: { store: stores.probe, secrets: secretsProbe, notifications: notifierParts.probe, ...brokerProbes, ...(overrides.probes ?? {}) },
+    close: async () => {
+      await Promise.allSettled([stores.close(), notifierParts.close()]);
+    },
+  };
+}

@@ -1,0 +1,84 @@
+import { tokenMatches } from '../../shared/alert/authenticate-alert';
+import type { Broker } from '../../shared/broker/broker.port';
+import { randomToken } from '../../shared/platform/ids';
+import { formatIst } from '../../shared/platform/ist';
+import type { Clock } from '../../shared/platform/clock';
+import type { Logger } from '../../shared/platform/logger';
+import type { SecretSource } from '../../shared/secrets/secrets.port';
+import type { ControlsStore } from '../../shared/store/controls.port';
+import type { OAuthStateStore } from '../../shared/store/oauth-state.port';
+import type { AccessTokens } from '../../shared/tokens/access-token-provider';
+import type { BrokerLogin } from '../../shared/tokens/broker-login.port';
+import type { TokenStore } from '../../shared/tokens/token.port';
+import { loginErrorPage, loginFormPage, loginResultPage } from './auth-pages';
+
+export interface AuthDeps {
+  clock: Clock;
+  logger: Logger;
+  secrets: SecretSource;
+  /** Undefined on the paper broker, which needs no login. */
+  login?: BrokerLogin;
+  states: OAuthStateStore;
+  tokens: TokenStore;
+  accessTokens: AccessTokens;
+  broker: Broker;
+  controls: ControlsStore;
+  stateTtlMs: number;
+}
+
+export type HtmlReply = { status: number; html: string } | { status: 303; location: string };
+
+/**
+ * GET shows a form for the operator key; POST checks it, stores a single-use expiring `state`, and
+ * sends the browser to Fyers. The key travels in the form body so it never lands in request logs.
+ */
+export async function handleAuthUrl(deps: AuthDeps, req: { method: string; form: Record<string, string>; selfPath: string }): Promise<HtmlReply> {
+  if (!deps.login) return { status: 200, html: loginResultPage({ live: true, detail: 'This deployment uses the paper broker: no Fyers login is needed.' }) };
+  if (req.method === 'GET') return { status: 200, html: loginFormPage(req.selfPath) };
+  if (req.method !== 'POST') return { status: 405, html: loginErrorPage('Method not allowed', 'Open this page with GET.') };
+  const key = req.form.key ?? '';
+  if (!tokenMatches(key, await deps.secrets.get('controls-key'))) {
+    deps.logger.warn('login refused: bad operator key');
+    return { status: 401, html: loginFormPage(req.selfPath, 'That operator key is not valid.') };
+  }
+  const state = randomToken(24);
+  await deps.states.create(state, deps.clock() + deps.stateTtlMs);
+  deps.logger.info('login started');
+  return { status: 303, location: deps.login.authCodeUrl(state) };
+}
+
+/**
+ * Fyers redirects the browser here with `auth_code` and our `state`. The state is consumed first, so
+ * a replayed or forged callback stores nothing; then the code is exchanged and the session verified.
+ */
+export async function handleAuthCallback(deps: AuthDeps, query: Record<string, string | undefined>): Promise<HtmlReply> {
+  if (!deps.login) return { status: 404, html: loginErrorPage('No login here', 'This deployment uses the paper broker.') };
+  const state = query.state ?? '';
+  const code = query.auth_code ?? '';
+  if (!state || !/^[\w-]{1,128}$/.test(state)) return { status: 400, html: loginErrorPage('Login link is not valid', 'The callback carried no valid state.') };
+  const verdict = await deps.states.consume(state, deps.clock());
+  if (verdict !== 'ok') {
+    const why = { unknown: 'This login was not started here.', expired: 'This login link has expired.', used: 'This login link was already used.' }[verdict];
+    deps.logger.warn('login callback refused', { verdict });
+    return { status: 400, html: loginErrorPage('Login refused', why) };
+  }
+  if (!code || (query.s && query.s !== 'ok')) {
+    return { status: 400, html: loginErrorPage('Fyers did not approve the login', 'No authorisation code came back from Fyers.') };
+  }
+  let issued;
+  try {
+    issued = await deps.login.exchangeAuthCode(code);
+  } catch (e) {
+    deps.logger.error('auth code exchange failed', { error: e });
+    return { status: 502, html: loginErrorPage('Fyers refused the login', 'The authorisation code could not be exchanged for a session.') };
+  }
+  await deps.tokens.save({ ...issued, obtainedAt: deps.clock(), source: 'login' });
+  deps.accessTokens.invalidate();
+  const session = await deps.broker.checkSession().catch(() => ({ valid: false, reason: 'could not reach Fyers to check' }) as const);
+  const controls = await deps.controls.get();
+  const until = formatIst(issued.expiresAt);
+  deps.logger.info('login completed', { expiresAt: new Date(issued.expiresAt).toISOString(), sessionValid: session.valid });
+  if (!session.valid) return { status: 200, html: loginResultPage({ live: false, detail: `The token was stored (valid until ${until}), but Fyers did not accept it yet: ${session.reason ?? 'unknown reason'}.` }) };
+  if (!controls.tradingEnabled) return { status: 200, html: loginResultPage({ live: false, detail: `The Fyers session is valid until ${until}, but the kill switch is ON: alerts are refused until trading is enabled in controls.` }) };
+  return { status: 200, html: loginResultPage({ live: true, until, detail: 'Alerts will now place orders.' }) };
+}

@@ -1,0 +1,149 @@
+import { hostname } from 'node:os';
+import type { Config } from '../shared/config/config';
+import type { Clock } from '../shared/platform/clock';
+import { systemClock } from '../shared/platform/clock';
+import { createLogger, registerSecret, type Logger } from '../shared/platform/logger';
+import { randomToken } from '../shared/platform/ids';
+import { ttlCache } from '../shared/platform/ttl-cache';
+import { UNDERLYINGS } from '../shared/symbols/underlyings';
+import type { ControlsDeps } from './controls/controls.handler';
+import type { AuthDeps } from './auth/auth.handler';
+import type { NotifyDeps } from './notify/notify.handler';
+import type { ReadyzDeps } from './readyz/readyz.handler';
+import type { RefreshSymbolMasterDeps } from './symbol-master/refresh-symbol-master.handler';
+import type { TokenKeeperDeps } from './token-keeper/token-keeper.handler';
+import type { WebhookDeps } from './webhook/webhook.handler';
+import { createSourceGuard } from './webhook/source-guard';
+import { buildAdapters, type Adapters } from './adapters';
+import { getConfig } from './config';
+
+/** What each function's handler receives. Built once per instance. */
+export interface AppDeps {
+  config: Config;
+  adapters: Adapters;
+  webhook: WebhookDeps;
+  readyz: ReadyzDeps;
+  controls: ControlsDeps;
+  auth: AuthDeps;
+  tokenKeeper: TokenKeeperDeps;
+  symbolMaster: RefreshSymbolMasterDeps;
+  notify: NotifyDeps;
+  close(): Promise<void>;
+}
+
+/** TradingView gives up at 3 s; leave room for the platform's own latency and the audit write. */
+const RESPONSE_BUDGET_MS = 2500;
+
+/**
+ * The composition root: the one place that knows which adapters exist and picks them from config.
+ * Tests pass overrides (a fake clock, a broker pointed at the fake Fyers server) and get the same wiring.
+ */
+export async function buildDeps(config: Config, overrides: Partial<Adapters> & { clock?: Clock; logger?: Logger } = {}): Promise<AppDeps> {
+  const clock = overrides.clock ?? systemClock;
+  const logger = overrides.logger ?? createLogger({ level: config.logLevel });
+  for (const s of Object.values(config.localSecrets)) registerSecret(s);
+  const instanceId = `${config.onGcp ? process.env.K_REVISION ?? 'run' : hostname()}-${randomToken(4)}`;
+  const adapters = await buildAdapters(config, { clock, logger, instanceId }, overrides);
+
+  const controls = ttlCache(() => adapters.controls.get(), config.controlsCacheMs, clock);
+  const symbols = adapters.symbols;
+  const loginUrl = config.publicBaseUrl ? `${config.publicBaseUrl.replace(/\/+$/, '')}/authUrl` : undefined;
+
+  const webhook: WebhookDeps = {
+    clock,
+    logger,
+    broker: adapters.broker,
+    idempotency: adapters.idempotency,
+    audit: adapters.audit,
+    controls,
+    reserveDailyOrder: (day, cap) => adapters.controls.reserveDailyOrder(day, cap),
+    symbols,
+    secrets: adapters.secrets,
+    notifier: adapters.notifier,
+    guard: createSourceGuard({ allowedIps: config.allowedSourceIps }),
+    settings: {
+      maxLots: config.risk.maxLots,
+      tradingWindow: { ...config.risk.tradingWindow, holidays: config.risk.holidays },
+      enforceTradingWindow: config.risk.enforceTradingWindow,
+      coverOnlyBuy: config.risk.coverOnlyBuy,
+      freezeQtyOverrides: config.risk.freezeQtyOverrides,
+      dedupWindowMs: config.dedupWindowMs,
+      idempotencyTtlMs: config.idempotencyTtlMs,
+      idempotencyLeaseMs: config.idempotencyLeaseMs,
+      instanceId,
+      responseBudgetMs: RESPONSE_BUDGET_MS,
+    },
+  };
+
+  const deps: AppDeps = {
+    config,
+    adapters,
+    webhook,
+    readyz: { clock, logger, broker: adapters.broker, symbols, probes: adapters.probes, probeTimeoutMs: 1500 },
+    controls: {
+      clock,
+      logger,
+      controls: adapters.controls,
+      audit: adapters.audit,
+      secrets: adapters.secrets,
+      notifier: adapters.notifier,
+      onChanged: () => controls.invalidate(),
+    },
+    auth: {
+      clock,
+      logger,
+      secrets: adapters.secrets,
+      login: adapters.login,
+      states: adapters.oauthStates,
+      tokens: adapters.tokens,
+      accessTokens: adapters.accessTokens,
+      broker: adapters.broker,
+      controls: adapters.controls,
+      stateTtlMs: 10 * 60_000,
+    },
+    tokenKeeper: {
+      clock,
+      logger,
+      login: adapters.login,
+      tokens: adapters.tokens,
+      accessTokens: adapters.accessTokens,
+      broker: adapters.broker,
+      leases: adapters.leases,
+      secrets: adapters.secrets,
+      notifier: adapters.notifier,
+      instanceId,
+      loginUrl,
+    },
+    symbolMaster: {
+      clock,
+      logger,
+      blobs: adapters.blobs,
+      objectName: config.symbolMaster.object,
+      urls: config.symbolMaster.urls,
+      download: adapters.download,
+      notifier: adapters.notifier,
+      underlyings: Object.keys(UNDERLYINGS).filter((u) => ['NIFTY', 'BANKNIFTY', 'SENSEX'].includes(u)),
+      minInstruments: 1000,
+      minShareOfPrevious: 0.6,
+    },
+    notify: { logger, forward: adapters.forwardNotification },
+    close: adapters.close,
+  };
+  return deps;
+}
+
+let shared: Promise<AppDeps> | undefined;
+
+/** Per-instance singleton; a failed build is not cached, so the next request tries again. */
+export function getDeps(): Promise<AppDeps> {
+  shared ??= buildDeps(getConfig()).catch((e: unknown) => {
+    shared = undefined;
+    throw e;
+  });
+  return shared;
+}
+
+/** Tests swap the instance-wide deps (and restore with undefined). */
+export function setDepsForTests(deps: AppDeps | undefined): void {
+  shared = deps ? Promise.resolve(deps) : undefined;
+}

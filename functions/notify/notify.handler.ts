@@ -1,0 +1,27 @@
+import type { Notification } from '../../shared/notify/notifier.port';
+import { decodePubSubEvent } from '../../shared/notify/decode-pubsub-event';
+import type { Logger } from '../../shared/platform/logger';
+
+export interface NotifyDeps {
+  logger: Logger;
+  /** Delivers one notification to the operator's chat webhook; a no-op when none is configured. */
+  forward: (n: Notification) => Promise<void>;
+}
+
+/**
+ * Pub/Sub subscriber: turns each published event into a message on the operator's phone. A message
+ * that cannot be decoded is logged and acknowledged (retrying it cannot help); a delivery failure
+ * throws so Pub/Sub redelivers with backoff.
+ */
+export async function handleNotifyEvent(deps: NotifyDeps, event: unknown): Promise<'forwarded' | 'dropped'> {
+  let n: Notification;
+  try {
+    n = decodePubSubEvent(event);
+  } catch (e) {
+    deps.logger.warn('dropping an undecodable notification', { error: e });
+    return 'dropped';
+  }
+  await deps.forward(n);
+  deps.logger.info('notification forwarded', { kind: n.kind, severity: n.severity, requestId: n.requestId });
+  return 'forwarded';
+}

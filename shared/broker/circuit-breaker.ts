@@ -1,0 +1,105 @@
+import { BrokerUnavailableError } from '../errors';
+import type { Notifier } from '../notify/notifier.port';
+import type { Clock } from '../platform/clock';
+import type { Broker, PlaceOutcome } from './broker.port';
+
+export type BreakerState = 'closed' | 'open' | 'half-open';
+
+export interface BreakerSnapshot {
+  state: BreakerState;
+  consecutiveFailures: number;
+  /** Epoch ms when an open breaker lets a probe through. */
+  retryAt?: number;
+}
+
+export interface CircuitBreakerOptions {
+  clock: Clock;
+  notifier: Notifier;
+  /** Consecutive failures that open the breaker. */
+  failureThreshold: number;
+  /** How long it stays open before one probe call is let through. */
+  openMs: number;
+}
+
+/** An error that says "the broker is failing", as opposed to a refusal of this particular call. */
+const isBrokerFailure = (e: unknown) => e instanceof BrokerUnavailableError && e.details?.retryAfterMs === undefined;
+const isUnknown = (o: PlaceOutcome) => o.status === 'unknown';
+
+/**
+ * When Fyers keeps failing, every alert waiting out a 2 s timeout only to fail is the worst answer: the
+ * breaker opens after `failureThreshold` consecutive failures and refuses at once with 503 (certain
+ * nothing was sent, so TradingView's retry is safe). After `openMs` one probe call goes through; its
+ * success closes the breaker, its failure re-opens it. A dead session or a 429 is not a broker failure.
+ */
+export function withCircuitBreaker(inner: Broker, opts: CircuitBreakerOptions): Broker & { snapshot(): BreakerSnapshot } {
+  let state: BreakerState = 'closed';
+  let failures = 0;
+  let openedAt = 0;
+  let probing = false;
+
+  const admit = () => {
+    if (state === 'closed') return false;
+    if (state === 'open' && opts.clock() - openedAt >= opts.openMs && !probing) {
+      state = 'half-open';
+      probing = true;
+      return true;
+    }
+    throw new BrokerUnavailableError('Fyers is failing repeatedly; refusing fast until it recovers. Nothing was sent.', {
+      retryAfterMs: Math.max(1000, openedAt + opts.openMs - opts.clock()),
+      breaker: 'open',
+    });
+  };
+
+  const succeeded = (probe: boolean) => {
+    if (probe) probing = false;
+    failures = 0;
+    state = 'closed';
+  };
+
+  const failed = (probe: boolean) => {
+    if (probe) probing = false;
+    failures += 1;
+    if (probe || (state === 'closed' && failures >= opts.failureThreshold)) {
+      const wasClosed = state === 'closed';
+      state = 'open';
+      openedAt = opts.clock();
+      if (wasClosed) {
+        void opts.notifier.notify({
+          kind: 'broker.circuit_open',
+          severity: 'critical',
+          summary: `Fyers failed ${failures} times in a row; alerts are refused fast for ${Math.round(opts.openMs / 1000)} s, then retried`,
+          at: openedAt,
+        });
+      }
+    }
+  };
+
+  const guard = async <T>(fn: () => Promise<T>, judge: (v: T) => boolean = () => true): Promise<T> => {
+    const probe = admit();
+    try {
+      const v = await fn();
+      if (judge(v)) succeeded(probe);
+      else failed(probe);
+      return v;
+    } catch (e) {
+      // Any other error (dead session, a refusal) means Fyers answered: it is up.
+      if (isBrokerFailure(e)) failed(probe);
+      else if (probe) succeeded(probe);
+      throw e;
+    }
+  };
+
+  return {
+    name: inner.name,
+    getQuotes: (t) => guard(() => inner.getQuotes(t)),
+    getPositions: () => guard(() => inner.getPositions()),
+    placeOrder: (o) => guard(() => inner.placeOrder(o), (r) => !isUnknown(r)),
+    findOrders: (q) => guard(() => inner.findOrders(q)),
+    checkSession: () => inner.checkSession(),
+    snapshot: () => ({
+      state: state === 'open' && opts.clock() - openedAt >= opts.openMs ? 'half-open' : state,
+      consecutiveFailures: failures,
+      retryAt: state === 'open' ? openedAt + opts.openMs : undefined,
+    }),
+  };
+}

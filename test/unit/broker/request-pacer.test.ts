@@ -1,0 +1,55 @@
+import { manualClock } from '../../../shared/platform/clock';
+import { createRequestPacer } from '../../../shared/broker/request-pacer';
+
+/** A pacer on a manual clock whose sleeps advance that clock, so the schedule is exact and instant. */
+function pacer(perSecond: number, perMinute: number, maxWaitMs = 120_000) {
+  const clock = manualClock(1_000_000);
+  const p = createRequestPacer({
+    clock,
+    perSecond,
+    perMinute,
+    maxWaitMs,
+    sleep: async (ms) => {
+      clock.advance(ms);
+    },
+  });
+  return { clock, p };
+}
+
+describe('request pacer', () => {
+  it('never lets more than perSecond calls start within any one-second window, and runs them all', async () => {
+    const { clock, p } = pacer(8, 1000);
+    const starts: number[] = [];
+    const results = await Promise.all(Array.from({ length: 30 }, (_, i) => p.run(async () => (starts.push(clock()), i))));
+    expect(results.map((r) => r?.value)).toEqual(Array.from({ length: 30 }, (_, i) => i));
+    for (const t of starts) expect(starts.filter((u) => u > t - 1000 && u <= t).length).toBeLessThanOrEqual(8);
+    // 30 calls at 8/s need at least three full seconds of spreading.
+    expect(starts[29]! - starts[0]!).toBeGreaterThanOrEqual(3000);
+  });
+
+  it('holds the per-minute budget too', async () => {
+    const { clock, p } = pacer(100, 20);
+    const starts: number[] = [];
+    await Promise.all(Array.from({ length: 25 }, () => p.run(async () => starts.push(clock()))));
+    expect(starts.filter((t) => t < starts[0]! + 60_000)).toHaveLength(20);
+    expect(starts[20]! - starts[0]!).toBeGreaterThanOrEqual(60_000);
+  });
+
+  it('refuses (without running) a call whose wait would exceed maxWaitMs', async () => {
+    const { p } = pacer(2, 1000, 1500);
+    let ran = 0;
+    const outcomes = await Promise.all(Array.from({ length: 10 }, () => p.run(async () => ++ran)));
+    const refused = outcomes.filter((o) => o === undefined).length;
+    expect(refused).toBeGreaterThan(0);
+    expect(ran).toBe(10 - refused);
+  });
+
+  it('a 429 pause holds every caller until it lapses', async () => {
+    const { clock, p } = pacer(10, 200);
+    const t0 = clock();
+    p.pauseFor(2000);
+    let startedAt = 0;
+    await p.run(async () => (startedAt = clock()));
+    expect(startedAt - t0).toBeGreaterThanOrEqual(2000);
+  });
+});
