@@ -5,7 +5,8 @@ import type { Notification, Notifier } from './notifier.port';
 export function createLogNotifier(logger: Logger): Notifier {
   return {
     async notify(n: Notification) {
-      const fields = { notification: n.kind, severity: n.severity, requestId: n.requestId, at: n.at, details: n.details };
+      // Not `severity`: that key is the log line's own level in Cloud Logging and would be overwritten.
+      const fields = { notification: n.kind, notificationSeverity: n.severity, requestId: n.requestId, at: n.at, details: n.details };
       const message = `notification: ${n.summary}`;
       try {
         if (n.severity === 'critical') logger.error(message, fields);

@@ -25,7 +25,7 @@ export function createPubSubNotifier(topic: Topic, logger: Logger, opts: { timeo
           logger.warn('notification publish still pending; not waiting longer', { kind: n.kind, requestId: n.requestId, timeoutMs });
         }
       } catch (e) {
-        logger.error('notification publish failed', { kind: n.kind, severity: n.severity, requestId: n.requestId, error: e });
+        logger.error('notification publish failed', { kind: n.kind, notificationSeverity: n.severity, requestId: n.requestId, error: e });
       } finally {
         clearTimeout(timer);
       }
