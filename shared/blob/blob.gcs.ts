@@ -48,6 +48,9 @@ export function createGcsBlobStore(storage: Storage, bucket: string): BlobStore 
           ...(opts.ifGeneration !== undefined ? { preconditionOpts: { ifGenerationMatch: opts.ifGeneration } } : {}),
         });
       } catch (e) {
+        // Caveat: if the client retried after a response was lost, our own first attempt may be the
+        // generation that now fails the precondition. Callers already treat undefined as "re-read and
+        // decide", which also covers that case.
         if (statusOf(e) === 412) return undefined;
         throw e;
       }
