@@ -15,3 +15,4 @@ export * from './session-expired.error';
 export * from './dependency-unavailable.error';
 export * from './not-found.error';
 export * from './method-not-allowed.error';
+export * from './unsafe-target.error';

@@ -1,0 +1,58 @@
+import type { SecretManagerServiceClient } from '@google-cloud/secret-manager';
+import { DependencyUnavailableError } from '../errors';
+import type { Clock } from '../platform/clock';
+import { registerSecret, type Logger } from '../platform/logger';
+import { ttlCache } from '../platform/ttl-cache';
+import type { SecretName, SecretSource } from './secrets.port';
+
+/** gRPC codes that mean "this secret has no usable value", as opposed to "Secret Manager is unwell". */
+const NOT_FOUND = 5;
+const FAILED_PRECONDITION = 9; // the latest version is disabled or destroyed
+
+/**
+ * Secrets from Secret Manager, always the `latest` version. Values are cached for `cacheMs` so a hot
+ * path does not pay a round trip per request, yet a rotated secret is picked up within that time.
+ * Every value read is registered with the logger's redaction, and no value ever appears in a log line
+ * or an error message from here.
+ */
+export function createSecretManagerSource(
+  client: SecretManagerServiceClient,
+  projectId: string,
+  opts: { clock: Clock; cacheMs: number; logger?: Logger },
+): SecretSource {
+  const loaders = new Map<SecretName, () => Promise<string | undefined>>();
+
+  const fetchValue = async (name: SecretName): Promise<string | undefined> => {
+    const resource = `projects/${projectId}/secrets/${name}/versions/latest`;
+    try {
+      const [version] = await client.accessSecretVersion({ name: resource });
+      const raw = version.payload?.data;
+      if (raw === undefined || raw === null) return undefined;
+      // `gcloud secrets versions add --data-file=-` from `echo` leaves a newline no one meant to store.
+      const value = Buffer.from(raw).toString('utf8').replace(/\r?\n$/, '');
+      if (value === '') return undefined;
+      registerSecret(value);
+      return value;
+    } catch (e) {
+      const code = (e as { code?: unknown }).code;
+      if (code === NOT_FOUND || code === FAILED_PRECONDITION) {
+        opts.logger?.warn('secret has no usable version', { secret: name, grpcCode: code });
+        return undefined;
+      }
+      opts.logger?.error('secret manager read failed', { secret: name, grpcCode: code });
+      // The cause is kept for diagnosis; gRPC errors carry the resource name, never the payload.
+      throw new DependencyUnavailableError('Secret Manager is unavailable', { secret: name, grpcCode: code }, { cause: e });
+    }
+  };
+
+  return {
+    get(name) {
+      let load = loaders.get(name);
+      if (!load) {
+        load = ttlCache(() => fetchValue(name), opts.cacheMs, opts.clock);
+        loaders.set(name, load);
+      }
+      return load();
+    },
+  };
+}
