@@ -105,10 +105,10 @@ async function buildSecrets(config: Config, b: Basics): Promise<{ secrets: Secre
   const values = { ...config.localSecrets };
   if (!values.webhookSecret && config.broker === 'paper') values.webhookSecret = PAPER_DEMO_SECRET;
   const secrets = createEnvSecretSource({
-    'webhook-secret': values.webhookSecret,
-    'controls-key': values.controlsKey,
-    'fyers-app-secret': values.fyersAppSecret,
-    'fyers-pin': values.fyersPin,
+    WEBHOOK_SECRET: values.webhookSecret,
+    CONTROLS_KEY: values.controlsKey,
+    FYERS_APP_SECRET: values.fyersAppSecret,
+    FYERS_PIN: values.fyersPin,
   });
   return { secrets, probe: async () => ({ ok: Boolean(values.webhookSecret), detail: values.webhookSecret ? undefined : 'WEBHOOK_SECRET is not set' }) };
 }
@@ -140,14 +140,14 @@ async function buildNotifier(config: Config, b: Basics, forward: (n: Notificatio
   };
 }
 
-async function buildBlobs(config: Config): Promise<BlobStore> {
+async function buildBlobs(config: Config, clock: Clock): Promise<BlobStore> {
   if (config.symbolMaster.bucket) {
     const { Storage } = await import('@google-cloud/storage');
     const { createGcsBlobStore } = await import('../shared/blob/blob.gcs');
     return createGcsBlobStore(new Storage({ projectId: config.projectId }), config.symbolMaster.bucket);
   }
   const { createLocalBlobStore } = await import('../shared/blob/blob.local');
-  return createLocalBlobStore(join(config.dataDir, 'blobs'));
+  return createLocalBlobStore(join(config.dataDir, 'blobs'), clock);
 }
 
 async function buildSymbolLoader(config: Config, b: Basics, blobs: BlobStore): Promise<SymbolIndexLoader> {
@@ -206,17 +206,27 @@ async function buildBroker(
   return { broker, accessTokens, login };
 }
 
+/** Delivery to the operator's chat webhook; throws on a retryable failure so Pub/Sub redelivers. */
+async function buildForwarder(config: Config, b: Basics): Promise<(n: Notification) => Promise<void>> {
+  const url = config.notify.webhookUrl;
+  if (!url) return async () => undefined;
+  const { createNotificationForwarder } = await import('../shared/notify/forward-notification');
+  const { systemResolveHost } = await import('../shared/notify/safe-target');
+  registerSecret(url);
+  const send = createNotificationForwarder({ url, resolve: systemResolveHost, logger: b.logger, timeoutMs: 5_000 });
+  return async (n) => {
+    const r = await send(n);
+    if (!r.ok && r.retryable) throw new Error(`notification delivery failed (${r.reason}); will be retried`);
+    if (!r.ok) b.logger.error('notification target refused the message; not retrying', { reason: r.reason, status: r.status });
+  };
+}
+
 export async function buildAdapters(config: Config, b: Basics, overrides: Partial<Adapters>): Promise<Adapters> {
-  const { forwardNotification } = await import('../shared/notify/forward-notification');
-  const forward =
-    overrides.forwardNotification ??
-    (async (n: Notification) => {
-      if (config.notify.webhookUrl) await forwardNotification(n, { url: config.notify.webhookUrl, timeoutMs: 5_000 });
-    });
+  const forward = overrides.forwardNotification ?? (await buildForwarder(config, b));
   const stores = await buildStores(config);
   const { secrets, probe: secretsProbe } = overrides.secrets ? { secrets: overrides.secrets, probe: async () => ({ ok: true }) } : await buildSecrets(config, b);
   const notifierParts = overrides.notifier ? { notifier: overrides.notifier, probe: async () => ({ ok: true }), close: async () => undefined } : await buildNotifier(config, b, forward);
-  const blobs = overrides.blobs ?? (await buildBlobs(config));
+  const blobs = overrides.blobs ?? (await buildBlobs(config, b.clock));
   const symbolLoader = overrides.symbolLoader ?? (await buildSymbolLoader(config, b, blobs));
   const symbols = createSymbolSource(symbolLoader, { clock: b.clock, logger: b.logger, checkEveryMs: 60_000 });
   const tokens = overrides.tokens ?? stores.tokens;

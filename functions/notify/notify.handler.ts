@@ -1,5 +1,5 @@
 import type { Notification } from '../../shared/notify/notifier.port';
-import { decodePubSubEvent } from '../../shared/notify/decode-pubsub-event';
+import { decodePubSubNotification } from '../../shared/notify/decode-pubsub-event';
 import type { Logger } from '../../shared/platform/logger';
 
 export interface NotifyDeps {
@@ -14,13 +14,12 @@ export interface NotifyDeps {
  * throws so Pub/Sub redelivers with backoff.
  */
 export async function handleNotifyEvent(deps: NotifyDeps, event: unknown): Promise<'forwarded' | 'dropped'> {
-  let n: Notification;
-  try {
-    n = decodePubSubEvent(event);
-  } catch (e) {
-    deps.logger.warn('dropping an undecodable notification', { error: e });
+  const decoded = decodePubSubNotification((event as { data?: unknown } | undefined)?.data);
+  if (!decoded.ok) {
+    deps.logger.warn('dropping an undecodable notification', { reason: decoded.reason });
     return 'dropped';
   }
+  const n = decoded.notification;
   await deps.forward(n);
   deps.logger.info('notification forwarded', { kind: n.kind, severity: n.severity, requestId: n.requestId });
   return 'forwarded';
