@@ -39,7 +39,7 @@ export function issueAccessToken(state: FakeState, opts: AuthOptions, exp = opts
   return token;
 }
 
-const DEATH_MESSAGES: Record<TokenDeath['code'], string> = {
+const DEATH_MESSAGES: Record<NonNullable<TokenDeath['code']>, string> = {
   [-8]: 'Your token has expired',
   [-15]: 'Please provide valid token',
   [-16]: 'Could not authenticate the user',
@@ -56,11 +56,10 @@ export function checkAuth(state: FakeState, req: IncomingMessage, family: 'api' 
   const prefix = `${state.appId}:`;
   const token = header.startsWith(prefix) ? header.slice(prefix.length) : undefined;
   if (!state.tokenDeath && token !== undefined && state.accessTokens.has(token)) return undefined;
-  const death = state.tokenDeath ?? { code: family === 'data' ? -15 : -16, httpStatus: 401 };
-  const message = DEATH_MESSAGES[death.code];
-  return family === 'data'
-    ? json(death.httpStatus, { message, code: death.code, s: 'error' })
-    : json(death.httpStatus, { code: death.code, message, s: 'error' });
+  const code = state.tokenDeath?.code ?? (family === 'data' ? -15 : -16);
+  const status = state.tokenDeath?.httpStatus ?? 401;
+  const message = DEATH_MESSAGES[code];
+  return family === 'data' ? json(status, { message, code, s: 'error' }) : json(status, { code, message, s: 'error' });
 }
 
 /** GET /api/v3/generate-authcode: the login step, reduced to "the user logged in and consented". */

@@ -165,7 +165,7 @@ export async function startFakeFyers(opts: FakeFyersOptions = {}): Promise<FakeF
     state,
     inject: (route, fault, times = Infinity) => void state.faults.push({ route, fault, remaining: times }),
     clearFaults: () => void state.faults.splice(0),
-    killTokens: (death) => { state.tokenDeath = { code: death?.code ?? -16, httpStatus: death?.httpStatus ?? 401 }; },
+    killTokens: (death) => { state.tokenDeath = { code: death?.code, httpStatus: death?.httpStatus ?? 401 }; },
     issueAccessToken: (exp) => auth.issueAccessToken(state, authOpts, exp === null ? undefined : exp ?? authOpts.accessTokenExp(clock())),
     setLtp: (ticker, lp) => void state.ltp.set(ticker, lp),
     setPosition: (symbol, productType, netQty) => void state.positions.set(`${symbol}-${productType}`, {

@@ -43,7 +43,8 @@ export interface FakePosition {
 
 /** How the fake answers a dead token; the HTTP status that accompanies it is not documented, hence configurable. */
 export interface TokenDeath {
-  code: -8 | -15 | -16 | -17;
+  /** Absent: what the live API sends for a bad token (-16 on /api/v3, -15 on /data). */
+  code?: -8 | -15 | -16 | -17;
   httpStatus: 200 | 401;
 }
 
