@@ -4,7 +4,7 @@ import type { AccessTokenProvider } from '../../tokens/token.port';
 import { jwtExpiryMs } from '../../tokens/jwt-expiry';
 import type { Broker, BrokerOrder, BrokerSession, OrderRequest, PlaceOutcome, Position } from '../broker.port';
 import { codeOf, isOk, isRefusedRead, isTokenDead, messageOf, notConnectedError, readFailure, throwIfSessionDeadOrRateLimited } from './fyers.errors';
-import { createFyersHttp, FyersTransportError, type FyersHttp, type FyersReply } from './fyers.http';
+import { createFyersHttp, DEFAULT_FYERS_TIMEOUT_MS, FyersTransportError, type FyersHttp, type FyersReply } from './fyers.http';
 import { toFyersOrderBody } from './fyers.order-body';
 import { stripTag, toBrokerOrder } from './fyers.orderbook';
 import { placeOutcome } from './fyers.place-outcome';
@@ -23,7 +23,6 @@ export interface FyersBrokerOptions {
   fetch?: typeof fetch;
 }
 
-export const DEFAULT_FYERS_TIMEOUT_MS = 2000;
 /** Documented maximum symbols per /data/quotes call. */
 const QUOTES_PER_CALL = 50;
 

@@ -24,6 +24,9 @@ export class FyersTransportError extends Error {
   }
 }
 
+/** Per call; leaves room inside TradingView's 3 s for our own work around a placement. */
+export const DEFAULT_FYERS_TIMEOUT_MS = 2000;
+
 export interface FyersHttpOptions {
   /** e.g. https://api-t1.fyers.in/api/v3 or https://api-t1.fyers.in/data */
   baseUrl: string;
