@@ -1,0 +1,152 @@
+import * as v from 'valibot';
+import type { Logger } from '../../platform/logger';
+import type { AccessTokenProvider } from '../../tokens/token.port';
+import { jwtExpiryMs } from '../../tokens/jwt-expiry';
+import type { Broker, BrokerOrder, BrokerSession, OrderRequest, PlaceOutcome, Position } from '../broker.port';
+import { codeOf, isOk, isRefusedRead, isTokenDead, messageOf, notConnectedError, readFailure, throwIfSessionDeadOrRateLimited } from './fyers.errors';
+import { createFyersHttp, DEFAULT_FYERS_TIMEOUT_MS, FyersTransportError, type FyersHttp, type FyersReply } from './fyers.http';
+import { toFyersOrderBody } from './fyers.order-body';
+import { stripTag, toBrokerOrder } from './fyers.orderbook';
+import { placeOutcome } from './fyers.place-outcome';
+import { OrderbookSchema, PositionsSchema, QuotesSchema } from './fyers.schemas';
+
+export interface FyersBrokerOptions {
+  /** e.g. https://api-t1.fyers.in/api/v3 */
+  apiUrl: string;
+  /** e.g. https://api-t1.fyers.in/data */
+  dataUrl: string;
+  appId: string;
+  accessToken: AccessTokenProvider;
+  /** Per call. Default 2000 ms, so a placement plus our own work fits TradingView's 3 s. */
+  timeoutMs?: number;
+  logger: Logger;
+  fetch?: typeof fetch;
+}
+
+/** Documented maximum symbols per /data/quotes call. */
+const QUOTES_PER_CALL = 50;
+
+/**
+ * The Fyers v3 adapter of the Broker port, honouring its certainty contract:
+ * placeOrder throws only when nothing can have reached Fyers (connection refused, dead session, 429,
+ * a request refused before sending) and otherwise resolves placed / rejected / unknown.
+ * Reads throw BrokerUnavailableError (or SessionExpiredError / BrokerRateLimitedError) when they get no usable answer.
+ */
+export function createFyersBroker(opts: FyersBrokerOptions): Broker {
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_FYERS_TIMEOUT_MS;
+  const api = createFyersHttp({ baseUrl: opts.apiUrl, appId: opts.appId, accessToken: opts.accessToken, timeoutMs, fetch: opts.fetch });
+  const data = createFyersHttp({ baseUrl: opts.dataUrl, appId: opts.appId, accessToken: opts.accessToken, timeoutMs, fetch: opts.fetch });
+  const log = opts.logger.child({ broker: 'fyers' });
+
+  /** A read: an `s:'ok'` body or a thrown error. */
+  const read = async (http: FyersHttp, what: string, path: string, searchParams?: Record<string, string>): Promise<FyersReply> => {
+    let reply: FyersReply;
+    try {
+      reply = await http.get(path, searchParams ? { searchParams } : undefined);
+    } catch (e) {
+      if (e instanceof FyersTransportError) {
+        log.warn('fyers read failed', { what, transport: e.kind });
+        throw readFailure(what, e);
+      }
+      throw e;
+    }
+    throwIfSessionDeadOrRateLimited(reply, what);
+    if (!isOk(reply)) {
+      log.warn('fyers read refused', { what, httpStatus: reply.httpStatus, brokerCode: codeOf(reply.body), reason: messageOf(reply.body) });
+      throw readFailure(what, reply);
+    }
+    return reply;
+  };
+
+  const orderbook = async (searchParams?: Record<string, string>): Promise<BrokerOrder[]> => {
+    const reply = await read(api, 'orderbook', 'orders', searchParams);
+    const parsed = v.safeParse(OrderbookSchema, reply.body);
+    if (!parsed.success) throw readFailure('orderbook', reply);
+    return (parsed.output.orderBook ?? []).map(toBrokerOrder).filter((o): o is BrokerOrder => o !== undefined);
+  };
+
+  return {
+    name: 'fyers',
+
+    async getQuotes(tickers) {
+      const out = new Map<string, number>();
+      const unique = [...new Set(tickers)];
+      for (let i = 0; i < unique.length; i += QUOTES_PER_CALL) {
+        const reply = await read(data, 'quotes', 'quotes', { symbols: unique.slice(i, i + QUOTES_PER_CALL).join(',') });
+        const parsed = v.safeParse(QuotesSchema, reply.body);
+        if (!parsed.success) throw readFailure('quotes', reply);
+        for (const entry of parsed.output.d) {
+          const lp = entry.v?.lp;
+          // Matched by name, not position; error entries (unknown symbols) carry no lp and are left out.
+          if (entry.s !== 'error' && typeof lp === 'number' && Number.isFinite(lp)) out.set(entry.n, lp);
+        }
+      }
+      return out;
+    },
+
+    async getPositions(): Promise<Position[]> {
+      const reply = await read(api, 'positions', 'positions');
+      const parsed = v.safeParse(PositionsSchema, reply.body);
+      if (!parsed.success) throw readFailure('positions', reply);
+      return parsed.output.netPositions.map((p) => ({ symbol: p.symbol, netQty: p.netQty, productType: p.productType }));
+    },
+
+    async placeOrder(order: OrderRequest): Promise<PlaceOutcome> {
+      const body = toFyersOrderBody(order);
+      const ctx = { symbol: order.symbol, side: order.side, qty: order.qty, productType: order.productType, orderTag: order.orderTag };
+      let reply: FyersReply;
+      try {
+        reply = await api.post('orders/sync', body);
+      } catch (e) {
+        if (!(e instanceof FyersTransportError)) throw e;
+        if (!e.sent) {
+          log.warn('fyers order not sent: no connection', { ...ctx, transport: e.kind });
+          throw notConnectedError('place order', e);
+        }
+        const outcome: PlaceOutcome = { status: 'unknown', reason: e.kind === 'timeout' ? `No answer from Fyers within ${timeoutMs} ms` : 'The connection to Fyers failed after the order was sent' };
+        log.error('fyers order outcome unknown', { ...ctx, transport: e.kind });
+        return outcome;
+      }
+      throwIfSessionDeadOrRateLimited(reply, 'place order');
+      const outcome = placeOutcome(reply);
+      const fields = { ...ctx, httpStatus: reply.httpStatus, brokerCode: codeOf(reply.body), outcome: outcome.status };
+      if (outcome.status === 'placed') log.info('fyers order placed', { ...fields, orderId: outcome.orderId });
+      else if (outcome.status === 'rejected') log.warn('fyers order rejected', { ...fields, reason: outcome.reason });
+      else log.error('fyers order outcome unknown', { ...fields, reason: outcome.reason });
+      return outcome;
+    },
+
+    async findOrders(query) {
+      if (query.tag === undefined) return orderbook();
+      const tag = query.tag;
+      let rows: BrokerOrder[];
+      try {
+        rows = await orderbook({ order_tag: `1:${tag}` });
+      } catch (e) {
+        // How Fyers answers a tag filter with no match is undocumented; if it refuses, filter the whole book here.
+        if (!isRefusedRead(e)) throw e;
+        rows = await orderbook();
+      }
+      // The server filter is not trusted to be exact (prefix or not): match the tag here as well.
+      return rows.filter((o) => stripTag(o.orderTag) === tag);
+    },
+
+    async checkSession(): Promise<BrokerSession> {
+      const token = await opts.accessToken();
+      if (!token) return { valid: false, reason: 'No Fyers access token; log in' };
+      const expiresAt = jwtExpiryMs(token);
+      const withExpiry = expiresAt !== undefined ? { expiresAt } : {};
+      let reply: FyersReply;
+      try {
+        reply = await api.get('profile');
+      } catch (e) {
+        if (e instanceof FyersTransportError) throw readFailure('profile', e);
+        throw e;
+      }
+      if (isTokenDead(reply)) return { valid: false, reason: messageOf(reply.body) || 'The Fyers session has expired', ...withExpiry };
+      throwIfSessionDeadOrRateLimited(reply, 'profile');
+      if (!isOk(reply)) throw readFailure('profile', reply);
+      return { valid: true, ...withExpiry };
+    },
+  };
+}

@@ -1,0 +1,34 @@
+import { BrokerRejectedError } from '../../errors/broker-rejected.error';
+import type { OrderRequest } from '../broker.port';
+
+const TAG = /^[A-Za-z0-9]{1,30}$/;
+
+/**
+ * OrderRequest → the POST /orders/sync body. stopLoss/takeProfit are offsets from the entry (Fyers'
+ * CO/BO and TP/SL semantics), sent as given. Throws BrokerRejectedError, before anything is sent, for
+ * requests Fyers would refuse anyway: a malformed tag, a tag on BO/CO, a LIMIT without a price.
+ */
+export function toFyersOrderBody(o: OrderRequest): Record<string, unknown> {
+  const refuse = (reason: string) => new BrokerRejectedError(`Order not sent: ${reason}`, { code: 'INVALID_REQUEST', reason });
+  if (o.orderTag !== undefined) {
+    if (o.productType === 'BO' || o.productType === 'CO') throw refuse('Fyers does not accept an orderTag on BO/CO orders');
+    if (!TAG.test(o.orderTag) || o.orderTag.toLowerCase() === 'untagged') throw refuse('orderTag must be 1-30 letters or digits');
+  }
+  if (!Number.isInteger(o.qty) || o.qty <= 0) throw refuse('qty must be a positive whole number of units');
+  if (o.orderType === 'LIMIT' && !(o.limitPrice && o.limitPrice > 0)) throw refuse('a LIMIT order needs a limitPrice');
+  return {
+    symbol: o.symbol,
+    qty: o.qty,
+    type: o.orderType === 'LIMIT' ? 1 : 2,
+    side: o.side === 'BUY' ? 1 : -1,
+    productType: o.productType,
+    limitPrice: o.orderType === 'LIMIT' ? o.limitPrice : 0,
+    stopPrice: 0,
+    validity: 'DAY',
+    disclosedQty: 0,
+    offlineOrder: false,
+    stopLoss: o.stopLoss ?? 0,
+    takeProfit: o.takeProfit ?? 0,
+    ...(o.orderTag !== undefined ? { orderTag: o.orderTag } : {}),
+  };
+}

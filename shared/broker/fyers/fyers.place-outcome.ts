@@ -1,0 +1,34 @@
+import type { PlaceOutcome } from '../broker.port';
+import { codeOf, messageOf } from './fyers.errors';
+import type { FyersReply } from './fyers.http';
+
+/** Fyers' "request sent, no acknowledgement": the order may exist; look it up, never re-send. */
+const NO_ACK = 201;
+/** -96 unexpected error, -201..-205 connection errors (legacy sheet): Fyers itself doesn't know what happened. */
+const AMBIGUOUS_CODES: ReadonlySet<number> = new Set([-96, -201, -202, -204, -205]);
+
+/**
+ * Classifies a reply to POST /orders/sync that is neither a dead session nor a rate limit (those throw first).
+ * Only a well-formed answer decides: `s:'ok'` with an id is placed; `s:'error'` with a code is rejected;
+ * 5xx, code 201, unreadable bodies and anything else are unknown, because the order may have been taken.
+ */
+export function placeOutcome(reply: FyersReply): PlaceOutcome {
+  const { body, httpStatus } = reply;
+  const code = codeOf(body);
+  const message = messageOf(body);
+  if (httpStatus >= 500) return { status: 'unknown', reason: `Fyers answered HTTP ${httpStatus}${message ? `: ${message}` : ''}` };
+  if (!body) return { status: 'unknown', reason: `Fyers answered HTTP ${httpStatus} without a readable body` };
+  if (code === NO_ACK) return { status: 'unknown', reason: `Fyers sent the order but got no acknowledgement (code 201)${message ? `: ${message}` : ''}` };
+  const id = typeof body.id === 'string' || typeof body.id === 'number' ? String(body.id) : '';
+  if (body.s === 'ok') {
+    if (id) return { status: 'placed', orderId: id, ...(message ? { message } : {}) };
+    return { status: 'unknown', reason: `Fyers said ok without an order id (code ${code ?? 'none'})` };
+  }
+  if (body.s === 'error' && code !== undefined && !AMBIGUOUS_CODES.has(code)) {
+    return { status: 'rejected', code, reason: message || `Fyers refused the order (code ${code})` };
+  }
+  if (body.s === 'error' && code === undefined && httpStatus >= 400) {
+    return { status: 'rejected', code: httpStatus, reason: message || `Fyers refused the order (HTTP ${httpStatus})` };
+  }
+  return { status: 'unknown', reason: `Unexpected Fyers reply (HTTP ${httpStatus}, code ${code ?? 'none'})${message ? `: ${message}` : ''}` };
+}

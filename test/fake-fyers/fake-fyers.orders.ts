@@ -1,0 +1,139 @@
+import { fyersError, json, type Reply } from './http-io';
+import type { FakeOrder, FakeState } from './fake-fyers.state';
+
+const PRODUCT_TYPES = ['CNC', 'INTRADAY', 'MARGIN', 'CO', 'BO', 'MTF'];
+const TAG = /^[A-Za-z0-9]{1,30}$/;
+
+const isMultiple = (value: number, step: number) => Math.abs(value / step - Math.round(value / step)) < 1e-6;
+const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+const invalid = (message: string) => fyersError(400, -50, message);
+
+/**
+ * Fyers' order checks in the order a reader would expect them; the first failure wins.
+ * Codes and messages follow the reference (-300 invalid symbol, -50 naming the field; tick messages
+ * in the documented "StopLoss not a multiple of tick size 0.0500" form). Returns undefined when valid.
+ */
+export function validateOrder(state: FakeState, b: Record<string, unknown>): Reply | undefined {
+  const inst = typeof b.symbol === 'string' ? state.instruments.get(b.symbol) : undefined;
+  if (!inst) return fyersError(400, -300, 'Invalid symbol');
+  if (b.side !== 1 && b.side !== -1) return invalid('Invalid side');
+  const type = b.type;
+  if (type !== 1 && type !== 2 && type !== 3 && type !== 4) return invalid('Invalid order type');
+  const product = b.productType;
+  if (typeof product !== 'string' || !PRODUCT_TYPES.includes(product)) return invalid('Invalid productType');
+  if (b.validity !== 'DAY' && b.validity !== 'IOC') return invalid('Invalid validity');
+  const qty = num(b.qty);
+  if (qty === undefined || !Number.isInteger(qty) || qty <= 0) return invalid('Invalid qty');
+  if (qty % inst.lotSize !== 0) return invalid(`Invalid qty. Quantity should be a multiple of lot size ${inst.lotSize}`);
+
+  const tick = inst.tickSize.toFixed(4);
+  const limitPrice = num(b.limitPrice ?? 0);
+  const stopPrice = num(b.stopPrice ?? 0);
+  if (limitPrice === undefined || limitPrice < 0) return invalid('Invalid limitPrice');
+  if (stopPrice === undefined || stopPrice < 0) return invalid('Invalid stopPrice');
+  if ((type === 1 || type === 4) && limitPrice <= 0) return invalid('Invalid limitPrice. Provide a valid limit price');
+  if ((type === 2 || type === 3) && limitPrice !== 0) return invalid('Invalid limitPrice. limitPrice should be 0 for this order type');
+  if ((type === 3 || type === 4) && stopPrice <= 0) return invalid('Invalid stopPrice. Provide a valid stop price');
+  if ((type === 1 || type === 2) && stopPrice !== 0) return invalid('Invalid stopPrice. stopPrice should be 0 for this order type');
+  if (!isMultiple(limitPrice, inst.tickSize)) return invalid(`LimitPrice not a multiple of tick size ${tick}`);
+  if (!isMultiple(stopPrice, inst.tickSize)) return invalid(`StopPrice not a multiple of tick size ${tick}`);
+
+  const stopLoss = num(b.stopLoss ?? 0);
+  const takeProfit = num(b.takeProfit ?? 0);
+  if (stopLoss === undefined || stopLoss < 0) return invalid('Invalid stopLoss');
+  if (takeProfit === undefined || takeProfit < 0) return invalid('Invalid takeProfit');
+  if (!isMultiple(stopLoss, inst.tickSize)) return invalid(`StopLoss not a multiple of tick size ${tick}`);
+  if (!isMultiple(takeProfit, inst.tickSize)) return invalid(`TakeProfit not a multiple of tick size ${tick}`);
+  if (product === 'CO' && stopLoss <= 0) return invalid('Invalid stopLoss. stopLoss is mandatory for CO orders');
+  if (product === 'CO' && type !== 1 && type !== 2) return invalid('Only market and limit orders are allowed for CO');
+  if (product === 'BO' && (stopLoss <= 0 || takeProfit <= 0)) return invalid('Invalid stopLoss/takeProfit. Both are mandatory for BO orders');
+
+  const tag = b.orderTag;
+  if (tag !== undefined && tag !== '') {
+    if (product === 'BO' || product === 'CO') return invalid('orderTag is not allowed for BO and CO orders');
+    if (typeof tag !== 'string' || !TAG.test(tag)) return invalid('Invalid orderTag. Only alphanumeric characters, up to 30, are allowed');
+    if (tag.toLowerCase() === 'untagged' || tag === state.appId.split('-')[0]) return invalid('Invalid orderTag');
+  }
+  return undefined;
+}
+
+/** Order ids look like YYMMDD (IST) followed by an 8-digit sequence, e.g. 26072100000001. */
+function nextOrderId(state: FakeState, nowMs: number): string {
+  state.orderSeq += 1;
+  const ist = new Date(nowMs + 330 * 60_000).toISOString();
+  return `${ist.slice(2, 4)}${ist.slice(5, 7)}${ist.slice(8, 10)}${String(state.orderSeq).padStart(8, '0')}`;
+}
+
+/** Records a valid order; market orders fill at once at the LTP and move the position, others stay pending. */
+export function recordOrder(state: FakeState, b: Record<string, unknown>, nowMs: number, opts: { tagPrefix: boolean }): FakeOrder {
+  const symbol = b.symbol as string;
+  const tag = typeof b.orderTag === 'string' && b.orderTag !== '' ? b.orderTag : undefined;
+  const filled = b.type === 2;
+  const price = state.ltp.get(symbol) ?? 100;
+  const order: FakeOrder = {
+    id: nextOrderId(state, nowMs),
+    symbol,
+    qty: b.qty as number,
+    filledQty: filled ? (b.qty as number) : 0,
+    type: b.type as number,
+    side: b.side as 1 | -1,
+    productType: b.productType as string,
+    limitPrice: (b.limitPrice as number | undefined) ?? 0,
+    stopPrice: (b.stopPrice as number | undefined) ?? 0,
+    stopLoss: (b.stopLoss as number | undefined) ?? 0,
+    takeProfit: (b.takeProfit as number | undefined) ?? 0,
+    validity: b.validity as string,
+    orderTag: tag === undefined ? '2:Untagged' : opts.tagPrefix ? `1:${tag}` : tag,
+    status: filled ? 2 : 6,
+    tradedPrice: filled ? price : 0,
+    placedAtMs: nowMs,
+    body: b,
+  };
+  state.orders.push(order);
+  if (filled) movePosition(state, order);
+  return order;
+}
+
+function movePosition(state: FakeState, o: FakeOrder): void {
+  const key = `${o.symbol}-${o.productType}`;
+  const p = state.positions.get(key) ?? { symbol: o.symbol, productType: o.productType, netQty: 0, buyQty: 0, sellQty: 0, buyVal: 0, sellVal: 0 };
+  if (o.side === 1) { p.buyQty += o.qty; p.buyVal += o.qty * o.tradedPrice; } else { p.sellQty += o.qty; p.sellVal += o.qty * o.tradedPrice; }
+  p.netQty = p.buyQty - p.sellQty;
+  state.positions.set(key, p);
+}
+
+export const placedReply = (o: FakeOrder): Reply => json(200, { s: 'ok', code: 1101, message: 'Successfully placed order', id: o.id });
+
+/** "09-Mar-2023 09:34:38" in IST, as the orderbook shows times. */
+function istDateTime(ms: number): string {
+  const d = new Date(ms + 330 * 60_000);
+  const mon = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][d.getUTCMonth()];
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${p(d.getUTCDate())}-${mon}-${d.getUTCFullYear()} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}`;
+}
+
+/** The orderbook entry in Fyers' field names. */
+export function orderbookEntry(state: FakeState, o: FakeOrder): Record<string, unknown> {
+  return {
+    id: o.id, exchOrdId: o.status === 2 ? `1100000${o.id.slice(-8)}` : '', id_fyers: `fy-${o.id}`, symbol: o.symbol,
+    qty: o.qty, remainingQuantity: o.qty - o.filledQty, filledQty: o.filledQty, status: o.status, slNo: 0,
+    message: o.status === 2 ? 'TRADE CONFIRMED' : '', segment: 11, limitPrice: o.limitPrice, stopPrice: o.stopPrice,
+    productType: o.productType, type: o.type, side: o.side, disclosedQty: 0, orderValidity: o.validity,
+    orderDateTime: istDateTime(o.placedAtMs), parentId: '', tradedPrice: o.tradedPrice, source: 'ITS',
+    fyToken: '', offlineOrder: false, pan: '', clientId: 'FX0011', exchange: 10, instrument: 14,
+    orderTag: o.orderTag, takeProfit: o.takeProfit, stopLoss: o.stopLoss, ex_sym: o.symbol.split(':')[1] ?? o.symbol,
+    description: o.symbol, ch: 0, chp: 0, lp: state.ltp.get(o.symbol) ?? 0, dqQtyRem: 0, orderNumStatus: `${o.id}:${o.status}`,
+  };
+}
+
+/**
+ * GET /orders with the documented filters `id` and `order_tag`. Fyers expects `order_tag=1:<tag>`;
+ * the fake also matches the bare tag, since whether Fyers does is not documented.
+ */
+export function orderbook(state: FakeState, query: URLSearchParams): Reply {
+  const id = query.get('id');
+  const tag = query.get('order_tag');
+  const bare = (t: string) => t.replace(/^[12]:/, '');
+  const rows = state.orders.filter((o) => (id === null || o.id === id) && (tag === null || o.orderTag === tag || bare(o.orderTag) === bare(tag)));
+  return json(200, { s: 'ok', code: 200, message: '', orderBook: rows.map((o) => orderbookEntry(state, o)) });
+}

@@ -1,0 +1,96 @@
+import type { Fault, FaultRule, RouteName } from './fake-fyers.faults';
+
+/** What the fake needs to know about a contract to validate orders like Fyers does. */
+export interface FakeInstrument {
+  ticker: string;
+  lotSize: number;
+  tickSize: number;
+}
+
+/** An order as the fake recorded it (fields named as in Fyers' orderbook). */
+export interface FakeOrder {
+  id: string;
+  symbol: string;
+  qty: number;
+  filledQty: number;
+  type: number;
+  side: 1 | -1;
+  productType: string;
+  limitPrice: number;
+  stopPrice: number;
+  stopLoss: number;
+  takeProfit: number;
+  validity: string;
+  /** As Fyers returns it: `1:<tag>` (or the bare tag when the fake runs with `tagPrefix: false`), else `2:Untagged`. */
+  orderTag: string;
+  /** 1 cancelled, 2 filled, 4 transit, 5 rejected, 6 pending, 7 expired. */
+  status: number;
+  tradedPrice: number;
+  placedAtMs: number;
+  /** The request body exactly as received, for assertions. */
+  body: Record<string, unknown>;
+}
+
+export interface FakePosition {
+  symbol: string;
+  productType: string;
+  netQty: number;
+  buyQty: number;
+  sellQty: number;
+  buyVal: number;
+  sellVal: number;
+}
+
+/** How the fake answers a dead token; the HTTP status that accompanies it is not documented, hence configurable. */
+export interface TokenDeath {
+  /** Absent: what the live API sends for a bad token (-16 on /api/v3, -15 on /data). */
+  code?: -8 | -15 | -16 | -17;
+  httpStatus: 200 | 401;
+}
+
+export interface FakeState {
+  readonly appId: string;
+  readonly appSecret: string;
+  readonly redirectUri: string;
+  pin: string;
+  instruments: Map<string, FakeInstrument>;
+  /** LTP by ticker; quotes for tickers absent here and from `instruments` come back as invalid symbols. */
+  ltp: Map<string, number>;
+  /** Keyed `<symbol>-<productType>`, Fyers' position id. */
+  positions: Map<string, FakePosition>;
+  orders: FakeOrder[];
+  /** Access tokens currently accepted. */
+  accessTokens: Set<string>;
+  refreshTokens: Set<string>;
+  /** Auth codes issued and not yet exchanged. */
+  authCodes: Set<string>;
+  /** When set, every authenticated call fails as with a dead token, whatever token it carries. */
+  tokenDeath?: TokenDeath;
+  faults: FaultRule[];
+  /** Every request the fake received, in order (method, path with query, route). */
+  requests: Array<{ method: string; url: string; route?: RouteName; headers: Record<string, string | string[] | undefined> }>;
+  orderSeq: number;
+}
+
+export function createState(init: {
+  appId: string; appSecret: string; redirectUri: string; pin: string; instruments: FakeInstrument[]; ltp: Record<string, number>;
+}): FakeState {
+  return {
+    appId: init.appId,
+    appSecret: init.appSecret,
+    redirectUri: init.redirectUri,
+    pin: init.pin,
+    instruments: new Map(init.instruments.map((i) => [i.ticker, { ticker: i.ticker, lotSize: i.lotSize, tickSize: i.tickSize }])),
+    ltp: new Map(Object.entries(init.ltp)),
+    positions: new Map(),
+    orders: [],
+    accessTokens: new Set(),
+    refreshTokens: new Set(),
+    authCodes: new Set(),
+    faults: [],
+    requests: [],
+    orderSeq: 0,
+  };
+}
+
+export type { Fault };

@@ -1,0 +1,4 @@
+export { startFakeFyers, DEFAULT_INSTRUMENTS, type FakeFyers, type FakeFyersOptions } from './fake-fyers.server';
+export type { Fault, RouteName } from './fake-fyers.faults';
+export type { FakeInstrument, FakeOrder, FakePosition, FakeState, TokenDeath } from './fake-fyers.state';
+export { appIdHash, nextSixAmIst } from './fake-fyers.auth';
