@@ -191,7 +191,7 @@ async function buildBroker(
     const snap = breaker.snapshot();
     return { ok: snap.state !== 'open', ...snap, retryAt: snap.retryAt ? new Date(snap.retryAt).toISOString() : undefined, pacing: pacer.snapshot() };
   };
-  const login = createFyersAuth({
+  const auth = createFyersAuth({
     apiUrl: config.fyers.apiUrl,
     appId,
     appSecret: async () => {
@@ -202,7 +202,16 @@ async function buildBroker(
     },
     redirectUrl: config.fyers.redirectUrl ?? (config.publicBaseUrl ? `${config.publicBaseUrl.replace(/\/+$/, '')}/authCallback` : ''),
     timeoutMs: config.fyers.timeoutMs,
+    clock: b.clock,
   });
+  const login: BrokerLogin = {
+    authCodeUrl: (state) => auth.authCodeUrl(state),
+    exchangeAuthCode: (code) => auth.exchangeAuthCode(code),
+    async refreshWithPin(refreshToken, pin) {
+      const r = await auth.refreshWithPin(refreshToken, pin);
+      return r.ok ? { kind: 'refreshed', token: { accessToken: r.accessToken, expiresAt: r.expiresAt } } : { kind: 'refused', reason: `${r.reason}: ${r.message}` };
+    },
+  };
   return { broker, accessTokens, login };
 }
 

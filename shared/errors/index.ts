@@ -16,3 +16,5 @@ export * from './dependency-unavailable.error';
 export * from './not-found.error';
 export * from './method-not-allowed.error';
 export * from './unsafe-target.error';
+export * from './broker-rate-limited.error';
+export * from './broker-auth-refused.error';
