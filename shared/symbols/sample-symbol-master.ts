@@ -54,30 +54,29 @@ export function sampleSymbolMaster(nowMs: number): { nseFo: string; bseFo: strin
     const atm = Math.round(spot / u.step) * u.step;
     const underFyToken = `${EXCHANGE_CODE[u.exchange]}10000000${String(u.scrip).padStart(5, '0')}`;
 
-    const row = (day: number, ticker: string, description: string, type: number, tick: number, strike: number, opt: string) => {
-      const d = calendarDay(day);
-      token++;
-      const fyToken = `${EXCHANGE_CODE[u.exchange]}11${d.iso.slice(2).replaceAll('-', '')}${token}`;
-      const strikeCell = strike === -1 ? '-1.0' : Number.isInteger(strike) ? `${strike}.0` : String(strike);
-      return [
-        fyToken, description, type, u.lot, tick, '', SESSION, now.date, expiryInstantSec(day), ticker,
-        EXCHANGE_CODE[u.exchange], 11, token, u.name, u.scrip, strikeCell, opt, underFyToken, 'None', 0, '0.0',
-      ].join(',');
-    };
-
     for (const day of expiries) {
       const d = calendarDay(day);
       const when = { year: d.year, month: d.month, date: d.date };
+      // Per-expiry cells, computed once: this runs for every strike of every expiry.
+      const tokenPrefix = `${EXCHANGE_CODE[u.exchange]}11${d.iso.slice(2).replaceAll('-', '')}`;
+      const expirySec = expiryInstantSec(day);
+      const row = (ticker: string, description: string, type: number, tick: number, strikeCell: string, opt: string) => {
+        token++;
+        return [
+          `${tokenPrefix}${token}`, description, type, u.lot, tick, '', SESSION, now.date, expirySec, ticker,
+          EXCHANGE_CODE[u.exchange], 11, token, u.name, u.scrip, strikeCell, opt, underFyToken, 'None', 0, '0.0',
+        ].join(',');
+      };
       // A month's last expiry is the monthly contract and carries the monthly ticker form, even for NIFTY.
       const monthly = day === lastWeekdayOfMonth(d.year, d.month, u.weekday);
       for (let i = -STRIKES_EACH_SIDE; i <= STRIKES_EACH_SIDE; i++) {
         const strike = atm + i * u.step;
         for (const opt of ['CE', 'PE'] as const) {
-          lines[u.exchange].push(row(day, optionTicker(u.exchange, u.name, when, monthly, strike, opt), contractDescription(u.name, when, strike, opt), 14, 0.05, strike, opt));
+          lines[u.exchange].push(row(optionTicker(u.exchange, u.name, when, monthly, strike, opt), contractDescription(u.name, when, strike, opt), 14, 0.05, `${strike}.0`, opt));
         }
       }
       if (monthlySet.has(day)) {
-        lines[u.exchange].push(row(day, futureTicker(u.exchange, u.name, when), contractDescription(u.name, when), 11, 0.1, -1, 'XX'));
+        lines[u.exchange].push(row(futureTicker(u.exchange, u.name, when), contractDescription(u.name, when), 11, 0.1, '-1.0', 'XX'));
       }
     }
   }
