@@ -1,0 +1,84 @@
+import { PAPER_SPOT } from '../broker/paper/paper-pricing';
+import { istParts } from '../platform/ist';
+import { calendarDay, dayOf, expiryInstantSec, lastWeekdayOfMonth, upcomingWeekdays } from './expiry-calendar';
+import { contractDescription, futureTicker, optionTicker } from './fyers-ticker';
+
+interface SampleUnderlying {
+  name: string;
+  exchange: 'NSE' | 'BSE';
+  /** Expiry weekday: Tuesday on NSE, Thursday on BSE (since September 2025). */
+  weekday: number;
+  weekly: boolean;
+  step: number;
+  lot: number;
+  /** Exchange scrip code of the index, as in master column 14. */
+  scrip: number;
+}
+
+const TUESDAY = 2;
+const THURSDAY = 4;
+const STRIKES_EACH_SIDE = 40;
+const WEEKLIES = 4;
+
+const SAMPLE: readonly SampleUnderlying[] = [
+  { name: 'NIFTY', exchange: 'NSE', weekday: TUESDAY, weekly: true, step: 50, lot: 65, scrip: 26000 },
+  { name: 'BANKNIFTY', exchange: 'NSE', weekday: TUESDAY, weekly: false, step: 100, lot: 30, scrip: 26009 },
+  { name: 'FINNIFTY', exchange: 'NSE', weekday: TUESDAY, weekly: false, step: 50, lot: 60, scrip: 26037 },
+  { name: 'MIDCPNIFTY', exchange: 'NSE', weekday: TUESDAY, weekly: false, step: 25, lot: 120, scrip: 26074 },
+  { name: 'SENSEX', exchange: 'BSE', weekday: THURSDAY, weekly: true, step: 100, lot: 20, scrip: 1 },
+];
+
+const EXCHANGE_CODE = { NSE: '10', BSE: '12' } as const;
+const SESSION = '0915-1530|1815-1915:';
+
+/**
+ * A small symbol master in the real header-less 21-column layout, with expiries laid out from `nowMs` so it
+ * never goes stale: NIFTY and SENSEX weeklies for the next four weeks plus the monthlies of this and next
+ * month, the other indices monthly only, and one future per underlying per month. Contracts whose 15:30 IST
+ * expiry is already past at `nowMs` are left out. Exchange holidays are ignored. Used by the paper broker,
+ * local runs and tests; never by a live account.
+ */
+export function sampleSymbolMaster(nowMs: number): { nseFo: string; bseFo: string } {
+  const now = istParts(nowMs);
+  const today = dayOf(now.year, now.month, now.day);
+  const isLive = (day: number) => expiryInstantSec(day) * 1000 >= nowMs;
+  let token = 35000;
+  const lines: Record<'NSE' | 'BSE', string[]> = { NSE: [], BSE: [] };
+
+  for (const u of SAMPLE) {
+    const monthlies = [0, 1].map((k) => lastWeekdayOfMonth(now.year, now.month + k, u.weekday)).filter(isLive);
+    const weeklies = u.weekly ? upcomingWeekdays(today, u.weekday, WEEKLIES + 1).filter(isLive).slice(0, WEEKLIES) : [];
+    const expiries = [...new Set([...weeklies, ...monthlies])].sort((a, b) => a - b);
+    const monthlySet = new Set(monthlies);
+    const spot = PAPER_SPOT[u.name]!;
+    const atm = Math.round(spot / u.step) * u.step;
+    const underFyToken = `${EXCHANGE_CODE[u.exchange]}10000000${String(u.scrip).padStart(5, '0')}`;
+
+    for (const day of expiries) {
+      const d = calendarDay(day);
+      const when = { year: d.year, month: d.month, date: d.date };
+      // Per-expiry cells, computed once: this runs for every strike of every expiry.
+      const tokenPrefix = `${EXCHANGE_CODE[u.exchange]}11${d.iso.slice(2).replaceAll('-', '')}`;
+      const expirySec = expiryInstantSec(day);
+      const row = (ticker: string, description: string, type: number, tick: number, strikeCell: string, opt: string) => {
+        token++;
+        return [
+          `${tokenPrefix}${token}`, description, type, u.lot, tick, '', SESSION, now.date, expirySec, ticker,
+          EXCHANGE_CODE[u.exchange], 11, token, u.name, u.scrip, strikeCell, opt, underFyToken, 'None', 0, '0.0',
+        ].join(',');
+      };
+      // A month's last expiry is the monthly contract and carries the monthly ticker form, even for NIFTY.
+      const monthly = day === lastWeekdayOfMonth(d.year, d.month, u.weekday);
+      for (let i = -STRIKES_EACH_SIDE; i <= STRIKES_EACH_SIDE; i++) {
+        const strike = atm + i * u.step;
+        for (const opt of ['CE', 'PE'] as const) {
+          lines[u.exchange].push(row(optionTicker(u.exchange, u.name, when, monthly, strike, opt), contractDescription(u.name, when, strike, opt), 14, 0.05, `${strike}.0`, opt));
+        }
+      }
+      if (monthlySet.has(day)) {
+        lines[u.exchange].push(row(futureTicker(u.exchange, u.name, when), contractDescription(u.name, when), 11, 0.1, '-1.0', 'XX'));
+      }
+    }
+  }
+  return { nseFo: lines.NSE.join('\n') + '\n', bseFo: lines.BSE.join('\n') + '\n' };
+}

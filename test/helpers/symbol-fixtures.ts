@@ -1,0 +1,37 @@
+import type { Instrument, SymbolIndex } from '../../shared/symbols/instrument';
+import { istInstant } from '../../shared/platform/ist';
+import { parseSymbolMaster } from '../../shared/symbols/parse-symbol-master';
+import { sampleSymbolMaster } from '../../shared/symbols/sample-symbol-master';
+import { buildSymbolIndex } from '../../shared/symbols/symbol-index';
+
+/** Epoch seconds of 15:30 IST on an IST date: when index options expire. */
+export const expiryOn = (date: string): number => istInstant(date, 15, 30) / 1000;
+
+/** One option contract with plausible defaults; override what the test is about. */
+export function option(underlying: string, date: string, strike: number, optionType: 'CE' | 'PE', over: Partial<Instrument> = {}): Instrument {
+  return {
+    ticker: `NSE:${underlying}${date.replaceAll('-', '')}${strike}${optionType}`,
+    fyToken: `1011${date.slice(2).replaceAll('-', '')}${Math.round(strike)}`,
+    description: `${underlying} ${date} ${strike} ${optionType}`,
+    underlying,
+    exchange: 'NSE',
+    instrumentType: 14,
+    lotSize: 65,
+    tickSize: 0.05,
+    expiry: expiryOn(date),
+    strike,
+    optionType,
+    ...over,
+  };
+}
+
+/** CE and PE for every strike on every date. */
+export function chain(underlying: string, dates: string[], strikes: number[], over: Partial<Instrument> = {}): Instrument[] {
+  return dates.flatMap((d) => strikes.flatMap((s) => [option(underlying, d, s, 'CE', over), option(underlying, d, s, 'PE', over)]));
+}
+
+/** The generated sample master as the webhook would see it at `nowMs`. */
+export function sampleIndex(nowMs: number): SymbolIndex {
+  const { nseFo, bseFo } = sampleSymbolMaster(nowMs);
+  return buildSymbolIndex([...parseSymbolMaster(nseFo).instruments, ...parseSymbolMaster(bseFo).instruments], 'test');
+}
