@@ -152,7 +152,14 @@ async function buildBlobs(config: Config, clock: Clock): Promise<BlobStore> {
 
 async function buildSymbolLoader(config: Config, b: Basics, blobs: BlobStore): Promise<SymbolIndexLoader> {
   const loaders = await import('../shared/symbols/symbol-loaders');
-  if (config.symbolMaster.file) return loaders.fileLoader(config.symbolMaster.file.split(',').map((s) => s.trim()));
+  if (config.symbolMaster.file) {
+    const { readFile, stat } = await import('node:fs/promises');
+    return loaders.fileLoader(
+      config.symbolMaster.file.split(',').map((s) => s.trim()),
+      (p) => readFile(p, 'utf8'),
+      (p) => stat(p),
+    );
+  }
   // In the cloud, and locally once refreshSymbolMaster has written an index, the stored index is the source.
   if (config.symbolMaster.bucket || config.symbolMaster.urls.length > 0) return loaders.indexBlobLoader(blobs, config.symbolMaster.object);
   return loaders.sampleLoader(b.clock);
