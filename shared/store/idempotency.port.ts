@@ -22,6 +22,12 @@ export interface IdempotencyRecord {
   updatedAt: number;
   /** How many times an abandoned claim was taken over. */
   takeovers: number;
+  /**
+   * Set while a taken-over claim is pending: the state it was taken over from. `release` puts the
+   * record back into that state instead of deleting it, because the recovering owner cannot know
+   * that nothing reached the broker, and the original orderTag must survive for the next recovery.
+   */
+  recoveredFrom?: IdempotencyStatus;
   result?: OrderResult;
 }
 
@@ -57,7 +63,10 @@ export interface IdempotencyStore {
   claim(input: ClaimInput): Promise<ClaimResult>;
   /** Move an owned claim to its final state. Ignored (returns false) if the caller no longer owns it. */
   complete(key: string, owner: string, result: OrderResult, nowMs: number): Promise<boolean>;
-  /** Drop an owned `pending` claim when it is certain nothing reached the broker, so a retry can proceed. */
+  /**
+   * Drop an owned `pending` claim when it is certain nothing reached the broker, so a retry can proceed.
+   * A claim that was taken over (`recover`) is not dropped but returned to its previous state, lease lapsed.
+   */
   release(key: string, owner: string): Promise<void>;
   get(key: string): Promise<IdempotencyRecord | undefined>;
 }

@@ -1,0 +1,79 @@
+import { Timestamp, type DocumentData, type DocumentReference, type Firestore } from '@google-cloud/firestore';
+import type { OrderResult } from '../../orders/order-result';
+import type { ClaimInput, ClaimResult, IdempotencyRecord, IdempotencyStore } from '../idempotency.port';
+import { decideClaim, decideComplete, decideRelease } from '../idempotency-rules';
+import { collectionName, docIdFor, guarded, withoutUndefined, type FirestoreStoreOptions } from './firestore-docs';
+
+/**
+ * Idempotency records in `<prefix>idempotency/<key>`. Every read-modify-write runs in a transaction,
+ * so across all instances exactly one caller holds a live claim on a key.
+ *
+ * `expiresAt` is stored as a Timestamp because Firestore's TTL policy only acts on timestamp fields:
+ *   gcloud firestore fields ttls update expiresAt --collection-group=idempotency --enable-ttl
+ */
+export interface FirestoreIdempotencyOptions extends FirestoreStoreOptions {
+  /** Transaction attempts under contention (ABORTED retries); the SDK default is 5. */
+  maxAttempts?: number;
+}
+
+export function createFirestoreIdempotencyStore(db: Firestore, options: FirestoreIdempotencyOptions = {}): IdempotencyStore {
+  const col = db.collection(collectionName(options, 'idempotency'));
+  const ref = (key: string) => col.doc(docIdFor(key));
+  const txOptions = { maxAttempts: options.maxAttempts ?? 10 };
+
+  return {
+    claim(input: ClaimInput): Promise<ClaimResult> {
+      const doc = ref(input.key);
+      return guarded('claim an idempotency key', () =>
+        db.runTransaction(async (tx) => {
+          const decision = decideClaim(fromDoc(await tx.get(doc)), input);
+          if (decision.write) tx.set(doc, toDoc(decision.write));
+          return decision.result;
+        }, txOptions),
+      );
+    },
+
+    complete(key: string, owner: string, result: OrderResult, nowMs: number): Promise<boolean> {
+      const doc = ref(key);
+      return guarded('record an order result', () =>
+        db.runTransaction(async (tx) => {
+          const next = decideComplete(fromDoc(await tx.get(doc)), owner, result, nowMs);
+          if (!next) return false;
+          tx.set(doc, toDoc(next));
+          return true;
+        }, txOptions),
+      );
+    },
+
+    release(key: string, owner: string): Promise<void> {
+      const doc = ref(key);
+      return guarded('release an idempotency claim', () =>
+        db.runTransaction(async (tx) => {
+          const decision = decideRelease(fromDoc(await tx.get(doc)), owner);
+          if (decision.kind === 'delete') tx.delete(doc);
+          else if (decision.kind === 'write') tx.set(doc, toDoc(decision.record));
+        }, txOptions),
+      );
+    },
+
+    async get(key: string): Promise<IdempotencyRecord | undefined> {
+      return fromDoc(await guarded('read an idempotency record', () => ref(key).get()));
+    },
+  };
+}
+
+function toDoc(record: IdempotencyRecord): DocumentData {
+  return withoutUndefined({ ...record, expiresAt: Timestamp.fromMillis(record.expiresAt) });
+}
+
+function fromDoc(snap: { exists: boolean; data(): DocumentData | undefined }): IdempotencyRecord | undefined {
+  const data = snap.exists ? snap.data() : undefined;
+  if (!data) return undefined;
+  const expiresAt = data.expiresAt instanceof Timestamp ? data.expiresAt.toMillis() : Number(data.expiresAt);
+  return { ...(data as IdempotencyRecord), expiresAt };
+}
+
+/** For tests and tooling that need the raw document (e.g. to check the TTL field's type). */
+export function idempotencyDocRef(db: Firestore, key: string, options: FirestoreStoreOptions = {}): DocumentReference {
+  return db.collection(collectionName(options, 'idempotency')).doc(docIdFor(key));
+}

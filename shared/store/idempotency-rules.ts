@@ -1,0 +1,86 @@
+import type { OrderResult } from '../orders/order-result';
+import type { ClaimInput, ClaimResult, IdempotencyRecord } from './idempotency.port';
+
+/**
+ * The idempotency state machine, shared by every store so the local and Firestore adapters cannot
+ * drift apart. Each function sees the current record (as read inside the store's atomic step) and
+ * says what to answer and what to write; the store only supplies atomicity.
+ */
+export interface ClaimDecision {
+  result: ClaimResult;
+  /** Record to store, or undefined when the stored one stays as it is. */
+  write?: IdempotencyRecord;
+}
+
+export function decideClaim(existing: IdempotencyRecord | undefined, input: ClaimInput): ClaimDecision {
+  const { nowMs } = input;
+  // A TTL policy deletes lazily (Firestore: up to a day late), so an expired record must behave
+  // exactly as if it were already gone.
+  if (!existing || existing.expiresAt <= nowMs) return fresh(input);
+
+  if (existing.status === 'placed' || existing.status === 'rejected') {
+    const reclaimAfter = input.reclaimCompletedAfterMs;
+    // Measured from completion: a same-body alert retried right after the answer is still a replay.
+    if (reclaimAfter !== undefined && nowMs - existing.updatedAt >= reclaimAfter) return fresh(input);
+    return { result: { kind: 'completed', record: existing } };
+  }
+
+  if (existing.status === 'pending' && existing.leaseUntil > nowMs) {
+    return { result: { kind: 'in-flight', record: existing } };
+  }
+
+  // Abandoned pending claim, or an earlier attempt whose outcome is unknown: the caller takes over,
+  // keeping orderTag, createdAt and any result so it can look the order up at the broker.
+  const previous = existing.status;
+  const record: IdempotencyRecord = {
+    ...existing,
+    status: 'pending',
+    owner: input.owner,
+    requestId: input.requestId,
+    leaseUntil: nowMs + input.leaseMs,
+    expiresAt: Math.max(existing.expiresAt, nowMs + input.ttlMs),
+    updatedAt: nowMs,
+    takeovers: existing.takeovers + 1,
+    recoveredFrom: existing.recoveredFrom ?? previous,
+  };
+  // A lapsed takeover of an `unknown` record is still unknown: report the original state.
+  return { result: { kind: 'recover', record, previous: existing.recoveredFrom ?? previous }, write: record };
+}
+
+function fresh(input: ClaimInput): ClaimDecision {
+  const record: IdempotencyRecord = {
+    key: input.key,
+    status: 'pending',
+    owner: input.owner,
+    requestId: input.requestId,
+    leaseUntil: input.nowMs + input.leaseMs,
+    expiresAt: input.nowMs + input.ttlMs,
+    createdAt: input.nowMs,
+    updatedAt: input.nowMs,
+    takeovers: 0,
+  };
+  if (input.orderTag !== undefined) record.orderTag = input.orderTag;
+  return { result: { kind: 'claimed', record }, write: record };
+}
+
+/** The completed record, or undefined when `owner` no longer holds a pending claim (nothing is written). */
+export function decideComplete(
+  existing: IdempotencyRecord | undefined,
+  owner: string,
+  result: OrderResult,
+  nowMs: number,
+): IdempotencyRecord | undefined {
+  if (!existing || existing.owner !== owner || existing.status !== 'pending') return undefined;
+  const { recoveredFrom: _done, ...rest } = existing;
+  return { ...rest, status: result.status, result, updatedAt: nowMs, leaseUntil: nowMs };
+}
+
+export type ReleaseDecision = { kind: 'keep' } | { kind: 'delete' } | { kind: 'write'; record: IdempotencyRecord };
+
+export function decideRelease(existing: IdempotencyRecord | undefined, owner: string): ReleaseDecision {
+  if (!existing || existing.owner !== owner || existing.status !== 'pending') return { kind: 'keep' };
+  if (existing.recoveredFrom === undefined) return { kind: 'delete' };
+  // Lease lapsed on purpose: the next duplicate recovers again, from the same state and tag.
+  const { recoveredFrom, ...rest } = existing;
+  return { kind: 'write', record: { ...rest, status: recoveredFrom, leaseUntil: 0 } };
+}
