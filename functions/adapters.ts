@@ -61,15 +61,23 @@ type Stores = Pick<Adapters, 'idempotency' | 'audit' | 'controls' | 'tokens' | '
 async function buildStores(config: Config): Promise<Stores> {
   if (config.store === 'firestore') {
     const { Firestore } = await import('@google-cloud/firestore');
-    const f = await import('../shared/store/firestore');
+    const [{ createFirestoreIdempotencyStore }, { createFirestoreAuditLog }, { createFirestoreControlsStore }, { createFirestoreTokenStore }, { createFirestoreLeaseStore }, { createFirestoreOAuthStateStore }] =
+      await Promise.all([
+        import('../shared/store/firestore/idempotency.firestore'),
+        import('../shared/store/firestore/audit.firestore'),
+        import('../shared/store/firestore/controls.firestore'),
+        import('../shared/store/firestore/token.firestore'),
+        import('../shared/store/firestore/lease.firestore'),
+        import('../shared/store/firestore/oauth-state.firestore'),
+      ]);
     const db = new Firestore({ projectId: config.projectId, databaseId: config.firestoreDatabase, ignoreUndefinedProperties: true });
     return {
-      idempotency: f.createFirestoreIdempotencyStore(db),
-      audit: f.createFirestoreAuditLog(db),
-      controls: f.createFirestoreControlsStore(db),
-      tokens: f.createFirestoreTokenStore(db),
-      leases: f.createFirestoreLeaseStore(db),
-      oauthStates: f.createFirestoreOAuthStateStore(db),
+      idempotency: createFirestoreIdempotencyStore(db),
+      audit: createFirestoreAuditLog(db),
+      controls: createFirestoreControlsStore(db),
+      tokens: createFirestoreTokenStore(db),
+      leases: createFirestoreLeaseStore(db),
+      oauthStates: createFirestoreOAuthStateStore(db),
       probe: async () => {
         await db.collection('health').doc('probe').get();
         return { ok: true, store: 'firestore' };
@@ -77,15 +85,23 @@ async function buildStores(config: Config): Promise<Stores> {
       close: () => db.terminate(),
     };
   }
-  const l = await import('../shared/store/local');
+  const [{ createLocalIdempotencyStore }, { createLocalAuditLog }, { createLocalControlsStore }, { createLocalTokenStore }, { createLocalLeaseStore }, { createLocalOAuthStateStore }] =
+    await Promise.all([
+      import('../shared/store/local/idempotency.local'),
+      import('../shared/store/local/audit.local'),
+      import('../shared/store/local/controls.local'),
+      import('../shared/store/local/token.local'),
+      import('../shared/store/local/lease.local'),
+      import('../shared/store/local/oauth-state.local'),
+    ]);
   const dir = join(config.dataDir, 'store');
   return {
-    idempotency: l.createLocalIdempotencyStore(join(dir, 'idempotency')),
-    audit: l.createLocalAuditLog(join(dir, 'audit')),
-    controls: l.createLocalControlsStore(join(dir, 'controls')),
-    tokens: l.createLocalTokenStore(join(dir, 'tokens')),
-    leases: l.createLocalLeaseStore(join(dir, 'leases')),
-    oauthStates: l.createLocalOAuthStateStore(join(dir, 'oauth-states')),
+    idempotency: createLocalIdempotencyStore(join(dir, 'idempotency')),
+    audit: createLocalAuditLog(join(dir, 'audit')),
+    controls: createLocalControlsStore(join(dir, 'controls')),
+    tokens: createLocalTokenStore(join(dir, 'tokens')),
+    leases: createLocalLeaseStore(join(dir, 'leases')),
+    oauthStates: createLocalOAuthStateStore(join(dir, 'oauth-states')),
     probe: async () => ({ ok: true, store: 'local', dataDir: config.dataDir }),
     close: async () => undefined,
   };

@@ -58,7 +58,8 @@ export async function handleAuthCallback(deps: AuthDeps, query: Record<string, s
   if (!state || !/^[\w-]{1,128}$/.test(state)) return { status: 400, html: loginErrorPage('Login link is not valid', 'The callback carried no valid state.') };
   const verdict = await deps.states.consume(state, deps.clock());
   if (verdict !== 'ok') {
-    const why = { unknown: 'This login was not started here.', expired: 'This login link has expired.', used: 'This login link was already used.' }[verdict];
+    const reasons: Record<Exclude<typeof verdict, 'ok'>, string> = { unknown: 'This login was not started here.', expired: 'This login link has expired.', used: 'This login link was already used.' };
+    const why = reasons[verdict];
     deps.logger.warn('login callback refused', { verdict });
     return { status: 400, html: loginErrorPage('Login refused', why) };
   }
