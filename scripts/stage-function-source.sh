@@ -16,9 +16,8 @@ mkdir -p "$out"
 cp "$root/package-lock.json" "$out/"
 # Only compiled code ships; source maps stay (stack traces in Cloud Logging point at .ts lines).
 cp -R "$root/dist" "$out/dist"
-# The staged package.json gets an empty gcp-build: the buildpack must not try to compile (the zip has
-# no TypeScript sources). Terraform also sets GOOGLE_NODE_RUN_SCRIPTS="" for the same reason; this
-# keeps the build correct even if a provider drops that empty value.
+# The staged package.json gets an empty gcp-build, the buildpack's documented way to skip its build
+# step: the zip has no TypeScript sources or dev dependencies, and dist/ is already compiled.
 node -e '
   const fs = require("fs");
   const pkg = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));

@@ -4,6 +4,7 @@ import { FUNCTION_NAMES } from '../../functions/function-names';
 import { checkConsistency, type ConsistencyPolicy, type GrantAllowList } from '../helpers/terraform/check-consistency';
 import { readRegistrations } from '../helpers/terraform/code-model';
 import { parseHcl, removeObjectEntry } from '../helpers/terraform/hcl-lite';
+import { unresolvedReferences } from '../helpers/terraform/references';
 import { readTerraformModel, type SourceFile } from '../helpers/terraform/terraform-model';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -247,6 +248,22 @@ resource "google_pubsub_topic_iam_binding" "publishers" {
   it('functions stop running as their own service accounts', () => {
     const files = editTf('functions.tf', replaceOnce('service_account_email = google_service_account.fn[each.key].email', 'service_account_email = google_service_account.scheduler.email'));
     expect(check({ tfFiles: files })).toContain('module "function" must run each function as its own service account google_service_account.fn[each.key]');
+  });
+});
+
+describe('references (offline stand-in for terraform validate)', () => {
+  const inRoot = (files: SourceFile[]) => files.filter((f) => path.dirname(f.path) === 'terraform');
+  const inFunctionModule = repo.tfFiles.filter((f) => path.dirname(f.path) === path.join('terraform', 'modules', 'function'));
+
+  it('resolve to declared variables, locals, resources, data sources and modules', () => {
+    expect(inFunctionModule.length).toBeGreaterThan(0);
+    expect(unresolvedReferences(inRoot(repo.tfFiles))).toEqual([]);
+    expect(unresolvedReferences(inFunctionModule)).toEqual([]);
+  });
+
+  it('report a misspelt reference', () => {
+    const files = editTf('pubsub.tf', replaceOnce('google_pubsub_topic.notifications_dead_letter.id\n  message_retention_duration', 'google_pubsub_topic.notification_dead_letter.id\n  message_retention_duration'));
+    expect(unresolvedReferences(inRoot(files))).toEqual(['google_pubsub_topic.notification_dead_letter']);
   });
 });
 

@@ -12,11 +12,10 @@ resource "google_cloudfunctions2_function" "this" {
     service_account   = var.build_service_account_id
     docker_repository = var.docker_repository_id
 
-    # The zip already holds the compiled dist/. Without this the buildpack would run the
-    # package's gcp-build script (tsc), which needs sources and dev dependencies the zip leaves out.
-    environment_variables = {
-      GOOGLE_NODE_RUN_SCRIPTS = ""
-    }
+    # No build-time environment: the staged package.json carries an empty gcp-build script, so the
+    # buildpack installs production dependencies and does not try to compile (the zip holds dist/
+    # only). An empty GOOGLE_NODE_RUN_SCRIPTS here would do the same, but an empty value risks a
+    # permanent plan diff, which would redeploy every function on every apply.
 
     source {
       storage_source {
