@@ -7,8 +7,8 @@ provider "google" {
   default_labels = local.labels
 }
 
-# Kept in step with `google` for resources that only exist in beta. Nothing in this configuration
-# needs it today; it is declared so adding a beta-only resource does not mean a provider upgrade.
+# Kept in step with `google` for beta-only resources: today google_project_service_identity, which
+# makes the Pub/Sub service agent exist before pubsub.tf grants it anything.
 provider "google-beta" {
   project = var.project_id
   region  = var.region
