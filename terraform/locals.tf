@@ -38,6 +38,7 @@ locals {
     ALLOWED_SOURCE_IPS   = join(",", var.allowed_source_ips)
     NOTIFY_TOPIC         = google_pubsub_topic.notifications.name
     PUBLIC_BASE_URL      = local.cloudfunctions_base_url
+    LOGIN_URL            = "${local.cloudfunctions_base_url}/${local.function_names.authUrl}"
   }
 
   # Firestore IAM conditions can scope a role to one database; the functions get nothing on any other.
