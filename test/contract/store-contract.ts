@@ -34,7 +34,7 @@ function result(status: OrderResult['status'], extra: Partial<OrderResult> = {})
     requestId: 'req-a',
     orderId: status === 'placed' ? 'ORD-1' : undefined,
     symbol: 'NSE:NIFTY26JAN24000CE',
-    side: 1,
+    side: 'BUY',
     productType: 'INTRADAY',
     lots: 2,
     qty: 150,
