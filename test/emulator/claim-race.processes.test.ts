@@ -74,7 +74,7 @@ describe('idempotency claims across processes (Firestore emulator)', () => {
     expect(outcomes.filter((o) => o.kind === 'in-flight')).toHaveLength(100);
   });
 
-  it('lets another process recover a claim whose owner crashed, once its lease has passed', async () => {
+  it('lets exactly one other process recover a claim whose owner crashed, once its lease has passed', async () => {
     const prefix = uniquePrefix('crash');
     const leaseMs = 2000;
     const crashed = await runWorker({ prefix, owner: 'doomed', keys: ['k:crash'], leaseMs, startAt: 0, crashAfterClaim: true });
@@ -85,7 +85,16 @@ describe('idempotency claims across processes (Firestore emulator)', () => {
     // Loading the worker takes time; only assert in-flight if we are surely still inside the lease.
     if (Date.now() - claimedAt < leaseMs - 200) expect(early.outcomes[0]).toMatchObject({ kind: 'in-flight', owner: 'doomed' });
 
-    const later = await runWorker({ prefix, owner: 'rescuer', keys: ['k:crash'], leaseMs, startAt: claimedAt + leaseMs + 100 });
-    expect(later.outcomes[0]).toMatchObject({ kind: 'recover', previous: 'pending', owner: 'rescuer' });
+    // Two processes, ten attempts each, all after the lease: one takeover, everyone else waits on it.
+    const startAt = Math.max(claimedAt + leaseMs + 100, startLine());
+    const keys = Array.from({ length: 10 }, () => 'k:crash');
+    const rescuers = await Promise.all(['r1', 'r2'].map((owner) => runWorker({ prefix, owner, keys, leaseMs: 60_000, startAt })));
+    const outcomes = rescuers.flatMap((r) => r.outcomes);
+    expect(outcomes.filter((o) => o.kind === 'error')).toEqual([]);
+    const recovered = outcomes.filter((o) => o.kind === 'recover');
+    expect(recovered).toHaveLength(1);
+    expect(recovered[0]).toMatchObject({ previous: 'pending' });
+    expect(['r1', 'r2']).toContain(recovered[0]?.owner);
+    expect(outcomes.filter((o) => o.kind === 'in-flight' && o.owner === recovered[0]?.owner)).toHaveLength(19);
   });
 });
