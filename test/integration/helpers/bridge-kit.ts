@@ -21,8 +21,8 @@ export const FYERS_APP_SECRET = 'fake-app-secret';
  * A clock that runs with real time (pacers and timers keep working) but can be pushed forward by hand,
  * which is all the expiry and cache tests need from a manual clock.
  */
-export function offsetClock(): (() => number) & { advance(ms: number): void } {
-  let offset = 0;
+export function offsetClock(startMs?: number): (() => number) & { advance(ms: number): void } {
+  let offset = startMs === undefined ? 0 : startMs - Date.now();
   const clock = (() => Date.now() + offset) as (() => number) & { advance(ms: number): void };
   clock.advance = (ms) => {
     offset += ms;
@@ -59,6 +59,8 @@ export interface BridgeOptions {
   localServer?: boolean;
   overrides?: Partial<Adapters>;
   logger?: Logger;
+  /** Where the clock starts (epoch ms); it runs on from there. Default: now. */
+  at?: number;
 }
 
 export interface Bridge {
@@ -81,7 +83,7 @@ export interface Bridge {
  * sample master on both sides, a recording notifier, and optionally the one-port local server serving it.
  */
 export async function startBridge(opts: BridgeOptions = {}): Promise<Bridge> {
-  const clock = offsetClock();
+  const clock = offsetClock(opts.at);
   const notes = recordingNotifier();
   const dataDir = await tempDir('data');
   let server: http.Server | undefined;
