@@ -1,7 +1,5 @@
 import { istParts } from '../../shared/platform/ist';
-import type { StoredToken } from '../../shared/tokens/token.port';
-import { jwtExpiryMs } from '../../shared/tokens/jwt-expiry';
-import { callsTo, niftyAlert, sendAlert, startBridge, type Bridge } from './helpers/bridge-kit';
+import { callsTo, niftyAlert, sendAlert, startBridge, storeLogin, type Bridge } from './helpers/bridge-kit';
 
 /**
  * A Fyers session that dies mid-day (revoked, logged in elsewhere, expired early). Alerts must be
@@ -16,12 +14,7 @@ afterEach(async () => {
   await bridge.close();
 });
 
-async function login(): Promise<StoredToken> {
-  const accessToken = bridge.fake.issueAccessToken();
-  const token: StoredToken = { accessToken, expiresAt: jwtExpiryMs(accessToken)!, obtainedAt: bridge.clock(), source: 'login' };
-  await bridge.deps.adapters.tokens.save(token);
-  return token;
-}
+const login = () => storeLogin(bridge);
 
 const TOKEN_CACHE_MS = 5_000;
 

@@ -11,6 +11,8 @@ import { PAPER_SPOT } from '../../../shared/broker/paper/paper-pricing';
 import { silentLogger, type Logger } from '../../../shared/platform/logger';
 import { parseSymbolMaster } from '../../../shared/symbols/parse-symbol-master';
 import { sampleSymbolMaster } from '../../../shared/symbols/sample-symbol-master';
+import type { StoredToken } from '../../../shared/tokens/token.port';
+import { jwtExpiryMs } from '../../../shared/tokens/jwt-expiry';
 import { startFakeFyers, type FakeFyers, type FakeFyersOptions } from '../../fake-fyers';
 
 export const WEBHOOK_SECRET = 'wh-secret-for-operator-tests-7f3a';
@@ -165,3 +167,11 @@ export async function sendAlert(deps: AppDeps, body: Record<string, unknown>) {
 
 /** Requests the fake received on a route (e.g. 'place-order', 'profile', 'validate-refresh-token'). */
 export const callsTo = (fake: FakeFyers, route: string) => fake.state.requests.filter((r) => r.route === route).length;
+
+/** Stores a session the fake accepts, as the login callback would (on any instance: the store is shared). */
+export async function storeLogin(bridge: Bridge): Promise<StoredToken> {
+  const accessToken = bridge.fake.issueAccessToken();
+  const token: StoredToken = { accessToken, expiresAt: jwtExpiryMs(accessToken)!, obtainedAt: bridge.clock(), source: 'login' };
+  await bridge.deps.adapters.tokens.save(token);
+  return token;
+}
