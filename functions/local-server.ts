@@ -31,6 +31,9 @@ export function createLocalServer(): http.Server {
       req.destroy();
       return;
     }
+    // Express keeps an originalUrl set before it sees the request: handlers that link to themselves
+    // (the login form posts back to its own path) must see /authUrl here, not the rewritten '/'.
+    (req as http.IncomingMessage & { originalUrl?: string }).originalUrl = req.url;
     req.url = '/' + rest.join('/') + url.search;
     app(req, res);
   });

@@ -1,6 +1,7 @@
 import type { Broker } from '../../shared/broker/broker.port';
 import type { Notifier } from '../../shared/notify/notifier.port';
 import type { Clock } from '../../shared/platform/clock';
+import { randomToken } from '../../shared/platform/ids';
 import { formatIst, istInstant, istParts } from '../../shared/platform/ist';
 import type { Logger } from '../../shared/platform/logger';
 import type { SecretSource } from '../../shared/secrets/secrets.port';
@@ -41,7 +42,8 @@ function mustLastUntil(nowMs: number): number {
 export async function handleTokenKeeper(deps: TokenKeeperDeps): Promise<HttpReply> {
   if (!deps.login) return { status: 200, body: { status: 'ok', session: 'paper broker; no login needed' } };
   const now = deps.clock();
-  const owner = `${deps.instanceId}:${now}`;
+  // Unique per run: two runs on one instance in the same millisecond must not both hold the lease.
+  const owner = `${deps.instanceId}:${now}:${randomToken(6)}`;
   if (!(await deps.leases.tryAcquire('token-keeper', owner, 60_000, now))) {
     return { status: 200, body: { status: 'skipped', reason: 'another keeper is running' } };
   }
