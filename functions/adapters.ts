@@ -207,7 +207,7 @@ async function buildBroker(
   const loginUrl = config.loginUrl;
   // Headroom under Fyers' 10/s and 200/min; a queued alert may wait past TradingView's 3 s (it does not
   // resend timeouts, and the claim stops a resend from doubling) but not past the idempotency lease.
-  const pacer = createRequestPacer({ clock: b.clock, perSecond: 8, perMinute: 180, maxWaitMs: Math.min(15_000, config.idempotencyLeaseMs / 2) });
+  const pacer = createRequestPacer({ clock: b.clock, perSecond: config.fyers.maxPerSecond, perMinute: config.fyers.maxPerMinute, maxWaitMs: Math.min(15_000, config.idempotencyLeaseMs / 2) });
   const breaker = withCircuitBreaker(withPacing(inner, pacer, { coalesceMs: 5 }), { clock: b.clock, notifier: ctx.notifier, failureThreshold: 5, openMs: 30_000 });
   const broker = guardSession(breaker, { tokens: accessTokens, notifier: ctx.notifier, clock: b.clock, loginUrl });
   probes.brokerCircuit = async () => {

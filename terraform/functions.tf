@@ -17,7 +17,7 @@ locals {
       static_egress = true
       memory        = "512Mi"
       cpu           = "1"
-      concurrency   = 10
+      concurrency   = 80
       timeout       = 30
       min_instances = var.webhook_min_instances
       max_instances = var.webhook_max_instances

@@ -39,6 +39,9 @@ locals {
     NOTIFY_TOPIC         = google_pubsub_topic.notifications.name
     PUBLIC_BASE_URL      = local.cloudfunctions_base_url
     LOGIN_URL            = "${local.cloudfunctions_base_url}/${local.function_names.authUrl}"
+    # Each webhook instance paces its own Fyers calls; together they stay under 8/s and 180/min.
+    BROKER_MAX_PER_SECOND = tostring(max(1, floor(8 / var.webhook_max_instances)))
+    BROKER_MAX_PER_MINUTE = tostring(max(10, floor(180 / var.webhook_max_instances)))
   }
 
   # Firestore IAM conditions can scope a role to one database; the functions get nothing on any other.

@@ -91,9 +91,9 @@ variable "webhook_min_instances" {
 }
 
 variable "webhook_max_instances" {
-  description = "Upper bound on webhook instances. Fyers accepts about 10 orders/s per app, so a handful of instances is plenty and caps runaway cost."
+  description = "Upper bound on webhook instances. Fyers allows 10 requests/s and 200/min per app, and each instance paces its own calls, so every instance gets an equal share of that budget (BROKER_MAX_PER_SECOND/MINUTE). One instance at concurrency 80 handles far more alerts than Fyers accepts and keeps the whole budget in one pacer."
   type        = number
-  default     = 3
+  default     = 1
 
   validation {
     condition     = var.webhook_max_instances >= 1 && var.webhook_max_instances <= 20 && floor(var.webhook_max_instances) == var.webhook_max_instances

@@ -45,6 +45,9 @@ export const EnvSchema = v.object({
   FYERS_API_URL: v.optional(url, 'https://api-t1.fyers.in/api/v3'),
   FYERS_DATA_URL: v.optional(url, 'https://api-t1.fyers.in/data'),
   BROKER_TIMEOUT_MS: v.optional(int(100, 2800), '2000'),
+  /** This instance's share of Fyers' 10/s and 200/min per-app limits (Terraform divides by max instances). */
+  BROKER_MAX_PER_SECOND: v.optional(int(1, 10), '8'),
+  BROKER_MAX_PER_MINUTE: v.optional(int(10, 200), '180'),
   PAPER_FILL_PRICE: v.optional(v.pipe(v.string(), v.transform(Number), v.number(), v.minValue(0.05))),
 
   SYMBOL_MASTER_URLS: v.optional(list),

@@ -20,7 +20,7 @@ export interface Config {
     fyersAccessToken?: string;
     fyersPin?: string;
   };
-  fyers: { appId?: string; redirectUrl?: string; apiUrl: string; dataUrl: string; timeoutMs: number };
+  fyers: { appId?: string; redirectUrl?: string; apiUrl: string; dataUrl: string; timeoutMs: number; maxPerSecond: number; maxPerMinute: number };
   paperFillPrice?: number;
   symbolMaster: { urls: string[]; file?: string; bucket?: string; object: string };
   risk: {
@@ -112,6 +112,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       apiUrl: e.FYERS_API_URL.replace(/\/+$/, ''),
       dataUrl: e.FYERS_DATA_URL.replace(/\/+$/, ''),
       timeoutMs: e.BROKER_TIMEOUT_MS,
+      maxPerSecond: e.BROKER_MAX_PER_SECOND,
+      maxPerMinute: e.BROKER_MAX_PER_MINUTE,
     },
     paperFillPrice: e.PAPER_FILL_PRICE,
     symbolMaster: { urls: e.SYMBOL_MASTER_URLS ?? [], file: e.SYMBOL_MASTER_FILE, bucket: e.SYMBOL_MASTER_BUCKET, object: e.SYMBOL_MASTER_OBJECT },
