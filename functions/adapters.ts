@@ -204,7 +204,7 @@ async function buildBroker(
     timeoutMs: config.fyers.timeoutMs,
     logger: b.logger,
   });
-  const loginUrl = config.publicBaseUrl ? `${config.publicBaseUrl.replace(/\/+$/, '')}/authUrl` : undefined;
+  const loginUrl = config.loginUrl;
   // Headroom under Fyers' 10/s and 200/min; a queued alert may wait past TradingView's 3 s (it does not
   // resend timeouts, and the claim stops a resend from doubling) but not past the idempotency lease.
   const pacer = createRequestPacer({ clock: b.clock, perSecond: 8, perMinute: 180, maxWaitMs: Math.min(15_000, config.idempotencyLeaseMs / 2) });

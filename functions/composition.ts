@@ -47,7 +47,7 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
 
   const controls = ttlCache(() => adapters.controls.get(), config.controlsCacheMs, clock);
   const symbols = adapters.symbols;
-  const loginUrl = config.publicBaseUrl ? `${config.publicBaseUrl.replace(/\/+$/, '')}/authUrl` : undefined;
+  const loginUrl = config.loginUrl;
 
   const webhook: WebhookDeps = {
     clock,

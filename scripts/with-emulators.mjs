@@ -6,6 +6,7 @@
 // PUBSUB_EMULATOR_HOST; the emulators are stopped by process group whatever way the run ends.
 // When java or a jar is missing the command still runs with EMULATORS=missing, so emulator tests fail
 // loudly with the install hint instead of being skipped; with CI=true it exits non-zero instead.
+// firebase.json documents fixed ports (Firestore 8085, Pub/Sub 8086) for manual runs only.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readdirSync, closeSync } from 'node:fs';
 import net from 'node:net';

@@ -67,6 +67,8 @@ export const EnvSchema = v.object({
   NOTIFY_TOPIC: optionalText,
   NOTIFY_WEBHOOK_URL: v.optional(url),
   PUBLIC_BASE_URL: v.optional(url),
+  /** The login page linked in notifications; defaults to PUBLIC_BASE_URL/authUrl (the local one-port layout). */
+  LOGIN_URL: v.optional(url),
 });
 
 export type Env = v.InferOutput<typeof EnvSchema>;

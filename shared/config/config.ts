@@ -38,6 +38,8 @@ export interface Config {
   controlsCacheMs: number;
   notify: { topic?: string; webhookUrl?: string };
   publicBaseUrl?: string;
+  /** Where the operator logs in (the authUrl function), for links in notifications. */
+  loginUrl?: string;
 }
 
 export class ConfigError extends Error {
@@ -129,5 +131,6 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     controlsCacheMs: e.CONTROLS_CACHE_SECONDS * 1000,
     notify: { topic: e.NOTIFY_TOPIC, webhookUrl: e.NOTIFY_WEBHOOK_URL },
     publicBaseUrl: e.PUBLIC_BASE_URL,
+    loginUrl: e.LOGIN_URL ?? (e.PUBLIC_BASE_URL ? `${e.PUBLIC_BASE_URL.replace(/\/+$/, '')}/authUrl` : undefined),
   };
 }

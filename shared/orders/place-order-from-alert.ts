@@ -155,7 +155,7 @@ async function recoverThenExecute(
   }
   // The previous owner died holding the claim, and the orderbook shows nothing under its tag:
   // the order never reached the broker, so placing it now is the one and only placement.
-  deps.logger.warn('taking over an abandoned claim; no order found at the broker', { key: record.key, previousOwner: record.owner });
+  deps.logger.warn('taking over an abandoned claim; no order found at the broker', { key: record.key, takeovers: record.takeovers, previous });
   return execute(deps, req, prepared, record, owner, trace);
 }
 

@@ -2,6 +2,7 @@ import type { Firestore } from '@google-cloud/firestore';
 import { randomToken } from '../../platform/ids';
 import type { ControlsChange, ControlsStore, RuntimeControls } from '../controls.port';
 import { applyControlsPatch, withControlDefaults } from '../controls-rules';
+import { compareAndSet } from './compare-and-set';
 import { collectionName, docIdFor, guarded, withoutUndefined, type FirestoreStoreOptions } from './firestore-docs';
 
 const DEFAULT_HISTORY_LIMIT = 20;
@@ -9,7 +10,7 @@ const DEFAULT_HISTORY_LIMIT = 20;
 /**
  * Runtime controls in `<prefix>controls/runtime`, every change also written to its `history`
  * subcollection in the same transaction (who, when, before, after). The per-day order cap counts in
- * `<prefix>dailyOrders/<YYYY-MM-DD>`, incremented in a transaction so instances cannot overshoot it.
+ * `<prefix>dailyOrders/<YYYY-MM-DD>`, incremented by compare-and-set so instances cannot overshoot it.
  */
 export function createFirestoreControlsStore(db: Firestore, options: FirestoreStoreOptions = {}): ControlsStore {
   const runtime = db.collection(collectionName(options, 'controls')).doc('runtime');
@@ -43,16 +44,12 @@ export function createFirestoreControlsStore(db: Firestore, options: FirestoreSt
 
     reserveDailyOrder(day: string, cap: number): Promise<boolean> {
       const doc = daily.doc(docIdFor(day));
+      // Every order of the day hits this one document, so it uses compare-and-set, not a transaction.
       return guarded('count an order against the daily cap', () =>
-        db.runTransaction(
-          async (tx) => {
-            const used = Number((await tx.get(doc)).data()?.count ?? 0);
-            if (used >= cap) return false;
-            tx.set(doc, { day, count: used + 1 });
-            return true;
-          },
-          { maxAttempts: 10 },
-        ),
+        compareAndSet(doc, (data) => {
+          const used = Number(data?.count ?? 0);
+          return used >= cap ? { result: false } : { result: true, write: { day, count: used + 1 } };
+        }),
       );
     },
   };

@@ -5,8 +5,9 @@ import { decideClaim, decideComplete, decideRelease } from '../idempotency-rules
 import { collectionName, docIdFor, guarded, withoutUndefined, type FirestoreStoreOptions } from './firestore-docs';
 
 /**
- * Idempotency records in `<prefix>idempotency/<key>`. Every read-modify-write runs in a transaction,
- * so across all instances exactly one caller holds a live claim on a key.
+ * Idempotency records in `<prefix>idempotency/<key>`. Every change is atomic (create() for a first
+ * claim, a transaction for anything that overwrites), so across all instances exactly one caller
+ * holds a live claim on a key.
  *
  * `expiresAt` is stored as a Timestamp because Firestore's TTL policy only acts on timestamp fields:
  *   gcloud firestore fields ttls update expiresAt --collection-group=idempotency --enable-ttl
@@ -24,13 +25,31 @@ export function createFirestoreIdempotencyStore(db: Firestore, options: Firestor
   return {
     claim(input: ClaimInput): Promise<ClaimResult> {
       const doc = ref(input.key);
-      return guarded('claim an idempotency key', () =>
-        db.runTransaction(async (tx) => {
+      return guarded('claim an idempotency key', async () => {
+        // Fast paths that need no transaction: an answer that writes nothing (completed, in-flight) is
+        // exact as of one strongly consistent read, and a first claim is a create(), which Firestore
+        // makes atomic by itself. A read-then-write transaction is kept for overwrites (takeover,
+        // reclaim, expired record): under a burst on one key, transactions holding read locks abort
+        // each other for seconds, while create() lets exactly one caller win at once.
+        for (let round = 0; round < 2; round++) {
+          const current = fromDoc(await doc.get());
+          const decision = decideClaim(current, input);
+          if (!decision.write) return decision.result;
+          if (current) break;
+          try {
+            await doc.create(toDoc(decision.write));
+            return decision.result;
+          } catch (e) {
+            if (!isAlreadyExists(e)) throw e;
+            // Someone else created it first: read again and answer from what they wrote.
+          }
+        }
+        return db.runTransaction(async (tx) => {
           const decision = decideClaim(fromDoc(await tx.get(doc)), input);
           if (decision.write) tx.set(doc, toDoc(decision.write));
           return decision.result;
-        }, txOptions),
-      );
+        }, txOptions);
+      });
     },
 
     complete(key: string, owner: string, result: OrderResult, nowMs: number): Promise<boolean> {
@@ -60,6 +79,11 @@ export function createFirestoreIdempotencyStore(db: Firestore, options: Firestor
       return fromDoc(await guarded('read an idempotency record', () => ref(key).get()));
     },
   };
+}
+
+/** gRPC ALREADY_EXISTS, what create() answers when the document is there. */
+function isAlreadyExists(e: unknown): boolean {
+  return (e as { code?: unknown }).code === 6;
 }
 
 function toDoc(record: IdempotencyRecord): DocumentData {

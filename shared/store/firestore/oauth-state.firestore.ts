@@ -1,6 +1,7 @@
 import { Timestamp, type Firestore } from '@google-cloud/firestore';
 import { sha256Hex } from '../../platform/ids';
 import type { OAuthStateOutcome, OAuthStateStore } from '../oauth-state.port';
+import { compareAndSet } from './compare-and-set';
 import { collectionName, guarded, type FirestoreStoreOptions } from './firestore-docs';
 
 /**
@@ -18,13 +19,11 @@ export function createFirestoreOAuthStateStore(db: Firestore, options: Firestore
     consume(state: string, nowMs: number): Promise<OAuthStateOutcome> {
       const doc = col.doc(sha256Hex(state));
       return guarded('check an OAuth state', () =>
-        db.runTransaction(async (tx): Promise<OAuthStateOutcome> => {
-          const data = (await tx.get(doc)).data();
-          if (!data) return 'unknown';
-          if (data.usedAt !== undefined) return 'used';
-          if ((data.expiresAt as Timestamp).toMillis() <= nowMs) return 'expired';
-          tx.update(doc, { usedAt: nowMs });
-          return 'ok';
+        compareAndSet<OAuthStateOutcome>(doc, (data) => {
+          if (!data) return { result: 'unknown' };
+          if (data.usedAt !== undefined) return { result: 'used' };
+          if ((data.expiresAt as Timestamp).toMillis() <= nowMs) return { result: 'expired' };
+          return { result: 'ok', write: { usedAt: nowMs } };
         }),
       );
     },

@@ -1,0 +1,181 @@
+# One entry per entry point registered in functions/index.ts. The key is the code name and must equal
+# entry_point; test/unit/terraform-consistency.test.ts fails when this map and the code drift apart.
+#
+#   trigger        http: called over HTTPS; pubsub: receives CloudEvents from the notifications push subscription
+#   static_egress  all outbound traffic leaves through Cloud NAT's reserved IP (network.tf); required for
+#                  anything that may call a Fyers order or session API, since Fyers refuses other IPs
+#   ingress        ALLOW_INTERNAL_ONLY where only Cloud Scheduler / Pub/Sub in this project call the function
+#   cpu < 1        needs concurrency 1 (a Cloud Run rule); those functions are low-traffic anyway
+locals {
+  functions = {
+    webhook = {
+      entry_point   = "webhook"
+      slug          = "webhook"
+      description   = "TradingView alerts in, Fyers orders out. Public: TradingView cannot authenticate, so the alert carries a shared secret."
+      trigger       = "http"
+      ingress       = "ALLOW_ALL"
+      static_egress = true
+      memory        = "512Mi"
+      cpu           = "1"
+      concurrency   = 10
+      timeout       = 30
+      min_instances = var.webhook_min_instances
+      max_instances = var.webhook_max_instances
+    }
+    readyz = {
+      entry_point   = "readyz"
+      slug          = "readyz"
+      description   = "Readiness: session, symbol master, store and secrets. Private (IAM)."
+      trigger       = "http"
+      ingress       = "ALLOW_ALL"
+      static_egress = false
+      memory        = "256Mi"
+      cpu           = "0.167"
+      concurrency   = 1
+      timeout       = 30
+      min_instances = 0
+      max_instances = 1
+    }
+    authUrl = {
+      entry_point   = "authUrl"
+      slug          = "auth-url"
+      description   = "Starts the daily Fyers login: stores a single-use state and redirects to Fyers. Private (IAM and controls key)."
+      trigger       = "http"
+      ingress       = "ALLOW_ALL"
+      static_egress = false
+      memory        = "256Mi"
+      cpu           = "0.167"
+      concurrency   = 1
+      timeout       = 30
+      min_instances = 0
+      max_instances = 1
+    }
+    authCallback = {
+      entry_point   = "authCallback"
+      slug          = "auth-callback"
+      description   = "Fyers redirects the browser here after login. Public; protected by the single-use state."
+      trigger       = "http"
+      ingress       = "ALLOW_ALL"
+      static_egress = true
+      memory        = "256Mi"
+      cpu           = "0.167"
+      concurrency   = 1
+      timeout       = 60
+      min_instances = 0
+      max_instances = 2
+    }
+    refreshToken = {
+      entry_point   = "refreshToken"
+      slug          = "refresh-token"
+      description   = "Token keeper: checks (and where Fyers still allows it, refreshes) the session. Cloud Scheduler only."
+      trigger       = "http"
+      ingress       = "ALLOW_INTERNAL_ONLY"
+      static_egress = true
+      memory        = "256Mi"
+      cpu           = "0.167"
+      concurrency   = 1
+      timeout       = 120
+      min_instances = 0
+      max_instances = 1
+    }
+    refreshSymbolMaster = {
+      entry_point   = "refreshSymbolMaster"
+      slug          = "refresh-symbols"
+      description   = "Downloads and validates the Fyers symbol master and publishes the index to the symbol bucket. Cloud Scheduler only."
+      trigger       = "http"
+      ingress       = "ALLOW_INTERNAL_ONLY"
+      static_egress = false
+      memory        = "1Gi"
+      cpu           = "1"
+      concurrency   = 1
+      timeout       = 300
+      min_instances = 0
+      max_instances = 1
+    }
+    controls = {
+      entry_point   = "controls"
+      slug          = "controls"
+      description   = "Kill switch and runtime limits. Private (IAM) and bearer controls key."
+      trigger       = "http"
+      ingress       = "ALLOW_ALL"
+      static_egress = false
+      memory        = "256Mi"
+      cpu           = "0.167"
+      concurrency   = 1
+      timeout       = 30
+      min_instances = 0
+      max_instances = 1
+    }
+    notify = {
+      entry_point   = "notify"
+      slug          = "notify"
+      description   = "Forwards operator notifications from Pub/Sub to the configured chat webhook."
+      trigger       = "pubsub"
+      ingress       = "ALLOW_INTERNAL_ONLY"
+      static_egress = false
+      memory        = "256Mi"
+      cpu           = "0.167"
+      concurrency   = 1
+      timeout       = 60
+      min_instances = 0
+      max_instances = 2
+    }
+  }
+}
+
+module "function" {
+  source   = "./modules/function"
+  for_each = local.functions
+
+  project_id  = var.project_id
+  region      = var.region
+  name        = local.function_names[each.key]
+  description = each.value.description
+  entry_point = each.value.entry_point
+  runtime     = "nodejs24"
+
+  source_bucket            = google_storage_bucket.source.name
+  source_object            = google_storage_bucket_object.function_source.name
+  build_service_account_id = google_service_account.build.id
+  docker_repository_id     = google_artifact_registry_repository.functions.id
+
+  service_account_email = google_service_account.fn[each.key].email
+  memory                = each.value.memory
+  cpu                   = each.value.cpu
+  concurrency           = each.value.concurrency
+  timeout_seconds       = each.value.timeout
+  min_instances         = each.value.min_instances
+  max_instances         = each.value.max_instances
+  ingress               = each.value.ingress
+
+  environment = local.common_environment
+  # Read from env by the code, so Cloud Run resolves it at instance start. Everything else the code
+  # reads through the Secret Manager client (SECRETS=secret-manager) and never sits in an env var.
+  secret_environment = each.key == "notify" && var.notify_webhook_enabled ? {
+    NOTIFY_WEBHOOK_URL = google_secret_manager_secret.this["notify-webhook-url"].secret_id
+  } : {}
+
+  static_egress = each.value.static_egress ? {
+    network    = google_compute_network.egress.name
+    subnetwork = google_compute_subnetwork.egress.name
+  } : null
+
+  depends_on = [
+    google_project_service.this,
+    google_project_iam_member.build_writes_logs,
+    google_project_iam_member.build_reads_function_sources,
+    google_artifact_registry_repository_iam_member.build_pushes_images,
+    google_storage_bucket_iam_member.build_reads_source,
+    google_compute_router_nat.egress,
+    google_secret_manager_secret_iam_member.notify_reads_notify_webhook_url,
+  ]
+}
+
+# The redirect URL handed to authUrl is computed, not read back (that would be a cycle). This warns if
+# Google ever serves authCallback somewhere else, which would make every login fail at Fyers.
+check "auth_callback_url_matches_deployed_function" {
+  assert {
+    condition     = module.function["authCallback"].url == local.auth_callback_url
+    error_message = "authCallback is served at ${module.function["authCallback"].url}, but FYERS_REDIRECT_URL is ${local.auth_callback_url}. Update locals.tf and the Fyers app."
+  }
+}

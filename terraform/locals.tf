@@ -1,0 +1,50 @@
+locals {
+  prefix = var.name_prefix
+
+  labels = merge(var.labels, {
+    app        = "tv-fyers-bridge"
+    managed-by = "terraform"
+  })
+
+  firestore_location = coalesce(var.firestore_location, var.region)
+
+  # Gen2 functions also answer on this stable, predictable host. Using it (rather than the run.app
+  # URI, which carries a random hash) lets the redirect URL be known before the function exists,
+  # so authUrl can be told authCallback's address without a dependency cycle.
+  cloudfunctions_base_url = "https://${var.region}-${var.project_id}.cloudfunctions.net"
+  auth_callback_url       = "${local.cloudfunctions_base_url}/${local.function_names.authCallback}"
+
+  # Cloud function names are lowercase; the entry points keep their camelCase code names.
+  function_names = { for k, f in local.functions : k => "${local.prefix}-${f.slug}" }
+
+  # Every function loads the same index.ts, and index.ts parses the whole configuration at start-up,
+  # so all of them get the same environment. Names mirror shared/config/config.schema.ts.
+  common_environment = {
+    GOOGLE_CLOUD_PROJECT = var.project_id
+    LOG_LEVEL            = var.log_level
+    BROKER               = var.broker
+    STORE                = "firestore"
+    SECRETS              = "secret-manager"
+    FIRESTORE_DATABASE   = var.firestore_database_id
+    FYERS_APP_ID         = var.fyers_app_id
+    FYERS_REDIRECT_URL   = local.auth_callback_url
+    SYMBOL_MASTER_BUCKET = google_storage_bucket.symbols.name
+    SYMBOL_MASTER_URLS   = join(",", var.symbol_master_urls)
+    MAX_LOTS             = tostring(var.max_lots)
+    TRADING_WINDOW       = var.trading_window
+    MARKET_HOLIDAYS      = join(",", var.market_holidays)
+    COVER_ONLY_BUY       = tostring(var.cover_only_buy)
+    FREEZE_QTY_OVERRIDES = join(",", [for k, v in var.freeze_qty_overrides : "${k}=${v}"])
+    ALLOWED_SOURCE_IPS   = join(",", var.allowed_source_ips)
+    NOTIFY_TOPIC         = google_pubsub_topic.notifications.name
+    PUBLIC_BASE_URL      = local.cloudfunctions_base_url
+    LOGIN_URL            = "${local.cloudfunctions_base_url}/${local.function_names.authUrl}"
+  }
+
+  # Firestore IAM conditions can scope a role to one database; the functions get nothing on any other.
+  firestore_database_condition = "resource.name == \"projects/${var.project_id}/databases/${var.firestore_database_id}\""
+}
+
+data "google_project" "this" {
+  project_id = var.project_id
+}

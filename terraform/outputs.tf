@@ -1,0 +1,53 @@
+output "webhook_url" {
+  description = "Paste into the TradingView alert's Webhook URL field."
+  value       = module.function["webhook"].url
+}
+
+output "auth_url" {
+  description = "Starts the daily Fyers login. Private: open it through `gcloud run services proxy` or with an identity token (docs/deploy.md)."
+  value       = module.function["authUrl"].url
+}
+
+output "auth_url_service" {
+  description = "Cloud Run service name of authUrl, for `gcloud run services proxy`."
+  value       = module.function["authUrl"].name
+}
+
+output "fyers_redirect_url" {
+  description = "Set this as the Redirect URL of the Fyers app (myapi.fyers.in). It is the authCallback function."
+  value       = local.auth_callback_url
+}
+
+output "static_egress_ip" {
+  description = "Whitelist this IP on the Fyers app. Orders from any other address are refused by Fyers."
+  value       = google_compute_address.egress.address
+}
+
+output "function_urls" {
+  description = "Every function's URL, by code name."
+  value       = { for k, m in module.function : k => m.url }
+}
+
+output "secrets_to_fill" {
+  description = "Secret Manager secrets that need a value before the bridge can trade (docs/deploy.md shows the gcloud commands)."
+  value       = sort(tolist(local.secret_ids))
+}
+
+output "tradingview_alert_template" {
+  description = "Alert message for TradingView. Replace <WEBHOOK_SECRET> with the webhook-secret value and adjust symbol/strike/qty; the {{...}} placeholders are filled by TradingView."
+  value = jsonencode({
+    token       = "<WEBHOOK_SECRET>"
+    symbol      = "NIFTY"
+    action      = "{{strategy.order.action}}"
+    optionType  = "CE"
+    strikeprice = "ATM"
+    expiry      = "nearest"
+    qty         = 1
+    productType = "INTRADAY"
+    orderType   = "MARKET"
+    strategy    = "{{strategy.order.id}}"
+    time        = "{{time}}"
+    timenow     = "{{timenow}}"
+    interval    = "{{interval}}"
+  })
+}

@@ -1,0 +1,68 @@
+# Cloud Scheduler calls the private functions over HTTPS with an OIDC token of the scheduler service
+# account, which holds run.invoker on these targets only. All times are IST.
+locals {
+  scheduler_time_zone = "Asia/Kolkata"
+
+  scheduled_jobs = {
+    # 00:30 catches the new day's contracts after Fyers republishes; 08:30 is the pre-open safety net.
+    "refresh-symbol-master" = {
+      function    = "refreshSymbolMaster"
+      schedule    = var.symbol_master_schedule
+      description = "Refresh the Fyers symbol master (00:30 and 08:30 IST)."
+      deadline    = "320s"
+      body        = { trigger = "schedule" }
+    }
+    # Before the 09:15 open: confirm the day's session exists (or refresh it where Fyers still allows)
+    # and notify the operator in time to log in.
+    "token-keeper" = {
+      function    = "refreshToken"
+      schedule    = var.token_keeper_schedule
+      description = "Pre-open session check and refresh (08:45 IST, weekdays)."
+      deadline    = "150s"
+      body        = { trigger = "pre-open" }
+    }
+    # During market hours: notice a revoked or expired session within minutes, not at the next alert.
+    "session-keepalive" = {
+      function    = "refreshToken"
+      schedule    = var.session_keepalive_schedule
+      description = "Session keep-alive check during market hours (every 30 min, weekdays)."
+      deadline    = "150s"
+      body        = { trigger = "keep-alive" }
+    }
+  }
+}
+
+resource "google_cloud_scheduler_job" "this" {
+  for_each = local.scheduled_jobs
+
+  name             = "${local.prefix}-${each.key}"
+  description      = each.value.description
+  region           = var.region
+  schedule         = each.value.schedule
+  time_zone        = local.scheduler_time_zone
+  attempt_deadline = each.value.deadline
+
+  retry_config {
+    retry_count          = 2
+    min_backoff_duration = "30s"
+    max_backoff_duration = "300s"
+  }
+
+  http_target {
+    http_method = "POST"
+    uri         = module.function[each.value.function].uri
+    headers     = { "Content-Type" = "application/json" }
+    body        = base64encode(jsonencode(each.value.body))
+
+    oidc_token {
+      service_account_email = google_service_account.scheduler.email
+      audience              = module.function[each.value.function].uri
+    }
+  }
+
+  depends_on = [
+    google_project_service.this,
+    google_cloud_run_v2_service_iam_member.scheduler_invokes_refresh_token,
+    google_cloud_run_v2_service_iam_member.scheduler_invokes_refresh_symbol_master,
+  ]
+}

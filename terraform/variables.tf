@@ -1,0 +1,294 @@
+# ---------------------------------------------------------------------------------------------
+# Where it runs
+# ---------------------------------------------------------------------------------------------
+
+variable "project_id" {
+  description = "GCP project that receives every resource. One deployment per project: the Secret Manager ids are fixed names the code looks up."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{4,28}[a-z0-9]$", var.project_id))
+    error_message = "project_id must be a GCP project id: 6-30 lowercase letters, digits or hyphens, starting with a letter."
+  }
+}
+
+variable "region" {
+  description = "Region for the functions, buckets, NAT, scheduler jobs and secrets. asia-south1 (Mumbai) keeps order latency to Fyers low and data in India."
+  type        = string
+  default     = "asia-south1"
+
+  validation {
+    condition     = can(regex("^[a-z]+-[a-z]+[0-9]+$", var.region))
+    error_message = "region must look like asia-south1."
+  }
+}
+
+variable "name_prefix" {
+  description = "Prefix of every resource name (functions, service accounts, buckets, network). 3-12 characters so service-account ids stay under 30."
+  type        = string
+  default     = "tvfyers"
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{1,10}[a-z0-9]$", var.name_prefix))
+    error_message = "name_prefix must be 3-12 lowercase letters, digits or hyphens, starting with a letter and not ending with a hyphen."
+  }
+}
+
+variable "labels" {
+  description = "Extra labels put on every resource that supports them."
+  type        = map(string)
+  default     = {}
+
+  validation {
+    condition     = alltrue([for k, v in var.labels : can(regex("^[a-z][a-z0-9_-]{0,62}$", k)) && can(regex("^[a-z0-9_-]{0,63}$", v))])
+    error_message = "Label keys must start with a lowercase letter; keys and values may hold lowercase letters, digits, _ and - (max 63)."
+  }
+}
+
+# ---------------------------------------------------------------------------------------------
+# Broker
+# ---------------------------------------------------------------------------------------------
+
+variable "broker" {
+  description = "fyers places real orders; paper fills them in a simulated book (useful for a first cloud run). Maps to BROKER."
+  type        = string
+  default     = "fyers"
+
+  validation {
+    condition     = contains(["fyers", "paper"], var.broker)
+    error_message = "broker must be fyers or paper."
+  }
+}
+
+variable "fyers_app_id" {
+  description = "Fyers API app id, e.g. ABCD1234EF-100 (myapi.fyers.in). Not a secret; the app secret goes to Secret Manager. Required when broker = fyers."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = var.fyers_app_id == "" || can(regex("^[A-Za-z0-9]+-[0-9]+$", var.fyers_app_id))
+    error_message = "fyers_app_id must look like ABCD1234EF-100."
+  }
+}
+
+# ---------------------------------------------------------------------------------------------
+# Webhook capacity and cost
+# ---------------------------------------------------------------------------------------------
+
+variable "webhook_min_instances" {
+  description = <<-EOT
+    Instances of the webhook kept warm. 0 costs nothing when idle, but the first alert after ~15 idle
+    minutes pays a cold start (typically 1-3 s with Direct VPC egress) against TradingView's 3 s budget.
+    1 removes that risk for roughly USD 10-15 a month (see docs/deploy.md).
+  EOT
+  type        = number
+  default     = 0
+
+  validation {
+    condition     = var.webhook_min_instances >= 0 && var.webhook_min_instances <= 3 && floor(var.webhook_min_instances) == var.webhook_min_instances
+    error_message = "webhook_min_instances must be a whole number from 0 to 3."
+  }
+}
+
+variable "webhook_max_instances" {
+  description = "Upper bound on webhook instances. Fyers accepts about 10 orders/s per app, so a handful of instances is plenty and caps runaway cost."
+  type        = number
+  default     = 3
+
+  validation {
+    condition     = var.webhook_max_instances >= 1 && var.webhook_max_instances <= 20 && floor(var.webhook_max_instances) == var.webhook_max_instances
+    error_message = "webhook_max_instances must be a whole number from 1 to 20."
+  }
+}
+
+# ---------------------------------------------------------------------------------------------
+# Risk and alert handling (environment variables of config.schema.ts)
+# ---------------------------------------------------------------------------------------------
+
+variable "allowed_source_ips" {
+  description = "Only alerts from these IPv4 addresses are accepted (ALLOWED_SOURCE_IPS). Defaults to TradingView's published webhook senders; [] accepts any source (the shared secret still applies)."
+  type        = list(string)
+  default     = ["52.89.214.238", "34.212.75.30", "54.218.53.128", "52.32.178.7"]
+
+  validation {
+    condition     = alltrue([for ip in var.allowed_source_ips : can(regex("^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])$", ip))])
+    error_message = "allowed_source_ips must hold IPv4 addresses only (TradingView does not send over IPv6)."
+  }
+}
+
+variable "max_lots" {
+  description = "Most lots one alert may order (MAX_LOTS). The controls function can change it at run time."
+  type        = number
+  default     = 10
+
+  validation {
+    condition     = var.max_lots >= 1 && var.max_lots <= 10000 && floor(var.max_lots) == var.max_lots
+    error_message = "max_lots must be a whole number from 1 to 10000."
+  }
+}
+
+variable "trading_window" {
+  description = "IST window in which orders are allowed (TRADING_WINDOW)."
+  type        = string
+  default     = "09:15-15:30"
+
+  validation {
+    condition     = can(regex("^([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-3]):[0-5][0-9]$", var.trading_window))
+    error_message = "trading_window must look like 09:15-15:30."
+  }
+}
+
+variable "market_holidays" {
+  description = "Exchange holidays as IST dates (MARKET_HOLIDAYS); alerts on these days are refused."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for d in var.market_holidays : can(regex("^[0-9]{4}-[0-9]{2}-[0-9]{2}$", d))])
+    error_message = "market_holidays must be dates written YYYY-MM-DD."
+  }
+}
+
+variable "cover_only_buy" {
+  description = "When true every BUY may only reduce a short position (COVER_ONLY_BUY)."
+  type        = bool
+  default     = false
+}
+
+variable "freeze_qty_overrides" {
+  description = "Exchange freeze quantities in units, overriding the built-in table (FREEZE_QTY_OVERRIDES), e.g. { NIFTY = 1800 }."
+  type        = map(number)
+  default     = {}
+
+  validation {
+    condition     = alltrue([for k, v in var.freeze_qty_overrides : can(regex("^[A-Z0-9&_-]+$", k)) && v > 0 && floor(v) == v])
+    error_message = "freeze_qty_overrides keys must be upper-case underlyings and values positive whole numbers."
+  }
+}
+
+variable "log_level" {
+  description = "LOG_LEVEL of every function."
+  type        = string
+  default     = "INFO"
+
+  validation {
+    condition     = contains(["DEBUG", "INFO", "WARNING", "ERROR"], var.log_level)
+    error_message = "log_level must be DEBUG, INFO, WARNING or ERROR."
+  }
+}
+
+variable "symbol_master_urls" {
+  description = "Fyers symbol-master CSVs the refreshSymbolMaster function downloads (SYMBOL_MASTER_URLS)."
+  type        = list(string)
+  default = [
+    "https://public.fyers.in/sym_details/NSE_FO.csv",
+    "https://public.fyers.in/sym_details/BSE_FO.csv",
+  ]
+
+  validation {
+    condition     = length(var.symbol_master_urls) > 0 && alltrue([for u in var.symbol_master_urls : startswith(u, "https://")])
+    error_message = "symbol_master_urls must list at least one https:// URL."
+  }
+}
+
+# ---------------------------------------------------------------------------------------------
+# Who may reach the private functions
+# ---------------------------------------------------------------------------------------------
+
+variable "operator_members" {
+  description = "Principals allowed to invoke readyz, authUrl and controls, e.g. [\"user:me@example.com\"]. Project owners can already invoke them."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for m in var.operator_members : can(regex("^(user|group|serviceAccount|domain):.+$", m))])
+    error_message = "operator_members entries must start with user:, group:, serviceAccount: or domain: (allUsers is never accepted here)."
+  }
+}
+
+variable "public_operator_functions" {
+  description = <<-EOT
+    false (default): authUrl and controls need a Google identity (IAM) in addition to the controls key.
+    true: anyone on the internet can reach them and only the controls key protects them, which lets
+    the operator use a phone browser without gcloud. Prefer false.
+  EOT
+  type        = bool
+  default     = false
+}
+
+# ---------------------------------------------------------------------------------------------
+# Notifications, network, schedules, source
+# ---------------------------------------------------------------------------------------------
+
+variable "notify_webhook_enabled" {
+  description = "Set true after adding a version to the notify-webhook-url secret; the notify function then forwards notifications there. A function cannot start while a referenced secret has no version, hence the switch."
+  type        = bool
+  default     = false
+}
+
+variable "egress_subnet_cidr" {
+  description = "Private range of the subnet the egress functions attach to. Direct VPC egress takes about two addresses per instance, so /26 is the documented minimum."
+  type        = string
+  default     = "10.10.0.0/24"
+
+  validation {
+    condition     = can(cidrnetmask(var.egress_subnet_cidr)) && tonumber(split("/", var.egress_subnet_cidr)[1]) <= 26
+    error_message = "egress_subnet_cidr must be an IPv4 CIDR of size /26 or larger."
+  }
+}
+
+variable "symbol_master_schedule" {
+  description = "Cron (Asia/Kolkata) for refreshSymbolMaster. Default 00:30 and 08:30: after Fyers publishes the new day's contracts and again before the open."
+  type        = string
+  default     = "30 0,8 * * *"
+
+  validation {
+    condition     = length(split(" ", trimspace(var.symbol_master_schedule))) == 5
+    error_message = "symbol_master_schedule must be a five-field cron expression."
+  }
+}
+
+variable "token_keeper_schedule" {
+  description = "Cron (Asia/Kolkata) for the pre-open refreshToken run that checks the session and warns the operator if a login is needed."
+  type        = string
+  default     = "45 8 * * 1-5"
+
+  validation {
+    condition     = length(split(" ", trimspace(var.token_keeper_schedule))) == 5
+    error_message = "token_keeper_schedule must be a five-field cron expression."
+  }
+}
+
+variable "session_keepalive_schedule" {
+  description = "Cron (Asia/Kolkata) for refreshToken during market hours, so an expired or revoked session is noticed within the interval rather than at the next alert."
+  type        = string
+  default     = "*/30 9-15 * * 1-5"
+
+  validation {
+    condition     = length(split(" ", trimspace(var.session_keepalive_schedule))) == 5
+    error_message = "session_keepalive_schedule must be a five-field cron expression."
+  }
+}
+
+variable "firestore_database_id" {
+  description = "Firestore database id (FIRESTORE_DATABASE). \"(default)\" is free-tier eligible; import it if the project already has one."
+  type        = string
+  default     = "(default)"
+
+  validation {
+    condition     = var.firestore_database_id == "(default)" || can(regex("^[a-z][a-z0-9-]{2,61}[a-z0-9]$", var.firestore_database_id))
+    error_message = "firestore_database_id must be \"(default)\" or 4-63 lowercase letters, digits or hyphens."
+  }
+}
+
+variable "firestore_location" {
+  description = "Firestore location; null means the same as region."
+  type        = string
+  default     = null
+}
+
+variable "function_source_dir" {
+  description = "Directory zipped as the function source: package.json, package-lock.json and dist/ staged by scripts/stage-function-source.sh. null means terraform/build/function-source."
+  type        = string
+  default     = null
+}
