@@ -286,6 +286,18 @@ describe('webhook end to end: replays and uncertain outcomes', () => {
     expect(placeRequests()).toBe(1);
   });
 
+  it('recovers a bracket order (which Fyers cannot tag) whose reply was lost by matching symbol, side, qty and time', async () => {
+    const { fake, post, placeRequests } = await start();
+    fake.inject('place-order', { kind: 'reset', phase: 'after' }, 1);
+    const res = await post(alertBody({ action: 'SELL', productType: 'BO', sl: 10, tp: 20, qty: 3 }));
+
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ status: 'placed', orderId: fake.state.orders[0]?.id, recoveredBy: 'orderbook-match', qty: 195 });
+    expect(fake.state.orders).toHaveLength(1);
+    expect(fake.state.orders[0]!.orderTag).toBe('2:Untagged');
+    expect(placeRequests()).toBe(1);
+  });
+
   it('places exactly one order for 50 concurrent copies of one alert; the rest are duplicates or 409, never 5xx', async () => {
     const { fake, post } = await start();
     // A slow Fyers keeps the first copy in flight while the others arrive.
