@@ -1,0 +1,91 @@
+import type { Server } from 'node:http';
+import { getTestServer } from '@google-cloud/functions-framework/testing';
+import '../../functions/index';
+import { buildDeps, setDepsForTests, type AppDeps } from '../../functions/composition';
+import { alertKey } from '../../shared/alert/idempotency-key';
+import { parseConfig } from '../../shared/config/config';
+import { silentLogger } from '../../shared/platform/logger';
+import type { FakeFyers } from '../fake-fyers';
+import {
+  IN_WINDOW, OPTION_LTP, alertBody, fakeFyersEnv, niftyOption, sampleContracts, startSampleFake, tickingClock,
+} from '../helpers/webhook-e2e-kit';
+import { listen, postAlert } from '../helpers/webhook-client';
+import { isolatedProject } from './helpers/e2e-project';
+
+/**
+ * The core webhook cases with STORE=firestore: the same HTTP entry point and composition root as in
+ * production, the claims and results going through the real Firestore emulator.
+ */
+jest.setTimeout(60_000);
+
+const { index } = sampleContracts(IN_WINDOW);
+const ATM = niftyOption(index, IN_WINDOW, 24500, 'CE');
+
+let url: string;
+let closeServer: () => Promise<void>;
+let fake: FakeFyers;
+let deps: AppDeps;
+
+beforeAll(async () => {
+  const projectId = isolatedProject('webhook');
+  const clock = tickingClock(IN_WINDOW);
+  fake = await startSampleFake(IN_WINDOW, { clock, optionLtps: { [ATM.ticker]: OPTION_LTP } });
+  const config = parseConfig(fakeFyersEnv(fake, { STORE: 'firestore', GOOGLE_CLOUD_PROJECT: projectId }));
+  expect(config.store).toBe('firestore');
+  deps = await buildDeps(config, { clock, logger: silentLogger });
+  setDepsForTests(deps);
+  ({ url, close: closeServer } = await listen(getTestServer('webhook') as Server));
+});
+
+afterAll(async () => {
+  setDepsForTests(undefined);
+  await closeServer?.();
+  await deps?.close();
+  await fake?.close();
+});
+
+const placeRequests = () => fake.state.requests.filter((r) => r.route === 'place-order').length;
+
+describe('webhook end to end with the Firestore store (emulator)', () => {
+  it('places the order and records the result in Firestore under the alert key', async () => {
+    const body = alertBody({ idempotency_key: 'fs-placed-1', qty: 2 });
+    const res = await postAlert(url, body);
+
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ status: 'placed', symbol: ATM.ticker, qty: 130, ltp: OPTION_LTP });
+    const order = fake.state.orders.find((o) => o.id === res.body.orderId);
+    expect(order?.body).toMatchObject({ symbol: ATM.ticker, qty: 130, type: 2, side: 1, productType: 'INTRADAY', orderTag: res.body.orderTag });
+
+    const record = await deps.adapters.idempotency.get(alertKey(body, 'fs-placed-1').key);
+    expect(record).toMatchObject({ status: 'placed', orderTag: res.body.orderTag, result: { orderId: res.body.orderId, status: 'placed' } });
+  });
+
+  it('answers a replay from the stored result and sends nothing to Fyers', async () => {
+    const body = alertBody({ idempotency_key: 'fs-dup-1' });
+    const first = await postAlert(url, body);
+    const ordersBefore = fake.state.orders.length;
+    const placesBefore = placeRequests();
+    const again = await postAlert(url, body, { contentType: 'application/json' });
+
+    expect(first.body.status).toBe('placed');
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ status: 'duplicate', originalStatus: 'placed', orderId: first.body.orderId, originalRequestId: first.body.requestId });
+    expect(fake.state.orders).toHaveLength(ordersBefore);
+    expect(placeRequests()).toBe(placesBefore);
+  });
+
+  it('places exactly one order for 50 concurrent copies of one alert, never answering 5xx', async () => {
+    fake.inject('place-order', { kind: 'latency', ms: 300 }, 1);
+    const body = alertBody({ strikeprice: 24500, idempotency_key: 'fs-burst-1' });
+    const before = fake.state.orders.length;
+    const answers = await Promise.all(Array.from({ length: 50 }, () => postAlert(url, body)));
+
+    expect(answers.filter((a) => a.status >= 500).map((a) => a.body)).toEqual([]);
+    const placed = answers.filter((a) => a.body.status === 'placed');
+    expect(placed).toHaveLength(1);
+    const others = answers.filter((a) => a !== placed[0]);
+    expect(others.every((a) => a.status === 409 || (a.status === 200 && a.body.status === 'duplicate'))).toBe(true);
+    expect(others.filter((a) => a.body.status === 'duplicate').every((a) => a.body.orderId === placed[0]!.body.orderId)).toBe(true);
+    expect(fake.state.orders.length - before).toBe(1);
+  });
+});

@@ -1,0 +1,119 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Clock } from '../../shared/platform/clock';
+import { istInstant } from '../../shared/platform/ist';
+import type { Instrument, SymbolIndex } from '../../shared/symbols/instrument';
+import { startFakeFyers, type FakeFyers, type FakeFyersOptions } from '../fake-fyers';
+import { sampleIndex } from './symbol-fixtures';
+
+/**
+ * What the end-to-end webhook tests share: a clock pinned to a chosen IST instant that still ticks
+ * (the request pacer and timeouts need time to pass), a fake Fyers that lists exactly the contracts of
+ * the sample symbol master the webhook resolves against, and the env that points the app at it.
+ */
+
+/** A Wednesday, 10:00 IST: inside the trading window, not a holiday. */
+export const IN_WINDOW = istInstant('2026-07-22', 10, 0);
+/** The same day at 16:00 IST, after the close. */
+export const AFTER_CLOSE = istInstant('2026-07-22', 16, 0);
+
+export const WEBHOOK_SECRET = 'e2e-webhook-secret-1f2e3d';
+export const SPOT_TICKER = 'NSE:NIFTY50-INDEX';
+export const SPOT_LTP = 24512.3;
+export const OPTION_LTP = 152.35;
+
+export type TickingClock = Clock & { set(ms: number): void };
+
+/** Starts at `startMs` and advances with real time; `set` jumps to another instant and keeps ticking from there. */
+export function tickingClock(startMs: number): TickingClock {
+  let base = startMs;
+  let realAtBase = Date.now();
+  const clock = (() => base + (Date.now() - realAtBase)) as TickingClock;
+  clock.set = (ms) => {
+    base = ms;
+    realAtBase = Date.now();
+  };
+  return clock;
+}
+
+/** The sample master's instruments as the webhook sees them at `nowMs`, and an index to query them. */
+export function sampleContracts(nowMs: number): { index: SymbolIndex; instruments: Instrument[] } {
+  const index = sampleIndex(nowMs);
+  const instruments: Instrument[] = [];
+  for (const u of index.underlyings()) {
+    for (const expiry of index.optionExpiries(u)) {
+      for (const opt of ['CE', 'PE'] as const) {
+        for (const strike of index.strikes(u, expiry, opt)) {
+          const inst = index.find(u, expiry, strike, opt);
+          if (inst) instruments.push(inst);
+        }
+      }
+    }
+  }
+  return { index, instruments };
+}
+
+/** The NIFTY option the tests trade: nearest live expiry at `nowMs`, the given strike. */
+export function niftyOption(index: SymbolIndex, nowMs: number, strike: number, optionType: 'CE' | 'PE' = 'CE'): Instrument {
+  const expiry = index.optionExpiries('NIFTY', nowMs)[0];
+  const inst = expiry === undefined ? undefined : index.find('NIFTY', expiry, strike, optionType);
+  if (!inst) throw new Error(`the sample master has no NIFTY ${strike} ${optionType} at ${new Date(nowMs).toISOString()}`);
+  return inst;
+}
+
+/** A fake Fyers trading every sample contract, with a spot price and option LTPs set. */
+export async function startSampleFake(nowMs: number, opts: FakeFyersOptions & { optionLtps?: Record<string, number> } = {}): Promise<FakeFyers> {
+  const { instruments } = sampleContracts(nowMs);
+  return startFakeFyers({
+    ...opts,
+    instruments,
+    ltp: { [SPOT_TICKER]: SPOT_LTP, ...(opts.optionLtps ?? {}), ...(opts.ltp ?? {}) },
+  });
+}
+
+/** The environment that points the app at the fake (plus whatever the test adds). */
+export function fakeFyersEnv(fake: FakeFyers, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    BROKER: 'fyers',
+    FYERS_APP_ID: fake.state.appId,
+    FYERS_API_URL: fake.apiUrl,
+    FYERS_DATA_URL: fake.dataUrl,
+    FYERS_ACCESS_TOKEN: fake.issueAccessToken(),
+    WEBHOOK_SECRET,
+    LOG_LEVEL: 'ERROR',
+    CONTROLS_CACHE_SECONDS: '0',
+    ...extra,
+  };
+}
+
+/** A TradingView alert body for NIFTY options; override what the test is about. */
+export function alertBody(over: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    token: WEBHOOK_SECRET,
+    symbol: 'NIFTY',
+    action: 'BUY',
+    optionType: 'CE',
+    strikeprice: 'ATM',
+    expiry: 'nearest',
+    qty: 1,
+    productType: 'INTRADAY',
+    orderType: 'MARKET',
+    ...over,
+  };
+}
+
+/** A temp DATA_DIR, removed by the returned cleanup. */
+export function tempDataDir(label: string): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), `e2e-${label}-`));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Waits until `check` holds, polling; the fake keeps working after a client has given up on it. */
+export async function waitFor(check: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`${what} not reached within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
