@@ -67,6 +67,8 @@ export interface FyersAppOptions {
    * call of a process pays for the gRPC channel (about 2 s), which is cold start, not the behaviour under test.
    */
   warm?: boolean;
+  /** 'capture' (default) records notifications in `notifications`; 'real' keeps the configured notifier (logged locally). */
+  notifier?: 'capture' | 'real';
 }
 
 export interface HttpAnswer {
@@ -125,7 +127,7 @@ export async function startFyersApp(opts: FyersAppOptions = {}): Promise<FyersAp
   const deps = await buildDeps(config, {
     clock,
     logger: opts.logger ?? silentLogger,
-    notifier: { notify: async (n) => void notifications.push(n) },
+    ...(opts.notifier === 'real' ? {} : { notifier: { notify: async (n: Notification) => void notifications.push(n) } }),
     ...opts.overrides,
   });
   setDepsForTests(deps);
