@@ -20,7 +20,7 @@ it('places a burst of 30 distinct alerts exactly once each, with no 429 from Fye
 
   const answers = await Promise.all(legs.map((l) => a.post(l)));
 
-  expect(answers.map((r) => r.status)).toEqual(Array(30).fill(200));
+  expect(answers.filter((r) => r.status !== 200).map((r) => ({ status: r.status, body: r.body }))).toEqual([]);
   expect(answers.every((r) => r.body.status === 'placed')).toBe(true);
   const orders = a.fake.state.orders;
   expect(orders).toHaveLength(30);

@@ -18,6 +18,9 @@ let secrets: string[];
 const jestNodeEnv = process.env.NODE_ENV;
 
 beforeAll(async () => {
+  // Express (inside the framework) prints every body-parser error with console.error; thousands of them
+  // here would bury the test output. What it prints is covered in the report, not asserted here.
+  jest.spyOn(console, 'error').mockImplementation(() => undefined);
   // As deployed, NODE_ENV may be unset (jest sets 'test'); the entry point must be safe either way.
   delete process.env.NODE_ENV;
   app = await startFyersApp({ store: 'local' });
