@@ -17,6 +17,12 @@ export { FUNCTION_NAMES } from './function-names';
  */
 getConfig();
 
+// The framework's Express answers unparseable bodies (bad JSON, unknown Content-Encoding) itself, before
+// our handler runs, and outside production it puts the stack trace, with file paths, in that answer.
+// Nothing guarantees the platform sets NODE_ENV, so an unset one means production. Read before the
+// framework creates its server, which happens after this module has loaded.
+process.env.NODE_ENV ??= 'production';
+
 functions.http('webhook', webhook);
 functions.http('readyz', readyz);
 functions.http('authUrl', authUrl);

@@ -6,7 +6,7 @@ import * as market from './fake-fyers.market';
 import { orderbook, placedReply, recordOrder, validateOrder } from './fake-fyers.orders';
 import { createRateLimiter } from './fake-fyers.rate-limit';
 import { createState, type FakeInstrument, type FakeState, type TokenDeath } from './fake-fyers.state';
-import { fyersError, json, readBody, writeReply, type Reply } from './http-io';
+import { fyersError, json, readBody, writeReply as writeReplyTo, type Reply } from './http-io';
 
 export interface FakeFyersOptions {
   appId?: string;
@@ -116,7 +116,13 @@ export async function startFakeFyers(opts: FakeFyersOptions = {}): Promise<FakeF
   const serve = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://fake');
     const def = ROUTES[url.pathname];
-    state.requests.push({ method: req.method ?? '', url: url.pathname + url.search, route: def?.route, headers: { ...req.headers } });
+    const entry: FakeState['requests'][number] = { method: req.method ?? '', url: url.pathname + url.search, route: def?.route, headers: { ...req.headers }, at: clock() };
+    state.requests.push(entry);
+    // Every answer is logged with its status, so a test can prove e.g. that the fake never answered 429.
+    const writeReply = (r: ServerResponse, reply: Reply) => {
+      entry.status = reply.status;
+      writeReplyTo(r, reply);
+    };
     const raw = await readBody(req);
     if (!def || def.method !== req.method) return writeReply(res, json(404, { s: 'error', code: 404, message: 'Not found' }));
 

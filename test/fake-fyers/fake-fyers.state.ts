@@ -67,8 +67,11 @@ export interface FakeState {
   /** When set, every authenticated call fails as with a dead token, whatever token it carries. */
   tokenDeath?: TokenDeath;
   faults: FaultRule[];
-  /** Every request the fake received, in order (method, path with query, route). */
-  requests: Array<{ method: string; url: string; route?: RouteName; headers: Record<string, string | string[] | undefined> }>;
+  /**
+   * Every request the fake received, in order (method, path with query, route), when it arrived by the
+   * fake's clock, and the HTTP status it was answered with (absent while pending or when the connection was dropped).
+   */
+  requests: Array<{ method: string; url: string; route?: RouteName; headers: Record<string, string | string[] | undefined>; at: number; status?: number }>;
   orderSeq: number;
 }
 

@@ -1,0 +1,38 @@
+/**
+ * A multi-leg strategy firing 30 alerts at 09:15 against a Fyers that enforces its documented limits
+ * (10 requests/s, 200/min). The pacer must spread the calls so Fyers never says 429 and every alert
+ * is placed exactly once.
+ */
+import { nextMarketOpen, startFyersApp, type FyersApp } from '../helpers/fyers-app';
+import { requireEmulators } from './helpers/emulator-env';
+
+requireEmulators();
+
+let app: FyersApp | undefined;
+afterAll(async () => app?.close());
+
+it('places a burst of 30 distinct alerts exactly once each, with no 429 from Fyers and every answer 200', async () => {
+  const a = (app = await startFyersApp({ startAt: nextMarketOpen(), env: { ENFORCE_TRADING_WINDOW: 'true' }, fake: { rateLimit: true } }));
+  const legs = [-7, -6, -5, -4, -3, -2, -1, 0, 1, 2, 3, 4, 5, 6, 7].flatMap((n) =>
+    (['CE', 'PE'] as const).map((optionType) => a.alert({ strikeprice: n === 0 ? 'ATM' : `ATM${n > 0 ? '+' : ''}${n}`, optionType, action: n % 2 ? 'SELL' : 'BUY' })),
+  );
+  expect(legs).toHaveLength(30);
+
+  const answers = await Promise.all(legs.map((l) => a.post(l)));
+
+  expect(answers.filter((r) => r.status !== 200).map((r) => ({ status: r.status, body: r.body }))).toEqual([]);
+  expect(answers.every((r) => r.body.status === 'placed')).toBe(true);
+  const orders = a.fake.state.orders;
+  expect(orders).toHaveLength(30);
+  expect(new Set(orders.map((o) => o.symbol)).size).toBe(30);
+  expect(new Set(answers.map((r) => r.body.orderId))).toEqual(new Set(orders.map((o) => o.id)));
+  expect(a.orderCalls()).toBe(30);
+
+  const limited = a.fake.state.requests.filter((r) => r.route !== undefined && r.route !== 'profile');
+  expect(limited.filter((r) => r.status === 429)).toEqual([]);
+  expect(limited.every((r) => r.status === 200)).toBe(true);
+  // The same fact from arrival times: no one-second window ever held more than Fyers allows.
+  const times = limited.map((r) => r.at).sort((x, y) => x - y);
+  const busiest = Math.max(...times.map((t) => times.filter((u) => u >= t && u < t + 1000).length));
+  expect(busiest).toBeLessThanOrEqual(10);
+});
