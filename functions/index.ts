@@ -7,6 +7,7 @@ import { readyz } from './readyz/readyz.http';
 import { refreshSymbolMaster } from './symbol-master/refresh-symbol-master.http';
 import { refreshToken } from './token-keeper/token-keeper.http';
 import { webhook } from './webhook/webhook.http';
+import { scrubConsole } from '../shared/platform/scrub-console';
 
 export { FUNCTION_NAMES } from './function-names';
 
@@ -22,6 +23,8 @@ getConfig();
 // Nothing guarantees the platform sets NODE_ENV, so an unset one means production. Read before the
 // framework creates its server, which happens after this module has loaded.
 process.env.NODE_ENV ??= 'production';
+// ...and in production it logs those errors with console.error, quoting the body (and any token in it).
+scrubConsole();
 
 functions.http('webhook', webhook);
 functions.http('readyz', readyz);
