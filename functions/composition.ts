@@ -58,6 +58,7 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
     controls,
     reserveDailyOrder: (day, cap) => adapters.controls.reserveDailyOrder(day, cap),
     symbols,
+    leases: adapters.leases,
     secrets: adapters.secrets,
     notifier: adapters.notifier,
     guard: createSourceGuard({ allowedIps: config.allowedSourceIps }),
@@ -72,6 +73,9 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
       idempotencyLeaseMs: config.idempotencyLeaseMs,
       instanceId,
       responseBudgetMs: RESPONSE_BUDGET_MS,
+      sendMarginMs: config.fyers.timeoutMs + 1000,
+      // TradingView resends a 503 after 5 s; by then the first close has settled into the position.
+      reduceOnlySettleMs: 4000,
     },
   };
 

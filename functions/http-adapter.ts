@@ -13,7 +13,8 @@ export function sendHtml(res: Response, status: number, html: string): void {
   res.status(status);
   res.set('Cache-Control', 'no-store');
   res.set('Content-Type', 'text/html; charset=utf-8');
-  res.set('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'");
+  res.set('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'");
+  res.set('X-Frame-Options', 'DENY');
   res.send(html);
 }
 

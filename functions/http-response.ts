@@ -38,7 +38,9 @@ export function errorReply(error: unknown, requestId: string): HttpReply {
   if (error instanceof E.AppError) {
     const status = statusOf(error);
     const body: Record<string, unknown> = { status: 'error', error: { code: error.code, message: error.publicMessage }, requestId };
-    const fields = error.details?.fields;
+    // Errors about one field (risk, instrument) carry `field`; answer with the same `fields` shape as a 400.
+    const field = error.details?.field;
+    const fields = error.details?.fields ?? (typeof field === 'string' ? { [field]: error.publicMessage } : undefined);
     if (fields) (body.error as Record<string, unknown>).fields = fields;
     const headers: Record<string, string> = {};
     const retryAfterMs = Number(error.details?.retryAfterMs);

@@ -96,8 +96,8 @@ variable "webhook_max_instances" {
   default     = 1
 
   validation {
-    condition     = var.webhook_max_instances >= 1 && var.webhook_max_instances <= 20 && floor(var.webhook_max_instances) == var.webhook_max_instances
-    error_message = "webhook_max_instances must be a whole number from 1 to 20."
+    condition     = var.webhook_max_instances >= 1 && var.webhook_max_instances <= 8 && floor(var.webhook_max_instances) == var.webhook_max_instances
+    error_message = "webhook_max_instances must be a whole number from 1 to 8: each instance gets at least 1 request/s of Fyers' budget, and together they must stay under 8/s."
   }
 }
 

@@ -38,6 +38,9 @@ export function createSourceGuard(opts: SourceGuardOptions): SourceGuard {
       }
     },
     recordBadToken(ip, nowMs) {
+      // An allow-listed source is TradingView itself, shared by every TradingView user: blocking it
+      // because a stranger's alerts carry a wrong token would silently drop the trader's own alerts.
+      if (allowed.has(ip)) return;
       const s = strikes.get(ip) ?? { times: [], blockedUntil: 0 };
       s.times = s.times.filter((t) => nowMs - t < windowMs);
       s.times.push(nowMs);

@@ -35,6 +35,10 @@ export type PlaceOutcome =
   | { status: 'rejected'; code: number | string; reason: string }
   | { status: 'unknown'; reason: string };
 
+export interface PlaceOptions {
+  notAfter?: number;
+}
+
 export interface Position {
   symbol: string;
   /** Signed: positive long, negative short. */
@@ -69,7 +73,11 @@ export interface Broker {
   /** Last traded prices keyed by ticker; tickers the broker does not know are absent. */
   getQuotes(tickers: string[]): Promise<Map<string, number>>;
   getPositions(): Promise<Position[]>;
-  placeOrder(order: OrderRequest): Promise<PlaceOutcome>;
+  /**
+   * `notAfter` (epoch ms): the order must not leave after this instant — past it the caller's claim may
+   * be taken over by another instance. An adapter that would have to wait (pacing) throws instead.
+   */
+  placeOrder(order: OrderRequest, opts?: PlaceOptions): Promise<PlaceOutcome>;
   /** Orderbook lookup; with `tag`, only orders carrying that tag. */
   findOrders(query: { tag?: string }): Promise<BrokerOrder[]>;
   /** Cheap liveness check of the session (Fyers: GET /profile). */

@@ -93,7 +93,7 @@ export function withCircuitBreaker(inner: Broker, opts: CircuitBreakerOptions): 
     name: inner.name,
     getQuotes: (t) => guard(() => inner.getQuotes(t)),
     getPositions: () => guard(() => inner.getPositions()),
-    placeOrder: (o) => guard(() => inner.placeOrder(o), (r) => !isUnknown(r)),
+    placeOrder: (o, opts) => guard(() => inner.placeOrder(o, opts), (r) => !isUnknown(r)),
     findOrders: (q) => guard(() => inner.findOrders(q)),
     checkSession: () => inner.checkSession(),
     snapshot: () => ({

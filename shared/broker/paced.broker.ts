@@ -11,7 +11,7 @@ const MAX_SYMBOLS_PER_QUOTE = 50;
  * burst of 30 alerts fit in Fyers' 10 requests per second. A 429 pauses the pacer for its Retry-After.
  */
 export function withPacing(inner: Broker, pacer: RequestPacer, opts: { coalesceMs: number }): Broker {
-  const paced = async <T>(fn: () => Promise<T>): Promise<T> => {
+  const paced = async <T>(fn: () => Promise<T>, notAfter?: number): Promise<T> => {
     const r = await pacer.run(async () => {
       try {
         return await fn();
@@ -20,7 +20,7 @@ export function withPacing(inner: Broker, pacer: RequestPacer, opts: { coalesceM
         if (Number.isFinite(retryAfterMs)) pacer.pauseFor(retryAfterMs);
         throw e;
       }
-    });
+    }, { notAfter });
     if (!r) throw new BrokerUnavailableError('Too many broker calls are queued right now; nothing was sent. TradingView will retry.', { retryAfterMs: 5000 });
     return r.value;
   };
@@ -44,7 +44,7 @@ export function withPacing(inner: Broker, pacer: RequestPacer, opts: { coalesceM
     name: inner.name,
     getQuotes,
     getPositions: () => paced(() => inner.getPositions()),
-    placeOrder: (o) => paced(() => inner.placeOrder(o)),
+    placeOrder: (o, opts) => paced(() => inner.placeOrder(o, opts), opts?.notAfter),
     findOrders: (q) => paced(() => inner.findOrders(q)),
     checkSession: () => paced(() => inner.checkSession()),
   };

@@ -46,30 +46,27 @@ export function createRequestPacer(opts: PacerOptions) {
     if (countSince(at - 60_000) >= opts.perMinute) at = Math.max(at, sent[sent.length - opts.perMinute]! + 60_000);
     return at;
   };
-  /** What waiting in the queue would cost right now, counting those ahead of us. */
-  const estimateWaitMs = () => {
-    const now = opts.clock();
-    const ahead = queued;
-    const perSecondWait = Math.floor((countSince(now - 1000) + ahead) / opts.perSecond) * 1000;
-    return Math.max(nextSlot(now) - now, perSecondWait, pausedUntil - now);
-  };
-
   return {
     /**
-     * Waits for a slot and runs `fn`. Returns undefined without running it when the wait would exceed
-     * maxWaitMs, so the caller can refuse with certainty that nothing was sent.
+     * Waits for a slot and runs `fn`. Returns undefined without running it when no slot comes before
+     * the deadline (now + maxWaitMs, or `notAfter` if sooner), so the caller can refuse with certainty
+     * that nothing was sent. Calls are served in arrival order; the check happens at each call's turn,
+     * when its slot is known exactly.
      */
-    async run<T>(fn: () => Promise<T>): Promise<{ value: T } | undefined> {
-      if (estimateWaitMs() > opts.maxWaitMs) return undefined;
+    async run<T>(fn: () => Promise<T>, limit: { notAfter?: number } = {}): Promise<{ value: T } | undefined> {
+      const deadline = Math.min(limit.notAfter ?? Infinity, opts.clock() + opts.maxWaitMs);
+      let gotSlot = false;
       queued++;
       const turn = tail.then(async () => {
         for (;;) {
           const now = opts.clock();
           const at = nextSlot(now);
+          if (at > deadline) return;
           if (at <= now) break;
           await sleep(at - now);
         }
         sent.push(opts.clock());
+        gotSlot = true;
       });
       tail = turn.catch(() => undefined);
       try {
@@ -77,7 +74,7 @@ export function createRequestPacer(opts: PacerOptions) {
       } finally {
         queued--;
       }
-      return { value: await fn() };
+      return gotSlot ? { value: await fn() } : undefined;
     },
     /** Fyers said 429: nobody sends for this long. */
     pauseFor(ms: number) {

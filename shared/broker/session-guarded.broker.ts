@@ -62,7 +62,7 @@ export function guardSession(inner: Broker, opts: SessionGuardOptions): Broker {
     name: inner.name,
     getQuotes: (t) => call(() => inner.getQuotes(t)),
     getPositions: () => call(() => inner.getPositions()),
-    placeOrder: (o) => call(() => inner.placeOrder(o)),
+    placeOrder: (o, opts) => call(() => inner.placeOrder(o, opts)),
     findOrders: (q) => call(() => inner.findOrders(q)),
     async checkSession(): Promise<BrokerSession> {
       const session = await opts.tokens.session();

@@ -43,12 +43,15 @@ export interface AlertRequest {
  * `rejected` or `unknown`, so the caller never answers 5xx for an order that might exist.
  */
 export async function placeOrderFromAlert(deps: PlaceOrderDeps, req: AlertRequest, trace: AlertTrace = {}): Promise<AlertOutcome> {
+  // A caller without the secret learns nothing about the alert format: a wrong token is refused before
+  // the schema speaks. A missing or malformed token is left to the parser, which names the field.
+  const presented = (req.body as { token?: unknown } | null)?.token;
+  const secret = await deps.secrets.get('webhook-secret');
+  if (typeof presented === 'string' && !tokenMatches(presented, secret)) throw new UnauthorizedError('The alert token is not valid');
   const alert = parseAlert(req.body);
   const { token: _token, ...sanitized } = alert;
   trace.alert = sanitized;
-  if (!tokenMatches(alert.token, await deps.secrets.get('webhook-secret'))) {
-    throw new UnauthorizedError('The alert token is not valid');
-  }
+  if (!tokenMatches(alert.token, secret)) throw new UnauthorizedError('The alert token is not valid');
   const controls = await deps.controls();
   if (!controls.tradingEnabled) throw new TradingDisabledError('Trading is disabled by the kill switch');
   const s = deps.settings;
@@ -114,7 +117,9 @@ async function recoverThenExecute(
       since: record.createdAt,
     });
   } catch (e) {
-    // We cannot tell whether the earlier attempt reached the broker: keep the claim's state and refuse for now.
+    // We cannot tell whether the earlier attempt reached the broker: keep the claim's state and refuse for
+    // now. A 503 is safe here although an order may exist: the claim goes back to its state, so a
+    // TradingView resend only repeats this lookup, and it may well succeed once the orderbook answers.
     await deps.idempotency.release(record.key, owner).catch(() => undefined);
     throw e instanceof AppError ? e : new DependencyUnavailableError('Could not check the orderbook for an earlier attempt', undefined, { cause: e });
   }
@@ -141,16 +146,27 @@ async function recoverThenExecute(
     });
     return { kind: rejected ? 'rejected' : 'placed', result };
   }
-  if (previous === 'unknown') {
-    // A send was attempted and the broker never confirmed it. Re-sending could double the position,
-    // so the outcome stays unknown until an operator looks; the notification already went out.
+  // Without a tag (CO/BO) "not found" proves nothing: the match on symbol, side, qty and time can miss an
+  // order that exists. Re-sending could double the position, so both cases stay unknown for a human.
+  if (previous === 'unknown' || !record.orderTag) {
     const result: OrderResult = {
       ...baseResult(req, prepared, record, prepared.lots),
       ...(record.result ?? {}),
       status: 'unknown',
-      reason: 'An earlier attempt was sent but never confirmed, and the orderbook does not show it yet',
+      reason:
+        previous === 'unknown'
+          ? 'An earlier attempt was sent but never confirmed, and the orderbook does not show it yet'
+          : 'An earlier attempt of this untaggable (CO/BO) order was interrupted and no matching order is visible; not re-sending',
     };
     await finish(deps, record.key, owner, result);
+    await deps.notifier.notify({
+      kind: 'order.unknown',
+      severity: 'critical',
+      summary: `Order for ${result.symbol} ${result.side} ${result.qty} is still UNKNOWN after a retry; check the Fyers orderbook${result.orderTag ? ` for tag ${result.orderTag}` : ''}`,
+      requestId: req.requestId,
+      at: deps.clock(),
+      details: { previous, orderTag: result.orderTag },
+    });
     return { kind: 'unknown', result };
   }
   // The previous owner died holding the claim, and the orderbook shows nothing under its tag:
@@ -182,17 +198,33 @@ async function finish(deps: PlaceOrderDeps, key: string, owner: string, result: 
   }
 }
 
+/**
+ * How many lots a reduce-only order may take without flipping the position. Positions only move when
+ * orders fill, so two closes close together would both see the whole position: the contract is held
+ * for a settle time (a second close gets a certain-nothing-sent 503 and TradingView resends it after
+ * 5 s, by which time the first has filled), and orders still working on the closing side count as
+ * already closing.
+ */
+async function closableLots(deps: PlaceOrderDeps, p: PreparedOrder, owner: string): Promise<number> {
+  const inst = p.instrument;
+  const settleMs = deps.settings.reduceOnlySettleMs;
+  if (!(await deps.leases.tryAcquire(`reduce-only:${inst.ticker}:${p.productType}`, owner, settleMs, deps.clock()))) {
+    throw new DependencyUnavailableError('Another close of this contract is still settling; nothing was sent. TradingView will retry.', { retryAfterMs: settleMs });
+  }
+  const [positions, orders] = await Promise.all([deps.broker.getPositions(), deps.broker.findOrders({})]);
+  const same = (x: { symbol: string; productType: string }) => x.symbol === inst.ticker && x.productType === p.productType;
+  const netQty = positions.filter(same).reduce((sum, pos) => sum + pos.netQty, 0);
+  // 4 = transit, 6 = pending: accepted but not filled. Their full quantity counts (conservative on partial fills).
+  const working = orders.filter((o) => same(o) && o.side === p.side && (o.status === 4 || o.status === 6)).reduce((sum, o) => sum + o.qty, 0);
+  const effective = netQty > 0 ? Math.max(0, netQty - working) : Math.min(0, netQty + working);
+  return reduceOnlyLots(p.lots, p.side, effective, inst.lotSize);
+}
+
 /** Builds the order with the claim held. Anything thrown here happened before the broker saw the order. */
-async function buildOrder(deps: PlaceOrderDeps, p: PreparedOrder, record: IdempotencyRecord, trace: AlertTrace) {
+async function buildOrder(deps: PlaceOrderDeps, p: PreparedOrder, record: IdempotencyRecord, owner: string, trace: AlertTrace) {
   let lots = p.lots;
   const inst = p.instrument;
-  if (p.reduceOnly) {
-    const positions = await deps.broker.getPositions();
-    const netQty = positions
-      .filter((pos) => pos.symbol === inst.ticker && pos.productType === p.productType)
-      .reduce((sum, pos) => sum + pos.netQty, 0);
-    lots = reduceOnlyLots(lots, p.side, netQty, inst.lotSize);
-  }
+  if (p.reduceOnly) lots = await closableLots(deps, p, owner);
   const ltp = (await deps.broker.getQuotes([inst.ticker])).get(inst.ticker);
   if (!(ltp && ltp > 0)) throw new DependencyUnavailableError(`No live price for ${inst.ticker}`);
   trace.ltp = ltp;
@@ -232,8 +264,10 @@ async function execute(
   let built: Awaited<ReturnType<typeof buildOrder>>;
   let outcome: PlaceOutcome;
   try {
-    built = await buildOrder(deps, p, record, trace);
-    outcome = await placeWithinBudget(deps, req, built.order);
+    built = await buildOrder(deps, p, record, owner, trace);
+    // Fencing by time: the order leaves early enough that even a broker timeout ends before the lease
+    // lapses, so no other instance can take the claim over while this send is still undecided.
+    outcome = await placeWithinBudget(deps, req, built.order, record.leaseUntil - deps.settings.sendMarginMs);
   } catch (e) {
     // Certain that nothing reached the broker: free the key so TradingView's retry (or a corrected alert) can go through.
     await deps.idempotency.release(record.key, owner).catch((err: unknown) => deps.logger.error('could not release a claim', { key: record.key, error: err }));
@@ -298,14 +332,14 @@ async function execute(
  * One placement, with at most one retry when the broker's rate limiter (429) says "later" and later
  * still fits inside TradingView's patience. A 429 is a certain non-placement, so retrying is safe.
  */
-async function placeWithinBudget(deps: PlaceOrderDeps, req: AlertRequest, order: OrderRequest): Promise<PlaceOutcome> {
+async function placeWithinBudget(deps: PlaceOrderDeps, req: AlertRequest, order: OrderRequest, notAfter: number): Promise<PlaceOutcome> {
   try {
-    return await deps.broker.placeOrder(order);
+    return await deps.broker.placeOrder(order, { notAfter });
   } catch (e) {
     const retryAfterMs = e instanceof BrokerUnavailableError ? Number(e.details?.retryAfterMs) : NaN;
-    const deadline = req.receivedAt + deps.settings.responseBudgetMs;
+    const deadline = Math.min(req.receivedAt + deps.settings.responseBudgetMs, notAfter);
     if (!Number.isFinite(retryAfterMs) || deps.clock() + retryAfterMs + 500 > deadline) throw e;
     await new Promise((r) => setTimeout(r, retryAfterMs));
-    return deps.broker.placeOrder(order);
+    return deps.broker.placeOrder(order, { notAfter });
   }
 }

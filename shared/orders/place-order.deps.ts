@@ -6,6 +6,7 @@ import type { SecretSource } from '../secrets/secrets.port';
 import type { AuditLog } from '../store/audit.port';
 import type { RuntimeControls } from '../store/controls.port';
 import type { IdempotencyStore } from '../store/idempotency.port';
+import type { LeaseStore } from '../store/lease.port';
 import type { SymbolIndex } from '../symbols/instrument';
 import type { TradingWindow } from '../risk/trading-window';
 
@@ -23,6 +24,10 @@ export interface PlaceOrderSettings {
   instanceId: string;
   /** Time after receipt by which we must have answered TradingView (it gives up at 3 s). */
   responseBudgetMs: number;
+  /** An order must leave at least this long before its claim's lease lapses (broker timeout + margin). */
+  sendMarginMs: number;
+  /** How long a reduce-only order holds its contract so a second close cannot read the same position. */
+  reduceOnlySettleMs: number;
 }
 
 /** Everything the use case touches, as ports. Built by functions/composition.ts. */
@@ -36,6 +41,8 @@ export interface PlaceOrderDeps {
   controls: () => Promise<RuntimeControls>;
   reserveDailyOrder: (day: string, cap: number) => Promise<boolean>;
   symbols: () => Promise<SymbolIndex>;
+  /** Per-contract single-flight for reduce-only orders. */
+  leases: LeaseStore;
   secrets: SecretSource;
   notifier: Notifier;
   settings: PlaceOrderSettings;

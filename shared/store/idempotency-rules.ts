@@ -18,10 +18,13 @@ export function decideClaim(existing: IdempotencyRecord | undefined, input: Clai
   // exactly as if it were already gone.
   if (!existing || existing.expiresAt <= nowMs) return fresh(input);
 
+  const reclaimAfter = input.reclaimCompletedAfterMs;
+  // Measured from completion: a same-body alert retried right after the answer is still a replay. An
+  // `unknown` outcome ends too: the same body sent again after the window is a new signal, not a resend
+  // (TradingView resends within seconds), and it must not be answered with the old uncertainty.
+  const finished = existing.status === 'placed' || existing.status === 'rejected' || existing.status === 'unknown';
+  if (finished && reclaimAfter !== undefined && nowMs - existing.updatedAt >= reclaimAfter) return fresh(input);
   if (existing.status === 'placed' || existing.status === 'rejected') {
-    const reclaimAfter = input.reclaimCompletedAfterMs;
-    // Measured from completion: a same-body alert retried right after the answer is still a replay.
-    if (reclaimAfter !== undefined && nowMs - existing.updatedAt >= reclaimAfter) return fresh(input);
     return { result: { kind: 'completed', record: existing } };
   }
 

@@ -198,6 +198,19 @@ export function idempotencyContract(open: Open<IdempotencyStore>): void {
       expect(after.record.result).toBeUndefined();
     });
 
+    it('treats an unknown outcome older than the window as a new alert for body keys, but recovers it inside the window', async () => {
+      const window = 120_000;
+      await store.claim(claimInput('b:unknown', 'a', T0, { reclaimCompletedAfterMs: window }));
+      await store.complete('b:unknown', 'a', result('unknown'), T0 + 1000);
+      const inside = await store.claim(claimInput('b:unknown', 'b', T0 + 1000 + window - 1, { reclaimCompletedAfterMs: window }));
+      expect(inside.kind).toBe('recover');
+      const t2 = T0 + 1000 + window;
+      await store.complete('b:unknown', 'b', result('unknown'), t2);
+      const later = await store.claim(claimInput('b:unknown', 'c', t2 + window, { reclaimCompletedAfterMs: window }));
+      expect(later.kind).toBe('claimed');
+      expect(later.record).toMatchObject({ owner: 'c', takeovers: 0 });
+    });
+
     it('keeps replaying a completed record forever when no reclaim window is given', async () => {
       await store.claim(claimInput('k:forever', 'a', T0));
       await store.complete('k:forever', 'a', result('placed'), T0 + 1);

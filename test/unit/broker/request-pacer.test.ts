@@ -52,4 +52,28 @@ describe('request pacer', () => {
     await p.run(async () => (startedAt = clock()));
     expect(startedAt - t0).toBeGreaterThanOrEqual(2000);
   });
+
+  it('never lets a call wait longer than maxWaitMs, even when the minute window is what holds it back', async () => {
+    const { clock, p } = pacer(8, 180, 15_000);
+    // Nearly fill the minute: 176 calls spread over 22 s.
+    for (let i = 0; i < 176; i++) {
+      await p.run(async () => undefined);
+      clock.advance(125);
+    }
+    const joinedAt = clock();
+    const waits = await Promise.all(Array.from({ length: 20 }, () => p.run(async () => clock() - joinedAt)));
+    const ran = waits.filter((w) => w !== undefined).map((w) => w!.value);
+    expect(ran.length).toBeGreaterThan(0);
+    expect(ran.length).toBeLessThan(20);
+    for (const w of ran) expect(w).toBeLessThanOrEqual(15_000);
+  });
+
+  it('does not start a call after its notAfter instant', async () => {
+    const { clock, p } = pacer(1, 100);
+    await p.run(async () => undefined);
+    const r = await p.run(async () => 'sent', { notAfter: clock() + 500 });
+    expect(r).toBeUndefined();
+    const later = await p.run(async () => 'sent', { notAfter: clock() + 1500 });
+    expect(later?.value).toBe('sent');
+  });
 });

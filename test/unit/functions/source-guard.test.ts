@@ -31,4 +31,10 @@ describe('source guard', () => {
     g.recordBadToken('9.9.9.9', 2000);
     expect(() => g.admit('9.9.9.9', 2001)).not.toThrow();
   });
+
+  it('never blocks an allow-listed source: it is TradingView, shared by every TradingView user', () => {
+    const g = createSourceGuard({ allowedIps: ['52.89.214.238'], maxBadTokens: 3, windowMs: 1000, blockMs: 5000 });
+    for (let i = 0; i < 20; i++) g.recordBadToken('52.89.214.238', i);
+    expect(() => g.admit('52.89.214.238', 30)).not.toThrow();
+  });
 });

@@ -1,0 +1,123 @@
+import type { Server } from 'node:http';
+import { getTestServer } from '@google-cloud/functions-framework/testing';
+import '../../functions/index';
+import { buildDeps, setDepsForTests, type AppDeps } from '../../functions/composition';
+import { alertKey } from '../../shared/alert/idempotency-key';
+import { parseConfig } from '../../shared/config/config';
+import type { Notification } from '../../shared/notify/notifier.port';
+import { silentLogger } from '../../shared/platform/logger';
+import type { FakeFyers } from '../fake-fyers';
+import {
+  IN_WINDOW, OPTION_LTP, alertBody, fakeFyersEnv, niftyOption, sampleContracts, startSampleFake, tempDataDir, tickingClock, type TickingClock,
+} from '../helpers/webhook-e2e-kit';
+import { listen, postAlert } from '../helpers/webhook-client';
+
+/**
+ * The rules that keep a trader's account out of positions nobody asked for: a close never flips a
+ * position, an interrupted untaggable order is never re-sent blind, and a caller without the secret
+ * learns nothing about the alert format.
+ */
+const { index } = sampleContracts(IN_WINDOW);
+const ATM = niftyOption(index, IN_WINDOW, 24500, 'CE');
+
+let url: string;
+let closeServer: () => Promise<void>;
+const cleanups: Array<() => Promise<void> | void> = [];
+
+beforeAll(async () => {
+  ({ url, close: closeServer } = await listen(getTestServer('webhook') as Server));
+});
+afterAll(async () => {
+  setDepsForTests(undefined);
+  await closeServer();
+});
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function start(): Promise<{ fake: FakeFyers; deps: AppDeps; clock: TickingClock; notes: Notification[] }> {
+  const clock = tickingClock(IN_WINDOW);
+  const fake = await startSampleFake(IN_WINDOW, { clock, optionLtps: { [ATM.ticker]: OPTION_LTP } });
+  cleanups.push(() => fake.close());
+  const data = tempDataDir('safety');
+  cleanups.push(data.cleanup);
+  const notes: Notification[] = [];
+  const deps = await buildDeps(parseConfig(fakeFyersEnv(fake, { STORE: 'local', DATA_DIR: data.dir })), {
+    clock,
+    logger: silentLogger,
+    notifier: { notify: async (n) => void notes.push(n) },
+  });
+  cleanups.push(() => deps.close());
+  setDepsForTests(deps);
+  return { fake, deps, clock, notes };
+}
+
+const sells = (fake: FakeFyers) => fake.state.orders.filter((o) => o.side === -1);
+const close = (key: string, over: Record<string, unknown> = {}) => alertBody({ action: 'SELL', strikeprice: 24500, intent: 'close', idempotency_key: key, ...over });
+
+describe('reduce-only never flips a position', () => {
+  it('two closes of a 1-lot long at the same moment: one sells, the other is refused as certain-not-sent and may retry', async () => {
+    const { fake } = await start();
+    fake.setPosition(ATM.ticker, 'INTRADAY', ATM.lotSize);
+    const [a, b] = await Promise.all([postAlert(url, close('exit-a')), postAlert(url, close('exit-b'))]);
+    const statuses = [a.status, b.status].sort();
+    expect(statuses).toEqual([200, 503]);
+    const refused = a.status === 503 ? a : b;
+    expect(refused.headers.get('retry-after')).not.toBeNull();
+    expect(sells(fake)).toHaveLength(1);
+    expect(fake.state.positions.get(`${ATM.ticker}-INTRADAY`)?.netQty).toBe(0);
+  });
+
+  it('a close still working at the exchange counts as closing: a second close after the settle time finds nothing left', async () => {
+    const { fake, clock } = await start();
+    fake.setPosition(ATM.ticker, 'INTRADAY', ATM.lotSize);
+    const resting = await postAlert(url, close('exit-limit', { orderType: 'LIMIT', price: 400 }));
+    expect(resting.status).toBe(200);
+    expect(fake.state.orders.at(-1)?.status).toBe(6); // pending: the position has not moved yet
+    clock.set(clock() + 5_000);
+    const second = await postAlert(url, close('exit-market'));
+    expect(second.status).toBe(422);
+    expect(second.body.error?.code).toBe('RISK_REFUSED');
+    expect(sells(fake)).toHaveLength(1);
+  });
+});
+
+describe('an interrupted CO/BO order is not re-sent blind', () => {
+  it('an abandoned untagged claim whose order is not visible becomes unknown, is notified, and nothing is sent', async () => {
+    const { fake, deps, clock, notes } = await start();
+    const body = alertBody({ productType: 'CO', sl: 10, idempotency_key: 'co-entry-1' });
+    // Another instance claimed this alert and died before recording anything.
+    await deps.adapters.idempotency.claim({
+      key: alertKey(body, 'co-entry-1').key,
+      owner: 'dead-instance:req',
+      requestId: 'req-dead',
+      nowMs: clock(),
+      leaseMs: 30_000,
+      ttlMs: 86_400_000,
+    });
+    clock.set(clock() + 31_000);
+    const r = await postAlert(url, body);
+    expect(r.status).toBe(202);
+    expect(r.body.status).toBe('unknown');
+    expect(fake.state.orders).toHaveLength(0);
+    expect(notes.map((n) => n.kind)).toContain('order.unknown');
+  });
+});
+
+describe('what a caller without the secret is told', () => {
+  it('a wrong token gets 401 even when the rest of the body is invalid, and no schema details', async () => {
+    const { fake } = await start();
+    const r = await postAlert(url, { token: 'guess', symbol: 'NIFTY', stoploss: 5, qty: 'lots' });
+    expect(r.status).toBe(401);
+    expect(r.body.error?.fields).toBeUndefined();
+    expect(JSON.stringify(r.body)).not.toMatch(/stoploss|strikeprice|optionType/);
+    expect(fake.state.requests).toHaveLength(0);
+  });
+
+  it('a refusal about one field names it in error.fields, like a 400 does', async () => {
+    await start();
+    const r = await postAlert(url, alertBody({ qty: 500 }));
+    expect(r.status).toBe(422);
+    expect(Object.keys(r.body.error?.fields ?? {})).toEqual(['qty']);
+  });
+});
