@@ -28,6 +28,8 @@ export interface AppDeps {
   tokenKeeper: TokenKeeperDeps;
   symbolMaster: RefreshSymbolMasterDeps;
   notify: NotifyDeps;
+  /** Opens the store's channel, loads the symbol master and reads the webhook secret before the first alert. */
+  warmUp(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -131,6 +133,12 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
       minShareOfPrevious: 0.6,
     },
     notify: { logger, forward: adapters.forwardNotification },
+    warmUp: async () => {
+      const started = clock();
+      const results = await Promise.allSettled([symbols(), controls(), adapters.secrets.get('webhook-secret')]);
+      const failed = results.filter((r) => r.status === 'rejected').length;
+      logger.info('instance warmed up', { ms: clock() - started, failed });
+    },
     close: adapters.close,
   };
   return deps;

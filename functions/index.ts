@@ -1,5 +1,6 @@
 import * as functions from '@google-cloud/functions-framework';
 import { getConfig } from './config';
+import { getDeps } from './composition';
 import { authCallback, authUrl } from './auth/auth.http';
 import { controls } from './controls/controls.http';
 import { notify } from './notify/notify.event';
@@ -25,6 +26,11 @@ getConfig();
 process.env.NODE_ENV ??= 'production';
 // ...and in production it logs those errors with console.error, quoting the body (and any token in it).
 scrubConsole();
+
+// On Cloud Run the first Firestore call of an instance costs a gRPC channel set-up (~1-2 s) and the
+// symbol master a download; start both while the platform is still routing the first request here,
+// so TradingView's 3 s are spent on the alert. Local runs and tests build their deps themselves.
+if (getConfig().onGcp) void getDeps().then((d) => d.warmUp()).catch(() => undefined);
 
 functions.http('webhook', webhook);
 functions.http('readyz', readyz);
