@@ -221,7 +221,7 @@ async function claims() {
     const { createFirestoreIdempotencyStore } = ds('shared/store/firestore/idempotency.firestore.js');
     const db = new Firestore({ projectId: `demo-bench-${process.pid}` });
     try {
-      row('idempotency', 'claim p50 / p99, Firestore emulator', await measure(createFirestoreIdempotencyStore(db)), `${N} sequential claims (transaction), emulator at ${emulator}`);
+      row('idempotency', 'claim p50 / p99, Firestore emulator', await measure(createFirestoreIdempotencyStore(db)), `${N} sequential first claims (create with a precondition), emulator at ${emulator}`);
     } finally {
       await db.terminate();
     }
