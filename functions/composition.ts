@@ -59,6 +59,7 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
     audit: adapters.audit,
     controls,
     reserveDailyOrder: (day, cap) => adapters.controls.reserveDailyOrder(day, cap),
+    releaseDailyOrder: (day) => adapters.controls.releaseDailyOrder(day),
     symbols,
     leases: adapters.leases,
     secrets: adapters.secrets,

@@ -232,11 +232,13 @@ async function buildOrder(deps: PlaceOrderDeps, p: PreparedOrder, record: Idempo
   trace.stopLossPrice = bracket.stopLossPrice;
   trace.takeProfitPrice = bracket.takeProfitPrice;
   const controls = await deps.controls();
+  let capDay: string | undefined;
   if (controls.dailyOrderCap !== undefined) {
     const day = istParts(deps.clock()).date;
     if (!(await deps.reserveDailyOrder(day, controls.dailyOrderCap))) {
       throw new RiskRefusedError(`The daily order cap of ${controls.dailyOrderCap} orders is reached`);
     }
+    capDay = day;
   }
   const order: OrderRequest = {
     symbol: inst.ticker,
@@ -250,7 +252,7 @@ async function buildOrder(deps: PlaceOrderDeps, p: PreparedOrder, record: Idempo
     orderTag: record.orderTag,
   };
   trace.brokerRequest = order;
-  return { order, lots, ltp, bracket };
+  return { order, lots, ltp, bracket, capDay };
 }
 
 async function execute(
@@ -261,7 +263,7 @@ async function execute(
   owner: string,
   trace: AlertTrace,
 ): Promise<AlertOutcome> {
-  let built: Awaited<ReturnType<typeof buildOrder>>;
+  let built: Awaited<ReturnType<typeof buildOrder>> | undefined;
   let outcome: PlaceOutcome;
   try {
     built = await buildOrder(deps, p, record, owner, trace);
@@ -269,7 +271,9 @@ async function execute(
     // lapses, so no other instance can take the claim over while this send is still undecided.
     outcome = await placeWithinBudget(deps, req, built.order, record.leaseUntil - deps.settings.sendMarginMs);
   } catch (e) {
-    // Certain that nothing reached the broker: free the key so TradingView's retry (or a corrected alert) can go through.
+    // Certain that nothing reached the broker: free the key so TradingView's retry (or a corrected alert)
+    // can go through, and give back the daily-cap slot so a resend does not use up a second one.
+    if (built?.capDay) await deps.releaseDailyOrder(built.capDay).catch((err: unknown) => deps.logger.warn('could not give back a daily-cap slot', { error: err }));
     await deps.idempotency.release(record.key, owner).catch((err: unknown) => deps.logger.error('could not release a claim', { key: record.key, error: err }));
     throw e;
   }

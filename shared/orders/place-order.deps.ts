@@ -40,6 +40,7 @@ export interface PlaceOrderDeps {
   /** Cached read of the runtime controls. */
   controls: () => Promise<RuntimeControls>;
   reserveDailyOrder: (day: string, cap: number) => Promise<boolean>;
+  releaseDailyOrder: (day: string) => Promise<void>;
   symbols: () => Promise<SymbolIndex>;
   /** Per-contract single-flight for reduce-only orders. */
   leases: LeaseStore;

@@ -27,6 +27,8 @@ export interface ControlsStore {
    * when the cap is already reached.
    */
   reserveDailyOrder(day: string, cap: number): Promise<boolean>;
+  /** Gives a reserved slot back when it is certain the order was never sent (never below zero). */
+  releaseDailyOrder(day: string): Promise<void>;
 }
 
 export const DEFAULT_CONTROLS: RuntimeControls = { tradingEnabled: true, reduceOnly: false };

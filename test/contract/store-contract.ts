@@ -348,6 +348,17 @@ export function controlsContract(open: Open<ControlsStore>): void {
       expect(await open(space).reserveDailyOrder('2026-01-05', 4)).toBe(false);
     });
 
+    it('gives a released slot back to the day, and never counts below zero', async () => {
+      expect(await store.reserveDailyOrder('2026-01-08', 1)).toBe(true);
+      expect(await store.reserveDailyOrder('2026-01-08', 1)).toBe(false);
+      await store.releaseDailyOrder('2026-01-08');
+      expect(await store.reserveDailyOrder('2026-01-08', 1)).toBe(true);
+      await store.releaseDailyOrder('2026-01-09');
+      await store.releaseDailyOrder('2026-01-09');
+      expect(await store.reserveDailyOrder('2026-01-09', 1)).toBe(true);
+      expect(await store.reserveDailyOrder('2026-01-09', 1)).toBe(false);
+    });
+
     it('refuses everything under a cap of zero', async () => {
       expect(await store.reserveDailyOrder('2026-01-07', 0)).toBe(false);
     });

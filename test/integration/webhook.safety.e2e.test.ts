@@ -104,6 +104,22 @@ describe('an interrupted CO/BO order is not re-sent blind', () => {
   });
 });
 
+describe('the daily order cap', () => {
+  it('gives the slot back when the order was certainly not sent, so the resend is not refused by the cap', async () => {
+    const { fake, deps, clock } = await start();
+    await deps.adapters.controls.update({ dailyOrderCap: 1 }, 'test', clock());
+    fake.inject('place-order', { kind: 'rate-limited', retryAfterMs: 5_000 }, 1);
+    const first = await postAlert(url, alertBody({ idempotency_key: 'capped-1' }));
+    expect(first.status).toBe(503);
+    expect(fake.state.orders).toHaveLength(0);
+    const resend = await postAlert(url, alertBody({ idempotency_key: 'capped-1' }));
+    expect(resend.status).toBe(200);
+    expect(fake.state.orders).toHaveLength(1);
+    const another = await postAlert(url, alertBody({ idempotency_key: 'capped-2' }));
+    expect(another.status).toBe(422);
+  });
+});
+
 describe('what a caller without the secret is told', () => {
   it('a wrong token gets 401 even when the rest of the body is invalid, and no schema details', async () => {
     const { fake } = await start();

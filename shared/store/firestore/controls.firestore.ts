@@ -52,5 +52,15 @@ export function createFirestoreControlsStore(db: Firestore, options: FirestoreSt
         }),
       );
     },
+
+    async releaseDailyOrder(day: string): Promise<void> {
+      const doc = daily.doc(docIdFor(day));
+      await guarded('give back a daily-cap slot', () =>
+        compareAndSet(doc, (data) => {
+          const used = Number(data?.count ?? 0);
+          return used <= 0 ? { result: undefined } : { result: undefined, write: { day, count: used - 1 } };
+        }),
+      );
+    },
   };
 }

@@ -58,5 +58,13 @@ export function createLocalControlsStore(dir: string): ControlsStore {
         return true;
       });
     },
+
+    async releaseDailyOrder(day: string): Promise<void> {
+      await fileLocks.run(dailyFile, async () => {
+        const counts = (await readJsonFile<DailyOrdersFile>(dailyFile)) ?? {};
+        if (!counts[day]) return;
+        await writeJsonFileAtomic(dailyFile, { ...counts, [day]: counts[day] - 1 });
+      });
+    },
   };
 }
