@@ -1,6 +1,3 @@
-import type { Server } from 'node:http';
-import { getTestServer } from '@google-cloud/functions-framework/testing';
-import '../../functions/index';
 import { buildDeps, setDepsForTests, type AppDeps } from '../../functions/composition';
 import { alertKey, orderTagFor } from '../../shared/alert/idempotency-key';
 import { parseConfig } from '../../shared/config/config';
@@ -10,7 +7,8 @@ import {
   AFTER_CLOSE, IN_WINDOW, OPTION_LTP, alertBody, fakeFyersEnv, niftyOption, sampleContracts, startSampleFake, tempDataDir, tickingClock,
   waitFor, type TickingClock,
 } from '../helpers/webhook-e2e-kit';
-import { listen, postAlert, type WebhookAnswer } from '../helpers/webhook-client';
+import { postAlert, type WebhookAnswer } from '../helpers/webhook-client';
+import { useWebhookServer } from '../helpers/webhook-test-server';
 
 /**
  * The webhook function as Cloud Run serves it (Functions Framework test server), wired by the real
@@ -35,21 +33,11 @@ interface World {
   placeRequests: () => number;
 }
 
-let url: string;
-let closeServer: () => Promise<void>;
+const server = useWebhookServer();
+const cleanups = { push: server.onCleanup };
 let world: World | undefined;
-const cleanups: Array<() => Promise<void> | void> = [];
-
-beforeAll(async () => {
-  ({ url, close: closeServer } = await listen(getTestServer('webhook') as Server));
-});
-afterAll(async () => {
-  setDepsForTests(undefined);
-  await closeServer();
-});
-afterEach(async () => {
+afterEach(() => {
   world = undefined;
-  for (const c of cleanups.splice(0).reverse()) await c();
 });
 
 /** A fresh app and fake per test: no claim, breaker state or dead-session memory leaks between cases. */
@@ -67,7 +55,7 @@ async function start(env: Record<string, string> = {}): Promise<World> {
     fake,
     deps,
     clock,
-    post: (body, opts) => postAlert(url, body, opts),
+    post: (body, opts) => postAlert(server.url(), body, opts),
     placeRequests: () => fake.state.requests.filter((r) => r.route === 'place-order').length,
   };
   return world;

@@ -1,6 +1,3 @@
-import type { Server } from 'node:http';
-import { getTestServer } from '@google-cloud/functions-framework/testing';
-import '../../functions/index';
 import { buildDeps, setDepsForTests, type AppDeps } from '../../functions/composition';
 import { alertKey } from '../../shared/alert/idempotency-key';
 import { parseConfig } from '../../shared/config/config';
@@ -10,7 +7,8 @@ import type { FakeFyers } from '../fake-fyers';
 import {
   IN_WINDOW, OPTION_LTP, alertBody, fakeFyersEnv, niftyOption, sampleContracts, startSampleFake, tempDataDir, tickingClock, type TickingClock,
 } from '../helpers/webhook-e2e-kit';
-import { listen, postAlert } from '../helpers/webhook-client';
+import { postAlert } from '../helpers/webhook-client';
+import { useWebhookServer } from '../helpers/webhook-test-server';
 
 /**
  * The rules that keep a trader's account out of positions nobody asked for: a close never flips a
@@ -20,20 +18,8 @@ import { listen, postAlert } from '../helpers/webhook-client';
 const { index } = sampleContracts(IN_WINDOW);
 const ATM = niftyOption(index, IN_WINDOW, 24500, 'CE');
 
-let url: string;
-let closeServer: () => Promise<void>;
-const cleanups: Array<() => Promise<void> | void> = [];
-
-beforeAll(async () => {
-  ({ url, close: closeServer } = await listen(getTestServer('webhook') as Server));
-});
-afterAll(async () => {
-  setDepsForTests(undefined);
-  await closeServer();
-});
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const server = useWebhookServer();
+const cleanups = { push: server.onCleanup };
 
 async function start(): Promise<{ fake: FakeFyers; deps: AppDeps; clock: TickingClock; notes: Notification[] }> {
   const clock = tickingClock(IN_WINDOW);
@@ -59,7 +45,7 @@ describe('reduce-only never flips a position', () => {
   it('two closes of a 1-lot long at the same moment: one sells, the other is refused as certain-not-sent and may retry', async () => {
     const { fake } = await start();
     fake.setPosition(ATM.ticker, 'INTRADAY', ATM.lotSize);
-    const [a, b] = await Promise.all([postAlert(url, close('exit-a')), postAlert(url, close('exit-b'))]);
+    const [a, b] = await Promise.all([postAlert(server.url(), close('exit-a')), postAlert(server.url(), close('exit-b'))]);
     const statuses = [a.status, b.status].sort();
     expect(statuses).toEqual([200, 503]);
     const refused = a.status === 503 ? a : b;
@@ -71,11 +57,11 @@ describe('reduce-only never flips a position', () => {
   it('a close still working at the exchange counts as closing: a second close after the settle time finds nothing left', async () => {
     const { fake, clock } = await start();
     fake.setPosition(ATM.ticker, 'INTRADAY', ATM.lotSize);
-    const resting = await postAlert(url, close('exit-limit', { orderType: 'LIMIT', price: 400 }));
+    const resting = await postAlert(server.url(), close('exit-limit', { orderType: 'LIMIT', price: 400 }));
     expect(resting.status).toBe(200);
     expect(fake.state.orders.at(-1)?.status).toBe(6); // pending: the position has not moved yet
     clock.set(clock() + 5_000);
-    const second = await postAlert(url, close('exit-market'));
+    const second = await postAlert(server.url(), close('exit-market'));
     expect(second.status).toBe(422);
     expect(second.body.error?.code).toBe('RISK_REFUSED');
     expect(sells(fake)).toHaveLength(1);
@@ -96,7 +82,7 @@ describe('an interrupted CO/BO order is not re-sent blind', () => {
       ttlMs: 86_400_000,
     });
     clock.set(clock() + 31_000);
-    const r = await postAlert(url, body);
+    const r = await postAlert(server.url(), body);
     expect(r.status).toBe(202);
     expect(r.body.status).toBe('unknown');
     expect(fake.state.orders).toHaveLength(0);
@@ -109,13 +95,13 @@ describe('the daily order cap', () => {
     const { fake, deps, clock } = await start();
     await deps.adapters.controls.update({ dailyOrderCap: 1 }, 'test', clock());
     fake.inject('place-order', { kind: 'rate-limited', retryAfterMs: 5_000 }, 1);
-    const first = await postAlert(url, alertBody({ idempotency_key: 'capped-1' }));
+    const first = await postAlert(server.url(), alertBody({ idempotency_key: 'capped-1' }));
     expect(first.status).toBe(503);
     expect(fake.state.orders).toHaveLength(0);
-    const resend = await postAlert(url, alertBody({ idempotency_key: 'capped-1' }));
+    const resend = await postAlert(server.url(), alertBody({ idempotency_key: 'capped-1' }));
     expect(resend.status).toBe(200);
     expect(fake.state.orders).toHaveLength(1);
-    const another = await postAlert(url, alertBody({ idempotency_key: 'capped-2' }));
+    const another = await postAlert(server.url(), alertBody({ idempotency_key: 'capped-2' }));
     expect(another.status).toBe(422);
   });
 });
@@ -123,7 +109,7 @@ describe('the daily order cap', () => {
 describe('what a caller without the secret is told', () => {
   it('a wrong token gets 401 even when the rest of the body is invalid, and no schema details', async () => {
     const { fake } = await start();
-    const r = await postAlert(url, { token: 'guess', symbol: 'NIFTY', stoploss: 5, qty: 'lots' });
+    const r = await postAlert(server.url(), { token: 'guess', symbol: 'NIFTY', stoploss: 5, qty: 'lots' });
     expect(r.status).toBe(401);
     expect(r.body.error?.fields).toBeUndefined();
     expect(JSON.stringify(r.body)).not.toMatch(/stoploss|strikeprice|optionType/);
@@ -132,7 +118,7 @@ describe('what a caller without the secret is told', () => {
 
   it('a refusal about one field names it in error.fields, like a 400 does', async () => {
     await start();
-    const r = await postAlert(url, alertBody({ qty: 500 }));
+    const r = await postAlert(server.url(), alertBody({ qty: 500 }));
     expect(r.status).toBe(422);
     expect(Object.keys(r.body.error?.fields ?? {})).toEqual(['qty']);
   });
