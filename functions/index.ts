@@ -30,7 +30,8 @@ scrubConsole();
 // On Cloud Run the first Firestore call of an instance costs a gRPC channel set-up (~1-2 s) and the
 // symbol master a download; start both while the platform is still routing the first request here,
 // so TradingView's 3 s are spent on the alert. Local runs and tests build their deps themselves.
-if (getConfig().onGcp) void getDeps().then((d) => d.warmUp()).catch(() => undefined);
+// Only the webhook warms: the other functions run under identities that may not read all of it.
+if (getConfig().onGcp && process.env.FUNCTION_TARGET === 'webhook') void getDeps().then((d) => d.warmUp()).catch(() => undefined);
 
 functions.http('webhook', webhook);
 functions.http('readyz', readyz);
