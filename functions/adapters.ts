@@ -114,7 +114,10 @@ async function buildSecrets(config: Config, b: Basics): Promise<{ secrets: Secre
     const secrets = createSecretManagerSource(new SecretManagerServiceClient(), config.projectId ?? '', { clock: b.clock, cacheMs: 60_000, logger: b.logger });
     return {
       secrets,
-      probe: async () => ({ ok: Boolean(await secrets.get('webhook-secret')), detail: (await secrets.get('webhook-secret')) ? undefined : 'the webhook-secret secret has no value' }),
+      probe: async () => {
+        const present = Boolean(await secrets.get('webhook-secret'));
+        return { ok: present, detail: present ? undefined : 'the webhook-secret secret has no value' };
+      },
     };
   }
   const { createEnvSecretSource } = await import('../shared/secrets/secrets.env');

@@ -5,7 +5,6 @@ import { systemClock } from '../shared/platform/clock';
 import { createLogger, registerSecret, type Logger } from '../shared/platform/logger';
 import { randomToken } from '../shared/platform/ids';
 import { ttlCache } from '../shared/platform/ttl-cache';
-import { UNDERLYINGS } from '../shared/symbols/underlyings';
 import type { ControlsDeps } from './controls/controls.handler';
 import type { AuthDeps } from './auth/auth.handler';
 import type { NotifyDeps } from './notify/notify.handler';
@@ -129,7 +128,8 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
       urls: config.symbolMaster.urls,
       download: adapters.download,
       notifier: adapters.notifier,
-      underlyings: Object.keys(UNDERLYINGS).filter((u) => ['NIFTY', 'BANKNIFTY', 'SENSEX'].includes(u)),
+      // The underlyings a trader here actually trades; a master without their expiries is refused.
+      underlyings: ['NIFTY', 'BANKNIFTY', 'SENSEX'],
       minInstruments: 1000,
       minShareOfPrevious: 0.6,
     },
