@@ -8,7 +8,15 @@ export type NotificationKind =
   | 'token.refresh_failed'
   | 'symbol_master.failed'
   | 'broker.circuit_open'
-  | 'controls.changed';
+  | 'controls.changed'
+  | 'order.rejected_after_ack'
+  | 'order.resolved'
+  | 'order.unfilled'
+  | 'order.partial_at_close'
+  | 'exit.placed'
+  | 'exit.filled'
+  | 'exit.failed'
+  | 'position.flattened';
 
 export interface Notification {
   kind: NotificationKind;

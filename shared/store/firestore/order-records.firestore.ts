@@ -1,0 +1,94 @@
+import type { Firestore } from '@google-cloud/firestore';
+import type { OrderStatusReport } from '../../broker/order-desk.port';
+import type { OrderEventV1 } from '../../orders/lifecycle/order-event';
+import { OPEN_STATES, type OrderRecord } from '../../orders/lifecycle/order-record';
+import type { OrderRecordStore, RecordMutation } from '../order-records.port';
+import { compareAndSet } from './compare-and-set';
+import { collectionName, docIdFor, guarded, withoutUndefined, type FirestoreStoreOptions } from './firestore-docs';
+
+interface OutboxDoc {
+  event: OrderEventV1;
+  recordedAt: number;
+  published: boolean;
+  publishedAt?: number;
+  claim?: { owner: string; until: number };
+}
+
+/**
+ * `<prefix>orders/<recordId>`, `<prefix>order-outbox/<eventId>` and `<prefix>order-orphans/<orderId>`.
+ * A record and the events of its change are written in one transaction, so a change and its event
+ * exist together or not at all. Contention per record is low (a postback, its Fyers retries and a
+ * reconcile), which is where transactions suit better than compare-and-set.
+ * Indexes: orders.state (single field, automatic); order-outbox: published ASC, recordedAt ASC.
+ */
+export function createFirestoreOrderRecordStore(db: Firestore, options: FirestoreStoreOptions = {}): OrderRecordStore {
+  const records = db.collection(collectionName(options, 'orders'));
+  const outbox = db.collection(collectionName(options, 'order-outbox'));
+  const orphans = db.collection(collectionName(options, 'order-orphans'));
+
+  return {
+    async get(id) {
+      const snap = await guarded('read an order record', () => records.doc(docIdFor(id)).get());
+      return snap.exists ? (snap.data() as OrderRecord) : undefined;
+    },
+
+    mutate<T>(id: string, decide: (current: OrderRecord | undefined) => RecordMutation<T>): Promise<T> {
+      const doc = records.doc(docIdFor(id));
+      return guarded('update an order record', () =>
+        db.runTransaction(async (tx) => {
+          const snap = await tx.get(doc);
+          const m = decide(snap.exists ? (snap.data() as OrderRecord) : undefined);
+          if (m.record) tx.set(doc, withoutUndefined(m.record));
+          for (const event of m.events ?? []) {
+            const entry: OutboxDoc = { event, recordedAt: event.recordedAt, published: false };
+            tx.create(outbox.doc(docIdFor(event.eventId)), withoutUndefined(entry));
+          }
+          return m.result;
+        }),
+      );
+    },
+
+    async listOpen() {
+      const snap = await guarded('list open order records', () => records.where('state', 'in', [...OPEN_STATES]).get());
+      return snap.docs.map((d) => d.data() as OrderRecord);
+    },
+
+    async unpublished(limit) {
+      const snap = await guarded('read the order-event outbox', () => outbox.where('published', '==', false).orderBy('recordedAt', 'asc').limit(limit).get());
+      return snap.docs.map((d) => (d.data() as OutboxDoc).event);
+    },
+
+    claimPublish(eventId, owner, nowMs, leaseMs) {
+      return guarded('claim an order event', () =>
+        compareAndSet(outbox.doc(docIdFor(eventId)), (data) => {
+          const d = data as OutboxDoc | undefined;
+          if (!d || d.published) return { result: false };
+          if (d.claim && d.claim.owner !== owner && d.claim.until > nowMs) return { result: false };
+          return { result: true, write: { claim: { owner, until: nowMs + leaseMs } } };
+        }),
+      );
+    },
+
+    async markPublished(eventId, nowMs) {
+      await guarded('mark an order event published', () => outbox.doc(docIdFor(eventId)).update({ published: true, publishedAt: nowMs }));
+    },
+
+    async saveOrphan(report, nowMs) {
+      await guarded('keep an early order report', () =>
+        compareAndSet(orphans.doc(docIdFor(report.orderId)), (data) => {
+          const prev = data as { report: OrderStatusReport } | undefined;
+          if (prev && prev.report.filledQty > report.filledQty) return { result: undefined };
+          return { result: undefined, write: withoutUndefined({ report, at: nowMs }) };
+        }),
+      );
+    },
+
+    async takeOrphan(orderId) {
+      const doc = orphans.doc(docIdFor(orderId));
+      const snap = await guarded('read an early order report', () => doc.get());
+      if (!snap.exists) return undefined;
+      await guarded('drop an early order report', () => doc.delete());
+      return (snap.data() as { report: OrderStatusReport }).report;
+    },
+  };
+}

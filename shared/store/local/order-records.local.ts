@@ -1,0 +1,103 @@
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { OrderStatusReport } from '../../broker/order-desk.port';
+import type { OrderEventV1 } from '../../orders/lifecycle/order-event';
+import { isOpenState, type OrderRecord } from '../../orders/lifecycle/order-record';
+import type { OrderRecordStore, RecordMutation } from '../order-records.port';
+import { readJsonFile, removeFile, writeJsonFileAtomic } from './json-file';
+import { fileLocks } from './keyed-mutex';
+
+interface OutboxFile {
+  event: OrderEventV1;
+  recordedAt: number;
+  published: boolean;
+  publishedAt?: number;
+  claim?: { owner: string; until: number };
+}
+
+/**
+ * Order records for local runs, one JSON file each under `<dir>/records`, the outbox under
+ * `<dir>/outbox`. One process only (see KeyedMutex); the record lock also covers its events.
+ */
+export function createLocalOrderRecordStore(dir: string): OrderRecordStore {
+  const root = path.resolve(dir);
+  const file = (sub: string, id: string) => path.join(root, sub, `${encodeURIComponent(id)}.json`);
+  const listDir = async (sub: string) => {
+    try {
+      return (await readdir(path.join(root, sub))).filter((f) => f.endsWith('.json'));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw e;
+    }
+  };
+
+  return {
+    get: (id) => readJsonFile<OrderRecord>(file('records', id)),
+
+    mutate<T>(id: string, decide: (current: OrderRecord | undefined) => RecordMutation<T>): Promise<T> {
+      const f = file('records', id);
+      return fileLocks.run(f, async () => {
+        const m = decide(await readJsonFile<OrderRecord>(f));
+        for (const event of m.events ?? []) {
+          await writeJsonFileAtomic(file('outbox', event.eventId), { event, recordedAt: event.recordedAt, published: false } satisfies OutboxFile);
+        }
+        if (m.record) await writeJsonFileAtomic(f, m.record);
+        return m.result;
+      });
+    },
+
+    async listOpen() {
+      const out: OrderRecord[] = [];
+      for (const name of await listDir('records')) {
+        const r = await readJsonFile<OrderRecord>(path.join(root, 'records', name));
+        if (r && isOpenState(r.state)) out.push(r);
+      }
+      return out;
+    },
+
+    async unpublished(limit) {
+      const out: OutboxFile[] = [];
+      for (const name of await listDir('outbox')) {
+        const e = await readJsonFile<OutboxFile>(path.join(root, 'outbox', name));
+        if (e && !e.published) out.push(e);
+      }
+      return out.sort((a, b) => a.recordedAt - b.recordedAt).slice(0, limit).map((e) => e.event);
+    },
+
+    claimPublish(eventId, owner, nowMs, leaseMs) {
+      const f = file('outbox', eventId);
+      return fileLocks.run(f, async () => {
+        const e = await readJsonFile<OutboxFile>(f);
+        if (!e || e.published) return false;
+        if (e.claim && e.claim.owner !== owner && e.claim.until > nowMs) return false;
+        await writeJsonFileAtomic(f, { ...e, claim: { owner, until: nowMs + leaseMs } });
+        return true;
+      });
+    },
+
+    async markPublished(eventId, nowMs) {
+      const f = file('outbox', eventId);
+      await fileLocks.run(f, async () => {
+        const e = await readJsonFile<OutboxFile>(f);
+        if (e) await writeJsonFileAtomic(f, { ...e, published: true, publishedAt: nowMs });
+      });
+    },
+
+    async saveOrphan(report: OrderStatusReport) {
+      const f = file('orphans', report.orderId);
+      await fileLocks.run(f, async () => {
+        const prev = await readJsonFile<OrderStatusReport>(f);
+        if (!prev || prev.filledQty <= report.filledQty) await writeJsonFileAtomic(f, report);
+      });
+    },
+
+    async takeOrphan(orderId) {
+      const f = file('orphans', orderId);
+      return fileLocks.run(f, async () => {
+        const r = await readJsonFile<OrderStatusReport>(f);
+        if (r) await removeFile(f);
+        return r;
+      });
+    },
+  };
+}

@@ -1,0 +1,34 @@
+import type { OrderStatusReport } from '../broker/order-desk.port';
+import type { OrderEventV1 } from '../orders/lifecycle/order-event';
+import type { OrderRecord } from '../orders/lifecycle/order-record';
+
+/** What a `mutate` decision wants written: the new record and the events of its change, committed together. */
+export interface RecordMutation<T> {
+  result: T;
+  /** Absent: leave the record as it is (and write no events). */
+  record?: OrderRecord;
+  events?: OrderEventV1[];
+}
+
+/**
+ * Order records, their event outbox and reports that arrived before their record.
+ * `mutate` is the only way a record changes: read, decide, write record + events in one atomic step
+ * (a Firestore transaction; locally a per-record lock), so two processes applying the same postback
+ * produce one change and one event.
+ */
+export interface OrderRecordStore {
+  get(id: string): Promise<OrderRecord | undefined>;
+  mutate<T>(id: string, decide: (current: OrderRecord | undefined) => RecordMutation<T>): Promise<T>;
+  /** Records in accepted, partially_filled or unknown. */
+  listOpen(): Promise<OrderRecord[]>;
+
+  /** Outbox: events not yet confirmed as published, oldest first. */
+  unpublished(limit: number): Promise<OrderEventV1[]>;
+  /** Takes the right to publish an outbox event for `leaseMs`; false while another owner holds it or it is published. */
+  claimPublish(eventId: string, owner: string, nowMs: number, leaseMs: number): Promise<boolean>;
+  markPublished(eventId: string, nowMs: number): Promise<void>;
+
+  /** A report for an order with no record yet (a postback faster than the placing instance). Newest wins. */
+  saveOrphan(report: OrderStatusReport, nowMs: number): Promise<void>;
+  takeOrphan(orderId: string): Promise<OrderStatusReport | undefined>;
+}
