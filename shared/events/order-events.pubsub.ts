@@ -1,5 +1,4 @@
 import type { Topic } from '@google-cloud/pubsub';
-import type { OrderEventV1 } from '../orders/lifecycle/order-event';
 import type { OrderEventPublisher } from './order-events.port';
 
 /**

@@ -21,6 +21,8 @@ export interface OrderRecordStore {
   mutate<T>(id: string, decide: (current: OrderRecord | undefined) => RecordMutation<T>): Promise<T>;
   /** Records in accepted, partially_filled or unknown. */
   listOpen(): Promise<OrderRecord[]>;
+  /** Entry records whose managed exits are still active. */
+  listExitsActive(): Promise<OrderRecord[]>;
 
   /** Outbox: events not yet confirmed as published, oldest first. */
   unpublished(limit: number): Promise<OrderEventV1[]>;

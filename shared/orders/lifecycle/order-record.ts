@@ -34,8 +34,12 @@ export interface ManagedExits {
   target?: ExitLeg;
   /** Who is placing or changing the legs now; another process waits for the lease to lapse. */
   claim?: { owner: string; until: number };
-  /** Set once the position is closed by one leg, an intent:close alert, or a flatten. */
-  done?: 'stop_filled' | 'target_filled' | 'closed' | 'flattened';
+  /** Set once the position is closed by one leg, or by an intent:close alert. */
+  done?: 'stop_filled' | 'target_filled' | 'closed';
+  /** Quantity already flattened after both legs filled in a race. */
+  flattenedQty?: number;
+  /** Flatten orders placed, for their tags. */
+  flattens?: number;
 }
 
 export interface OrderRecord {
@@ -66,6 +70,10 @@ export interface OrderRecord {
   createdAt: number;
   updatedAt: number;
   exits?: ManagedExits;
+  /** True while managed exits may still need work (placing, following fills, cancelling); the reconcile visits these. */
+  exitsActive?: boolean;
+  /** `close` for a reduce-only alert: its fill ends the managed exits of the contract. */
+  intent?: 'open' | 'close';
   /** One-shot notifications already sent for this record. */
   notified?: { unfilled?: boolean; sessionEnd?: boolean };
 }

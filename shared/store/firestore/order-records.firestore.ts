@@ -53,6 +53,11 @@ export function createFirestoreOrderRecordStore(db: Firestore, options: Firestor
       return snap.docs.map((d) => d.data() as OrderRecord);
     },
 
+    async listExitsActive() {
+      const snap = await guarded('list managed exits', () => records.where('exitsActive', '==', true).get());
+      return snap.docs.map((d) => d.data() as OrderRecord);
+    },
+
     async unpublished(limit) {
       const snap = await guarded('read the order-event outbox', () => outbox.where('published', '==', false).orderBy('recordedAt', 'asc').limit(limit).get());
       return snap.docs.map((d) => (d.data() as OutboxDoc).event);

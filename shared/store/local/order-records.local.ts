@@ -55,6 +55,15 @@ export function createLocalOrderRecordStore(dir: string): OrderRecordStore {
       return out;
     },
 
+    async listExitsActive() {
+      const out: OrderRecord[] = [];
+      for (const name of await listDir('records')) {
+        const r = await readJsonFile<OrderRecord>(path.join(root, 'records', name));
+        if (r?.exitsActive) out.push(r);
+      }
+      return out;
+    },
+
     async unpublished(limit) {
       const out: OutboxFile[] = [];
       for (const name of await listDir('outbox')) {

@@ -1,0 +1,152 @@
+import type { Side } from '../../broker/broker.port';
+import type { OrderStatusReport } from '../../broker/order-desk.port';
+import type { LifecycleDeps } from './lifecycle.deps';
+import { onEntryChange, onLegChange } from './managed-exits';
+import { orderEventFor, type OrderEventV1 } from './order-event';
+import { applyReport, recordIdFor, type ManagedExits, type OrderRecord, type OrderRole, type StateChange } from './order-record';
+
+/** What the order path knows when an order was accepted (or left unknown). */
+export interface AcceptedOrder {
+  status: 'placed' | 'unknown';
+  orderId?: string;
+  orderTag?: string;
+  requestId: string;
+  role?: OrderRole;
+  parentId?: string;
+  symbol: string;
+  side: Side;
+  qty: number;
+  productType: string;
+  orderType: string;
+  intent?: 'open' | 'close';
+  /** Present when the bridge is to manage this entry's exits. */
+  exits?: ManagedExits;
+}
+
+/**
+ * Creates the record of an accepted (or unknown) order with its first event. Idempotent: a second call
+ * for the same order changes nothing. Returns the record id, for the alert's audit entry.
+ */
+export async function recordAccepted(deps: LifecycleDeps, o: AcceptedOrder): Promise<string> {
+  const id = recordIdFor(o.orderId, o.orderTag);
+  const now = deps.clock();
+  const record: OrderRecord = {
+    id,
+    orderId: o.orderId,
+    orderTag: o.orderTag,
+    requestId: o.requestId,
+    role: o.role ?? 'entry',
+    parentId: o.parentId,
+    symbol: o.symbol,
+    side: o.side,
+    qty: o.qty,
+    productType: o.productType,
+    orderType: o.orderType,
+    state: o.status === 'placed' ? 'accepted' : 'unknown',
+    filledQty: 0,
+    version: 1,
+    createdAt: now,
+    updatedAt: now,
+    intent: o.intent,
+    exits: o.exits,
+  };
+  const event = orderEventFor(record, undefined);
+  const created = await deps.records.mutate(id, (cur) => (cur ? { result: false } : { result: true, record, events: [event] }));
+  if (created) {
+    await publish(deps, event);
+    // A postback faster than this instance may have arrived before the record existed.
+    const early = o.orderId ? await deps.records.takeOrphan(o.orderId).catch(() => undefined) : undefined;
+    if (early) await applyBrokerReport(deps, early);
+  }
+  return id;
+}
+
+export type ApplyResult = 'changed' | 'unchanged' | 'unmatched';
+
+async function findRecordId(deps: LifecycleDeps, report: OrderStatusReport): Promise<string | undefined> {
+  if (await deps.records.get(report.orderId)) return report.orderId;
+  if (report.orderTag) {
+    const byTag = recordIdFor(undefined, report.orderTag);
+    if (await deps.records.get(byTag)) return byTag;
+  }
+  return undefined;
+}
+
+/**
+ * Moves the order's record by one broker report (postback or reconcile). Exactly one caller wins each
+ * change, whatever the number of duplicates racing: that caller publishes the event and reacts to it.
+ */
+export async function applyBrokerReport(deps: LifecycleDeps, report: OrderStatusReport, knownId?: string): Promise<ApplyResult> {
+  const id = knownId ?? (await findRecordId(deps, report));
+  if (!id) {
+    await deps.records.saveOrphan(report, deps.clock());
+    return 'unmatched';
+  }
+  const now = deps.clock();
+  const outcome = await deps.records.mutate<{ change: StateChange; event: OrderEventV1 } | undefined>(id, (cur) => {
+    if (!cur) return { result: undefined };
+    const change = applyReport(cur, report, now);
+    if (!change) return { result: undefined };
+    const event = orderEventFor(change.record, change.from);
+    return { result: { change, event }, record: change.record, events: [event] };
+  });
+  if (!outcome) return 'unchanged';
+  await publish(deps, outcome.event);
+  await react(deps, outcome.change);
+  return 'changed';
+}
+
+/** Publishes and notes it; a failure leaves the event in the outbox for the reconcile to publish. */
+export async function publish(deps: LifecycleDeps, event: OrderEventV1): Promise<void> {
+  try {
+    await deps.publisher.publish(event);
+    await deps.records.markPublished(event.eventId, deps.clock());
+  } catch (e) {
+    deps.logger.warn('order event not published yet; the outbox keeps it', { eventId: event.eventId, error: e });
+  }
+}
+
+/** Publishes outbox events the process that recorded them did not (it failed or died). */
+export async function flushOutbox(deps: LifecycleDeps, limit = 200): Promise<number> {
+  const now = deps.clock();
+  let published = 0;
+  for (const event of await deps.records.unpublished(limit)) {
+    if (now - event.recordedAt < deps.settings.outboxGraceMs) continue;
+    if (!(await deps.records.claimPublish(event.eventId, deps.instanceId, now, 30_000))) continue;
+    await publish(deps, event);
+    published += 1;
+  }
+  return published;
+}
+
+async function react(deps: LifecycleDeps, change: StateChange): Promise<void> {
+  const r = change.record;
+  const at = deps.clock();
+  const what = `${r.side} ${r.qty} ${r.symbol}`;
+  try {
+    if (change.from === 'unknown') {
+      await deps.notifier.notify({
+        kind: 'order.resolved',
+        severity: r.state === 'rejected' ? 'warning' : 'info',
+        summary: `Order ${r.orderId ?? r.id} (${what}) that was UNKNOWN is now ${r.state}`,
+        requestId: r.requestId,
+        at,
+        details: { orderTag: r.orderTag, state: r.state, filledQty: r.filledQty },
+      });
+    } else if (r.state === 'rejected') {
+      await deps.notifier.notify({
+        kind: 'order.rejected_after_ack',
+        severity: 'critical',
+        summary: `Order ${r.orderId} (${what}) was accepted, then rejected: ${r.message ?? 'no reason given'}`,
+        requestId: r.requestId,
+        at,
+        details: { role: r.role },
+      });
+    }
+    if (r.role === 'entry') await onEntryChange(deps, change);
+    else if (r.role === 'stop' || r.role === 'target') await onLegChange(deps, change);
+  } catch (e) {
+    // The change is recorded; the reconcile repeats what a failed reaction left undone.
+    deps.logger.error('reacting to an order change failed', { recordId: r.id, state: r.state, error: e });
+  }
+}
