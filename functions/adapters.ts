@@ -17,6 +17,9 @@ import type { ControlsStore } from '../shared/store/controls.port';
 import type { IdempotencyStore } from '../shared/store/idempotency.port';
 import type { LeaseStore } from '../shared/store/lease.port';
 import type { OAuthStateStore } from '../shared/store/oauth-state.port';
+import type { OrderRecordStore } from '../shared/store/order-records.port';
+import type { OrderDesk } from '../shared/broker/order-desk.port';
+import type { OrderEventPublisher } from '../shared/events/order-events.port';
 import type { SymbolIndex } from '../shared/symbols/instrument';
 import { createSymbolSource, type SymbolIndexLoader } from '../shared/symbols/symbol-source';
 import { createAccessTokens, type AccessTokens } from '../shared/tokens/access-token-provider';
@@ -34,6 +37,10 @@ export interface Adapters {
   accessTokens: AccessTokens;
   leases: LeaseStore;
   oauthStates: OAuthStateStore;
+  orderRecords: OrderRecordStore;
+  /** The lifecycle's broker side; absent with the paper broker. */
+  orderDesk?: OrderDesk;
+  orderEvents: OrderEventPublisher;
   secrets: SecretSource;
   notifier: Notifier;
   blobs: BlobStore;
@@ -56,7 +63,7 @@ interface Basics {
 /** Local paper runs work without any setup: this secret is printed by `npm start` and refused with BROKER=fyers. */
 export const PAPER_DEMO_SECRET = 'paper-demo-secret';
 
-type Stores = Pick<Adapters, 'idempotency' | 'audit' | 'controls' | 'tokens' | 'leases' | 'oauthStates'> & { probe: () => Promise<Check>; close(): Promise<void> };
+type Stores = Pick<Adapters, 'idempotency' | 'audit' | 'controls' | 'tokens' | 'leases' | 'oauthStates' | 'orderRecords'> & { probe: () => Promise<Check>; close(): Promise<void> };
 
 async function buildStores(config: Config): Promise<Stores> {
   if (config.store === 'firestore') {
@@ -70,8 +77,10 @@ async function buildStores(config: Config): Promise<Stores> {
         import('../shared/store/firestore/lease.firestore'),
         import('../shared/store/firestore/oauth-state.firestore'),
       ]);
+    const { createFirestoreOrderRecordStore } = await import('../shared/store/firestore/order-records.firestore');
     const db = new Firestore({ projectId: config.projectId, databaseId: config.firestoreDatabase, ignoreUndefinedProperties: true });
     return {
+      orderRecords: createFirestoreOrderRecordStore(db),
       idempotency: createFirestoreIdempotencyStore(db),
       audit: createFirestoreAuditLog(db),
       controls: createFirestoreControlsStore(db),
@@ -95,7 +104,9 @@ async function buildStores(config: Config): Promise<Stores> {
       import('../shared/store/local/oauth-state.local'),
     ]);
   const dir = join(config.dataDir, 'store');
+  const { createLocalOrderRecordStore } = await import('../shared/store/local/order-records.local');
   return {
+    orderRecords: createLocalOrderRecordStore(join(dir, 'orders')),
     idempotency: createLocalIdempotencyStore(join(dir, 'idempotency')),
     audit: createLocalAuditLog(join(dir, 'audit')),
     controls: createLocalControlsStore(join(dir, 'controls')),
@@ -128,6 +139,7 @@ async function buildSecrets(config: Config, b: Basics): Promise<{ secrets: Secre
     CONTROLS_KEY: values.controlsKey,
     FYERS_APP_SECRET: values.fyersAppSecret,
     FYERS_PIN: values.fyersPin,
+    FYERS_POSTBACK_SECRET: values.fyersPostbackSecret,
   });
   return { secrets, probe: async () => ({ ok: Boolean(values.webhookSecret), detail: values.webhookSecret ? undefined : 'WEBHOOK_SECRET is not set' }) };
 }
@@ -157,6 +169,17 @@ async function buildNotifier(config: Config, b: Basics, forward: (n: Notificatio
     probe: async () => ({ ok: true, topic: 'none (notifications are logged)' }),
     close: async () => undefined,
   };
+}
+
+async function buildOrderEvents(config: Config, b: Basics): Promise<{ publisher: OrderEventPublisher; close(): Promise<void> }> {
+  if (config.lifecycle.orderEventsTopic) {
+    const { PubSub } = await import('@google-cloud/pubsub');
+    const { createPubSubOrderEventPublisher } = await import('../shared/events/order-events.pubsub');
+    const pubsub = new PubSub({ projectId: config.projectId });
+    return { publisher: createPubSubOrderEventPublisher(pubsub.topic(config.lifecycle.orderEventsTopic)), close: () => pubsub.close() };
+  }
+  const { createLogOrderEventPublisher } = await import('../shared/events/order-events.log');
+  return { publisher: createLogOrderEventPublisher(b.logger), close: async () => undefined };
 }
 
 async function buildBlobs(config: Config, clock: Clock): Promise<BlobStore> {
@@ -190,7 +213,7 @@ async function buildBroker(
   b: Basics,
   ctx: { symbols: () => Promise<SymbolIndex>; tokens: TokenStore; secrets: SecretSource; notifier: Notifier },
   probes: Record<string, () => Promise<Check>>,
-): Promise<{ broker: Broker; accessTokens: AccessTokens; login?: BrokerLogin }> {
+): Promise<{ broker: Broker; accessTokens: AccessTokens; login?: BrokerLogin; orderDesk?: OrderDesk }> {
   const accessTokens = createAccessTokens({ store: ctx.tokens, envToken: config.localSecrets.fyersAccessToken, clock: b.clock, cacheMs: 5_000 });
   if (config.broker === 'paper') {
     const broker = createPaperBroker({ clock: b.clock, symbols: ctx.symbols, fillPrice: config.paperFillPrice, stateFile: join(config.dataDir, 'paper-broker.json') });
@@ -238,7 +261,9 @@ async function buildBroker(
       return r.ok ? { kind: 'refreshed', token: { accessToken: r.accessToken, expiresAt: r.expiresAt } } : { kind: 'refused', reason: `${r.reason}: ${r.message}` };
     },
   };
-  return { broker, accessTokens, login };
+  const { createFyersOrderDesk } = await import('../shared/broker/fyers/fyers.order-desk');
+  const orderDesk = createFyersOrderDesk({ apiUrl: config.fyers.apiUrl, appId, accessToken: () => accessTokens.accessToken(), timeoutMs: config.fyers.timeoutMs, logger: b.logger });
+  return { broker, accessTokens, login, orderDesk };
 }
 
 /** Delivery to the operator's chat webhook; throws on a retryable failure so Pub/Sub redelivers. */
@@ -268,7 +293,11 @@ export async function buildAdapters(config: Config, b: Basics, overrides: Partia
   const brokerProbes: Record<string, () => Promise<Check>> = {};
   const brokerParts = await buildBroker(config, b, { symbols, tokens, secrets, notifier: notifierParts.notifier }, brokerProbes);
   const { default: ky } = await import('ky');
+  const events = overrides.orderEvents ? { publisher: overrides.orderEvents, close: async () => undefined } : await buildOrderEvents(config, b);
   return {
+    orderRecords: overrides.orderRecords ?? stores.orderRecords,
+    orderDesk: 'orderDesk' in overrides ? overrides.orderDesk : brokerParts.orderDesk,
+    orderEvents: events.publisher,
     idempotency: overrides.idempotency ?? stores.idempotency,
     audit: overrides.audit ?? stores.audit,
     controls: overrides.controls ?? stores.controls,
@@ -287,7 +316,7 @@ export async function buildAdapters(config: Config, b: Basics, overrides: Partia
     forwardNotification: forward,
     probes: { store: stores.probe, secrets: secretsProbe, notifications: notifierParts.probe, ...brokerProbes, ...(overrides.probes ?? {}) },
     close: async () => {
-      await Promise.allSettled([stores.close(), notifierParts.close()]);
+      await Promise.allSettled([stores.close(), notifierParts.close(), events.close()]);
     },
   };
 }

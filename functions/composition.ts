@@ -12,6 +12,11 @@ import type { ReadyzDeps } from './readyz/readyz.handler';
 import type { RefreshSymbolMasterDeps } from './symbol-master/refresh-symbol-master.handler';
 import type { TokenKeeperDeps } from './token-keeper/token-keeper.handler';
 import type { WebhookDeps } from './webhook/webhook.handler';
+import type { OrderUpdatesDeps } from './order-updates/order-updates.handler';
+import type { ReconcileDeps } from './reconcile-orders/reconcile-orders.handler';
+import type { LifecycleDeps } from '../shared/orders/lifecycle/lifecycle.deps';
+import { managedExitsEnabled } from './protection-seam';
+import { trackAcceptedOrder } from '../shared/orders/lifecycle/track-order';
 import { createSourceGuard } from './webhook/source-guard';
 import { buildAdapters, type Adapters } from './adapters';
 import { getConfig } from './config';
@@ -27,6 +32,10 @@ export interface AppDeps {
   tokenKeeper: TokenKeeperDeps;
   symbolMaster: RefreshSymbolMasterDeps;
   notify: NotifyDeps;
+  /** The order lifecycle, shared by the postback and reconcile functions and the order path's hook. */
+  lifecycle: LifecycleDeps;
+  orderUpdates: OrderUpdatesDeps;
+  reconcile: ReconcileDeps;
   /** Opens the store's channel, loads the symbol master and reads the webhook secret before the first alert. */
   warmUp(): Promise<void>;
   close(): Promise<void>;
@@ -50,6 +59,24 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
   const symbols = adapters.symbols;
   const loginUrl = config.loginUrl;
 
+  const lifecycle: LifecycleDeps = {
+    clock,
+    logger,
+    records: adapters.orderRecords,
+    publisher: adapters.orderEvents,
+    notifier: adapters.notifier,
+    desk: adapters.orderDesk,
+    instanceId,
+    settings: {
+      managedExits: () => managedExitsEnabled(config),
+      // Longer than a broker call (timeout) twice over: a claim never lapses while its send is undecided.
+      exitClaimMs: Math.max(10_000, config.fyers.timeoutMs * 4),
+      stopLimitSlippagePct: 0.02,
+      unfilledAlertMs: config.lifecycle.unfilledAlertMs,
+      outboxGraceMs: 30_000,
+    },
+  };
+
   const webhook: WebhookDeps = {
     clock,
     logger,
@@ -64,6 +91,7 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
     secrets: adapters.secrets,
     notifier: adapters.notifier,
     guard: createSourceGuard({ allowedIps: config.allowedSourceIps }),
+    trackOrder: (result, prepared) => trackAcceptedOrder(lifecycle, result, prepared, prepared.instrument.tickSize),
     settings: {
       maxLots: config.risk.maxLots,
       tradingWindow: { ...config.risk.tradingWindow, holidays: config.risk.holidays },
@@ -134,6 +162,13 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
       minShareOfPrevious: 0.6,
     },
     notify: { logger, forward: adapters.forwardNotification },
+    lifecycle,
+    orderUpdates: { ...lifecycle, secrets: adapters.secrets, answerWithinMs: 2_000 },
+    reconcile: {
+      ...lifecycle,
+      tradingWindow: { ...config.risk.tradingWindow, holidays: config.risk.holidays },
+      afterCloseMs: 20 * 60_000,
+    },
     warmUp: async () => {
       const started = clock();
       const results = await Promise.allSettled([symbols(), controls(), adapters.secrets.get('webhook-secret')]);

@@ -136,6 +136,7 @@ async function recoverThenExecute(
       recoveredBy: existing.method,
     };
     await finish(deps, record.key, owner, result);
+    if (deps.trackOrder) trace.orderRecordId = await deps.trackOrder(result, prepared);
     await deps.notifier.notify({
       kind: 'order.recovered',
       severity: 'warning',
@@ -159,6 +160,7 @@ async function recoverThenExecute(
           : 'An earlier attempt of this untaggable (CO/BO) order was interrupted and no matching order is visible; not re-sending',
     };
     await finish(deps, record.key, owner, result);
+    if (deps.trackOrder) trace.orderRecordId = await deps.trackOrder(result, prepared);
     await deps.notifier.notify({
       kind: 'order.unknown',
       severity: 'critical',
@@ -316,6 +318,7 @@ async function execute(
   }
 
   await finish(deps, record.key, owner, result);
+  if (deps.trackOrder) trace.orderRecordId = await deps.trackOrder(result, p);
   if (result.status !== 'placed') {
     await deps.notifier.notify({
       kind: result.status === 'rejected' ? 'order.rejected' : 'order.unknown',

@@ -1,4 +1,6 @@
 import type { Broker } from '../broker/broker.port';
+import type { OrderResult } from './order-result';
+import type { PreparedOrder } from './prepared-order';
 import type { Notifier } from '../notify/notifier.port';
 import type { Clock } from '../platform/clock';
 import type { Logger } from '../platform/logger';
@@ -47,4 +49,6 @@ export interface PlaceOrderDeps {
   secrets: SecretSource;
   notifier: Notifier;
   settings: PlaceOrderSettings;
+  /** The order lifecycle's record of an order that reached the broker (issue 13); returns the record id. Never throws. */
+  trackOrder?: (result: OrderResult, prepared: PreparedOrder) => Promise<string | undefined>;
 }

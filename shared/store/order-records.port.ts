@@ -26,6 +26,8 @@ export interface OrderRecordStore {
 
   /** Outbox: events not yet confirmed as published, oldest first. */
   unpublished(limit: number): Promise<OrderEventV1[]>;
+  /** Outbox events of one record not yet confirmed as published, by version. */
+  unpublishedOf(recordId: string): Promise<OrderEventV1[]>;
   /** Takes the right to publish an outbox event for `leaseMs`; false while another owner holds it or it is published. */
   claimPublish(eventId: string, owner: string, nowMs: number, leaseMs: number): Promise<boolean>;
   markPublished(eventId: string, nowMs: number): Promise<void>;

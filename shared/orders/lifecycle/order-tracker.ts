@@ -1,5 +1,6 @@
 import type { Side } from '../../broker/broker.port';
 import type { OrderStatusReport } from '../../broker/order-desk.port';
+import { randomToken } from '../../platform/ids';
 import type { LifecycleDeps } from './lifecycle.deps';
 import { onEntryChange, onLegChange } from './managed-exits';
 import { orderEventFor, type OrderEventV1 } from './order-event';
@@ -27,7 +28,7 @@ export interface AcceptedOrder {
  * Creates the record of an accepted (or unknown) order with its first event. Idempotent: a second call
  * for the same order changes nothing. Returns the record id, for the alert's audit entry.
  */
-export async function recordAccepted(deps: LifecycleDeps, o: AcceptedOrder): Promise<string> {
+export async function recordAccepted(deps: LifecycleDeps, o: AcceptedOrder, opts: { publishNow?: boolean } = { publishNow: true }): Promise<string> {
   const id = recordIdFor(o.orderId, o.orderTag);
   const now = deps.clock();
   const record: OrderRecord = {
@@ -49,11 +50,14 @@ export async function recordAccepted(deps: LifecycleDeps, o: AcceptedOrder): Pro
     updatedAt: now,
     intent: o.intent,
     exits: o.exits,
+    exitsActive: o.exits ? true : undefined,
   };
   const event = orderEventFor(record, undefined);
   const created = await deps.records.mutate(id, (cur) => (cur ? { result: false } : { result: true, record, events: [event] }));
+  // The order path passes publishNow: false: it only writes, and the record's next change (or the
+  // reconcile's outbox sweep) publishes this event, in order, before its own.
+  if (created && opts.publishNow !== false) await publishPending(deps, id);
   if (created) {
-    await publish(deps, event);
     // A postback faster than this instance may have arrived before the record existed.
     const early = o.orderId ? await deps.records.takeOrphan(o.orderId).catch(() => undefined) : undefined;
     if (early) await applyBrokerReport(deps, early);
@@ -91,19 +95,28 @@ export async function applyBrokerReport(deps: LifecycleDeps, report: OrderStatus
     return { result: { change, event }, record: change.record, events: [event] };
   });
   if (!outcome) return 'unchanged';
-  await publish(deps, outcome.event);
+  await publishPending(deps, id);
   await react(deps, outcome.change);
   return 'changed';
 }
 
 /** Publishes and notes it; a failure leaves the event in the outbox for the reconcile to publish. */
-export async function publish(deps: LifecycleDeps, event: OrderEventV1): Promise<void> {
+async function publish(deps: LifecycleDeps, event: OrderEventV1): Promise<boolean> {
   try {
+    // A fresh owner per attempt: two requests on one instance must not both pass the claim.
+    if (!(await deps.records.claimPublish(event.eventId, `${deps.instanceId}:${randomToken(4)}`, deps.clock(), 30_000))) return false;
     await deps.publisher.publish(event);
     await deps.records.markPublished(event.eventId, deps.clock());
+    return true;
   } catch (e) {
     deps.logger.warn('order event not published yet; the outbox keeps it', { eventId: event.eventId, error: e });
+    return false;
   }
+}
+
+/** Publishes a record's outbox events oldest first; stops at the first it cannot, to keep their order. */
+export async function publishPending(deps: LifecycleDeps, recordId: string): Promise<void> {
+  for (const event of await deps.records.unpublishedOf(recordId)) if (!(await publish(deps, event))) return;
 }
 
 /** Publishes outbox events the process that recorded them did not (it failed or died). */
@@ -112,9 +125,7 @@ export async function flushOutbox(deps: LifecycleDeps, limit = 200): Promise<num
   let published = 0;
   for (const event of await deps.records.unpublished(limit)) {
     if (now - event.recordedAt < deps.settings.outboxGraceMs) continue;
-    if (!(await deps.records.claimPublish(event.eventId, deps.instanceId, now, 30_000))) continue;
-    await publish(deps, event);
-    published += 1;
+    if (await publish(deps, event)) published += 1;
   }
   return published;
 }

@@ -19,7 +19,8 @@ interface OutboxDoc {
  * A record and the events of its change are written in one transaction, so a change and its event
  * exist together or not at all. Contention per record is low (a postback, its Fyers retries and a
  * reconcile), which is where transactions suit better than compare-and-set.
- * Indexes: orders.state (single field, automatic); order-outbox: published ASC, recordedAt ASC.
+ * Indexes: orders.state (single field, automatic); order-outbox: published ASC, recordedAt ASC and
+ * event.recordId ASC, published ASC.
  */
 export function createFirestoreOrderRecordStore(db: Firestore, options: FirestoreStoreOptions = {}): OrderRecordStore {
   const records = db.collection(collectionName(options, 'orders'));
@@ -61,6 +62,11 @@ export function createFirestoreOrderRecordStore(db: Firestore, options: Firestor
     async unpublished(limit) {
       const snap = await guarded('read the order-event outbox', () => outbox.where('published', '==', false).orderBy('recordedAt', 'asc').limit(limit).get());
       return snap.docs.map((d) => (d.data() as OutboxDoc).event);
+    },
+
+    async unpublishedOf(recordId) {
+      const snap = await guarded('read the order-event outbox', () => outbox.where('event.recordId', '==', recordId).where('published', '==', false).get());
+      return snap.docs.map((d) => (d.data() as OutboxDoc).event).sort((a, b) => a.version - b.version);
     },
 
     claimPublish(eventId, owner, nowMs, leaseMs) {

@@ -73,6 +73,15 @@ export function createLocalOrderRecordStore(dir: string): OrderRecordStore {
       return out.sort((a, b) => a.recordedAt - b.recordedAt).slice(0, limit).map((e) => e.event);
     },
 
+    async unpublishedOf(recordId) {
+      const out: OrderEventV1[] = [];
+      for (const name of await listDir('outbox')) {
+        const e = await readJsonFile<OutboxFile>(path.join(root, 'outbox', name));
+        if (e && !e.published && e.event.recordId === recordId) out.push(e.event);
+      }
+      return out.sort((a, b) => a.version - b.version);
+    },
+
     claimPublish(eventId, owner, nowMs, leaseMs) {
       const f = file('outbox', eventId);
       return fileLocks.run(f, async () => {
