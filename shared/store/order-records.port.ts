@@ -32,7 +32,16 @@ export interface OrderRecordStore {
   claimPublish(eventId: string, owner: string, nowMs: number, leaseMs: number): Promise<boolean>;
   markPublished(eventId: string, nowMs: number): Promise<void>;
 
-  /** A report for an order with no record yet (a postback faster than the placing instance). Newest wins. */
-  saveOrphan(report: OrderStatusReport, nowMs: number): Promise<void>;
-  takeOrphan(orderId: string): Promise<OrderStatusReport | undefined>;
+  /**
+   * Creates a record unless it exists, in one atomic step with taking the early report kept for
+   * `orderId` (see saveOrphan): `build` receives it and returns the record and events to write.
+   * Returns undefined when the record already existed.
+   */
+  create<T>(id: string, orderId: string | undefined, build: (early: OrderStatusReport | undefined) => RecordMutation<T>): Promise<T | undefined>;
+  /**
+   * Keeps a report for an order with no record yet (a postback faster than the placing instance),
+   * atomically with checking that neither `recordIds` exists; false (nothing kept) when one does.
+   * Newest (most filled) wins. Together with `create` no report falls between the two.
+   */
+  saveOrphan(report: OrderStatusReport, recordIds: string[], nowMs: number): Promise<boolean>;
 }

@@ -108,7 +108,7 @@ export function createLifecycle(state: FakeState, clock: () => number, opts: { m
       const r: PostbackRecord = { ...record };
       postbacks.push(r);
       try {
-        const res = await fetch(cfg.url, { method: 'POST', headers, body, signal: AbortSignal.timeout(10_000) });
+        const res = await fetch(cfg.url, { method: 'POST', headers, body, signal: AbortSignal.timeout(60_000) });
         r.httpStatus = res.status;
         await res.text();
       } catch (e) {

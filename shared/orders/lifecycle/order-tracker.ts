@@ -52,15 +52,25 @@ export async function recordAccepted(deps: LifecycleDeps, o: AcceptedOrder, opts
     exits: o.exits,
     exitsActive: o.exits ? true : undefined,
   };
-  const event = orderEventFor(record, undefined);
-  const created = await deps.records.mutate(id, (cur) => (cur ? { result: false } : { result: true, record, events: [event] }));
-  // The order path passes publishNow: false: it only writes, and the record's next change (or the
-  // reconcile's outbox sweep) publishes this event, in order, before its own.
-  if (created && opts.publishNow !== false) await publishPending(deps, id);
-  if (created) {
-    // A postback faster than this instance may have arrived before the record existed.
-    const early = o.orderId ? await deps.records.takeOrphan(o.orderId).catch(() => undefined) : undefined;
-    if (early) await applyBrokerReport(deps, early);
+  const first = orderEventFor(record, undefined);
+  // A postback faster than this instance may have arrived before the record existed: it is applied
+  // in the same step that creates the record.
+  const early = await deps.records.create<{ change?: StateChange }>(id, o.orderId, (report) => {
+    const change = report ? applyReport(record, report, now) : undefined;
+    if (!change) return { result: {}, record, events: [first] };
+    return { result: { change }, record: change.record, events: [first, orderEventFor(change.record, change.from)] };
+  });
+  if (!early) return id;
+  const follow = async () => {
+    await publishPending(deps, id);
+    if (early.change) await react(deps, early.change);
+  };
+  // The order path must not wait on Pub/Sub or exit orders: it leaves this running (and the reconcile
+  // finishes it should the instance stop first).
+  if (opts.publishNow === false) {
+    if (early.change) void follow().catch((e: unknown) => deps.logger.error('could not follow up an early order report', { recordId: id, error: e }));
+  } else {
+    await follow();
   }
   return id;
 }
@@ -83,8 +93,10 @@ async function findRecordId(deps: LifecycleDeps, report: OrderStatusReport): Pro
 export async function applyBrokerReport(deps: LifecycleDeps, report: OrderStatusReport, knownId?: string): Promise<ApplyResult> {
   const id = knownId ?? (await findRecordId(deps, report));
   if (!id) {
-    await deps.records.saveOrphan(report, deps.clock());
-    return 'unmatched';
+    const candidates = [report.orderId, ...(report.orderTag ? [recordIdFor(undefined, report.orderTag)] : [])];
+    if (await deps.records.saveOrphan(report, candidates, deps.clock())) return 'unmatched';
+    // The record was created meanwhile: apply to it.
+    return applyBrokerReport(deps, report, (await findRecordId(deps, report)) ?? report.orderId);
   }
   const now = deps.clock();
   const outcome = await deps.records.mutate<{ change: StateChange; event: OrderEventV1 } | undefined>(id, (cur) => {
@@ -100,34 +112,51 @@ export async function applyBrokerReport(deps: LifecycleDeps, report: OrderStatus
   return 'changed';
 }
 
+type PublishResult = 'published' | 'busy' | 'failed';
+
 /** Publishes and notes it; a failure leaves the event in the outbox for the reconcile to publish. */
-async function publish(deps: LifecycleDeps, event: OrderEventV1): Promise<boolean> {
+async function publish(deps: LifecycleDeps, event: OrderEventV1): Promise<PublishResult> {
   try {
     // A fresh owner per attempt: two requests on one instance must not both pass the claim.
-    if (!(await deps.records.claimPublish(event.eventId, `${deps.instanceId}:${randomToken(4)}`, deps.clock(), 30_000))) return false;
+    if (!(await deps.records.claimPublish(event.eventId, `${deps.instanceId}:${randomToken(4)}`, deps.clock(), 30_000))) return 'busy';
     await deps.publisher.publish(event);
     await deps.records.markPublished(event.eventId, deps.clock());
-    return true;
+    return 'published';
   } catch (e) {
     deps.logger.warn('order event not published yet; the outbox keeps it', { eventId: event.eventId, error: e });
-    return false;
+    return 'failed';
   }
 }
 
-/** Publishes a record's outbox events oldest first; stops at the first it cannot, to keep their order. */
+/**
+ * Publishes a record's outbox events oldest first, so a subscriber sees filled after accepted. When
+ * another process is publishing an earlier one, waits for it (briefly) rather than overtaking it or
+ * leaving this change's event to the next reconcile.
+ */
 export async function publishPending(deps: LifecycleDeps, recordId: string): Promise<void> {
-  for (const event of await deps.records.unpublishedOf(recordId)) if (!(await publish(deps, event))) return;
+  for (let round = 0; round < 40; round++) {
+    let blocked = false;
+    for (const event of await deps.records.unpublishedOf(recordId)) {
+      const r = await publish(deps, event);
+      if (r === 'failed') return;
+      if (r === 'busy') {
+        blocked = true;
+        break;
+      }
+    }
+    if (!blocked) return;
+    await new Promise((resolve) => setTimeout(resolve, 50 + round * 10));
+  }
 }
 
-/** Publishes outbox events the process that recorded them did not (it failed or died). */
+/** Publishes outbox events the process that recorded them did not (it failed or died), record by record in order. */
 export async function flushOutbox(deps: LifecycleDeps, limit = 200): Promise<number> {
   const now = deps.clock();
-  let published = 0;
-  for (const event of await deps.records.unpublished(limit)) {
-    if (now - event.recordedAt < deps.settings.outboxGraceMs) continue;
-    if (await publish(deps, event)) published += 1;
-  }
-  return published;
+  const due = (await deps.records.unpublished(limit)).filter((e) => now - e.recordedAt >= deps.settings.outboxGraceMs);
+  const before = due.length;
+  for (const recordId of new Set(due.map((e) => e.recordId))) await publishPending(deps, recordId);
+  const left = new Set((await deps.records.unpublished(limit)).map((e) => e.eventId));
+  return before - due.filter((e) => left.has(e.eventId)).length;
 }
 
 async function react(deps: LifecycleDeps, change: StateChange): Promise<void> {

@@ -84,22 +84,35 @@ export function createFirestoreOrderRecordStore(db: Firestore, options: Firestor
       await guarded('mark an order event published', () => outbox.doc(docIdFor(eventId)).update({ published: true, publishedAt: nowMs }));
     },
 
-    async saveOrphan(report, nowMs) {
-      await guarded('keep an early order report', () =>
-        compareAndSet(orphans.doc(docIdFor(report.orderId)), (data) => {
-          const prev = data as { report: OrderStatusReport } | undefined;
-          if (prev && prev.report.filledQty > report.filledQty) return { result: undefined };
-          return { result: undefined, write: withoutUndefined({ report, at: nowMs }) };
+    saveOrphan(report, recordIds, nowMs) {
+      const orphan = orphans.doc(docIdFor(report.orderId));
+      return guarded('keep an early order report', () =>
+        db.runTransaction(async (tx) => {
+          const snaps = await tx.getAll(...recordIds.map((id) => records.doc(docIdFor(id))), orphan);
+          if (snaps.slice(0, -1).some((x) => x.exists)) return false;
+          const prev = snaps[snaps.length - 1]!;
+          const prevReport = prev.exists ? (prev.data() as { report: OrderStatusReport }).report : undefined;
+          if (!prevReport || prevReport.filledQty <= report.filledQty) tx.set(orphan, withoutUndefined({ report, at: nowMs }));
+          return true;
         }),
       );
     },
 
-    async takeOrphan(orderId) {
-      const doc = orphans.doc(docIdFor(orderId));
-      const snap = await guarded('read an early order report', () => doc.get());
-      if (!snap.exists) return undefined;
-      await guarded('drop an early order report', () => doc.delete());
-      return (snap.data() as { report: OrderStatusReport }).report;
+    create<T>(id: string, orderId: string | undefined, build: (early: OrderStatusReport | undefined) => RecordMutation<T>): Promise<T | undefined> {
+      const doc = records.doc(docIdFor(id));
+      const orphan = orderId ? orphans.doc(docIdFor(orderId)) : undefined;
+      return guarded('create an order record', () =>
+        db.runTransaction(async (tx) => {
+          const [snap, early] = await tx.getAll(doc, ...(orphan ? [orphan] : []));
+          if (snap!.exists) return undefined;
+          const report = early?.exists ? (early.data() as { report: OrderStatusReport }).report : undefined;
+          const m = build(report);
+          if (m.record) tx.create(doc, withoutUndefined(m.record));
+          for (const event of m.events ?? []) tx.create(outbox.doc(docIdFor(event.eventId)), withoutUndefined({ event, recordedAt: event.recordedAt, published: false } satisfies OutboxDoc));
+          if (early?.exists) tx.delete(orphan!);
+          return m.result;
+        }),
+      );
     },
   };
 }

@@ -21,6 +21,7 @@ interface OutboxFile {
  */
 export function createLocalOrderRecordStore(dir: string): OrderRecordStore {
   const root = path.resolve(dir);
+  const ORPHAN_LOCK = path.join(root, 'orphans.lock');
   const file = (sub: string, id: string) => path.join(root, sub, `${encodeURIComponent(id)}.json`);
   const listDir = async (sub: string) => {
     try {
@@ -101,21 +102,33 @@ export function createLocalOrderRecordStore(dir: string): OrderRecordStore {
       });
     },
 
-    async saveOrphan(report: OrderStatusReport) {
-      const f = file('orphans', report.orderId);
-      await fileLocks.run(f, async () => {
+    // One lock for both: locally that is what makes "no record yet → keep the report" atomic with create.
+    saveOrphan(report: OrderStatusReport, recordIds: string[]) {
+      return fileLocks.run(ORPHAN_LOCK, async () => {
+        for (const id of recordIds) if (await readJsonFile(file('records', id))) return false;
+        const f = file('orphans', report.orderId);
         const prev = await readJsonFile<OrderStatusReport>(f);
         if (!prev || prev.filledQty <= report.filledQty) await writeJsonFileAtomic(f, report);
+        return true;
       });
     },
 
-    async takeOrphan(orderId) {
-      const f = file('orphans', orderId);
-      return fileLocks.run(f, async () => {
-        const r = await readJsonFile<OrderStatusReport>(f);
-        if (r) await removeFile(f);
-        return r;
-      });
+    create<T>(id: string, orderId: string | undefined, build: (early: OrderStatusReport | undefined) => RecordMutation<T>): Promise<T | undefined> {
+      const f = file('records', id);
+      return fileLocks.run(ORPHAN_LOCK, () =>
+        fileLocks.run(f, async () => {
+          if (await readJsonFile(f)) return undefined;
+          const of = orderId ? file('orphans', orderId) : undefined;
+          const early = of ? await readJsonFile<OrderStatusReport>(of) : undefined;
+          const m = build(early);
+          for (const event of m.events ?? []) {
+            await writeJsonFileAtomic(file('outbox', event.eventId), { event, recordedAt: event.recordedAt, published: false } satisfies OutboxFile);
+          }
+          if (m.record) await writeJsonFileAtomic(f, m.record);
+          if (early && of) await removeFile(of);
+          return m.result;
+        }),
+      );
     },
   };
 }
