@@ -20,6 +20,7 @@ import type { OAuthStateStore } from '../shared/store/oauth-state.port';
 import type { OrderRecordStore } from '../shared/store/order-records.port';
 import type { OrderDesk } from '../shared/broker/order-desk.port';
 import type { OrderEventPublisher } from '../shared/events/order-events.port';
+import type { WebhookSubscriptionStore } from '../shared/store/webhook-subscriptions.port';
 import type { SymbolIndex } from '../shared/symbols/instrument';
 import { createSymbolSource, type SymbolIndexLoader } from '../shared/symbols/symbol-source';
 import { createAccessTokens, type AccessTokens } from '../shared/tokens/access-token-provider';
@@ -41,6 +42,7 @@ export interface Adapters {
   /** The lifecycle's broker side; absent with the paper broker. */
   orderDesk?: OrderDesk;
   orderEvents: OrderEventPublisher;
+  webhookSubscriptions: WebhookSubscriptionStore;
   secrets: SecretSource;
   notifier: Notifier;
   blobs: BlobStore;
@@ -63,7 +65,7 @@ interface Basics {
 /** Local paper runs work without any setup: this secret is printed by `npm start` and refused with BROKER=fyers. */
 export const PAPER_DEMO_SECRET = 'paper-demo-secret';
 
-type Stores = Pick<Adapters, 'idempotency' | 'audit' | 'controls' | 'tokens' | 'leases' | 'oauthStates' | 'orderRecords'> & { probe: () => Promise<Check>; close(): Promise<void> };
+type Stores = Pick<Adapters, 'idempotency' | 'audit' | 'controls' | 'tokens' | 'leases' | 'oauthStates' | 'orderRecords' | 'webhookSubscriptions'> & { probe: () => Promise<Check>; close(): Promise<void> };
 
 async function buildStores(config: Config): Promise<Stores> {
   if (config.store === 'firestore') {
@@ -78,9 +80,11 @@ async function buildStores(config: Config): Promise<Stores> {
         import('../shared/store/firestore/oauth-state.firestore'),
       ]);
     const { createFirestoreOrderRecordStore } = await import('../shared/store/firestore/order-records.firestore');
+    const { createFirestoreWebhookSubscriptionStore } = await import('../shared/store/firestore/webhook-subscriptions.firestore');
     const db = new Firestore({ projectId: config.projectId, databaseId: config.firestoreDatabase, ignoreUndefinedProperties: true });
     return {
       orderRecords: createFirestoreOrderRecordStore(db),
+      webhookSubscriptions: createFirestoreWebhookSubscriptionStore(db),
       idempotency: createFirestoreIdempotencyStore(db),
       audit: createFirestoreAuditLog(db),
       controls: createFirestoreControlsStore(db),
@@ -105,8 +109,10 @@ async function buildStores(config: Config): Promise<Stores> {
     ]);
   const dir = join(config.dataDir, 'store');
   const { createLocalOrderRecordStore } = await import('../shared/store/local/order-records.local');
+  const { createLocalWebhookSubscriptionStore } = await import('../shared/store/local/webhook-subscriptions.local');
   return {
     orderRecords: createLocalOrderRecordStore(join(dir, 'orders')),
+    webhookSubscriptions: createLocalWebhookSubscriptionStore(join(dir, 'webhooks')),
     idempotency: createLocalIdempotencyStore(join(dir, 'idempotency')),
     audit: createLocalAuditLog(join(dir, 'audit')),
     controls: createLocalControlsStore(join(dir, 'controls')),
@@ -171,15 +177,21 @@ async function buildNotifier(config: Config, b: Basics, forward: (n: Notificatio
   };
 }
 
-async function buildOrderEvents(config: Config, b: Basics): Promise<{ publisher: OrderEventPublisher; close(): Promise<void> }> {
+async function buildOrderEvents(config: Config, b: Basics, subscriptions: WebhookSubscriptionStore): Promise<{ publisher: OrderEventPublisher; close(): Promise<void> }> {
   if (config.lifecycle.orderEventsTopic) {
     const { PubSub } = await import('@google-cloud/pubsub');
     const { createPubSubOrderEventPublisher } = await import('../shared/events/order-events.pubsub');
     const pubsub = new PubSub({ projectId: config.projectId });
     return { publisher: createPubSubOrderEventPublisher(pubsub.topic(config.lifecycle.orderEventsTopic)), close: () => pubsub.close() };
   }
+  // Local runs have no Pub/Sub: registered webhooks get each event straight away (one attempt).
   const { createLogOrderEventPublisher } = await import('../shared/events/order-events.log');
-  return { publisher: createLogOrderEventPublisher(b.logger), close: async () => undefined };
+  const { deliverOrderEvent } = await import('../shared/events/deliver-order-event');
+  const { systemResolveHost } = await import('../shared/notify/safe-target');
+  const deliver = async (e: Parameters<OrderEventPublisher['publish']>[0]) => {
+    await deliverOrderEvent({ subscriptions, resolve: systemResolveHost, logger: b.logger, clock: b.clock, timeoutMs: 5_000 }, e);
+  };
+  return { publisher: createLogOrderEventPublisher(b.logger, deliver), close: async () => undefined };
 }
 
 async function buildBlobs(config: Config, clock: Clock): Promise<BlobStore> {
@@ -293,11 +305,12 @@ export async function buildAdapters(config: Config, b: Basics, overrides: Partia
   const brokerProbes: Record<string, () => Promise<Check>> = {};
   const brokerParts = await buildBroker(config, b, { symbols, tokens, secrets, notifier: notifierParts.notifier }, brokerProbes);
   const { default: ky } = await import('ky');
-  const events = overrides.orderEvents ? { publisher: overrides.orderEvents, close: async () => undefined } : await buildOrderEvents(config, b);
+  const events = overrides.orderEvents ? { publisher: overrides.orderEvents, close: async () => undefined } : await buildOrderEvents(config, b, overrides.webhookSubscriptions ?? stores.webhookSubscriptions);
   return {
     orderRecords: overrides.orderRecords ?? stores.orderRecords,
     orderDesk: 'orderDesk' in overrides ? overrides.orderDesk : brokerParts.orderDesk,
     orderEvents: events.publisher,
+    webhookSubscriptions: overrides.webhookSubscriptions ?? stores.webhookSubscriptions,
     idempotency: overrides.idempotency ?? stores.idempotency,
     audit: overrides.audit ?? stores.audit,
     controls: overrides.controls ?? stores.controls,

@@ -15,6 +15,8 @@ import type { WebhookDeps } from './webhook/webhook.handler';
 import type { OrderUpdatesDeps } from './order-updates/order-updates.handler';
 import type { ReconcileDeps } from './reconcile-orders/reconcile-orders.handler';
 import type { LifecycleDeps } from '../shared/orders/lifecycle/lifecycle.deps';
+import type { OrderEventWebhooksDeps } from './order-events/order-event-webhooks.handler';
+import { systemResolveHost } from '../shared/notify/safe-target';
 import { managedExitsEnabled } from './protection-seam';
 import { trackAcceptedOrder } from '../shared/orders/lifecycle/track-order';
 import { createSourceGuard } from './webhook/source-guard';
@@ -36,6 +38,7 @@ export interface AppDeps {
   lifecycle: LifecycleDeps;
   orderUpdates: OrderUpdatesDeps;
   reconcile: ReconcileDeps;
+  orderEventWebhooks: OrderEventWebhooksDeps;
   /** Opens the store's channel, loads the symbol master and reads the webhook secret before the first alert. */
   warmUp(): Promise<void>;
   close(): Promise<void>;
@@ -122,6 +125,7 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
       secrets: adapters.secrets,
       notifier: adapters.notifier,
       onChanged: () => controls.invalidate(),
+      webhooks: { store: adapters.webhookSubscriptions, resolve: systemResolveHost, clock },
     },
     auth: {
       clock,
@@ -163,6 +167,7 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
     },
     notify: { logger, forward: adapters.forwardNotification },
     lifecycle,
+    orderEventWebhooks: { subscriptions: adapters.webhookSubscriptions, resolve: systemResolveHost, logger, clock, timeoutMs: 5_000 },
     orderUpdates: { ...lifecycle, secrets: adapters.secrets, answerWithinMs: 2_000 },
     reconcile: {
       ...lifecycle,
