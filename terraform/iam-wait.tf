@@ -3,7 +3,7 @@
 # first apply the builds, the scheduler jobs and the push subscription use grants made seconds before,
 # so their first attempts can fail with a permission error. These waits make a first apply in a new
 # project succeed in one go. Should an error still appear (a slow propagation), run `terraform apply`
-# again: everything here is idempotent (docs/deploy.md, step 5).
+# again: everything here is idempotent (docs/deploy.md, step 4).
 
 # Builds (build account) and instance start-up (function accounts reading their secrets and Firestore).
 resource "time_sleep" "iam_propagation" {
