@@ -289,6 +289,9 @@ resource "google_monitoring_alert_policy" "no_login" {
       EOT
       duration            = "0s"
       evaluation_interval = "60s"
+      # A PromQL condition is checked against existing metric descriptors; the log-based metric is
+      # created in the same apply and its descriptor may not be visible yet.
+      disable_metric_validation = true
     }
   }
 
