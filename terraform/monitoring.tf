@@ -124,6 +124,16 @@ resource "google_logging_metric" "webhook_latency" {
   depends_on = [google_project_service.this]
 }
 
+# Cloud Monitoring learns a log-based metric's descriptor a little after Logging creates the metric;
+# an alert policy on a metric type it does not know yet is refused. Wait briefly, once.
+resource "time_sleep" "log_metric_descriptors" {
+  create_duration = "30s"
+
+  triggers = {
+    metrics = join(",", sort(concat([for m in google_logging_metric.counter : m.name], [google_logging_metric.webhook_latency.name])))
+  }
+}
+
 # ---------------------------------------------------------------------------------------------
 # Where alerts go
 # ---------------------------------------------------------------------------------------------
@@ -210,7 +220,7 @@ resource "google_monitoring_alert_policy" "count" {
     mime_type = "text/markdown"
   }
 
-  depends_on = [google_logging_metric.counter]
+  depends_on = [time_sleep.log_metric_descriptors]
 }
 
 # Symbol master stale: no successful publish for 18 hours (the schedule publishes at 00:30 and 08:30
@@ -262,7 +272,7 @@ resource "google_monitoring_alert_policy" "symbol_master_stale" {
     mime_type = "text/markdown"
   }
 
-  depends_on = [google_logging_metric.counter]
+  depends_on = [time_sleep.log_metric_descriptors]
 }
 
 # No Fyers session obtained between 00:00 and 09:10 IST on a weekday. Cloud Monitoring has no
@@ -304,7 +314,7 @@ resource "google_monitoring_alert_policy" "no_login" {
     mime_type = "text/markdown"
   }
 
-  depends_on = [google_logging_metric.counter]
+  depends_on = [time_sleep.log_metric_descriptors]
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -356,5 +366,5 @@ resource "google_monitoring_dashboard" "bridge" {
     }
   })
 
-  depends_on = [google_logging_metric.counter, google_logging_metric.webhook_latency]
+  depends_on = [time_sleep.log_metric_descriptors]
 }
