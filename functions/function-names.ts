@@ -3,7 +3,17 @@
  * exactly these; test/unit/terraform-consistency.test.ts keeps the two lists equal.
  */
 export const FUNCTION_NAMES = [
-  'webhook', 'readyz', 'authUrl', 'authCallback', 'refreshToken', 'refreshSymbolMaster', 'controls', 'notify', 'orderUpdates', 'reconcileOrders',
+  'webhook',
+  'readyz',
+  'authUrl',
+  'authCallback',
+  'refreshToken',
+  'refreshSymbolMaster',
+  'controls',
+  'notify',
+  'console',
+  'orderUpdates',
+  'reconcileOrders',
 ] as const;
 
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
