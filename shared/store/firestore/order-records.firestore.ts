@@ -19,8 +19,9 @@ interface OutboxDoc {
  * A record and the events of its change are written in one transaction, so a change and its event
  * exist together or not at all. Contention per record is low (a postback, its Fyers retries and a
  * reconcile), which is where transactions suit better than compare-and-set.
- * Indexes: orders.state (single field, automatic); order-outbox: published ASC, recordedAt ASC and
- * event.recordId ASC, published ASC.
+ * Queries use single-field filters only (automatic indexes): orders.state, orders.exitsActive,
+ * order-outbox.published, order-outbox.event.recordId. Outbox documents are small and a record has a
+ * handful, so filtering `published` in memory is cheaper than a composite index to deploy.
  */
 export function createFirestoreOrderRecordStore(db: Firestore, options: FirestoreStoreOptions = {}): OrderRecordStore {
   const records = db.collection(collectionName(options, 'orders'));
@@ -60,13 +61,14 @@ export function createFirestoreOrderRecordStore(db: Firestore, options: Firestor
     },
 
     async unpublished(limit) {
-      const snap = await guarded('read the order-event outbox', () => outbox.where('published', '==', false).orderBy('recordedAt', 'asc').limit(limit).get());
-      return snap.docs.map((d) => (d.data() as OutboxDoc).event);
+      // Single-field filters only, so no composite index is needed; the backlog is small (minutes of events).
+      const snap = await guarded('read the order-event outbox', () => outbox.where('published', '==', false).limit(limit).get());
+      return snap.docs.map((d) => d.data() as OutboxDoc).sort((a, b) => a.recordedAt - b.recordedAt).map((d) => d.event);
     },
 
     async unpublishedOf(recordId) {
-      const snap = await guarded('read the order-event outbox', () => outbox.where('event.recordId', '==', recordId).where('published', '==', false).get());
-      return snap.docs.map((d) => (d.data() as OutboxDoc).event).sort((a, b) => a.version - b.version);
+      const snap = await guarded('read the order-event outbox', () => outbox.where('event.recordId', '==', recordId).get());
+      return snap.docs.map((d) => d.data() as OutboxDoc).filter((d) => !d.published).map((d) => d.event).sort((a, b) => a.version - b.version);
     },
 
     claimPublish(eventId, owner, nowMs, leaseMs) {
