@@ -45,7 +45,7 @@ export async function reconcileOrders(deps: LifecycleDeps, opts: { sessionEnding
     const byTag = new Map(book.filter((o) => o.orderTag).map((o) => [o.orderTag!, o]));
     const fillsOf = new Map<string, TradeFill[]>();
     for (const t of trades) fillsOf.set(t.orderId, [...(fillsOf.get(t.orderId) ?? []), t]);
-    await inBatches(open, 10, async (rec) => {
+    await inBatches(open, 25, async (rec) => {
       const found = (rec.orderId ? byId.get(rec.orderId) : undefined) ?? (rec.orderTag ? byTag.get(rec.orderTag) : undefined);
       if (!found) {
         report.missing += 1;

@@ -75,12 +75,16 @@ export function createLocalOrderRecordStore(dir: string): OrderRecordStore {
     },
 
     async unpublishedOf(recordId) {
+      // Outbox event ids are `<recordId>:<version>`: read only this record's files, newest version first, stopping at a published one.
       const out: OrderEventV1[] = [];
-      for (const name of await listDir('outbox')) {
-        const e = await readJsonFile<OutboxFile>(path.join(root, 'outbox', name));
-        if (e && !e.published && e.event.recordId === recordId) out.push(e.event);
+      const rec = await readJsonFile<OrderRecord>(file('records', recordId));
+      for (let v = rec?.version ?? 0; v >= 1; v--) {
+        const e = await readJsonFile<OutboxFile>(file('outbox', `${recordId}:${v}`));
+        if (!e) continue;
+        if (e.published) break;
+        out.push(e.event);
       }
-      return out.sort((a, b) => a.version - b.version);
+      return out.reverse();
     },
 
     claimPublish(eventId, owner, nowMs, leaseMs) {
