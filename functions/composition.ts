@@ -17,6 +17,7 @@ import type { ReconcileDeps } from './reconcile-orders/reconcile-orders.handler'
 import type { LifecycleDeps } from '../shared/orders/lifecycle/lifecycle.deps';
 import type { OrderEventWebhooksDeps } from './order-events/order-event-webhooks.handler';
 import { systemResolveHost } from '../shared/notify/safe-target';
+import { createThrottledNotifier } from '../shared/notify/throttled-notifier';
 import { managedExitsEnabled } from './protection-seam';
 import { trackAcceptedOrder } from '../shared/orders/lifecycle/track-order';
 import { createSourceGuard } from './webhook/source-guard';
@@ -67,7 +68,8 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
     logger,
     records: adapters.orderRecords,
     publisher: adapters.orderEvents,
-    notifier: adapters.notifier,
+    // Fills and exits can come by the dozen in a busy minute; the operator gets a few and a count.
+    notifier: createThrottledNotifier(adapters.notifier, { clock, windowMs: 60_000, perKindPerWindow: 5 }),
     desk: adapters.orderDesk,
     instanceId,
     settings: {
