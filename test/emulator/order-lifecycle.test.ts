@@ -179,3 +179,44 @@ it('tells the operator about an RMS rejection after acknowledgement, and about a
   expect(await life.deps.records.get(recId)).toMatchObject({ state: 'filled', orderId: realId, resolvedFromUnknown: true });
   expect(life.notifications.find((n) => n.kind === 'order.resolved')?.summary).toContain('UNKNOWN is now filled');
 });
+
+it('an intent:close fill cancels both exits', async () => {
+  await setUp({ planFor: (o) => (o.orderTag === '1:entry1' ? { fills: [{ afterMs: 200, price: 150 }] } : o.orderTag === '1:close1' ? {} : undefined) });
+  const entryId = await placeEntry();
+  await waitUntil(() => ordersAtFake('S').length === 1 && ordersAtFake('T').length === 1, 40_000, 'exit legs');
+  await waitUntil(async () => Boolean((await life.deps.records.get(entryId))?.exits?.target?.orderId), 30_000, 'legs recorded');
+  const res = await fetch(`${fake.apiUrl}/orders/sync`, {
+    method: 'POST', headers: { authorization: `${fake.state.appId}:${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ symbol: TICKER, qty: 130, type: 2, side: -1, productType: 'INTRADAY', limitPrice: 0, stopPrice: 0, validity: 'DAY', orderTag: 'close1' }),
+  });
+  const closeId = ((await res.json()) as { id: string }).id;
+  await recordAccepted(life.deps, { status: 'placed', orderId: closeId, orderTag: 'close1', requestId: 'req-close', symbol: TICKER, side: 'SELL', qty: 130, productType: 'INTRADAY', orderType: 'MARKET', intent: 'close' });
+  fake.lifecycle.fillNow(closeId, 130, 149);
+  await waitUntil(() => ordersAtFake('S')[0]!.status === 1 && ordersAtFake('T')[0]!.status === 1, 30_000, 'both exits cancelled');
+  await waitUntil(async () => (await life.deps.records.get(entryId))?.exitsActive === false, 30_000, 'exits settled');
+  expect((await life.deps.records.get(entryId))?.exits?.done).toBe('closed');
+  expect(fake.state.positions.get(`${TICKER}-INTRADAY`)?.netQty).toBe(0);
+});
+
+it('when stop and target both fill before either is cancelled, flattens the flipped quantity once and tells the operator', async () => {
+  await setUp({ planFor: (o) => (o.orderTag === '1:entry1' ? { fills: [{ afterMs: 200, price: 150 }] } : undefined) });
+  const entryId = await placeEntry();
+  await waitUntil(() => ordersAtFake('S').length === 1 && ordersAtFake('T').length === 1, 40_000, 'exit legs');
+  await waitUntil(async () => Boolean((await life.deps.records.get(entryId))?.exits?.stop?.orderId), 30_000, 'legs recorded');
+  await fake.lifecycle.settled();
+  // Both legs fill at the broker while no postback gets through: the race OCO cannot prevent.
+  fake.lifecycle.setPostbacks(undefined);
+  fake.setLtp(TICKER, 171);
+  fake.setLtp(TICKER, 139);
+  expect(ordersAtFake('S')[0]!.status).toBe(2);
+  expect(ordersAtFake('T')[0]!.status).toBe(2);
+  expect(fake.state.positions.get(`${TICKER}-INTRADAY`)?.netQty).toBe(-130);
+  await Promise.all([reconcileOrders(life.deps), reconcileOrders(life.deps)]);
+  await reconcileOrders(life.deps);
+  await waitUntil(() => ordersAtFake('F1').length === 1, 30_000, 'the flatten order');
+  await reconcileOrders(life.deps);
+  expect(ordersAtFake('F1')[0]).toMatchObject({ type: 2, side: 1, qty: 130, status: 2 });
+  expect(fake.state.orders.filter((o) => /F\d$/.test(o.orderTag))).toHaveLength(1);
+  expect(fake.state.positions.get(`${TICKER}-INTRADAY`)?.netQty).toBe(0);
+  expect(life.notifications.filter((n) => n.kind === 'position.flattened')).toHaveLength(1);
+});
