@@ -1,6 +1,6 @@
 import type { Side } from '../../broker/broker.port';
 import type { ExitOrderRequest, OrderStatusReport } from '../../broker/order-desk.port';
-import { sha256Hex } from '../../platform/ids';
+import { randomToken, sha256Hex } from '../../platform/ids';
 import type { LifecycleDeps } from './lifecycle.deps';
 import { recordAccepted } from './order-tracker';
 import type { ExitLeg, ManagedExits, OrderRecord, StateChange } from './order-record';
@@ -56,11 +56,13 @@ export async function onLegChange(deps: LifecycleDeps, change: StateChange): Pro
   if (!leg.parentId) return;
   const name: LegName = leg.role === 'stop' ? 'stop' : 'target';
   const ended = leg.state === 'filled' || leg.state === 'cancelled' || leg.state === 'rejected' || leg.state === 'expired';
-  await deps.records.mutate(leg.parentId, (cur) => {
+  // A leg we withdrew ourselves was marked gone before the cancel was sent; any other end is a surprise.
+  const unexpectedEnd = await deps.records.mutate(leg.parentId, (cur) => {
     const l = cur?.exits?.[name];
-    if (!cur?.exits || !l || (l.orderId && l.orderId !== leg.orderId)) return { result: undefined };
+    if (!cur?.exits || !l || (l.orderId && l.orderId !== leg.orderId)) return { result: false };
     const next: ExitLeg = { ...l, filledQty: Math.max(l.filledQty ?? 0, leg.filledQty), status: ended ? 'gone' : l.status };
-    return { result: undefined, record: { ...cur, exits: { ...cur.exits, [name]: next }, exitsActive: true, updatedAt: deps.clock() } };
+    const surprise = ended && leg.state !== 'filled' && l.status !== 'gone';
+    return { result: surprise, record: { ...cur, exits: { ...cur.exits, [name]: next }, exitsActive: true, updatedAt: deps.clock() } };
   });
   if (leg.filledQty > 0 && change.from !== leg.state) {
     await deps.notifier.notify({
@@ -71,7 +73,7 @@ export async function onLegChange(deps: LifecycleDeps, change: StateChange): Pro
       at: deps.clock(),
     });
   }
-  if (leg.state === 'rejected' || (leg.state === 'cancelled' && leg.filledQty < leg.qty && !leg.message?.toLowerCase().includes('by user'))) {
+  if (unexpectedEnd) {
     await deps.notifier.notify({
       kind: 'exit.failed',
       severity: 'critical',
@@ -98,7 +100,7 @@ export type SettleResult = 'settled' | 'busy' | 'nothing';
 export async function settleExits(deps: LifecycleDeps, entryId: string): Promise<SettleResult> {
   const desk = deps.desk;
   if (!desk || !(await deps.settings.managedExits())) return 'nothing';
-  const owner = `${deps.instanceId}:${Math.random().toString(36).slice(2, 8)}`;
+  const owner = `${deps.instanceId}:${randomToken(4)}`;
   const now = deps.clock();
   const claimed = await deps.records.mutate<OrderRecord | 'busy' | undefined>(entryId, (cur) => {
     if (!cur?.exits || !cur.exitsActive) return { result: undefined };
@@ -131,14 +133,14 @@ export async function settleExits(deps: LifecycleDeps, entryId: string): Promise
     const legsFilled = (ex.stop?.filledQty ?? 0) + (ex.target?.filledQty ?? 0);
     const want = entry.filledQty;
     if (ex.done === 'closed') {
-      for (const name of LEGS) if (live(ex[name])) ex[name] = await cancelLeg(deps, ex[name]!);
+      for (const name of LEGS) if (live(ex[name])) ex[name] = await cancelLeg(deps, entryId, name, ex[name]!);
     } else if (legsFilled > 0) {
       // One-cancels-other, share by share: what one leg has filled, the other no longer needs.
       const left = Math.max(0, want - legsFilled);
       for (const name of LEGS) {
         const leg = ex[name];
         if (!live(leg) || (leg.filledQty ?? 0) > 0) continue;
-        if (left === 0) ex[name] = await cancelLeg(deps, leg);
+        if (left === 0) ex[name] = await cancelLeg(deps, entryId, name, leg);
         else if (leg.qty !== left && leg.orderId) {
           const m = await desk.modify(leg.orderId, { qty: left });
           if (m.status === 'modified') ex[name] = { ...leg, qty: left };
@@ -253,8 +255,13 @@ async function placeLeg(
   // unknown: stays `unknown`; the next settle finds it by tag.
 }
 
-async function cancelLeg(deps: LifecycleDeps, leg: ExitLeg): Promise<ExitLeg> {
+async function cancelLeg(deps: LifecycleDeps, entryId: string, name: LegName, leg: ExitLeg): Promise<ExitLeg> {
   if (!leg.orderId) return leg;
+  // Marked before sending, so the cancel's own postback is known for ours and not reported as a failure.
+  await deps.records.mutate(entryId, (cur) => {
+    const l = cur?.exits?.[name];
+    return cur?.exits && l?.orderId === leg.orderId ? { result: undefined, record: { ...cur, exits: { ...cur.exits, [name]: { ...l, status: 'gone' } } } } : { result: undefined };
+  });
   const r = await deps.desk!.cancel(leg.orderId);
   // not-open: it ended on its own (likely filled); its postback or the reconcile brings the fill.
   return r.status === 'unknown' ? leg : { ...leg, status: 'gone' };
