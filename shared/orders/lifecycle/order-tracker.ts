@@ -62,8 +62,7 @@ export async function recordAccepted(deps: LifecycleDeps, o: AcceptedOrder, opts
   });
   if (!early) return id;
   const follow = async () => {
-    await publishPending(deps, id);
-    if (early.change) await react(deps, early.change);
+    await Promise.all([publishPending(deps, id), early.change ? react(deps, early.change) : undefined]);
   };
   // The order path must not wait on Pub/Sub or exit orders: it leaves this running (and the reconcile
   // finishes it should the instance stop first).
@@ -107,8 +106,8 @@ export async function applyBrokerReport(deps: LifecycleDeps, report: OrderStatus
     return { result: { change, event }, record: change.record, events: [event] };
   });
   if (!outcome) return 'unchanged';
-  await publishPending(deps, id);
-  await react(deps, outcome.change);
+  // Exits must not wait for event publishing (nor the reverse): both go at once.
+  await Promise.all([publishPending(deps, id), react(deps, outcome.change)]);
   return 'changed';
 }
 
