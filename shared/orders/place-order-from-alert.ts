@@ -135,8 +135,8 @@ async function recoverThenExecute(
       reason: rejected ? existing.order.message ?? 'rejected by the broker' : undefined,
       recoveredBy: existing.method,
     };
-    await finish(deps, record.key, owner, result);
-    if (deps.trackOrder) trace.orderRecordId = await deps.trackOrder(result, prepared);
+    // The lifecycle's record is written beside the claim's result, not after it (issue 13).
+    [, trace.orderRecordId] = await Promise.all([finish(deps, record.key, owner, result), deps.trackOrder?.(result, prepared)]);
     await deps.notifier.notify({
       kind: 'order.recovered',
       severity: 'warning',
@@ -159,8 +159,8 @@ async function recoverThenExecute(
           ? 'An earlier attempt was sent but never confirmed, and the orderbook does not show it yet'
           : 'An earlier attempt of this untaggable (CO/BO) order was interrupted and no matching order is visible; not re-sending',
     };
-    await finish(deps, record.key, owner, result);
-    if (deps.trackOrder) trace.orderRecordId = await deps.trackOrder(result, prepared);
+    // The lifecycle's record is written beside the claim's result, not after it (issue 13).
+    [, trace.orderRecordId] = await Promise.all([finish(deps, record.key, owner, result), deps.trackOrder?.(result, prepared)]);
     await deps.notifier.notify({
       kind: 'order.unknown',
       severity: 'critical',
@@ -317,8 +317,8 @@ async function execute(
     Object.assign(result, { status: 'unknown', reason: 'internal error after the order was sent' });
   }
 
-  await finish(deps, record.key, owner, result);
-  if (deps.trackOrder) trace.orderRecordId = await deps.trackOrder(result, p);
+  // The lifecycle's record is written beside the claim's result, not after it (issue 13).
+  [, trace.orderRecordId] = await Promise.all([finish(deps, record.key, owner, result), deps.trackOrder?.(result, p)]);
   if (result.status !== 'placed') {
     await deps.notifier.notify({
       kind: result.status === 'rejected' ? 'order.rejected' : 'order.unknown',
