@@ -15,6 +15,7 @@ import type { SecretSource } from '../shared/secrets/secrets.port';
 import type { AuditLog } from '../shared/store/audit.port';
 import type { ControlsStore } from '../shared/store/controls.port';
 import type { IdempotencyStore } from '../shared/store/idempotency.port';
+import type { OrderResult } from '../shared/orders/order-result';
 import type { LeaseStore } from '../shared/store/lease.port';
 import type { OAuthStateStore } from '../shared/store/oauth-state.port';
 import type { SymbolIndex } from '../shared/symbols/instrument';
@@ -27,7 +28,7 @@ import type { Check } from './readyz/readyz.handler';
 /** Every port the functions use, with the implementation config picked. */
 export interface Adapters {
   broker: Broker;
-  idempotency: IdempotencyStore;
+  idempotency: IdempotencyStore<OrderResult>;
   audit: AuditLog;
   controls: ControlsStore;
   tokens: TokenStore;
@@ -72,7 +73,7 @@ async function buildStores(config: Config): Promise<Stores> {
       ]);
     const db = new Firestore({ projectId: config.projectId, databaseId: config.firestoreDatabase, ignoreUndefinedProperties: true });
     return {
-      idempotency: createFirestoreIdempotencyStore(db),
+      idempotency: createFirestoreIdempotencyStore<OrderResult>(db),
       audit: createFirestoreAuditLog(db),
       controls: createFirestoreControlsStore(db),
       tokens: createFirestoreTokenStore(db),
@@ -96,7 +97,7 @@ async function buildStores(config: Config): Promise<Stores> {
     ]);
   const dir = join(config.dataDir, 'store');
   return {
-    idempotency: createLocalIdempotencyStore(join(dir, 'idempotency')),
+    idempotency: createLocalIdempotencyStore<OrderResult>(join(dir, 'idempotency')),
     audit: createLocalAuditLog(join(dir, 'audit')),
     controls: createLocalControlsStore(join(dir, 'controls')),
     tokens: createLocalTokenStore(join(dir, 'tokens')),

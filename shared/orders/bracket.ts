@@ -1,6 +1,6 @@
 import { RiskRefusedError } from '../errors';
 import type { Side } from '../broker/broker.port';
-import { fromTicks, toTicks } from './tick';
+import { fromTicks, toTicks } from '../symbols/tick';
 
 export interface BracketInput {
   side: Side;

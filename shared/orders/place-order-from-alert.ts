@@ -102,7 +102,7 @@ async function recoverThenExecute(
   deps: PlaceOrderDeps,
   req: AlertRequest,
   prepared: PreparedOrder,
-  record: IdempotencyRecord,
+  record: IdempotencyRecord<OrderResult>,
   previous: string,
   owner: string,
   trace: AlertTrace,
@@ -175,7 +175,7 @@ async function recoverThenExecute(
   return execute(deps, req, prepared, record, owner, trace);
 }
 
-function baseResult(req: AlertRequest, p: PreparedOrder, record: IdempotencyRecord, lots: number): OrderResult {
+function baseResult(req: AlertRequest, p: PreparedOrder, record: IdempotencyRecord<OrderResult>, lots: number): OrderResult {
   return {
     status: 'unknown',
     requestId: req.requestId,
@@ -221,7 +221,7 @@ async function closableLots(deps: PlaceOrderDeps, p: PreparedOrder, owner: strin
 }
 
 /** Builds the order with the claim held. Anything thrown here happened before the broker saw the order. */
-async function buildOrder(deps: PlaceOrderDeps, p: PreparedOrder, record: IdempotencyRecord, owner: string, trace: AlertTrace) {
+async function buildOrder(deps: PlaceOrderDeps, p: PreparedOrder, record: IdempotencyRecord<OrderResult>, owner: string, trace: AlertTrace) {
   let lots = p.lots;
   const inst = p.instrument;
   if (p.reduceOnly) lots = await closableLots(deps, p, owner);
@@ -259,7 +259,7 @@ async function execute(
   deps: PlaceOrderDeps,
   req: AlertRequest,
   p: PreparedOrder,
-  record: IdempotencyRecord,
+  record: IdempotencyRecord<OrderResult>,
   owner: string,
   trace: AlertTrace,
 ): Promise<AlertOutcome> {

@@ -6,6 +6,7 @@ import type { SecretSource } from '../secrets/secrets.port';
 import type { AuditLog } from '../store/audit.port';
 import type { RuntimeControls } from '../store/controls.port';
 import type { IdempotencyStore } from '../store/idempotency.port';
+import type { OrderResult } from './order-result';
 import type { LeaseStore } from '../store/lease.port';
 import type { SymbolIndex } from '../symbols/instrument';
 import type { TradingWindow } from '../risk/trading-window';
@@ -35,7 +36,7 @@ export interface PlaceOrderDeps {
   clock: Clock;
   logger: Logger;
   broker: Broker;
-  idempotency: IdempotencyStore;
+  idempotency: IdempotencyStore<OrderResult>;
   audit: AuditLog;
   /** Cached read of the runtime controls. */
   controls: () => Promise<RuntimeControls>;

@@ -6,7 +6,7 @@ import type { SymbolIndex } from '../symbols/instrument';
 import { normalizeUnderlying, resolveInstrument } from '../symbols/resolve-instrument';
 import { UNDERLYINGS } from '../symbols/underlyings';
 import { unitsForLots } from '../risk/lot-sizing';
-import { isTickMultiple } from './tick';
+import { isTickMultiple } from '../symbols/tick';
 import type { PreparedOrder } from './prepared-order';
 
 export interface PrepareContext {
