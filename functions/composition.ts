@@ -43,7 +43,7 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
   const clock = overrides.clock ?? systemClock;
   const logger = overrides.logger ?? createLogger({ level: config.logLevel });
   for (const s of Object.values(config.localSecrets)) registerSecret(s);
-  const instanceId = `${config.onGcp ? process.env.K_REVISION ?? 'run' : hostname()}-${randomToken(4)}`;
+  const instanceId = `${config.onGcp ? config.revision ?? 'run' : hostname()}-${randomToken(4)}`;
   const adapters = await buildAdapters(config, { clock, logger, instanceId }, overrides);
 
   const controls = ttlCache(() => adapters.controls.get(), config.controlsCacheMs, clock);

@@ -27,6 +27,8 @@ export const ADAPTER_FILES = [
   'shared/notify/forward-notification.ts',
 ];
 export const COMPOSITION_ROOT = ['functions/composition.ts', 'functions/adapters.ts'];
+/** Entry points wire the instance; everything below them receives its dependencies and never reaches back. */
+export const ENTRY_POINTS = ['functions/index.ts', 'functions/local-server.ts'];
 
 export const layerOf = (file: string): number => {
   let best = -1;
@@ -62,7 +64,7 @@ export function resolveImport(from: string, spec: string, exists: (p: string) =>
 export interface Violation {
   file: string;
   imports: string;
-  rule: 'upward' | 'adapter-outside-composition-root' | 'unlayered';
+  rule: 'upward' | 'adapter-outside-composition-root' | 'unlayered' | 'reaches-for-the-composition-root';
 }
 
 export function checkImports(files: ReadonlyMap<string, string>): Violation[] {
@@ -79,6 +81,9 @@ export function checkImports(files: ReadonlyMap<string, string>): Violation[] {
       const to = layerOf(target);
       if (to < 0) continue; // outside functions/ and shared/ (none today)
       if (to > from) violations.push({ file, imports: target, rule: 'upward' });
+      if (COMPOSITION_ROOT.includes(target) && !ENTRY_POINTS.includes(file) && !COMPOSITION_ROOT.includes(file)) {
+        violations.push({ file, imports: target, rule: 'reaches-for-the-composition-root' });
+      }
       const adapter = adapterOf(target);
       if (adapter && !COMPOSITION_ROOT.includes(file) && adapterOf(file) !== adapter) {
         violations.push({ file, imports: target, rule: 'adapter-outside-composition-root' });
