@@ -1,6 +1,6 @@
 import type { OrderResult } from '../../shared/orders/order-result';
 import { Timestamp, type Firestore } from '@google-cloud/firestore';
-import { DependencyUnavailableError } from '../../shared/errors/dependency-unavailable.error';
+import { DependencyUnavailableError } from '../../shared/errors';
 import { createFirestoreAuditLog } from '../../shared/store/firestore/audit.firestore';
 import { createFirestoreControlsStore } from '../../shared/store/firestore/controls.firestore';
 import { createFirestoreIdempotencyStore, idempotencyDocRef } from '../../shared/store/firestore/idempotency.firestore';

@@ -1,12 +1,10 @@
 import { createHash } from 'node:crypto';
 import * as v from 'valibot';
-import { BrokerAuthRefusedError } from '../../errors/broker-auth-refused.error';
-import { BrokerUnavailableError } from '../../errors/broker-unavailable.error';
+import { BrokerAuthRefusedError, BrokerUnavailableError, BrokerRateLimitedError } from '../../errors';
 import { systemClock, type Clock } from '../../platform/clock';
 import { IST_OFFSET_MS } from '../../platform/ist';
 import { registerSecret } from '../../platform/logger';
 import { jwtExpiryMs } from '../../tokens/jwt-expiry';
-import { BrokerRateLimitedError } from '../../errors/broker-rate-limited.error';
 import { codeOf, isRateLimited, messageOf, retryAfterMs } from './fyers.errors';
 import { createFyersHttp, DEFAULT_FYERS_TIMEOUT_MS, FyersTransportError, type FyersReply } from './fyers.http';
 import { TokenReplySchema } from './fyers.schemas';

@@ -1,7 +1,6 @@
 import { createFyersAuth, fallbackExpiry } from '../../../shared/broker/fyers/fyers.auth';
 import { createFyersBroker } from '../../../shared/broker/fyers/fyers.broker';
-import { BrokerAuthRefusedError } from '../../../shared/errors/broker-auth-refused.error';
-import { BrokerUnavailableError } from '../../../shared/errors';
+import { BrokerAuthRefusedError, BrokerUnavailableError } from '../../../shared/errors';
 import { istInstant } from '../../../shared/platform/ist';
 import { jwtExpiryMs } from '../../../shared/tokens/jwt-expiry';
 import { startFakeFyers, type FakeFyers, type FakeFyersOptions } from '../../fake-fyers';

@@ -1,6 +1,5 @@
 import { createFyersBroker } from '../../../shared/broker/fyers/fyers.broker';
-import { BrokerRateLimitedError } from '../../../shared/errors/broker-rate-limited.error';
-import { BrokerUnavailableError, SessionExpiredError } from '../../../shared/errors';
+import { BrokerRateLimitedError, BrokerUnavailableError, SessionExpiredError } from '../../../shared/errors';
 import { startFakeFyers } from '../../fake-fyers';
 import { dump, marketBuy, startKit, TICKER, type Kit } from './fyers-test-kit';
 
