@@ -36,7 +36,13 @@ export type PlaceOutcome =
   | { status: 'unknown'; reason: string };
 
 export interface PlaceOptions {
+  /** Epoch ms after which the order must not leave (the claim's lease could lapse). */
   notAfter?: number;
+  /**
+   * Epoch ms by which a retry after a rate-limit refusal must leave, or the refusal stands. Absent: no
+   * retry. The pacer owns this retry; callers never sleep or retry themselves.
+   */
+  retryUntil?: number;
 }
 
 export interface Position {
@@ -70,6 +76,8 @@ export interface BrokerSession {
 
 export interface Broker {
   readonly name: 'fyers' | 'paper';
+  /** Most tickers one getQuotes call may carry at the broker (Fyers: 50); absent means no limit. */
+  readonly quoteBatchLimit?: number;
   /** Last traded prices keyed by ticker; tickers the broker does not know are absent. */
   getQuotes(tickers: string[]): Promise<Map<string, number>>;
   getPositions(): Promise<Position[]>;

@@ -1,4 +1,4 @@
-import { BrokerUnavailableError } from '../errors';
+import { BrokerCircuitOpenError, BrokerRateLimitedError, BrokerUnavailableError } from '../errors';
 import type { Notifier } from '../notify/notifier.port';
 import type { Clock } from '../platform/clock';
 import type { Broker, PlaceOutcome } from './broker.port';
@@ -21,8 +21,8 @@ export interface CircuitBreakerOptions {
   openMs: number;
 }
 
-/** An error that says "the broker is failing", as opposed to a refusal of this particular call. */
-const isBrokerFailure = (e: unknown) => e instanceof BrokerUnavailableError && e.details?.retryAfterMs === undefined;
+/** An error that says "the broker is failing", as opposed to a rate limiter's "later" or our own refusal. */
+const isBrokerFailure = (e: unknown) => e instanceof BrokerUnavailableError && !(e instanceof BrokerRateLimitedError) && !(e instanceof BrokerCircuitOpenError);
 const isUnknown = (o: PlaceOutcome) => o.status === 'unknown';
 
 /**
@@ -44,10 +44,7 @@ export function withCircuitBreaker(inner: Broker, opts: CircuitBreakerOptions): 
       probing = true;
       return true;
     }
-    throw new BrokerUnavailableError('Fyers is failing repeatedly; refusing fast until it recovers. Nothing was sent.', {
-      retryAfterMs: Math.max(1000, openedAt + opts.openMs - opts.clock()),
-      breaker: 'open',
-    });
+    throw new BrokerCircuitOpenError('Fyers is failing repeatedly; refusing fast until it recovers. Nothing was sent.', Math.max(1000, openedAt + opts.openMs - opts.clock()));
   };
 
   const succeeded = (probe: boolean) => {
@@ -91,6 +88,7 @@ export function withCircuitBreaker(inner: Broker, opts: CircuitBreakerOptions): 
 
   return {
     name: inner.name,
+    quoteBatchLimit: inner.quoteBatchLimit,
     getQuotes: (t) => guard(() => inner.getQuotes(t)),
     getPositions: () => guard(() => inner.getPositions()),
     placeOrder: (o, opts) => guard(() => inner.placeOrder(o, opts), (r) => !isUnknown(r)),

@@ -1,6 +1,6 @@
 import type { Broker, PlaceOutcome } from '../../../shared/broker/broker.port';
 import { withCircuitBreaker } from '../../../shared/broker/circuit-breaker';
-import { BrokerUnavailableError } from '../../../shared/errors';
+import { BrokerCircuitOpenError, BrokerRateLimitedError, BrokerUnavailableError } from '../../../shared/errors';
 import type { Notification } from '../../../shared/notify/notifier.port';
 import { manualClock } from '../../../shared/platform/clock';
 
@@ -42,7 +42,7 @@ describe('circuit breaker', () => {
     expect(notes.map((n) => n.kind)).toEqual(['broker.circuit_open']);
 
     const err = await b.getQuotes(['X']).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(BrokerUnavailableError);
+    expect(err).toBeInstanceOf(BrokerCircuitOpenError);
     expect((err as BrokerUnavailableError).details?.retryAfterMs).toBe(10_000);
     expect(s.calls).toBe(3); // the refused call never reached the broker
 
@@ -85,12 +85,12 @@ describe('circuit breaker', () => {
     expect(b.snapshot().state).toBe('open');
   });
 
-  it('does not count a rate-limit refusal (it carries Retry-After) as the broker failing', async () => {
+  it('does not count a rate-limit refusal (typed BrokerRateLimitedError) as the broker failing', async () => {
     const clock = manualClock(0);
     const broker: Broker = {
       ...flakyBroker().broker,
       getQuotes: async () => {
-        throw new BrokerUnavailableError('rate limited', { retryAfterMs: 1000 });
+        throw new BrokerRateLimitedError('rate limited', 1000);
       },
     };
     const b = withCircuitBreaker(broker, { clock, notifier: { notify: async () => undefined }, failureThreshold: 2, openMs: 5_000 });
