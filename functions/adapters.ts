@@ -231,15 +231,7 @@ async function buildBroker(
     timeoutMs: config.fyers.timeoutMs,
     clock: b.clock,
   });
-  const login: BrokerLogin = {
-    authCodeUrl: (state) => auth.authCodeUrl(state),
-    exchangeAuthCode: (code) => auth.exchangeAuthCode(code),
-    async refreshWithPin(refreshToken, pin) {
-      const r = await auth.refreshWithPin(refreshToken, pin);
-      return r.ok ? { kind: 'refreshed', token: { accessToken: r.accessToken, expiresAt: r.expiresAt } } : { kind: 'refused', reason: `${r.reason}: ${r.message}` };
-    },
-  };
-  return { broker, accessTokens, login };
+  return { broker, accessTokens, login: auth };
 }
 
 /** Delivery to the operator's chat webhook; throws on a retryable failure so Pub/Sub redelivers. */

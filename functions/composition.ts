@@ -5,6 +5,7 @@ import { systemClock } from '../shared/platform/clock';
 import { createLogger, registerSecret, type Logger } from '../shared/platform/logger';
 import { randomToken } from '../shared/platform/ids';
 import { ttlCache } from '../shared/platform/ttl-cache';
+import { createRecentKeys } from '../shared/orders/recent-keys';
 import type { ControlsDeps } from './controls/controls.handler';
 import type { AuthDeps } from './auth/auth.handler';
 import type { NotifyDeps } from './notify/notify.handler';
@@ -63,6 +64,8 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
     leases: adapters.leases,
     secrets: adapters.secrets,
     notifier: adapters.notifier,
+    // Resends come within seconds; a few thousand keys cover a trading day's burst many times over.
+    recentKeys: createRecentKeys({ clock, ttlMs: Math.max(config.dedupWindowMs, 60_000), max: 5000 }),
     guard: createSourceGuard({ allowedIps: config.allowedSourceIps }),
     settings: {
       maxLots: config.risk.maxLots,

@@ -52,14 +52,19 @@ export interface Position {
   productType: string;
 }
 
+/**
+ * Where an order stands at the broker, in the port's words. `working` = accepted, not yet filled
+ * (in transit or pending); `partially_filled` = still working with part of it filled.
+ */
+export type OrderState = 'working' | 'filled' | 'partially_filled' | 'rejected' | 'cancelled' | 'expired';
+
 export interface BrokerOrder {
   orderId: string;
   symbol: string;
   side: Side;
   qty: number;
   productType: string;
-  /** Fyers status code: 1 cancelled, 2 filled, 4 transit, 5 rejected, 6 pending, 7 expired. */
-  status: number;
+  state: OrderState;
   /** The tag as placed (without Fyers' `1:` prefix), if any. */
   orderTag?: string;
   /** Epoch ms when the broker recorded the order. */
