@@ -4,7 +4,7 @@ import type { Clock } from '../shared/platform/clock';
 import { systemClock } from '../shared/platform/clock';
 import { createLogger, registerSecret, type Logger } from '../shared/platform/logger';
 import { randomToken } from '../shared/platform/ids';
-import { ttlCache } from '../shared/platform/ttl-cache';
+import { liveControls } from '../shared/store/live-controls';
 import { createRecentKeys } from '../shared/orders/recent-keys';
 import type { ControlsDeps } from './controls/controls.handler';
 import type { AuthDeps } from './auth/auth.handler';
@@ -47,7 +47,7 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
   const instanceId = `${config.onGcp ? config.revision ?? 'run' : hostname()}-${randomToken(4)}`;
   const adapters = await buildAdapters(config, { clock, logger, instanceId }, overrides);
 
-  const controls = ttlCache(() => adapters.controls.get(), config.controlsCacheMs, clock);
+  const controls = liveControls(adapters.controls, { clock, logger, cacheMs: config.controlsCacheMs });
   const symbols = adapters.symbols;
   const loginUrl = config.loginUrl;
 
@@ -96,7 +96,7 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
       audit: adapters.audit,
       secrets: adapters.secrets,
       notifier: adapters.notifier,
-      onChanged: () => controls.invalidate(),
+      onChanged: (after) => controls.changed(after),
     },
     auth: {
       clock,
@@ -139,11 +139,15 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
     notify: { logger, forward: adapters.forwardNotification },
     warmUp: async () => {
       const started = clock();
+      controls.start();
       const results = await Promise.allSettled([symbols(), controls(), adapters.secrets.get('webhook-secret')]);
       const failed = results.filter((r) => r.status === 'rejected').length;
       logger.info('instance warmed up', { ms: clock() - started, failed });
     },
-    close: adapters.close,
+    close: async () => {
+      controls.close();
+      await adapters.close();
+    },
   };
   return deps;
 }
