@@ -72,6 +72,8 @@ async function buildStores(config: Config): Promise<Stores> {
         import('../shared/store/firestore/oauth-state.firestore'),
       ]);
     const db = new Firestore({ projectId: config.projectId, databaseId: config.firestoreDatabase, ignoreUndefinedProperties: true });
+    // Open the gRPC channel now, while the rest of the instance loads, not on the first alert.
+    void db.collection('health').doc('probe').get().catch(() => undefined);
     return {
       idempotency: createFirestoreIdempotencyStore<OrderResult>(db),
       audit: createFirestoreAuditLog(db),
@@ -250,12 +252,15 @@ async function buildForwarder(config: Config, b: Basics): Promise<(n: Notificati
 }
 
 export async function buildAdapters(config: Config, b: Basics, overrides: Partial<Adapters>): Promise<Adapters> {
+  // Independent parts load side by side; the store first opens its channel (see buildStores), which
+  // is the slowest step of a cold start on Firestore.
+  const storesP = buildStores(config);
+  const secretsP = overrides.secrets ? Promise.resolve({ secrets: overrides.secrets, probe: async (): Promise<Check> => ({ ok: true }) }) : buildSecrets(config, b);
+  const blobsP = overrides.blobs ? Promise.resolve(overrides.blobs) : buildBlobs(config, b.clock);
+  const symbolLoaderP = overrides.symbolLoader ? Promise.resolve(overrides.symbolLoader) : blobsP.then((blobs) => buildSymbolLoader(config, b, blobs));
   const forward = overrides.forwardNotification ?? (await buildForwarder(config, b));
-  const stores = await buildStores(config);
-  const { secrets, probe: secretsProbe } = overrides.secrets ? { secrets: overrides.secrets, probe: async () => ({ ok: true }) } : await buildSecrets(config, b);
-  const notifierParts = overrides.notifier ? { notifier: overrides.notifier, probe: async () => ({ ok: true }), close: async () => undefined } : await buildNotifier(config, b, forward);
-  const blobs = overrides.blobs ?? (await buildBlobs(config, b.clock));
-  const symbolLoader = overrides.symbolLoader ?? (await buildSymbolLoader(config, b, blobs));
+  const notifierP = overrides.notifier ? Promise.resolve({ notifier: overrides.notifier, probe: async (): Promise<Check> => ({ ok: true }), close: async () => undefined }) : buildNotifier(config, b, forward);
+  const [stores, { secrets, probe: secretsProbe }, notifierParts, blobs, symbolLoader] = await Promise.all([storesP, secretsP, notifierP, blobsP, symbolLoaderP]);
   const symbols = createSymbolSource(symbolLoader, { clock: b.clock, logger: b.logger, checkEveryMs: 60_000 });
   const tokens = overrides.tokens ?? stores.tokens;
   const brokerProbes: Record<string, () => Promise<Check>> = {};

@@ -2,9 +2,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import type { ControlsWorkerJob } from '../workers/controls-worker';
 
-const ROOT = path.resolve(__dirname, '../../..');
-const RUNNER = path.join(__dirname, '..', 'workers', 'run-ts.cjs');
-const WORKER = path.join(__dirname, '..', 'workers', 'controls-worker.ts');
+// Also compiled into dist-scripts/ for the bench: the worker always runs from the TypeScript source.
+const ROOT = path.resolve(__dirname, __dirname.split(path.sep).includes('dist-scripts') ? '../../../..' : '../../..');
+const RUNNER = path.join(ROOT, 'test', 'emulator', 'workers', 'run-ts.cjs');
+const WORKER = path.join(ROOT, 'test', 'emulator', 'workers', 'controls-worker.ts');
 
 export interface ControlsWatcher {
   /** Resolves with the epoch ms at which this process first saw `tradingEnabled === value`. */
@@ -13,8 +14,8 @@ export interface ControlsWatcher {
 }
 
 /** Starts a controls-worker process and resolves once its listener has delivered the first value. */
-export function startControlsWatcher(job: ControlsWorkerJob): Promise<ControlsWatcher> {
-  const child: ChildProcess = spawn(process.execPath, [RUNNER, WORKER, JSON.stringify(job)], { cwd: ROOT, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startControlsWatcher(job: ControlsWorkerJob, env: NodeJS.ProcessEnv = process.env): Promise<ControlsWatcher> {
+  const child: ChildProcess = spawn(process.execPath, [RUNNER, WORKER, JSON.stringify(job)], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const seen: Array<{ tradingEnabled: boolean; at: number }> = [];
   const waiters: Array<() => void> = [];
   let err = '';
