@@ -25,22 +25,29 @@ export function createFirestoreIdempotencyStore<R extends FinishedResult = Finis
     claim(input: ClaimInput): Promise<ClaimResult<R>> {
       const doc = ref(input.key);
       return guarded('claim an idempotency key', async () => {
-        // Fast paths that need no transaction: an answer that writes nothing (completed, in-flight) is
-        // exact as of one strongly consistent read, and a first claim is a create(), which Firestore
-        // makes atomic by itself. A read-then-write transaction is kept for overwrites (takeover,
-        // reclaim, expired record): under a burst on one key, transactions holding read locks abort
-        // each other for seconds, while create() lets exactly one caller win at once.
-        for (let round = 0; round < 2; round++) {
-          const current = fromDoc<R>(await doc.get());
-          const decision = decideClaim(current, input);
-          if (!decision.write) return decision.result;
-          if (current) break;
+        // Fast paths that need no transaction. A first claim, the common case, is one create(): one
+        // round trip, atomic by itself. An answer that writes nothing (completed, in-flight) is exact as
+        // of one strongly consistent read. A read-then-write transaction is kept for overwrites
+        // (takeover, reclaim, expired record): under a burst on one key, transactions holding read locks
+        // abort each other for seconds, while create() lets exactly one caller win at once.
+        const first = decideClaim<R>(undefined, input);
+        try {
+          await doc.create(toDoc(first.write!));
+          return first.result;
+        } catch (e) {
+          if (!isAlreadyExists(e)) throw e;
+          // Someone (an earlier delivery, or a racing copy) created it: answer from what is there.
+        }
+        const current = fromDoc<R>(await doc.get());
+        const decision = decideClaim(current, input);
+        if (!decision.write) return decision.result;
+        if (!current) {
+          // Deleted (released) between the create and the read: one more plain attempt.
           try {
             await doc.create(toDoc(decision.write));
             return decision.result;
           } catch (e) {
             if (!isAlreadyExists(e)) throw e;
-            // Someone else created it first: read again and answer from what they wrote.
           }
         }
         return db.runTransaction(async (tx) => {
