@@ -44,7 +44,7 @@ const RETRY_MARGIN_MS = 500;
  *
  * Broker round trips before the order leaves: none for a resend (the claim answers it), one for an
  * ATM alert (the underlying's quote, taken beside the claim), none for a named strike. The option's
- * own quote, which only feeds the reply, runs beside the send.
+ * own quote, which only feeds the reply, runs beside the claim (named strike) or the send (ATM).
  */
 export async function placeOrderFromAlert(deps: PlaceOrderDeps, req: AlertRequest, trace: AlertTrace = {}): Promise<AlertOutcome> {
   const alert = await authenticatedAlert(deps, req, trace);
@@ -61,9 +61,13 @@ export async function placeOrderFromAlert(deps: PlaceOrderDeps, req: AlertReques
   const { key, fromBody } = alertKey(req.body as Record<string, unknown>, alert.idempotency_key ?? req.headerKey);
   trace.idempotencyKey = key;
   const owner = `${s.instanceId}:${req.requestId}`;
-  // A key this instance saw lately is most likely a resend: claim first, so it costs no broker call.
-  const spot = plan.kind === 'needs-spot' && !deps.recentKeys?.has(key) ? quoteOf(deps, plan.spotTicker) : undefined;
+  // Quotes start beside the claim: the underlying's for ATM (it picks the strike), the option's for a
+  // named strike (it only feeds the reply, and so never lags behind the order). A key this instance saw
+  // lately is most likely a resend: it claims first, so a resend costs no broker call.
+  const fresh = !deps.recentKeys?.has(key);
   deps.recentKeys?.add(key);
+  const spot = plan.kind === 'needs-spot' && fresh ? quoteOf(deps, plan.spotTicker) : undefined;
+  const optionQuote = plan.kind === 'ready' && fresh ? quoteOf(deps, plan.prepared.instrument.ticker) : undefined;
   const tagAllowed = alert.productType !== 'CO' && alert.productType !== 'BO';
   const claim = await deps.idempotency.claim({
     key,
@@ -98,7 +102,7 @@ export async function placeOrderFromAlert(deps: PlaceOrderDeps, req: AlertReques
     const recovered = await recoverEarlierAttempt(deps, req, prepared, held, claim.previous, trace);
     if (recovered) return recovered;
   }
-  return execute(deps, req, prepared, held, controls, trace);
+  return execute(deps, req, prepared, held, controls, trace, optionQuote);
 }
 
 /**
@@ -149,10 +153,18 @@ async function reserveDailySlot(deps: PlaceOrderDeps, controls: RuntimeControls)
  * levels in the reply and is asked for beside the send. A LIMIT order waits for that quote, the one
  * place where a price check before sending belongs.
  */
-async function execute(deps: PlaceOrderDeps, req: AlertRequest, p: PreparedOrder, held: HeldClaim, controls: RuntimeControls, trace: AlertTrace): Promise<AlertOutcome> {
+async function execute(
+  deps: PlaceOrderDeps,
+  req: AlertRequest,
+  p: PreparedOrder,
+  held: HeldClaim,
+  controls: RuntimeControls,
+  trace: AlertTrace,
+  earlyQuote?: Promise<number | undefined>,
+): Promise<AlertOutcome> {
   const inst = p.instrument;
   const { record } = held;
-  const quote = quoteOf(deps, inst.ticker);
+  const quote = earlyQuote ?? quoteOf(deps, inst.ticker);
   let capDay: string | undefined;
   let order: OrderRequest;
   let lots: number;

@@ -59,14 +59,14 @@ describe('placeOrderFromAlert', () => {
   });
 
   describe('a named-strike MARKET alert', () => {
-    it('is claimed first and leaves without waiting for any quote; the reply carries the LTP and levels', async () => {
+    it('leaves as soon as it is claimed, without waiting for the quote taken beside the claim; the reply carries the LTP and levels', async () => {
       const k = useCaseKit();
       const gate = deferred<void>();
       k.script.quoteGate = gate.promise;
       const pending = placeOrderFromAlert(k.deps, k.request(alertBody({ productType: 'BO', sl: 10, tp: 20 })));
       await new Promise((r) => setImmediate(r));
       // The order is at the broker while the option's quote is still unanswered.
-      expect(k.calls.map((c) => c.op)).toEqual(['claim', 'quote', 'place']);
+      expect(k.calls.map((c) => c.op)).toEqual(['quote', 'claim', 'place']);
       expect(k.places()[0]!.order).toMatchObject({ qty: 65, side: 'BUY', orderType: 'MARKET', productType: 'BO', stopLoss: 10, takeProfit: 20 });
       expect(k.places()[0]!.order).not.toHaveProperty('orderTag', expect.anything()); // BO: no tag at Fyers
       gate.resolve();
@@ -139,8 +139,14 @@ describe('placeOrderFromAlert', () => {
   describe('a LIMIT alert', () => {
     it('waits for the option quote before sending (where a price check belongs), and is refused with 503 without one', async () => {
       const k = useCaseKit();
-      const outcome = await placeOrderFromAlert(k.deps, k.request(alertBody({ orderType: 'LIMIT', price: 100, productType: 'CO', sl: 10 })));
-      expect(k.calls.map((c) => c.op)).toEqual(['claim', 'quote', 'place']);
+      const gate = deferred<void>();
+      k.script.quoteGate = gate.promise;
+      const pending = placeOrderFromAlert(k.deps, k.request(alertBody({ orderType: 'LIMIT', price: 100, productType: 'CO', sl: 10 })));
+      await new Promise((r) => setImmediate(r));
+      expect(k.calls.map((c) => c.op)).toEqual(['quote', 'claim']); // claimed, but not sent before the price is known
+      gate.resolve();
+      const outcome = await pending;
+      expect(k.calls.map((c) => c.op)).toEqual(['quote', 'claim', 'place']);
       expect(outcome.result).toMatchObject({ ltp: 120, stopLossPrice: 90 });
 
       const none = useCaseKit();
