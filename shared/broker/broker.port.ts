@@ -83,6 +83,11 @@ export interface Broker {
   readonly name: 'fyers' | 'paper';
   /** Most tickers one getQuotes call may carry at the broker (Fyers: 50); absent means no limit. */
   readonly quoteBatchLimit?: number;
+  /**
+   * Throws, without any I/O, when every call would be refused right now (an open circuit breaker), so
+   * the caller can refuse before claiming anything. Absent or silent: calls may go ahead.
+   */
+  assertAvailable?(): void;
   /** Last traded prices keyed by ticker; tickers the broker does not know are absent. */
   getQuotes(tickers: string[]): Promise<Map<string, number>>;
   getPositions(): Promise<Position[]>;

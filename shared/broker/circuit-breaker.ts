@@ -44,8 +44,11 @@ export function withCircuitBreaker(inner: Broker, opts: CircuitBreakerOptions): 
       probing = true;
       return true;
     }
-    throw new BrokerCircuitOpenError('Fyers is failing repeatedly; refusing fast until it recovers. Nothing was sent.', Math.max(1000, openedAt + opts.openMs - opts.clock()));
+    throw refusal();
   };
+
+  const refusal = () =>
+    new BrokerCircuitOpenError('Fyers is failing repeatedly; refusing fast until it recovers. Nothing was sent.', Math.max(1000, openedAt + opts.openMs - opts.clock()));
 
   const succeeded = (probe: boolean) => {
     if (probe) probing = false;
@@ -89,6 +92,11 @@ export function withCircuitBreaker(inner: Broker, opts: CircuitBreakerOptions): 
   return {
     name: inner.name,
     quoteBatchLimit: inner.quoteBatchLimit,
+    assertAvailable: () => {
+      // Open and not yet due for a probe; a half-open breaker lets the caller try for the probe slot.
+      if (state === 'open' && opts.clock() - openedAt < opts.openMs) throw refusal();
+      inner.assertAvailable?.();
+    },
     getQuotes: (t) => guard(() => inner.getQuotes(t)),
     getPositions: () => guard(() => inner.getPositions()),
     placeOrder: (o, opts) => guard(() => inner.placeOrder(o, opts), (r) => !isUnknown(r)),

@@ -53,6 +53,7 @@ export function withPacing(inner: Broker, pacer: RequestPacer, opts: { coalesceM
   return {
     name: inner.name,
     quoteBatchLimit: inner.quoteBatchLimit,
+    assertAvailable: () => inner.assertAvailable?.(),
     getQuotes,
     getPositions: () => paced(() => inner.getPositions()),
     placeOrder: (o, options) => paced(() => inner.placeOrder(o, options), options),

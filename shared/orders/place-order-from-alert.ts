@@ -58,6 +58,9 @@ export async function placeOrderFromAlert(deps: PlaceOrderDeps, req: AlertReques
   const plan = planOrder(alert, { index: await deps.symbols(), controls, maxLots: s.maxLots, coverOnlyBuy: s.coverOnlyBuy, freezeQtyOverrides: s.freezeQtyOverrides, nowMs: deps.clock() });
   if (plan.kind === 'ready') trace.instrument = plan.prepared.instrument;
 
+  // A broker that refuses everything right now (open circuit breaker) refuses here, before any claim.
+  deps.broker.assertAvailable?.();
+
   const { key, fromBody } = alertKey(req.body as Record<string, unknown>, alert.idempotency_key ?? req.headerKey);
   trace.idempotencyKey = key;
   const owner = `${s.instanceId}:${req.requestId}`;

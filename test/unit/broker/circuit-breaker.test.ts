@@ -97,4 +97,17 @@ describe('circuit breaker', () => {
     for (let i = 0; i < 5; i++) await b.getQuotes(['X']).catch(() => undefined);
     expect(b.snapshot().state).toBe('closed');
   });
+
+  it('says, without calling anything, that calls are refused while open, and lets a caller try once a probe is due', async () => {
+    const clock = manualClock(0);
+    const { s: st, broker } = flakyBroker();
+    const b = withCircuitBreaker(broker, { clock, notifier: { notify: async () => undefined }, failureThreshold: 2, openMs: 5_000 });
+    expect(() => b.assertAvailable!()).not.toThrow();
+    for (let i = 0; i < 2; i++) await b.getQuotes(['X']).catch(() => undefined);
+    const calls = st.calls;
+    expect(() => b.assertAvailable!()).toThrow(BrokerCircuitOpenError);
+    expect(st.calls).toBe(calls);
+    clock.advance(5_000);
+    expect(() => b.assertAvailable!()).not.toThrow();
+  });
 });

@@ -47,6 +47,16 @@ describe('placeOrderFromAlert', () => {
       expect(k.calls).toEqual([]);
     });
 
+    it('a broker that refuses everything right now (open breaker) refuses before the claim', async () => {
+      const k = useCaseKit();
+      k.deps.broker.assertAvailable = () => {
+        throw new BrokerUnavailableError('breaker open');
+      };
+      await expect(placeOrderFromAlert(k.deps, k.request(alertBody()))).rejects.toThrow('breaker open');
+      expect(k.calls).toEqual([]);
+      expect(k.records.size).toBe(0);
+    });
+
     it('an unknown strike, an over-size order and ATM on an underlying without a spot quote leave no claim', async () => {
       const k = useCaseKit();
       await expect(placeOrderFromAlert(k.deps, k.request(alertBody({ strikeprice: 24_510 })))).rejects.toBeInstanceOf(UnknownInstrumentError);
