@@ -74,8 +74,15 @@ export function withCircuitBreaker(inner: Broker, opts: CircuitBreakerOptions): 
     }
   };
 
+  // Calls that arrive while the probe is out wait for its verdict instead of being refused: an alert's
+  // quote and order leave together, and the order must not lose to its own quote for the probe slot.
+  let probeVerdict: Promise<void> | undefined;
+
   const guard = async <T>(fn: () => Promise<T>, judge: (v: T) => boolean = () => true): Promise<T> => {
+    while (state === 'half-open' && probing && probeVerdict) await probeVerdict;
     const probe = admit();
+    let settle: (() => void) | undefined;
+    if (probe) probeVerdict = new Promise<void>((r) => (settle = r));
     try {
       const v = await fn();
       if (judge(v)) succeeded(probe);
@@ -86,6 +93,11 @@ export function withCircuitBreaker(inner: Broker, opts: CircuitBreakerOptions): 
       if (isBrokerFailure(e)) failed(probe);
       else if (probe) succeeded(probe);
       throw e;
+    } finally {
+      if (settle) {
+        probeVerdict = undefined;
+        settle();
+      }
     }
   };
 

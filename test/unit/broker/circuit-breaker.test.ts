@@ -110,4 +110,18 @@ describe('circuit breaker', () => {
     clock.advance(5_000);
     expect(() => b.assertAvailable!()).not.toThrow();
   });
+
+  it('in half-open, a call arriving while the probe is out waits for its verdict instead of being refused', async () => {
+    const clock = manualClock(0);
+    const { s: st, broker } = flakyBroker();
+    const b = withCircuitBreaker(broker, { clock, notifier: { notify: async () => undefined }, failureThreshold: 1, openMs: 1_000 });
+    await b.getQuotes(['X']).catch(() => undefined);
+    clock.advance(1_000);
+    st.healthy = true;
+    // The probe (a quote) and an order leave together, as an alert's do.
+    const [quote, order] = await Promise.allSettled([b.getQuotes(['X']), b.placeOrder({ symbol: 'X', qty: 1, side: 'BUY', orderType: 'MARKET', productType: 'INTRADAY' })]);
+    expect(quote.status).toBe('fulfilled');
+    expect(order.status).toBe('fulfilled');
+    expect(b.snapshot().state).toBe('closed');
+  });
 });
