@@ -1,8 +1,9 @@
 import type { CloudEventFunction } from '@google-cloud/functions-framework';
-import { getDeps } from '../composition';
-import { handleOrderEventWebhooks } from './order-event-webhooks.handler';
+import { handleOrderEventWebhooks, type OrderEventWebhooksDeps } from './order-event-webhooks.handler';
 
 /** CloudEvent entry point fed by the order-events topic (push, with retries and a dead-letter topic). */
-export const orderEventWebhooks: CloudEventFunction = async (event) => {
-  await handleOrderEventWebhooks((await getDeps()).orderEventWebhooks, event);
-};
+export const orderEventWebhooksFunction =
+  (deps: () => Promise<OrderEventWebhooksDeps>): CloudEventFunction =>
+  async (event) => {
+    await handleOrderEventWebhooks(await deps(), event);
+  };
