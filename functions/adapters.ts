@@ -19,8 +19,10 @@ import type { OrderResult } from '../shared/orders/order-result';
 import type { LeaseStore } from '../shared/store/lease.port';
 import type { OAuthStateStore } from '../shared/store/oauth-state.port';
 import type { OrderRecordStore } from '../shared/store/order-records.port';
+import type { OrderRecord } from '../shared/orders/lifecycle/order-record';
+import type { OrderEventV1 } from '../shared/orders/lifecycle/order-event';
 import type { OrderDesk } from '../shared/broker/order-desk.port';
-import type { OrderEventPublisher } from '../shared/events/order-events.port';
+import type { OrderEventPublisher } from '../shared/orders/lifecycle/order-events.port';
 import type { WebhookSubscriptionStore } from '../shared/store/webhook-subscriptions.port';
 import type { SymbolIndex } from '../shared/symbols/instrument';
 import { createSymbolSource, type SymbolIndexLoader } from '../shared/symbols/symbol-source';
@@ -39,7 +41,7 @@ export interface Adapters {
   accessTokens: AccessTokens;
   leases: LeaseStore;
   oauthStates: OAuthStateStore;
-  orderRecords: OrderRecordStore;
+  orderRecords: OrderRecordStore<OrderRecord, OrderEventV1>;
   /** The lifecycle's broker side; absent with the paper broker. */
   orderDesk?: OrderDesk;
   orderEvents: OrderEventPublisher;
@@ -86,7 +88,7 @@ async function buildStores(config: Config): Promise<Stores> {
     // Open the gRPC channel now, while the rest of the instance loads, not on the first alert.
     void db.collection('health').doc('probe').get().catch(() => undefined);
     return {
-      orderRecords: createFirestoreOrderRecordStore(db),
+      orderRecords: createFirestoreOrderRecordStore<OrderRecord, OrderEventV1>(db),
       webhookSubscriptions: createFirestoreWebhookSubscriptionStore(db),
       idempotency: createFirestoreIdempotencyStore<OrderResult>(db),
       audit: createFirestoreAuditLog(db),
@@ -114,7 +116,7 @@ async function buildStores(config: Config): Promise<Stores> {
   const { createLocalOrderRecordStore } = await import('../shared/store/local/order-records.local');
   const { createLocalWebhookSubscriptionStore } = await import('../shared/store/local/webhook-subscriptions.local');
   return {
-    orderRecords: createLocalOrderRecordStore(join(dir, 'orders')),
+    orderRecords: createLocalOrderRecordStore<OrderRecord, OrderEventV1>(join(dir, 'orders')),
     webhookSubscriptions: createLocalWebhookSubscriptionStore(join(dir, 'webhooks')),
     idempotency: createLocalIdempotencyStore<OrderResult>(join(dir, 'idempotency')),
     audit: createLocalAuditLog(join(dir, 'audit')),
@@ -183,13 +185,13 @@ async function buildNotifier(config: Config, b: Basics, forward: (n: Notificatio
 async function buildOrderEvents(config: Config, b: Basics, subscriptions: WebhookSubscriptionStore): Promise<{ publisher: OrderEventPublisher; close(): Promise<void> }> {
   if (config.lifecycle.orderEventsTopic) {
     const { PubSub } = await import('@google-cloud/pubsub');
-    const { createPubSubOrderEventPublisher } = await import('../shared/events/order-events.pubsub');
+    const { createPubSubOrderEventPublisher } = await import('../shared/notify/order-events.pubsub');
     const pubsub = new PubSub({ projectId: config.projectId });
     return { publisher: createPubSubOrderEventPublisher(pubsub.topic(config.lifecycle.orderEventsTopic)), close: () => pubsub.close() };
   }
   // Local runs have no Pub/Sub: registered webhooks get each event straight away (one attempt).
-  const { createLogOrderEventPublisher } = await import('../shared/events/order-events.log');
-  const { deliverOrderEvent } = await import('../shared/events/deliver-order-event');
+  const { createLogOrderEventPublisher } = await import('../shared/notify/order-events.log');
+  const { deliverOrderEvent } = await import('../shared/orders/lifecycle/deliver-order-event');
   const { systemResolveHost } = await import('../shared/notify/safe-target');
   const deliver = async (e: Parameters<OrderEventPublisher['publish']>[0]) => {
     await deliverOrderEvent({ subscriptions, resolve: systemResolveHost, logger: b.logger, clock: b.clock, timeoutMs: 5_000 }, e);

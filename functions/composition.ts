@@ -19,6 +19,7 @@ import type { LifecycleDeps } from '../shared/orders/lifecycle/lifecycle.deps';
 import type { OrderEventWebhooksDeps } from './order-events/order-event-webhooks.handler';
 import { systemResolveHost } from '../shared/notify/safe-target';
 import { createThrottledNotifier } from '../shared/notify/throttled-notifier';
+import { parseFyersPostback, verifyFyersPostback } from '../shared/broker/fyers/fyers.postback';
 import { managedExitsEnabled } from './protection-seam';
 import { trackAcceptedOrder } from '../shared/orders/lifecycle/track-order';
 import { createSourceGuard } from './webhook/source-guard';
@@ -173,7 +174,7 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
     notify: { logger, forward: adapters.forwardNotification },
     lifecycle,
     orderEventWebhooks: { subscriptions: adapters.webhookSubscriptions, resolve: systemResolveHost, logger, clock, timeoutMs: 5_000 },
-    orderUpdates: { ...lifecycle, secrets: adapters.secrets, answerWithinMs: 2_000 },
+    orderUpdates: { ...lifecycle, secrets: adapters.secrets, postbacks: { verify: verifyFyersPostback, parse: parseFyersPostback }, answerWithinMs: 2_000 },
     reconcile: {
       ...lifecycle,
       tradingWindow: { ...config.risk.tradingWindow, holidays: config.risk.holidays },

@@ -324,6 +324,7 @@ async function lifecycle() {
   const { recordAccepted } = ds('shared/orders/lifecycle/order-tracker.js');
   const { reconcileOrders } = ds('shared/orders/lifecycle/reconcile-orders.js');
   const { createFyersOrderDesk } = ds('shared/broker/fyers/fyers.order-desk.js');
+  const { verifyFyersPostback, parseFyersPostback } = ds('shared/broker/fyers/fyers.postback.js');
   const { createLogger } = ds('shared/platform/logger.js');
   const TICKER = 'NSE:NIFTY2672124400CE';
   const SECRET = 'bench-postback-secret';
@@ -337,7 +338,7 @@ async function lifecycle() {
       desk: createFyersOrderDesk({ apiUrl: fake.apiUrl, appId: fake.state.appId, accessToken: async () => token, logger, timeoutMs: 2000 }),
       instanceId: 'bench', settings: { managedExits: () => true, exitClaimMs: 10_000, stopLimitSlippagePct: 0.02, unfilledAlertMs: 3_600_000, outboxGraceMs: 0 },
     };
-    const od = { ...deps, secrets: { get: async () => SECRET }, answerWithinMs: 30_000 };
+    const od = { ...deps, postbacks: { verify: verifyFyersPostback, parse: parseFyersPostback }, secrets: { get: async () => SECRET }, answerWithinMs: 30_000 };
     const server = http.createServer((req, res) => {
       const chunks = [];
       req.on('data', (c) => chunks.push(c));

@@ -1,4 +1,4 @@
-import { deliverOrderEvent, type DeliveryDeps } from '../../shared/events/deliver-order-event';
+import { deliverOrderEvent, type DeliveryDeps } from '../../shared/orders/lifecycle/deliver-order-event';
 import { ORDER_EVENT_SCHEMA, type OrderEventV1 } from '../../shared/orders/lifecycle/order-event';
 
 export type OrderEventWebhooksDeps = DeliveryDeps;

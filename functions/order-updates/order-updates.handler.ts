@@ -1,4 +1,4 @@
-import { parseFyersPostback, verifyFyersPostback } from '../../shared/broker/fyers/fyers.postback';
+import type { PostbackReader } from '../../shared/broker/postback.port';
 import type { LifecycleDeps } from '../../shared/orders/lifecycle/lifecycle.deps';
 import { applyBrokerReport } from '../../shared/orders/lifecycle/order-tracker';
 import { newRequestId } from '../../shared/platform/ids';
@@ -7,6 +7,8 @@ import type { HttpReply } from '../http-response';
 
 export interface OrderUpdatesDeps extends LifecycleDeps {
   secrets: SecretSource;
+  /** Verifies and reads the broker's postbacks. */
+  postbacks: PostbackReader;
   /** Answer by this long even if reactions (exits) are still running; the reconcile finishes what is left. */
   answerWithinMs: number;
 }
@@ -37,11 +39,11 @@ export async function handleOrderUpdate(deps: OrderUpdatesDeps, req: OrderUpdate
     return ok('ignored', requestId);
   }
   const secret = await deps.secrets.get('fyers-postback-secret');
-  if (!secret || !verifyFyersPostback(raw, req.headers, secret)) {
+  if (!secret || !deps.postbacks.verify(raw, req.headers, secret)) {
     log.error('postback ignored: not signed with the postback secret', { secretConfigured: Boolean(secret) });
     return ok('ignored', requestId);
   }
-  const parsed = parseFyersPostback(raw);
+  const parsed = deps.postbacks.parse(raw);
   if (!parsed.ok) {
     log.warn('postback ignored: unreadable', { reason: parsed.reason });
     return ok('ignored', requestId);

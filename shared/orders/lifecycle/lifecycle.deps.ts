@@ -1,9 +1,11 @@
 import type { OrderDesk } from '../../broker/order-desk.port';
-import type { OrderEventPublisher } from '../../events/order-events.port';
+import type { OrderEventPublisher } from './order-events.port';
 import type { Notifier } from '../../notify/notifier.port';
 import type { Clock } from '../../platform/clock';
 import type { Logger } from '../../platform/logger';
 import type { OrderRecordStore } from '../../store/order-records.port';
+import type { OrderEventV1 } from './order-event';
+import type { OrderRecord } from './order-record';
 
 export interface LifecycleSettings {
   /**
@@ -25,7 +27,7 @@ export interface LifecycleSettings {
 export interface LifecycleDeps {
   clock: Clock;
   logger: Logger;
-  records: OrderRecordStore;
+  records: OrderRecordStore<OrderRecord, OrderEventV1>;
   publisher: OrderEventPublisher;
   notifier: Notifier;
   /** Absent with the paper broker: nothing to reconcile against, no exits placed. */

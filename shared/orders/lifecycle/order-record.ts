@@ -1,5 +1,6 @@
 import type { Side } from '../../broker/broker.port';
 import type { BrokerOrderState, OrderStatusReport } from '../../broker/order-desk.port';
+import { OPEN_RECORD_STATES } from '../../store/order-records.port';
 
 /**
  * What the bridge knows about one order it placed, from acceptance to its end.
@@ -10,7 +11,7 @@ export type OrderRecordState = 'accepted' | 'partially_filled' | 'filled' | 'rej
 
 export type OrderRole = 'entry' | 'stop' | 'target' | 'flatten';
 
-export const OPEN_STATES: readonly OrderRecordState[] = ['accepted', 'partially_filled', 'unknown'];
+export const OPEN_STATES: readonly OrderRecordState[] = OPEN_RECORD_STATES;
 export const isOpenState = (s: OrderRecordState) => OPEN_STATES.includes(s);
 
 /** One managed exit leg on an entry record. */

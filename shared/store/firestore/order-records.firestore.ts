@@ -1,13 +1,11 @@
 import type { Firestore } from '@google-cloud/firestore';
 import type { OrderStatusReport } from '../../broker/order-desk.port';
-import type { OrderEventV1 } from '../../orders/lifecycle/order-event';
-import { OPEN_STATES, type OrderRecord } from '../../orders/lifecycle/order-record';
-import type { OrderRecordStore, RecordMutation } from '../order-records.port';
+import { OPEN_RECORD_STATES, type OrderRecordStore, type RecordMutation, type StoredOrderEvent, type StoredOrderRecord } from '../order-records.port';
 import { compareAndSet } from './compare-and-set';
 import { collectionName, docIdFor, guarded, withoutUndefined, type FirestoreStoreOptions } from './firestore-docs';
 
-interface OutboxDoc {
-  event: OrderEventV1;
+interface OutboxDoc<E> {
+  event: E;
   recordedAt: number;
   published: boolean;
   publishedAt?: number;
@@ -23,7 +21,7 @@ interface OutboxDoc {
  * order-outbox.published, order-outbox.event.recordId. Outbox documents are small and a record has a
  * handful, so filtering `published` in memory is cheaper than a composite index to deploy.
  */
-export function createFirestoreOrderRecordStore(db: Firestore, options: FirestoreStoreOptions = {}): OrderRecordStore {
+export function createFirestoreOrderRecordStore<R extends StoredOrderRecord, E extends StoredOrderEvent>(db: Firestore, options: FirestoreStoreOptions = {}): OrderRecordStore<R, E> {
   const records = db.collection(collectionName(options, 'orders'));
   const outbox = db.collection(collectionName(options, 'order-outbox'));
   const orphans = db.collection(collectionName(options, 'order-orphans'));
@@ -31,18 +29,18 @@ export function createFirestoreOrderRecordStore(db: Firestore, options: Firestor
   return {
     async get(id) {
       const snap = await guarded('read an order record', () => records.doc(docIdFor(id)).get());
-      return snap.exists ? (snap.data() as OrderRecord) : undefined;
+      return snap.exists ? (snap.data() as R) : undefined;
     },
 
-    mutate<T>(id: string, decide: (current: OrderRecord | undefined) => RecordMutation<T>): Promise<T> {
+    mutate<T>(id: string, decide: (current: R | undefined) => RecordMutation<T, R, E>): Promise<T> {
       const doc = records.doc(docIdFor(id));
       return guarded('update an order record', () =>
         db.runTransaction(async (tx) => {
           const snap = await tx.get(doc);
-          const m = decide(snap.exists ? (snap.data() as OrderRecord) : undefined);
+          const m = decide(snap.exists ? (snap.data() as R) : undefined);
           if (m.record) tx.set(doc, withoutUndefined(m.record));
           for (const event of m.events ?? []) {
-            const entry: OutboxDoc = { event, recordedAt: event.recordedAt, published: false };
+            const entry: OutboxDoc<E> = { event, recordedAt: event.recordedAt, published: false };
             tx.create(outbox.doc(docIdFor(event.eventId)), withoutUndefined(entry));
           }
           return m.result;
@@ -51,30 +49,30 @@ export function createFirestoreOrderRecordStore(db: Firestore, options: Firestor
     },
 
     async listOpen() {
-      const snap = await guarded('list open order records', () => records.where('state', 'in', [...OPEN_STATES]).get());
-      return snap.docs.map((d) => d.data() as OrderRecord);
+      const snap = await guarded('list open order records', () => records.where('state', 'in', [...OPEN_RECORD_STATES]).get());
+      return snap.docs.map((d) => d.data() as R);
     },
 
     async listExitsActive() {
       const snap = await guarded('list managed exits', () => records.where('exitsActive', '==', true).get());
-      return snap.docs.map((d) => d.data() as OrderRecord);
+      return snap.docs.map((d) => d.data() as R);
     },
 
     async unpublished(limit) {
       // Single-field filters only, so no composite index is needed; the backlog is small (minutes of events).
       const snap = await guarded('read the order-event outbox', () => outbox.where('published', '==', false).limit(limit).get());
-      return snap.docs.map((d) => d.data() as OutboxDoc).sort((a, b) => a.recordedAt - b.recordedAt).map((d) => d.event);
+      return snap.docs.map((d) => d.data() as OutboxDoc<E>).sort((a, b) => a.recordedAt - b.recordedAt).map((d) => d.event);
     },
 
     async unpublishedOf(recordId) {
       const snap = await guarded('read the order-event outbox', () => outbox.where('event.recordId', '==', recordId).get());
-      return snap.docs.map((d) => d.data() as OutboxDoc).filter((d) => !d.published).map((d) => d.event).sort((a, b) => a.version - b.version);
+      return snap.docs.map((d) => d.data() as OutboxDoc<E>).filter((d) => !d.published).map((d) => d.event).sort((a, b) => a.version - b.version);
     },
 
     claimPublish(eventId, owner, nowMs, leaseMs) {
       return guarded('claim an order event', () =>
         compareAndSet(outbox.doc(docIdFor(eventId)), (data) => {
-          const d = data as OutboxDoc | undefined;
+          const d = data as OutboxDoc<E> | undefined;
           if (!d || d.published) return { result: false };
           if (d.claim && d.claim.owner !== owner && d.claim.until > nowMs) return { result: false };
           return { result: true, write: { claim: { owner, until: nowMs + leaseMs } } };
@@ -100,7 +98,7 @@ export function createFirestoreOrderRecordStore(db: Firestore, options: Firestor
       );
     },
 
-    create<T>(id: string, orderId: string | undefined, build: (early: OrderStatusReport | undefined) => RecordMutation<T>): Promise<T | undefined> {
+    create<T>(id: string, orderId: string | undefined, build: (early: OrderStatusReport | undefined) => RecordMutation<T, R, E>): Promise<T | undefined> {
       const doc = records.doc(docIdFor(id));
       const orphan = orderId ? orphans.doc(docIdFor(orderId)) : undefined;
       return guarded('create an order record', () =>
@@ -110,7 +108,7 @@ export function createFirestoreOrderRecordStore(db: Firestore, options: Firestor
           const report = early?.exists ? (early.data() as { report: OrderStatusReport }).report : undefined;
           const m = build(report);
           if (m.record) tx.create(doc, withoutUndefined(m.record));
-          for (const event of m.events ?? []) tx.create(outbox.doc(docIdFor(event.eventId)), withoutUndefined({ event, recordedAt: event.recordedAt, published: false } satisfies OutboxDoc));
+          for (const event of m.events ?? []) tx.create(outbox.doc(docIdFor(event.eventId)), withoutUndefined({ event, recordedAt: event.recordedAt, published: false } satisfies OutboxDoc<E>));
           if (early?.exists) tx.delete(orphan!);
           return m.result;
         }),

@@ -1,14 +1,12 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { OrderStatusReport } from '../../broker/order-desk.port';
-import type { OrderEventV1 } from '../../orders/lifecycle/order-event';
-import { isOpenState, type OrderRecord } from '../../orders/lifecycle/order-record';
-import type { OrderRecordStore, RecordMutation } from '../order-records.port';
+import { OPEN_RECORD_STATES, type OrderRecordStore, type RecordMutation, type StoredOrderEvent, type StoredOrderRecord } from '../order-records.port';
 import { readJsonFile, removeFile, writeJsonFileAtomic } from './json-file';
 import { fileLocks } from './keyed-mutex';
 
-interface OutboxFile {
-  event: OrderEventV1;
+interface OutboxFile<E> {
+  event: E;
   recordedAt: number;
   published: boolean;
   publishedAt?: number;
@@ -19,7 +17,7 @@ interface OutboxFile {
  * Order records for local runs, one JSON file each under `<dir>/records`, the outbox under
  * `<dir>/outbox`. One process only (see KeyedMutex); the record lock also covers its events.
  */
-export function createLocalOrderRecordStore(dir: string): OrderRecordStore {
+export function createLocalOrderRecordStore<R extends StoredOrderRecord, E extends StoredOrderEvent>(dir: string): OrderRecordStore<R, E> {
   const root = path.resolve(dir);
   const ORPHAN_LOCK = path.join(root, 'orphans.lock');
   const file = (sub: string, id: string) => path.join(root, sub, `${encodeURIComponent(id)}.json`);
@@ -33,14 +31,14 @@ export function createLocalOrderRecordStore(dir: string): OrderRecordStore {
   };
 
   return {
-    get: (id) => readJsonFile<OrderRecord>(file('records', id)),
+    get: (id) => readJsonFile<R>(file('records', id)),
 
-    mutate<T>(id: string, decide: (current: OrderRecord | undefined) => RecordMutation<T>): Promise<T> {
+    mutate<T>(id: string, decide: (current: R | undefined) => RecordMutation<T, R, E>): Promise<T> {
       const f = file('records', id);
       return fileLocks.run(f, async () => {
-        const m = decide(await readJsonFile<OrderRecord>(f));
+        const m = decide(await readJsonFile<R>(f));
         for (const event of m.events ?? []) {
-          await writeJsonFileAtomic(file('outbox', event.eventId), { event, recordedAt: event.recordedAt, published: false } satisfies OutboxFile);
+          await writeJsonFileAtomic(file('outbox', event.eventId), { event, recordedAt: event.recordedAt, published: false } satisfies OutboxFile<E>);
         }
         if (m.record) await writeJsonFileAtomic(f, m.record);
         return m.result;
@@ -48,27 +46,27 @@ export function createLocalOrderRecordStore(dir: string): OrderRecordStore {
     },
 
     async listOpen() {
-      const out: OrderRecord[] = [];
+      const out: R[] = [];
       for (const name of await listDir('records')) {
-        const r = await readJsonFile<OrderRecord>(path.join(root, 'records', name));
-        if (r && isOpenState(r.state)) out.push(r);
+        const r = await readJsonFile<R>(path.join(root, 'records', name));
+        if (r && (OPEN_RECORD_STATES as readonly string[]).includes(r.state)) out.push(r);
       }
       return out;
     },
 
     async listExitsActive() {
-      const out: OrderRecord[] = [];
+      const out: R[] = [];
       for (const name of await listDir('records')) {
-        const r = await readJsonFile<OrderRecord>(path.join(root, 'records', name));
+        const r = await readJsonFile<R>(path.join(root, 'records', name));
         if (r?.exitsActive) out.push(r);
       }
       return out;
     },
 
     async unpublished(limit) {
-      const out: OutboxFile[] = [];
+      const out: OutboxFile<E>[] = [];
       for (const name of await listDir('outbox')) {
-        const e = await readJsonFile<OutboxFile>(path.join(root, 'outbox', name));
+        const e = await readJsonFile<OutboxFile<E>>(path.join(root, 'outbox', name));
         if (e && !e.published) out.push(e);
       }
       return out.sort((a, b) => a.recordedAt - b.recordedAt).slice(0, limit).map((e) => e.event);
@@ -76,10 +74,10 @@ export function createLocalOrderRecordStore(dir: string): OrderRecordStore {
 
     async unpublishedOf(recordId) {
       // Outbox event ids are `<recordId>:<version>`: read only this record's files, newest version first, stopping at a published one.
-      const out: OrderEventV1[] = [];
-      const rec = await readJsonFile<OrderRecord>(file('records', recordId));
+      const out: E[] = [];
+      const rec = await readJsonFile<R>(file('records', recordId));
       for (let v = rec?.version ?? 0; v >= 1; v--) {
-        const e = await readJsonFile<OutboxFile>(file('outbox', `${recordId}:${v}`));
+        const e = await readJsonFile<OutboxFile<E>>(file('outbox', `${recordId}:${v}`));
         if (!e) continue;
         if (e.published) break;
         out.push(e.event);
@@ -90,7 +88,7 @@ export function createLocalOrderRecordStore(dir: string): OrderRecordStore {
     claimPublish(eventId, owner, nowMs, leaseMs) {
       const f = file('outbox', eventId);
       return fileLocks.run(f, async () => {
-        const e = await readJsonFile<OutboxFile>(f);
+        const e = await readJsonFile<OutboxFile<E>>(f);
         if (!e || e.published) return false;
         if (e.claim && e.claim.owner !== owner && e.claim.until > nowMs) return false;
         await writeJsonFileAtomic(f, { ...e, claim: { owner, until: nowMs + leaseMs } });
@@ -101,7 +99,7 @@ export function createLocalOrderRecordStore(dir: string): OrderRecordStore {
     async markPublished(eventId, nowMs) {
       const f = file('outbox', eventId);
       await fileLocks.run(f, async () => {
-        const e = await readJsonFile<OutboxFile>(f);
+        const e = await readJsonFile<OutboxFile<E>>(f);
         if (e) await writeJsonFileAtomic(f, { ...e, published: true, publishedAt: nowMs });
       });
     },
@@ -117,7 +115,7 @@ export function createLocalOrderRecordStore(dir: string): OrderRecordStore {
       });
     },
 
-    create<T>(id: string, orderId: string | undefined, build: (early: OrderStatusReport | undefined) => RecordMutation<T>): Promise<T | undefined> {
+    create<T>(id: string, orderId: string | undefined, build: (early: OrderStatusReport | undefined) => RecordMutation<T, R, E>): Promise<T | undefined> {
       const f = file('records', id);
       return fileLocks.run(ORPHAN_LOCK, () =>
         fileLocks.run(f, async () => {
@@ -126,7 +124,7 @@ export function createLocalOrderRecordStore(dir: string): OrderRecordStore {
           const early = of ? await readJsonFile<OrderStatusReport>(of) : undefined;
           const m = build(early);
           for (const event of m.events ?? []) {
-            await writeJsonFileAtomic(file('outbox', event.eventId), { event, recordedAt: event.recordedAt, published: false } satisfies OutboxFile);
+            await writeJsonFileAtomic(file('outbox', event.eventId), { event, recordedAt: event.recordedAt, published: false } satisfies OutboxFile<E>);
           }
           if (m.record) await writeJsonFileAtomic(f, m.record);
           if (early && of) await removeFile(of);

@@ -8,7 +8,8 @@ import { Firestore } from '@google-cloud/firestore';
 import { PubSub } from '@google-cloud/pubsub';
 import { handleOrderUpdate, type OrderUpdatesDeps } from '../../../functions/order-updates/order-updates.handler';
 import { createFyersOrderDesk } from '../../../shared/broker/fyers/fyers.order-desk';
-import { createPubSubOrderEventPublisher } from '../../../shared/events/order-events.pubsub';
+import { parseFyersPostback, verifyFyersPostback } from '../../../shared/broker/fyers/fyers.postback';
+import { createPubSubOrderEventPublisher } from '../../../shared/notify/order-events.pubsub';
 import type { Notification } from '../../../shared/notify/notifier.port';
 import type { LifecycleDeps } from '../../../shared/orders/lifecycle/lifecycle.deps';
 import { createLogger } from '../../../shared/platform/logger';
@@ -62,7 +63,7 @@ export function buildLifecycle(w: LifecycleWiring): BuiltLifecycle {
 
 /** Serves handleOrderUpdate on 127.0.0.1, as the orderUpdates function would. */
 export async function servePostbacks(deps: LifecycleDeps, secret: string): Promise<{ url: string; server: Server; answers: number[] }> {
-  const od: OrderUpdatesDeps = { ...deps, secrets: { get: async (n) => (n === 'fyers-postback-secret' ? secret : undefined) }, answerWithinMs: 30_000 };
+  const od: OrderUpdatesDeps = { ...deps, postbacks: { verify: verifyFyersPostback, parse: parseFyersPostback }, secrets: { get: async (n) => (n === 'fyers-postback-secret' ? secret : undefined) }, answerWithinMs: 30_000 };
   const answers: number[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];

@@ -1,4 +1,4 @@
-import type { OrderEventV1 } from '../orders/lifecycle/order-event';
+import type { OrderEventV1 } from './order-event';
 
 /** Where order events go (Pub/Sub topic `order-events` in the cloud, the log locally). */
 export interface OrderEventPublisher {

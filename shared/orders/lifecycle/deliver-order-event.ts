@@ -1,11 +1,11 @@
 import http from 'node:http';
 import https from 'node:https';
-import { UnsafeTargetError } from '../errors';
-import { pinnedLookup, resolveSafeTarget, type ResolveHost } from '../notify/safe-target';
-import type { Logger } from '../platform/logger';
-import type { OrderEventV1 } from '../orders/lifecycle/order-event';
-import type { WebhookSubscriptionStore } from '../store/webhook-subscriptions.port';
-import { EVENT_ID_HEADER, SIGNATURE_HEADER, signWebhook } from './webhook-signature';
+import { UnsafeTargetError } from '../../errors';
+import { pinnedLookup, resolveSafeTarget, type ResolveHost } from '../../notify/safe-target';
+import type { Logger } from '../../platform/logger';
+import type { OrderEventV1 } from './order-event';
+import type { WebhookSubscriptionStore } from '../../store/webhook-subscriptions.port';
+import { EVENT_ID_HEADER, SIGNATURE_HEADER, signWebhook } from '../../notify/webhook-signature';
 
 export interface DeliveryDeps {
   subscriptions: WebhookSubscriptionStore;
