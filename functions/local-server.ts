@@ -5,7 +5,7 @@ import { FUNCTION_NAMES } from './index';
 import { getConfig } from './config';
 import { getDeps } from './composition';
 import { PAPER_DEMO_SECRET } from './adapters';
-import { MAX_BODY_BYTES } from './webhook/webhook.handler';
+import { guardRequestBodies } from './request-body-guard';
 
 /**
  * `npm start`: every function on one port at /<functionName>, served by the same Functions Framework
@@ -15,7 +15,7 @@ export function createLocalServer(): http.Server {
   const apps = new Map<string, RequestListener>();
   for (const name of FUNCTION_NAMES) apps.set(name, getTestServer(name).listeners('request')[0] as RequestListener);
 
-  return http.createServer((req, res) => {
+  return http.createServer(guardRequestBodies((req, res) => {
     const url = new URL(req.url ?? '/', 'http://local');
     const [, name = '', ...rest] = url.pathname.split('/');
     const app = apps.get(name);
@@ -24,19 +24,12 @@ export function createLocalServer(): http.Server {
       res.end(JSON.stringify({ status: 'error', error: { code: 'NOT_FOUND', message: `No function at /${name}`, functions: [...apps.keys()].map((n) => `/${n}`) } }));
       return;
     }
-    // Cloud Run caps bodies at 32 MB; locally we refuse oversized alerts before the framework buffers them.
-    if (name === 'webhook' && Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) {
-      res.writeHead(413, { 'Content-Type': 'application/json', Connection: 'close' });
-      res.end(JSON.stringify({ status: 'error', error: { code: 'PAYLOAD_TOO_LARGE', message: `The body is larger than ${MAX_BODY_BYTES} bytes` } }));
-      req.destroy();
-      return;
-    }
     // Express keeps an originalUrl set before it sees the request: handlers that link to themselves
     // (the login form posts back to its own path) must see /authUrl here, not the rewritten '/'.
     (req as http.IncomingMessage & { originalUrl?: string }).originalUrl = req.url;
     req.url = '/' + rest.join('/') + url.search;
     app(req, res);
-  });
+  }));
 }
 
 if (require.main === module) {
