@@ -1,5 +1,6 @@
 import type { Request, Response } from '@google-cloud/functions-framework';
 import type { HttpReply } from './http-response';
+import { htmlSecurityHeaders } from './http-security-headers';
 
 /** Writes a reply. JSON always, no caching: these answers are about this moment. */
 export function send(res: Response, reply: HttpReply): void {
@@ -9,12 +10,9 @@ export function send(res: Response, reply: HttpReply): void {
   res.json(reply.body);
 }
 
-export function sendHtml(res: Response, status: number, html: string): void {
+export function sendHtml(res: Response, status: number, html: string, opts: { formTargets?: readonly string[] } = {}): void {
   res.status(status);
-  res.set('Cache-Control', 'no-store');
-  res.set('Content-Type', 'text/html; charset=utf-8');
-  res.set('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'");
-  res.set('X-Frame-Options', 'DENY');
+  for (const [k, v] of Object.entries(htmlSecurityHeaders(opts))) res.set(k, v);
   res.send(html);
 }
 

@@ -3,6 +3,7 @@ import { getDeps } from '../composition';
 import { rawBodyOf, send } from '../http-adapter';
 import { errorReply } from '../http-response';
 import { handleControls } from './controls.handler';
+import { requestSource } from '../operator-auth/request-source';
 
 export const controls: HttpFunction = async (req, res) => {
   try {
@@ -14,6 +15,7 @@ export const controls: HttpFunction = async (req, res) => {
         path: req.path,
         query: req.query as Record<string, string | undefined>,
         authorization: req.header('authorization'),
+        source: requestSource(req),
         rawBody: rawBodyOf(req),
       }),
     );

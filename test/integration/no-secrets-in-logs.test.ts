@@ -95,7 +95,7 @@ it('runs a full session without writing any secret or token anywhere', async () 
   expect((await fetch(`${app.url}/controls/audit`, { headers: bearer })).status).toBe(200);
 
   // The token keeper refreshes the short session with the PIN; then readiness, and the session dying.
-  const kept = await fetch(`${app.url}/refreshToken`, { method: 'POST' });
+  const kept = await fetch(`${app.url}/refreshToken`, { method: 'POST', headers: bearer });
   expect(((await kept.json()) as { status: string }).status).toBe('refreshed');
   expect((await app.get('/readyz')).status).toBe(200);
   app.fake.killTokens();
