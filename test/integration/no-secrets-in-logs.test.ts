@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { createLogger } from '../../shared/platform/logger';
 import { startFyersApp, type FyersApp } from '../helpers/fyers-app';
 
-const CONTROLS_KEY = 'ctl-key-7f3a9c21e4b8';
+const CONTROLS_KEY = 'ctl-key-7f3a9c21e4b8-5d0e6a1b93c4';
 const APP_SECRET = 'fyers-app-secret-51d2c7e0';
 const PIN = '482916';
 
