@@ -63,8 +63,14 @@ export async function handleWebhook(deps: WebhookDeps, req: WebhookRequest): Pro
     reply = outcomeReply(outcome, requestId);
   } catch (e) {
     failure = e;
-    if (e instanceof AppError && e.code === 'UNAUTHORIZED') deps.guard.recordBadToken(req.sourceIp, receivedAt);
-    reply = errorReply(e, requestId);
+    if (e instanceof AppError && e.code === 'UNAUTHORIZED') {
+      try {
+        deps.guard.recordBadToken(req.sourceIp, receivedAt);
+      } catch (penalty) {
+        failure = penalty;
+      }
+    }
+    reply = errorReply(failure, requestId);
   }
   const latencyMs = deps.clock() - receivedAt;
   const status = outcome?.kind ?? (failure instanceof AppError ? failure.code.toLowerCase() : 'error');
