@@ -1,6 +1,6 @@
 import type { HttpFunction } from '@google-cloud/functions-framework';
 import { getDeps } from '../composition';
-import { rawBodyOf, send } from '../http-adapter';
+import { readBody, send } from '../http-adapter';
 import { errorReply } from '../http-response';
 import { handleControls } from './controls.handler';
 import { requestSource } from '../operator-auth/request-source';
@@ -16,7 +16,7 @@ export const controls: HttpFunction = async (req, res) => {
         query: req.query as Record<string, string | undefined>,
         authorization: req.header('authorization'),
         source: requestSource(req),
-        rawBody: rawBodyOf(req),
+        rawBody: await readBody(req),
       }),
     );
   } catch (e) {

@@ -1,6 +1,6 @@
 import type { HttpFunction } from '@google-cloud/functions-framework';
 import { getDeps } from '../composition';
-import { rawBodyOf, send } from '../http-adapter';
+import { readBody, send } from '../http-adapter';
 import { errorReply } from '../http-response';
 import { clientIpFrom } from './source-guard';
 import { handleWebhook } from './webhook.handler';
@@ -11,7 +11,7 @@ export const webhook: HttpFunction = async (req, res) => {
     const deps = await getDeps();
     const reply = await handleWebhook(deps.webhook, {
       method: req.method,
-      rawBody: rawBodyOf(req),
+      rawBody: await readBody(req),
       headers: req.headers,
       sourceIp: clientIpFrom(req.header('x-forwarded-for'), req.socket?.remoteAddress),
     });

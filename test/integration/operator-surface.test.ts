@@ -146,3 +146,29 @@ describe('scheduler and notification endpoints on the one-port server (item 8)',
     expect(withKey.status).not.toBe(429);
   });
 });
+
+describe('a kill-switch POST without Content-Type (item 5)', () => {
+  /** POST with no Content-Type header at all (fetch would add text/plain to a string body). */
+  function postUntyped(url: string, body: string, headers: Record<string, string>): Promise<{ status: number; body: Record<string, unknown> }> {
+    return new Promise((resolve, reject) => {
+      const req = http.request(url, { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } }, (res) => {
+        let text = '';
+        res.on('data', (d: Buffer) => (text += d.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as Record<string, unknown> }));
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+
+  it('is read and applied, not answered "Nothing to change"', async () => {
+    bridge = await startBridge({ localServer: true });
+    const r = await postUntyped(`${bridge.base}/controls`, JSON.stringify({ tradingEnabled: false, actor: 'asha' }), { authorization: `Bearer ${CONTROLS_KEY}` });
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ status: 'ok', controls: { tradingEnabled: false } });
+    expect((await bridge.deps.adapters.controls.get()).tradingEnabled).toBe(false);
+    // The webhook reads an untyped alert the same way: the kill switch answers, not "no body".
+    const alert = await postUntyped(`${bridge.base}/webhook`, JSON.stringify({ token: 'wrong', symbol: 'NIFTY' }), {});
+    expect((alert.body.error as { code: string }).code).toBe('UNAUTHORIZED');
+  });
+});
