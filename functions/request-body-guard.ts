@@ -23,13 +23,16 @@ export function guardRequestBodies(listener: RequestListener, limit = MAX_REQUES
     if (req[GUARDED]) return listener(req, res);
     req[GUARDED] = true;
     const encoding = String(req.headers['content-encoding'] ?? '').trim().toLowerCase();
+    const declared = req.headers['content-length'];
+    // Refused before reading: a modest declared body is read off the wire and discarded (never buffered)
+    // so the client gets its answer rather than a reset; anything else closes the connection.
+    const drain = declared !== undefined && Number(declared) <= DRAIN_AT_MOST_BYTES;
     if (encoding !== '' && encoding !== 'identity') {
-      refuse(req, res, 415, 'UNSUPPORTED_CONTENT_ENCODING', 'Content-Encoding is not accepted: send the body uncompressed');
+      refuse(req, res, 415, 'UNSUPPORTED_CONTENT_ENCODING', 'Content-Encoding is not accepted: send the body uncompressed', !drain);
       return;
     }
-    const declared = req.headers['content-length'];
     if (declared !== undefined && !(Number(declared) <= limit)) {
-      refuse(req, res, 413, 'PAYLOAD_TOO_LARGE', `The body is larger than ${limit} bytes`);
+      refuse(req, res, 413, 'PAYLOAD_TOO_LARGE', `The body is larger than ${limit} bytes`, !drain);
       return;
     }
     capBody(req, res, limit);
@@ -51,7 +54,7 @@ function capBody(req: IncomingMessage, res: ServerResponse, limit: number): void
       seen += (chunk as { length: number }).length;
       if (seen > limit) {
         over = true;
-        refuse(req, res, 413, 'PAYLOAD_TOO_LARGE', `The body is larger than ${limit} bytes`);
+        refuse(req, res, 413, 'PAYLOAD_TOO_LARGE', `The body is larger than ${limit} bytes`, true);
         return true;
       }
     }
@@ -59,14 +62,17 @@ function capBody(req: IncomingMessage, res: ServerResponse, limit: number): void
   };
 }
 
-function refuse(req: IncomingMessage, res: ServerResponse, status: number, code: string, message: string): void {
-  // Once answered, the connection is closed: the rest of the body is never read into memory.
-  res.once('close', () => req.destroy());
+/** Up to this much declared body is discarded after a refusal instead of resetting the connection. */
+const DRAIN_AT_MOST_BYTES = 1024 * 1024;
+
+function refuse(req: IncomingMessage, res: ServerResponse, status: number, code: string, message: string, close: boolean): void {
+  // Closing: the rest of the body is never read. (Draining: Node discards the unread body itself.)
+  if (close) res.once('close', () => req.destroy());
   if (res.headersSent) {
     res.end();
     return;
   }
-  res.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', Connection: 'close' });
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', ...(close ? { Connection: 'close' } : {}) });
   res.end(JSON.stringify({ status: 'error', error: { code, message } }));
 }
 
