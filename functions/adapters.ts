@@ -7,7 +7,7 @@ import { withCircuitBreaker } from '../shared/broker/circuit-breaker';
 import { withPacing } from '../shared/broker/paced.broker';
 import { createRequestPacer } from '../shared/broker/request-pacer';
 import type { Config } from '../shared/config/config';
-import type { Notification, Notifier } from '../shared/notify/notifier.port';
+import type { Notification, NotificationDelivery, Notifier } from '../shared/notify/notifier.port';
 import type { Clock } from '../shared/platform/clock';
 import type { Logger } from '../shared/platform/logger';
 import { registerSecret } from '../shared/platform/logger';
@@ -42,7 +42,7 @@ export interface Adapters {
   symbols: () => Promise<SymbolIndex>;
   login?: BrokerLogin;
   download: (url: string) => Promise<string>;
-  forwardNotification: (n: Notification) => Promise<void>;
+  forwardNotification: (n: Notification) => Promise<NotificationDelivery | void>;
   probes: Record<string, () => Promise<Check>>;
   close(): Promise<void>;
 }
@@ -132,7 +132,7 @@ async function buildSecrets(config: Config, b: Basics): Promise<{ secrets: Secre
   return { secrets, probe: async () => ({ ok: Boolean(values.webhookSecret), detail: values.webhookSecret ? undefined : 'WEBHOOK_SECRET is not set' }) };
 }
 
-async function buildNotifier(config: Config, b: Basics, forward: (n: Notification) => Promise<void>): Promise<{ notifier: Notifier; probe: () => Promise<Check>; close(): Promise<void> }> {
+async function buildNotifier(config: Config, b: Basics, forward: Adapters['forwardNotification']): Promise<{ notifier: Notifier; probe: () => Promise<Check>; close(): Promise<void> }> {
   const { createLogNotifier } = await import('../shared/notify/notifier.log');
   if (config.notify.topic) {
     const { PubSub } = await import('@google-cloud/pubsub');
@@ -242,17 +242,19 @@ async function buildBroker(
 }
 
 /** Delivery to the operator's chat webhook; throws on a retryable failure so Pub/Sub redelivers. */
-async function buildForwarder(config: Config, b: Basics): Promise<(n: Notification) => Promise<void>> {
+async function buildForwarder(config: Config, b: Basics): Promise<(n: Notification) => Promise<NotificationDelivery>> {
   const url = config.notify.webhookUrl;
-  if (!url) return async () => undefined;
+  if (!url) return async () => 'no-target';
   const { createNotificationForwarder } = await import('../shared/notify/forward-notification');
   const { systemResolveHost } = await import('../shared/notify/safe-target');
   registerSecret(url);
   const send = createNotificationForwarder({ url, resolve: systemResolveHost, logger: b.logger, timeoutMs: 5_000 });
   return async (n) => {
     const r = await send(n);
-    if (!r.ok && r.retryable) throw new Error(`notification delivery failed (${r.reason}); will be retried`);
-    if (!r.ok) b.logger.error('notification target refused the message; not retrying', { reason: r.reason, status: r.status });
+    if (r.ok) return 'delivered';
+    if (r.retryable) throw new Error(`notification delivery failed (${r.reason}); will be retried`);
+    b.logger.error('notification target refused the message; not retrying', { reason: r.reason, status: r.status });
+    return 'refused';
   };
 }
 

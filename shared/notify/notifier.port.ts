@@ -20,6 +20,9 @@ export interface Notification {
   details?: Record<string, unknown>;
 }
 
+/** What became of one delivery to the operator's chat webhook (a retryable failure throws instead). */
+export type NotificationDelivery = 'delivered' | 'refused' | 'no-target';
+
 export interface Notifier {
   /** Never throws: a notification failure must not change an order's outcome. */
   notify(n: Notification): Promise<void>;
