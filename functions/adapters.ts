@@ -17,6 +17,7 @@ import type { ControlsStore } from '../shared/store/controls.port';
 import type { IdempotencyStore } from '../shared/store/idempotency.port';
 import type { LeaseStore } from '../shared/store/lease.port';
 import type { OAuthStateStore } from '../shared/store/oauth-state.port';
+import { createStoreHealth, type StoreHealth } from '../shared/store/store-health';
 import type { SymbolIndex } from '../shared/symbols/instrument';
 import { createSymbolSource, type SymbolIndexLoader } from '../shared/symbols/symbol-source';
 import { createAccessTokens, type AccessTokens } from '../shared/tokens/access-token-provider';
@@ -58,7 +59,16 @@ export const PAPER_DEMO_SECRET = 'paper-demo-secret';
 
 type Stores = Pick<Adapters, 'idempotency' | 'audit' | 'controls' | 'tokens' | 'leases' | 'oauthStates'> & { probe: () => Promise<Check>; close(): Promise<void> };
 
-async function buildStores(config: Config): Promise<Stores> {
+/** The store's readiness: reachable, and no record it holds found unreadable (see StoreHealth). */
+async function storeCheck(store: string, health: StoreHealth, controls: ControlsStore, extra: Record<string, unknown> = {}): Promise<Check> {
+  // Reading the controls is what finds an unreadable controls record, even before any alert has.
+  await controls.get();
+  const problems = await health.check();
+  if (problems.length === 0) return { ok: true, store, ...extra };
+  return { ok: false, store, detail: problems[0]!.what, unreadable: problems.length, ...extra };
+}
+
+async function buildStores(config: Config, health: StoreHealth): Promise<Stores> {
   if (config.store === 'firestore') {
     const { Firestore } = await import('@google-cloud/firestore');
     const [{ createFirestoreIdempotencyStore }, { createFirestoreAuditLog }, { createFirestoreControlsStore }, { createFirestoreTokenStore }, { createFirestoreLeaseStore }, { createFirestoreOAuthStateStore }] =
@@ -71,16 +81,17 @@ async function buildStores(config: Config): Promise<Stores> {
         import('../shared/store/firestore/oauth-state.firestore'),
       ]);
     const db = new Firestore({ projectId: config.projectId, databaseId: config.firestoreDatabase, ignoreUndefinedProperties: true });
+    const controls = createFirestoreControlsStore(db, { health });
     return {
-      idempotency: createFirestoreIdempotencyStore(db),
+      idempotency: createFirestoreIdempotencyStore(db, { health }),
       audit: createFirestoreAuditLog(db),
-      controls: createFirestoreControlsStore(db),
+      controls,
       tokens: createFirestoreTokenStore(db),
       leases: createFirestoreLeaseStore(db),
       oauthStates: createFirestoreOAuthStateStore(db),
       probe: async () => {
         await db.collection('health').doc('probe').get();
-        return { ok: true, store: 'firestore' };
+        return storeCheck('firestore', health, controls);
       },
       close: () => db.terminate(),
     };
@@ -95,14 +106,15 @@ async function buildStores(config: Config): Promise<Stores> {
       import('../shared/store/local/oauth-state.local'),
     ]);
   const dir = join(config.dataDir, 'store');
+  const controls = createLocalControlsStore(join(dir, 'controls'), health);
   return {
-    idempotency: createLocalIdempotencyStore(join(dir, 'idempotency')),
+    idempotency: createLocalIdempotencyStore(join(dir, 'idempotency'), health),
     audit: createLocalAuditLog(join(dir, 'audit')),
-    controls: createLocalControlsStore(join(dir, 'controls')),
+    controls,
     tokens: createLocalTokenStore(join(dir, 'tokens')),
     leases: createLocalLeaseStore(join(dir, 'leases')),
     oauthStates: createLocalOAuthStateStore(join(dir, 'oauth-states')),
-    probe: async () => ({ ok: true, store: 'local', dataDir: config.dataDir }),
+    probe: () => storeCheck('local', health, controls, { dataDir: config.dataDir }),
     close: async () => undefined,
   };
 }
@@ -260,9 +272,15 @@ async function buildForwarder(config: Config, b: Basics): Promise<(n: Notificati
 
 export async function buildAdapters(config: Config, b: Basics, overrides: Partial<Adapters>): Promise<Adapters> {
   const forward = overrides.forwardNotification ?? (await buildForwarder(config, b));
-  const stores = await buildStores(config);
+  const health = createStoreHealth(b.clock);
+  const stores = await buildStores(config, health);
   const { secrets, probe: secretsProbe } = overrides.secrets ? { secrets: overrides.secrets, probe: async () => ({ ok: true }) } : await buildSecrets(config, b);
   const notifierParts = overrides.notifier ? { notifier: overrides.notifier, probe: async () => ({ ok: true }), close: async () => undefined } : await buildNotifier(config, b, forward);
+  // Once per record that turns unreadable: a human has to look at it (and at the broker) before it is repaired.
+  health.onUnreadable((p) => {
+    b.logger.error('store record unreadable', { record: p.id, problem: p.what });
+    void notifierParts.notifier.notify({ kind: 'store.unreadable', severity: 'critical', summary: p.what, at: p.since, details: { record: p.id } });
+  });
   const blobs = overrides.blobs ?? (await buildBlobs(config, b.clock));
   const symbolLoader = overrides.symbolLoader ?? (await buildSymbolLoader(config, b, blobs));
   const symbols = createSymbolSource(symbolLoader, { clock: b.clock, logger: b.logger, checkEveryMs: 60_000 });

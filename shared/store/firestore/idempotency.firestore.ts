@@ -2,6 +2,9 @@ import { Timestamp, type DocumentData, type DocumentReference, type Firestore } 
 import type { OrderResult } from '../../orders/order-result';
 import type { ClaimInput, ClaimResult, IdempotencyRecord, IdempotencyStore } from '../idempotency.port';
 import { decideClaim, decideComplete, decideRelease } from '../idempotency-rules';
+import { DependencyUnavailableError } from '../../errors';
+import type { StoreHealth } from '../store-health';
+import { isIdempotencyRecord } from '../stored-shapes';
 import { collectionName, docIdFor, guarded, withoutUndefined, type FirestoreStoreOptions } from './firestore-docs';
 
 /**
@@ -15,12 +18,14 @@ import { collectionName, docIdFor, guarded, withoutUndefined, type FirestoreStor
 export interface FirestoreIdempotencyOptions extends FirestoreStoreOptions {
   /** Transaction attempts under contention (ABORTED retries); the SDK default is 5. */
   maxAttempts?: number;
+  health?: StoreHealth;
 }
 
 export function createFirestoreIdempotencyStore(db: Firestore, options: FirestoreIdempotencyOptions = {}): IdempotencyStore {
   const col = db.collection(collectionName(options, 'idempotency'));
   const ref = (key: string) => col.doc(docIdFor(key));
   const txOptions = { maxAttempts: options.maxAttempts ?? 10 };
+  const fromDoc = (snap: { exists: boolean; id?: string; data(): DocumentData | undefined }) => recordFrom(snap, options.health, (id) => col.doc(id));
 
   return {
     claim(input: ClaimInput): Promise<ClaimResult> {
@@ -90,11 +95,29 @@ function toDoc(record: IdempotencyRecord): DocumentData {
   return withoutUndefined({ ...record, expiresAt: Timestamp.fromMillis(record.expiresAt) });
 }
 
-function fromDoc(snap: { exists: boolean; data(): DocumentData | undefined }): IdempotencyRecord | undefined {
-  const data = snap.exists ? snap.data() : undefined;
+function decode(data: DocumentData | undefined): IdempotencyRecord | 'invalid' | undefined {
   if (!data) return undefined;
-  const expiresAt = data.expiresAt instanceof Timestamp ? data.expiresAt.toMillis() : Number(data.expiresAt);
-  return { ...(data as IdempotencyRecord), expiresAt };
+  const expiresAt = data.expiresAt instanceof Timestamp ? data.expiresAt.toMillis() : data.expiresAt;
+  const record: unknown = { ...data, expiresAt };
+  return isIdempotencyRecord(record) ? record : 'invalid';
+}
+
+/**
+ * A document that exists but fails validation is never taken for absent (a resend would place a second
+ * order): the alert is refused, nothing sent, and the store reports it until the document is repaired.
+ */
+function recordFrom(
+  snap: { exists: boolean; id?: string; data(): DocumentData | undefined },
+  health: StoreHealth | undefined,
+  docById: (id: string) => DocumentReference,
+): IdempotencyRecord | undefined {
+  const decoded = decode(snap.exists ? snap.data() : undefined);
+  if (decoded !== 'invalid') return decoded;
+  const id = snap.id ?? 'unknown';
+  health?.unreadable(`idempotency/${id}`, `The idempotency document ${id} fails validation: its alert is refused until it is checked against the broker and deleted`, () =>
+    docById(id).get().then((s) => decode(s.exists ? s.data() : undefined) !== 'invalid', () => false),
+  );
+  throw new DependencyUnavailableError('The record of this alert is unreadable; nothing was sent and an operator has been told', { record: id });
 }
 
 /** For tests and tooling that need the raw document (e.g. to check the TTL field's type). */
