@@ -123,10 +123,16 @@ async function buildSecrets(config: Config, b: Basics): Promise<{ secrets: Secre
   if (config.secrets === 'secret-manager') {
     const { SecretManagerServiceClient } = await import('@google-cloud/secret-manager');
     const { createSecretManagerSource } = await import('../shared/secrets/secrets.secret-manager');
-    const secrets = createSecretManagerSource(new SecretManagerServiceClient(), config.projectId ?? '', { clock: b.clock, cacheMs: 60_000, logger: b.logger });
+    const { refuseWeakSecrets } = await import('../shared/secrets/strong-secrets');
+    const stored = createSecretManagerSource(new SecretManagerServiceClient(), config.projectId ?? '', { clock: b.clock, cacheMs: 60_000, logger: b.logger });
+    // With the real broker a guessable key counts as no key (config checks env values; these come later).
+    const strong = config.broker === 'fyers' ? refuseWeakSecrets(stored, b.logger) : undefined;
+    const secrets = strong ?? stored;
     return {
       secrets,
       probe: async () => {
+        const weak = (await strong?.weakOnes()) ?? [];
+        if (weak.length > 0) return { ok: false, detail: `too easy to guess (at least 128 bits needed): ${weak.join(', ')}` };
         const present = Boolean(await secrets.get('webhook-secret'));
         return { ok: present, detail: present ? undefined : 'the webhook-secret secret has no value' };
       },
