@@ -113,8 +113,18 @@ describe.each([
   });
 });
 
-describe('every function on the one-port server', () => {
-  it('refuses a compressed body on /controls and /notify too', async () => {
+describe('every function, not only the webhook', () => {
+  it('the framework server refuses a compressed body for the controls function too', async () => {
+    const server = await startFrameworkProcess('controls');
+    try {
+      const a = await send(server.base + '/', { 'content-type': 'application/json', 'content-encoding': 'deflate' }, deflateSync(Buffer.from('{"tradingEnabled":false}')));
+      expect(a.status).toBe(415);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('the one-port server refuses a compressed body on /controls, /notify and /authUrl', async () => {
     const server = await startLocalServerProcess();
     try {
       for (const p of ['/controls', '/notify', '/authUrl']) {
