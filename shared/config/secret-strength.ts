@@ -3,7 +3,7 @@
  * alphabet its character classes span, and zero for values any attacker would try first (placeholders
  * from examples, one character repeated, one short pattern repeated). `openssl rand -hex 32` rates 256.
  */
-const PLACEHOLDER = /change[-_ ]?me|replace[-_ ]?me|changeit|placeholder|example|your[-_ ]|paper-demo-secret|xxxxxx|todo|dummy|^(secret|password|passw0rd|letmein|admin)\d*$/i;
+const PLACEHOLDER = /^<.*>$|change[-_ ]?me|replace[-_ ]?me|changeit|placeholder|example|your[-_ ]|paper-demo-secret|xxxxxx|todo|dummy|^(secret|password|passw0rd|letmein|admin)\d*$/i;
 
 export const MIN_SECRET_BITS = 128;
 

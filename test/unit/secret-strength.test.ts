@@ -41,9 +41,11 @@ describe('secret strength with BROKER=fyers', () => {
 
   it("refuses the placeholders in .env.example, however long", () => {
     const example = readFileSync(path.join(__dirname, '../../.env.example'), 'utf8');
-    const placeholder = /^WEBHOOK_SECRET=(.+)$/m.exec(example)![1]!;
-    expect(problemsOf({ WEBHOOK_SECRET: placeholder })).toContain('WEBHOOK_SECRET:');
-    for (const p of ['change-me-to-a-long-random-string-please-0123456789', 'your-webhook-secret-goes-here-0123456789ABCDEF', 'paper-demo-secret']) {
+    for (const name of ['WEBHOOK_SECRET', 'CONTROLS_KEY']) {
+      const placeholder = new RegExp(`^#\\s*${name}=(.+)$`, 'm').exec(example)![1]!;
+      expect(problemsOf({ [name]: placeholder })).toContain(`${name}:`);
+    }
+    for (const p of ['change-me-to-a-long-random-string-please-0123456789', '<a long random value that nobody replaced>', 'your-webhook-secret-goes-here-0123456789ABCDEF', 'paper-demo-secret']) {
       expect(problemsOf({ CONTROLS_KEY: p })).toContain('CONTROLS_KEY:');
     }
   });
