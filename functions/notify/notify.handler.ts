@@ -26,7 +26,8 @@ export async function handleNotifyEvent(deps: NotifyDeps, event: unknown): Promi
   const delivery = (await deps.forward(n)) ?? 'delivered';
   // The notification's own severity under its own name: `severity` is the log entry's, for Cloud Logging.
   const fields = { kind: n.kind, notificationSeverity: n.severity, requestId: n.requestId };
-  if (delivery === 'delivered') deps.logger.info('notification forwarded', fields);
+  // The monitoring filter counts this exact message with its `kind` (terraform/monitoring.tf).
+  if (delivery === 'delivered') deps.logger.info('notification forwarded', { kind: n.kind, notificationSeverity: n.severity, requestId: n.requestId });
   else if (delivery === 'no-target') deps.logger.info('notification not forwarded: no chat webhook is configured', fields);
   else deps.logger.error('notification dropped: the chat webhook refused it', fields);
   return delivery === 'delivered' ? 'forwarded' : 'dropped';
