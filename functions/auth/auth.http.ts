@@ -1,11 +1,10 @@
 import type { HttpFunction, Request, Response } from '@google-cloud/functions-framework';
-import { getDeps } from '../composition';
 import { rawBodyOf, sendHtml } from '../http-adapter';
 import { htmlSecurityHeaders } from '../http-security-headers';
 import { requestSource } from '../operator-auth/request-source';
 import { createLogger, type Logger } from '../../shared/platform/logger';
 import { loginErrorPage } from './auth-pages';
-import { handleAuthCallback, handleAuthUrl, type HtmlReply } from './auth.handler';
+import { handleAuthCallback, handleAuthUrl, type AuthDeps, type HtmlReply } from './auth.handler';
 
 function reply(res: Response, r: HtmlReply): void {
   if ('location' in r) {
@@ -28,27 +27,31 @@ let fallback: Logger | undefined;
 const fallbackLogger = () => (fallback ??= createLogger());
 
 /** The page the operator opens each morning to log in to Fyers. */
-export const authUrl: HttpFunction = async (req, res) => {
-  let logger: Logger | undefined;
-  try {
-    const deps = await getDeps();
-    logger = deps.auth.logger;
-    reply(res, await handleAuthUrl(deps.auth, { method: req.method, form: formOf(req), formAction: mountOf(req), source: requestSource(req) }));
-  } catch (e) {
-    (logger ?? fallbackLogger()).error('login page failed', { error: e });
-    sendHtml(res, 503, loginErrorPage('Login is unavailable', 'Try again in a minute; the operator logs have the details.'));
-  }
-};
+export const authUrlFunction =
+  (deps: () => Promise<AuthDeps>): HttpFunction =>
+  async (req, res) => {
+    let logger: Logger | undefined;
+    try {
+      const auth = await deps();
+      logger = auth.logger;
+      reply(res, await handleAuthUrl(auth, { method: req.method, form: formOf(req), formAction: mountOf(req), source: requestSource(req) }));
+    } catch (e) {
+      (logger ?? fallbackLogger()).error('login page failed', { error: e });
+      sendHtml(res, 503, loginErrorPage('Login is unavailable', 'Try again in a minute; the operator logs have the details.'));
+    }
+  };
 
 /** Fyers' redirect target after the login. */
-export const authCallback: HttpFunction = async (req, res) => {
-  let logger: Logger | undefined;
-  try {
-    const deps = await getDeps();
-    logger = deps.auth.logger;
-    reply(res, await handleAuthCallback(deps.auth, req.query as Record<string, string | undefined>));
-  } catch (e) {
-    (logger ?? fallbackLogger()).error('login callback failed', { error: e });
-    sendHtml(res, 503, loginErrorPage('Login could not be completed', 'Try again from the login link; the operator logs have the details.'));
-  }
-};
+export const authCallbackFunction =
+  (deps: () => Promise<AuthDeps>): HttpFunction =>
+  async (req, res) => {
+    let logger: Logger | undefined;
+    try {
+      const auth = await deps();
+      logger = auth.logger;
+      reply(res, await handleAuthCallback(auth, req.query as Record<string, string | undefined>));
+    } catch (e) {
+      (logger ?? fallbackLogger()).error('login callback failed', { error: e });
+      sendHtml(res, 503, loginErrorPage('Login could not be completed', 'Try again from the login link; the operator logs have the details.'));
+    }
+  };

@@ -1,8 +1,7 @@
 import path from 'node:path';
 import { DependencyUnavailableError } from '../../errors';
-import type { OrderResult } from '../../orders/order-result';
 import { sha256Hex } from '../../platform/ids';
-import type { ClaimInput, ClaimResult, IdempotencyRecord, IdempotencyStore } from '../idempotency.port';
+import type { ClaimInput, ClaimResult, FinishedResult, IdempotencyRecord, IdempotencyStore } from '../idempotency.port';
 import { decideClaim, decideComplete, decideRelease } from '../idempotency-rules';
 import type { StoreHealth } from '../store-health';
 import { isIdempotencyRecord } from '../stored-shapes';
@@ -15,13 +14,14 @@ import { readCheckedJsonFile, removeFile, UnreadableFileError, writeJsonFileAtom
  * A record file that exists but is unreadable is never taken for absent: the alert is refused (503,
  * nothing sent) until an operator has checked the broker and removed or repaired the file.
  */
-export function createLocalIdempotencyStore(dir: string, health?: StoreHealth): IdempotencyStore {
+export function createLocalIdempotencyStore<R extends FinishedResult = FinishedResult>(dir: string, health?: StoreHealth): IdempotencyStore<R> {
   const root = path.resolve(dir, 'idempotency');
-  // Keys come from alert bodies; hashing keys keeps them safe as file names.
+  // Keys come from alert bodies; hashing keeps them safe as file names.
   const fileFor = (key: string) => path.join(root, `${sha256Hex(key)}.json`);
-  const read = async (file: string): Promise<IdempotencyRecord | undefined> => {
+  const read = async (file: string): Promise<IdempotencyRecord<R> | undefined> => {
     try {
-      return await readCheckedJsonFile(file, isIdempotencyRecord);
+      // The check covers the store's part of the record (the result's own fields belong to the caller).
+      return (await readCheckedJsonFile(file, isIdempotencyRecord)) as IdempotencyRecord<R> | undefined;
     } catch (e) {
       if (!(e instanceof UnreadableFileError)) throw e;
       const name = path.basename(file);
@@ -33,7 +33,7 @@ export function createLocalIdempotencyStore(dir: string, health?: StoreHealth): 
   };
 
   return {
-    async claim(input: ClaimInput): Promise<ClaimResult> {
+    async claim(input: ClaimInput): Promise<ClaimResult<R>> {
       const file = fileFor(input.key);
       return fileLocks.run(file, async () => {
         const decision = decideClaim(await read(file), input);
@@ -42,7 +42,7 @@ export function createLocalIdempotencyStore(dir: string, health?: StoreHealth): 
       });
     },
 
-    async complete(key: string, owner: string, result: OrderResult, nowMs: number): Promise<boolean> {
+    async complete(key: string, owner: string, result: R, nowMs: number): Promise<boolean> {
       const file = fileFor(key);
       return fileLocks.run(file, async () => {
         const next = decideComplete(await read(file), owner, result, nowMs);
@@ -61,7 +61,7 @@ export function createLocalIdempotencyStore(dir: string, health?: StoreHealth): 
       });
     },
 
-    get(key: string): Promise<IdempotencyRecord | undefined> {
+    get(key: string): Promise<IdempotencyRecord<R> | undefined> {
       return read(fileFor(key));
     },
   };
