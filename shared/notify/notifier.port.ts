@@ -8,7 +8,8 @@ export type NotificationKind =
   | 'token.refresh_failed'
   | 'symbol_master.failed'
   | 'broker.circuit_open'
-  | 'controls.changed';
+  | 'controls.changed'
+  | 'store.unreadable';
 
 export interface Notification {
   kind: NotificationKind;
@@ -19,6 +20,9 @@ export interface Notification {
   at: number;
   details?: Record<string, unknown>;
 }
+
+/** What became of one delivery to the operator's chat webhook (a retryable failure throws instead). */
+export type NotificationDelivery = 'delivered' | 'refused' | 'no-target';
 
 export interface Notifier {
   /** Never throws: a notification failure must not change an order's outcome. */
