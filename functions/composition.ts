@@ -23,6 +23,7 @@ import { parseFyersPostback, verifyFyersPostback } from '../shared/broker/fyers/
 import { managedExitsEnabled } from './protection-seam';
 import { trackAcceptedOrder } from '../shared/orders/lifecycle/track-order';
 import { createSourceGuard } from './webhook/source-guard';
+import { createOperatorKeyGate, type OperatorKeyGate } from './operator-auth/operator-key';
 import { buildAdapters, type Adapters } from './adapters';
 import { getConfig } from './config';
 
@@ -42,6 +43,8 @@ export interface AppDeps {
   orderUpdates: OrderUpdatesDeps;
   reconcile: ReconcileDeps;
   orderEventWebhooks: OrderEventWebhooksDeps;
+  /** The one operator-key check (with its per-source attempt limit) every operator entry point shares. */
+  operatorKey: OperatorKeyGate;
   /** Opens the store's channel, loads the symbol master and reads the webhook secret before the first alert. */
   warmUp(): Promise<void>;
   close(): Promise<void>;
@@ -64,6 +67,7 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
   const controls = liveControls(adapters.controls, { clock, logger, cacheMs: config.controlsCacheMs });
   const symbols = adapters.symbols;
   const loginUrl = config.loginUrl;
+  const operatorKey = createOperatorKeyGate({ secrets: adapters.secrets, clock, logger });
 
   const lifecycle: LifecycleDeps = {
     clock,
@@ -128,7 +132,7 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
       logger,
       controls: adapters.controls,
       audit: adapters.audit,
-      secrets: adapters.secrets,
+      operatorKey,
       notifier: adapters.notifier,
       onChanged: (after) => controls.changed(after),
       webhooks: { store: adapters.webhookSubscriptions, resolve: systemResolveHost, clock },
@@ -136,7 +140,7 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
     auth: {
       clock,
       logger,
-      secrets: adapters.secrets,
+      operatorKey,
       login: adapters.login,
       states: adapters.oauthStates,
       tokens: adapters.tokens,
@@ -180,6 +184,7 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
       tradingWindow: { ...config.risk.tradingWindow, holidays: config.risk.holidays },
       afterCloseMs: 20 * 60_000,
     },
+    operatorKey,
     warmUp: async () => {
       const started = clock();
       controls.start();

@@ -16,7 +16,8 @@ export type NotificationKind =
   | 'exit.placed'
   | 'exit.filled'
   | 'exit.failed'
-  | 'position.flattened';
+  | 'position.flattened'
+  | 'store.unreadable';
 
 export interface Notification {
   kind: NotificationKind;
@@ -27,6 +28,9 @@ export interface Notification {
   at: number;
   details?: Record<string, unknown>;
 }
+
+/** What became of one delivery to the operator's chat webhook (a retryable failure throws instead). */
+export type NotificationDelivery = 'delivered' | 'refused' | 'no-target';
 
 export interface Notifier {
   /** Never throws: a notification failure must not change an order's outcome. */
