@@ -7,7 +7,10 @@ export type RouteName =
   | 'quotes'
   | 'positions'
   | 'orderbook'
-  | 'place-order';
+  | 'tradebook'
+  | 'place-order'
+  | 'modify-order'
+  | 'cancel-order';
 
 /**
  * `phase: 'before'` (default) acts before the fake handles the request, so nothing is recorded;
