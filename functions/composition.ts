@@ -85,7 +85,16 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
     config,
     adapters,
     webhook,
-    readyz: { clock, logger, broker: adapters.broker, symbols, probes: adapters.probes, probeTimeoutMs: 1500 },
+    readyz: {
+      clock,
+      logger,
+      broker: adapters.broker,
+      symbols,
+      probes: adapters.probes,
+      probeTimeoutMs: 1500,
+      controls,
+      session: { window: webhook.settings.tradingWindow, enforce: config.risk.enforceTradingWindow },
+    },
     controls: {
       clock,
       logger,
@@ -106,6 +115,7 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
       broker: adapters.broker,
       controls: adapters.controls,
       stateTtlMs: 10 * 60_000,
+      session: { window: webhook.settings.tradingWindow, enforce: config.risk.enforceTradingWindow },
     },
     tokenKeeper: {
       clock,
