@@ -13,6 +13,7 @@ import type { RefreshSymbolMasterDeps } from './symbol-master/refresh-symbol-mas
 import type { TokenKeeperDeps } from './token-keeper/token-keeper.handler';
 import type { WebhookDeps } from './webhook/webhook.handler';
 import { createSourceGuard } from './webhook/source-guard';
+import { createRefusalDigest } from '../shared/notify/refusal-digest';
 import { buildAdapters, type Adapters } from './adapters';
 import { getConfig } from './config';
 
@@ -34,6 +35,8 @@ export interface AppDeps {
 
 /** TradingView gives up at 3 s; leave room for the platform's own latency and the audit write. */
 const RESPONSE_BUDGET_MS = 2500;
+/** A broken alert firing every minute reads as one message now and one summary per this window. */
+const REFUSAL_DIGEST_WINDOW_MS = 10 * 60_000;
 
 /**
  * The composition root: the one place that knows which adapters exist and picks them from config.
@@ -64,6 +67,7 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
     secrets: adapters.secrets,
     notifier: adapters.notifier,
     guard: createSourceGuard({ allowedIps: config.allowedSourceIps }),
+    refusals: createRefusalDigest({ clock, notifier: adapters.notifier, windowMs: REFUSAL_DIGEST_WINDOW_MS }),
     settings: {
       maxLots: config.risk.maxLots,
       tradingWindow: { ...config.risk.tradingWindow, holidays: config.risk.holidays },

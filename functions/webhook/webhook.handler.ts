@@ -6,6 +6,8 @@ import type { AlertTrace } from '../../shared/orders/alert-trace';
 import type { PlaceOrderDeps } from '../../shared/orders/place-order.deps';
 import { placeOrderFromAlert } from '../../shared/orders/place-order-from-alert';
 import type { AuditLog } from '../../shared/store/audit.port';
+import { fieldsOf } from '../../shared/errors/error-fields';
+import type { RefusalDigest } from '../../shared/notify/refusal-digest';
 import { errorReply, outcomeReply, type HttpReply } from '../http-response';
 import type { SourceGuard } from './source-guard';
 
@@ -22,7 +24,11 @@ export interface WebhookRequest {
 export interface WebhookDeps extends PlaceOrderDeps {
   audit: AuditLog;
   guard: SourceGuard;
+  refusals: RefusalDigest;
 }
+
+/** Refusals the operator hears about: TradingView shows the trader nothing of these answers. */
+const TOLD_REFUSALS = new Set([400, 403, 422]);
 
 const header = (h: WebhookRequest['headers'], name: string) => {
   const v = h[name];
@@ -96,9 +102,14 @@ export async function handleWebhook(deps: WebhookDeps, req: WebhookRequest): Pro
         brokerResponse: trace.brokerResponse as Record<string, unknown> | undefined,
         errorCode: failure instanceof AppError ? failure.code : failure ? 'INTERNAL' : undefined,
         message: failure instanceof AppError ? failure.publicMessage : outcome?.result.reason,
+        fields: fieldsOf(failure),
         latencyMs,
       })
       .catch((e: unknown) => log.error('could not write the audit record', { error: e }));
+    if (failure instanceof AppError && TOLD_REFUSALS.has(reply.status)) {
+      const symbol = trace.instrument?.ticker ?? (typeof trace.alert?.symbol === 'string' ? trace.alert.symbol : undefined);
+      await deps.refusals.record({ at: receivedAt, requestId, httpStatus: reply.status, code: failure.code, message: failure.publicMessage, fields: fieldsOf(failure), symbol });
+    }
   }
   return reply;
 }

@@ -8,7 +8,8 @@ export type NotificationKind =
   | 'token.refresh_failed'
   | 'symbol_master.failed'
   | 'broker.circuit_open'
-  | 'controls.changed';
+  | 'controls.changed'
+  | 'alert.refused';
 
 export interface Notification {
   kind: NotificationKind;

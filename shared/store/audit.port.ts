@@ -17,7 +17,10 @@ export interface AuditEntry {
   brokerRequest?: Record<string, unknown>;
   brokerResponse?: Record<string, unknown>;
   errorCode?: string;
+  /** The refusal's reason, or the broker's reason for a rejection. */
   message?: string;
+  /** For a refusal, each field at fault and why (the same `fields` the 400/422 answer carries). */
+  fields?: Record<string, string>;
   latencyMs: number;
 }
 
