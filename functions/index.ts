@@ -9,6 +9,8 @@ import { refreshSymbolMaster } from './symbol-master/refresh-symbol-master.http'
 import { refreshToken } from './token-keeper/token-keeper.http';
 import { webhook } from './webhook/webhook.http';
 import { scrubConsole } from '../shared/platform/scrub-console';
+import { webhookDrain } from './drain';
+import { installGracefulShutdown } from './graceful-shutdown';
 
 export { FUNCTION_NAMES } from './function-names';
 
@@ -32,6 +34,22 @@ scrubConsole();
 // so TradingView's 3 s are spent on the alert. Local runs and tests build their deps themselves.
 // Only the webhook warms: the other functions run under identities that may not read all of it.
 if (getConfig().onGcp && process.env.FUNCTION_TARGET === 'webhook') void getDeps().then((d) => d.warmUp()).catch(() => undefined);
+
+// Under the Functions Framework (Cloud Run, or its CLI), an instance told to stop finishes its alerts first.
+// Cloud Run allows 10 s after SIGTERM; the rest of that is for flushing and closing.
+if (process.env.FUNCTION_TARGET) {
+  installGracefulShutdown({
+    drain: webhookDrain,
+    graceMs: 8_500,
+    closeMs: 1_000,
+    beforeExit: async (drained, inFlight) => {
+      const deps = await getDeps();
+      if (drained) deps.webhook.logger.info('alerts drained; shutting down');
+      else deps.webhook.logger.error('shutdown grace spent with alerts still in flight', { inFlight });
+      await Promise.allSettled([deps.webhook.refusals.flush(), deps.close()]);
+    },
+  });
+}
 
 functions.http('webhook', webhook);
 functions.http('readyz', readyz);

@@ -6,6 +6,7 @@ import { getConfig } from './config';
 import { getDeps } from './composition';
 import { PAPER_DEMO_SECRET } from './adapters';
 import { MAX_BODY_BYTES } from './webhook/webhook.handler';
+import { webhookDrain } from './drain';
 
 /**
  * `npm start`: every function on one port at /<functionName>, served by the same Functions Framework
@@ -62,7 +63,12 @@ if (require.main === module) {
       ].join('\n') + '\n',
     );
   });
-  const stop = () => server.close(() => process.exit(0));
+  // As on Cloud Run: refuse new alerts, let those in flight finish and be recorded, then exit.
+  const stop = () => {
+    webhookDrain.start();
+    void webhookDrain.idle(8_500).then(() => server.close(() => process.exit(0)));
+    server.closeIdleConnections();
+  };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 }
