@@ -8,6 +8,7 @@ import { withPacing } from '../shared/broker/paced.broker';
 import { createRequestPacer } from '../shared/broker/request-pacer';
 import type { Config } from '../shared/config/config';
 import type { Notification, Notifier } from '../shared/notify/notifier.port';
+import { rememberNotifications, type RecentNotifications } from '../shared/notify/recent-notifications';
 import type { Clock } from '../shared/platform/clock';
 import type { Logger } from '../shared/platform/logger';
 import { registerSecret } from '../shared/platform/logger';
@@ -36,6 +37,8 @@ export interface Adapters {
   oauthStates: OAuthStateStore;
   secrets: SecretSource;
   notifier: Notifier;
+  /** The last notifications sent, for the console; every notifier call also lands here. */
+  recentNotifications: RecentNotifications;
   blobs: BlobStore;
   symbolLoader: SymbolIndexLoader;
   /** The instance's symbol index, reloaded when the source has a newer version. */
@@ -56,12 +59,12 @@ interface Basics {
 /** Local paper runs work without any setup: this secret is printed by `npm start` and refused with BROKER=fyers. */
 export const PAPER_DEMO_SECRET = 'paper-demo-secret';
 
-type Stores = Pick<Adapters, 'idempotency' | 'audit' | 'controls' | 'tokens' | 'leases' | 'oauthStates'> & { probe: () => Promise<Check>; close(): Promise<void> };
+type Stores = Pick<Adapters, 'idempotency' | 'audit' | 'controls' | 'tokens' | 'leases' | 'oauthStates' | 'recentNotifications'> & { probe: () => Promise<Check>; close(): Promise<void> };
 
 async function buildStores(config: Config): Promise<Stores> {
   if (config.store === 'firestore') {
     const { Firestore } = await import('@google-cloud/firestore');
-    const [{ createFirestoreIdempotencyStore }, { createFirestoreAuditLog }, { createFirestoreControlsStore }, { createFirestoreTokenStore }, { createFirestoreLeaseStore }, { createFirestoreOAuthStateStore }] =
+    const [{ createFirestoreIdempotencyStore }, { createFirestoreAuditLog }, { createFirestoreControlsStore }, { createFirestoreTokenStore }, { createFirestoreLeaseStore }, { createFirestoreOAuthStateStore }, { createFirestoreRecentNotifications }] =
       await Promise.all([
         import('../shared/store/firestore/idempotency.firestore'),
         import('../shared/store/firestore/audit.firestore'),
@@ -69,6 +72,7 @@ async function buildStores(config: Config): Promise<Stores> {
         import('../shared/store/firestore/token.firestore'),
         import('../shared/store/firestore/lease.firestore'),
         import('../shared/store/firestore/oauth-state.firestore'),
+        import('../shared/store/firestore/notifications.firestore'),
       ]);
     const db = new Firestore({ projectId: config.projectId, databaseId: config.firestoreDatabase, ignoreUndefinedProperties: true });
     return {
@@ -78,6 +82,7 @@ async function buildStores(config: Config): Promise<Stores> {
       tokens: createFirestoreTokenStore(db),
       leases: createFirestoreLeaseStore(db),
       oauthStates: createFirestoreOAuthStateStore(db),
+      recentNotifications: createFirestoreRecentNotifications(db),
       probe: async () => {
         await db.collection('health').doc('probe').get();
         return { ok: true, store: 'firestore' };
@@ -85,7 +90,7 @@ async function buildStores(config: Config): Promise<Stores> {
       close: () => db.terminate(),
     };
   }
-  const [{ createLocalIdempotencyStore }, { createLocalAuditLog }, { createLocalControlsStore }, { createLocalTokenStore }, { createLocalLeaseStore }, { createLocalOAuthStateStore }] =
+  const [{ createLocalIdempotencyStore }, { createLocalAuditLog }, { createLocalControlsStore }, { createLocalTokenStore }, { createLocalLeaseStore }, { createLocalOAuthStateStore }, { createLocalRecentNotifications }] =
     await Promise.all([
       import('../shared/store/local/idempotency.local'),
       import('../shared/store/local/audit.local'),
@@ -93,6 +98,7 @@ async function buildStores(config: Config): Promise<Stores> {
       import('../shared/store/local/token.local'),
       import('../shared/store/local/lease.local'),
       import('../shared/store/local/oauth-state.local'),
+      import('../shared/store/local/notifications.local'),
     ]);
   const dir = join(config.dataDir, 'store');
   return {
@@ -102,6 +108,7 @@ async function buildStores(config: Config): Promise<Stores> {
     tokens: createLocalTokenStore(join(dir, 'tokens')),
     leases: createLocalLeaseStore(join(dir, 'leases')),
     oauthStates: createLocalOAuthStateStore(join(dir, 'oauth-states')),
+    recentNotifications: createLocalRecentNotifications(join(dir, 'notifications')),
     probe: async () => ({ ok: true, store: 'local', dataDir: config.dataDir }),
     close: async () => undefined,
   };
@@ -261,6 +268,8 @@ export async function buildAdapters(config: Config, b: Basics, overrides: Partia
   const stores = await buildStores(config);
   const { secrets, probe: secretsProbe } = overrides.secrets ? { secrets: overrides.secrets, probe: async () => ({ ok: true }) } : await buildSecrets(config, b);
   const notifierParts = overrides.notifier ? { notifier: overrides.notifier, probe: async () => ({ ok: true }), close: async () => undefined } : await buildNotifier(config, b, forward);
+  const recentNotifications = overrides.recentNotifications ?? stores.recentNotifications;
+  notifierParts.notifier = rememberNotifications(notifierParts.notifier, recentNotifications, b.logger);
   const blobs = overrides.blobs ?? (await buildBlobs(config, b.clock));
   const symbolLoader = overrides.symbolLoader ?? (await buildSymbolLoader(config, b, blobs));
   const symbols = createSymbolSource(symbolLoader, { clock: b.clock, logger: b.logger, checkEveryMs: 60_000 });
@@ -277,6 +286,7 @@ export async function buildAdapters(config: Config, b: Basics, overrides: Partia
     oauthStates: overrides.oauthStates ?? stores.oauthStates,
     secrets,
     notifier: notifierParts.notifier,
+    recentNotifications,
     blobs,
     symbolLoader,
     symbols,
