@@ -12,6 +12,9 @@ import type { ReadyzDeps } from './readyz/readyz.handler';
 import type { RefreshSymbolMasterDeps } from './symbol-master/refresh-symbol-master.handler';
 import type { TokenKeeperDeps } from './token-keeper/token-keeper.handler';
 import type { WebhookDeps } from './webhook/webhook.handler';
+import type { ConsoleDeps } from './console/console.handler';
+import { createAttemptLimiter } from './operator-attempts';
+import { orderViewsFromBroker } from '../shared/orders/order-views';
 import { createSourceGuard } from './webhook/source-guard';
 import { createRefusalDigest } from '../shared/notify/refusal-digest';
 import { buildAdapters, type Adapters } from './adapters';
@@ -28,6 +31,7 @@ export interface AppDeps {
   tokenKeeper: TokenKeeperDeps;
   symbolMaster: RefreshSymbolMasterDeps;
   notify: NotifyDeps;
+  console: ConsoleDeps;
   /** Opens the store's channel, loads the symbol master and reads the webhook secret before the first alert. */
   warmUp(): Promise<void>;
   close(): Promise<void>;
@@ -37,6 +41,8 @@ export interface AppDeps {
 const RESPONSE_BUDGET_MS = 2500;
 /** A broken alert firing every minute reads as one message now and one summary per this window. */
 const REFUSAL_DIGEST_WINDOW_MS = 10 * 60_000;
+/** Short enough that a phone left unlocked is not a standing key to the kill switch. */
+const CONSOLE_SESSION_MS = 20 * 60_000;
 
 /**
  * The composition root: the one place that knows which adapters exist and picks them from config.
@@ -85,29 +91,35 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
     },
   };
 
+  const readyz: ReadyzDeps = {
+    clock,
+    logger,
+    broker: adapters.broker,
+    symbols,
+    probes: adapters.probes,
+    probeTimeoutMs: 1500,
+    controls,
+    session: { window: webhook.settings.tradingWindow, enforce: config.risk.enforceTradingWindow },
+  };
+  const controlsDeps: ControlsDeps = {
+    clock,
+    logger,
+    controls: adapters.controls,
+    audit: adapters.audit,
+    secrets: adapters.secrets,
+    notifier: adapters.notifier,
+    onChanged: () => controls.invalidate(),
+  };
+  // One limiter for every page that takes the operator key, so guesses on one count on the other.
+  const operatorAttempts = createAttemptLimiter({ clock });
+  const publishedIndex = Boolean(config.symbolMaster.bucket) || config.symbolMaster.urls.length > 0;
+
   const deps: AppDeps = {
     config,
     adapters,
     webhook,
-    readyz: {
-      clock,
-      logger,
-      broker: adapters.broker,
-      symbols,
-      probes: adapters.probes,
-      probeTimeoutMs: 1500,
-      controls,
-      session: { window: webhook.settings.tradingWindow, enforce: config.risk.enforceTradingWindow },
-    },
-    controls: {
-      clock,
-      logger,
-      controls: adapters.controls,
-      audit: adapters.audit,
-      secrets: adapters.secrets,
-      notifier: adapters.notifier,
-      onChanged: () => controls.invalidate(),
-    },
+    readyz,
+    controls: controlsDeps,
     auth: {
       clock,
       logger,
@@ -119,6 +131,7 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
       broker: adapters.broker,
       controls: adapters.controls,
       stateTtlMs: 10 * 60_000,
+      attempts: operatorAttempts,
       session: { window: webhook.settings.tradingWindow, enforce: config.risk.enforceTradingWindow },
     },
     tokenKeeper: {
@@ -148,6 +161,34 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
       minShareOfPrevious: 0.6,
     },
     notify: { logger, forward: adapters.forwardNotification },
+    console: {
+      clock,
+      logger,
+      secrets: adapters.secrets,
+      controls: controlsDeps,
+      attempts: operatorAttempts,
+      loginUrl,
+      sessionTtlMs: CONSOLE_SESSION_MS,
+      defaultMaxLots: config.risk.maxLots,
+      view: {
+        clock,
+        logger,
+        readiness: readyz,
+        controls: adapters.controls,
+        audit: adapters.audit,
+        broker: adapters.broker,
+        orders: orderViewsFromBroker(adapters.broker),
+        notifications: adapters.recentNotifications,
+        symbolMaster: async () => {
+          const index = await symbols();
+          const meta = publishedIndex ? await adapters.blobs.stat(config.symbolMaster.object) : undefined;
+          const source = meta ? 'the refresh job' : config.symbolMaster.file ? 'local files' : 'the bundled sample, generated for today';
+          return { version: index.version, instruments: index.instrumentCount, publishedAt: meta?.updated, source };
+        },
+        defaultMaxLots: config.risk.maxLots,
+        partTimeoutMs: 2_500,
+      },
+    },
     warmUp: async () => {
       const started = clock();
       const results = await Promise.allSettled([symbols(), controls(), adapters.secrets.get('webhook-secret')]);

@@ -1,5 +1,6 @@
 import type { Request, Response } from '@google-cloud/functions-framework';
 import type { HttpReply } from './http-response';
+import { HTML_SECURITY_HEADERS } from './html-security';
 
 /** Writes a reply. JSON always, no caching: these answers are about this moment. */
 export function send(res: Response, reply: HttpReply): void {
@@ -11,7 +12,7 @@ export function send(res: Response, reply: HttpReply): void {
 
 export function sendHtml(res: Response, status: number, html: string): void {
   res.status(status);
-  res.set('Cache-Control', 'no-store');
+  for (const [k, v] of Object.entries(HTML_SECURITY_HEADERS)) res.set(k, v);
   res.set('Content-Type', 'text/html; charset=utf-8');
   res.set('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'");
   res.set('X-Frame-Options', 'DENY');

@@ -12,6 +12,7 @@ import type { OAuthStateStore } from '../../shared/store/oauth-state.port';
 import type { AccessTokens } from '../../shared/tokens/access-token-provider';
 import type { BrokerLogin } from '../../shared/tokens/broker-login.port';
 import type { TokenStore } from '../../shared/tokens/token.port';
+import type { AttemptLimiter } from '../operator-attempts';
 import { loginErrorPage, loginFormPage, loginResultPage } from './auth-pages';
 
 export interface AuthDeps {
@@ -26,6 +27,8 @@ export interface AuthDeps {
   broker: Broker;
   controls: ControlsStore;
   stateTtlMs: number;
+  /** Wrong operator keys per source address; the page is public, the key is all that guards it. */
+  attempts: AttemptLimiter;
   /** The exchange session, so the result page says what readyz says. */
   session: { window: TradingWindow; enforce: boolean };
 }
@@ -36,7 +39,7 @@ export type HtmlReply = { status: number; html: string } | { status: 303; locati
  * GET shows a form for the operator key; POST checks it, stores a single-use expiring `state`, and
  * sends the browser to Fyers. The key travels in the form body so it never lands in request logs.
  */
-export async function handleAuthUrl(deps: AuthDeps, req: { method: string; form: Record<string, string>; selfPath: string }): Promise<HtmlReply> {
+export async function handleAuthUrl(deps: AuthDeps, req: { method: string; form: Record<string, string>; selfPath: string; sourceIp: string }): Promise<HtmlReply> {
   if (!deps.login) {
     const blockers = readinessBlockers(assessTradingReadiness({ now: deps.clock(), tradingEnabled: (await deps.controls.get()).tradingEnabled, session: { valid: true }, window: deps.session.window, enforceWindow: deps.session.enforce }));
     const detail = 'This deployment uses the paper broker: no Fyers login is needed.';
@@ -44,11 +47,19 @@ export async function handleAuthUrl(deps: AuthDeps, req: { method: string; form:
   }
   if (req.method === 'GET') return { status: 200, html: loginFormPage(req.selfPath) };
   if (req.method !== 'POST') return { status: 405, html: loginErrorPage('Method not allowed', 'Open this page with GET.') };
+  const gate = deps.attempts.check(req.sourceIp);
+  if (!gate.allowed) {
+    deps.logger.warn('login refused: too many wrong keys from this source');
+    const minutes = Math.max(1, Math.ceil(gate.retryAfterMs / 60_000));
+    return { status: 429, html: loginFormPage(req.selfPath, `Too many wrong keys from this address. Try again in ${minutes} min.`) };
+  }
   const key = req.form.key ?? '';
   if (!tokenMatches(key, await deps.secrets.get('controls-key'))) {
+    deps.attempts.failed(req.sourceIp);
     deps.logger.warn('login refused: bad operator key');
     return { status: 401, html: loginFormPage(req.selfPath, 'That operator key is not valid.') };
   }
+  deps.attempts.succeeded(req.sourceIp);
   const state = randomToken(24);
   await deps.states.create(state, deps.clock() + deps.stateTtlMs);
   deps.logger.info('login started');

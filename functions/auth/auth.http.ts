@@ -1,12 +1,14 @@
 import type { HttpFunction, Request, Response } from '@google-cloud/functions-framework';
 import { getDeps } from '../composition';
 import { rawBodyOf, sendHtml } from '../http-adapter';
+import { HTML_SECURITY_HEADERS } from '../html-security';
+import { clientIpFrom } from '../webhook/source-guard';
 import { loginErrorPage } from './auth-pages';
 import { handleAuthCallback, handleAuthUrl, type HtmlReply } from './auth.handler';
 
 function reply(res: Response, r: HtmlReply): void {
   if ('location' in r) {
-    res.set('Cache-Control', 'no-store');
+    for (const [k, v] of Object.entries(HTML_SECURITY_HEADERS)) res.set(k, v);
     res.redirect(303, r.location);
   } else sendHtml(res, r.status, r.html);
 }
@@ -18,7 +20,12 @@ const formOf = (req: Request): Record<string, string> =>
 export const authUrl: HttpFunction = async (req, res) => {
   try {
     // Relative action: the same path whether served at /authUrl locally or at the function's root.
-    reply(res, await handleAuthUrl((await getDeps()).auth, { method: req.method, form: formOf(req), selfPath: req.originalUrl.split('?')[0] || '/' }));
+    reply(res, await handleAuthUrl((await getDeps()).auth, {
+        method: req.method,
+        form: formOf(req),
+        selfPath: req.originalUrl.split('?')[0] || '/',
+        sourceIp: clientIpFrom(req.header('x-forwarded-for'), req.socket?.remoteAddress),
+      }));
   } catch {
     sendHtml(res, 503, loginErrorPage('Login is unavailable', 'Try again in a minute; the operator logs have the details.'));
   }

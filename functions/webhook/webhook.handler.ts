@@ -7,6 +7,7 @@ import type { PlaceOrderDeps } from '../../shared/orders/place-order.deps';
 import { placeOrderFromAlert } from '../../shared/orders/place-order-from-alert';
 import type { AuditLog } from '../../shared/store/audit.port';
 import { fieldsOf } from '../../shared/errors/error-fields';
+import { auditCopyOfRawAlert } from '../../shared/alert/audit-copy';
 import type { RefusalDigest } from '../../shared/notify/refusal-digest';
 import { errorReply, outcomeReply, type HttpReply } from '../http-response';
 import type { SourceGuard } from './source-guard';
@@ -57,13 +58,14 @@ export async function handleWebhook(deps: WebhookDeps, req: WebhookRequest): Pro
   let outcome: AlertOutcome | undefined;
   let reply: HttpReply;
   let failure: unknown;
+  let body: unknown;
   try {
     if (req.method !== 'POST') {
       reply = { status: 405, body: { status: 'error', error: { code: 'METHOD_NOT_ALLOWED', message: 'Use POST' }, requestId }, headers: { Allow: 'POST' } };
       return reply;
     }
     deps.guard.admit(req.sourceIp, receivedAt);
-    const body = parseBody(req.rawBody);
+    body = parseBody(req.rawBody);
     const headerKey = header(req.headers, 'idempotency-key')?.trim().slice(0, 128) || undefined;
     outcome = await placeOrderFromAlert(deps, { body, headerKey, requestId, receivedAt }, trace);
     reply = outcomeReply(outcome, requestId);
@@ -86,7 +88,7 @@ export async function handleWebhook(deps: WebhookDeps, req: WebhookRequest): Pro
         status,
         httpStatus: reply.status,
         idempotencyKey: trace.idempotencyKey,
-        alert: trace.alert,
+        alert: trace.alert ?? (failure ? auditCopyOfRawAlert(body) : undefined),
         instrument: trace.instrument && {
           ticker: trace.instrument.ticker,
           lotSize: trace.instrument.lotSize,
