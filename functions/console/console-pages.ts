@@ -33,6 +33,9 @@ export function duration(ms: number): string {
 const money = (x: number) => `${x < 0 ? '−' : ''}₹${Math.abs(x).toLocaleString('en-IN', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 const price = (x: number | undefined) => (x === undefined ? '—' : x.toLocaleString('en-IN', { minimumFractionDigits: 2, maximumFractionDigits: 2 }));
 
+/** A table cell that folds into "label: value" on a phone. */
+const td = (label: string, html: string, cls = '') => `<td data-label="${esc(label)}"${cls ? ` class="${cls}"` : ''}><div>${html}</div></td>`;
+
 const unavailable = (p: { ok: false; error: string }) => `<p class="bad">Could not be read: ${esc(p.error)}.</p>`;
 
 const csrfField = (csrf: string) => `<input type="hidden" name="csrf" value="${esc(csrf)}">`;
@@ -160,9 +163,9 @@ function alertsCard(view: ConsoleView): string {
       const symbol = e.instrument?.ticker ?? (typeof a.symbol === 'string' ? a.symbol : '—');
       const what = [a.action, a.optionType, a.strikeprice !== undefined ? strikeText(a.strikeprice) : '', a.qty !== undefined ? `×${String(a.qty)}` : ''].filter(Boolean).join(' ');
       return (
-        `<tr><td data-label="Time">${esc(clockTime(e.receivedAt))}</td><td data-label="Strategy">${esc(strategy)}</td>` +
-        `<td data-label="Symbol">${esc(symbol)}<div class="muted">${esc(what)}</div></td><td data-label="Outcome">${outcomeCell(e)}</td>` +
-        `<td data-label="Latency" class="num">${esc(Math.round(e.latencyMs))} ms</td></tr>`
+        `<tr>${td('Time', `${esc(clockTime(e.receivedAt))}`)}${td('Strategy', `${esc(strategy)}`)}` +
+        `${td('Symbol', `${esc(symbol)}<div class="muted">${esc(what)}</div>`)}${td('Outcome', `${outcomeCell(e)}`)}` +
+        `${td('Latency', `${esc(Math.round(e.latencyMs))} ms`, 'num')}</tr>`
       );
     })
     .join('');
@@ -182,10 +185,10 @@ function ordersCard(view: ConsoleView): string {
     .map((o: OrderView) => {
       const fill = o.filledQty !== undefined ? `${o.filledQty} / ${o.qty}${o.avgFillPrice !== undefined ? ` @ ${price(o.avgFillPrice)}` : ''}` : '—';
       return (
-        `<tr><td data-label="Time">${o.placedAt !== undefined ? esc(clockTime(o.placedAt)) : '—'}</td><td data-label="Symbol">${esc(o.symbol)}<div class="muted">${esc(o.productType)} · ${esc(o.orderId)}</div></td>` +
-        `<td data-label="Side">${esc(o.side)}</td><td data-label="Qty" class="num">${o.qty}</td>` +
-        `<td data-label="State"><span class="badge ${STATE_CLASS[o.state] ?? ''}">${esc(o.state)}</span>${o.state === 'rejected' && o.message ? `<div>${esc(o.message)}</div>` : ''}</td>` +
-        `<td data-label="Filled" class="num">${esc(fill)}</td></tr>`
+        `<tr>${td('Time', `${o.placedAt !== undefined ? esc(clockTime(o.placedAt)) : '—'}`)}${td('Symbol', `${esc(o.symbol)}<div class="muted">${esc(o.productType)} · ${esc(o.orderId)}</div>`)}` +
+        `${td('Side', `${esc(o.side)}`)}${td('Qty', `${o.qty}`, 'num')}` +
+        `${td('State', `<span class="badge ${STATE_CLASS[o.state] ?? ''}">${esc(o.state)}</span>${o.state === 'rejected' && o.message ? `<div>${esc(o.message)}</div>` : ''}`)}` +
+        `${td('Filled', `${esc(fill)}`, 'num')}</tr>`
       );
     })
     .join('');
@@ -204,12 +207,12 @@ function positionsCard(view: ConsoleView): string {
   const rows = list
     .map(
       (p: Position) =>
-        `<tr><td data-label="Symbol">${esc(p.symbol)}<div class="muted">${esc(p.productType)}</div></td><td data-label="Net qty" class="num">${p.netQty}</td>` +
-        `<td data-label="Avg" class="num">${esc(price(p.avgPrice))}</td><td data-label="LTP" class="num">${esc(price(p.ltp))}</td><td data-label="P&amp;L" class="num">${pnlCell(p.pnl)}</td></tr>`,
+        `<tr>${td('Symbol', `${esc(p.symbol)}<div class="muted">${esc(p.productType)}</div>`)}${td('Net qty', `${p.netQty}`, 'num')}` +
+        `${td('Avg', `${esc(price(p.avgPrice))}`, 'num')}${td('LTP', `${esc(price(p.ltp))}`, 'num')}${td('P&L', `${pnlCell(p.pnl)}`, 'num')}</tr>`,
     )
     .join('');
   const known = list.filter((p) => p.pnl !== undefined);
-  const total = known.length ? `<tr><td data-label="Total"><strong>Total</strong></td><td></td><td></td><td></td><td data-label="P&amp;L" class="num"><strong>${pnlCell(known.reduce((s, p) => s + p.pnl!, 0))}</strong></td></tr>` : '';
+  const total = known.length ? `<tr><td class="label-only" colspan="4"><strong>Total</strong></td>${td('Total P&L', `<strong>${pnlCell(known.reduce((s, p) => s + p.pnl!, 0))}</strong>`, 'num')}</tr>` : '';
   return (
     `<section class="card" id="positions">${head}<table class="stack"><thead><tr><th>Symbol</th><th class="num">Net qty</th><th class="num">Avg</th><th class="num">LTP</th><th class="num">P&amp;L</th></tr></thead>` +
     `<tbody>${rows}${total}</tbody></table></section>`
@@ -271,7 +274,7 @@ export interface ConfirmContext extends PageContext {
 
 export function confirmPage(ctx: ConfirmContext, now: number): string {
   const keys = Object.keys(ctx.change) as Array<keyof RuntimeControls>;
-  const rows = keys.map((k) => `<tr><td data-label="Control">${esc(LABELS[k])}</td><td data-label="Now">${esc(shown(k, ctx.before[k], ctx.defaultMaxLots))}</td><td data-label="After"><strong>${esc(shown(k, ctx.change[k], ctx.defaultMaxLots))}</strong></td></tr>`).join('');
+  const rows = keys.map((k) => `<tr>${td('Control', `${esc(LABELS[k])}`)}${td('Now', `${esc(shown(k, ctx.before[k], ctx.defaultMaxLots))}`)}${td('After', `<strong>${esc(shown(k, ctx.change[k], ctx.defaultMaxLots))}</strong>`)}</tr>`).join('');
   const stopping = ctx.change.tradingEnabled === false;
   const hidden = Object.entries(ctx.form).map(([k, v]) => `<input type="hidden" name="${esc(k)}" value="${esc(v)}">`).join('');
   return page(

@@ -39,8 +39,9 @@ export const CONSOLE_CSS = [
   'ul.fields{margin:.2rem 0 0;padding-left:1rem;font-size:.85rem}',
   '.notes li{margin-bottom:.35rem}',
   '@media (max-width:640px){table.stack thead{display:none}table.stack tr{display:block;border-bottom:2px solid var(--line);padding:.35rem 0}',
-  'table.stack td{display:flex;justify-content:space-between;gap:1rem;border:0;padding:.15rem 0;text-align:right}',
-  'table.stack td::before{content:attr(data-label);color:var(--muted);font-weight:600;text-align:left}table.stack td.num{text-align:right}}',
+  'table.stack td{display:grid;grid-template-columns:6.5rem minmax(0,1fr);gap:.75rem;border:0;padding:.15rem 0}',
+  'table.stack td.num{text-align:left}table.stack td.label-only{display:none}',
+  'table.stack td::before{content:attr(data-label);color:var(--muted);font-weight:600}}',
   '@media (min-width:760px){.grid{grid-template-columns:1fr 1fr}main{padding:1rem}}',
   '@media (min-width:1100px){.grid{grid-template-columns:repeat(4,1fr)}}',
 ].join('\n');

@@ -88,7 +88,10 @@ describe('the console in a real browser, without JavaScript', () => {
     expect(orders).toContain('Orders today (2)');
     expect(orders).toMatch(/filled[\s\S]*130 \/ 130 @ [\d,.]+/);
     const positions = await text(page, '#positions');
-    expect(positions).toMatch(/Total[\s\S]*₹/);
+    // Bought at the fake's fill of 100: 130 CE now at 118 (+2,340), 65 PE at 93 (−455).
+    expect(positions).toMatch(/24500CE[\s\S]*130[\s\S]*100\.00[\s\S]*118\.00[\s\S]*₹2,340\.00/);
+    expect(positions).toContain('−₹455.00');
+    expect(positions).toContain('₹1,885.00');
     expect(await text(page, '#notifications')).toContain('Alert refused (400)');
 
     await page.screenshot({ path: path.join(SHOTS, 'console-phone.png'), fullPage: true });
