@@ -211,6 +211,11 @@ export function getDeps(): Promise<AppDeps> {
   return shared;
 }
 
+/** The instance's deps if they were ever asked for, without building them (shutdown closes only what exists). */
+export function builtDeps(): Promise<AppDeps> | undefined {
+  return shared;
+}
+
 /** Tests swap the instance-wide deps (and restore with undefined). */
 export function setDepsForTests(deps: AppDeps | undefined): void {
   shared = deps ? Promise.resolve(deps) : undefined;

@@ -1,6 +1,6 @@
 import * as functions from '@google-cloud/functions-framework';
 import { getConfig } from './config';
-import { getDeps } from './composition';
+import { builtDeps, getDeps } from './composition';
 import { authCallback, authUrl } from './auth/auth.http';
 import { controls } from './controls/controls.http';
 import { consolePage } from './console/console.http';
@@ -44,7 +44,9 @@ if (process.env.FUNCTION_TARGET) {
     graceMs: 8_500,
     closeMs: 1_000,
     beforeExit: async (drained, inFlight) => {
-      const deps = await getDeps();
+      const pending = builtDeps();
+      if (!pending) return;
+      const deps = await pending;
       if (drained) deps.webhook.logger.info('alerts drained; shutting down');
       else deps.webhook.logger.error('shutdown grace spent with alerts still in flight', { inFlight });
       await Promise.allSettled([deps.webhook.refusals.flush(), deps.close()]);
