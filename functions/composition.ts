@@ -13,7 +13,7 @@ import type { RefreshSymbolMasterDeps } from './symbol-master/refresh-symbol-mas
 import type { TokenKeeperDeps } from './token-keeper/token-keeper.handler';
 import type { WebhookDeps } from './webhook/webhook.handler';
 import type { ConsoleDeps } from './console/console.handler';
-import { createAttemptLimiter } from './operator-attempts';
+import { createAttemptLimiter, createOperatorKeyGate } from './operator-attempts';
 import { orderViewsFromBroker } from '../shared/orders/order-views';
 import { createSourceGuard } from './webhook/source-guard';
 import { createRefusalDigest } from '../shared/notify/refusal-digest';
@@ -111,7 +111,7 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
     onChanged: () => controls.invalidate(),
   };
   // One limiter for every page that takes the operator key, so guesses on one count on the other.
-  const operatorAttempts = createAttemptLimiter({ clock });
+  const operatorKey = createOperatorKeyGate({ secrets: adapters.secrets, logger, limiter: createAttemptLimiter({ clock }) });
   const publishedIndex = Boolean(config.symbolMaster.bucket) || config.symbolMaster.urls.length > 0;
 
   const deps: AppDeps = {
@@ -131,7 +131,7 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
       broker: adapters.broker,
       controls: adapters.controls,
       stateTtlMs: 10 * 60_000,
-      attempts: operatorAttempts,
+      operatorKey,
       session: { window: webhook.settings.tradingWindow, enforce: config.risk.enforceTradingWindow },
     },
     tokenKeeper: {
@@ -166,7 +166,7 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
       logger,
       secrets: adapters.secrets,
       controls: controlsDeps,
-      attempts: operatorAttempts,
+      operatorKey,
       loginUrl,
       sessionTtlMs: CONSOLE_SESSION_MS,
       defaultMaxLots: config.risk.maxLots,

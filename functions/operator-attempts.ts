@@ -1,4 +1,8 @@
+import { tokenMatches } from '../shared/alert/authenticate-alert';
+import { TooManyRequestsError, UnauthorizedError } from '../shared/errors';
 import type { Clock } from '../shared/platform/clock';
+import type { Logger } from '../shared/platform/logger';
+import type { SecretSource } from '../shared/secrets/secrets.port';
 
 /**
  * Limits guesses of the operator key per source address: a few free attempts, then a lock that doubles
@@ -50,6 +54,31 @@ export function createAttemptLimiter(o: AttemptLimiterOptions): AttemptLimiter {
     },
     succeeded(source) {
       sources.delete(source);
+    },
+  };
+}
+
+/**
+ * Every check of the operator key goes through one gate per process, so the console and the login page
+ * share one per-source attempt budget. Throws TooManyRequestsError (with retryAfterMs) while the source
+ * is locked out, without comparing the key, and UnauthorizedError for a missing or wrong key.
+ */
+export interface OperatorKeyGate {
+  verify(presented: string | undefined, source: string): Promise<void>;
+}
+
+export function createOperatorKeyGate(deps: { secrets: SecretSource; logger: Logger; limiter: AttemptLimiter }): OperatorKeyGate {
+  return {
+    async verify(presented, source) {
+      const gate = deps.limiter.check(source);
+      if (!gate.allowed) throw new TooManyRequestsError('Too many wrong keys from this source; wait before trying again', { retryAfterMs: gate.retryAfterMs });
+      const key = await deps.secrets.get('controls-key');
+      if (!presented || !tokenMatches(presented, key)) {
+        deps.limiter.failed(source);
+        deps.logger.warn('operator key refused', { configured: Boolean(key) });
+        throw new UnauthorizedError('The operator key is not valid');
+      }
+      deps.limiter.succeeded(source);
     },
   };
 }

@@ -1,4 +1,3 @@
-import { tokenMatches } from '../../shared/alert/authenticate-alert';
 import type { Broker } from '../../shared/broker/broker.port';
 import { randomToken } from '../../shared/platform/ids';
 import { formatIst } from '../../shared/platform/ist';
@@ -12,7 +11,8 @@ import type { OAuthStateStore } from '../../shared/store/oauth-state.port';
 import type { AccessTokens } from '../../shared/tokens/access-token-provider';
 import type { BrokerLogin } from '../../shared/tokens/broker-login.port';
 import type { TokenStore } from '../../shared/tokens/token.port';
-import type { AttemptLimiter } from '../operator-attempts';
+import { TooManyRequestsError, UnauthorizedError } from '../../shared/errors';
+import type { OperatorKeyGate } from '../operator-attempts';
 import { loginErrorPage, loginFormPage, loginResultPage } from './auth-pages';
 
 export interface AuthDeps {
@@ -27,8 +27,8 @@ export interface AuthDeps {
   broker: Broker;
   controls: ControlsStore;
   stateTtlMs: number;
-  /** Wrong operator keys per source address; the page is public, the key is all that guards it. */
-  attempts: AttemptLimiter;
+  /** The operator-key check with its per-address attempt limit: the page is public, the key guards it. */
+  operatorKey: OperatorKeyGate;
   /** The exchange session, so the result page says what readyz says. */
   session: { window: TradingWindow; enforce: boolean };
 }
@@ -47,19 +47,16 @@ export async function handleAuthUrl(deps: AuthDeps, req: { method: string; form:
   }
   if (req.method === 'GET') return { status: 200, html: loginFormPage(req.selfPath) };
   if (req.method !== 'POST') return { status: 405, html: loginErrorPage('Method not allowed', 'Open this page with GET.') };
-  const gate = deps.attempts.check(req.sourceIp);
-  if (!gate.allowed) {
-    deps.logger.warn('login refused: too many wrong keys from this source');
-    const minutes = Math.max(1, Math.ceil(gate.retryAfterMs / 60_000));
-    return { status: 429, html: loginFormPage(req.selfPath, `Too many wrong keys from this address. Try again in ${minutes} min.`) };
+  try {
+    await deps.operatorKey.verify(req.form.key, req.sourceIp);
+  } catch (e) {
+    if (e instanceof TooManyRequestsError) {
+      const minutes = Math.max(1, Math.ceil(Number(e.details?.retryAfterMs ?? 60_000) / 60_000));
+      return { status: 429, html: loginFormPage(req.selfPath, `Too many wrong keys from this address. Try again in ${minutes} min.`) };
+    }
+    if (e instanceof UnauthorizedError) return { status: 401, html: loginFormPage(req.selfPath, 'That operator key is not valid.') };
+    throw e;
   }
-  const key = req.form.key ?? '';
-  if (!tokenMatches(key, await deps.secrets.get('controls-key'))) {
-    deps.attempts.failed(req.sourceIp);
-    deps.logger.warn('login refused: bad operator key');
-    return { status: 401, html: loginFormPage(req.selfPath, 'That operator key is not valid.') };
-  }
-  deps.attempts.succeeded(req.sourceIp);
   const state = randomToken(24);
   await deps.states.create(state, deps.clock() + deps.stateTtlMs);
   deps.logger.info('login started');

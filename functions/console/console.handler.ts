@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { tokenMatches } from '../../shared/alert/authenticate-alert';
+import { TooManyRequestsError, UnauthorizedError } from '../../shared/errors';
 import { ControlsPatchSchema } from '../../shared/controls/controls-patch.schema';
 import type { Clock } from '../../shared/platform/clock';
 import { newRequestId } from '../../shared/platform/ids';
@@ -7,7 +7,7 @@ import type { Logger } from '../../shared/platform/logger';
 import type { SecretSource } from '../../shared/secrets/secrets.port';
 import type { RuntimeControls } from '../../shared/store/controls.port';
 import { applyControlsChange, type ControlsDeps } from '../controls/controls.handler';
-import type { AttemptLimiter } from '../operator-attempts';
+import type { OperatorKeyGate } from '../operator-attempts';
 import { confirmPage, dashboardPage, duration, loginPage, messagePage } from './console-pages';
 import { clearedSessionCookie, csrfMatches, csrfTokenFor, issueSession, sessionCookie, verifySession, type ConsoleSession } from './console-session';
 import { gatherConsoleView, type ConsoleViewDeps } from './console-view';
@@ -19,7 +19,8 @@ export interface ConsoleDeps {
   view: ConsoleViewDeps;
   /** Changes go through the same path as the controls API: audited, cache dropped, phone told. */
   controls: ControlsDeps;
-  attempts: AttemptLimiter;
+  /** The operator-key check with its per-address attempt limit, shared with the login page. */
+  operatorKey: OperatorKeyGate;
   /** The Fyers login page (the authUrl function). */
   loginUrl?: string;
   sessionTtlMs: number;
@@ -84,17 +85,16 @@ export async function handleConsole(deps: ConsoleDeps, req: ConsoleRequest): Pro
 
   if (path === '/login') {
     if (req.method !== 'POST') return { status: 303, location: home };
-    const gate = deps.attempts.check(req.sourceIp);
-    if (!gate.allowed) {
-      deps.logger.warn('console login refused: too many wrong keys from this source');
-      return { status: 429, html: loginPage(req.base, `Too many wrong keys from this address. Try again in ${duration(gate.retryAfterMs)}.`, 'locked'), headers: { 'Retry-After': String(Math.ceil(gate.retryAfterMs / 1000)) } };
+    try {
+      await deps.operatorKey.verify(req.form.key, req.sourceIp);
+    } catch (e) {
+      if (e instanceof TooManyRequestsError) {
+        const retryAfterMs = Math.max(1000, Number(e.details?.retryAfterMs ?? 1000));
+        return { status: 429, html: loginPage(req.base, `Too many wrong keys from this address. Try again in ${duration(retryAfterMs)}.`, 'locked'), headers: { 'Retry-After': String(Math.ceil(retryAfterMs / 1000)) } };
+      }
+      if (e instanceof UnauthorizedError) return { status: 401, html: loginPage(req.base, 'That operator key is not valid.') };
+      throw e;
     }
-    if (!tokenMatches(req.form.key ?? '', key)) {
-      deps.attempts.failed(req.sourceIp);
-      deps.logger.warn('console login refused: bad operator key');
-      return { status: 401, html: loginPage(req.base, 'That operator key is not valid.') };
-    }
-    deps.attempts.succeeded(req.sourceIp);
     const { cookieValue } = issueSession(key, now, deps.sessionTtlMs);
     deps.logger.info('console session started');
     return { status: 303, location: home, headers: { 'Set-Cookie': sessionCookie(cookieValue, deps.sessionTtlMs) } };
