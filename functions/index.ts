@@ -1,14 +1,14 @@
 import * as functions from '@google-cloud/functions-framework';
 import { getConfig } from './config';
-import { builtDeps, getDeps } from './composition';
-import { authCallback, authUrl } from './auth/auth.http';
-import { controls } from './controls/controls.http';
-import { consolePage } from './console/console.http';
-import { notify } from './notify/notify.event';
-import { readyz } from './readyz/readyz.http';
-import { refreshSymbolMaster } from './symbol-master/refresh-symbol-master.http';
-import { refreshToken } from './token-keeper/token-keeper.http';
-import { webhook } from './webhook/webhook.http';
+import { builtDeps, getDeps, type AppDeps } from './composition';
+import { authCallbackFunction, authUrlFunction } from './auth/auth.http';
+import { controlsFunction } from './controls/controls.http';
+import { consoleFunction } from './console/console.http';
+import { notifyFunction } from './notify/notify.event';
+import { readyzFunction } from './readyz/readyz.http';
+import { refreshSymbolMasterFunction } from './symbol-master/refresh-symbol-master.http';
+import { refreshTokenFunction } from './token-keeper/token-keeper.http';
+import { webhookFunction } from './webhook/webhook.http';
 import { scrubConsole } from '../shared/platform/scrub-console';
 import { webhookDrain } from './drain';
 import { installGracefulShutdown } from './graceful-shutdown';
@@ -34,11 +34,11 @@ scrubConsole();
 // symbol master a download; start both while the platform is still routing the first request here,
 // so TradingView's 3 s are spent on the alert. Local runs and tests build their deps themselves.
 // Only the webhook warms: the other functions run under identities that may not read all of it.
-if (getConfig().onGcp && process.env.FUNCTION_TARGET === 'webhook') void getDeps().then((d) => d.warmUp()).catch(() => undefined);
+if (getConfig().onGcp && getConfig().functionTarget === 'webhook') void getDeps().then((d) => d.warmUp()).catch(() => undefined);
 
 // Under the Functions Framework (Cloud Run, or its CLI), an instance told to stop finishes its alerts first.
 // Cloud Run allows 10 s after SIGTERM; the rest of that is for flushing and closing.
-if (process.env.FUNCTION_TARGET) {
+if (getConfig().functionTarget) {
   installGracefulShutdown({
     drain: webhookDrain,
     graceMs: 8_500,
@@ -54,12 +54,19 @@ if (process.env.FUNCTION_TARGET) {
   });
 }
 
-functions.http('webhook', webhook);
-functions.http('readyz', readyz);
-functions.http('authUrl', authUrl);
-functions.http('authCallback', authCallback);
-functions.http('refreshToken', refreshToken);
-functions.http('refreshSymbolMaster', refreshSymbolMaster);
-functions.http('controls', controls);
-functions.http('console', consolePage);
-functions.cloudEvent('notify', notify);
+// Wiring from the top: the instance's dependencies are built once (on first use) and each function gets
+// only its own part; no handler reaches back for them.
+const part =
+  <K extends keyof AppDeps>(name: K) =>
+  async (): Promise<AppDeps[K]> =>
+    (await getDeps())[name];
+
+functions.http('webhook', webhookFunction(part('webhook')));
+functions.http('readyz', readyzFunction(part('readyz')));
+functions.http('authUrl', authUrlFunction(part('auth')));
+functions.http('authCallback', authCallbackFunction(part('auth')));
+functions.http('refreshToken', refreshTokenFunction(part('tokenKeeper')));
+functions.http('refreshSymbolMaster', refreshSymbolMasterFunction(part('symbolMaster')));
+functions.http('controls', controlsFunction(part('controls')));
+functions.http('console', consoleFunction(part('console')));
+functions.cloudEvent('notify', notifyFunction(part('notify')));

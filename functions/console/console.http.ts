@@ -1,11 +1,10 @@
 import type { HttpFunction, Request, Response } from '@google-cloud/functions-framework';
-import { getDeps } from '../composition';
 import { rawBodyOf } from '../http-adapter';
 import { HTML_SECURITY_HEADERS, strictCsp } from '../html-security';
 import { clientIpFrom } from '../webhook/source-guard';
 import { messagePage } from './console-pages';
 import { CONSOLE_STYLE_HASH } from './console-style';
-import { handleConsole, type ConsoleReply } from './console.handler';
+import { handleConsole, type ConsoleDeps, type ConsoleReply } from './console.handler';
 import { SESSION_COOKIE, cookieFrom } from './console-session';
 
 const CSP = strictCsp({ styleHashes: [CONSOLE_STYLE_HASH] });
@@ -37,24 +36,25 @@ const formOf = (req: Request): Record<string, string> => {
 };
 
 /** The operator's console: one page for the day, behind the operator key. */
-export const consolePage: HttpFunction = async (req, res) => {
-  const base = baseOf(req);
-  try {
-    const deps = await getDeps();
-    reply(
-      res,
-      await handleConsole(deps.console, {
-        method: req.method,
-        path: req.path,
-        base,
-        query: req.query as Record<string, string | undefined>,
-        form: formOf(req),
-        cookie: cookieFrom(req.header('cookie'), SESSION_COOKIE),
-        sourceIp: clientIpFrom(req.header('x-forwarded-for'), req.socket?.remoteAddress),
-        fetchSite: req.header('sec-fetch-site'),
-      }),
-    );
-  } catch {
-    reply(res, { status: 503, html: messagePage('Console unavailable', 'Try again in a minute; the operator logs have the details.', base) });
-  }
-};
+export const consoleFunction =
+  (deps: () => Promise<ConsoleDeps>): HttpFunction =>
+  async (req, res) => {
+    const base = baseOf(req);
+    try {
+      reply(
+        res,
+        await handleConsole(await deps(), {
+          method: req.method,
+          path: req.path,
+          base,
+          query: req.query as Record<string, string | undefined>,
+          form: formOf(req),
+          cookie: cookieFrom(req.header('cookie'), SESSION_COOKIE),
+          sourceIp: clientIpFrom(req.header('x-forwarded-for'), req.socket?.remoteAddress),
+          fetchSite: req.header('sec-fetch-site'),
+        }),
+      );
+    } catch {
+      reply(res, { status: 503, html: messagePage('Console unavailable', 'Try again in a minute; the operator logs have the details.', base) });
+    }
+  };

@@ -19,8 +19,8 @@ export interface ControlsDeps {
   audit: AuditLog;
   secrets: SecretSource;
   notifier: Notifier;
-  /** Drops this instance's cached controls so the operator sees the change take effect here at once. */
-  onChanged?: () => void;
+  /** Hands this instance the new controls so the operator sees the change take effect here at once. */
+  onChanged?: (after: RuntimeControls) => void;
 }
 
 export interface ControlsRequest {
@@ -60,7 +60,7 @@ function parsePatch(raw: Buffer | undefined) {
  */
 export async function applyControlsChange(deps: ControlsDeps, change: Partial<RuntimeControls>, actor: string, requestId: string): Promise<ControlsChange> {
   const result = await deps.controls.update(change, actor, deps.clock());
-  deps.onChanged?.();
+  deps.onChanged?.(result.after);
   deps.logger.info('controls changed', { actor: result.actor, before: result.before, after: result.after });
   await deps.notifier.notify({
     kind: 'controls.changed',

@@ -23,18 +23,14 @@ export interface OrderViews {
   today(nowMs: number): Promise<OrderView[]>;
 }
 
-/** The broker port still carries the orderbook's numeric status; this is the one place it becomes words. */
-function stateOf(o: BrokerOrder): OrderState {
-  switch (o.status) {
-    case 1: return 'cancelled';
-    case 2: return 'filled';
-    case 4: return 'in transit';
-    case 5: return 'rejected';
-    case 6: return o.filledQty && o.filledQty < o.qty ? 'partly filled' : 'working';
-    case 7: return 'expired';
-    default: return 'unknown';
-  }
-}
+const STATE_WORDS: Record<BrokerOrder['state'], OrderState> = {
+  working: 'working',
+  partially_filled: 'partly filled',
+  filled: 'filled',
+  cancelled: 'cancelled',
+  rejected: 'rejected',
+  expired: 'expired',
+};
 
 export function toOrderView(o: BrokerOrder): OrderView {
   return {
@@ -43,7 +39,7 @@ export function toOrderView(o: BrokerOrder): OrderView {
     side: o.side,
     qty: o.qty,
     productType: o.productType,
-    state: stateOf(o),
+    state: STATE_WORDS[o.state] ?? 'unknown',
     ...(o.filledQty !== undefined ? { filledQty: o.filledQty } : {}),
     ...(o.avgFillPrice !== undefined ? { avgFillPrice: o.avgFillPrice } : {}),
     ...(o.placedAt !== undefined ? { placedAt: o.placedAt } : {}),

@@ -81,7 +81,7 @@ export function createPaperBroker(opts: PaperBrokerOptions): Broker & { state():
       const price = order.orderType === 'LIMIT' && order.limitPrice ? order.limitPrice : await quote(order.symbol);
       state.orders.push({
         orderId, symbol: order.symbol, side: order.side, qty: order.qty, productType: order.productType,
-        status: 2, orderTag: order.orderTag, placedAt: now, message: 'paper fill',
+        state: 'filled', orderTag: order.orderTag, placedAt: now, message: 'paper fill',
         filledQty: order.qty, ...(price !== undefined ? { avgFillPrice: price } : {}),
       });
       const key = `${order.symbol}-${order.productType}`;
