@@ -14,10 +14,10 @@ import type { RefreshSymbolMasterDeps } from './symbol-master/refresh-symbol-mas
 import type { TokenKeeperDeps } from './token-keeper/token-keeper.handler';
 import type { WebhookDeps } from './webhook/webhook.handler';
 import type { ConsoleDeps } from './console/console.handler';
-import { createAttemptLimiter, createOperatorKeyGate } from './operator-attempts';
 import { orderViewsFromBroker } from '../shared/orders/order-views';
 import { createSourceGuard } from './webhook/source-guard';
 import { createRefusalDigest } from '../shared/notify/refusal-digest';
+import { createOperatorKeyGate, type OperatorKeyGate } from './operator-auth/operator-key';
 import { buildAdapters, type Adapters } from './adapters';
 import { getConfig } from './config';
 
@@ -33,6 +33,8 @@ export interface AppDeps {
   symbolMaster: RefreshSymbolMasterDeps;
   notify: NotifyDeps;
   console: ConsoleDeps;
+  /** The one operator-key check (with its per-source attempt limit) every operator entry point shares. */
+  operatorKey: OperatorKeyGate;
   /** Opens the store's channel, loads the symbol master and reads the webhook secret before the first alert. */
   warmUp(): Promise<void>;
   close(): Promise<void>;
@@ -59,6 +61,7 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
   const controls = liveControls(adapters.controls, { clock, logger, cacheMs: config.controlsCacheMs });
   const symbols = adapters.symbols;
   const loginUrl = config.loginUrl;
+  const operatorKey = createOperatorKeyGate({ secrets: adapters.secrets, clock, logger });
 
   const webhook: WebhookDeps = {
     clock,
@@ -109,12 +112,10 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
     logger,
     controls: adapters.controls,
     audit: adapters.audit,
-    secrets: adapters.secrets,
+    operatorKey,
     notifier: adapters.notifier,
     onChanged: (after) => controls.changed(after),
   };
-  // One limiter for every page that takes the operator key, so guesses on one count on the other.
-  const operatorKey = createOperatorKeyGate({ secrets: adapters.secrets, logger, limiter: createAttemptLimiter({ clock }) });
   const publishedIndex = Boolean(config.symbolMaster.bucket) || config.symbolMaster.urls.length > 0;
 
   const deps: AppDeps = {
@@ -126,7 +127,7 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
     auth: {
       clock,
       logger,
-      secrets: adapters.secrets,
+      operatorKey,
       login: adapters.login,
       states: adapters.oauthStates,
       tokens: adapters.tokens,
@@ -134,7 +135,6 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
       broker: adapters.broker,
       controls: adapters.controls,
       stateTtlMs: 10 * 60_000,
-      operatorKey,
       session: { window: webhook.settings.tradingWindow, enforce: config.risk.enforceTradingWindow },
     },
     tokenKeeper: {
@@ -192,6 +192,7 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
         partTimeoutMs: 2_500,
       },
     },
+    operatorKey,
     warmUp: async () => {
       const started = clock();
       controls.start();

@@ -7,7 +7,7 @@ import type { Logger } from '../../shared/platform/logger';
 import type { SecretSource } from '../../shared/secrets/secrets.port';
 import type { RuntimeControls } from '../../shared/store/controls.port';
 import { applyControlsChange, type ControlsDeps } from '../controls/controls.handler';
-import type { OperatorKeyGate } from '../operator-attempts';
+import type { OperatorKeyGate } from '../operator-auth/operator-key';
 import { confirmPage, dashboardPage, duration, loginPage, messagePage } from './console-pages';
 import { clearedSessionCookie, csrfMatches, csrfTokenFor, issueSession, sessionCookie, verifySession, type ConsoleSession } from './console-session';
 import { gatherConsoleView, type ConsoleViewDeps } from './console-view';

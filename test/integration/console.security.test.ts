@@ -106,20 +106,20 @@ describe('console security', () => {
     expect(await bridge.deps.adapters.controls.get()).toEqual({ tradingEnabled: true, reduceOnly: false });
   });
 
-  it('locks an address out after five wrong keys, even for the right key, on the console and the login page alike', async () => {
-    for (let i = 0; i < 4; i++) expect((await logIn('guess-' + i)).res.status).toBe(401);
-    // The fifth guess is made on the Fyers login page: the two pages share one limiter.
-    expect((await submitKey(bridge, 'guess-4')).status).toBe(401);
+  it('locks an address out after repeated wrong keys, even for the right key, on the console and the login page alike', async () => {
+    for (let i = 0; i < 5; i++) expect((await logIn('guess-' + i)).res.status).toBe(401);
+    // The sixth guess is made on the Fyers login page: the pages share one operator-key gate.
+    expect((await submitKey(bridge, 'guess-5')).status).toBe(401);
     const locked = await logIn();
     expect(locked.res.status).toBe(429);
-    expect(locked.res.headers.get('retry-after')).toBe('60');
+    expect(Number(locked.res.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect(locked.cookie).toBeUndefined();
     expect(await locked.res.text()).toContain('Too many wrong keys from this address');
-    const loginPage = await submitKey(bridge);
-    expect(loginPage.status).toBe(429);
+    expect((await submitKey(bridge)).status).toBe(429);
     expect(bridge.fake.state.requests).toHaveLength(0);
 
-    bridge.clock.advance(61_000);
+    bridge.clock.advance(2_000);
     expect((await logIn()).res.status).toBe(303);
   });
+
 });
