@@ -45,6 +45,9 @@ export function withPacing(inner: Broker, pacer: RequestPacer, opts: { coalesceM
     getQuotes,
     getPositions: () => paced(() => inner.getPositions()),
     placeOrder: (o, opts) => paced(() => inner.placeOrder(o, opts), opts?.notAfter),
+    placeBasket: (orders, opts) => paced(() => inner.placeBasket(orders, opts), opts?.notAfter),
+    cancelOrder: (id) => paced(() => inner.cancelOrder(id)),
+    getFunds: () => paced(() => inner.getFunds()),
     findOrders: (q) => paced(() => inner.findOrders(q)),
     checkSession: () => paced(() => inner.checkSession()),
   };

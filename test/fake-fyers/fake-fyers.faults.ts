@@ -7,7 +7,10 @@ export type RouteName =
   | 'quotes'
   | 'positions'
   | 'orderbook'
-  | 'place-order';
+  | 'place-order'
+  | 'multi-order'
+  | 'cancel-order'
+  | 'funds';
 
 /**
  * `phase: 'before'` (default) acts before the fake handles the request, so nothing is recorded;

@@ -68,7 +68,7 @@ function nextOrderId(state: FakeState, nowMs: number): string {
 export function recordOrder(state: FakeState, b: Record<string, unknown>, nowMs: number, opts: { tagPrefix: boolean }): FakeOrder {
   const symbol = b.symbol as string;
   const tag = typeof b.orderTag === 'string' && b.orderTag !== '' ? b.orderTag : undefined;
-  const filled = b.type === 2;
+  const filled = b.type === 2 && !state.restSymbols.has(symbol);
   const price = state.ltp.get(symbol) ?? 100;
   const order: FakeOrder = {
     id: nextOrderId(state, nowMs),
@@ -100,6 +100,41 @@ function movePosition(state: FakeState, o: FakeOrder): void {
   if (o.side === 1) { p.buyQty += o.qty; p.buyVal += o.qty * o.tradedPrice; } else { p.sellQty += o.qty; p.sellVal += o.qty * o.tradedPrice; }
   p.netQty = p.buyQty - p.sellQty;
   state.positions.set(key, p);
+}
+
+/** One order through Fyers' checks, the RMS refusals the test set, and the book: the reply a single placement gets. */
+export function placeOne(state: FakeState, b: Record<string, unknown>, nowMs: number, opts: { tagPrefix: boolean; rejectStatus: number }): Reply {
+  const refusal = validateOrder(state, b);
+  if (refusal) return { ...refusal, status: opts.rejectStatus };
+  const rms = typeof b.symbol === 'string' ? state.rejectSymbols.get(b.symbol) : undefined;
+  if (rms !== undefined) return fyersError(opts.rejectStatus, -99, rms);
+  return placedReply(recordOrder(state, b, nowMs, opts));
+}
+
+/**
+ * POST /multi-order/sync: an array of up to 10 order bodies, each answered on its own in `data[]`
+ * ({statusCode, body, statusDescription}); the outer envelope says ok whatever the legs did.
+ */
+export function multiOrder(state: FakeState, raw: unknown, nowMs: number, opts: { tagPrefix: boolean; rejectStatus: number }): Reply {
+  if (!Array.isArray(raw) || raw.length === 0) return invalid('Invalid input: expected an array of orders');
+  if (raw.length > 10) return invalid('Maximum 10 orders are allowed in a multi order request');
+  const data = raw.map((item: unknown) => {
+    const b = item && typeof item === 'object' && !Array.isArray(item) ? (item as Record<string, unknown>) : {};
+    const r = placeOne(state, b, nowMs, opts);
+    return { statusCode: r.status, body: r.body, statusDescription: r.status === 200 ? 'HTTP OK' : 'Bad Request' };
+  });
+  return json(200, { s: 'ok', code: 200, message: '', data });
+}
+
+/** DELETE /orders/sync {id}: a resting order is cancelled (1103); a filled, rejected or unknown one cannot be. */
+export function cancelOrder(state: FakeState, b: Record<string, unknown>): Reply {
+  const o = state.orders.find((x) => x.id === b.id);
+  if (!o) return fyersError(400, -51, 'Invalid order id');
+  if (o.status === 2) return fyersError(400, -162, 'Order already traded');
+  if (o.status === 1) return fyersError(400, -161, 'Order already cancelled');
+  if (o.status !== 6 && o.status !== 4) return fyersError(400, -164, 'Order already rejected');
+  o.status = 1;
+  return json(200, { s: 'ok', code: 1103, message: 'Successfully cancelled order', id: o.id });
 }
 
 export const placedReply = (o: FakeOrder): Reply => json(200, { s: 'ok', code: 1101, message: 'Successfully placed order', id: o.id });

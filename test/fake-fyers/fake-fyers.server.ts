@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import * as auth from './fake-fyers.auth';
 import { sleep, takeFault, type Fault, type RouteName } from './fake-fyers.faults';
 import * as market from './fake-fyers.market';
-import { orderbook, placedReply, recordOrder, validateOrder } from './fake-fyers.orders';
+import { cancelOrder, multiOrder, orderbook, placedReply, recordOrder, validateOrder } from './fake-fyers.orders';
 import { createRateLimiter } from './fake-fyers.rate-limit';
 import { createState, type FakeInstrument, type FakeState, type TokenDeath } from './fake-fyers.state';
 import { fyersError, json, readBody, writeReply as writeReplyTo, type Reply } from './http-io';
@@ -46,6 +46,8 @@ export interface FakeFyers {
   issueAccessToken(exp?: number | null): string;
   setLtp(ticker: string, lp: number): void;
   setPosition(symbol: string, productType: string, netQty: number): void;
+  /** From now on RMS refuses orders for this ticker with `message` (code -99); `undefined` lifts it. */
+  rejectSymbol(ticker: string, message?: string): void;
   /** The URL a browser would open to log in. */
   authCodeUrl(state: string): string;
   close(): Promise<void>;
@@ -68,6 +70,13 @@ const ROUTES: Record<string, { route: RouteName; method: string; family: 'auth' 
   '/api/v3/orders': { route: 'orderbook', method: 'GET', family: 'api' },
   '/api/v3/orders/sync': { route: 'place-order', method: 'POST', family: 'api' },
   '/data/quotes': { route: 'quotes', method: 'GET', family: 'data' },
+  '/api/v3/funds': { route: 'funds', method: 'GET', family: 'api' },
+  '/api/v3/multi-order/sync': { route: 'multi-order', method: 'POST', family: 'api' },
+};
+
+/** Routes that share a path with another method (Fyers cancels with DELETE on the placement path). */
+const METHOD_ROUTES: Record<string, { route: RouteName; method: string; family: 'auth' | 'api' | 'data' }> = {
+  'DELETE /api/v3/orders/sync': { route: 'cancel-order', method: 'DELETE', family: 'api' },
 };
 
 /** Starts a fake of the Fyers v3 REST API on 127.0.0.1 and an ephemeral port. */
@@ -93,7 +102,7 @@ export async function startFakeFyers(opts: FakeFyersOptions = {}): Promise<FakeF
   const rejectStatus = opts.rejectStatus ?? 400;
 
   /** The route's own behaviour, once auth, rate limits and 'before' faults have passed. */
-  const handle = (route: RouteName, query: URLSearchParams, body: Record<string, unknown>, fault?: Fault): Reply => {
+  const handle = (route: RouteName, query: URLSearchParams, body: Record<string, unknown>, fault?: Fault, rawJson?: unknown): Reply => {
     switch (route) {
       case 'generate-authcode': return auth.generateAuthCode(state, authOpts, query);
       case 'validate-authcode': return auth.validateAuthCode(state, authOpts, body);
@@ -102,10 +111,18 @@ export async function startFakeFyers(opts: FakeFyersOptions = {}): Promise<FakeF
       case 'positions': return market.positions(state);
       case 'quotes': return market.quotes(state, query);
       case 'orderbook': return orderbook(state, query);
+      case 'funds': return market.funds(state);
+      case 'cancel-order': return cancelOrder(state, body);
+      case 'multi-order': {
+        if (fault?.kind === 'reject') return fyersError(fault.httpStatus ?? rejectStatus, fault.code, fault.message);
+        return multiOrder(state, rawJson, clock(), { tagPrefix, rejectStatus });
+      }
       case 'place-order': {
         if (fault?.kind === 'reject') return fyersError(fault.httpStatus ?? rejectStatus, fault.code, fault.message);
         const refusal = validateOrder(state, body);
         if (refusal) return { ...refusal, status: rejectStatus };
+        const rms = typeof body.symbol === 'string' ? state.rejectSymbols.get(body.symbol) : undefined;
+        if (rms !== undefined) return fyersError(rejectStatus, -99, rms);
         const order = recordOrder(state, body, clock(), { tagPrefix });
         if (fault?.kind === 'no-ack') return json(fault.httpStatus ?? 200, { s: 'ok', code: 201, message: 'Request sent to the exchange; no acknowledgement received' });
         return placedReply(order);
@@ -115,7 +132,7 @@ export async function startFakeFyers(opts: FakeFyersOptions = {}): Promise<FakeF
 
   const serve = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://fake');
-    const def = ROUTES[url.pathname];
+    const def = METHOD_ROUTES[`${req.method} ${url.pathname}`] ?? ROUTES[url.pathname];
     const entry: FakeState['requests'][number] = { method: req.method ?? '', url: url.pathname + url.search, route: def?.route, headers: { ...req.headers }, at: clock() };
     state.requests.push(entry);
     // Every answer is logged with its status, so a test can prove e.g. that the fake never answered 429.
@@ -127,11 +144,14 @@ export async function startFakeFyers(opts: FakeFyersOptions = {}): Promise<FakeF
     if (!def || def.method !== req.method) return writeReply(res, json(404, { s: 'error', code: 404, message: 'Not found' }));
 
     let body: Record<string, unknown> = {};
-    if (req.method === 'POST') {
+    let rawJson: unknown;
+    if (req.method === 'POST' || req.method === 'DELETE') {
       try {
         const parsed: unknown = JSON.parse(raw);
-        if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
-        body = parsed as Record<string, unknown>;
+        rawJson = parsed;
+        // Only the basket takes an array; every other body is one object.
+        if (parsed === null || typeof parsed !== 'object' || (Array.isArray(parsed) && def.route !== 'multi-order')) throw new Error('not an object');
+        if (!Array.isArray(parsed)) body = parsed as Record<string, unknown>;
       } catch {
         return writeReply(res, fyersError(400, -50, 'Invalid input'));
       }
@@ -151,7 +171,7 @@ export async function startFakeFyers(opts: FakeFyersOptions = {}): Promise<FakeF
       if (denied) return writeReply(res, denied);
     }
 
-    const reply = handle(def.route, url.searchParams, body, fault);
+    const reply = handle(def.route, url.searchParams, body, fault, rawJson);
     if (fault?.kind === 'latency' && phase === 'after') await sleep(fault.ms);
     if (fault?.kind === 'reset' && phase === 'after') return void req.socket.destroy();
     if (fault?.kind === 'status' && phase === 'after') return writeReply(res, json(fault.status, fault.body ?? ''));
@@ -177,6 +197,10 @@ export async function startFakeFyers(opts: FakeFyersOptions = {}): Promise<FakeF
     setPosition: (symbol, productType, netQty) => void state.positions.set(`${symbol}-${productType}`, {
       symbol, productType, netQty, buyQty: Math.max(netQty, 0), sellQty: Math.max(-netQty, 0), buyVal: 0, sellVal: 0,
     }),
+    rejectSymbol: (ticker, message) => {
+      if (message === undefined) state.rejectSymbols.delete(ticker);
+      else state.rejectSymbols.set(ticker, message);
+    },
     authCodeUrl: (s) => `${origin}/api/v3/generate-authcode?${new URLSearchParams({ client_id: state.appId, redirect_uri: state.redirectUri, response_type: 'code', state: s })}`,
     close: () => new Promise<void>((resolve) => {
       server.closeAllConnections();

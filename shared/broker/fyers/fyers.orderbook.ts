@@ -38,6 +38,7 @@ export function toBrokerOrder(row: unknown): BrokerOrder | undefined {
     qty: r.qty,
     productType: r.productType,
     status: r.status,
+    ...(r.filledQty !== undefined ? { filledQty: r.filledQty } : {}),
     ...(tag !== undefined ? { orderTag: tag } : {}),
     ...(placedAt !== undefined ? { placedAt } : {}),
     ...(r.message ? { message: r.message } : {}),

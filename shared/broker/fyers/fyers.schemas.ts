@@ -22,7 +22,14 @@ export const QuotesSchema = v.looseObject({
 });
 
 export const PositionsSchema = v.looseObject({
-  netPositions: v.optional(v.array(v.looseObject({ symbol: v.string(), netQty: num, productType: v.string() })), []),
+  netPositions: v.optional(
+    v.array(v.looseObject({ symbol: v.string(), netQty: num, productType: v.string(), realized_profit: v.optional(num), unrealized_profit: v.optional(num) })),
+    [],
+  ),
+});
+
+export const FundsSchema = v.looseObject({
+  fund_limit: v.array(v.looseObject({ id: num, equityAmount: num })),
 });
 
 export const OrderbookEntrySchema = v.looseObject({
@@ -32,6 +39,7 @@ export const OrderbookEntrySchema = v.looseObject({
   qty: num,
   productType: v.optional(v.string(), ''),
   status: num,
+  filledQty: v.optional(num),
   orderTag: v.optional(v.nullable(v.string())),
   orderDateTime: v.optional(v.unknown()),
   message: v.optional(v.nullable(v.string())),

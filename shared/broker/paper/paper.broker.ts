@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import type { Clock } from '../../platform/clock';
 import type { SymbolIndex } from '../../symbols/instrument';
 import { UNDERLYINGS } from '../../symbols/underlyings';
-import type { Broker, BrokerOrder, BrokerSession, OrderRequest, PlaceOutcome, Position } from '../broker.port';
+import type { Broker, BrokerOrder, BrokerSession, CancelOutcome, OrderRequest, PlaceOutcome, Position } from '../broker.port';
 import { PAPER_SPOT, paperPremium } from './paper-pricing';
 
 export interface PaperBrokerOptions {
@@ -14,7 +14,11 @@ export interface PaperBrokerOptions {
   fillPrice?: number;
   /** Where the order book and positions persist across restarts; memory only when absent. */
   stateFile?: string;
+  /** Available funds it reports, in rupees. */
+  funds?: number;
 }
+
+const DEFAULT_PAPER_FUNDS = 1_000_000;
 
 interface PaperState {
   orders: BrokerOrder[];
@@ -47,7 +51,7 @@ export function createPaperBroker(opts: PaperBrokerOptions): Broker & { state():
     return paperPremium(inst, PAPER_SPOT[inst.underlying] ?? inst.strike, opts.clock());
   };
 
-  return {
+  const broker: Broker & { state(): PaperState } = {
     name: 'paper',
     state: () => state,
     async getQuotes(tickers) {
@@ -72,7 +76,7 @@ export function createPaperBroker(opts: PaperBrokerOptions): Broker & { state():
       const orderId = `PAPER${String(now).slice(-8)}${String(state.seq).padStart(6, '0')}`;
       state.orders.push({
         orderId, symbol: order.symbol, side: order.side, qty: order.qty, productType: order.productType,
-        status: 2, orderTag: order.orderTag, placedAt: now, message: 'paper fill',
+        status: 2, orderTag: order.orderTag, placedAt: now, message: 'paper fill', filledQty: order.qty,
       });
       const key = `${order.symbol}-${order.productType}`;
       const pos = state.positions[key] ?? { symbol: order.symbol, productType: order.productType, netQty: 0 };
@@ -81,6 +85,19 @@ export function createPaperBroker(opts: PaperBrokerOptions): Broker & { state():
       persist();
       return { status: 'placed', orderId, message: 'paper order filled' };
     },
+    async placeBasket(orders: OrderRequest[]): Promise<PlaceOutcome[]> {
+      const out: PlaceOutcome[] = [];
+      for (const o of orders) out.push(await broker.placeOrder(o));
+      return out;
+    },
+    async cancelOrder(orderId: string): Promise<CancelOutcome> {
+      const order = state.orders.find((o) => o.orderId === orderId);
+      // Paper orders fill at once, so there is never anything left to cancel.
+      return { cancelled: false, reason: order ? 'the order is already filled' : `no order ${orderId}` };
+    },
+    async getFunds() {
+      return { available: opts.funds ?? DEFAULT_PAPER_FUNDS };
+    },
     async findOrders(q) {
       return state.orders.filter((o) => q.tag === undefined || o.orderTag === q.tag).map((o) => ({ ...o }));
     },
@@ -88,6 +105,7 @@ export function createPaperBroker(opts: PaperBrokerOptions): Broker & { state():
       return { valid: true };
     },
   };
+  return broker;
 }
 
 function load(file?: string): PaperState | undefined {

@@ -17,6 +17,9 @@ function recordingBroker(opts: { failWith?: Error } = {}) {
     placeOrder: async () => ({ status: 'placed', orderId: '1' }),
     findOrders: async () => [],
     checkSession: async () => ({ valid: true }),
+    placeBasket: async () => [],
+    cancelOrder: async () => ({ cancelled: false }),
+    getFunds: async () => ({ available: 0 }),
   };
   return { broker, quoteCalls };
 }
