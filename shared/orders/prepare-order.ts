@@ -5,7 +5,7 @@ import type { RuntimeControls } from '../store/controls.port';
 import type { SymbolIndex } from '../symbols/instrument';
 import { normalizeUnderlying, resolveInstrument } from '../symbols/resolve-instrument';
 import { UNDERLYINGS } from '../symbols/underlyings';
-import { unitsForLots } from '../risk/lot-sizing';
+import { needsMarketFacts, sizeLots } from '../risk/position-sizing';
 import { isTickMultiple } from './tick';
 import type { PreparedOrder } from './prepared-order';
 
@@ -44,17 +44,24 @@ export async function prepareOrder(alert: Alert, ctx: PrepareContext): Promise<P
   const freezeQty = ctx.freezeQtyOverrides[underlying] ?? UNDERLYINGS[underlying]?.freezeQty;
   const reduceOnly = alert.intent === 'close' || ctx.controls.reduceOnly || (ctx.coverOnlyBuy && alert.action === 'BUY');
   // The size check runs on the requested lots; a reduce-only order can only shrink from here.
-  unitsForLots(alert.qty, { maxLots, lotSize: instrument.lotSize, freezeQty });
+  const market = needsMarketFacts(alert.qty) ? await marketFacts(ctx.broker, instrument.ticker) : {};
+  const lots = sizeLots(alert.qty, { maxLots, lotSize: instrument.lotSize, freezeQty, side: alert.action, slPoints: alert.sl, ...market });
   return {
     instrument,
     side: alert.action,
     productType: alert.productType,
     orderType: alert.orderType,
     limitPrice: alert.price,
-    lots: alert.qty,
+    lots,
     reduceOnly,
     sl: alert.sl,
     tp: alert.tp,
     spotLtp,
   };
+}
+
+/** The option's price and the account's funds, for a size given in rupees or as a share of funds. */
+export async function marketFacts(broker: Broker, ticker: string): Promise<{ premium?: number; availableFunds?: number }> {
+  const [quotes, funds] = await Promise.all([broker.getQuotes([ticker]), broker.getFunds()]);
+  return { premium: quotes.get(ticker), availableFunds: funds.available };
 }
