@@ -16,6 +16,7 @@ import type { AuditLog } from '../shared/store/audit.port';
 import type { ControlsStore } from '../shared/store/controls.port';
 import type { IdempotencyStore } from '../shared/store/idempotency.port';
 import type { LeaseStore } from '../shared/store/lease.port';
+import type { HoldingsStore } from '../shared/store/holdings.port';
 import type { OAuthStateStore } from '../shared/store/oauth-state.port';
 import type { SymbolIndex } from '../shared/symbols/instrument';
 import { createSymbolSource, type SymbolIndexLoader } from '../shared/symbols/symbol-source';
@@ -34,6 +35,7 @@ export interface Adapters {
   accessTokens: AccessTokens;
   leases: LeaseStore;
   oauthStates: OAuthStateStore;
+  holdings: HoldingsStore;
   secrets: SecretSource;
   notifier: Notifier;
   blobs: BlobStore;
@@ -56,7 +58,7 @@ interface Basics {
 /** Local paper runs work without any setup: this secret is printed by `npm start` and refused with BROKER=fyers. */
 export const PAPER_DEMO_SECRET = 'paper-demo-secret';
 
-type Stores = Pick<Adapters, 'idempotency' | 'audit' | 'controls' | 'tokens' | 'leases' | 'oauthStates'> & { probe: () => Promise<Check>; close(): Promise<void> };
+type Stores = Pick<Adapters, 'idempotency' | 'audit' | 'controls' | 'tokens' | 'leases' | 'oauthStates' | 'holdings'> & { probe: () => Promise<Check>; close(): Promise<void> };
 
 async function buildStores(config: Config): Promise<Stores> {
   if (config.store === 'firestore') {
@@ -78,6 +80,7 @@ async function buildStores(config: Config): Promise<Stores> {
       tokens: createFirestoreTokenStore(db),
       leases: createFirestoreLeaseStore(db),
       oauthStates: createFirestoreOAuthStateStore(db),
+      holdings: (await import('../shared/store/firestore/holdings.firestore')).createFirestoreHoldingsStore(db),
       probe: async () => {
         await db.collection('health').doc('probe').get();
         return { ok: true, store: 'firestore' };
@@ -102,6 +105,7 @@ async function buildStores(config: Config): Promise<Stores> {
     tokens: createLocalTokenStore(join(dir, 'tokens')),
     leases: createLocalLeaseStore(join(dir, 'leases')),
     oauthStates: createLocalOAuthStateStore(join(dir, 'oauth-states')),
+    holdings: (await import('../shared/store/local/holdings.local')).createLocalHoldingsStore(join(dir, 'holdings')),
     probe: async () => ({ ok: true, store: 'local', dataDir: config.dataDir }),
     close: async () => undefined,
   };
@@ -275,6 +279,7 @@ export async function buildAdapters(config: Config, b: Basics, overrides: Partia
     tokens,
     leases: overrides.leases ?? stores.leases,
     oauthStates: overrides.oauthStates ?? stores.oauthStates,
+    holdings: overrides.holdings ?? stores.holdings,
     secrets,
     notifier: notifierParts.notifier,
     blobs,

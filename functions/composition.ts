@@ -63,6 +63,7 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
     leases: adapters.leases,
     secrets: adapters.secrets,
     notifier: adapters.notifier,
+    holdings: adapters.holdings,
     guard: createSourceGuard({ allowedIps: config.allowedSourceIps }),
     settings: {
       maxLots: config.risk.maxLots,

@@ -9,6 +9,6 @@ export interface AlertTrace {
   ltp?: number;
   stopLossPrice?: number;
   takeProfitPrice?: number;
-  brokerRequest?: OrderRequest;
-  brokerResponse?: PlaceOutcome | { recovered: unknown };
+  brokerRequest?: OrderRequest | { orders: OrderRequest[] };
+  brokerResponse?: PlaceOutcome | { recovered: unknown } | { legs: unknown[] };
 }

@@ -31,10 +31,9 @@ export function planTransition(held: HeldLeg[], desired: 'long' | 'short' | 'fla
  * the broker's position in that contract on that side (a stop that fired, a manual exit), so every
  * close the plan makes is reduce-only. Returns the trimmed legs and those that changed.
  */
-export function reconcileLegs(held: HeldLeg[], positions: Position[]): { legs: HeldLeg[]; trimmed: Array<{ ticker: string; from: number; to: number }> } {
-  // One broker position may back several strategies' legs; hand it out in book order.
-  const left = new Map<string, number>();
-  for (const p of positions) left.set(`${p.symbol}|${p.productType}`, (left.get(`${p.symbol}|${p.productType}`) ?? 0) + p.netQty);
+export function reconcileLegs(held: HeldLeg[], positions: Position[] | PositionPool): { legs: HeldLeg[]; trimmed: Array<{ ticker: string; from: number; to: number }> } {
+  // One broker position may back several strategies' legs: a shared pool hands it out once, in book order.
+  const left = positions instanceof Map ? positions : positionPool(positions);
   const legs: HeldLeg[] = [];
   const trimmed: Array<{ ticker: string; from: number; to: number }> = [];
   for (const l of held) {
@@ -47,6 +46,15 @@ export function reconcileLegs(held: HeldLeg[], positions: Position[]): { legs: H
     if (qty > 0) legs.push({ ...l, qty });
   }
   return { legs, trimmed };
+}
+
+/** Net broker quantity per contract and product, to be handed out across the holdings reconciled against it. */
+export type PositionPool = Map<string, number>;
+
+export function positionPool(positions: Position[]): PositionPool {
+  const pool: PositionPool = new Map();
+  for (const p of positions) pool.set(`${p.symbol}|${p.productType}`, (pool.get(`${p.symbol}|${p.productType}`) ?? 0) + p.netQty);
+  return pool;
 }
 
 /** Splits a quantity into orders no larger than the exchange freeze limit, in whole lots. */
