@@ -104,3 +104,96 @@ describe('position mode: long -> short -> flat', () => {
     expect(fake.state.orders).toHaveLength(0);
   });
 });
+
+describe('multi-leg alerts', () => {
+  // Iron condor around ATM 24500: hedges at ATM-4/ATM+4, written legs at ATM-2/ATM+2 (50-point grid).
+  const condor = [
+    { optionType: 'PE', strike: 'ATM-4', action: 'BUY' },
+    { optionType: 'PE', strike: 'ATM-2', action: 'SELL' },
+    { optionType: 'CE', strike: 'ATM+2', action: 'SELL' },
+    { optionType: 'CE', strike: 'ATM+4', action: 'BUY' },
+  ];
+  const hedgePE = () => niftyOption(index, IN_WINDOW, 24300, 'PE');
+  const shortPE = () => niftyOption(index, IN_WINDOW, 24400, 'PE');
+  const shortCE = () => niftyOption(index, IN_WINDOW, 24600, 'CE');
+  const hedgeCE = () => niftyOption(index, IN_WINDOW, 24700, 'CE');
+
+  it('opens an iron condor in one alert: buys (hedges) in one basket, then sells in another', async () => {
+    await start();
+    const res = await post({ strategy: 'ic', legs: condor, qty: 1, idempotency_key: 'ic-1' });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ status: 'placed', strategy: 'ic', lots: 4, qty: 260 });
+    const baskets = fake.state.requests.filter((r) => r.route === 'multi-order');
+    expect(baskets).toHaveLength(2);
+    expect(sent()).toEqual([
+      `BUY ${hedgePE().ticker} 65`, `BUY ${hedgeCE().ticker} 65`, `SELL ${shortPE().ticker} 65`, `SELL ${shortCE().ticker} 65`,
+    ]);
+    expect((await book('ic')).map((l) => `${l.side} ${l.ticker}`).sort()).toHaveLength(4);
+
+    // A multi-leg close closes the whole structure: buy-backs of the written legs first, then the hedges sold.
+    const close = await post({ strategy: 'ic', legs: condor, qty: 1, intent: 'close', idempotency_key: 'ic-2' });
+    expect(close.status).toBe(200);
+    expect(sent().slice(4)).toEqual([
+      `BUY ${shortPE().ticker} 65`, `BUY ${shortCE().ticker} 65`, `SELL ${hedgePE().ticker} 65`, `SELL ${hedgeCE().ticker} 65`,
+    ]);
+    for (const t of [hedgePE(), shortPE(), shortCE(), hedgeCE()]) expect(netOf(t.ticker)).toBe(0);
+    expect(await book('ic')).toEqual([]);
+  });
+
+  it('with one written leg rejected, ends with no position and reports every leg and every exit', async () => {
+    await start();
+    fake.rejectSymbol(shortCE().ticker, 'RMS:Margin Shortfall');
+    const res = await post({ strategy: 'ic', legs: condor, qty: 1, idempotency_key: 'ic-rej' });
+
+    expect(res.status).toBe(422);
+    expect(res.body.status).toBe('rejected');
+    const legs = res.body.legs as Array<Record<string, unknown>>;
+    expect(legs.filter((l) => l.role === 'open').map((l) => `${l.side} ${l.symbol} ${l.status} ${l.rolledBack ?? '-'}`)).toEqual([
+      `BUY ${hedgePE().ticker} filled exited`,
+      `SELL ${shortPE().ticker} filled exited`,
+      `SELL ${shortCE().ticker} rejected -`,
+      `BUY ${hedgeCE().ticker} filled exited`,
+    ]);
+    expect(legs.find((l) => l.status === 'rejected')?.reason).toMatch(/Margin Shortfall/);
+    // Exits: the written put bought back before the hedges are sold.
+    expect(legs.filter((l) => l.role === 'exit').map((l) => `${l.side} ${l.symbol} ${l.status}`)).toEqual([
+      `BUY ${shortPE().ticker} filled`, `SELL ${hedgePE().ticker} filled`, `SELL ${hedgeCE().ticker} filled`,
+    ]);
+    for (const t of [hedgePE(), shortPE(), shortCE(), hedgeCE()]) expect(netOf(t.ticker)).toBe(0);
+    expect(await book('ic')).toEqual([]);
+    // The audit trail carries every leg as well.
+    const audit = await deps.adapters.audit.list({ day: '2026-07-22', status: 'rejected' });
+    expect((audit[0]?.brokerResponse as { legs: unknown[] }).legs).toHaveLength(7);
+  });
+
+  it('with a hedge rejected, never sends the written legs', async () => {
+    await start();
+    fake.rejectSymbol(hedgeCE().ticker, 'RMS:Blocked for trading');
+    const res = await post({ strategy: 'ic', legs: condor, qty: 1, idempotency_key: 'ic-hedge' });
+    expect(res.status).toBe(422);
+    const legs = res.body.legs as Array<Record<string, unknown>>;
+    expect(legs.filter((l) => l.side === 'SELL' && l.role === 'open').every((l) => l.status === 'not-sent')).toBe(true);
+    expect(fake.state.orders.filter((o) => o.side === -1 && o.symbol !== hedgePE().ticker)).toHaveLength(0);
+    expect(netOf(hedgePE().ticker)).toBe(0);
+  });
+
+  it('cancels a leg still resting at the exchange instead of exiting it', async () => {
+    await start();
+    fake.state.restSymbols.add(hedgePE().ticker);
+    fake.rejectSymbol(shortCE().ticker, 'RMS:Margin Shortfall');
+    const res = await post({ strategy: 'ic', legs: condor, qty: 1, idempotency_key: 'ic-rest' });
+    expect(res.status).toBe(422);
+    const hedge = (res.body.legs as Array<Record<string, unknown>>).find((l) => l.symbol === hedgePE().ticker && l.role === 'open');
+    expect(hedge).toMatchObject({ status: 'working', rolledBack: 'cancelled' });
+    expect(fake.state.orders.find((o) => o.symbol === hedgePE().ticker)?.status).toBe(1);
+    expect(fake.state.requests.filter((r) => r.route === 'cancel-order')).toHaveLength(1);
+  });
+
+  it('refuses more than 10 legs, naming the field, before anything is sent', async () => {
+    await start();
+    const res = await post({ strategy: 'x', legs: Array.from({ length: 11 }, () => condor[0]), idempotency_key: 'many' });
+    expect(res.status).toBe(400);
+    expect(res.body.error?.fields).toHaveProperty('legs');
+    expect(fake.state.orders).toHaveLength(0);
+  });
+});
