@@ -12,6 +12,9 @@ import type { ReadyzDeps } from './readyz/readyz.handler';
 import type { RefreshSymbolMasterDeps } from './symbol-master/refresh-symbol-master.handler';
 import type { TokenKeeperDeps } from './token-keeper/token-keeper.handler';
 import type { WebhookDeps } from './webhook/webhook.handler';
+import type { SquareOffDeps } from './square-off/square-off.handler';
+import { lossGuard, type LossLimitDeps } from '../shared/strategy/daily-loss';
+import type { FlattenDeps } from '../shared/strategy/flatten-holdings';
 import { createSourceGuard } from './webhook/source-guard';
 import { buildAdapters, type Adapters } from './adapters';
 import { getConfig } from './config';
@@ -27,6 +30,9 @@ export interface AppDeps {
   tokenKeeper: TokenKeeperDeps;
   symbolMaster: RefreshSymbolMasterDeps;
   notify: NotifyDeps;
+  squareOff: SquareOffDeps;
+  /** Absent when DAILY_LOSS_LIMIT is not set; what a reconcile run passes to enforceDailyLossLimit. */
+  lossLimit?: LossLimitDeps;
   /** Opens the store's channel, loads the symbol master and reads the webhook secret before the first alert. */
   warmUp(): Promise<void>;
   close(): Promise<void>;
@@ -50,6 +56,27 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
   const symbols = adapters.symbols;
   const loginUrl = config.loginUrl;
 
+  const flatten: FlattenDeps = {
+    clock,
+    logger,
+    broker: adapters.broker,
+    holdings: adapters.holdings,
+    leases: adapters.leases,
+    freezeQtyOverrides: config.risk.freezeQtyOverrides,
+    owner: `${instanceId}:flatten`,
+    lockMs: config.idempotencyLeaseMs,
+  };
+  const lossLimit: LossLimitDeps | undefined =
+    config.dailyLossLimit === undefined
+      ? undefined
+      : {
+          ...flatten,
+          controls: adapters.controls,
+          notifier: adapters.notifier,
+          limit: config.dailyLossLimit,
+          flattenOnLimit: config.lossLimitFlatten,
+        };
+
   const webhook: WebhookDeps = {
     clock,
     logger,
@@ -64,6 +91,7 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
     secrets: adapters.secrets,
     notifier: adapters.notifier,
     holdings: adapters.holdings,
+    ...(lossLimit ? { lossGuard: withInvalidate(lossGuard(lossLimit), () => controls.invalidate()) } : {}),
     guard: createSourceGuard({ allowedIps: config.allowedSourceIps }),
     settings: {
       maxLots: config.risk.maxLots,
@@ -135,6 +163,8 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
       minShareOfPrevious: 0.6,
     },
     notify: { logger, forward: adapters.forwardNotification },
+    squareOff: { ...flatten, notifier: adapters.notifier, atMin: config.squareOff.atMin, byStrategy: config.squareOff.byStrategy },
+    ...(lossLimit ? { lossLimit } : {}),
     warmUp: async () => {
       const started = clock();
       const results = await Promise.allSettled([symbols(), controls(), adapters.secrets.get('webhook-secret')]);
@@ -144,6 +174,18 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
     close: adapters.close,
   };
   return deps;
+}
+
+/** After the guard has switched trading off, this instance must not wait for its controls cache to see it. */
+function withInvalidate(guard: () => Promise<void>, invalidate: () => void): () => Promise<void> {
+  return async () => {
+    try {
+      await guard();
+    } catch (e) {
+      invalidate();
+      throw e;
+    }
+  };
 }
 
 let shared: Promise<AppDeps> | undefined;

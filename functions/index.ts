@@ -7,6 +7,7 @@ import { notify } from './notify/notify.event';
 import { readyz } from './readyz/readyz.http';
 import { refreshSymbolMaster } from './symbol-master/refresh-symbol-master.http';
 import { refreshToken } from './token-keeper/token-keeper.http';
+import { squareOff } from './square-off/square-off.http';
 import { webhook } from './webhook/webhook.http';
 import { scrubConsole } from '../shared/platform/scrub-console';
 
@@ -40,4 +41,5 @@ functions.http('authCallback', authCallback);
 functions.http('refreshToken', refreshToken);
 functions.http('refreshSymbolMaster', refreshSymbolMaster);
 functions.http('controls', controls);
+functions.http('squareOff', squareOff);
 functions.cloudEvent('notify', notify);

@@ -11,6 +11,8 @@ const KINDS = [
   'symbol_master.failed',
   'broker.circuit_open',
   'controls.changed',
+  'strategy.squared_off',
+  'risk.loss_limit',
 ] as const satisfies readonly NotificationKind[];
 // Fails to compile if a kind is added to the port but not here.
 type Missing = Exclude<NotificationKind, (typeof KINDS)[number]>;

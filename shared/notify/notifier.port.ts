@@ -8,7 +8,9 @@ export type NotificationKind =
   | 'token.refresh_failed'
   | 'symbol_master.failed'
   | 'broker.circuit_open'
-  | 'controls.changed';
+  | 'controls.changed'
+  | 'strategy.squared_off'
+  | 'risk.loss_limit';
 
 export interface Notification {
   kind: NotificationKind;

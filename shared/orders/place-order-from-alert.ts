@@ -58,6 +58,7 @@ export async function placeOrderFromAlert(deps: PlaceOrderDeps, req: AlertReques
   if (s.enforceTradingWindow && !isWithinTradingWindow(req.receivedAt, s.tradingWindow)) {
     throw new OutsideTradingWindowError('Outside the trading window (09:15-15:30 IST on trading days)');
   }
+  await deps.lossGuard?.();
 
   const prepared = await prepareOrder(alert, {
     index: await deps.symbols(),

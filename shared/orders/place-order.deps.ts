@@ -47,4 +47,6 @@ export interface PlaceOrderDeps {
   secrets: SecretSource;
   notifier: Notifier;
   settings: PlaceOrderSettings;
+  /** Throws (trading stopped) once today's loss has reached the limit; absent when no limit is set. */
+  lossGuard?: () => Promise<void>;
 }

@@ -4,6 +4,4 @@ import type { HoldingsStore } from '../store/holdings.port';
 /** The single-order pipeline's ports plus the strategies' book. */
 export interface StrategyDeps extends PlaceOrderDeps {
   holdings: HoldingsStore;
-  /** Throws (kill switch) when today's loss has reached the limit; absent when no limit is set. */
-  lossGuard?: () => Promise<void>;
 }
