@@ -5,6 +5,7 @@ import type { FakeFyers } from '../fake-fyers';
 import { IN_WINDOW, WEBHOOK_SECRET, fakeFyersEnv, niftyOption, sampleContracts, startSampleFake, tempDataDir, tickingClock } from '../helpers/webhook-e2e-kit';
 import { postAlert } from '../helpers/webhook-client';
 import { useWebhookServer } from '../helpers/webhook-test-server';
+import { asTradingViewSends, readmeTemplates } from '../helpers/readme-templates';
 
 /**
  * Strategy alerts end to end: the webhook as Cloud Run serves it, the real composition root, the local
@@ -195,5 +196,26 @@ describe('multi-leg alerts', () => {
     expect(res.status).toBe(400);
     expect(res.body.error?.fields).toHaveProperty('legs');
     expect(fake.state.orders).toHaveLength(0);
+  });
+});
+
+describe("README's templates, pasted as they are", () => {
+  it('position, condor and flatten templates trade against Fyers as TradingView fills them', async () => {
+    await start();
+    const [position, condor, flatten] = readmeTemplates();
+    const fire = (t: string, marketPosition: string, timenow: string) =>
+      postAlert(server.url(), asTradingViewSends(t, { secret: WEBHOOK_SECRET, marketPosition, timenow }));
+
+    expect((await fire(position!, 'long', '2026-07-22T04:30:00Z')).status).toBe(200);
+    expect(netOf(CE.ticker)).toBe(65);
+    expect((await fire(position!, 'flat', '2026-07-22T04:45:00Z')).status).toBe(200);
+    expect(netOf(CE.ticker)).toBe(0);
+    const ic = await fire(condor!, 'long', '2026-07-22T04:50:00Z');
+    expect(ic.status).toBe(200);
+    expect(ic.body.legs).toHaveLength(4);
+    // The flatten template names nifty-trend, which holds nothing now: nothing to send.
+    const before = fake.state.orders.length;
+    expect((await fire(flatten!, 'flat', '2026-07-22T05:00:00Z')).status).toBe(200);
+    expect(fake.state.orders).toHaveLength(before);
   });
 });
