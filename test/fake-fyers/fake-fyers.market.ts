@@ -28,7 +28,8 @@ export function quotes(state: FakeState, query: URLSearchParams): Reply {
 /** GET /api/v3/positions in Fyers' shape: signed netQty, qty = |netQty|, side 1/-1/0, id `<symbol>-<productType>`. */
 export function positions(state: FakeState): Reply {
   const netPositions = [...state.positions.values()].map((p) => {
-    const ltp = state.ltp.get(p.symbol) ?? 0;
+    // The same default price quotes and fills use for a contract without one.
+    const ltp = state.ltp.get(p.symbol) ?? 100;
     const buyAvg = p.buyQty ? p.buyVal / p.buyQty : 0;
     const sellAvg = p.sellQty ? p.sellVal / p.sellQty : 0;
     // Mark to market: what was received minus what was paid, plus what is held at today's price.

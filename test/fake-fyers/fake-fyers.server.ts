@@ -194,9 +194,13 @@ export async function startFakeFyers(opts: FakeFyersOptions = {}): Promise<FakeF
     killTokens: (death) => { state.tokenDeath = { code: death?.code, httpStatus: death?.httpStatus ?? 401 }; },
     issueAccessToken: (exp) => auth.issueAccessToken(state, authOpts, exp === null ? undefined : exp ?? authOpts.accessTokenExp(clock())),
     setLtp: (ticker, lp) => void state.ltp.set(ticker, lp),
-    setPosition: (symbol, productType, netQty) => void state.positions.set(`${symbol}-${productType}`, {
-      symbol, productType, netQty, buyQty: Math.max(netQty, 0), sellQty: Math.max(-netQty, 0), buyVal: 0, sellVal: 0,
-    }),
+    // Entered at today's price, so a position set by hand starts with no P&L.
+    setPosition: (symbol, productType, netQty) => {
+      const px = state.ltp.get(symbol) ?? 100;
+      const buyQty = Math.max(netQty, 0);
+      const sellQty = Math.max(-netQty, 0);
+      state.positions.set(`${symbol}-${productType}`, { symbol, productType, netQty, buyQty, sellQty, buyVal: buyQty * px, sellVal: sellQty * px });
+    },
     rejectSymbol: (ticker, message) => {
       if (message === undefined) state.rejectSymbols.delete(ticker);
       else state.rejectSymbols.set(ticker, message);

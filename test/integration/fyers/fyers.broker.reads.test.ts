@@ -52,8 +52,8 @@ describe('getPositions', () => {
     await kit.broker.placeOrder(marketBuy({ symbol: 'NSE:NIFTY26JULFUT', productType: 'MARGIN', orderTag: undefined }));
     const positions = await kit.broker.getPositions();
     expect(positions).toEqual([
-      { symbol: TICKER, netQty: -130, productType: 'INTRADAY' },
-      { symbol: 'NSE:NIFTY26JULFUT', netQty: 65, productType: 'MARGIN' },
+      { symbol: TICKER, netQty: -130, productType: 'INTRADAY', realized: 0, unrealized: 0 },
+      { symbol: 'NSE:NIFTY26JULFUT', netQty: 65, productType: 'MARGIN', realized: 0, unrealized: 0 },
     ]);
   });
 
