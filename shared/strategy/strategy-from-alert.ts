@@ -12,6 +12,7 @@ import { marketFacts } from '../orders/prepare-order';
 import { unitsForLots } from '../risk/lot-sizing';
 import { sizeLots, needsMarketFacts } from '../risk/position-sizing';
 import { isWithinTradingWindow } from '../risk/trading-window';
+import { istParts } from '../platform/ist';
 import type { RuntimeControls } from '../store/controls.port';
 import type { IdempotencyRecord } from '../store/idempotency.port';
 import type { Instrument } from '../symbols/instrument';
@@ -132,6 +133,7 @@ async function run(
   const b: PlanBuilder = { plan: [], meta: new Map() };
   let execution: Execution;
   const notes: string[] = [];
+  let capSlots: { day: string; count: number } | undefined;
   try {
     const targets = alert.intent === 'flatten'
       ? await deps.holdings.list({ strategy: alert.strategy, underlying: r.underlying })
@@ -176,9 +178,14 @@ async function run(
       const resumed = previous !== undefined ? await resumeFromBook(deps, b.plan, opts) : undefined;
       if (resumed) execution = resumed;
       else if (previous === 'unknown') execution = { status: 'unknown', legs: [], reason: 'an earlier attempt was sent but never confirmed, and the orderbook does not show it yet' };
-      else execution = b.plan.length ? await executePlan(deps, b.plan, opts) : { status: 'placed', legs: [], reason: 'already there: nothing to do' };
+      else if (b.plan.length === 0) execution = { status: 'placed', legs: [], reason: alert.position !== undefined ? 'already there: nothing to do' : 'nothing held: nothing to do' };
+      else {
+        capSlots = await reserveDailySlots(deps, controls, b.plan.length);
+        execution = await executePlan(deps, b.plan, opts);
+      }
     }
   } catch (e) {
+    if (capSlots) for (let i = 0; i < capSlots.count; i++) await deps.releaseDailyOrder(capSlots.day).catch(() => undefined);
     // Nothing reached the broker: free the key and the locks so a resend (or a corrected alert) can go through.
     await deps.idempotency.release(record.key, owner).catch(() => undefined);
     await releaseAll();
@@ -208,6 +215,19 @@ async function run(
     });
   }
   return { kind: execution.status, result };
+}
+
+/** The daily order cap counts every order of a strategy alert; all of them fit, or none is sent. */
+async function reserveDailySlots(deps: StrategyDeps, controls: RuntimeControls, count: number): Promise<{ day: string; count: number } | undefined> {
+  if (controls.dailyOrderCap === undefined) return undefined;
+  const day = istParts(deps.clock()).date;
+  let got = 0;
+  while (got < count && (await deps.reserveDailyOrder(day, controls.dailyOrderCap))) got++;
+  if (got < count) {
+    for (let i = 0; i < got; i++) await deps.releaseDailyOrder(day).catch(() => undefined);
+    throw new RiskRefusedError(`The daily order cap of ${controls.dailyOrderCap} orders leaves no room for this alert's ${count} orders`);
+  }
+  return { day, count };
 }
 
 async function addOpen(

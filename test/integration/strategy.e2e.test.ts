@@ -190,6 +190,17 @@ describe('multi-leg alerts', () => {
     expect(fake.state.requests.filter((r) => r.route === 'cancel-order')).toHaveLength(1);
   });
 
+  it('counts every leg against the daily order cap: a structure that does not fit sends nothing', async () => {
+    await start();
+    await deps.adapters.controls.update({ dailyOrderCap: 3 }, 'test', Date.now());
+    const res = await post({ strategy: 'ic', legs: condor, qty: 1, idempotency_key: 'ic-cap' });
+    expect(res.status).toBe(422);
+    expect(res.body.error?.message).toMatch(/daily order cap/);
+    expect(fake.state.orders).toHaveLength(0);
+    // The slots were given back: a one-order alert still fits.
+    expect((await post({ strategy: 'trend', position: 'long', idempotency_key: 'cap-2' })).status).toBe(200);
+  });
+
   it('refuses more than 10 legs, naming the field, before anything is sent', async () => {
     await start();
     const res = await post({ strategy: 'x', legs: Array.from({ length: 11 }, () => condor[0]), idempotency_key: 'many' });
@@ -217,5 +228,33 @@ describe("README's templates, pasted as they are", () => {
     const before = fake.state.orders.length;
     expect((await fire(flatten!, 'flat', '2026-07-22T05:00:00Z')).status).toBe(200);
     expect(fake.state.orders).toHaveLength(before);
+  });
+});
+
+describe('sizing by risk, end to end', () => {
+  it('fundsPct sizes a position from the available funds at the option price, in whole lots', async () => {
+    await start();
+    fake.state.funds = 500_000; // 5% = 25,000; one lot at 100 costs 6,500: 3 lots
+    const res = await post({ strategy: 'sized', position: 'long', qty: { fundsPct: 5 }, idempotency_key: 'fp-1' });
+    expect(res.status).toBe(200);
+    expect(sent()).toEqual([`BUY ${CE.ticker} 195`]);
+    expect(fake.state.requests.filter((r) => r.route === 'funds')).toHaveLength(1);
+  });
+
+  it('riskRupees sizes a single order from its sl: rupees / (sl x lot size)', async () => {
+    await start();
+    const res = await post({ action: 'BUY', optionType: 'CE', strikeprice: 'ATM', productType: 'CO', sl: 10, qty: { riskRupees: 2000 }, idempotency_key: 'rr-1' });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ lots: 3, qty: 195 });
+    expect(fake.state.orders[0]?.body).toMatchObject({ qty: 195, productType: 'CO', stopLoss: 10 });
+  });
+
+  it('refuses, naming the field, when the funds do not pay for one lot', async () => {
+    await start();
+    fake.state.funds = 1_000;
+    const res = await post({ strategy: 'sized', position: 'long', qty: { fundsPct: 50 }, idempotency_key: 'fp-2' });
+    expect(res.status).toBe(422);
+    expect(res.body.error?.fields).toHaveProperty('qty');
+    expect(fake.state.orders).toHaveLength(0);
   });
 });
