@@ -71,22 +71,35 @@ export async function flattenHoldings(
       }
       await bookExecution(deps.holdings, b, execution, runKey, deps.clock());
     }
-    const tickers = new Set(mine.flatMap((t) => t.legs.map((l) => l.ticker)));
-    const book = await deps.broker.findOrders({});
-    const working = book.filter(
-      (o) => (o.status === 4 || o.status === 6) &&
-        (tickers.has(o.symbol) || (opts.cancelTagged && /^t[vx]/.test(o.orderTag ?? ''))) &&
-        (opts.cancelProduct === undefined || o.productType === opts.cancelProduct),
-    );
-    for (const o of working) {
-      const c = await deps.broker.cancelOrder(o.orderId).catch((e: unknown) => {
-        deps.logger.warn('could not cancel a working order while flattening', { orderId: o.orderId, error: e });
-        return { cancelled: false };
-      });
-      if (c.cancelled) cancelled.push(o.orderId);
-    }
+    cancelled.push(...(await cancelWorking(deps, new Set(mine.flatMap((t) => t.legs.map((l) => l.ticker))), opts)));
   } finally {
     for (const name of locked) await deps.leases.release(name, deps.owner).catch(() => undefined);
   }
   return { execution, cancelled, busy };
+}
+
+/**
+ * Cancels working orders in the given contracts (and, with `cancelTagged`, every working order the
+ * bridge tagged), optionally of one product only. Returns the ids cancelled; a refusal is logged, not thrown.
+ */
+export async function cancelWorking(
+  deps: { broker: Broker; logger: Logger },
+  tickers: Set<string>,
+  opts: { cancelProduct?: 'INTRADAY' | 'MARGIN'; cancelTagged?: boolean } = {},
+): Promise<string[]> {
+  const book = await deps.broker.findOrders({});
+  const working = book.filter(
+    (o) => (o.status === 4 || o.status === 6) &&
+      (tickers.has(o.symbol) || (opts.cancelTagged && /^t[vx]/.test(o.orderTag ?? ''))) &&
+      (opts.cancelProduct === undefined || o.productType === opts.cancelProduct),
+  );
+  const cancelled: string[] = [];
+  for (const o of working) {
+    const c = await deps.broker.cancelOrder(o.orderId).catch((e: unknown) => {
+      deps.logger.warn('could not cancel a working order while flattening', { orderId: o.orderId, error: e });
+      return { cancelled: false };
+    });
+    if (c.cancelled) cancelled.push(o.orderId);
+  }
+  return cancelled;
 }

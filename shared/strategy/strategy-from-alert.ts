@@ -21,6 +21,7 @@ import { UNDERLYINGS } from '../symbols/underlyings';
 import { addCloses, bookExecution, freezeQtyFor, type PlanBuilder } from './close-plan';
 import { executePlan, legTag, NothingSentError, resumeFromBook, type Execution } from './execute-legs';
 import type { StrategyDeps } from './strategy.deps';
+import { cancelWorking } from './flatten-holdings';
 import { planTransition, positionPool, reconcileLegs } from './transition-plan';
 
 /** Contracts resolved before the claim, so an alert that can never trade leaves no claim behind. */
@@ -193,6 +194,15 @@ async function run(
     throw cause instanceof AppError ? cause : new DependencyUnavailableError('The strategy could not be executed; nothing was sent', undefined, { cause });
   }
 
+  if (alert.intent === 'flatten' || alert.intent === 'close') {
+    // A flatten also takes back what is still working in those contracts, so nothing reopens later.
+    const tickers = new Set(b.plan.map((p) => p.order.symbol));
+    const cancelled = await cancelWorking(deps, tickers).catch((e: unknown) => {
+      deps.logger.warn('could not cancel working orders after a flatten', { error: e });
+      return [] as string[];
+    });
+    if (cancelled.length) notes.push(`cancelled working orders ${cancelled.join(', ')}`);
+  }
   trace.brokerResponse = { legs: execution.legs };
   await bookExecution(deps.holdings, b, execution, record.key, deps.clock()).catch((e: unknown) =>
     deps.logger.error('could not book a strategy execution into the holdings', { key: record.key, error: e }),

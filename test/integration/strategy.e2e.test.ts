@@ -210,6 +210,23 @@ describe('multi-leg alerts', () => {
   });
 });
 
+describe('flatten', () => {
+  it('slices a close above the freeze limit into whole-lot orders and cancels working orders in the contract', async () => {
+    await start({ FREEZE_QTY_OVERRIDES: 'NIFTY=130' });
+    const twice = [{ optionType: 'CE', strike: 'ATM', action: 'BUY', ratio: 2 }, { optionType: 'CE', strike: 'ATM', action: 'BUY', ratio: 2 }];
+    expect((await post({ strategy: 'big', legs: twice, qty: 1, idempotency_key: 'fz-1' })).status).toBe(200);
+    expect(netOf(CE.ticker)).toBe(260);
+    const resting = await post({ action: 'SELL', optionType: 'CE', strikeprice: 24500, orderType: 'LIMIT', price: 9999.95, intent: 'close', idempotency_key: 'fz-2' });
+    expect(resting.status).toBe(200);
+    const before = fake.state.orders.length;
+    const res = await post({ strategy: 'big', intent: 'flatten', idempotency_key: 'fz-3' });
+    expect(res.status).toBe(200);
+    expect(sent().slice(before)).toEqual([`SELL ${CE.ticker} 130`, `SELL ${CE.ticker} 130`]);
+    expect(netOf(CE.ticker)).toBe(0);
+    expect(fake.state.orders.find((o) => o.id === resting.body.orderId)?.status).toBe(1);
+  });
+});
+
 describe("README's templates, pasted as they are", () => {
   it('position, condor and flatten templates trade against Fyers as TradingView fills them', async () => {
     await start();
