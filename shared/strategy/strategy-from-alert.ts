@@ -204,9 +204,19 @@ async function run(
     if (cancelled.length) notes.push(`cancelled working orders ${cancelled.join(', ')}`);
   }
   trace.brokerResponse = { legs: execution.legs };
-  await bookExecution(deps.holdings, b, execution, record.key, deps.clock()).catch((e: unknown) =>
-    deps.logger.error('could not book a strategy execution into the holdings', { key: record.key, error: e }),
-  );
+  await bookExecution(deps.holdings, b, execution, record.key, deps.clock()).catch(async (e: unknown) => {
+    // The orders stand but the book does not show them: the next signal of this strategy would plan
+    // from a wrong book (the broker's positions only trim it), so a human must look now.
+    deps.logger.error('could not book a strategy execution into the holdings', { key: record.key, error: e });
+    await deps.notifier.notify({
+      kind: 'order.unknown',
+      severity: 'critical',
+      summary: `Strategy ${alert.strategy ?? '*'} on ${r.underlying ?? 'all underlyings'}: orders were sent but the holdings could not be updated; check the book before its next signal`,
+      requestId: req.requestId,
+      at: deps.clock(),
+      details: { legs: execution.legs },
+    });
+  });
   const result = strategyResult(req, alert, r, execution, notes);
   try {
     if (!(await deps.idempotency.complete(record.key, owner, result, deps.clock()))) deps.logger.error('claim was lost before the result could be recorded', { key: record.key });
