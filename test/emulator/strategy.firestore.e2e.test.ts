@@ -1,6 +1,7 @@
 import { buildDeps, type AppDeps } from '../../functions/composition';
 import { handleWebhook } from '../../functions/webhook/webhook.handler';
 import { alertKey } from '../../shared/alert/idempotency-key';
+import { legTag } from '../../shared/strategy/execute-legs';
 import { parseConfig } from '../../shared/config/config';
 import { silentLogger } from '../../shared/platform/logger';
 import type { FakeFyers } from '../fake-fyers';
@@ -17,10 +18,11 @@ jest.setTimeout(120_000);
 let fake: FakeFyers;
 let a: AppDeps;
 let b: AppDeps;
+let clock: ReturnType<typeof tickingClock>;
 
 beforeAll(async () => {
   const projectId = isolatedProject('strategy');
-  const clock = tickingClock(IN_WINDOW);
+  clock = tickingClock(IN_WINDOW);
   fake = await startSampleFake(IN_WINDOW, { clock });
   const config = parseConfig(fakeFyersEnv(fake, { STORE: 'firestore', GOOGLE_CLOUD_PROJECT: projectId }));
   a = await buildDeps(config, { clock, logger: silentLogger });
@@ -89,5 +91,32 @@ describe('multi-leg exactly once on Firestore (emulator)', () => {
     expect(again.body.status).toBe('duplicate');
     expect(fake.state.orders.length - before).toBe(2);
     expect((await b.adapters.holdings.get('fs-lost', 'NIFTY'))?.legs.map((l) => l.qty)).toEqual([65, 65]);
+  });
+
+  it('an instance that died after the first basket is taken over: nothing is re-sent, the half-built structure is undone', async () => {
+    const body = { token: WEBHOOK_SECRET, symbol: 'NIFTY', strategy: 'fs-crash', legs: condor, qty: 1, idempotency_key: 'fs-crash-1' };
+    const key = alertKey(body, 'fs-crash-1').key;
+    const now = clock();
+    // The dead instance claimed the alert, sent its hedge basket (leg 0 and leg 3) and died: its lease has lapsed.
+    const deadTag = 'tvdeadinstance0000000000';
+    const claim = await a.adapters.idempotency.claim({ key, owner: 'dead:1', requestId: 'r-dead', orderTag: deadTag, nowMs: now - 120_000, leaseMs: 30_000, ttlMs: 3_600_000 });
+    expect(claim.kind).toBe('claimed');
+    const byStrike = (strike: number, opt: 'CE' | 'PE') => [...fake.state.instruments.keys()].find((t) => t.includes(`${strike}${opt}`) && t.startsWith('NSE:NIFTY26JUL'))!;
+    await a.adapters.broker.placeOrder({ symbol: byStrike(24300, 'PE'), qty: 65, side: 'BUY', orderType: 'MARKET', productType: 'INTRADAY', orderTag: legTag(deadTag, 'open', 0) });
+    await a.adapters.broker.placeOrder({ symbol: byStrike(24700, 'CE'), qty: 65, side: 'BUY', orderType: 'MARKET', productType: 'INTRADAY', orderTag: legTag(deadTag, 'open', 3) });
+    const before = fake.state.orders.length;
+
+    const res = await send(b, body);
+    expect(res.status).toBe(422);
+    const legs = res.body.legs as Array<Record<string, unknown>>;
+    expect(legs.filter((l) => l.role === 'open').map((l) => `${l.leg} ${l.status} ${l.rolledBack ?? '-'}`)).toEqual([
+      '0 filled exited', '1 not-sent -', '2 not-sent -', '3 filled exited',
+    ]);
+    // Only the two exits were sent: no leg of the structure went out a second time.
+    expect(fake.state.orders.slice(before).map((o) => `${o.side === 1 ? 'BUY' : 'SELL'} ${o.symbol}`)).toEqual([
+      `SELL ${byStrike(24300, 'PE')}`, `SELL ${byStrike(24700, 'CE')}`,
+    ]);
+    expect((await send(a, body)).body.status).toBe('duplicate');
+    expect(fake.state.orders.length - before).toBe(2);
   });
 });
