@@ -75,6 +75,8 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
           notifier: adapters.notifier,
           limit: config.dailyLossLimit,
           flattenOnLimit: config.lossLimitFlatten,
+          // This instance must refuse the next alert at once, not after its controls cache expires.
+          onControlsChanged: () => controls.invalidate(),
         };
 
   const webhook: WebhookDeps = {
@@ -91,7 +93,7 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
     secrets: adapters.secrets,
     notifier: adapters.notifier,
     holdings: adapters.holdings,
-    ...(lossLimit ? { lossGuard: withInvalidate(lossGuard(lossLimit), () => controls.invalidate()) } : {}),
+    ...(lossLimit ? { lossGuard: lossGuard(lossLimit) } : {}),
     guard: createSourceGuard({ allowedIps: config.allowedSourceIps }),
     settings: {
       maxLots: config.risk.maxLots,
@@ -174,18 +176,6 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
     close: adapters.close,
   };
   return deps;
-}
-
-/** After the guard has switched trading off, this instance must not wait for its controls cache to see it. */
-function withInvalidate(guard: () => Promise<void>, invalidate: () => void): () => Promise<void> {
-  return async () => {
-    try {
-      await guard();
-    } catch (e) {
-      invalidate();
-      throw e;
-    }
-  };
 }
 
 let shared: Promise<AppDeps> | undefined;

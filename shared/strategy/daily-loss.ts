@@ -3,7 +3,7 @@ import { TradingDisabledError } from '../errors';
 import type { Notifier } from '../notify/notifier.port';
 import type { Clock } from '../platform/clock';
 import type { Logger } from '../platform/logger';
-import type { ControlsStore } from '../store/controls.port';
+import type { ControlsStore, RuntimeControls } from '../store/controls.port';
 import type { HoldingsStore } from '../store/holdings.port';
 import { flattenHoldings, type FlattenDeps, type FlattenReport } from './flatten-holdings';
 import { istParts } from '../platform/ist';
@@ -18,6 +18,8 @@ export interface LossLimitDeps extends FlattenDeps {
   /** Rupees of loss at which trading stops. */
   limit: number;
   flattenOnLimit: boolean;
+  /** Told when this check switched trading off, so the instance's cached controls follow at once. */
+  onControlsChanged?: (after: RuntimeControls) => void;
 }
 
 export interface LossCheck {
@@ -43,7 +45,8 @@ export async function enforceDailyLossLimit(deps: LossLimitDeps): Promise<LossCh
   if (mtm > -deps.limit) return { mtm, breached: false, acted: false };
   const controls = await deps.controls.get();
   if (!controls.tradingEnabled) return { mtm, breached: true, acted: false };
-  await deps.controls.update({ tradingEnabled: false }, 'daily-loss-limit', deps.clock());
+  const change = await deps.controls.update({ tradingEnabled: false }, 'daily-loss-limit', deps.clock());
+  deps.onControlsChanged?.(change.after);
   let flatten: FlattenReport | undefined;
   if (deps.flattenOnLimit) {
     const holdings = await deps.holdings.list({});
