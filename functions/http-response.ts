@@ -55,7 +55,7 @@ export function outcomeReply(outcome: AlertOutcome, requestId: string): HttpRepl
   switch (outcome.kind) {
     case 'placed':
       // Levels are always present (null when the alert set none) so a consumer can rely on the shape.
-      return { status: 200, body: { ...r, stopLossPrice: r.stopLossPrice ?? null, takeProfitPrice: r.takeProfitPrice ?? null, status: 'placed', requestId } };
+      return { status: 200, body: { ...r, ltp: r.ltp ?? null, stopLossPrice: r.stopLossPrice ?? null, takeProfitPrice: r.takeProfitPrice ?? null, status: 'placed', requestId } };
     case 'duplicate':
       return { status: 200, body: { ...r, status: 'duplicate', originalStatus: r.status, originalRequestId: r.requestId, requestId } };
     case 'rejected':

@@ -3,12 +3,13 @@ import type { Notifier } from '../notify/notifier.port';
 import type { Clock } from '../platform/clock';
 import type { Logger } from '../platform/logger';
 import type { SecretSource } from '../secrets/secrets.port';
-import type { AuditLog } from '../store/audit.port';
 import type { RuntimeControls } from '../store/controls.port';
 import type { IdempotencyStore } from '../store/idempotency.port';
+import type { OrderResult } from './order-result';
 import type { LeaseStore } from '../store/lease.port';
 import type { SymbolIndex } from '../symbols/instrument';
 import type { TradingWindow } from '../risk/trading-window';
+import type { RecentKeys } from './recent-keys';
 
 /** Policy knobs of the pipeline, resolved from config by the composition root. */
 export interface PlaceOrderSettings {
@@ -35,8 +36,7 @@ export interface PlaceOrderDeps {
   clock: Clock;
   logger: Logger;
   broker: Broker;
-  idempotency: IdempotencyStore;
-  audit: AuditLog;
+  idempotency: IdempotencyStore<OrderResult>;
   /** Cached read of the runtime controls. */
   controls: () => Promise<RuntimeControls>;
   reserveDailyOrder: (day: string, cap: number) => Promise<boolean>;
@@ -46,6 +46,8 @@ export interface PlaceOrderDeps {
   leases: LeaseStore;
   secrets: SecretSource;
   notifier: Notifier;
+  /** Keys this instance claimed lately; optional (without it an ATM quote always runs beside the claim). */
+  recentKeys?: RecentKeys;
   settings: PlaceOrderSettings;
   /** Throws (trading stopped) once today's loss has reached the limit; absent when no limit is set. */
   lossGuard?: () => Promise<void>;

@@ -3,15 +3,15 @@ import type { Broker } from '../broker/broker.port';
 import { DependencyUnavailableError, RiskRefusedError } from '../errors';
 import type { RuntimeControls } from '../store/controls.port';
 import type { SymbolIndex } from '../symbols/instrument';
+import { resolveExpiry } from '../symbols/resolve-expiry';
 import { normalizeUnderlying, resolveInstrument } from '../symbols/resolve-instrument';
 import { UNDERLYINGS } from '../symbols/underlyings';
-import { needsMarketFacts, sizeLots } from '../risk/position-sizing';
-import { isTickMultiple } from './tick';
+import { sizeLots } from '../risk/position-sizing';
+import { isTickMultiple } from '../symbols/tick';
 import type { PreparedOrder } from './prepared-order';
 
-export interface PrepareContext {
+export interface PlanContext {
   index: SymbolIndex;
-  broker: Broker;
   controls: RuntimeControls;
   maxLots: number;
   coverOnlyBuy: boolean;
@@ -19,19 +19,42 @@ export interface PrepareContext {
   nowMs: number;
 }
 
+export interface PrepareContext extends PlanContext {
+  broker: Broker;
+}
+
+/** An alert checked as far as it can be without a price. */
+export type OrderPlan =
+  /** A named strike: the contract and size are known and checked. */
+  | { kind: 'ready'; prepared: PreparedOrder }
+  /** ATM-relative: the underlying's LTP picks the strike; `finish` resolves and checks the rest. */
+  | { kind: 'needs-spot'; spotTicker: string; finish(spotLtp: number | undefined): PreparedOrder };
+
 /**
- * Resolves the contract and checks the size, all before the idempotency claim, so an alert that can
- * never trade does not leave a claim behind that would block a corrected retry.
+ * Resolves the contract and checks the size without asking the broker anything, so the idempotency
+ * claim can be made first (a resend then costs no broker call) and an alert that can never trade is
+ * refused before it leaves a claim behind. An ATM alert is checked as far as its underlying and expiry;
+ * the strike waits for the spot price, which the use case fetches beside the claim.
  */
-export async function prepareOrder(alert: Alert, ctx: PrepareContext): Promise<PreparedOrder> {
+export function planOrder(alert: Alert, ctx: PlanContext): OrderPlan {
   const underlying = normalizeUnderlying(alert.symbol);
-  let spotLtp: number | undefined;
-  if (typeof alert.strikeprice === 'object') {
-    const spotTicker = UNDERLYINGS[underlying]?.spotTicker;
-    if (!spotTicker) throw new RiskRefusedError(`ATM strikes are not supported for ${underlying}: no spot quote is known`);
-    spotLtp = (await ctx.broker.getQuotes([spotTicker])).get(spotTicker);
-    if (!(spotLtp && spotLtp > 0)) throw new DependencyUnavailableError(`No live price for ${spotTicker}, so ATM cannot be resolved`);
-  }
+  if (typeof alert.strikeprice !== 'object') return { kind: 'ready', prepared: finishOrder(alert, ctx, underlying, undefined) };
+  const spotTicker = UNDERLYINGS[underlying]?.spotTicker;
+  if (!spotTicker) throw new RiskRefusedError(`ATM strikes are not supported for ${underlying}: no spot quote is known`);
+  // The same refusals a full resolve gives for an unknown underlying or expiry, before any claim or quote.
+  if (!ctx.index.optionExpiries(underlying).length) resolveInstrument(ctx.index, { underlying, optionType: alert.optionType, expiry: alert.expiry, strike: alert.strikeprice }, { nowMs: ctx.nowMs });
+  resolveExpiry(ctx.index, underlying, alert.expiry, ctx.nowMs);
+  return {
+    kind: 'needs-spot',
+    spotTicker,
+    finish: (spotLtp) => {
+      if (!(spotLtp && spotLtp > 0)) throw new DependencyUnavailableError(`No live price for ${spotTicker}, so ATM cannot be resolved`);
+      return finishOrder(alert, ctx, underlying, spotLtp);
+    },
+  };
+}
+
+function finishOrder(alert: Alert, ctx: PlanContext, underlying: string, spotLtp: number | undefined): PreparedOrder {
   const instrument = resolveInstrument(
     ctx.index,
     { underlying, optionType: alert.optionType, expiry: alert.expiry, strike: alert.strikeprice },
@@ -43,9 +66,10 @@ export async function prepareOrder(alert: Alert, ctx: PrepareContext): Promise<P
   const maxLots = ctx.controls.maxLots ?? ctx.maxLots;
   const freezeQty = ctx.freezeQtyOverrides[underlying] ?? UNDERLYINGS[underlying]?.freezeQty;
   const reduceOnly = alert.intent === 'close' || ctx.controls.reduceOnly || (ctx.coverOnlyBuy && alert.action === 'BUY');
-  // The size check runs on the requested lots; a reduce-only order can only shrink from here.
-  const market = needsMarketFacts(alert.qty) ? await marketFacts(ctx.broker, instrument.ticker) : {};
-  const lots = sizeLots(alert.qty, { maxLots, lotSize: instrument.lotSize, freezeQty, side: alert.action, slPoints: alert.sl, ...market });
+  // The size check runs on the requested lots; a reduce-only order can only shrink from here. A size
+  // computed from risk or funds needs the option's price and the funds, so it is finished once claimed.
+  const computed = typeof alert.qty !== 'number';
+  const lots = computed ? 0 : sizeLots(alert.qty, { maxLots, lotSize: instrument.lotSize, freezeQty, side: alert.action });
   return {
     instrument,
     side: alert.action,
@@ -57,11 +81,34 @@ export async function prepareOrder(alert: Alert, ctx: PrepareContext): Promise<P
     sl: alert.sl,
     tp: alert.tp,
     spotLtp,
+    ...(typeof alert.qty !== 'number' ? { sizing: { spec: alert.qty, maxLots, freezeQty } } : {}),
   };
+}
+
+/** Plan and finish in one step, quoting the spot when needed (for callers that do not claim in between). */
+export async function prepareOrder(alert: Alert, ctx: PrepareContext): Promise<PreparedOrder> {
+  const plan = planOrder(alert, ctx);
+  if (plan.kind === 'ready') return plan.prepared;
+  return plan.finish((await ctx.broker.getQuotes([plan.spotTicker])).get(plan.spotTicker));
 }
 
 /** The option's price and the account's funds, for a size given in rupees or as a share of funds. */
 export async function marketFacts(broker: Broker, ticker: string): Promise<{ premium?: number; availableFunds?: number }> {
   const [quotes, funds] = await Promise.all([broker.getQuotes([ticker]), broker.getFunds()]);
   return { premium: quotes.get(ticker), availableFunds: funds.available };
+}
+
+/** Finishes a computed size with the option's price (already being quoted) and the account's funds. */
+export async function sizeFromMarket(broker: Broker, p: PreparedOrder, premium: Promise<number | undefined>): Promise<number> {
+  if (!p.sizing) return p.lots;
+  const [price, funds] = await Promise.all([premium, broker.getFunds()]);
+  return sizeLots(p.sizing.spec, {
+    maxLots: p.sizing.maxLots,
+    freezeQty: p.sizing.freezeQty,
+    lotSize: p.instrument.lotSize,
+    side: p.side,
+    slPoints: p.sl,
+    premium: price,
+    availableFunds: funds.available,
+  });
 }

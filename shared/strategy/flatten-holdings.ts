@@ -89,7 +89,7 @@ export async function cancelWorking(
 ): Promise<string[]> {
   const book = await deps.broker.findOrders({});
   const working = book.filter(
-    (o) => (o.status === 4 || o.status === 6) &&
+    (o) => (o.state === 'working' || o.state === 'partially_filled') &&
       (tickers.has(o.symbol) || (opts.cancelTagged && /^t[vx]/.test(o.orderTag ?? ''))) &&
       (opts.cancelProduct === undefined || o.productType === opts.cancelProduct),
   );

@@ -24,13 +24,13 @@ export interface LegResult {
   exits?: number;
 }
 
-/** Broker order states as leg states (Fyers codes: 1 cancelled, 2 filled, 4 transit, 5 rejected, 6 pending, 7 expired). */
+/** The port's order states as leg states: anything accepted and not yet done is still working. */
 export function legStatusOf(o: BrokerOrder): LegStatus {
-  switch (o.status) {
-    case 2: return 'filled';
-    case 4:
-    case 6: return 'working';
-    case 1: return 'cancelled';
+  switch (o.state) {
+    case 'filled': return 'filled';
+    case 'working':
+    case 'partially_filled': return 'working';
+    case 'cancelled': return 'cancelled';
     default: return 'rejected';
   }
 }

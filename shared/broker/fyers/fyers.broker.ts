@@ -2,9 +2,9 @@ import * as v from 'valibot';
 import type { Logger } from '../../platform/logger';
 import type { AccessTokenProvider } from '../../tokens/token.port';
 import { jwtExpiryMs } from '../../tokens/jwt-expiry';
-import { BrokerRejectedError } from '../../errors/broker-rejected.error';
 import type { Broker, BrokerOrder, BrokerSession, CancelOutcome, OrderRequest, PlaceOutcome, Position } from '../broker.port';
 import { AVAILABLE_BALANCE_ID, basketOutcomes, MAX_BASKET_ORDERS } from './fyers.basket';
+import { BrokerRejectedError } from '../../errors';
 import { codeOf, isOk, isRefusedRead, isTokenDead, messageOf, notConnectedError, readFailure, throwIfSessionDeadOrRateLimited } from './fyers.errors';
 import { createFyersHttp, DEFAULT_FYERS_TIMEOUT_MS, FyersTransportError, type FyersHttp, type FyersReply } from './fyers.http';
 import { toFyersOrderBody } from './fyers.order-body';
@@ -25,8 +25,8 @@ export interface FyersBrokerOptions {
   fetch?: typeof fetch;
 }
 
-/** Documented maximum symbols per /data/quotes call. */
-const QUOTES_PER_CALL = 50;
+/** Documented maximum symbols per /data/quotes call; the pacer batches up to it through `quoteBatchLimit`. */
+export const FYERS_QUOTES_PER_CALL = 50;
 
 /**
  * The Fyers v3 adapter of the Broker port, honouring its certainty contract:
@@ -69,12 +69,13 @@ export function createFyersBroker(opts: FyersBrokerOptions): Broker {
 
   return {
     name: 'fyers',
+    quoteBatchLimit: FYERS_QUOTES_PER_CALL,
 
     async getQuotes(tickers) {
       const out = new Map<string, number>();
       const unique = [...new Set(tickers)];
-      for (let i = 0; i < unique.length; i += QUOTES_PER_CALL) {
-        const reply = await read(data, 'quotes', 'quotes', { symbols: unique.slice(i, i + QUOTES_PER_CALL).join(',') });
+      for (let i = 0; i < unique.length; i += FYERS_QUOTES_PER_CALL) {
+        const reply = await read(data, 'quotes', 'quotes', { symbols: unique.slice(i, i + FYERS_QUOTES_PER_CALL).join(',') });
         const parsed = v.safeParse(QuotesSchema, reply.body);
         if (!parsed.success) throw readFailure('quotes', reply);
         for (const entry of parsed.output.d) {

@@ -4,16 +4,16 @@ import { silentLogger } from '../../../shared/platform/logger';
 import { executePlan, exitTag, legTag, NothingSentError, resumeFromBook, type PlannedOrder } from '../../../shared/strategy/execute-legs';
 
 /** A broker that answers each order as the test scripts it, keeps a book, and records every call. */
-function scriptedBroker(script: (o: OrderRequest) => { outcome: PlaceOutcome; status?: number; inBook?: boolean }) {
+function scriptedBroker(script: (o: OrderRequest) => { outcome: PlaceOutcome; state?: BrokerOrder['state']; inBook?: boolean }) {
   const book: BrokerOrder[] = [];
   const calls: string[] = [];
   let seq = 0;
   const place = (o: OrderRequest): PlaceOutcome => {
-    const { outcome, status, inBook } = script(o);
+    const { outcome, state, inBook } = script(o);
     if (outcome.status !== 'rejected' || inBook) {
       seq += 1;
       const orderId = outcome.status === 'placed' ? outcome.orderId : `X${seq}`;
-      if (inBook !== false) book.push({ orderId, symbol: o.symbol, side: o.side, qty: o.qty, productType: o.productType, status: status ?? 2, orderTag: o.orderTag });
+      if (inBook !== false) book.push({ orderId, symbol: o.symbol, side: o.side, qty: o.qty, productType: o.productType, state: state ?? 'filled', orderTag: o.orderTag });
     }
     return outcome;
   };
@@ -68,7 +68,7 @@ describe('executePlan', () => {
 
   it('a working leg that cannot be cancelled (it filled meanwhile) is exited instead', async () => {
     const { broker, calls } = scriptedBroker((o) =>
-      o.symbol === 'SHORT' ? { outcome: { status: 'rejected', code: -99, reason: 'RMS' } } : o.symbol === 'HEDGE' && o.side === 'BUY' ? { outcome: placed(), status: 6 } : { outcome: placed() },
+      o.symbol === 'SHORT' ? { outcome: { status: 'rejected', code: -99, reason: 'RMS' } } : o.symbol === 'HEDGE' && o.side === 'BUY' ? { outcome: placed(), state: 'working' } : { outcome: placed() },
     );
     const ex = await executePlan({ broker, logger: silentLogger }, spread, opts);
     expect(ex.status).toBe('rejected');
@@ -87,7 +87,7 @@ describe('executePlan', () => {
 describe('resumeFromBook', () => {
   it('sends nothing new: found legs keep their state, missing ones are reported, and a broken structure is undone', async () => {
     const { broker, calls, book } = scriptedBroker(() => ({ outcome: placed() }));
-    book.push({ orderId: 'B1', symbol: 'HEDGE', side: 'BUY', qty: 65, productType: 'INTRADAY', status: 2, orderTag: legTag(BASE, 'open', 0) });
+    book.push({ orderId: 'B1', symbol: 'HEDGE', side: 'BUY', qty: 65, productType: 'INTRADAY', state: 'filled', orderTag: legTag(BASE, 'open', 0) });
     const ex = await resumeFromBook({ broker, logger: silentLogger }, spread, opts);
     expect(ex?.legs.slice(0, 2).map((l) => l.status)).toEqual(['filled', 'not-sent']);
     expect(ex?.status).toBe('rejected');
@@ -97,8 +97,8 @@ describe('resumeFromBook', () => {
   it('does not repeat an exit an earlier attempt already sent', async () => {
     const { broker, calls, book } = scriptedBroker(() => ({ outcome: placed() }));
     const tag0 = legTag(BASE, 'open', 0);
-    book.push({ orderId: 'B1', symbol: 'HEDGE', side: 'BUY', qty: 65, productType: 'INTRADAY', status: 2, orderTag: tag0 });
-    book.push({ orderId: 'B2', symbol: 'HEDGE', side: 'SELL', qty: 65, productType: 'INTRADAY', status: 2, orderTag: exitTag(tag0) });
+    book.push({ orderId: 'B1', symbol: 'HEDGE', side: 'BUY', qty: 65, productType: 'INTRADAY', state: 'filled', orderTag: tag0 });
+    book.push({ orderId: 'B2', symbol: 'HEDGE', side: 'SELL', qty: 65, productType: 'INTRADAY', state: 'filled', orderTag: exitTag(tag0) });
     const ex = await resumeFromBook({ broker, logger: silentLogger }, spread, opts);
     expect(calls).toEqual([]);
     expect(ex?.legs.find((l) => l.symbol === 'HEDGE' && l.role === 'open')?.rolledBack).toBe('exited');
