@@ -17,6 +17,7 @@ import type { SquareOffDeps } from './square-off/square-off.handler';
 import { lossGuard, type LossLimitDeps } from '../shared/strategy/daily-loss';
 import type { FlattenDeps } from '../shared/strategy/flatten-holdings';
 import { createSourceGuard } from './webhook/source-guard';
+import { createOperatorKeyGate, type OperatorKeyGate } from './operator-auth/operator-key';
 import { buildAdapters, type Adapters } from './adapters';
 import { getConfig } from './config';
 
@@ -34,6 +35,8 @@ export interface AppDeps {
   squareOff: SquareOffDeps;
   /** Absent when DAILY_LOSS_LIMIT is not set; what a reconcile run passes to enforceDailyLossLimit. */
   lossLimit?: LossLimitDeps;
+  /** The one operator-key check (with its per-source attempt limit) every operator entry point shares. */
+  operatorKey: OperatorKeyGate;
   /** Opens the store's channel, loads the symbol master and reads the webhook secret before the first alert. */
   warmUp(): Promise<void>;
   close(): Promise<void>;
@@ -56,6 +59,7 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
   const controls = liveControls(adapters.controls, { clock, logger, cacheMs: config.controlsCacheMs });
   const symbols = adapters.symbols;
   const loginUrl = config.loginUrl;
+  const operatorKey = createOperatorKeyGate({ secrets: adapters.secrets, clock, logger });
 
   const flatten: FlattenDeps = {
     clock,
@@ -125,14 +129,14 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
       logger,
       controls: adapters.controls,
       audit: adapters.audit,
-      secrets: adapters.secrets,
+      operatorKey,
       notifier: adapters.notifier,
       onChanged: (after) => controls.changed(after),
     },
     auth: {
       clock,
       logger,
-      secrets: adapters.secrets,
+      operatorKey,
       login: adapters.login,
       states: adapters.oauthStates,
       tokens: adapters.tokens,
@@ -170,6 +174,7 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
     notify: { logger, forward: adapters.forwardNotification },
     squareOff: { ...flatten, notifier: adapters.notifier, atMin: config.squareOff.atMin, byStrategy: config.squareOff.byStrategy },
     ...(lossLimit ? { lossLimit } : {}),
+    operatorKey,
     warmUp: async () => {
       const started = clock();
       controls.start();

@@ -56,8 +56,16 @@ export function withPacing(inner: Broker, pacer: RequestPacer, opts: { coalesceM
     assertAvailable: () => inner.assertAvailable?.(),
     getQuotes,
     getPositions: () => paced(() => inner.getPositions()),
-    placeOrder: (o, options) => paced(() => inner.placeOrder(o, options), options),
-    placeBasket: (orders, options) => paced(() => inner.placeBasket(orders, options), options),
+    placeOrder: (o, options) =>
+      paced(async () => {
+        await options?.beforeSend?.();
+        return inner.placeOrder(o, options);
+      }, options),
+    placeBasket: (orders, options) =>
+      paced(async () => {
+        await options?.beforeSend?.();
+        return inner.placeBasket(orders, options);
+      }, options),
     cancelOrder: (id) => paced(() => inner.cancelOrder(id)),
     getFunds: () => paced(() => inner.getFunds()),
     findOrders: (q) => paced(() => inner.findOrders(q)),

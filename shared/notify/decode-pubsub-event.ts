@@ -13,6 +13,7 @@ const KINDS = [
   'controls.changed',
   'strategy.squared_off',
   'risk.loss_limit',
+  'store.unreadable',
 ] as const satisfies readonly NotificationKind[];
 // Fails to compile if a kind is added to the port but not here.
 type Missing = Exclude<NotificationKind, (typeof KINDS)[number]>;

@@ -10,7 +10,8 @@ export type NotificationKind =
   | 'broker.circuit_open'
   | 'controls.changed'
   | 'strategy.squared_off'
-  | 'risk.loss_limit';
+  | 'risk.loss_limit'
+  | 'store.unreadable';
 
 export interface Notification {
   kind: NotificationKind;
@@ -21,6 +22,9 @@ export interface Notification {
   at: number;
   details?: Record<string, unknown>;
 }
+
+/** What became of one delivery to the operator's chat webhook (a retryable failure throws instead). */
+export type NotificationDelivery = 'delivered' | 'refused' | 'no-target';
 
 export interface Notifier {
   /** Never throws: a notification failure must not change an order's outcome. */
