@@ -4,6 +4,8 @@ import { getDeps, type AppDeps } from './composition';
 import { authCallbackFunction, authUrlFunction } from './auth/auth.http';
 import { controlsFunction } from './controls/controls.http';
 import { notifyFunction } from './notify/notify.event';
+import { orderUpdatesFunction } from './order-updates/order-updates.http';
+import { reconcileOrdersFunction } from './reconcile-orders/reconcile-orders.http';
 import { readyzFunction } from './readyz/readyz.http';
 import { refreshSymbolMasterFunction } from './symbol-master/refresh-symbol-master.http';
 import { refreshTokenFunction } from './token-keeper/token-keeper.http';
@@ -53,3 +55,5 @@ functions.http('refreshSymbolMaster', refreshSymbolMasterFunction(part('symbolMa
 functions.http('controls', controlsFunction(part('controls')));
 functions.http('squareOff', squareOffFunction(part('squareOff')));
 functions.cloudEvent('notify', notifyFunction(part('notify')));
+functions.http('orderUpdates', orderUpdatesFunction(part('orderUpdates')));
+functions.http('reconcileOrders', reconcileOrdersFunction(part('reconcile')));

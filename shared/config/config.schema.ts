@@ -76,6 +76,11 @@ export const EnvSchema = v.object({
   /** At the loss limit, also flatten every strategy holding (not only switch trading off). */
   LOSS_LIMIT_FLATTEN: v.optional(bool, 'true'),
 
+  FYERS_POSTBACK_SECRET: optionalText,
+  /** Pub/Sub topic for order events (the lifecycle's output); without it events are only logged. */
+  ORDER_EVENTS_TOPIC: optionalText,
+  /** A market order still unfilled this long after acceptance is reported. */
+  UNFILLED_ALERT_SECONDS: v.optional(int(5, 3600), '60'),
   NOTIFY_TOPIC: optionalText,
   NOTIFY_WEBHOOK_URL: v.optional(url),
   PUBLIC_BASE_URL: v.optional(url),

@@ -11,6 +11,14 @@ export type NotificationKind =
   | 'controls.changed'
   | 'strategy.squared_off'
   | 'risk.loss_limit'
+  | 'order.rejected_after_ack'
+  | 'order.resolved'
+  | 'order.unfilled'
+  | 'order.partial_at_close'
+  | 'exit.placed'
+  | 'exit.filled'
+  | 'exit.failed'
+  | 'position.flattened'
   | 'store.unreadable';
 
 export interface Notification {

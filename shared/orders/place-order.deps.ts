@@ -1,4 +1,5 @@
 import type { Broker } from '../broker/broker.port';
+import type { PreparedOrder } from './prepared-order';
 import type { Notifier } from '../notify/notifier.port';
 import type { Clock } from '../platform/clock';
 import type { Logger } from '../platform/logger';
@@ -51,4 +52,6 @@ export interface PlaceOrderDeps {
   settings: PlaceOrderSettings;
   /** Throws (trading stopped) once today's loss has reached the limit; absent when no limit is set. */
   lossGuard?: () => Promise<void>;
+  /** The order lifecycle's record of an order that reached the broker (issue 13); returns the record id. Never throws. */
+  trackOrder?: (result: OrderResult, prepared: PreparedOrder) => Promise<string | undefined>;
 }

@@ -7,9 +7,11 @@ export type RouteName =
   | 'quotes'
   | 'positions'
   | 'orderbook'
+  | 'tradebook'
   | 'place-order'
-  | 'multi-order'
+  | 'modify-order'
   | 'cancel-order'
+  | 'multi-order'
   | 'funds';
 
 /**

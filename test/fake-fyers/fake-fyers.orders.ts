@@ -64,17 +64,19 @@ function nextOrderId(state: FakeState, nowMs: number): string {
   return `${ist.slice(2, 4)}${ist.slice(5, 7)}${ist.slice(8, 10)}${String(state.orderSeq).padStart(8, '0')}`;
 }
 
-/** Records a valid order; market orders fill at once at the LTP and move the position, others stay pending. */
+/**
+ * Records a valid order as pending (status 6). What happens next (an immediate market fill, a fill
+ * later, partial fills, an RMS rejection) is decided by fake-fyers.lifecycle, which the server runs
+ * right after this.
+ */
 export function recordOrder(state: FakeState, b: Record<string, unknown>, nowMs: number, opts: { tagPrefix: boolean }): FakeOrder {
   const symbol = b.symbol as string;
   const tag = typeof b.orderTag === 'string' && b.orderTag !== '' ? b.orderTag : undefined;
-  const filled = b.type === 2 && !state.restSymbols.has(symbol);
-  const price = state.ltp.get(symbol) ?? 100;
   const order: FakeOrder = {
     id: nextOrderId(state, nowMs),
     symbol,
     qty: b.qty as number,
-    filledQty: filled ? (b.qty as number) : 0,
+    filledQty: 0,
     type: b.type as number,
     side: b.side as 1 | -1,
     productType: b.productType as string,
@@ -84,38 +86,40 @@ export function recordOrder(state: FakeState, b: Record<string, unknown>, nowMs:
     takeProfit: (b.takeProfit as number | undefined) ?? 0,
     validity: b.validity as string,
     orderTag: tag === undefined ? '2:Untagged' : opts.tagPrefix ? `1:${tag}` : tag,
-    status: filled ? 2 : 6,
-    tradedPrice: filled ? price : 0,
+    status: 6,
+    tradedPrice: 0,
     placedAtMs: nowMs,
     body: b,
   };
   state.orders.push(order);
-  if (filled) movePosition(state, order);
   return order;
 }
 
-function movePosition(state: FakeState, o: FakeOrder): void {
+/** Moves the position by one fill. */
+export function movePosition(state: FakeState, o: FakeOrder, qty: number, price: number): void {
   const key = `${o.symbol}-${o.productType}`;
   const p = state.positions.get(key) ?? { symbol: o.symbol, productType: o.productType, netQty: 0, buyQty: 0, sellQty: 0, buyVal: 0, sellVal: 0 };
-  if (o.side === 1) { p.buyQty += o.qty; p.buyVal += o.qty * o.tradedPrice; } else { p.sellQty += o.qty; p.sellVal += o.qty * o.tradedPrice; }
+  if (o.side === 1) { p.buyQty += qty; p.buyVal += qty * price; } else { p.sellQty += qty; p.sellVal += qty * price; }
   p.netQty = p.buyQty - p.sellQty;
   state.positions.set(key, p);
 }
 
 /** One order through Fyers' checks, the RMS refusals the test set, and the book: the reply a single placement gets. */
-export function placeOne(state: FakeState, b: Record<string, unknown>, nowMs: number, opts: { tagPrefix: boolean; rejectStatus: number }): Reply {
+export function placeOne(state: FakeState, b: Record<string, unknown>, nowMs: number, opts: { tagPrefix: boolean; rejectStatus: number; afterRecord?: (o: FakeOrder) => void }): Reply {
   const refusal = validateOrder(state, b);
   if (refusal) return { ...refusal, status: opts.rejectStatus };
   const rms = typeof b.symbol === 'string' ? state.rejectSymbols.get(b.symbol) : undefined;
   if (rms !== undefined) return fyersError(opts.rejectStatus, -99, rms);
-  return placedReply(recordOrder(state, b, nowMs, opts));
+  const order = recordOrder(state, b, nowMs, opts);
+  opts.afterRecord?.(order);
+  return placedReply(order);
 }
 
 /**
  * POST /multi-order/sync: an array of up to 10 order bodies, each answered on its own in `data[]`
  * ({statusCode, body, statusDescription}); the outer envelope says ok whatever the legs did.
  */
-export function multiOrder(state: FakeState, raw: unknown, nowMs: number, opts: { tagPrefix: boolean; rejectStatus: number }): Reply {
+export function multiOrder(state: FakeState, raw: unknown, nowMs: number, opts: { tagPrefix: boolean; rejectStatus: number; afterRecord?: (o: FakeOrder) => void }): Reply {
   if (!Array.isArray(raw) || raw.length === 0) return invalid('Invalid input: expected an array of orders');
   if (raw.length > 10) return invalid('Maximum 10 orders are allowed in a multi order request');
   const data = raw.map((item: unknown) => {
@@ -140,7 +144,7 @@ export function cancelOrder(state: FakeState, b: Record<string, unknown>): Reply
 export const placedReply = (o: FakeOrder): Reply => json(200, { s: 'ok', code: 1101, message: 'Successfully placed order', id: o.id });
 
 /** "09-Mar-2023 09:34:38" in IST, as the orderbook shows times. */
-function istDateTime(ms: number): string {
+export function istDateTime(ms: number): string {
   const d = new Date(ms + 330 * 60_000);
   const mon = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][d.getUTCMonth()];
   const p = (n: number) => String(n).padStart(2, '0');
@@ -152,7 +156,7 @@ export function orderbookEntry(state: FakeState, o: FakeOrder): Record<string, u
   return {
     id: o.id, exchOrdId: o.status === 2 ? `1100000${o.id.slice(-8)}` : '', id_fyers: `fy-${o.id}`, symbol: o.symbol,
     qty: o.qty, remainingQuantity: o.qty - o.filledQty, filledQty: o.filledQty, status: o.status, slNo: 0,
-    message: o.status === 2 ? 'TRADE CONFIRMED' : '', segment: 11, limitPrice: o.limitPrice, stopPrice: o.stopPrice,
+    message: o.message ?? (o.status === 2 ? 'TRADE CONFIRMED' : ''), segment: 11, limitPrice: o.limitPrice, stopPrice: o.stopPrice,
     productType: o.productType, type: o.type, side: o.side, disclosedQty: 0, orderValidity: o.validity,
     orderDateTime: istDateTime(o.placedAtMs), parentId: '', tradedPrice: o.tradedPrice, source: 'ITS',
     fyToken: '', offlineOrder: false, pan: '', clientId: 'FX0011', exchange: 10, instrument: 14,

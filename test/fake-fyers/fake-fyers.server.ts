@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import * as auth from './fake-fyers.auth';
 import { busyWait, sleep, takeFault, type Fault, type RouteName } from './fake-fyers.faults';
 import * as market from './fake-fyers.market';
-import { cancelOrder, multiOrder, orderbook, placedReply, recordOrder, validateOrder } from './fake-fyers.orders';
+import { createLifecycle, type Lifecycle, type PlanFor, type PostbackConfig } from './fake-fyers.lifecycle';
+import { multiOrder, orderbook, placedReply, recordOrder, validateOrder } from './fake-fyers.orders';
 import { createRateLimiter } from './fake-fyers.rate-limit';
 import { createState, type FakeInstrument, type FakeState, type TokenDeath } from './fake-fyers.state';
 import { fyersError, json, readBody, writeReply as writeReplyTo, type Reply } from './http-io';
@@ -27,6 +28,12 @@ export interface FakeFyersOptions {
   refreshMode?: auth.AuthOptions['refreshMode'];
   accessTokenExp?: auth.AuthOptions['accessTokenExp'];
   clock?: () => number;
+  /** Postbacks to the bridge's orderUpdates URL, signed as configured. Off when absent. */
+  postbacks?: PostbackConfig;
+  /** Per-order plan: delayed and partial fills, RMS rejection after acknowledgement (see OrderPlan). */
+  planFor?: PlanFor;
+  /** Market Price Protection band as a fraction of the LTP at placement. Default 0.05. */
+  mppBandPct?: number;
 }
 
 export interface FakeFyers {
@@ -44,7 +51,10 @@ export interface FakeFyers {
   killTokens(death?: Partial<TokenDeath>): void;
   /** A fresh access token the fake accepts; `exp` in epoch seconds, `null` for a token without `exp`. */
   issueAccessToken(exp?: number | null): string;
+  /** Sets the LTP; resting limit, stop-limit and MPP-held market orders of that ticker fill when it crosses them. */
   setLtp(ticker: string, lp: number): void;
+  /** Order state over time, postbacks, cancel/modify and the tradebook. */
+  lifecycle: Lifecycle;
   setPosition(symbol: string, productType: string, netQty: number): void;
   /** From now on RMS refuses orders for this ticker with `message` (code -99); `undefined` lifts it. */
   rejectSymbol(ticker: string, message?: string): void;
@@ -69,15 +79,14 @@ const ROUTES: Record<string, { route: RouteName; method: string; family: 'auth' 
   '/api/v3/positions': { route: 'positions', method: 'GET', family: 'api' },
   '/api/v3/orders': { route: 'orderbook', method: 'GET', family: 'api' },
   '/api/v3/orders/sync': { route: 'place-order', method: 'POST', family: 'api' },
+  'PATCH /api/v3/orders/sync': { route: 'modify-order', method: 'PATCH', family: 'api' },
+  'DELETE /api/v3/orders/sync': { route: 'cancel-order', method: 'DELETE', family: 'api' },
+  '/api/v3/tradebook': { route: 'tradebook', method: 'GET', family: 'api' },
   '/data/quotes': { route: 'quotes', method: 'GET', family: 'data' },
   '/api/v3/funds': { route: 'funds', method: 'GET', family: 'api' },
   '/api/v3/multi-order/sync': { route: 'multi-order', method: 'POST', family: 'api' },
 };
 
-/** Routes that share a path with another method (Fyers cancels with DELETE on the placement path). */
-const METHOD_ROUTES: Record<string, { route: RouteName; method: string; family: 'auth' | 'api' | 'data' }> = {
-  'DELETE /api/v3/orders/sync': { route: 'cancel-order', method: 'DELETE', family: 'api' },
-};
 
 /** Starts a fake of the Fyers v3 REST API on 127.0.0.1 and an ephemeral port. */
 export async function startFakeFyers(opts: FakeFyersOptions = {}): Promise<FakeFyers> {
@@ -100,6 +109,7 @@ export async function startFakeFyers(opts: FakeFyersOptions = {}): Promise<FakeF
   const admit = limits ? createRateLimiter(limits, clock) : () => 0;
   const tagPrefix = opts.tagPrefix ?? true;
   const rejectStatus = opts.rejectStatus ?? 400;
+  const lifecycle = createLifecycle(state, clock, { mppBandPct: opts.mppBandPct ?? 0.05, postbacks: opts.postbacks, planFor: opts.planFor });
 
   /** The route's own behaviour, once auth, rate limits and 'before' faults have passed. */
   const handle = (route: RouteName, query: URLSearchParams, body: Record<string, unknown>, fault?: Fault, rawJson?: unknown): Reply => {
@@ -111,11 +121,13 @@ export async function startFakeFyers(opts: FakeFyersOptions = {}): Promise<FakeF
       case 'positions': return market.positions(state);
       case 'quotes': return market.quotes(state, query);
       case 'orderbook': return orderbook(state, query);
+      case 'tradebook': return lifecycle.tradebook(query);
+      case 'cancel-order': return lifecycle.cancel(body);
+      case 'modify-order': return lifecycle.modify(body);
       case 'funds': return market.funds(state);
-      case 'cancel-order': return cancelOrder(state, body);
       case 'multi-order': {
         if (fault?.kind === 'reject') return fyersError(fault.httpStatus ?? rejectStatus, fault.code, fault.message);
-        return multiOrder(state, rawJson, clock(), { tagPrefix, rejectStatus });
+        return multiOrder(state, rawJson, clock(), { tagPrefix, rejectStatus, afterRecord: (o) => lifecycle.afterPlace(o) });
       }
       case 'place-order': {
         if (fault?.kind === 'reject') return fyersError(fault.httpStatus ?? rejectStatus, fault.code, fault.message);
@@ -124,6 +136,7 @@ export async function startFakeFyers(opts: FakeFyersOptions = {}): Promise<FakeF
         const rms = typeof body.symbol === 'string' ? state.rejectSymbols.get(body.symbol) : undefined;
         if (rms !== undefined) return fyersError(rejectStatus, -99, rms);
         const order = recordOrder(state, body, clock(), { tagPrefix });
+        lifecycle.afterPlace(order);
         if (fault?.kind === 'no-ack') return json(fault.httpStatus ?? 200, { s: 'ok', code: 201, message: 'Request sent to the exchange; no acknowledgement received' });
         return placedReply(order);
       }
@@ -132,7 +145,7 @@ export async function startFakeFyers(opts: FakeFyersOptions = {}): Promise<FakeF
 
   const serve = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://fake');
-    const def = METHOD_ROUTES[`${req.method} ${url.pathname}`] ?? ROUTES[url.pathname];
+    const def = ROUTES[`${req.method} ${url.pathname}`] ?? ROUTES[url.pathname];
     const entry: FakeState['requests'][number] = { method: req.method ?? '', url: url.pathname + url.search, route: def?.route, headers: { ...req.headers }, at: clock() };
     state.requests.push(entry);
     // Every answer is logged with its status, so a test can prove e.g. that the fake never answered 429.
@@ -145,7 +158,7 @@ export async function startFakeFyers(opts: FakeFyersOptions = {}): Promise<FakeF
 
     let body: Record<string, unknown> = {};
     let rawJson: unknown;
-    if (req.method === 'POST' || req.method === 'DELETE') {
+    if (req.method === 'POST' || req.method === 'PATCH' || req.method === 'DELETE') {
       try {
         const parsed: unknown = JSON.parse(raw);
         rawJson = parsed;
@@ -194,7 +207,11 @@ export async function startFakeFyers(opts: FakeFyersOptions = {}): Promise<FakeF
     clearFaults: () => void state.faults.splice(0),
     killTokens: (death) => { state.tokenDeath = { code: death?.code, httpStatus: death?.httpStatus ?? 401 }; },
     issueAccessToken: (exp) => auth.issueAccessToken(state, authOpts, exp === null ? undefined : exp ?? authOpts.accessTokenExp(clock())),
-    setLtp: (ticker, lp) => void state.ltp.set(ticker, lp),
+    setLtp: (ticker, lp) => {
+      state.ltp.set(ticker, lp);
+      lifecycle.onPrice(ticker);
+    },
+    lifecycle,
     // Entered at today's price, so a position set by hand starts with no P&L.
     setPosition: (symbol, productType, netQty) => {
       const px = state.ltp.get(symbol) ?? 100;
@@ -208,6 +225,7 @@ export async function startFakeFyers(opts: FakeFyersOptions = {}): Promise<FakeF
     },
     authCodeUrl: (s) => `${origin}/api/v3/generate-authcode?${new URLSearchParams({ client_id: state.appId, redirect_uri: state.redirectUri, response_type: 'code', state: s })}`,
     close: () => new Promise<void>((resolve) => {
+      lifecycle.stop();
       server.closeAllConnections();
       server.close(() => resolve());
     }),
