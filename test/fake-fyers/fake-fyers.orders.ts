@@ -130,16 +130,6 @@ export function multiOrder(state: FakeState, raw: unknown, nowMs: number, opts: 
   return json(200, { s: 'ok', code: 200, message: '', data });
 }
 
-/** DELETE /orders/sync {id}: a resting order is cancelled (1103); a filled, rejected or unknown one cannot be. */
-export function cancelOrder(state: FakeState, b: Record<string, unknown>): Reply {
-  const o = state.orders.find((x) => x.id === b.id);
-  if (!o) return fyersError(400, -51, 'Invalid order id');
-  if (o.status === 2) return fyersError(400, -162, 'Order already traded');
-  if (o.status === 1) return fyersError(400, -161, 'Order already cancelled');
-  if (o.status !== 6 && o.status !== 4) return fyersError(400, -164, 'Order already rejected');
-  o.status = 1;
-  return json(200, { s: 'ok', code: 1103, message: 'Successfully cancelled order', id: o.id });
-}
 
 export const placedReply = (o: FakeOrder): Reply => json(200, { s: 'ok', code: 1101, message: 'Successfully placed order', id: o.id });
 
