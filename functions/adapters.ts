@@ -18,6 +18,7 @@ import type { ControlsStore } from '../shared/store/controls.port';
 import type { IdempotencyStore } from '../shared/store/idempotency.port';
 import type { OrderResult } from '../shared/orders/order-result';
 import type { LeaseStore } from '../shared/store/lease.port';
+import type { HoldingsStore } from '../shared/store/holdings.port';
 import type { OAuthStateStore } from '../shared/store/oauth-state.port';
 import type { OrderRecordStore } from '../shared/store/order-records.port';
 import type { OrderRecord } from '../shared/orders/lifecycle/order-record';
@@ -43,6 +44,7 @@ export interface Adapters {
   accessTokens: AccessTokens;
   leases: LeaseStore;
   oauthStates: OAuthStateStore;
+  holdings: HoldingsStore;
   orderRecords: OrderRecordStore<OrderRecord, OrderEventV1>;
   /** The lifecycle's broker side; absent with the paper broker. */
   orderDesk?: OrderDesk;
@@ -72,7 +74,7 @@ interface Basics {
 /** Local paper runs work without any setup: this secret is printed by `npm start` and refused with BROKER=fyers. */
 export const PAPER_DEMO_SECRET = 'paper-demo-secret';
 
-type Stores = Pick<Adapters, 'idempotency' | 'audit' | 'controls' | 'tokens' | 'leases' | 'oauthStates' | 'orderRecords' | 'webhookSubscriptions' | 'recentNotifications'> & { probe: () => Promise<Check>; close(): Promise<void> };
+type Stores = Pick<Adapters, 'idempotency' | 'audit' | 'controls' | 'tokens' | 'leases' | 'oauthStates' | 'orderRecords' | 'webhookSubscriptions' | 'recentNotifications' | 'holdings'> & { probe: () => Promise<Check>; close(): Promise<void> };
 
 /** The store's readiness: reachable, and no record it holds found unreadable (see StoreHealth). */
 async function storeCheck(store: string, health: StoreHealth, controls: ControlsStore, extra: Record<string, unknown> = {}): Promise<Check> {
@@ -112,6 +114,7 @@ async function buildStores(config: Config, health: StoreHealth): Promise<Stores>
       leases: createFirestoreLeaseStore(db),
       oauthStates: createFirestoreOAuthStateStore(db),
       recentNotifications: createFirestoreRecentNotifications(db),
+      holdings: (await import('../shared/store/firestore/holdings.firestore')).createFirestoreHoldingsStore(db),
       probe: async () => {
         await db.collection('health').doc('probe').get();
         return storeCheck('firestore', health, controls);
@@ -143,6 +146,7 @@ async function buildStores(config: Config, health: StoreHealth): Promise<Stores>
     leases: createLocalLeaseStore(join(dir, 'leases')),
     oauthStates: createLocalOAuthStateStore(join(dir, 'oauth-states')),
     recentNotifications: createLocalRecentNotifications(join(dir, 'notifications')),
+    holdings: (await import('../shared/store/local/holdings.local')).createLocalHoldingsStore(join(dir, 'holdings')),
     probe: () => storeCheck('local', health, controls, { dataDir: config.dataDir }),
     close: async () => undefined,
   };
@@ -352,6 +356,7 @@ export async function buildAdapters(config: Config, b: Basics, overrides: Partia
     tokens,
     leases: overrides.leases ?? stores.leases,
     oauthStates: overrides.oauthStates ?? stores.oauthStates,
+    holdings: overrides.holdings ?? stores.holdings,
     secrets,
     notifier: notifierParts.notifier,
     recentNotifications,

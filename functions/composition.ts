@@ -13,6 +13,9 @@ import type { ReadyzDeps } from './readyz/readyz.handler';
 import type { RefreshSymbolMasterDeps } from './symbol-master/refresh-symbol-master.handler';
 import type { TokenKeeperDeps } from './token-keeper/token-keeper.handler';
 import type { WebhookDeps } from './webhook/webhook.handler';
+import type { SquareOffDeps } from './square-off/square-off.handler';
+import { lossGuard, type LossLimitDeps } from '../shared/strategy/daily-loss';
+import type { FlattenDeps } from '../shared/strategy/flatten-holdings';
 import type { OrderUpdatesDeps } from './order-updates/order-updates.handler';
 import type { ReconcileDeps } from './reconcile-orders/reconcile-orders.handler';
 import type { LifecycleDeps } from '../shared/orders/lifecycle/lifecycle.deps';
@@ -41,6 +44,9 @@ export interface AppDeps {
   tokenKeeper: TokenKeeperDeps;
   symbolMaster: RefreshSymbolMasterDeps;
   notify: NotifyDeps;
+  squareOff: SquareOffDeps;
+  /** Absent when DAILY_LOSS_LIMIT is not set; what a reconcile run passes to enforceDailyLossLimit. */
+  lossLimit?: LossLimitDeps;
   /** The order lifecycle, shared by the postback and reconcile functions and the order path's hook. */
   lifecycle: LifecycleDeps;
   orderUpdates: OrderUpdatesDeps;
@@ -77,6 +83,28 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
   const loginUrl = config.loginUrl;
   const operatorKey = createOperatorKeyGate({ secrets: adapters.secrets, clock, logger });
 
+  const flatten: FlattenDeps = {
+    clock,
+    logger,
+    broker: adapters.broker,
+    holdings: adapters.holdings,
+    leases: adapters.leases,
+    freezeQtyOverrides: config.risk.freezeQtyOverrides,
+    owner: `${instanceId}:flatten`,
+    lockMs: config.idempotencyLeaseMs,
+  };
+  const lossLimit: LossLimitDeps | undefined =
+    config.dailyLossLimit === undefined
+      ? undefined
+      : {
+          ...flatten,
+          controls: adapters.controls,
+          notifier: adapters.notifier,
+          limit: config.dailyLossLimit,
+          flattenOnLimit: config.lossLimitFlatten,
+          // This instance must refuse the next alert at once, not after its controls cache expires.
+          onControlsChanged: (after) => controls.changed(after),
+        };
   const lifecycle: LifecycleDeps = {
     clock,
     logger,
@@ -109,6 +137,8 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
     leases: adapters.leases,
     secrets: adapters.secrets,
     notifier: adapters.notifier,
+    holdings: adapters.holdings,
+    ...(lossLimit ? { lossGuard: lossGuard(lossLimit) } : {}),
     // Resends come within seconds; a few thousand keys cover a trading day's burst many times over.
     recentKeys: createRecentKeys({ clock, ttlMs: Math.max(config.dedupWindowMs, 60_000), max: 5000 }),
     guard: createSourceGuard({ allowedIps: config.allowedSourceIps }),
@@ -227,6 +257,8 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
         partTimeoutMs: 2_500,
       },
     },
+    squareOff: { ...flatten, notifier: adapters.notifier, atMin: config.squareOff.atMin, byStrategy: config.squareOff.byStrategy },
+    ...(lossLimit ? { lossLimit } : {}),
     lifecycle,
     orderEventWebhooks: { subscriptions: adapters.webhookSubscriptions, resolve: systemResolveHost, logger, clock, timeoutMs: 5_000 },
     orderUpdates: { ...lifecycle, secrets: adapters.secrets, postbacks: { verify: verifyFyersPostback, parse: parseFyersPostback }, answerWithinMs: 2_000 },

@@ -14,6 +14,7 @@ export const FUNCTION_NAMES = [
   'console',
   'orderUpdates',
   'reconcileOrders',
+  'squareOff',
 ] as const;
 
 export type FunctionName = (typeof FUNCTION_NAMES)[number];

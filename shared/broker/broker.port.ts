@@ -60,6 +60,21 @@ export interface Position {
   ltp?: number;
   /** The day's profit or loss on this contract (realised + unrealised), in rupees, when reported. */
   pnl?: number;
+  /** Today's booked profit (negative = loss) in rupees, when the broker reports it. */
+  realized?: number;
+  /** Mark-to-market of what is still open, in rupees, when the broker reports it. */
+  unrealized?: number;
+}
+
+/** Money the account can still put to work, in rupees. */
+export interface Funds {
+  available: number;
+}
+
+export interface CancelOutcome {
+  /** True when the order is cancelled now (or already was); false when it could not be (already filled, unknown id). */
+  cancelled: boolean;
+  reason?: string;
 }
 
 /**
@@ -109,6 +124,13 @@ export interface Broker {
    * be taken over by another instance. An adapter that would have to wait (pacing) throws instead.
    */
   placeOrder(order: OrderRequest, opts?: PlaceOptions): Promise<PlaceOutcome>;
+  /**
+   * Up to 10 orders in one request (Fyers' basket). One outcome per order, in order, with the same
+   * certainty contract as placeOrder: it throws only when none of them can have reached the broker.
+   */
+  placeBasket(orders: OrderRequest[], opts?: PlaceOptions): Promise<PlaceOutcome[]>;
+  cancelOrder(orderId: string): Promise<CancelOutcome>;
+  getFunds(): Promise<Funds>;
   /** Orderbook lookup; with `tag`, only orders carrying that tag. */
   findOrders(query: { tag?: string }): Promise<BrokerOrder[]>;
   /** Cheap liveness check of the session (Fyers: GET /profile). */

@@ -69,6 +69,12 @@ export const EnvSchema = v.object({
   FREEZE_QTY_OVERRIDES: v.optional(list, ''),
   ALLOWED_SOURCE_IPS: v.optional(list, ''),
   CONTROLS_CACHE_SECONDS: v.optional(int(0, 300), '5'),
+  /** When INTRADAY holdings are flattened (IST): `15:15`, or per strategy `15:15,scalper=14:50`. */
+  SQUARE_OFF_AT: v.optional(list, '15:15'),
+  /** Rupees of today's loss (realised + unrealised) at which trading stops. */
+  DAILY_LOSS_LIMIT: v.optional(int(1, 1_000_000_000)),
+  /** At the loss limit, also flatten every strategy holding (not only switch trading off). */
+  LOSS_LIMIT_FLATTEN: v.optional(bool, 'true'),
 
   FYERS_POSTBACK_SECRET: optionalText,
   /** Pub/Sub topic for order events (the lifecycle's output); without it events are only logged. */

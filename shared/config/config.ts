@@ -41,6 +41,11 @@ export interface Config {
   idempotencyLeaseMs: number;
   allowedSourceIps: string[];
   controlsCacheMs: number;
+  /** Minutes after IST midnight when INTRADAY holdings are squared off: the global time and per-strategy ones. */
+  squareOff: { atMin: number; byStrategy: Record<string, number> };
+  /** Absent: no daily loss limit. */
+  dailyLossLimit?: number;
+  lossLimitFlatten: boolean;
   notify: { topic?: string; webhookUrl?: string };
   /** Order lifecycle: where order events go and when an unfilled market order is reported. */
   lifecycle: { orderEventsTopic?: string; unfilledAlertMs: number };
@@ -88,6 +93,13 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   for (const d of e.MARKET_HOLIDAYS) if (!/^\d{4}-\d{2}-\d{2}$/.test(d)) problems.push(`MARKET_HOLIDAYS: "${d}" must be YYYY-MM-DD`);
   const [ws, we] = e.TRADING_WINDOW.split('-') as [string, string];
   if (minutes(ws) >= minutes(we)) problems.push('TRADING_WINDOW: start must be before end');
+  const squareOff = { atMin: 15 * 60 + 15, byStrategy: {} as Record<string, number> };
+  for (const item of e.SQUARE_OFF_AT) {
+    const m = /^(?:([A-Za-z0-9_.-]{1,64})=)?(\d{2}):(\d{2})$/.exec(item);
+    if (!m || Number(m[2]) > 23 || Number(m[3]) > 59) problems.push(`SQUARE_OFF_AT: "${item}" must look like 15:15 or strategy=14:50`);
+    else if (m[1]) squareOff.byStrategy[m[1]] = Number(m[2]) * 60 + Number(m[3]);
+    else squareOff.atMin = Number(m[2]) * 60 + Number(m[3]);
+  }
   if (broker === 'fyers' && !e.FYERS_APP_ID) problems.push('FYERS_APP_ID: required when BROKER=fyers');
   const secrets = e.SECRETS ?? (onGcp ? 'secret-manager' : 'env');
   // A paper run falls back to a demo secret; real orders must never be that easy to trigger.
@@ -149,6 +161,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     idempotencyLeaseMs: e.IDEMPOTENCY_LEASE_SECONDS * 1000,
     allowedSourceIps: e.ALLOWED_SOURCE_IPS,
     controlsCacheMs: e.CONTROLS_CACHE_SECONDS * 1000,
+    squareOff,
+    dailyLossLimit: e.DAILY_LOSS_LIMIT,
+    lossLimitFlatten: e.LOSS_LIMIT_FLATTEN,
     notify: { topic: e.NOTIFY_TOPIC, webhookUrl: e.NOTIFY_WEBHOOK_URL },
     lifecycle: { orderEventsTopic: e.ORDER_EVENTS_TOPIC, unfilledAlertMs: e.UNFILLED_ALERT_SECONDS * 1000 },
     publicBaseUrl: e.PUBLIC_BASE_URL,

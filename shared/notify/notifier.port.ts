@@ -9,6 +9,8 @@ export type NotificationKind =
   | 'symbol_master.failed'
   | 'broker.circuit_open'
   | 'controls.changed'
+  | 'strategy.squared_off'
+  | 'risk.loss_limit'
   | 'order.rejected_after_ack'
   | 'order.resolved'
   | 'order.unfilled'

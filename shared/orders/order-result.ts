@@ -1,4 +1,5 @@
 import type { ProductType, Side } from '../broker/broker.port';
+import type { LegResult } from '../strategy/leg-result';
 
 /** What an alert became. Stored with the idempotency record and replayed verbatim to duplicates. */
 export interface OrderResult {
@@ -19,4 +20,8 @@ export interface OrderResult {
   brokerCode?: number | string;
   /** How the outcome was established when it was not a direct answer (e.g. 'orderbook-tag', 'orderbook-match'). */
   recoveredBy?: string;
+  /** Strategy alerts: the strategy id, the position asked for, and every order the alert led to. */
+  strategy?: string;
+  position?: string;
+  legs?: LegResult[];
 }

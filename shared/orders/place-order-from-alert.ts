@@ -21,7 +21,7 @@ import { findExistingOrder, resultFromFound } from './find-existing-order';
 import { notifyOutcome } from './notify-outcome';
 import type { OrderResult } from './order-result';
 import type { PlaceOrderDeps } from './place-order.deps';
-import { planOrder } from './prepare-order';
+import { planOrder, sizeFromMarket } from './prepare-order';
 import type { PreparedOrder } from './prepared-order';
 import { recoverEarlierAttempt } from './recover-order';
 import { closableLots, settleCloseHold } from './reduce-only-sizing';
@@ -54,6 +54,7 @@ export async function placeOrderFromAlert(deps: PlaceOrderDeps, req: AlertReques
   if (s.enforceTradingWindow && !isWithinTradingWindow(req.receivedAt, s.tradingWindow)) {
     throw new OutsideTradingWindowError('Outside the trading window (09:15-15:30 IST on trading days)');
   }
+  await deps.lossGuard?.();
 
   const plan = planOrder(alert, { index: await deps.symbols(), controls, maxLots: s.maxLots, coverOnlyBuy: s.coverOnlyBuy, freezeQtyOverrides: s.freezeQtyOverrides, nowMs: deps.clock() });
   if (plan.kind === 'ready') trace.instrument = plan.prepared.instrument;
@@ -179,6 +180,8 @@ async function execute(
   let ltp: number | undefined;
   let outcome: PlaceOutcome;
   try {
+    // A size from risk or funds is computed here, with the quote already on its way.
+    if (p.sizing) p = { ...p, lots: await sizeFromMarket(deps.broker, p, quote) };
     const notAfter = record.leaseUntil - deps.settings.sendMarginMs;
     lots = p.reduceOnly ? await closableLots(deps, p, held.owner, notAfter) : p.lots;
     let offsets: { stopLossOffset?: number; takeProfitOffset?: number };

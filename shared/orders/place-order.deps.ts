@@ -50,6 +50,8 @@ export interface PlaceOrderDeps {
   /** Keys this instance claimed lately; optional (without it an ATM quote always runs beside the claim). */
   recentKeys?: RecentKeys;
   settings: PlaceOrderSettings;
+  /** Throws (trading stopped) once today's loss has reached the limit; absent when no limit is set. */
+  lossGuard?: () => Promise<void>;
   /** The order lifecycle's record of an order that reached the broker (issue 13); returns the record id. Never throws. */
   trackOrder?: (result: OrderResult, prepared: PreparedOrder) => Promise<string | undefined>;
 }

@@ -6,7 +6,7 @@ import type { SymbolIndex } from '../symbols/instrument';
 import { resolveExpiry } from '../symbols/resolve-expiry';
 import { normalizeUnderlying, resolveInstrument } from '../symbols/resolve-instrument';
 import { UNDERLYINGS } from '../symbols/underlyings';
-import { unitsForLots } from '../risk/lot-sizing';
+import { sizeLots } from '../risk/position-sizing';
 import { isTickMultiple } from '../symbols/tick';
 import type { PreparedOrder } from './prepared-order';
 
@@ -66,19 +66,22 @@ function finishOrder(alert: Alert, ctx: PlanContext, underlying: string, spotLtp
   const maxLots = ctx.controls.maxLots ?? ctx.maxLots;
   const freezeQty = ctx.freezeQtyOverrides[underlying] ?? UNDERLYINGS[underlying]?.freezeQty;
   const reduceOnly = alert.intent === 'close' || ctx.controls.reduceOnly || (ctx.coverOnlyBuy && alert.action === 'BUY');
-  // The size check runs on the requested lots; a reduce-only order can only shrink from here.
-  unitsForLots(alert.qty, { maxLots, lotSize: instrument.lotSize, freezeQty });
+  // The size check runs on the requested lots; a reduce-only order can only shrink from here. A size
+  // computed from risk or funds needs the option's price and the funds, so it is finished once claimed.
+  const computed = typeof alert.qty !== 'number';
+  const lots = computed ? 0 : sizeLots(alert.qty, { maxLots, lotSize: instrument.lotSize, freezeQty, side: alert.action });
   return {
     instrument,
     side: alert.action,
     productType: alert.productType,
     orderType: alert.orderType,
     limitPrice: alert.price,
-    lots: alert.qty,
+    lots,
     reduceOnly,
     sl: alert.sl,
     tp: alert.tp,
     spotLtp,
+    ...(typeof alert.qty !== 'number' ? { sizing: { spec: alert.qty, maxLots, freezeQty } } : {}),
   };
 }
 
@@ -87,4 +90,25 @@ export async function prepareOrder(alert: Alert, ctx: PrepareContext): Promise<P
   const plan = planOrder(alert, ctx);
   if (plan.kind === 'ready') return plan.prepared;
   return plan.finish((await ctx.broker.getQuotes([plan.spotTicker])).get(plan.spotTicker));
+}
+
+/** The option's price and the account's funds, for a size given in rupees or as a share of funds. */
+export async function marketFacts(broker: Broker, ticker: string): Promise<{ premium?: number; availableFunds?: number }> {
+  const [quotes, funds] = await Promise.all([broker.getQuotes([ticker]), broker.getFunds()]);
+  return { premium: quotes.get(ticker), availableFunds: funds.available };
+}
+
+/** Finishes a computed size with the option's price (already being quoted) and the account's funds. */
+export async function sizeFromMarket(broker: Broker, p: PreparedOrder, premium: Promise<number | undefined>): Promise<number> {
+  if (!p.sizing) return p.lots;
+  const [price, funds] = await Promise.all([premium, broker.getFunds()]);
+  return sizeLots(p.sizing.spec, {
+    maxLots: p.sizing.maxLots,
+    freezeQty: p.sizing.freezeQty,
+    lotSize: p.instrument.lotSize,
+    side: p.side,
+    slPoints: p.sl,
+    premium: price,
+    availableFunds: funds.available,
+  });
 }

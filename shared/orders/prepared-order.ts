@@ -1,5 +1,6 @@
 import type { OrderType, ProductType, Side } from '../broker/broker.port';
 import type { Instrument } from '../symbols/instrument';
+import type { QtySpec } from '../risk/position-sizing';
 
 /** An alert turned into a concrete contract and size, before any state is claimed. */
 export interface PreparedOrder {
@@ -14,4 +15,6 @@ export interface PreparedOrder {
   sl?: number;
   tp?: number;
   spotLtp?: number;
+  /** A size to compute once claimed (`lots` is 0 until then): from risk to the stop or a share of funds. */
+  sizing?: { spec: Exclude<QtySpec, number>; maxLots: number; freezeQty?: number };
 }

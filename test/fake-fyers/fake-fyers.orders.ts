@@ -104,6 +104,33 @@ export function movePosition(state: FakeState, o: FakeOrder, qty: number, price:
   state.positions.set(key, p);
 }
 
+/** One order through Fyers' checks, the RMS refusals the test set, and the book: the reply a single placement gets. */
+export function placeOne(state: FakeState, b: Record<string, unknown>, nowMs: number, opts: { tagPrefix: boolean; rejectStatus: number; afterRecord?: (o: FakeOrder) => void }): Reply {
+  const refusal = validateOrder(state, b);
+  if (refusal) return { ...refusal, status: opts.rejectStatus };
+  const rms = typeof b.symbol === 'string' ? state.rejectSymbols.get(b.symbol) : undefined;
+  if (rms !== undefined) return fyersError(opts.rejectStatus, -99, rms);
+  const order = recordOrder(state, b, nowMs, opts);
+  opts.afterRecord?.(order);
+  return placedReply(order);
+}
+
+/**
+ * POST /multi-order/sync: an array of up to 10 order bodies, each answered on its own in `data[]`
+ * ({statusCode, body, statusDescription}); the outer envelope says ok whatever the legs did.
+ */
+export function multiOrder(state: FakeState, raw: unknown, nowMs: number, opts: { tagPrefix: boolean; rejectStatus: number; afterRecord?: (o: FakeOrder) => void }): Reply {
+  if (!Array.isArray(raw) || raw.length === 0) return invalid('Invalid input: expected an array of orders');
+  if (raw.length > 10) return invalid('Maximum 10 orders are allowed in a multi order request');
+  const data = raw.map((item: unknown) => {
+    const b = item && typeof item === 'object' && !Array.isArray(item) ? (item as Record<string, unknown>) : {};
+    const r = placeOne(state, b, nowMs, opts);
+    return { statusCode: r.status, body: r.body, statusDescription: r.status === 200 ? 'HTTP OK' : 'Bad Request' };
+  });
+  return json(200, { s: 'ok', code: 200, message: '', data });
+}
+
+
 export const placedReply = (o: FakeOrder): Reply => json(200, { s: 'ok', code: 1101, message: 'Successfully placed order', id: o.id });
 
 /** "09-Mar-2023 09:34:38" in IST, as the orderbook shows times. */

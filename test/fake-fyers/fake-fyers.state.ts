@@ -80,6 +80,12 @@ export interface FakeState {
    */
   requests: Array<{ method: string; url: string; route?: RouteName; headers: Record<string, string | string[] | undefined>; at: number; status?: number }>;
   orderSeq: number;
+  /** Available balance GET /funds reports (fund id 10). */
+  funds: number;
+  /** Orders for these tickers are refused by "RMS" with the given message (code -99), as a margin shortfall would be. */
+  rejectSymbols: Map<string, string>;
+  /** Market orders for these tickers rest at the exchange (status 6) instead of filling, so they can be cancelled. */
+  restSymbols: Set<string>;
   /** Every fill, in Fyers' tradebook shape (see fake-fyers.lifecycle). */
   trades: FakeTrade[];
   tradeSeq: number;
@@ -116,6 +122,9 @@ export function createState(init: {
     faults: [],
     requests: [],
     orderSeq: 0,
+    funds: 500_000,
+    rejectSymbols: new Map(),
+    restSymbols: new Set(),
     trades: [],
     tradeSeq: 0,
   };

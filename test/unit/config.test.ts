@@ -41,3 +41,19 @@ describe('parseConfig', () => {
     expect(() => parseConfig({ FREEZE_QTY_OVERRIDES: 'NIFTY' })).toThrow(/FREEZE_QTY_OVERRIDES/);
   });
 });
+
+describe('strategy risk settings', () => {
+  it('reads SQUARE_OFF_AT as a global time with per-strategy overrides, and the loss limit', () => {
+    const c = parseConfig({ SQUARE_OFF_AT: '15:10,scalper=14:50', DAILY_LOSS_LIMIT: '5000', LOSS_LIMIT_FLATTEN: 'false' });
+    expect(c.squareOff).toEqual({ atMin: 15 * 60 + 10, byStrategy: { scalper: 14 * 60 + 50 } });
+    expect(c.dailyLossLimit).toBe(5000);
+    expect(c.lossLimitFlatten).toBe(false);
+    expect(parseConfig({}).squareOff).toEqual({ atMin: 15 * 60 + 15, byStrategy: {} });
+    expect(parseConfig({}).dailyLossLimit).toBeUndefined();
+  });
+
+  it('names SQUARE_OFF_AT when a time is malformed', () => {
+    expect(() => parseConfig({ SQUARE_OFF_AT: '3pm' })).toThrow(/SQUARE_OFF_AT: "3pm"/);
+    expect(() => parseConfig({ SQUARE_OFF_AT: 'x=25:00' })).toThrow(/SQUARE_OFF_AT/);
+  });
+});

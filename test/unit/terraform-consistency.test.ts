@@ -64,7 +64,14 @@ const ALLOW_LIST: GrantAllowList = {
     'roles/pubsub.publisher on topic:notifications',
     'roles/storage.objectViewer on bucket:symbols',
   ],
-  'sa:scheduler': ['roles/run.invoker on function:refreshToken', 'roles/run.invoker on function:refreshSymbolMaster', 'roles/run.invoker on function:reconcileOrders'],
+  // squareOff (issue 14) will need: datastore.user (holdings, leases), pubsub.publisher, and the scheduler's invoker.
+  'fn:squareOff': ['roles/datastore.user on project when this-database-only', 'roles/pubsub.publisher on topic:notifications'],
+  'sa:scheduler': [
+    'roles/run.invoker on function:refreshToken',
+    'roles/run.invoker on function:refreshSymbolMaster',
+    'roles/run.invoker on function:reconcileOrders',
+    'roles/run.invoker on function:squareOff',
+  ],
   'sa:notify_push': ['roles/run.invoker on function:notify'],
   'sa:build': [
     'roles/logging.logWriter on project',
@@ -98,6 +105,13 @@ const POLICY: ConsistencyPolicy = { allowList: ALLOW_LIST, staticEgressRequired:
  */
 const NOT_YET_REGISTERED: string[] = [];
 
+/**
+ * Functions registered in code whose Terraform (function, identity, grants, scheduler job) is the deploy
+ * issue's to add. Transitional like the list above: the test fails once Terraform deploys a name here.
+ */
+const NOT_YET_IN_TERRAFORM: string[] = ['squareOff'];
+const DEPLOYED_NAMES = FUNCTION_NAMES.filter((n) => !NOT_YET_IN_TERRAFORM.includes(n));
+
 function readTerraformFiles(dir: string): SourceFile[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const p = path.join(dir, e.name);
@@ -114,7 +128,7 @@ const repo = {
 /** Runs the checker on (possibly edited) copies of the repository sources. */
 function check(input: { tfFiles?: SourceFile[]; indexTs?: string; names?: readonly string[] } = {}): string[] {
   return checkConsistency({
-    functionNames: input.names ?? FUNCTION_NAMES,
+    functionNames: input.names ?? DEPLOYED_NAMES,
     registrations: readRegistrations(input.indexTs ?? repo.indexTs),
     terraform: readTerraformModel(input.tfFiles ?? repo.tfFiles),
     policy: POLICY,
@@ -122,7 +136,9 @@ function check(input: { tfFiles?: SourceFile[]; indexTs?: string; names?: readon
 }
 
 const pendingProblem = (name: string) => `${name}: in FUNCTION_NAMES but not registered in functions/index.ts`;
-const withoutPending = (problems: string[]) => problems.filter((p) => !NOT_YET_REGISTERED.some((n) => p === pendingProblem(n)));
+const notInTerraformProblem = (name: string) => `${name}: registered in functions/index.ts but not in FUNCTION_NAMES`;
+const withoutPending = (problems: string[]) =>
+  problems.filter((p) => !NOT_YET_REGISTERED.some((n) => p === pendingProblem(n)) && !NOT_YET_IN_TERRAFORM.some((n) => p === notInTerraformProblem(n)));
 
 /** Replaces text in one .tf file of a copy; throws if the text is absent so a test cannot pass vacuously. */
 function editTf(file: string, edit: (text: string) => string): SourceFile[] {
@@ -150,10 +166,11 @@ describe('Terraform and code agree', () => {
 
   it('reads every function and a grant for each function identity from the .tf files', () => {
     const model = readTerraformModel(repo.tfFiles);
-    expect(model.functions.map((f) => f.name).sort()).toEqual([...FUNCTION_NAMES].sort());
+    expect(model.functions.map((f) => f.name).sort()).toEqual([...DEPLOYED_NAMES].sort());
     expect(model.functions.find((f) => f.name === 'notify')?.trigger).toBe('pubsub');
     const grantees = new Set(model.grants.map((g) => g.member));
-    for (const name of FUNCTION_NAMES) expect(grantees).toContain(`google_service_account.fn["${name}"].member`);
+    for (const name of DEPLOYED_NAMES) expect(grantees).toContain(`google_service_account.fn["${name}"].member`);
+    for (const name of NOT_YET_IN_TERRAFORM) expect(model.functions.map((f) => f.name)).not.toContain(name);
   });
 
   it('keeps the list of not-yet-registered functions honest', () => {
