@@ -66,7 +66,7 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
     guard: createSourceGuard({ allowedIps: config.allowedSourceIps }),
     settings: {
       maxLots: config.risk.maxLots,
-      tradingWindow: { ...config.risk.tradingWindow, holidays: config.risk.holidays },
+      tradingWindow: { narrowing: config.risk.tradingWindow, holidays: config.risk.holidays },
       enforceTradingWindow: config.risk.enforceTradingWindow,
       coverOnlyBuy: config.risk.coverOnlyBuy,
       freezeQtyOverrides: config.risk.freezeQtyOverrides,

@@ -59,7 +59,8 @@ export const EnvSchema = v.object({
   DEDUP_WINDOW_SECONDS: v.optional(int(1, 86400), '120'),
   IDEMPOTENCY_TTL_HOURS: v.optional(int(1, 24 * 30), '24'),
   IDEMPOTENCY_LEASE_SECONDS: v.optional(int(5, 600), '30'),
-  TRADING_WINDOW: v.optional(hhmmRange, '09:15-15:30'),
+  /** Optional narrowing of each exchange's session (which comes from the symbol master). */
+  TRADING_WINDOW: v.optional(hhmmRange),
   ENFORCE_TRADING_WINDOW: v.optional(bool),
   MARKET_HOLIDAYS: v.optional(list, ''),
   COVER_ONLY_BUY: v.optional(bool, 'false'),

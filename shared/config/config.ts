@@ -25,7 +25,8 @@ export interface Config {
   symbolMaster: { urls: string[]; file?: string; bucket?: string; object: string };
   risk: {
     maxLots: number;
-    tradingWindow: { startMin: number; endMin: number };
+    /** TRADING_WINDOW: narrows each exchange's session from the master; absent = the whole session. */
+    tradingWindow?: { startMin: number; endMin: number };
     enforceTradingWindow: boolean;
     holidays: string[];
     coverOnlyBuy: boolean;
@@ -79,8 +80,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     else overrides[name.toUpperCase()] = n;
   }
   for (const d of e.MARKET_HOLIDAYS) if (!/^\d{4}-\d{2}-\d{2}$/.test(d)) problems.push(`MARKET_HOLIDAYS: "${d}" must be YYYY-MM-DD`);
-  const [ws, we] = e.TRADING_WINDOW.split('-') as [string, string];
-  if (minutes(ws) >= minutes(we)) problems.push('TRADING_WINDOW: start must be before end');
+  const [ws, we] = (e.TRADING_WINDOW?.split('-') ?? []) as [string?, string?];
+  const tradingWindow = ws && we ? { startMin: minutes(ws), endMin: minutes(we) } : undefined;
+  if (tradingWindow && tradingWindow.startMin >= tradingWindow.endMin) problems.push('TRADING_WINDOW: start must be before end');
   if (broker === 'fyers' && !e.FYERS_APP_ID) problems.push('FYERS_APP_ID: required when BROKER=fyers');
   const secrets = e.SECRETS ?? (onGcp ? 'secret-manager' : 'env');
   // A paper run falls back to a demo secret; real orders must never be that easy to trigger.
@@ -119,7 +121,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     symbolMaster: { urls: e.SYMBOL_MASTER_URLS ?? [], file: e.SYMBOL_MASTER_FILE, bucket: e.SYMBOL_MASTER_BUCKET, object: e.SYMBOL_MASTER_OBJECT },
     risk: {
       maxLots: e.MAX_LOTS,
-      tradingWindow: { startMin: minutes(ws), endMin: minutes(we) },
+      tradingWindow,
       // A paper run at night should still show orders; a real broker run should not trade outside hours.
       enforceTradingWindow: e.ENFORCE_TRADING_WINDOW ?? broker === 'fyers',
       holidays: e.MARKET_HOLIDAYS,

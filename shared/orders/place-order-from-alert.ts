@@ -7,14 +7,12 @@ import {
   BrokerUnavailableError,
   DependencyUnavailableError,
   InFlightError,
-  OutsideTradingWindowError,
   RiskRefusedError,
   TradingDisabledError,
   UnauthorizedError,
 } from '../errors';
 import { istParts } from '../platform/ist';
 import { reduceOnlyLots } from '../risk/lot-sizing';
-import { isWithinTradingWindow } from '../risk/trading-window';
 import type { IdempotencyRecord } from '../store/idempotency.port';
 import type { AlertOutcome } from './alert-outcome';
 import type { AlertTrace } from './alert-trace';
@@ -23,6 +21,7 @@ import { findExistingOrder, isRejectedStatus } from './find-existing-order';
 import type { OrderResult } from './order-result';
 import type { PlaceOrderDeps } from './place-order.deps';
 import { prepareOrder } from './prepare-order';
+import { assertInSession } from './session-gate';
 import type { PreparedOrder } from './prepared-order';
 
 export interface AlertRequest {
@@ -55,12 +54,11 @@ export async function placeOrderFromAlert(deps: PlaceOrderDeps, req: AlertReques
   const controls = await deps.controls();
   if (!controls.tradingEnabled) throw new TradingDisabledError('Trading is disabled by the kill switch');
   const s = deps.settings;
-  if (s.enforceTradingWindow && !isWithinTradingWindow(req.receivedAt, s.tradingWindow)) {
-    throw new OutsideTradingWindowError('Outside the trading window (09:15-15:30 IST on trading days)');
-  }
+  const index = await deps.symbols();
+  if (s.enforceTradingWindow) assertInSession(index, alert.symbol, req.receivedAt, s.tradingWindow);
 
   const prepared = await prepareOrder(alert, {
-    index: await deps.symbols(),
+    index,
     broker: deps.broker,
     controls,
     maxLots: s.maxLots,

@@ -8,12 +8,13 @@ import type { RuntimeControls } from '../store/controls.port';
 import type { IdempotencyStore } from '../store/idempotency.port';
 import type { LeaseStore } from '../store/lease.port';
 import type { SymbolIndex } from '../symbols/instrument';
-import type { TradingWindow } from '../risk/trading-window';
+import type { SessionPolicy } from '../risk/trading-window';
 
 /** Policy knobs of the pipeline, resolved from config by the composition root. */
 export interface PlaceOrderSettings {
   maxLots: number;
-  tradingWindow: TradingWindow;
+  /** Holidays and the optional TRADING_WINDOW narrowing; the session itself comes from the master. */
+  tradingWindow: SessionPolicy;
   enforceTradingWindow: boolean;
   coverOnlyBuy: boolean;
   freezeQtyOverrides: Record<string, number>;

@@ -3,8 +3,9 @@ import type { Broker } from '../broker/broker.port';
 import { DependencyUnavailableError, RiskRefusedError } from '../errors';
 import type { RuntimeControls } from '../store/controls.port';
 import type { SymbolIndex } from '../symbols/instrument';
-import { normalizeUnderlying, resolveInstrument } from '../symbols/resolve-instrument';
-import { UNDERLYINGS } from '../symbols/underlyings';
+import { resolveInstrument } from '../symbols/resolve-instrument';
+import { resolveListing } from '../symbols/resolve-listing';
+import { freezeQtyFor, spotTickerFor } from '../symbols/underlyings';
 import { unitsForLots } from '../risk/lot-sizing';
 import { isTickMultiple } from './tick';
 import type { PreparedOrder } from './prepared-order';
@@ -24,24 +25,24 @@ export interface PrepareContext {
  * never trade does not leave a claim behind that would block a corrected retry.
  */
 export async function prepareOrder(alert: Alert, ctx: PrepareContext): Promise<PreparedOrder> {
-  const underlying = normalizeUnderlying(alert.symbol);
+  const { exchange, underlying } = resolveListing(ctx.index, alert.symbol);
   let spotLtp: number | undefined;
   if (typeof alert.strikeprice === 'object') {
-    const spotTicker = UNDERLYINGS[underlying]?.spotTicker;
+    const spotTicker = spotTickerFor(exchange, underlying);
     if (!spotTicker) throw new RiskRefusedError(`ATM strikes are not supported for ${underlying}: no spot quote is known`);
     spotLtp = (await ctx.broker.getQuotes([spotTicker])).get(spotTicker);
     if (!(spotLtp && spotLtp > 0)) throw new DependencyUnavailableError(`No live price for ${spotTicker}, so ATM cannot be resolved`);
   }
   const instrument = resolveInstrument(
     ctx.index,
-    { underlying, optionType: alert.optionType, expiry: alert.expiry, strike: alert.strikeprice },
+    { underlying: `${exchange}:${underlying}`, optionType: alert.optionType, expiry: alert.expiry, strike: alert.strikeprice },
     { nowMs: ctx.nowMs, spotLtp },
   );
   if (alert.price !== undefined && !isTickMultiple(alert.price, instrument.tickSize)) {
     throw new RiskRefusedError(`price ${alert.price} is not a multiple of the tick size ${instrument.tickSize}`, { field: 'price' });
   }
   const maxLots = ctx.controls.maxLots ?? ctx.maxLots;
-  const freezeQty = ctx.freezeQtyOverrides[underlying] ?? UNDERLYINGS[underlying]?.freezeQty;
+  const freezeQty = freezeQtyFor(instrument, ctx.freezeQtyOverrides)?.qty;
   const reduceOnly = alert.intent === 'close' || ctx.controls.reduceOnly || (ctx.coverOnlyBuy && alert.action === 'BUY');
   // The size check runs on the requested lots; a reduce-only order can only shrink from here.
   unitsForLots(alert.qty, { maxLots, lotSize: instrument.lotSize, freezeQty });

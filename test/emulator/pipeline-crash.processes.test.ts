@@ -27,7 +27,7 @@ beforeAll(async () => {
   const now = Date.now();
   fake = await startSampleFake(now);
   const { index } = sampleContracts(now);
-  const expiry = index.optionExpiries('NIFTY', now + 86_400_000)[0]!;
+  const expiry = index.optionExpiries('NSE', 'NIFTY', now + 86_400_000)[0]!;
   expiryDate = new Date(expiry * 1000 + 330 * 60_000).toISOString().slice(0, 10);
   baseEnv = fakeFyersEnv(fake, {
     STORE: 'firestore',

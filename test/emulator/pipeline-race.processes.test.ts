@@ -23,7 +23,7 @@ beforeAll(async () => {
   fake = await startSampleFake(now);
   // A listed expiry at least a day away, so no contract expires while the test runs.
   const { index } = sampleContracts(now);
-  const expiry = index.optionExpiries('NIFTY', now + 86_400_000)[0]!;
+  const expiry = index.optionExpiries('NSE', 'NIFTY', now + 86_400_000)[0]!;
   expiryDate = new Date(expiry * 1000 + 330 * 60_000).toISOString().slice(0, 10);
   env = fakeFyersEnv(fake, {
     STORE: 'firestore',

@@ -4,8 +4,8 @@ import { parseSymbolMaster } from '../../shared/symbols/parse-symbol-master';
 import { sampleSymbolMaster } from '../../shared/symbols/sample-symbol-master';
 import { buildSymbolIndex } from '../../shared/symbols/symbol-index';
 
-/** Epoch seconds of 15:30 IST on an IST date: when index options expire. */
-export const expiryOn = (date: string): number => istInstant(date, 15, 30) / 1000;
+/** Epoch seconds of 15:40 IST on an IST date: when NSE options expire since 3 Aug 2026 (BSE: pass 15, 30). */
+export const expiryOn = (date: string, hh = 15, mm = 40): number => istInstant(date, hh, mm) / 1000;
 
 /** One option contract with plausible defaults; override what the test is about. */
 export function option(underlying: string, date: string, strike: number, optionType: 'CE' | 'PE', over: Partial<Instrument> = {}): Instrument {
@@ -21,6 +21,7 @@ export function option(underlying: string, date: string, strike: number, optionT
     expiry: expiryOn(date),
     strike,
     optionType,
+    session: '0915-1540|1815-1915:',
     ...over,
   };
 }

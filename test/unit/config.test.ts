@@ -8,7 +8,8 @@ describe('parseConfig', () => {
     expect(c.secrets).toBe('env');
     expect(c.port).toBe(8080);
     expect(c.dedupWindowMs).toBe(120_000);
-    expect(c.risk.tradingWindow).toEqual({ startMin: 9 * 60 + 15, endMin: 15 * 60 + 30 });
+    // No narrowing by default: each exchange's session comes from the symbol master.
+    expect(c.risk.tradingWindow).toBeUndefined();
     expect(c.risk.enforceTradingWindow).toBe(false);
     expect(c.fyers.apiUrl).toBe('https://api-t1.fyers.in/api/v3');
   });
