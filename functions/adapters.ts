@@ -19,6 +19,8 @@ import type { LeaseStore } from '../shared/store/lease.port';
 import type { OAuthStateStore } from '../shared/store/oauth-state.port';
 import type { SymbolIndex } from '../shared/symbols/instrument';
 import { createSymbolSource, type SymbolIndexLoader } from '../shared/symbols/symbol-source';
+import type { BootstrapIndex } from '../shared/symbols/symbol-loaders';
+import { DependencyUnavailableError } from '../shared/errors';
 import { createAccessTokens, type AccessTokens } from '../shared/tokens/access-token-provider';
 import type { BrokerLogin } from '../shared/tokens/broker-login.port';
 import type { TokenStore } from '../shared/tokens/token.port';
@@ -169,7 +171,41 @@ async function buildBlobs(config: Config, clock: Clock): Promise<BlobStore> {
   return createLocalBlobStore(join(config.dataDir, 'blobs'), clock);
 }
 
-async function buildSymbolLoader(config: Config, b: Basics, blobs: BlobStore): Promise<SymbolIndexLoader> {
+/** The refresh job's build-validate-publish, run by an instance that starts with nothing published. */
+function bootstrapIndex(config: Config, b: Basics, blobs: BlobStore, download: (url: string) => Promise<string>): BootstrapIndex {
+  return async () => {
+    const { buildAndPublishSymbolIndex } = await import('./symbol-master/refresh-symbol-master.handler');
+    const silent: Notifier = { notify: async () => undefined };
+    const r = await buildAndPublishSymbolIndex({
+      ...symbolMasterPolicy(config),
+      clock: b.clock,
+      logger: b.logger,
+      blobs,
+      download,
+      notifier: silent,
+    });
+    if (r.kind === 'failed') {
+      throw new DependencyUnavailableError(`No symbol index is published and building one at start failed: ${r.problems.slice(0, 3).join('; ')}`, { problems: r.problems });
+    }
+    b.logger.info('symbol index built at start', { published: r.kind === 'published', generation: r.kind === 'published' ? r.generation : undefined, instruments: r.instrumentsList.length });
+    return { instruments: r.instrumentsList, generation: r.kind === 'published' ? r.generation : undefined, builtAt: b.clock(), sources: config.symbolMaster.urls };
+  };
+}
+
+/** What the refresh job and a bootstrapping instance both require of a master. */
+export function symbolMasterPolicy(config: Config) {
+  return {
+    objectName: config.symbolMaster.object,
+    urls: config.symbolMaster.urls,
+    jsonUrls: config.symbolMaster.jsonUrls,
+    // The underlyings a trader here actually trades; a master without their expiries is refused.
+    underlyings: ['NIFTY', 'BANKNIFTY', 'SENSEX'],
+    minInstruments: 1000,
+    minShareOfPrevious: 0.6,
+  };
+}
+
+async function buildSymbolLoader(config: Config, b: Basics, blobs: BlobStore, download: (url: string) => Promise<string>): Promise<SymbolIndexLoader> {
   const loaders = await import('../shared/symbols/symbol-loaders');
   if (config.symbolMaster.file) {
     const { readFile, stat } = await import('node:fs/promises');
@@ -180,7 +216,10 @@ async function buildSymbolLoader(config: Config, b: Basics, blobs: BlobStore): P
     );
   }
   // In the cloud, and locally once refreshSymbolMaster has written an index, the stored index is the source.
-  if (config.symbolMaster.bucket || config.symbolMaster.urls.length > 0) return loaders.indexBlobLoader(blobs, config.symbolMaster.object);
+  // With download URLs configured, an instance that finds none published builds and publishes it itself.
+  if (config.symbolMaster.bucket || config.symbolMaster.urls.length > 0) {
+    return loaders.indexBlobLoader(blobs, config.symbolMaster.object, config.symbolMaster.urls.length ? bootstrapIndex(config, b, blobs, download) : undefined);
+  }
   return loaders.sampleLoader(b.clock);
 }
 
@@ -262,12 +301,13 @@ export async function buildAdapters(config: Config, b: Basics, overrides: Partia
   const { secrets, probe: secretsProbe } = overrides.secrets ? { secrets: overrides.secrets, probe: async () => ({ ok: true }) } : await buildSecrets(config, b);
   const notifierParts = overrides.notifier ? { notifier: overrides.notifier, probe: async () => ({ ok: true }), close: async () => undefined } : await buildNotifier(config, b, forward);
   const blobs = overrides.blobs ?? (await buildBlobs(config, b.clock));
-  const symbolLoader = overrides.symbolLoader ?? (await buildSymbolLoader(config, b, blobs));
+  const { default: ky } = await import('ky');
+  const download = overrides.download ?? ((url: string) => ky.get(url, { timeout: 60_000, retry: 2 }).text());
+  const symbolLoader = overrides.symbolLoader ?? (await buildSymbolLoader(config, b, blobs, download));
   const symbols = createSymbolSource(symbolLoader, { clock: b.clock, logger: b.logger, checkEveryMs: 60_000 });
   const tokens = overrides.tokens ?? stores.tokens;
   const brokerProbes: Record<string, () => Promise<Check>> = {};
   const brokerParts = await buildBroker(config, b, { symbols, tokens, secrets, notifier: notifierParts.notifier }, brokerProbes);
-  const { default: ky } = await import('ky');
   return {
     idempotency: overrides.idempotency ?? stores.idempotency,
     audit: overrides.audit ?? stores.audit,
@@ -283,7 +323,7 @@ export async function buildAdapters(config: Config, b: Basics, overrides: Partia
     broker: overrides.broker ?? brokerParts.broker,
     accessTokens: overrides.accessTokens ?? brokerParts.accessTokens,
     login: 'login' in overrides ? overrides.login : brokerParts.login,
-    download: overrides.download ?? ((url) => ky.get(url, { timeout: 60_000, retry: 2 }).text()),
+    download,
     forwardNotification: forward,
     probes: { store: stores.probe, secrets: secretsProbe, notifications: notifierParts.probe, ...brokerProbes, ...(overrides.probes ?? {}) },
     close: async () => {

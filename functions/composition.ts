@@ -13,7 +13,7 @@ import type { RefreshSymbolMasterDeps } from './symbol-master/refresh-symbol-mas
 import type { TokenKeeperDeps } from './token-keeper/token-keeper.handler';
 import type { WebhookDeps } from './webhook/webhook.handler';
 import { createSourceGuard } from './webhook/source-guard';
-import { buildAdapters, type Adapters } from './adapters';
+import { buildAdapters, symbolMasterPolicy, type Adapters } from './adapters';
 import { getConfig } from './config';
 
 /** What each function's handler receives. Built once per instance. */
@@ -121,17 +121,12 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
       loginUrl,
     },
     symbolMaster: {
+      ...symbolMasterPolicy(config),
       clock,
       logger,
       blobs: adapters.blobs,
-      objectName: config.symbolMaster.object,
-      urls: config.symbolMaster.urls,
       download: adapters.download,
       notifier: adapters.notifier,
-      // The underlyings a trader here actually trades; a master without their expiries is refused.
-      underlyings: ['NIFTY', 'BANKNIFTY', 'SENSEX'],
-      minInstruments: 1000,
-      minShareOfPrevious: 0.6,
     },
     notify: { logger, forward: adapters.forwardNotification },
     warmUp: async () => {

@@ -51,7 +51,11 @@ export const EnvSchema = v.object({
   PAPER_FILL_PRICE: v.optional(v.pipe(v.string(), v.transform(Number), v.number(), v.minValue(0.05))),
 
   SYMBOL_MASTER_URLS: v.optional(list),
+  /** JSON masters for freeze quantities; default: each CSV URL's `_sym_master.json`; `none` turns them off. */
+  SYMBOL_MASTER_JSON_URLS: v.optional(list),
   SYMBOL_MASTER_FILE: optionalText,
+  /** Test and demo runs against a fake Fyers only: lets BROKER=fyers trade the bundled sample master. */
+  ALLOW_SAMPLE_MASTER: v.optional(bool, 'false'),
   SYMBOL_MASTER_BUCKET: optionalText,
   SYMBOL_MASTER_OBJECT: v.optional(v.pipe(v.string(), v.minLength(1)), 'symbol-master/index.json'),
 

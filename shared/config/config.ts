@@ -22,7 +22,7 @@ export interface Config {
   };
   fyers: { appId?: string; redirectUrl?: string; apiUrl: string; dataUrl: string; timeoutMs: number; maxPerSecond: number; maxPerMinute: number };
   paperFillPrice?: number;
-  symbolMaster: { urls: string[]; file?: string; bucket?: string; object: string };
+  symbolMaster: { urls: string[]; jsonUrls: string[]; file?: string; bucket?: string; object: string };
   risk: {
     maxLots: number;
     /** TRADING_WINDOW: narrows each exchange's session from the master; absent = the whole session. */
@@ -55,6 +55,12 @@ const minutes = (hhmm: string) => {
   return h * 60 + m;
 };
 
+/** Fyers publishes the JSON master beside each CSV; `none` switches them off (the dated table applies). */
+function jsonUrls(csvUrls: string[], explicit: string[] | undefined): string[] {
+  if (explicit) return explicit.length === 1 && explicit[0]!.toLowerCase() === 'none' ? [] : explicit;
+  return csvUrls.flatMap((u) => (/\.csv(\?.*)?$/i.test(u) ? [u.replace(/\.csv(\?.*)?$/i, '_sym_master.json$1')] : []));
+}
+
 /** Parses the environment once; throws ConfigError naming every variable at fault. */
 export function parseConfig(env: Record<string, string | undefined>): Config {
   const picked: Record<string, string> = {};
@@ -84,6 +90,10 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   const tradingWindow = ws && we ? { startMin: minutes(ws), endMin: minutes(we) } : undefined;
   if (tradingWindow && tradingWindow.startMin >= tradingWindow.endMin) problems.push('TRADING_WINDOW: start must be before end');
   if (broker === 'fyers' && !e.FYERS_APP_ID) problems.push('FYERS_APP_ID: required when BROKER=fyers');
+  // Orders against the bundled sample master are real orders against fictional contracts.
+  if (broker === 'fyers' && !e.SYMBOL_MASTER_URLS?.length && !e.SYMBOL_MASTER_FILE && !e.SYMBOL_MASTER_BUCKET && !e.ALLOW_SAMPLE_MASTER) {
+    problems.push('SYMBOL_MASTER_URLS: required when BROKER=fyers (or SYMBOL_MASTER_FILE / SYMBOL_MASTER_BUCKET); the bundled sample master lists fictional contracts');
+  }
   const secrets = e.SECRETS ?? (onGcp ? 'secret-manager' : 'env');
   // A paper run falls back to a demo secret; real orders must never be that easy to trigger.
   if (broker === 'fyers' && secrets === 'env' && !e.WEBHOOK_SECRET) problems.push('WEBHOOK_SECRET: required when BROKER=fyers and secrets come from env');
@@ -118,7 +128,13 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       maxPerMinute: e.BROKER_MAX_PER_MINUTE,
     },
     paperFillPrice: e.PAPER_FILL_PRICE,
-    symbolMaster: { urls: e.SYMBOL_MASTER_URLS ?? [], file: e.SYMBOL_MASTER_FILE, bucket: e.SYMBOL_MASTER_BUCKET, object: e.SYMBOL_MASTER_OBJECT },
+    symbolMaster: {
+      urls: e.SYMBOL_MASTER_URLS ?? [],
+      jsonUrls: jsonUrls(e.SYMBOL_MASTER_URLS ?? [], e.SYMBOL_MASTER_JSON_URLS),
+      file: e.SYMBOL_MASTER_FILE,
+      bucket: e.SYMBOL_MASTER_BUCKET,
+      object: e.SYMBOL_MASTER_OBJECT,
+    },
     risk: {
       maxLots: e.MAX_LOTS,
       tradingWindow,

@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Instrument, SymbolIndex } from '../../shared/symbols/instrument';
 import { istInstant } from '../../shared/platform/ist';
 import { parseSymbolMaster } from '../../shared/symbols/parse-symbol-master';
@@ -35,4 +37,17 @@ export function chain(underlying: string, dates: string[], strikes: number[], ov
 export function sampleIndex(nowMs: number): SymbolIndex {
   const { nseFo, bseFo } = sampleSymbolMaster(nowMs);
   return buildSymbolIndex([...parseSymbolMaster(nseFo).instruments, ...parseSymbolMaster(bseFo).instruments], 'test');
+}
+
+/**
+ * The sample master written as NSE_FO.csv and BSE_FO.csv into `dir`, for a SYMBOL_MASTER_FILE value:
+ * BROKER=fyers refuses the bundled sample, so tests against the fake Fyers name their master explicitly.
+ */
+export function writeSampleMasterFiles(dir: string, nowMs: number): string {
+  const { nseFo, bseFo } = sampleSymbolMaster(nowMs);
+  const nse = join(dir, 'NSE_FO.csv');
+  const bse = join(dir, 'BSE_FO.csv');
+  writeFileSync(nse, nseFo);
+  writeFileSync(bse, bseFo);
+  return `${nse},${bse}`;
 }

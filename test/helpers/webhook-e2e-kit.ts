@@ -78,6 +78,7 @@ export async function startSampleFake(nowMs: number, opts: FakeFyersOptions & { 
 export function fakeFyersEnv(fake: FakeFyers, extra: Record<string, string> = {}): Record<string, string> {
   return {
     BROKER: 'fyers',
+    ALLOW_SAMPLE_MASTER: 'true',
     FYERS_APP_ID: fake.state.appId,
     FYERS_API_URL: fake.apiUrl,
     FYERS_DATA_URL: fake.dataUrl,

@@ -15,7 +15,7 @@ describe('parseConfig', () => {
   });
 
   it('chooses fyers, firestore and Secret Manager on Cloud Run with an app id', () => {
-    const c = parseConfig({ K_SERVICE: 'webhook', FYERS_APP_ID: 'ABC-100' });
+    const c = parseConfig({ K_SERVICE: 'webhook', FYERS_APP_ID: 'ABC-100', SYMBOL_MASTER_BUCKET: 'symbols' });
     expect(c).toMatchObject({ broker: 'fyers', store: 'firestore', secrets: 'secret-manager', onGcp: true });
     expect(c.risk.enforceTradingWindow).toBe(true);
   });
@@ -35,6 +35,17 @@ describe('parseConfig', () => {
   it('refuses a local store on Cloud Run and fyers without an app id', () => {
     expect(() => parseConfig({ K_SERVICE: 'x', STORE: 'local' })).toThrow(/STORE/);
     expect(() => parseConfig({ BROKER: 'fyers' })).toThrow(/FYERS_APP_ID/);
+  });
+
+  it('BROKER=fyers refuses the bundled sample master: real orders against fictional contracts', () => {
+    const fyers = { BROKER: 'fyers', FYERS_APP_ID: 'APP-100', WEBHOOK_SECRET: 's' };
+    expect(() => parseConfig(fyers)).toThrow(/SYMBOL_MASTER_URLS: required when BROKER=fyers .*fictional contracts/);
+    expect(parseConfig({ ...fyers, SYMBOL_MASTER_URLS: 'https://public.fyers.in/sym_details/NSE_FO.csv' }).symbolMaster.jsonUrls).toEqual([
+      'https://public.fyers.in/sym_details/NSE_FO_sym_master.json',
+    ]);
+    expect(parseConfig({ ...fyers, SYMBOL_MASTER_FILE: './NSE_FO.csv' }).broker).toBe('fyers');
+    expect(parseConfig({ ...fyers, SYMBOL_MASTER_URLS: 'https://x/NSE_FO.csv', SYMBOL_MASTER_JSON_URLS: 'none' }).symbolMaster.jsonUrls).toEqual([]);
+    expect(parseConfig({ BROKER: 'paper' }).symbolMaster.urls).toEqual([]);
   });
 
   it('parses freeze overrides and rejects malformed ones', () => {
