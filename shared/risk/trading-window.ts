@@ -1,5 +1,9 @@
 import { istParts } from '../platform/ist';
-import { sessionLabel } from '../symbols/trading-session';
+
+const hhmm = (min: number) => `${String(Math.floor(min / 60)).padStart(2, '0')}:${String(min % 60).padStart(2, '0')}`;
+
+/** `09:15-15:40`, the way a session is quoted to an operator. */
+export const sessionLabel = (startMin: number, endMin: number): string => `${hhmm(startMin)}-${hhmm(endMin)}`;
 
 export interface TradingWindow {
   /** Minutes after IST midnight. */

@@ -1,8 +1,5 @@
+import { sessionLabel } from '../risk/trading-window';
 import type { TradingSession } from './instrument';
-
-const hhmm = (min: number) => `${String(Math.floor(min / 60)).padStart(2, '0')}:${String(min % 60).padStart(2, '0')}`;
-
-export const sessionLabel = (startMin: number, endMin: number): string => `${hhmm(startMin)}-${hhmm(endMin)}`;
 
 /**
  * The normal session in master column 6 (`0915-1540|1815-1915:`): the first window. What the second window

@@ -7,7 +7,8 @@ export type RouteName =
   | 'quotes'
   | 'positions'
   | 'orderbook'
-  | 'place-order';
+  | 'place-order'
+  | 'attach-legs';
 
 /**
  * `phase: 'before'` (default) acts before the fake handles the request, so nothing is recorded;

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import * as auth from './fake-fyers.auth';
 import { sleep, takeFault, type Fault, type RouteName } from './fake-fyers.faults';
 import * as market from './fake-fyers.market';
-import { orderbook, placedReply, recordOrder, validateOrder } from './fake-fyers.orders';
+import { attachLegs, orderbook, placedReply, placeSliced, recordOrder, validateOrder } from './fake-fyers.orders';
 import { createRateLimiter } from './fake-fyers.rate-limit';
 import { createState, type FakeInstrument, type FakeState, type TokenDeath } from './fake-fyers.state';
 import { fyersError, json, readBody, writeReply as writeReplyTo, type Reply } from './http-io';
@@ -45,6 +45,8 @@ export interface FakeFyers {
   /** A fresh access token the fake accepts; `exp` in epoch seconds, `null` for a token without `exp`. */
   issueAccessToken(exp?: number | null): string;
   setLtp(ticker: string, lp: number): void;
+  /** MPP: from now on MARKET orders rest unfilled (as a price-protected limit beyond a gap) instead of filling. */
+  restMarketOrders(rest: boolean): void;
   setPosition(symbol: string, productType: string, netQty: number): void;
   /** The URL a browser would open to log in. */
   authCodeUrl(state: string): string;
@@ -67,6 +69,7 @@ const ROUTES: Record<string, { route: RouteName; method: string; family: 'auth' 
   '/api/v3/positions': { route: 'positions', method: 'GET', family: 'api' },
   '/api/v3/orders': { route: 'orderbook', method: 'GET', family: 'api' },
   '/api/v3/orders/sync': { route: 'place-order', method: 'POST', family: 'api' },
+  '/api/v3/positions#PATCH': { route: 'attach-legs', method: 'PATCH', family: 'api' },
   '/data/quotes': { route: 'quotes', method: 'GET', family: 'data' },
 };
 
@@ -106,16 +109,22 @@ export async function startFakeFyers(opts: FakeFyersOptions = {}): Promise<FakeF
         if (fault?.kind === 'reject') return fyersError(fault.httpStatus ?? rejectStatus, fault.code, fault.message);
         const refusal = validateOrder(state, body);
         if (refusal) return { ...refusal, status: rejectStatus };
+        if (body.isSliceOrder === true) {
+          const sliced = placeSliced(state, body, clock(), { tagPrefix });
+          if (fault?.kind === 'no-ack') return json(fault.httpStatus ?? 200, { s: 'ok', code: 201, message: 'Request sent to the exchange; no acknowledgement received' });
+          return sliced;
+        }
         const order = recordOrder(state, body, clock(), { tagPrefix });
         if (fault?.kind === 'no-ack') return json(fault.httpStatus ?? 200, { s: 'ok', code: 201, message: 'Request sent to the exchange; no acknowledgement received' });
         return placedReply(order);
       }
+      case 'attach-legs': return attachLegs(state, body);
     }
   };
 
   const serve = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://fake');
-    const def = ROUTES[url.pathname];
+    const def = ROUTES[`${url.pathname}#${req.method}`] ?? ROUTES[url.pathname];
     const entry: FakeState['requests'][number] = { method: req.method ?? '', url: url.pathname + url.search, route: def?.route, headers: { ...req.headers }, at: clock() };
     state.requests.push(entry);
     // Every answer is logged with its status, so a test can prove e.g. that the fake never answered 429.
@@ -127,7 +136,7 @@ export async function startFakeFyers(opts: FakeFyersOptions = {}): Promise<FakeF
     if (!def || def.method !== req.method) return writeReply(res, json(404, { s: 'error', code: 404, message: 'Not found' }));
 
     let body: Record<string, unknown> = {};
-    if (req.method === 'POST') {
+    if (req.method === 'POST' || req.method === 'PATCH') {
       try {
         const parsed: unknown = JSON.parse(raw);
         if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
@@ -174,6 +183,7 @@ export async function startFakeFyers(opts: FakeFyersOptions = {}): Promise<FakeF
     killTokens: (death) => { state.tokenDeath = { code: death?.code, httpStatus: death?.httpStatus ?? 401 }; },
     issueAccessToken: (exp) => auth.issueAccessToken(state, authOpts, exp === null ? undefined : exp ?? authOpts.accessTokenExp(clock())),
     setLtp: (ticker, lp) => void state.ltp.set(ticker, lp),
+    restMarketOrders: (rest) => { state.marketOrdersRest = rest; },
     setPosition: (symbol, productType, netQty) => void state.positions.set(`${symbol}-${productType}`, {
       symbol, productType, netQty, buyQty: Math.max(netQty, 0), sellQty: Math.max(-netQty, 0), buyVal: 0, sellVal: 0,
     }),
