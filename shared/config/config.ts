@@ -31,6 +31,8 @@ export interface Config {
     holidays: string[];
     coverOnlyBuy: boolean;
     freezeQtyOverrides: Record<string, number>;
+    protection: 'legs' | 'bracket' | 'managed' | 'off';
+    limitPriceBandPercent: number;
   };
   dedupWindowMs: number;
   idempotencyTtlMs: number;
@@ -143,6 +145,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       holidays: e.MARKET_HOLIDAYS,
       coverOnlyBuy: e.COVER_ONLY_BUY,
       freezeQtyOverrides: overrides,
+      protection: e.PROTECTION,
+      limitPriceBandPercent: e.LIMIT_PRICE_BAND_PERCENT,
     },
     dedupWindowMs: e.DEDUP_WINDOW_SECONDS * 1000,
     idempotencyTtlMs: e.IDEMPOTENCY_TTL_HOURS * 3_600_000,

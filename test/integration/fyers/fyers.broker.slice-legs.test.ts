@@ -75,7 +75,7 @@ describe('MPP: an accepted MARKET order is not a filled one', () => {
     kit.fake.restMarketOrders(true);
     const outcome = await kit.broker.placeOrder(marketBuy({ symbol: BN, qty: 30 }));
     expect(outcome.status).toBe('placed');
-    const [o] = await kit.broker.findOrders({ orderTag: 'tvA1b2c3' });
+    const [o] = await kit.broker.findOrders({ tag: 'tvA1b2c3' });
     expect(o).toBeDefined();
     expect(kit.fake.state.orders[0]!.status).toBe(6);
     expect(kit.fake.state.positions.size).toBe(0);
