@@ -2,7 +2,19 @@
  * Every Cloud Run function the product deploys, by entry-point name. terraform/functions.tf deploys
  * exactly these; test/unit/terraform-consistency.test.ts keeps the two lists equal.
  */
-export const FUNCTION_NAMES = ['webhook', 'readyz', 'authUrl', 'authCallback', 'refreshToken', 'refreshSymbolMaster', 'controls', 'notify'] as const;
+export const FUNCTION_NAMES = [
+  'webhook',
+  'readyz',
+  'authUrl',
+  'authCallback',
+  'refreshToken',
+  'refreshSymbolMaster',
+  'controls',
+  'notify',
+  'console',
+  'orderUpdates',
+  'reconcileOrders',
+] as const;
 
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 

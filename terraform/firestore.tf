@@ -8,11 +8,25 @@ resource "google_firestore_database" "this" {
   concurrency_mode            = "PESSIMISTIC"
   app_engine_integration_mode = "DISABLED"
 
+  # Any minute of the last 7 days can be read back or restored into a new database (docs/recovery.md).
+  point_in_time_recovery_enablement = "POINT_IN_TIME_RECOVERY_ENABLED"
+
   # The audit trail and idempotency records outlive any one deployment: never delete them by accident.
   delete_protection_state = "DELETE_PROTECTION_ENABLED"
   deletion_policy         = "ABANDON"
 
   depends_on = [google_project_service.this]
+}
+
+# A daily backup kept for var.firestore_backup_retention_days, for mistakes noticed after PITR's 7 days
+# and as the starting point of a redeploy into a new project (docs/recovery.md). The schedule lives and
+# dies with the database; the backups themselves outlive both.
+resource "google_firestore_backup_schedule" "daily" {
+  project   = var.project_id
+  database  = google_firestore_database.this.name
+  retention = "${var.firestore_backup_retention_days * 86400}s"
+
+  daily_recurrence {}
 }
 
 # Idempotency records delete themselves once expiresAt passes, so no clean-up job is needed.

@@ -5,7 +5,10 @@
 #   static_egress  all outbound traffic leaves through Cloud NAT's reserved IP (network.tf); required for
 #                  anything that may call a Fyers order or session API, since Fyers refuses other IPs
 #   ingress        ALLOW_INTERNAL_ONLY where only Cloud Scheduler / Pub/Sub in this project call the function
-#   cpu < 1        needs concurrency 1 (a Cloud Run rule); those functions are low-traffic anyway
+#   cpu            null = the fraction Cloud Run functions derives from memory (0.167 vCPU at 256Mi), which
+#                  needs concurrency 1 (a Cloud Run rule); those functions are low-traffic anyway. Only
+#                  whole numbers are written, because a written fraction can come back rounded and
+#                  redeploy the function on every apply (see modules/function/variables.tf)
 locals {
   functions = {
     webhook = {
@@ -19,7 +22,7 @@ locals {
       cpu           = "1"
       concurrency   = 80
       timeout       = 30
-      min_instances = var.webhook_min_instances
+      min_instances = local.webhook_min_instances
       max_instances = var.webhook_max_instances
     }
     readyz = {
@@ -30,7 +33,7 @@ locals {
       ingress       = "ALLOW_ALL"
       static_egress = false
       memory        = "256Mi"
-      cpu           = "0.167"
+      cpu           = null
       concurrency   = 1
       timeout       = 30
       min_instances = 0
@@ -39,12 +42,12 @@ locals {
     authUrl = {
       entry_point   = "authUrl"
       slug          = "auth-url"
-      description   = "Starts the daily Fyers login: stores a single-use state and redirects to Fyers. Private (IAM and controls key)."
+      description   = "Starts the daily Fyers login: stores a single-use state and redirects to Fyers. Public by default (operator key and attempt limits in the app); IAM-only when public_login = false."
       trigger       = "http"
       ingress       = "ALLOW_ALL"
       static_egress = false
       memory        = "256Mi"
-      cpu           = "0.167"
+      cpu           = null
       concurrency   = 1
       timeout       = 30
       min_instances = 0
@@ -58,7 +61,7 @@ locals {
       ingress       = "ALLOW_ALL"
       static_egress = true
       memory        = "256Mi"
-      cpu           = "0.167"
+      cpu           = null
       concurrency   = 1
       timeout       = 60
       min_instances = 0
@@ -72,7 +75,7 @@ locals {
       ingress       = "ALLOW_INTERNAL_ONLY"
       static_egress = true
       memory        = "256Mi"
-      cpu           = "0.167"
+      cpu           = null
       concurrency   = 1
       timeout       = 120
       min_instances = 0
@@ -100,7 +103,7 @@ locals {
       ingress       = "ALLOW_ALL"
       static_egress = false
       memory        = "256Mi"
-      cpu           = "0.167"
+      cpu           = null
       concurrency   = 1
       timeout       = 30
       min_instances = 0
@@ -114,11 +117,53 @@ locals {
       ingress       = "ALLOW_INTERNAL_ONLY"
       static_egress = false
       memory        = "256Mi"
-      cpu           = "0.167"
+      cpu           = null
       concurrency   = 1
       timeout       = 60
       min_instances = 0
       max_instances = 2
+    }
+    console = {
+      entry_point   = "console"
+      slug          = "console"
+      description   = "The operator's phone page: session, kill switch, limits, readiness, today's alerts, orders and positions. Public; the operator key (controls-key) and attempt limits protect it in the app."
+      trigger       = "http"
+      ingress       = "ALLOW_ALL"
+      static_egress = true
+      memory        = "256Mi"
+      cpu           = null
+      concurrency   = 1
+      timeout       = 30
+      min_instances = 0
+      max_instances = 3
+    }
+    orderUpdates = {
+      entry_point   = "orderUpdates"
+      slug          = "order-updates"
+      description   = "Fyers order postbacks in (filled, rejected, cancelled...). Public: Fyers cannot authenticate with Google, so each postback is checked against fyers-postback-secret in the app."
+      trigger       = "http"
+      ingress       = "ALLOW_ALL"
+      static_egress = true
+      memory        = "512Mi"
+      cpu           = "1"
+      concurrency   = 20
+      timeout       = 30
+      min_instances = 0
+      max_instances = 2
+    }
+    reconcileOrders = {
+      entry_point   = "reconcileOrders"
+      slug          = "reconcile"
+      description   = "Backstop for lost postbacks: reads the orderbook and tradebook once a minute in the session and moves every open order record to its state. Cloud Scheduler only."
+      trigger       = "http"
+      ingress       = "ALLOW_INTERNAL_ONLY"
+      static_egress = true
+      memory        = "512Mi"
+      cpu           = null
+      concurrency   = 1
+      timeout       = 50
+      min_instances = 0
+      max_instances = 1
     }
   }
 }
@@ -162,12 +207,9 @@ module "function" {
 
   depends_on = [
     google_project_service.this,
-    google_project_iam_member.build_writes_logs,
-    google_project_iam_member.build_reads_function_sources,
-    google_artifact_registry_repository_iam_member.build_pushes_images,
-    google_storage_bucket_iam_member.build_reads_source,
     google_compute_router_nat.egress,
-    google_secret_manager_secret_iam_member.notify_reads_notify_webhook_url,
+    # Every grant a build or a starting instance relies on, plus the wait for IAM to propagate (iam-wait.tf).
+    time_sleep.iam_propagation,
   ]
 }
 

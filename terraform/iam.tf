@@ -21,7 +21,7 @@ resource "google_service_account" "fn" {
 resource "google_service_account" "scheduler" {
   account_id   = "${local.prefix}-scheduler"
   display_name = "${local.prefix} Cloud Scheduler caller"
-  description  = "Signs the OIDC tokens Cloud Scheduler sends to refreshToken and refreshSymbolMaster."
+  description  = "Signs the OIDC tokens Cloud Scheduler sends to refreshToken, refreshSymbolMaster and reconcileOrders."
 
   depends_on = [google_project_service.this]
 }
@@ -247,6 +247,115 @@ resource "google_secret_manager_secret_iam_member" "notify_reads_notify_webhook_
 }
 
 # ---------------------------------------------------------------------------------------------
+# console: check the operator key, read/write controls and the day's records, show the symbol master
+# ---------------------------------------------------------------------------------------------
+
+resource "google_secret_manager_secret_iam_member" "console_reads_controls_key" {
+  secret_id = google_secret_manager_secret.this["controls-key"].secret_id
+  role      = "roles/secretmanager.secretAccessor"
+  member    = google_service_account.fn["console"].member
+}
+
+# Controls, audit, order records, sessions and the broker token all live in Firestore.
+resource "google_project_iam_member" "console_uses_firestore" {
+  project = var.project_id
+  role    = "roles/datastore.user"
+  member  = google_service_account.fn["console"].member
+
+  condition {
+    title      = "this-database-only"
+    expression = local.firestore_database_condition
+  }
+}
+
+resource "google_pubsub_topic_iam_member" "console_publishes_notifications" {
+  topic  = google_pubsub_topic.notifications.name
+  role   = "roles/pubsub.publisher"
+  member = google_service_account.fn["console"].member
+}
+
+# The page shows the symbol master's version and age from the published index.
+resource "google_storage_bucket_iam_member" "console_reads_symbols" {
+  bucket = google_storage_bucket.symbols.name
+  role   = "roles/storage.objectViewer"
+  member = google_service_account.fn["console"].member
+}
+
+# ---------------------------------------------------------------------------------------------
+# orderUpdates: verify postbacks, record them idempotently, place managed exits, publish events
+# ---------------------------------------------------------------------------------------------
+
+resource "google_secret_manager_secret_iam_member" "order_updates_reads_postback_secret" {
+  secret_id = google_secret_manager_secret.this["fyers-postback-secret"].secret_id
+  role      = "roles/secretmanager.secretAccessor"
+  member    = google_service_account.fn["orderUpdates"].member
+}
+
+resource "google_project_iam_member" "order_updates_uses_firestore" {
+  project = var.project_id
+  role    = "roles/datastore.user"
+  member  = google_service_account.fn["orderUpdates"].member
+
+  condition {
+    title      = "this-database-only"
+    expression = local.firestore_database_condition
+  }
+}
+
+resource "google_pubsub_topic_iam_member" "order_updates_publishes_order_events" {
+  topic  = google_pubsub_topic.order_events.name
+  role   = "roles/pubsub.publisher"
+  member = google_service_account.fn["orderUpdates"].member
+}
+
+resource "google_pubsub_topic_iam_member" "order_updates_publishes_notifications" {
+  topic  = google_pubsub_topic.notifications.name
+  role   = "roles/pubsub.publisher"
+  member = google_service_account.fn["orderUpdates"].member
+}
+
+# Managed exits are sized and priced from the symbol index.
+resource "google_storage_bucket_iam_member" "order_updates_reads_symbols" {
+  bucket = google_storage_bucket.symbols.name
+  role   = "roles/storage.objectViewer"
+  member = google_service_account.fn["orderUpdates"].member
+}
+
+# ---------------------------------------------------------------------------------------------
+# reconcileOrders: read the broker token and order records, publish what changed
+# ---------------------------------------------------------------------------------------------
+
+resource "google_project_iam_member" "reconcile_orders_uses_firestore" {
+  project = var.project_id
+  role    = "roles/datastore.user"
+  member  = google_service_account.fn["reconcileOrders"].member
+
+  condition {
+    title      = "this-database-only"
+    expression = local.firestore_database_condition
+  }
+}
+
+resource "google_pubsub_topic_iam_member" "reconcile_orders_publishes_order_events" {
+  topic  = google_pubsub_topic.order_events.name
+  role   = "roles/pubsub.publisher"
+  member = google_service_account.fn["reconcileOrders"].member
+}
+
+resource "google_pubsub_topic_iam_member" "reconcile_orders_publishes_notifications" {
+  topic  = google_pubsub_topic.notifications.name
+  role   = "roles/pubsub.publisher"
+  member = google_service_account.fn["reconcileOrders"].member
+}
+
+# The session window and managed-exit prices come from the symbol index.
+resource "google_storage_bucket_iam_member" "reconcile_orders_reads_symbols" {
+  bucket = google_storage_bucket.symbols.name
+  role   = "roles/storage.objectViewer"
+  member = google_service_account.fn["reconcileOrders"].member
+}
+
+# ---------------------------------------------------------------------------------------------
 # Who may call which function
 # ---------------------------------------------------------------------------------------------
 
@@ -268,9 +377,10 @@ resource "google_cloud_run_v2_service_iam_member" "public_invokes_auth_callback"
   member   = "allUsers"
 }
 
-# Opt-in only (var.public_operator_functions): the controls key becomes the sole protection.
+# The login page on a phone (var.public_login, default on): the operator key and the app's attempt
+# limits protect it; see docs/deploy.md, "Logging in from a phone".
 resource "google_cloud_run_v2_service_iam_member" "public_invokes_auth_url" {
-  count = var.public_operator_functions ? 1 : 0
+  count = var.public_login || var.public_operator_functions ? 1 : 0
 
   project  = var.project_id
   location = var.region
@@ -279,6 +389,26 @@ resource "google_cloud_run_v2_service_iam_member" "public_invokes_auth_url" {
   member   = "allUsers"
 }
 
+# The operator's phone page: the operator key, a short session cookie and attempt limits guard it.
+resource "google_cloud_run_v2_service_iam_member" "public_invokes_console" {
+  project  = var.project_id
+  location = var.region
+  name     = module.function["console"].name
+  role     = "roles/run.invoker"
+  member   = "allUsers"
+}
+
+# Fyers posts order updates here and cannot present a Google identity; each postback is verified
+# against fyers-postback-secret in the app.
+resource "google_cloud_run_v2_service_iam_member" "public_invokes_order_updates" {
+  project  = var.project_id
+  location = var.region
+  name     = module.function["orderUpdates"].name
+  role     = "roles/run.invoker"
+  member   = "allUsers"
+}
+
+# Opt-in only (var.public_operator_functions): the controls key becomes the sole protection.
 resource "google_cloud_run_v2_service_iam_member" "public_invokes_controls" {
   count = var.public_operator_functions ? 1 : 0
 
@@ -335,6 +465,14 @@ resource "google_cloud_run_v2_service_iam_member" "scheduler_invokes_refresh_sym
   member   = google_service_account.scheduler.member
 }
 
+resource "google_cloud_run_v2_service_iam_member" "scheduler_invokes_reconcile_orders" {
+  project  = var.project_id
+  location = var.region
+  name     = module.function["reconcileOrders"].name
+  role     = "roles/run.invoker"
+  member   = google_service_account.scheduler.member
+}
+
 resource "google_cloud_run_v2_service_iam_member" "notify_push_invokes_notify" {
   project  = var.project_id
   location = var.region
@@ -344,11 +482,21 @@ resource "google_cloud_run_v2_service_iam_member" "notify_push_invokes_notify" {
 }
 
 # ---------------------------------------------------------------------------------------------
-# Pub/Sub service agent: dead-lettering and OIDC push tokens for the notify subscription only
+# Pub/Sub service agent: dead-lettering and OIDC push tokens for the notify subscription, and
+# dead-lettering of outbound order-event webhook deliveries
 # ---------------------------------------------------------------------------------------------
 
 resource "google_pubsub_topic_iam_member" "pubsub_agent_publishes_dead_letters" {
   topic  = google_pubsub_topic.notifications_dead_letter.name
+  role   = "roles/pubsub.publisher"
+  member = local.pubsub_agent_member
+
+  depends_on = [google_project_service_identity.pubsub]
+}
+
+# Whatever push subscription delivers order events to subscribers' webhooks dead-letters here.
+resource "google_pubsub_topic_iam_member" "pubsub_agent_publishes_order_event_dead_letters" {
+  topic  = google_pubsub_topic.order_events_dead_letter.name
   role   = "roles/pubsub.publisher"
   member = local.pubsub_agent_member
 
@@ -382,16 +530,13 @@ resource "google_project_iam_member" "build_writes_logs" {
 }
 
 # Cloud Functions copies the zip into its own gcf-v2-sources-<number>-<region> bucket, created on the
-# first deploy (so it cannot be granted on directly); the condition limits the read to that bucket.
+# first deploy, so it cannot be granted on directly. Google documents project-level read for a custom
+# build account; an IAM condition on the bucket-name prefix is not a documented pattern, so none is
+# used. The project's buckets hold the symbol master and function sources, nothing secret.
 resource "google_project_iam_member" "build_reads_function_sources" {
   project = var.project_id
   role    = "roles/storage.objectViewer"
   member  = google_service_account.build.member
-
-  condition {
-    title      = "gcf-sources-bucket-only"
-    expression = "resource.name.startsWith(\"projects/_/buckets/gcf-v2-sources-${data.google_project.this.number}-${var.region}\")"
-  }
 }
 
 resource "google_storage_bucket_iam_member" "build_reads_source" {

@@ -37,12 +37,17 @@ locals {
     FREEZE_QTY_OVERRIDES = join(",", [for k, v in var.freeze_qty_overrides : "${k}=${v}"])
     ALLOWED_SOURCE_IPS   = join(",", var.allowed_source_ips)
     NOTIFY_TOPIC         = google_pubsub_topic.notifications.name
+    ORDER_EVENTS_TOPIC   = google_pubsub_topic.order_events.name
     PUBLIC_BASE_URL      = local.cloudfunctions_base_url
     LOGIN_URL            = "${local.cloudfunctions_base_url}/${local.function_names.authUrl}"
     # Each webhook instance paces its own Fyers calls; together they stay under 8/s and 180/min.
     BROKER_MAX_PER_SECOND = tostring(max(1, floor(8 / var.webhook_max_instances)))
     BROKER_MAX_PER_MINUTE = tostring(max(10, floor(180 / var.webhook_max_instances)))
   }
+
+  # With real orders, one webhook instance stays warm unless the operator chose otherwise: a cold
+  # instance attaching to the VPC can take far longer than TradingView's 3 s (docs/deploy.md).
+  webhook_min_instances = coalesce(var.webhook_min_instances, var.broker == "fyers" ? 1 : 0)
 
   # Firestore IAM conditions can scope a role to one database; the functions get nothing on any other.
   firestore_database_condition = "resource.name == \"projects/${var.project_id}/databases/${var.firestore_database_id}\""

@@ -4,7 +4,7 @@ output "webhook_url" {
 }
 
 output "auth_url" {
-  description = "Starts the daily Fyers login. Private: open it through `gcloud run services proxy` or with an identity token (docs/deploy.md)."
+  description = "Starts the daily Fyers login; open it on your phone and enter the operator key (controls-key). With public_login = false it is private: open it through `gcloud run services proxy` (docs/deploy.md)."
   value       = module.function["authUrl"].url
 }
 
@@ -50,4 +50,19 @@ output "tradingview_alert_template" {
     timenow     = "{{timenow}}"
     interval    = "{{interval}}"
   })
+}
+
+output "console_url" {
+  description = "The operator's phone page (session, kill switch, today's alerts and orders). Protected by the operator key (controls-key)."
+  value       = module.function["console"].url
+}
+
+output "fyers_postback_url" {
+  description = "Set this as the Postback URL of the Fyers app, with the fyers-postback-secret value as its secret (docs/deploy.md, step 6)."
+  value       = module.function["orderUpdates"].url
+}
+
+output "region" {
+  description = "Region of every function, for gcloud commands (`--region`)."
+  value       = var.region
 }

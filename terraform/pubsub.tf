@@ -48,9 +48,12 @@ resource "google_pubsub_subscription" "notify_push" {
     max_delivery_attempts = 5
   }
 
-  # The Functions Framework turns a Pub/Sub push body into the CloudEvent the notify handler expects.
+  # The Functions Framework turns a Pub/Sub push body into the CloudEvent the notify handler expects,
+  # taking the event's source from a projects/P/topics/T path in the URL; without it, it logs two
+  # warnings per message. Cloud Run routes any path to the function. The OIDC audience stays the
+  # service URL, which is what Cloud Run checks.
   push_config {
-    push_endpoint = module.function["notify"].uri
+    push_endpoint = "${module.function["notify"].uri}/${google_pubsub_topic.notifications.id}"
 
     oidc_token {
       service_account_email = google_service_account.notify_push.email
@@ -59,9 +62,38 @@ resource "google_pubsub_subscription" "notify_push" {
   }
 
   depends_on = [
-    google_cloud_run_v2_service_iam_member.notify_push_invokes_notify,
+    # The invoker and token-creator grants must have propagated before the first push.
+    time_sleep.invoker_propagation,
     google_pubsub_topic_iam_member.pubsub_agent_publishes_dead_letters,
   ]
+}
+
+# Order events (issue: after the order): orderUpdates and reconcileOrders publish every order state
+# change here, once, in the versioned schema documented in the README. Subscribers' outbound webhooks
+# are delivered from it with retries; deliveries that keep failing land in the dead-letter topic and
+# stay on its subscription for a week, for the operator to inspect or replay.
+resource "google_pubsub_topic" "order_events" {
+  name                       = "${local.prefix}-order-events"
+  message_retention_duration = "604800s"
+
+  depends_on = [google_project_service.this]
+}
+
+resource "google_pubsub_topic" "order_events_dead_letter" {
+  name = "${local.prefix}-order-events-dead-letter"
+
+  depends_on = [google_project_service.this]
+}
+
+resource "google_pubsub_subscription" "order_events_dead_letter" {
+  name                       = "${local.prefix}-order-events-dead-letter"
+  topic                      = google_pubsub_topic.order_events_dead_letter.id
+  message_retention_duration = "604800s"
+  ack_deadline_seconds       = 60
+
+  expiration_policy {
+    ttl = ""
+  }
 }
 
 # The Pub/Sub service agent forwards dead letters and mints the push OIDC token; it only exists once

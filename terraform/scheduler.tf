@@ -1,5 +1,5 @@
 # Cloud Scheduler calls the private functions over HTTPS with an OIDC token of the scheduler service
-# account, which holds run.invoker on these targets only. All times are IST.
+# account, which holds run.invoker on these targets only. All times are IST (Asia/Kolkata).
 locals {
   scheduler_time_zone = "Asia/Kolkata"
 
@@ -28,6 +28,16 @@ locals {
       description = "Session keep-alive check during market hours (every 30 min, weekdays)."
       deadline    = "150s"
       body        = { trigger = "keep-alive" }
+    }
+    # A lost postback costs at most a minute: reconcile every open order record against the orderbook.
+    # Cloud Scheduler has no "09:15-15:30" window, so the job covers the hours around the session and
+    # the function answers at once when the exchange session (from the symbol master) is closed.
+    "reconcile-orders" = {
+      function    = "reconcileOrders"
+      schedule    = var.reconcile_schedule
+      description = "Reconcile open orders with the Fyers orderbook (every minute, session hours, weekdays)."
+      deadline    = "60s"
+      body        = { trigger = "schedule" }
     }
   }
 }
@@ -62,7 +72,7 @@ resource "google_cloud_scheduler_job" "this" {
 
   depends_on = [
     google_project_service.this,
-    google_cloud_run_v2_service_iam_member.scheduler_invokes_refresh_token,
-    google_cloud_run_v2_service_iam_member.scheduler_invokes_refresh_symbol_master,
+    # The run.invoker grants on the targets, and the wait for them to propagate.
+    time_sleep.invoker_propagation,
   ]
 }

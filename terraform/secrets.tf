@@ -11,6 +11,8 @@ locals {
     "fyers-app-secret",
     "fyers-pin",
     "notify-webhook-url",
+    # Set in the Fyers API dashboard next to the postback URL; orderUpdates checks every postback with it.
+    "fyers-postback-secret",
   ])
 }
 

@@ -77,16 +77,19 @@ variable "fyers_app_id" {
 
 variable "webhook_min_instances" {
   description = <<-EOT
-    Instances of the webhook kept warm. 0 costs nothing when idle, but the first alert after ~15 idle
-    minutes pays a cold start (typically 1-3 s with Direct VPC egress) against TradingView's 3 s budget.
-    1 removes that risk for roughly USD 10-15 a month (see docs/deploy.md).
+    Webhook instances kept warm. null (the default) means 1 with broker = "fyers" and 0 with paper.
+    A cold webhook instance must start Node, attach to the VPC for the static IP and open its first
+    Firestore channel; Google documents that Direct VPC egress connections can take a minute or more
+    to establish on instance start-up, and TradingView gives up after 3 s and may not resend. One warm
+    instance costs roughly USD 15 a month (docs/deploy.md, "Monthly cost"). 0 is for paper runs or
+    operators who accept a missed first alert after an idle spell.
   EOT
   type        = number
-  default     = 0
+  default     = null
 
   validation {
-    condition     = var.webhook_min_instances >= 0 && var.webhook_min_instances <= 3 && floor(var.webhook_min_instances) == var.webhook_min_instances
-    error_message = "webhook_min_instances must be a whole number from 0 to 3."
+    condition     = var.webhook_min_instances == null || try(var.webhook_min_instances >= 0 && var.webhook_min_instances <= 3 && floor(var.webhook_min_instances) == var.webhook_min_instances, false)
+    error_message = "webhook_min_instances must be null or a whole number from 0 to 3."
   }
 }
 
@@ -206,11 +209,23 @@ variable "operator_members" {
   }
 }
 
+variable "public_login" {
+  description = <<-EOT
+    true (default): the authUrl login page is reachable from any browser, so the daily Fyers login
+    works from a phone. The operator key (controls-key) and per-source attempt limits protect it in
+    the app, and authCallback accepts only the single-use state authUrl issued. false: authUrl needs a
+    Google identity too (open it through `gcloud run services proxy` from a laptop). See
+    docs/deploy.md, "Logging in from a phone".
+  EOT
+  type        = bool
+  default     = true
+}
+
 variable "public_operator_functions" {
   description = <<-EOT
-    false (default): authUrl and controls need a Google identity (IAM) in addition to the controls key.
-    true: anyone on the internet can reach them and only the controls key protects them, which lets
-    the operator use a phone browser without gcloud. Prefer false.
+    false (default): controls (and authUrl when public_login = false) need a Google identity (IAM) in
+    addition to the controls key. true: anyone on the internet can reach them and only the controls
+    key protects them. The console function is the phone-friendly way to use the kill switch; prefer false.
   EOT
   type        = bool
   default     = false
@@ -291,4 +306,63 @@ variable "function_source_dir" {
   description = "Directory zipped as the function source: package.json, package-lock.json and dist/ staged by scripts/stage-function-source.sh. null means terraform/build/function-source."
   type        = string
   default     = null
+}
+
+# ---------------------------------------------------------------------------------------------
+# Order lifecycle, monitoring and recovery
+# ---------------------------------------------------------------------------------------------
+
+variable "reconcile_schedule" {
+  description = "Cron (Asia/Kolkata) for reconcileOrders. Every minute of the hours that contain the session (09:00-15:59, weekdays); the function itself does nothing outside the exchange session it reads from the symbol master, so the spare minutes cost one short request each."
+  type        = string
+  default     = "* 9-15 * * 1-5"
+
+  validation {
+    condition     = length(split(" ", trimspace(var.reconcile_schedule))) == 5
+    error_message = "reconcile_schedule must be a five-field cron expression."
+  }
+}
+
+variable "alert_email" {
+  description = "E-mail address that receives Cloud Monitoring alerts (unknown outcome, broker circuit open, no login by 09:10 IST, stale symbol master, error rate). Empty: no e-mail channel is created; use alert_notification_channels instead or as well."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = var.alert_email == "" || can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", var.alert_email))
+    error_message = "alert_email must be an e-mail address or empty."
+  }
+}
+
+variable "alert_notification_channels" {
+  description = "Existing Cloud Monitoring notification channel ids (projects/P/notificationChannels/N), e.g. the Cloud Monitoring mobile app or a Slack channel, that also receive every alert."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for c in var.alert_notification_channels : can(regex("^projects/[^/]+/notificationChannels/[0-9]+$", c))])
+    error_message = "alert_notification_channels entries must look like projects/PROJECT/notificationChannels/123."
+  }
+}
+
+variable "error_rate_threshold" {
+  description = "ERROR log lines from the bridge's functions, summed over 5 minutes, above which the error-rate alert fires."
+  type        = number
+  default     = 5
+
+  validation {
+    condition     = var.error_rate_threshold >= 1
+    error_message = "error_rate_threshold must be at least 1."
+  }
+}
+
+variable "firestore_backup_retention_days" {
+  description = "How long each daily Firestore backup is kept (at most 14 weeks, Firestore's limit). Point-in-time recovery covers the last 7 days at minute granularity besides."
+  type        = number
+  default     = 14
+
+  validation {
+    condition     = var.firestore_backup_retention_days >= 1 && var.firestore_backup_retention_days <= 98 && floor(var.firestore_backup_retention_days) == var.firestore_backup_retention_days
+    error_message = "firestore_backup_retention_days must be a whole number from 1 to 98 (14 weeks)."
+  }
 }

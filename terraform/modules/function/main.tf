@@ -1,5 +1,5 @@
-# A thin wrapper over google_cloudfunctions2_function so the eight functions share one shape and
-# differ only in the values passed in.
+# A thin wrapper over google_cloudfunctions2_function so every function shares one shape and differs
+# only in the values passed in.
 resource "google_cloudfunctions2_function" "this" {
   project     = var.project_id
   location    = var.region
@@ -29,7 +29,8 @@ resource "google_cloudfunctions2_function" "this" {
   }
 
   service_config {
-    available_memory                 = var.memory
+    available_memory = var.memory
+    # null leaves the field to the API (Optional+Computed in the provider), so there is nothing to diff.
     available_cpu                    = var.cpu
     max_instance_request_concurrency = var.concurrency
     timeout_seconds                  = var.timeout_seconds
@@ -60,6 +61,13 @@ resource "google_cloudfunctions2_function" "this" {
     # ALL_TRAFFIC, not private ranges only: the point is that calls to public Fyers endpoints leave
     # through the NAT's static IP. Google APIs stay on Private Google Access (see network.tf).
     direct_vpc_egress = var.static_egress == null ? null : "VPC_EGRESS_ALL_TRAFFIC"
+  }
+
+  lifecycle {
+    precondition {
+      condition     = var.cpu != null || var.concurrency == 1
+      error_message = "${var.name}: a memory-derived (fractional) CPU only serves one request at a time; set concurrency = 1 or cpu = \"1\"."
+    }
   }
 
   timeouts {

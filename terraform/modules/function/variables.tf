@@ -69,8 +69,19 @@ variable "memory" {
 }
 
 variable "cpu" {
-  description = "vCPU per instance, e.g. 0.167 or 1. Below 1 requires concurrency 1."
+  description = <<-EOT
+    Whole vCPUs per instance ("1", "2", ...), or null to take the default Cloud Run functions derives
+    from the memory size (0.167 vCPU at 256Mi, 0.333 at 512Mi), which requires concurrency 1.
+    Fractions are not written here: the API may answer a rounded value (0.1666 for 0.167) and the
+    provider does not suppress that difference, so every apply would redeploy the function.
+  EOT
   type        = string
+  default     = null
+
+  validation {
+    condition     = var.cpu == null || can(regex("^[1-8]$", var.cpu))
+    error_message = "cpu must be null (memory-derived fraction) or a whole number of vCPUs from 1 to 8."
+  }
 }
 
 variable "concurrency" {

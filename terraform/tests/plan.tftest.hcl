@@ -1,0 +1,317 @@
+# Plan-level checks of the deployment, run offline with mock providers (scripts/terraform-validate.sh
+# serves the providers' schemas through tools/tf-schema-provider when no real provider is installed).
+# Every run is a plan: google_compute_address.egress has prevent_destroy, so the clean-up after an
+# apply run could not destroy it. override_during = plan makes mocked computed values known at plan
+# time, so the assertions can compare them.
+
+mock_provider "google" {
+  override_during = plan
+  mock_data "google_project" {
+    defaults = { number = "123456789012" }
+  }
+  # Empty blocks: with override_during = plan, their computed attributes (email, member, uri...) get
+  # generated values at plan time instead of staying unknown.
+  mock_resource "google_service_account" {}
+  mock_resource "google_compute_network" {}
+  mock_resource "google_compute_subnetwork" {}
+  mock_resource "google_compute_router" {}
+  mock_resource "google_pubsub_topic" {}
+  mock_resource "google_secret_manager_secret" {}
+  mock_resource "google_cloudfunctions2_function" {}
+  mock_resource "google_compute_address" {
+    defaults = {
+      address   = "203.0.113.10"
+      self_link = "https://www.googleapis.com/compute/v1/projects/my-trading-project/regions/asia-south1/addresses/tvfyers-fyers-egress"
+    }
+  }
+}
+mock_provider "google-beta" {
+  override_during = plan
+}
+mock_provider "archive" {
+  override_during = plan
+}
+mock_provider "time" {
+  override_during = plan
+}
+
+variables {
+  project_id          = "my-trading-project"
+  fyers_app_id        = "ABCD1234EF-100"
+  operator_members    = ["user:me@example.com"]
+  function_source_dir = "./tests/testdata/function-source"
+  alert_email         = "me@example.com"
+}
+
+# authCallback's URL is only known after apply; the check block compares it with the computed redirect URL.
+override_resource {
+  target          = module.function["authCallback"].google_cloudfunctions2_function.this
+  override_during = plan
+  values = {
+    url = "https://asia-south1-my-trading-project.cloudfunctions.net/tvfyers-auth-callback"
+  }
+}
+
+override_resource {
+  target          = google_pubsub_topic.notifications
+  override_during = plan
+  values = {
+    id = "projects/my-trading-project/topics/tvfyers-notifications"
+  }
+}
+
+run "every_function_on_nodejs24_with_its_own_service_account" {
+  command = plan
+
+  assert {
+    condition     = length(module.function) == 11
+    error_message = "expected 11 functions (8 plus console, orderUpdates, reconcileOrders)"
+  }
+  assert {
+    condition     = alltrue([for k, m in module.function : m.runtime == "nodejs24"])
+    error_message = "every function must run on nodejs24"
+  }
+  assert {
+    condition     = alltrue([for k, m in module.function : m.service_account_email == google_service_account.fn[k].email])
+    error_message = "every function must run as its own service account"
+  }
+  assert {
+    condition     = length(distinct([for k, m in module.function : m.service_account_email])) == length(module.function)
+    error_message = "no two functions may share a service account"
+  }
+  assert {
+    condition     = length(google_service_account.fn) + 3 == 14
+    error_message = "11 function identities plus scheduler, notifications push and build"
+  }
+}
+
+run "webhook_warm_in_fyers_mode" {
+  command = plan
+
+  assert {
+    condition     = module.function["webhook"].min_instances == 1
+    error_message = "with broker = fyers one webhook instance must stay warm by default"
+  }
+  assert {
+    condition     = alltrue([for k, m in module.function : m.min_instances == 0 if k != "webhook"])
+    error_message = "only the webhook keeps instances warm"
+  }
+}
+
+run "paper_mode_scales_to_zero_and_needs_no_app_id" {
+  command = plan
+
+  variables {
+    broker       = "paper"
+    fyers_app_id = ""
+  }
+
+  assert {
+    condition     = module.function["webhook"].min_instances == 0
+    error_message = "paper mode keeps no instance warm unless asked"
+  }
+  assert {
+    condition     = google_monitoring_alert_policy.no_login.enabled == false
+    error_message = "the no-login alert is off when nothing needs a Fyers login"
+  }
+}
+
+run "explicit_min_instances_wins" {
+  command = plan
+
+  variables {
+    webhook_min_instances = 0
+  }
+
+  assert {
+    condition     = module.function["webhook"].min_instances == 0
+    error_message = "an explicit webhook_min_instances overrides the fyers default"
+  }
+}
+
+run "all_traffic_egress_through_the_nat_reserved_ip" {
+  command = plan
+
+  assert {
+    condition = alltrue([for k in ["webhook", "authCallback", "refreshToken", "orderUpdates", "reconcileOrders", "console"] :
+      module.function[k].egress != null
+      && module.function[k].egress.traffic == "VPC_EGRESS_ALL_TRAFFIC"
+      && module.function[k].egress.network == google_compute_network.egress.name
+    && module.function[k].egress.subnetwork == google_compute_subnetwork.egress.name])
+    error_message = "every function that calls Fyers sends ALL traffic into the egress VPC"
+  }
+  assert {
+    condition     = google_compute_router_nat.egress.nat_ip_allocate_option == "MANUAL_ONLY"
+    error_message = "NAT must never pick an ephemeral address"
+  }
+  assert {
+    condition     = length(google_compute_router_nat.egress.nat_ips) == 1 && contains(google_compute_router_nat.egress.nat_ips, google_compute_address.egress.self_link)
+    error_message = "NAT must use exactly the reserved address"
+  }
+  assert {
+    condition     = one(google_compute_router_nat.egress.subnetwork).name == google_compute_subnetwork.egress.id && google_compute_router_nat.egress.source_subnetwork_ip_ranges_to_nat == "LIST_OF_SUBNETWORKS"
+    error_message = "NAT must cover the egress subnet"
+  }
+  assert {
+    condition     = google_compute_router_nat.egress.router == google_compute_router.egress.name && google_compute_router.egress.network == google_compute_network.egress.id
+    error_message = "the NAT's router must sit on the egress network"
+  }
+  assert {
+    condition     = output.static_egress_ip == "203.0.113.10"
+    error_message = "the IP to whitelist at Fyers is the reserved address"
+  }
+}
+
+run "scheduler_jobs_in_ist_with_oidc" {
+  command = plan
+
+  assert {
+    condition     = length(google_cloud_scheduler_job.this) == 4
+    error_message = "symbol master, token keeper, session keep-alive and reconcile jobs"
+  }
+  assert {
+    condition     = alltrue([for j in google_cloud_scheduler_job.this : j.time_zone == "Asia/Kolkata"])
+    error_message = "every job runs on IST"
+  }
+  assert {
+    condition = alltrue([for j in google_cloud_scheduler_job.this :
+      length(j.http_target[0].oidc_token) == 1
+    && j.http_target[0].oidc_token[0].service_account_email == google_service_account.scheduler.email])
+    error_message = "every job authenticates with an OIDC token of the scheduler account"
+  }
+  assert {
+    condition     = google_cloud_scheduler_job.this["reconcile-orders"].schedule == "* 9-15 * * 1-5"
+    error_message = "reconcile runs every minute of the session hours on weekdays"
+  }
+  assert {
+    condition     = alltrue([for k in ["refreshToken", "refreshSymbolMaster", "reconcileOrders", "notify"] : module.function[k].ingress == "ALLOW_INTERNAL_ONLY"])
+    error_message = "scheduled and push-only functions accept internal traffic only"
+  }
+}
+
+run "no_function_identity_holds_an_unneeded_project_role" {
+  command = plan
+
+  # The project-level grants to function identities: Firestore only, and only on this database.
+  # (test/unit/terraform-consistency.test.ts fails on any grant that is not in its allow-list, so a
+  # new project-level grant cannot slip past this list either.)
+  assert {
+    condition = alltrue([for g in [
+      google_project_iam_member.webhook_uses_firestore,
+      google_project_iam_member.readyz_views_firestore,
+      google_project_iam_member.auth_url_uses_firestore,
+      google_project_iam_member.auth_callback_uses_firestore,
+      google_project_iam_member.refresh_token_uses_firestore,
+      google_project_iam_member.controls_uses_firestore,
+      google_project_iam_member.console_uses_firestore,
+      google_project_iam_member.order_updates_uses_firestore,
+      google_project_iam_member.reconcile_orders_uses_firestore,
+      ] : contains(["roles/datastore.user", "roles/datastore.viewer"], g.role)
+    && one(g.condition).expression == "resource.name == \"projects/my-trading-project/databases/(default)\""])
+    error_message = "function identities get Firestore on this database only, nothing else project-wide"
+  }
+  assert {
+    condition     = google_project_iam_member.readyz_views_firestore.role == "roles/datastore.viewer"
+    error_message = "readyz only looks"
+  }
+  assert {
+    condition     = length(google_cloud_run_v2_service_iam_member.public_invokes_controls) == 0
+    error_message = "controls stays private by default"
+  }
+  assert {
+    condition     = length(google_cloud_run_v2_service_iam_member.public_invokes_auth_url) == 1
+    error_message = "the login page is reachable from a phone by default"
+  }
+}
+
+run "login_page_private_when_asked" {
+  command = plan
+
+  variables {
+    public_login = false
+  }
+
+  assert {
+    condition     = length(google_cloud_run_v2_service_iam_member.public_invokes_auth_url) == 0
+    error_message = "public_login = false keeps authUrl behind IAM"
+  }
+}
+
+run "notify_push_endpoint_names_the_topic" {
+  command = plan
+
+  assert {
+    condition     = google_pubsub_subscription.notify_push.push_config[0].push_endpoint == "${module.function["notify"].uri}/projects/my-trading-project/topics/tvfyers-notifications"
+    error_message = "the push endpoint must end with projects/P/topics/T so the framework builds a CloudEvent source"
+  }
+  assert {
+    condition     = google_pubsub_subscription.notify_push.push_config[0].oidc_token[0].audience == module.function["notify"].uri
+    error_message = "the OIDC audience stays the service URL"
+  }
+}
+
+run "no_fractional_cpu_written" {
+  command = plan
+
+  assert {
+    condition     = alltrue([for k, f in local.functions : f.cpu == null || can(regex("^[0-9]+$", f.cpu))])
+    error_message = "a fractional available_cpu can come back rounded and redeploy on every apply"
+  }
+}
+
+run "recovery_and_monitoring" {
+  command = plan
+
+  assert {
+    condition     = google_firestore_database.this.point_in_time_recovery_enablement == "POINT_IN_TIME_RECOVERY_ENABLED"
+    error_message = "PITR on"
+  }
+  assert {
+    condition     = google_firestore_backup_schedule.daily.retention == "1209600s" && length(google_firestore_backup_schedule.daily.daily_recurrence) == 1
+    error_message = "daily backups kept 14 days"
+  }
+  assert {
+    condition     = length(google_monitoring_notification_channel.email) == 1
+    error_message = "alert_email creates the operator's channel"
+  }
+  assert {
+    condition = alltrue([for p in concat(values(google_monitoring_alert_policy.count), [google_monitoring_alert_policy.symbol_master_stale, google_monitoring_alert_policy.no_login]) :
+    length(p.notification_channels) == 1])
+    error_message = "every alert policy routes to the operator's channel"
+  }
+  assert {
+    condition     = toset(keys(google_logging_metric.counter)) == toset(["alerts", "refusals", "orders_by_state", "broker_errors", "notifications", "logins", "symbol_master_refreshed", "errors"])
+    error_message = "log-based metrics"
+  }
+  assert {
+    condition     = google_logging_metric.webhook_latency.value_extractor == "EXTRACT(jsonPayload.latencyMs)"
+    error_message = "latency distribution reads the webhook's latencyMs"
+  }
+}
+
+run "order_lifecycle_plumbing" {
+  command = plan
+
+  assert {
+    condition     = google_pubsub_topic.order_events.name == "tvfyers-order-events" && google_pubsub_topic.order_events_dead_letter.name == "tvfyers-order-events-dead-letter"
+    error_message = "order-events topic and its dead-letter topic"
+  }
+  assert {
+    condition     = google_secret_manager_secret.this["fyers-postback-secret"].secret_id == "fyers-postback-secret"
+    error_message = "postback secret container"
+  }
+  assert {
+    condition     = module.function["orderUpdates"].ingress == "ALLOW_ALL" && google_cloud_run_v2_service_iam_member.public_invokes_order_updates.member == "allUsers"
+    error_message = "Fyers must be able to reach orderUpdates"
+  }
+}
+
+run "fyers_without_app_id_fails" {
+  command = plan
+
+  variables {
+    fyers_app_id = ""
+  }
+
+  expect_failures = [google_storage_bucket_object.function_source]
+}

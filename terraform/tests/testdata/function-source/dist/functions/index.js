@@ -1,0 +1,1 @@
+// stand-in for the staged build; terraform/source.tf only checks that it exists
