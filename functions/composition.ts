@@ -70,6 +70,8 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
       enforceTradingWindow: config.risk.enforceTradingWindow,
       coverOnlyBuy: config.risk.coverOnlyBuy,
       freezeQtyOverrides: config.risk.freezeQtyOverrides,
+      protection: config.risk.protection,
+      limitPriceBandPercent: config.risk.limitPriceBandPercent,
       dedupWindowMs: config.dedupWindowMs,
       idempotencyTtlMs: config.idempotencyTtlMs,
       idempotencyLeaseMs: config.idempotencyLeaseMs,

@@ -44,7 +44,7 @@ export interface OrderRequest {
 export type SliceOutcome = { orderId: string; status: 'accepted' } | { status: 'rejected'; code?: number | string; reason: string };
 
 export type PlaceOutcome =
-  | { status: 'placed'; orderId: string; message?: string; slices?: SliceOutcome[] }
+  | { status: 'placed'; orderId: string; message?: string; slices?: SliceOutcome[]; /** Only when the broker says so (paper fills at once). */ filled?: boolean }
   | { status: 'rejected'; code: number | string; reason: string }
   | { status: 'unknown'; reason: string };
 

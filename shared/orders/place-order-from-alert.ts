@@ -22,7 +22,12 @@ import type { OrderResult } from './order-result';
 import type { PlaceOrderDeps } from './place-order.deps';
 import { prepareOrder } from './prepare-order';
 import { assertInSession } from './session-gate';
+import { acceptedDetails, assertLimitNearLtp, sliceUnits } from './accepted-order';
+import { protectionFields } from './order-protection';
 import type { PreparedOrder } from './prepared-order';
+
+/** Fyers order status 2: traded in full. */
+const FILLED = 2;
 
 export interface AlertRequest {
   /** The JSON-parsed body. */
@@ -47,7 +52,7 @@ export async function placeOrderFromAlert(deps: PlaceOrderDeps, req: AlertReques
   const presented = (req.body as { token?: unknown } | null)?.token;
   const secret = await deps.secrets.get('webhook-secret');
   if (typeof presented === 'string' && !tokenMatches(presented, secret)) throw new UnauthorizedError('The alert token is not valid');
-  const alert = parseAlert(req.body);
+  const alert = parseAlert(req.body, { protection: deps.settings.protection });
   const { token: _token, ...sanitized } = alert;
   trace.alert = sanitized;
   if (!tokenMatches(alert.token, secret)) throw new UnauthorizedError('The alert token is not valid');
@@ -130,6 +135,7 @@ async function recoverThenExecute(
       status: rejected ? 'rejected' : 'placed',
       requestId: record.result?.requestId ?? record.requestId,
       orderId: existing.order.orderId,
+      filled: existing.order.status === FILLED || undefined,
       reason: rejected ? existing.order.message ?? 'rejected by the broker' : undefined,
       recoveredBy: existing.method,
     };
@@ -226,6 +232,7 @@ async function buildOrder(deps: PlaceOrderDeps, p: PreparedOrder, record: Idempo
   const ltp = (await deps.broker.getQuotes([inst.ticker])).get(inst.ticker);
   if (!(ltp && ltp > 0)) throw new DependencyUnavailableError(`No live price for ${inst.ticker}`);
   trace.ltp = ltp;
+  if (p.orderType === 'LIMIT') assertLimitNearLtp(p.limitPrice!, ltp, deps.settings.limitPriceBandPercent);
   const bracket = computeBracket({ side: p.side, entry: p.orderType === 'LIMIT' ? p.limitPrice! : ltp, tickSize: inst.tickSize, sl: p.sl, tp: p.tp });
   trace.stopLossPrice = bracket.stopLossPrice;
   trace.takeProfitPrice = bracket.takeProfitPrice;
@@ -238,6 +245,8 @@ async function buildOrder(deps: PlaceOrderDeps, p: PreparedOrder, record: Idempo
     }
     capDay = day;
   }
+  const protection = protectionFields(deps.settings.protection, p.productType, bracket);
+  const slices = sliceUnits(lots * inst.lotSize, inst.lotSize, p.freezeQty);
   const order: OrderRequest = {
     symbol: inst.ticker,
     qty: lots * inst.lotSize,
@@ -245,12 +254,12 @@ async function buildOrder(deps: PlaceOrderDeps, p: PreparedOrder, record: Idempo
     orderType: p.orderType,
     limitPrice: p.orderType === 'LIMIT' ? p.limitPrice : undefined,
     productType: p.productType,
-    stopLoss: bracket.stopLossOffset,
-    takeProfit: bracket.takeProfitOffset,
+    ...protection.order,
     orderTag: record.orderTag,
+    ...(slices.length > 1 ? { slice: true } : {}),
   };
   trace.brokerRequest = order;
-  return { order, lots, ltp, bracket, capDay };
+  return { order, lots, ltp, bracket, capDay, slices, managed: protection.managed };
 }
 
 async function execute(
@@ -285,7 +294,7 @@ async function execute(
 
   try {
     if (outcome.status === 'placed') {
-      Object.assign(result, { status: 'placed', orderId: outcome.orderId });
+      Object.assign(result, { status: 'placed', orderId: outcome.orderId, ...acceptedDetails(outcome, built.slices, built.managed) });
     } else if (outcome.status === 'rejected') {
       Object.assign(result, { status: 'rejected', reason: outcome.reason, brokerCode: outcome.code });
     } else {
@@ -301,6 +310,7 @@ async function execute(
         Object.assign(result, {
           status: rejected ? 'rejected' : 'placed',
           orderId: found.order.orderId,
+          filled: found.order.status === FILLED || undefined,
           reason: rejected ? found.order.message ?? 'rejected by the broker' : undefined,
           recoveredBy: found.method,
         });

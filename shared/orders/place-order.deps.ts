@@ -1,3 +1,4 @@
+import type { ProtectionMode } from '../alert/protection';
 import type { Broker } from '../broker/broker.port';
 import type { Notifier } from '../notify/notifier.port';
 import type { Clock } from '../platform/clock';
@@ -18,6 +19,10 @@ export interface PlaceOrderSettings {
   enforceTradingWindow: boolean;
   coverOnlyBuy: boolean;
   freezeQtyOverrides: Record<string, number>;
+  /** What sl/tp do on INTRADAY/MARGIN (PROTECTION). */
+  protection: ProtectionMode;
+  /** A LIMIT price further than this from the option's LTP is refused. */
+  limitPriceBandPercent: number;
   dedupWindowMs: number;
   idempotencyTtlMs: number;
   idempotencyLeaseMs: number;

@@ -6,7 +6,7 @@ import type { SymbolIndex } from '../symbols/instrument';
 import { resolveInstrument } from '../symbols/resolve-instrument';
 import { resolveListing } from '../symbols/resolve-listing';
 import { freezeQtyFor, spotTickerFor } from '../symbols/underlyings';
-import { unitsForLots } from '../risk/lot-sizing';
+import { slicesFor, unitsForLots } from '../risk/lot-sizing';
 import { isTickMultiple } from './tick';
 import type { PreparedOrder } from './prepared-order';
 
@@ -45,7 +45,8 @@ export async function prepareOrder(alert: Alert, ctx: PrepareContext): Promise<P
   const freezeQty = freezeQtyFor(instrument, ctx.freezeQtyOverrides)?.qty;
   const reduceOnly = alert.intent === 'close' || ctx.controls.reduceOnly || (ctx.coverOnlyBuy && alert.action === 'BUY');
   // The size check runs on the requested lots; a reduce-only order can only shrink from here.
-  unitsForLots(alert.qty, { maxLots, lotSize: instrument.lotSize, freezeQty });
+  const units = unitsForLots(alert.qty, { maxLots, lotSize: instrument.lotSize, freezeQty });
+  const slices = freezeQty === undefined ? [units] : slicesFor(units, instrument.lotSize, freezeQty);
   return {
     instrument,
     side: alert.action,
@@ -53,6 +54,8 @@ export async function prepareOrder(alert: Alert, ctx: PrepareContext): Promise<P
     orderType: alert.orderType,
     limitPrice: alert.price,
     lots: alert.qty,
+    slices,
+    ...(freezeQty !== undefined ? { freezeQty } : {}),
     reduceOnly,
     sl: alert.sl,
     tp: alert.tp,

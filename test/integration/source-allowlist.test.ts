@@ -23,7 +23,7 @@ describe('ALLOWED_SOURCE_IPS', () => {
   it('admits an alert whose platform-appended address is on the list', async () => {
     const r = await app!.post(app!.alert(), from(TRADINGVIEW[2]));
     expect(r.status).toBe(200);
-    expect(r.body.status).toBe('placed');
+    expect(r.body.status).toBe('accepted');
     // A proxy chain in front (client-supplied entries first) changes nothing: the rightmost entry decides.
     const chained = await app!.post(app!.alert({ strikeprice: 24_550 }), from(`198.51.100.1, ${TRADINGVIEW[0]}`));
     expect(chained.status).toBe(200);
@@ -67,7 +67,7 @@ describe('repeated bad tokens from one source', () => {
     // The penalty is per source: a spoofed left entry cannot borrow another source's standing either.
     const other = await app!.post(app!.alert(), from(`${guesser}, 198.51.100.8`));
     expect(other.status).toBe(200);
-    expect(other.body.status).toBe('placed');
+    expect(other.body.status).toBe('accepted');
     expect(app!.fake.state.orders).toHaveLength(1);
   });
 

@@ -195,7 +195,7 @@ describe('refreshSymbolMaster', () => {
     bridge.clock.advance(61_000);
     const after = await sendAlert(bridge.deps, niftyAlert({ expiry: newestDate }));
     expect(after.status).toBe(200);
-    expect(after.body.status).toBe('placed');
+    expect(after.body.status).toBe('accepted');
     expect((await bridge.deps.adapters.symbols()).version).toBe(published.body.generation);
     const order = bridge.fake.state.orders.at(-1)!;
     expect(order.symbol).toBe(after.body.symbol);

@@ -79,7 +79,7 @@ export function createPaperBroker(opts: PaperBrokerOptions): Broker & { state():
       pos.netQty += order.side === 'BUY' ? order.qty : -order.qty;
       state.positions[key] = pos;
       persist();
-      return { status: 'placed', orderId, message: 'paper order filled' };
+      return { status: 'placed', orderId, message: 'paper order filled', filled: true };
     },
     async findOrders(q) {
       return state.orders.filter((o) => q.tag === undefined || o.orderTag === q.tag).map((o) => ({ ...o }));
