@@ -40,3 +40,17 @@ export function acceptedDetails(
   if (managed) out.managedProtection = managed;
   return out;
 }
+
+/** The slices of an order found in the orderbook under its tag, for the answer and the record. */
+export function slicesFromOrderbook(found: { slices?: { orderId: string; qty: number; status: number; message?: string }[] }): Pick<OrderResult, 'slices'> {
+  if (!found.slices) return {};
+  return {
+    slices: found.slices.map((o): OrderSlice =>
+      o.status === 5 ? { qty: o.qty, orderId: o.orderId, status: 'rejected', reason: o.message ?? 'rejected by the broker' } : { qty: o.qty, orderId: o.orderId, status: 'accepted' }),
+  };
+}
+
+/** Fyers order status 2: traded in full. Filled means every slice is. */
+const FILLED = 2;
+export const foundFilled = (found: { order: { status: number }; slices?: { status: number }[] }): boolean =>
+  (found.slices ?? [found.order]).every((o) => o.status === FILLED);

@@ -16,11 +16,12 @@ const SKEW_MS = 5_000;
  * carry a tag at Fyers, so they are matched on symbol, side, quantity and time instead — weaker, and
  * the result says which method found it.
  */
-export async function findExistingOrder(broker: Broker, q: ExistingOrderQuery): Promise<{ order: BrokerOrder; method: string } | undefined> {
+export async function findExistingOrder(broker: Broker, q: ExistingOrderQuery): Promise<{ order: BrokerOrder; method: string; slices?: BrokerOrder[] } | undefined> {
   if (q.orderTag) {
-    const tagged = await broker.findOrders({ tag: q.orderTag });
-    const order = tagged.find((o) => o.orderTag === q.orderTag);
-    return order ? { order, method: 'orderbook-tag' } : undefined;
+    const tagged = (await broker.findOrders({ tag: q.orderTag })).filter((o) => o.orderTag === q.orderTag);
+    const order = tagged[0];
+    // A sliced order is several orders under the one tag: all of them are the alert's order.
+    return order ? { order, method: 'orderbook-tag', ...(tagged.length > 1 ? { slices: tagged } : {}) } : undefined;
   }
   const all = await broker.findOrders({});
   const order = all.find(

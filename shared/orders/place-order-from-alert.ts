@@ -22,12 +22,9 @@ import type { OrderResult } from './order-result';
 import type { PlaceOrderDeps } from './place-order.deps';
 import { prepareOrder } from './prepare-order';
 import { assertInSession } from './session-gate';
-import { acceptedDetails, assertLimitNearLtp, sliceUnits } from './accepted-order';
+import { acceptedDetails, assertLimitNearLtp, foundFilled, sliceUnits, slicesFromOrderbook } from './accepted-order';
 import { protectionFields } from './order-protection';
 import type { PreparedOrder } from './prepared-order';
-
-/** Fyers order status 2: traded in full. */
-const FILLED = 2;
 
 export interface AlertRequest {
   /** The JSON-parsed body. */
@@ -135,7 +132,8 @@ async function recoverThenExecute(
       status: rejected ? 'rejected' : 'placed',
       requestId: record.result?.requestId ?? record.requestId,
       orderId: existing.order.orderId,
-      filled: existing.order.status === FILLED || undefined,
+      filled: foundFilled(existing) || undefined,
+      ...slicesFromOrderbook(existing),
       reason: rejected ? existing.order.message ?? 'rejected by the broker' : undefined,
       recoveredBy: existing.method,
     };
@@ -310,7 +308,8 @@ async function execute(
         Object.assign(result, {
           status: rejected ? 'rejected' : 'placed',
           orderId: found.order.orderId,
-          filled: found.order.status === FILLED || undefined,
+          filled: foundFilled(found) || undefined,
+          ...slicesFromOrderbook(found),
           reason: rejected ? found.order.message ?? 'rejected by the broker' : undefined,
           recoveredBy: found.method,
         });

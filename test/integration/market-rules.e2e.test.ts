@@ -41,6 +41,18 @@ describe('slicing above the freeze quantity', () => {
     expect(placeRequests()).toHaveLength(1);
   });
 
+  it('a sliced order whose answer was lost is found by its tag, every slice listed, never re-sent', async () => {
+    await start();
+    app.fake.inject('place-order', { kind: 'reset', phase: 'after' }, 1);
+    const r = await app.post(bankNifty({ qty: 50 }));
+    const orders = app.fake.state.orders;
+    expect(orders).toHaveLength(3);
+    expect(r.status).toBe(200);
+    // The fake fills market slices at once, so the orderbook says filled, and so does the answer.
+    expect(r.body).toMatchObject({ status: 'filled', recoveredBy: 'orderbook-tag', slices: orders.map((o) => ({ qty: o.qty, orderId: o.id, status: 'accepted' })) });
+    expect(placeRequests()).toHaveLength(1);
+  });
+
   it('a close above the freeze quantity is sliced too, capped at the open position', async () => {
     await start();
     const ticker = ((await app.post(bankNifty({ qty: 1 }))).body.symbol) as string;
