@@ -97,7 +97,8 @@ function readEntry(t: string, i: number, out: Map<string, string>): number {
 
 const num = (s: string | undefined): number => (s === undefined || s.trim() === '' || s === 'null' ? Number.NaN : Number(s));
 
-type RowResult = Instrument | 'out-of-scope' | string;
+/** A kept contract (with the qtyFreeze cell when it was present but implausible), or why the entry was not kept. */
+type RowResult = { inst: Instrument; badFreeze?: string } | 'out-of-scope' | string;
 
 function toInstrument(key: string, f: Map<string, string>, intern: (s: string) => string): RowResult {
   const instrumentType = num(f.get('exInstType'));
@@ -129,7 +130,7 @@ function toInstrument(key: string, f: Map<string, string>, intern: (s: string) =
   const freeze = num(freezeCell);
   const saneFreeze = Number.isInteger(freeze) && freeze >= lotSize && freeze <= MAX_SANE_FREEZE;
   const session = (f.get('tradingSession') ?? '').trim();
-  return {
+  const inst: Instrument = {
     ticker,
     fyToken: (f.get('fyToken') ?? '').trim(),
     description: (f.get('symDetails') ?? '').trim(),
@@ -143,8 +144,8 @@ function toInstrument(key: string, f: Map<string, string>, intern: (s: string) =
     optionType,
     ...(session ? { session: intern(session) } : {}),
     ...(saneFreeze ? { freezeQty: freeze } : {}),
-    ...(freezeCell && !saneFreeze ? { badFreeze: freezeCell } : {}),
-  } as Instrument;
+  };
+  return freezeCell && !saneFreeze ? { inst, badFreeze: freezeCell } : { inst };
 }
 
 /**
@@ -196,13 +197,12 @@ export function parseJsonSymbolMaster(text: string): ParsedJsonMaster {
   const take = (key: string, result: RowResult) => {
     rows++;
     if (typeof result === 'object') {
-      const bad = (result as { badFreeze?: string }).badFreeze;
-      if (bad !== undefined) {
+      const { inst, badFreeze } = result;
+      if (badFreeze !== undefined) {
         implausibleFreeze++;
-        delete (result as { badFreeze?: string }).badFreeze;
-        if (problems.length < MAX_PROBLEMS) problems.push(`${result.ticker}: qtyFreeze "${bad}" is not a whole number of units from one lot (${result.lotSize}) up; ignored for this contract`);
+        if (problems.length < MAX_PROBLEMS) problems.push(`${inst.ticker}: qtyFreeze "${badFreeze}" is not a whole number of units from one lot (${inst.lotSize}) up; ignored for this contract`);
       }
-      instruments.push(result);
+      instruments.push(inst);
       return;
     }
     skipped++;
