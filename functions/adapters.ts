@@ -15,6 +15,7 @@ import type { SecretSource } from '../shared/secrets/secrets.port';
 import type { AuditLog } from '../shared/store/audit.port';
 import type { ControlsStore } from '../shared/store/controls.port';
 import type { IdempotencyStore } from '../shared/store/idempotency.port';
+import type { OrderResult } from '../shared/orders/order-result';
 import type { LeaseStore } from '../shared/store/lease.port';
 import type { OAuthStateStore } from '../shared/store/oauth-state.port';
 import type { SymbolIndex } from '../shared/symbols/instrument';
@@ -29,7 +30,7 @@ import type { Check } from './readyz/readyz.handler';
 /** Every port the functions use, with the implementation config picked. */
 export interface Adapters {
   broker: Broker;
-  idempotency: IdempotencyStore;
+  idempotency: IdempotencyStore<OrderResult>;
   audit: AuditLog;
   controls: ControlsStore;
   tokens: TokenStore;
@@ -73,8 +74,10 @@ async function buildStores(config: Config): Promise<Stores> {
         import('../shared/store/firestore/oauth-state.firestore'),
       ]);
     const db = new Firestore({ projectId: config.projectId, databaseId: config.firestoreDatabase, ignoreUndefinedProperties: true });
+    // Open the gRPC channel now, while the rest of the instance loads, not on the first alert.
+    void db.collection('health').doc('probe').get().catch(() => undefined);
     return {
-      idempotency: createFirestoreIdempotencyStore(db),
+      idempotency: createFirestoreIdempotencyStore<OrderResult>(db),
       audit: createFirestoreAuditLog(db),
       controls: createFirestoreControlsStore(db),
       tokens: createFirestoreTokenStore(db),
@@ -98,7 +101,7 @@ async function buildStores(config: Config): Promise<Stores> {
     ]);
   const dir = join(config.dataDir, 'store');
   return {
-    idempotency: createLocalIdempotencyStore(join(dir, 'idempotency')),
+    idempotency: createLocalIdempotencyStore<OrderResult>(join(dir, 'idempotency')),
     audit: createLocalAuditLog(join(dir, 'audit')),
     controls: createLocalControlsStore(join(dir, 'controls')),
     tokens: createLocalTokenStore(join(dir, 'tokens')),
@@ -269,15 +272,7 @@ async function buildBroker(
     timeoutMs: config.fyers.timeoutMs,
     clock: b.clock,
   });
-  const login: BrokerLogin = {
-    authCodeUrl: (state) => auth.authCodeUrl(state),
-    exchangeAuthCode: (code) => auth.exchangeAuthCode(code),
-    async refreshWithPin(refreshToken, pin) {
-      const r = await auth.refreshWithPin(refreshToken, pin);
-      return r.ok ? { kind: 'refreshed', token: { accessToken: r.accessToken, expiresAt: r.expiresAt } } : { kind: 'refused', reason: `${r.reason}: ${r.message}` };
-    },
-  };
-  return { broker, accessTokens, login };
+  return { broker, accessTokens, login: auth };
 }
 
 /** Delivery to the operator's chat webhook; throws on a retryable failure so Pub/Sub redelivers. */
@@ -296,14 +291,19 @@ async function buildForwarder(config: Config, b: Basics): Promise<(n: Notificati
 }
 
 export async function buildAdapters(config: Config, b: Basics, overrides: Partial<Adapters>): Promise<Adapters> {
+  // Independent parts load side by side; the store first opens its channel (see buildStores), which
+  // is the slowest step of a cold start on Firestore.
+  const storesP = buildStores(config);
+  const secretsP = overrides.secrets ? Promise.resolve({ secrets: overrides.secrets, probe: async (): Promise<Check> => ({ ok: true }) }) : buildSecrets(config, b);
+  const blobsP = overrides.blobs ? Promise.resolve(overrides.blobs) : buildBlobs(config, b.clock);
+  const download = overrides.download ?? (async (url: string) => {
+    const { default: ky } = await import('ky');
+    return ky.get(url, { timeout: 60_000, retry: 2 }).text();
+  });
+  const symbolLoaderP = overrides.symbolLoader ? Promise.resolve(overrides.symbolLoader) : blobsP.then((blobs) => buildSymbolLoader(config, b, blobs, download));
   const forward = overrides.forwardNotification ?? (await buildForwarder(config, b));
-  const stores = await buildStores(config);
-  const { secrets, probe: secretsProbe } = overrides.secrets ? { secrets: overrides.secrets, probe: async () => ({ ok: true }) } : await buildSecrets(config, b);
-  const notifierParts = overrides.notifier ? { notifier: overrides.notifier, probe: async () => ({ ok: true }), close: async () => undefined } : await buildNotifier(config, b, forward);
-  const blobs = overrides.blobs ?? (await buildBlobs(config, b.clock));
-  const { default: ky } = await import('ky');
-  const download = overrides.download ?? ((url: string) => ky.get(url, { timeout: 60_000, retry: 2 }).text());
-  const symbolLoader = overrides.symbolLoader ?? (await buildSymbolLoader(config, b, blobs, download));
+  const notifierP = overrides.notifier ? Promise.resolve({ notifier: overrides.notifier, probe: async (): Promise<Check> => ({ ok: true }), close: async () => undefined }) : buildNotifier(config, b, forward);
+  const [stores, { secrets, probe: secretsProbe }, notifierParts, blobs, symbolLoader] = await Promise.all([storesP, secretsP, notifierP, blobsP, symbolLoaderP]);
   const symbols = createSymbolSource(symbolLoader, { clock: b.clock, logger: b.logger, checkEveryMs: 60_000 });
   const tokens = overrides.tokens ?? stores.tokens;
   const brokerProbes: Record<string, () => Promise<Check>> = {};

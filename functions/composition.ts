@@ -4,7 +4,8 @@ import type { Clock } from '../shared/platform/clock';
 import { systemClock } from '../shared/platform/clock';
 import { createLogger, registerSecret, type Logger } from '../shared/platform/logger';
 import { randomToken } from '../shared/platform/ids';
-import { ttlCache } from '../shared/platform/ttl-cache';
+import { liveControls } from '../shared/store/live-controls';
+import { createRecentKeys } from '../shared/orders/recent-keys';
 import type { ControlsDeps } from './controls/controls.handler';
 import type { AuthDeps } from './auth/auth.handler';
 import type { NotifyDeps } from './notify/notify.handler';
@@ -43,10 +44,10 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
   const clock = overrides.clock ?? systemClock;
   const logger = overrides.logger ?? createLogger({ level: config.logLevel });
   for (const s of Object.values(config.localSecrets)) registerSecret(s);
-  const instanceId = `${config.onGcp ? process.env.K_REVISION ?? 'run' : hostname()}-${randomToken(4)}`;
+  const instanceId = `${config.onGcp ? config.revision ?? 'run' : hostname()}-${randomToken(4)}`;
   const adapters = await buildAdapters(config, { clock, logger, instanceId }, overrides);
 
-  const controls = ttlCache(() => adapters.controls.get(), config.controlsCacheMs, clock);
+  const controls = liveControls(adapters.controls, { clock, logger, cacheMs: config.controlsCacheMs });
   const symbols = adapters.symbols;
   const loginUrl = config.loginUrl;
 
@@ -63,6 +64,8 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
     leases: adapters.leases,
     secrets: adapters.secrets,
     notifier: adapters.notifier,
+    // Resends come within seconds; a few thousand keys cover a trading day's burst many times over.
+    recentKeys: createRecentKeys({ clock, ttlMs: Math.max(config.dedupWindowMs, 60_000), max: 5000 }),
     guard: createSourceGuard({ allowedIps: config.allowedSourceIps }),
     settings: {
       maxLots: config.risk.maxLots,
@@ -95,7 +98,7 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
       audit: adapters.audit,
       secrets: adapters.secrets,
       notifier: adapters.notifier,
-      onChanged: () => controls.invalidate(),
+      onChanged: (after) => controls.changed(after),
     },
     auth: {
       clock,
@@ -133,11 +136,15 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
     notify: { logger, forward: adapters.forwardNotification },
     warmUp: async () => {
       const started = clock();
+      controls.start();
       const results = await Promise.allSettled([symbols(), controls(), adapters.secrets.get('webhook-secret')]);
       const failed = results.filter((r) => r.status === 'rejected').length;
       logger.info('instance warmed up', { ms: clock() - started, failed });
     },
-    close: adapters.close,
+    close: async () => {
+      controls.close();
+      await adapters.close();
+    },
   };
   return deps;
 }

@@ -62,7 +62,7 @@ export function outcomeReply(outcome: AlertOutcome, requestId: string): HttpRepl
   switch (outcome.kind) {
     case 'placed':
       // Levels are always present (null when the alert set none) so a consumer can rely on the shape.
-      return { status: 200, body: { ...r, stopLossPrice: r.stopLossPrice ?? null, takeProfitPrice: r.takeProfitPrice ?? null, status: answerStatus(r), requestId } };
+      return { status: 200, body: { ...r, ltp: r.ltp ?? null, stopLossPrice: r.stopLossPrice ?? null, takeProfitPrice: r.takeProfitPrice ?? null, status: answerStatus(r), requestId } };
     case 'duplicate':
       return { status: 200, body: { ...r, status: 'duplicate', originalStatus: answerStatus(r), originalRequestId: r.requestId, requestId } };
     case 'rejected':

@@ -1,13 +1,13 @@
 import * as functions from '@google-cloud/functions-framework';
 import { getConfig } from './config';
-import { getDeps } from './composition';
-import { authCallback, authUrl } from './auth/auth.http';
-import { controls } from './controls/controls.http';
-import { notify } from './notify/notify.event';
-import { readyz } from './readyz/readyz.http';
-import { refreshSymbolMaster } from './symbol-master/refresh-symbol-master.http';
-import { refreshToken } from './token-keeper/token-keeper.http';
-import { webhook } from './webhook/webhook.http';
+import { getDeps, type AppDeps } from './composition';
+import { authCallbackFunction, authUrlFunction } from './auth/auth.http';
+import { controlsFunction } from './controls/controls.http';
+import { notifyFunction } from './notify/notify.event';
+import { readyzFunction } from './readyz/readyz.http';
+import { refreshSymbolMasterFunction } from './symbol-master/refresh-symbol-master.http';
+import { refreshTokenFunction } from './token-keeper/token-keeper.http';
+import { webhookFunction } from './webhook/webhook.http';
 import { scrubConsole } from '../shared/platform/scrub-console';
 
 export { FUNCTION_NAMES } from './function-names';
@@ -31,13 +31,20 @@ scrubConsole();
 // symbol master a download; start both while the platform is still routing the first request here,
 // so TradingView's 3 s are spent on the alert. Local runs and tests build their deps themselves.
 // Only the webhook warms: the other functions run under identities that may not read all of it.
-if (getConfig().onGcp && process.env.FUNCTION_TARGET === 'webhook') void getDeps().then((d) => d.warmUp()).catch(() => undefined);
+if (getConfig().onGcp && getConfig().functionTarget === 'webhook') void getDeps().then((d) => d.warmUp()).catch(() => undefined);
 
-functions.http('webhook', webhook);
-functions.http('readyz', readyz);
-functions.http('authUrl', authUrl);
-functions.http('authCallback', authCallback);
-functions.http('refreshToken', refreshToken);
-functions.http('refreshSymbolMaster', refreshSymbolMaster);
-functions.http('controls', controls);
-functions.cloudEvent('notify', notify);
+// Wiring from the top: the instance's dependencies are built once (on first use) and each function gets
+// only its own part; no handler reaches back for them.
+const part =
+  <K extends keyof AppDeps>(name: K) =>
+  async (): Promise<AppDeps[K]> =>
+    (await getDeps())[name];
+
+functions.http('webhook', webhookFunction(part('webhook')));
+functions.http('readyz', readyzFunction(part('readyz')));
+functions.http('authUrl', authUrlFunction(part('auth')));
+functions.http('authCallback', authCallbackFunction(part('auth')));
+functions.http('refreshToken', refreshTokenFunction(part('tokenKeeper')));
+functions.http('refreshSymbolMaster', refreshSymbolMasterFunction(part('symbolMaster')));
+functions.http('controls', controlsFunction(part('controls')));
+functions.cloudEvent('notify', notifyFunction(part('notify')));

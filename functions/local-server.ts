@@ -46,7 +46,7 @@ if (require.main === module) {
   const server = createLocalServer();
   // Build the adapters and load the symbol master before the first alert, as a warm instance would have.
   void getDeps()
-    .then((d) => d.adapters.symbols())
+    .then((d) => d.warmUp())
     .catch((e: unknown) => process.stderr.write(`start-up problem: ${e instanceof Error ? e.message : String(e)}\n`));
   server.listen(config.port, () => {
     const base = `http://localhost:${config.port}`;

@@ -86,6 +86,9 @@ const emulator = process.env.FIRESTORE_EMULATOR_HOST;
 const emulatorSkip = 'skipped: FIRESTORE_EMULATOR_HOST not set (run under node scripts/with-emulators.mjs)';
 
 // ---- webhook overhead vs a bare function making the same broker calls ----
+// The webhook sends a named-strike MARKET order and asks for the option's quote beside it; the bare
+// function makes the same two calls the same way (in parallel), so both critical paths hold one fake
+// latency, which is subtracted from each.
 async function overhead() {
   const LATENCY = 20;
   const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 60);
@@ -97,17 +100,16 @@ async function overhead() {
   const token = app.deps.config.localSecrets.fyersAccessToken;
   const auth = `${app.fake.state.appId}:${token}`;
   const probe = app.alert();
-  // The same two calls the webhook makes for a fixed-strike alert: the LTP quote, then the order.
   functions.http('bareBench', async (req, res) => {
     const ticker = req.body.ticker;
-    const q = await fetch(`${app.fake.dataUrl}/quotes?symbols=${encodeURIComponent(ticker)}`, { headers: { authorization: auth } });
-    await q.json();
-    const o = await fetch(`${app.fake.apiUrl}/orders/sync`, {
+    const quote = fetch(`${app.fake.dataUrl}/quotes?symbols=${encodeURIComponent(ticker)}`, { headers: { authorization: auth } }).then((q) => q.json());
+    const order = fetch(`${app.fake.apiUrl}/orders/sync`, {
       method: 'POST',
       headers: { authorization: auth, 'content-type': 'application/json' },
       body: JSON.stringify({ symbol: ticker, qty: 65, type: 2, side: 1, productType: 'INTRADAY', limitPrice: 0, stopPrice: 0, validity: 'DAY', disclosedQty: 0, offlineOrder: false, stopLoss: 0, takeProfit: 0, orderTag: 'bench' }),
-    });
-    res.json(await o.json());
+    }).then((o) => o.json());
+    const [, placed] = await Promise.all([quote, order]);
+    res.json(placed);
   });
   const bare = getTestServer('bareBench');
   await new Promise((r) => bare.listen(0, '127.0.0.1', r));
@@ -118,15 +120,13 @@ async function overhead() {
   const plain = [];
   try {
     for (let i = 0; i < SAMPLES; i++) {
-      const before = app.fake.state.requests.length;
       const r = await app.post({ ...probe, idempotency_key: `bench-${i}` });
       if (r.status !== 200) throw new Error(`webhook answered ${r.status}: ${r.text}`);
-      const calls = app.fake.state.requests.length - before;
-      web.push(r.ms - calls * LATENCY);
+      web.push(r.ms - LATENCY);
       const t = performance.now();
       const b = await fetch(bareUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ticker }) });
       await b.text();
-      plain.push(performance.now() - t - 2 * LATENCY);
+      plain.push(performance.now() - t - LATENCY);
       // Stay under the bridge's own pacing (8 broker calls/s): this measures the code path, not the queue.
       await sleep(300);
     }
@@ -134,10 +134,87 @@ async function overhead() {
     await new Promise((r) => bare.close(() => r()));
     await app.close();
   }
-  const note = `${SAMPLES} sequential alerts, fake latency ${LATENCY} ms per call subtracted (2 calls: quote, order), local store`;
+  const note = `${SAMPLES} sequential named-strike MARKET alerts; quote and order in parallel (one ${LATENCY} ms fake latency on the critical path, subtracted); local store`;
   row('webhook', 'overhead p50 / p99', `${ms(median(web))} / ${ms(pct(web, 99))}`, note);
-  row('webhook', 'bare FF function p50 / p99', `${ms(median(plain))} / ${ms(pct(plain, 99))}`, 'same two fake-broker calls, no pipeline');
-  row('webhook', 'overhead ratio p50 (webhook / bare)', `${(median(web) / median(plain)).toFixed(1)}x`, 'pipeline: parse, auth, controls, symbols, claim, audit, redacted logging');
+  row('webhook', 'bare FF function p50 / p99', `${ms(median(plain))} / ${ms(pct(plain, 99))}`, 'the same two fake-broker calls in parallel, no pipeline');
+  row('webhook', 'overhead ratio p50 (webhook / bare)', `${(median(web) / median(plain)).toFixed(1)}x`, 'pipeline: parse, auth, controls, symbols, claim, record, audit, redacted logging');
+}
+
+// ---- broker round trips before the order reaches Fyers, at a fixed fake latency L ----
+// "Reaches Fyers" = the order request arrives plus L (the fake answers after L). Measured from the
+// moment the alert is posted, in units of L; the remainder above whole L is our own time.
+async function roundTrips(store) {
+  const L = Number(process.env.BENCH_LATENCY ?? 100);
+  const N = 8;
+  const { startFyersApp } = ds('test/helpers/fyers-app.js');
+  const app = await startFyersApp({ store });
+  app.fake.inject('*', { kind: 'latency', ms: L });
+  const measure = async (over, tag) => {
+    const out = [];
+    for (let i = 0; i < N; i++) {
+      const before = app.fake.state.requests.length;
+      const t0 = app.clock();
+      const r = await app.post(app.alert({ ...over, idempotency_key: `${tag}-${store}-${i}` }));
+      if (r.status !== 200) throw new Error(`alert answered ${r.status}: ${r.text}`);
+      const order = app.fake.state.requests.slice(before).find((q) => q.route === 'place-order');
+      out.push((order.at + L - t0) / L);
+      await sleep(400);
+    }
+    return out;
+  };
+  try {
+    await app.post(app.alert({ idempotency_key: `warm-${store}` }));
+    await sleep(400);
+    const named = await measure({}, 'named');
+    const atm = await measure({ strikeprice: 'ATM' }, 'atm');
+    // A resend of a finished ATM alert (the costliest kind): how many Fyers calls does it spend?
+    const dupBody = app.alert({ strikeprice: 'ATM', idempotency_key: `dup-${store}` });
+    await app.post(dupBody);
+    await sleep(400);
+    const before = app.fake.state.requests.length;
+    const dup = await app.post(dupBody);
+    if (dup.body.status !== 'duplicate') throw new Error(`resend answered ${dup.status}: ${dup.text}`);
+    const dupCalls = app.fake.state.requests.length - before;
+    const fmt = (v) => `${median(v).toFixed(2)} L (max ${Math.max(...v).toFixed(2)} L)`;
+    row('round trips', `named-strike MARKET order reaches Fyers, ${store} store`, fmt(named), `median of ${N}, L = ${L} ms; target ≤ 1.25 L (floor 1 L: the order itself)`);
+    row('round trips', `ATM MARKET order reaches Fyers, ${store} store`, fmt(atm), `median of ${N}; target ≤ 2.25 L (floor 2 L: spot quote, then the order)`);
+    row('round trips', `Fyers calls spent on a duplicate resend, ${store} store`, String(dupCalls), 'ATM alert resent after it was placed; target 0');
+  } finally {
+    await app.close();
+  }
+}
+
+// ---- kill switch across two processes (Firestore emulator) ----
+async function killSwitch() {
+  const { startControlsWatcher } = ds('test/emulator/helpers/controls-workers.js');
+  const { createFirestoreControlsStore } = ds('shared/store/firestore/controls.firestore.js');
+  const { Firestore } = require('@google-cloud/firestore');
+  const db = new Firestore({ projectId: `demo-bench-kill-${process.pid}` });
+  const prefix = `bench-${process.pid}-`;
+  const store = createFirestoreControlsStore(db, { prefix });
+  const watchers = [];
+  const delays = { off: [], on: [] };
+  const ROUNDS = Number(process.env.BENCH_KILL_ROUNDS ?? 15);
+  try {
+    await store.update({ reduceOnly: false }, 'bench', Date.now());
+    const env = { ...process.env, GOOGLE_CLOUD_PROJECT: `demo-bench-kill-${process.pid}` };
+    watchers.push(...(await Promise.all([startControlsWatcher({ prefix, pollMs: 5 }, env), startControlsWatcher({ prefix, pollMs: 5 }, env)])));
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const tradingEnabled of [false, true]) {
+        const seen = watchers.map((w) => w.sees(tradingEnabled, 30_000));
+        const t0 = Date.now();
+        await store.update({ tradingEnabled }, 'bench', t0);
+        for (const at of await Promise.all(seen)) delays[tradingEnabled ? 'on' : 'off'].push(at - t0);
+        await sleep(100);
+      }
+    }
+  } finally {
+    for (const w of watchers) w.stop();
+    await db.terminate();
+  }
+  const all = [...delays.off, ...delays.on];
+  row('kill switch', 'propagation p50 / p99 across two processes', `${ms(median(all))} / ${ms(pct(all, 99))}`, `${all.length} observations (${ROUNDS} flips each way × 2 processes), write included; target p99 ≤ 1 s`);
+  row('kill switch', 'switching off p99 / switching on p99', `${ms(pct(delays.off, 99))} / ${ms(pct(delays.on, 99))}`, 'both travel the same listener; off must never be slower');
 }
 
 // ---- cold start ----
@@ -259,6 +336,14 @@ function machine() {
 }
 
 await overhead();
+await roundTrips('local');
+if (emulator) {
+  await roundTrips('firestore');
+  await killSwitch();
+} else {
+  row('round trips', 'on the Firestore emulator', 'skipped', emulatorSkip);
+  row('kill switch', 'propagation across two processes', 'skipped', emulatorSkip);
+}
 await coldStart('local');
 if (emulator) await coldStart('firestore');
 else row('cold start', 'process start → first alert answered (STORE=firestore)', 'skipped', emulatorSkip);

@@ -1,8 +1,7 @@
 import type { HttpFunction, Request, Response } from '@google-cloud/functions-framework';
-import { getDeps } from '../composition';
 import { rawBodyOf, sendHtml } from '../http-adapter';
 import { loginErrorPage } from './auth-pages';
-import { handleAuthCallback, handleAuthUrl, type HtmlReply } from './auth.handler';
+import { handleAuthCallback, handleAuthUrl, type AuthDeps, type HtmlReply } from './auth.handler';
 
 function reply(res: Response, r: HtmlReply): void {
   if ('location' in r) {
@@ -15,20 +14,24 @@ const formOf = (req: Request): Record<string, string> =>
   Object.fromEntries(new URLSearchParams(rawBodyOf(req)?.toString('utf8') ?? ''));
 
 /** The page the operator opens each morning to log in to Fyers. */
-export const authUrl: HttpFunction = async (req, res) => {
-  try {
-    // Relative action: the same path whether served at /authUrl locally or at the function's root.
-    reply(res, await handleAuthUrl((await getDeps()).auth, { method: req.method, form: formOf(req), selfPath: req.originalUrl.split('?')[0] || '/' }));
-  } catch {
-    sendHtml(res, 503, loginErrorPage('Login is unavailable', 'Try again in a minute; the operator logs have the details.'));
-  }
-};
+export const authUrlFunction =
+  (deps: () => Promise<AuthDeps>): HttpFunction =>
+  async (req, res) => {
+    try {
+      // Relative action: the same path whether served at /authUrl locally or at the function's root.
+      reply(res, await handleAuthUrl(await deps(), { method: req.method, form: formOf(req), selfPath: req.originalUrl.split('?')[0] || '/' }));
+    } catch {
+      sendHtml(res, 503, loginErrorPage('Login is unavailable', 'Try again in a minute; the operator logs have the details.'));
+    }
+  };
 
 /** Fyers' redirect target after the login. */
-export const authCallback: HttpFunction = async (req, res) => {
-  try {
-    reply(res, await handleAuthCallback((await getDeps()).auth, req.query as Record<string, string | undefined>));
-  } catch {
-    sendHtml(res, 503, loginErrorPage('Login could not be completed', 'Try again from the login link; the operator logs have the details.'));
-  }
-};
+export const authCallbackFunction =
+  (deps: () => Promise<AuthDeps>): HttpFunction =>
+  async (req, res) => {
+    try {
+      reply(res, await handleAuthCallback(await deps(), req.query as Record<string, string | undefined>));
+    } catch {
+      sendHtml(res, 503, loginErrorPage('Login could not be completed', 'Try again from the login link; the operator logs have the details.'));
+    }
+  };

@@ -19,8 +19,8 @@ export interface ControlsDeps {
   audit: AuditLog;
   secrets: SecretSource;
   notifier: Notifier;
-  /** Drops this instance's cached controls so the operator sees the change take effect here at once. */
-  onChanged?: () => void;
+  /** Hands this instance the new controls so the operator sees the change take effect here at once. */
+  onChanged?: (after: RuntimeControls) => void;
 }
 
 export interface ControlsRequest {
@@ -75,7 +75,7 @@ export async function handleControls(deps: ControlsDeps, req: ControlsRequest): 
       if (patch.dailyOrderCap !== undefined) change.dailyOrderCap = patch.dailyOrderCap ?? undefined;
       if (Object.keys(change).length === 0) throw new InvalidAlertError('Nothing to change', { fields: { body: 'name at least one of tradingEnabled, reduceOnly, maxLots, dailyOrderCap' } });
       const result = await deps.controls.update(change, actor ?? 'operator', deps.clock());
-      deps.onChanged?.();
+      deps.onChanged?.(result.after);
       deps.logger.info('controls changed', { actor: result.actor, before: result.before, after: result.after });
       await deps.notifier.notify({
         kind: 'controls.changed',

@@ -1,23 +1,23 @@
 import type { HttpFunction } from '@google-cloud/functions-framework';
-import { getDeps } from '../composition';
 import { rawBodyOf, send } from '../http-adapter';
 import { errorReply } from '../http-response';
-import { handleControls } from './controls.handler';
+import { handleControls, type ControlsDeps } from './controls.handler';
 
-export const controls: HttpFunction = async (req, res) => {
-  try {
-    const deps = await getDeps();
-    send(
-      res,
-      await handleControls(deps.controls, {
-        method: req.method,
-        path: req.path,
-        query: req.query as Record<string, string | undefined>,
-        authorization: req.header('authorization'),
-        rawBody: rawBodyOf(req),
-      }),
-    );
-  } catch (e) {
-    send(res, errorReply(e, 'none'));
-  }
-};
+export const controlsFunction =
+  (deps: () => Promise<ControlsDeps>): HttpFunction =>
+  async (req, res) => {
+    try {
+      send(
+        res,
+        await handleControls(await deps(), {
+          method: req.method,
+          path: req.path,
+          query: req.query as Record<string, string | undefined>,
+          authorization: req.header('authorization'),
+          rawBody: rawBodyOf(req),
+        }),
+      );
+    } catch (e) {
+      send(res, errorReply(e, 'none'));
+    }
+  };

@@ -1,8 +1,9 @@
 import type { CloudEventFunction } from '@google-cloud/functions-framework';
-import { getDeps } from '../composition';
-import { handleNotifyEvent } from './notify.handler';
+import { handleNotifyEvent, type NotifyDeps } from './notify.handler';
 
 /** CloudEvent entry point fed by the notifications topic. */
-export const notify: CloudEventFunction = async (event) => {
-  await handleNotifyEvent((await getDeps()).notify, event);
-};
+export const notifyFunction =
+  (deps: () => Promise<NotifyDeps>): CloudEventFunction =>
+  async (event) => {
+    await handleNotifyEvent(await deps(), event);
+  };

@@ -1,13 +1,14 @@
 import type { HttpFunction } from '@google-cloud/functions-framework';
-import { getDeps } from '../composition';
 import { send } from '../http-adapter';
 import { errorReply } from '../http-response';
-import { handleReadyz } from './readyz.handler';
+import { handleReadyz, type ReadyzDeps } from './readyz.handler';
 
-export const readyz: HttpFunction = async (_req, res) => {
-  try {
-    send(res, await handleReadyz((await getDeps()).readyz));
-  } catch (e) {
-    send(res, errorReply(e, 'none'));
-  }
-};
+export const readyzFunction =
+  (deps: () => Promise<ReadyzDeps>): HttpFunction =>
+  async (_req, res) => {
+    try {
+      send(res, await handleReadyz(await deps()));
+    } catch (e) {
+      send(res, errorReply(e, 'none'));
+    }
+  };

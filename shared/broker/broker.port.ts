@@ -49,7 +49,13 @@ export type PlaceOutcome =
   | { status: 'unknown'; reason: string };
 
 export interface PlaceOptions {
+  /** Epoch ms after which the order must not leave (the claim's lease could lapse). */
   notAfter?: number;
+  /**
+   * Epoch ms by which a retry after a rate-limit refusal must leave, or the refusal stands. Absent: no
+   * retry. The pacer owns this retry; callers never sleep or retry themselves.
+   */
+  retryUntil?: number;
 }
 
 export interface Position {
@@ -59,14 +65,19 @@ export interface Position {
   productType: string;
 }
 
+/**
+ * Where an order stands at the broker, in the port's words. `working` = accepted, not yet filled
+ * (in transit or pending); `partially_filled` = still working with part of it filled.
+ */
+export type OrderState = 'working' | 'filled' | 'partially_filled' | 'rejected' | 'cancelled' | 'expired';
+
 export interface BrokerOrder {
   orderId: string;
   symbol: string;
   side: Side;
   qty: number;
   productType: string;
-  /** Fyers status code: 1 cancelled, 2 filled, 4 transit, 5 rejected, 6 pending, 7 expired. */
-  status: number;
+  state: OrderState;
   /** The tag as placed (without Fyers' `1:` prefix), if any. */
   orderTag?: string;
   /** Epoch ms when the broker recorded the order. */
@@ -83,6 +94,13 @@ export interface BrokerSession {
 
 export interface Broker {
   readonly name: 'fyers' | 'paper';
+  /** Most tickers one getQuotes call may carry at the broker (Fyers: 50); absent means no limit. */
+  readonly quoteBatchLimit?: number;
+  /**
+   * Throws, without any I/O, when every call would be refused right now (an open circuit breaker), so
+   * the caller can refuse before claiming anything. Absent or silent: calls may go ahead.
+   */
+  assertAvailable?(): void;
   /** Last traded prices keyed by ticker; tickers the broker does not know are absent. */
   getQuotes(tickers: string[]): Promise<Map<string, number>>;
   getPositions(): Promise<Position[]>;

@@ -1,4 +1,4 @@
-import { BrokerUnavailableError } from '../errors';
+import { BrokerCircuitOpenError, BrokerRateLimitedError, BrokerUnavailableError } from '../errors';
 import type { Notifier } from '../notify/notifier.port';
 import type { Clock } from '../platform/clock';
 import type { Broker, PlaceOutcome } from './broker.port';
@@ -21,8 +21,8 @@ export interface CircuitBreakerOptions {
   openMs: number;
 }
 
-/** An error that says "the broker is failing", as opposed to a refusal of this particular call. */
-const isBrokerFailure = (e: unknown) => e instanceof BrokerUnavailableError && e.details?.retryAfterMs === undefined;
+/** An error that says "the broker is failing", as opposed to a rate limiter's "later" or our own refusal. */
+const isBrokerFailure = (e: unknown) => e instanceof BrokerUnavailableError && !(e instanceof BrokerRateLimitedError) && !(e instanceof BrokerCircuitOpenError);
 const isUnknown = (o: PlaceOutcome) => o.status === 'unknown';
 
 /**
@@ -44,11 +44,11 @@ export function withCircuitBreaker(inner: Broker, opts: CircuitBreakerOptions): 
       probing = true;
       return true;
     }
-    throw new BrokerUnavailableError('Fyers is failing repeatedly; refusing fast until it recovers. Nothing was sent.', {
-      retryAfterMs: Math.max(1000, openedAt + opts.openMs - opts.clock()),
-      breaker: 'open',
-    });
+    throw refusal();
   };
+
+  const refusal = () =>
+    new BrokerCircuitOpenError('Fyers is failing repeatedly; refusing fast until it recovers. Nothing was sent.', Math.max(1000, openedAt + opts.openMs - opts.clock()));
 
   const succeeded = (probe: boolean) => {
     if (probe) probing = false;
@@ -74,8 +74,15 @@ export function withCircuitBreaker(inner: Broker, opts: CircuitBreakerOptions): 
     }
   };
 
+  // Calls that arrive while the probe is out wait for its verdict instead of being refused: an alert's
+  // quote and order leave together, and the order must not lose to its own quote for the probe slot.
+  let probeVerdict: Promise<void> | undefined;
+
   const guard = async <T>(fn: () => Promise<T>, judge: (v: T) => boolean = () => true): Promise<T> => {
+    while (state === 'half-open' && probing && probeVerdict) await probeVerdict;
     const probe = admit();
+    let settle: (() => void) | undefined;
+    if (probe) probeVerdict = new Promise<void>((r) => (settle = r));
     try {
       const v = await fn();
       if (judge(v)) succeeded(probe);
@@ -86,11 +93,22 @@ export function withCircuitBreaker(inner: Broker, opts: CircuitBreakerOptions): 
       if (isBrokerFailure(e)) failed(probe);
       else if (probe) succeeded(probe);
       throw e;
+    } finally {
+      if (settle) {
+        probeVerdict = undefined;
+        settle();
+      }
     }
   };
 
   return {
     name: inner.name,
+    quoteBatchLimit: inner.quoteBatchLimit,
+    assertAvailable: () => {
+      // Open and not yet due for a probe; a half-open breaker lets the caller try for the probe slot.
+      if (state === 'open' && opts.clock() - openedAt < opts.openMs) throw refusal();
+      inner.assertAvailable?.();
+    },
     getQuotes: (t) => guard(() => inner.getQuotes(t)),
     getPositions: () => guard(() => inner.getPositions()),
     placeOrder: (o, opts) => guard(() => inner.placeOrder(o, opts), (r) => !isUnknown(r)),

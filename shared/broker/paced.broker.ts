@@ -1,33 +1,43 @@
-import { BrokerUnavailableError } from '../errors';
-import type { Broker } from './broker.port';
+import { BrokerRateLimitedError } from '../errors';
+import type { Broker, PlaceOptions } from './broker.port';
 import type { RequestPacer } from './request-pacer';
 
-/** Fyers' quotes endpoint takes at most 50 symbols per call. */
-const MAX_SYMBOLS_PER_QUOTE = 50;
+/** How long after the pacer refuses a queued call TradingView is told to come back. */
+const QUEUE_FULL_RETRY_AFTER_MS = 5000;
 
 /**
- * Every call to the broker goes through the instance's pacer. Quote requests that arrive within the
- * same few milliseconds (a multi-leg strategy firing at once) share one call, which is what lets a
- * burst of 30 alerts fit in Fyers' 10 requests per second. A 429 pauses the pacer for its Retry-After.
+ * Every call to the broker goes through the instance's pacer, which is the one owner of rate limits
+ * and of retrying them. Quote requests that arrive within the same few milliseconds (a multi-leg
+ * strategy firing at once) share one call, which is what lets a burst of 30 alerts fit in Fyers' 10
+ * requests per second. A 429 pauses the pacer for its Retry-After; a placement is then retried once,
+ * through the same queue, only if it can still leave by the caller's `retryUntil` (and `notAfter`).
+ * A 429 is a certain non-placement, so that one retry cannot double an order.
  */
 export function withPacing(inner: Broker, pacer: RequestPacer, opts: { coalesceMs: number }): Broker {
-  const paced = async <T>(fn: () => Promise<T>, notAfter?: number): Promise<T> => {
-    const r = await pacer.run(async () => {
-      try {
-        return await fn();
-      } catch (e) {
-        const retryAfterMs = e instanceof BrokerUnavailableError ? Number(e.details?.retryAfterMs) : NaN;
-        if (Number.isFinite(retryAfterMs)) pacer.pauseFor(retryAfterMs);
-        throw e;
-      }
-    }, { notAfter });
-    if (!r) throw new BrokerUnavailableError('Too many broker calls are queued right now; nothing was sent. TradingView will retry.', { retryAfterMs: 5000 });
+  const paced = async <T>(fn: () => Promise<T>, limit: PlaceOptions = {}): Promise<T> => {
+    let r: { value: T } | undefined;
+    try {
+      r = await pacer.run(fn, { notAfter: limit.notAfter });
+    } catch (e) {
+      if (!(e instanceof BrokerRateLimitedError)) throw e;
+      pacer.pauseFor(e.retryAfterMs);
+      if (limit.retryUntil === undefined) throw e;
+      // The pause holds the retry back in the queue; the pacer drops it if it cannot leave in time.
+      const retried = await pacer.run(fn, { notAfter: Math.min(limit.notAfter ?? Infinity, limit.retryUntil) }).catch((again: unknown) => {
+        if (again instanceof BrokerRateLimitedError) pacer.pauseFor(again.retryAfterMs);
+        throw again;
+      });
+      if (!retried) throw e;
+      return retried.value;
+    }
+    if (!r) throw new BrokerRateLimitedError('Too many broker calls are queued right now; nothing was sent. TradingView will retry.', QUEUE_FULL_RETRY_AFTER_MS, { source: 'pacer' });
     return r.value;
   };
 
+  const batchLimit = inner.quoteBatchLimit ?? Infinity;
   let batch: { tickers: Set<string>; result: Promise<Map<string, number>> } | undefined;
   const getQuotes = (tickers: string[]): Promise<Map<string, number>> => {
-    if (batch && batch.tickers.size + tickers.length <= MAX_SYMBOLS_PER_QUOTE) {
+    if (batch && batch.tickers.size + tickers.length <= batchLimit) {
       for (const t of tickers) batch.tickers.add(t);
       return batch.result;
     }
@@ -42,9 +52,11 @@ export function withPacing(inner: Broker, pacer: RequestPacer, opts: { coalesceM
 
   return {
     name: inner.name,
+    quoteBatchLimit: inner.quoteBatchLimit,
+    assertAvailable: () => inner.assertAvailable?.(),
     getQuotes,
     getPositions: () => paced(() => inner.getPositions()),
-    placeOrder: (o, opts) => paced(() => inner.placeOrder(o, opts), opts?.notAfter),
+    placeOrder: (o, options) => paced(() => inner.placeOrder(o, options), options),
     findOrders: (q) => paced(() => inner.findOrders(q)),
     checkSession: () => paced(() => inner.checkSession()),
   };

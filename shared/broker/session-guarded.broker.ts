@@ -60,6 +60,8 @@ export function guardSession(inner: Broker, opts: SessionGuardOptions): Broker {
 
   return {
     name: inner.name,
+    quoteBatchLimit: inner.quoteBatchLimit,
+    assertAvailable: () => inner.assertAvailable?.(),
     getQuotes: (t) => call(() => inner.getQuotes(t)),
     getPositions: () => call(() => inner.getPositions()),
     placeOrder: (o, opts) => call(() => inner.placeOrder(o, opts)),

@@ -27,6 +27,9 @@ export const EnvSchema = v.object({
   LOG_LEVEL: v.optional(v.picklist(['DEBUG', 'INFO', 'WARNING', 'ERROR']), 'INFO'),
   /** Set by Cloud Run; its presence is how we know we are in the cloud. */
   K_SERVICE: optionalText,
+  /** Set by Cloud Run: the revision serving, and the function this instance runs. */
+  K_REVISION: optionalText,
+  FUNCTION_TARGET: optionalText,
   GOOGLE_CLOUD_PROJECT: optionalText,
 
   BROKER: v.optional(v.picklist(['paper', 'fyers'], 'must be paper or fyers')),

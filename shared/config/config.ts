@@ -6,6 +6,9 @@ export interface Config {
   port: number;
   logLevel: 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR';
   onGcp: boolean;
+  /** Cloud Run's revision name (names claim owners) and the function this instance serves. */
+  revision?: string;
+  functionTarget?: string;
   projectId?: string;
   broker: 'paper' | 'fyers';
   store: 'local' | 'firestore';
@@ -107,6 +110,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
     onGcp,
+    revision: e.K_REVISION,
+    functionTarget: e.FUNCTION_TARGET,
     projectId: e.GOOGLE_CLOUD_PROJECT,
     broker,
     store,

@@ -1,4 +1,4 @@
-import type { PlaceOutcome } from '../broker/broker.port';
+import type { BrokerOrder, PlaceOutcome } from '../broker/broker.port';
 import { RiskRefusedError } from '../errors';
 import { slicesFor } from '../risk/lot-sizing';
 import { limitPriceRefusal } from '../risk/price-band';
@@ -42,15 +42,16 @@ export function acceptedDetails(
 }
 
 /** The slices of an order found in the orderbook under its tag, for the answer and the record. */
-export function slicesFromOrderbook(found: { slices?: { orderId: string; qty: number; status: number; message?: string }[] }): Pick<OrderResult, 'slices'> {
+export function slicesFromOrderbook(found: { slices?: BrokerOrder[] }): Pick<OrderResult, 'slices'> {
   if (!found.slices) return {};
   return {
     slices: found.slices.map((o): OrderSlice =>
-      o.status === 5 ? { qty: o.qty, orderId: o.orderId, status: 'rejected', reason: o.message ?? 'rejected by the broker' } : { qty: o.qty, orderId: o.orderId, status: 'accepted' }),
+      o.state === 'working' || o.state === 'filled' || o.state === 'partially_filled'
+        ? { qty: o.qty, orderId: o.orderId, status: 'accepted' }
+        : { qty: o.qty, orderId: o.orderId, status: 'rejected', reason: o.message ?? `${o.state} at the broker` }),
   };
 }
 
-/** Fyers order status 2: traded in full. Filled means every slice is. */
-const FILLED = 2;
-export const foundFilled = (found: { order: { status: number }; slices?: { status: number }[] }): boolean =>
-  (found.slices ?? [found.order]).every((o) => o.status === FILLED);
+/** Filled only when the broker says every slice is. */
+export const foundFilled = (found: { order: BrokerOrder; slices?: BrokerOrder[] }): boolean =>
+  (found.slices ?? [found.order]).every((o) => o.state === 'filled');

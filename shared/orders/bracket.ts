@@ -1,6 +1,6 @@
 import { RiskRefusedError } from '../errors';
 import type { Side } from '../broker/broker.port';
-import { fromTicks, toTicks } from './tick';
+import { fromTicks, toTicks } from '../symbols/tick';
 
 export interface BracketInput {
   side: Side;
@@ -50,5 +50,40 @@ export function computeBracket(input: BracketInput): Bracket {
     out.takeProfitOffset = fromTicks(tpTicks, tickSize);
     out.takeProfitPrice = fromTicks(levelTicks, tickSize);
   }
+  return out;
+}
+
+/**
+ * The offsets alone, which is all Fyers needs: they do not depend on the entry, so a MARKET order can
+ * leave before its price is known. The same rounding as computeBracket.
+ */
+export function bracketOffsets(input: Omit<BracketInput, 'entry'>): Pick<Bracket, 'stopLossOffset' | 'takeProfitOffset'> {
+  const { tickSize } = input;
+  if (!(tickSize > 0)) throw new RiskRefusedError('No valid tick size to place the stop loss and target with');
+  const out: Pick<Bracket, 'stopLossOffset' | 'takeProfitOffset'> = {};
+  if (input.sl !== undefined) out.stopLossOffset = fromTicks(Math.max(1, toTicks(input.sl, tickSize)), tickSize);
+  if (input.tp !== undefined) out.takeProfitOffset = fromTicks(Math.max(1, toTicks(input.tp, tickSize)), tickSize);
+  return out;
+}
+
+/**
+ * The levels an entry and offsets mean, for the reply and the audit, once the price is known. A level
+ * at or below zero (a stop wider than the premium) is left out rather than reported as a price.
+ */
+export function bracketLevels(input: Omit<BracketInput, 'entry' | 'sl' | 'tp'> & { entry: number | undefined; stopLossOffset?: number; takeProfitOffset?: number }): Pick<Bracket, 'stopLossPrice' | 'takeProfitPrice'> {
+  const { side, entry, tickSize } = input;
+  if (!(entry !== undefined && entry > 0) || !(tickSize > 0)) return {};
+  const entryTicks = toTicks(entry, tickSize);
+  const sign = side === 'BUY' ? 1 : -1;
+  const level = (offset: number | undefined, dir: number) => {
+    if (offset === undefined) return undefined;
+    const ticks = entryTicks + dir * sign * toTicks(offset, tickSize);
+    return ticks > 0 ? fromTicks(ticks, tickSize) : undefined;
+  };
+  const out: Pick<Bracket, 'stopLossPrice' | 'takeProfitPrice'> = {};
+  const sl = level(input.stopLossOffset, -1);
+  const tp = level(input.takeProfitOffset, 1);
+  if (sl !== undefined) out.stopLossPrice = sl;
+  if (tp !== undefined) out.takeProfitPrice = tp;
   return out;
 }

@@ -1,4 +1,6 @@
-import type { Broker, BrokerOrder, Side } from '../broker/broker.port';
+import type { Broker, BrokerOrder, OrderState, Side } from '../broker/broker.port';
+import type { OrderResult } from './order-result';
+import { foundFilled, slicesFromOrderbook } from './accepted-order';
 
 export interface ExistingOrderQuery {
   orderTag?: string;
@@ -9,6 +11,14 @@ export interface ExistingOrderQuery {
   since: number;
 }
 
+export interface FoundOrder {
+  order: BrokerOrder;
+  /** 'orderbook-tag' or 'orderbook-match'. */
+  method: string;
+  /** A sliced order: every order under the one tag (the first is `order`). */
+  slices?: BrokerOrder[];
+}
+
 const SKEW_MS = 5_000;
 
 /**
@@ -16,7 +26,7 @@ const SKEW_MS = 5_000;
  * carry a tag at Fyers, so they are matched on symbol, side, quantity and time instead — weaker, and
  * the result says which method found it.
  */
-export async function findExistingOrder(broker: Broker, q: ExistingOrderQuery): Promise<{ order: BrokerOrder; method: string; slices?: BrokerOrder[] } | undefined> {
+export async function findExistingOrder(broker: Broker, q: ExistingOrderQuery): Promise<FoundOrder | undefined> {
   if (q.orderTag) {
     const tagged = (await broker.findOrders({ tag: q.orderTag })).filter((o) => o.orderTag === q.orderTag);
     const order = tagged[0];
@@ -30,5 +40,19 @@ export async function findExistingOrder(broker: Broker, q: ExistingOrderQuery): 
   return order ? { order, method: 'orderbook-match' } : undefined;
 }
 
-/** Fyers order status 5 = rejected; anything else means the order exists at the exchange side. */
-export const isRejectedStatus = (status: number) => status === 5;
+/** States in which the order is not (or no longer) at the exchange: the alert did not become a live order. */
+const NOT_PLACED: ReadonlySet<OrderState> = new Set(['rejected', 'cancelled', 'expired']);
+
+/**
+ * What a found order means for the alert. A cancelled or expired order is not "placed": it reached the
+ * broker and ended there, so it is reported as not placed (status `rejected`, naming the state), and it
+ * is never re-sent, because the alert already had its one order.
+ */
+export function resultFromFound(found: FoundOrder): Pick<OrderResult, 'status' | 'orderId' | 'reason' | 'recoveredBy' | 'filled' | 'slices'> {
+  const { order } = found;
+  if (!NOT_PLACED.has(order.state)) {
+    return { status: 'placed', orderId: order.orderId, reason: undefined, recoveredBy: found.method, filled: foundFilled(found) || undefined, ...slicesFromOrderbook(found) };
+  }
+  const reason = order.state === 'rejected' ? order.message ?? 'rejected by the broker' : `the order was ${order.state} at the broker${order.message ? `: ${order.message}` : ''}`;
+  return { status: 'rejected', orderId: order.orderId, reason, recoveredBy: found.method };
+}

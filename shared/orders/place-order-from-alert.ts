@@ -1,10 +1,9 @@
 import { parseAlert } from '../alert/parse-alert';
+import type { Alert } from '../alert/alert.schema';
 import { tokenMatches } from '../alert/authenticate-alert';
 import { alertKey, orderTagFor } from '../alert/idempotency-key';
 import type { OrderRequest, PlaceOutcome } from '../broker/broker.port';
 import {
-  AppError,
-  BrokerUnavailableError,
   DependencyUnavailableError,
   InFlightError,
   RiskRefusedError,
@@ -12,68 +11,67 @@ import {
   UnauthorizedError,
 } from '../errors';
 import { istParts } from '../platform/ist';
-import { reduceOnlyLots } from '../risk/lot-sizing';
-import type { IdempotencyRecord } from '../store/idempotency.port';
+import type { RuntimeControls } from '../store/controls.port';
 import type { AlertOutcome } from './alert-outcome';
 import type { AlertTrace } from './alert-trace';
-import { computeBracket } from './bracket';
-import { findExistingOrder, isRejectedStatus } from './find-existing-order';
+import { bracketLevels, bracketOffsets, computeBracket } from './bracket';
+import { findExistingOrder, resultFromFound } from './find-existing-order';
+import { notifyOutcome } from './notify-outcome';
 import type { OrderResult } from './order-result';
 import type { PlaceOrderDeps } from './place-order.deps';
-import { prepareOrder } from './prepare-order';
-import { assertInSession } from './session-gate';
-import { acceptedDetails, assertLimitNearLtp, foundFilled, sliceUnits, slicesFromOrderbook } from './accepted-order';
-import { protectionFields } from './order-protection';
+import { planOrder } from './prepare-order';
 import type { PreparedOrder } from './prepared-order';
+import { recoverEarlierAttempt } from './recover-order';
+import { closableLots } from './reduce-only-sizing';
+import type { AlertRequest } from './alert-request';
+import { baseResult, finish, releaseClaim, type HeldClaim } from './held-claim';
+import { acceptedDetails, assertLimitNearLtp, sliceUnits } from './accepted-order';
+import { protectionFields } from './order-protection';
+import { assertInSession } from './session-gate';
 
-export interface AlertRequest {
-  /** The JSON-parsed body. */
-  body: unknown;
-  /** Idempotency-Key header, if sent. */
-  headerKey?: string;
-  requestId: string;
-  receivedAt: number;
-}
+export type { AlertRequest } from './alert-request';
+
+/** A rate-limited send may be retried (by the pacer) only if it can still leave this long before TradingView's deadline. */
+const RETRY_MARGIN_MS = 500;
 
 /**
- * The story of one alert: validate, authenticate, apply the controls, resolve the contract, claim the
- * alert across instances, size and protect the order, place it exactly once, and record what happened.
+ * The story of one alert: authenticate and validate it, apply the controls, resolve the contract,
+ * claim the alert across instances, size and protect the order, place it exactly once, and record
+ * what happened.
  *
  * Refusals before anything reaches the broker are thrown as AppErrors (and leave no claim behind).
  * Once an order may have reached the broker, this function no longer throws: it resolves to `placed`,
  * `rejected` or `unknown`, so the caller never answers 5xx for an order that might exist.
+ *
+ * Broker round trips before the order leaves: none for a resend (the claim answers it), one for an
+ * ATM alert (the underlying's quote, taken beside the claim), none for a named strike. The option's
+ * own quote, which only feeds the reply, runs beside the claim (named strike) or the send (ATM).
  */
 export async function placeOrderFromAlert(deps: PlaceOrderDeps, req: AlertRequest, trace: AlertTrace = {}): Promise<AlertOutcome> {
-  // A caller without the secret learns nothing about the alert format: a wrong token is refused before
-  // the schema speaks. A missing or malformed token is left to the parser, which names the field.
-  const presented = (req.body as { token?: unknown } | null)?.token;
-  const secret = await deps.secrets.get('webhook-secret');
-  if (typeof presented === 'string' && !tokenMatches(presented, secret)) throw new UnauthorizedError('The alert token is not valid');
-  const alert = parseAlert(req.body, { protection: deps.settings.protection });
-  const { token: _token, ...sanitized } = alert;
-  trace.alert = sanitized;
-  if (!tokenMatches(alert.token, secret)) throw new UnauthorizedError('The alert token is not valid');
+  const alert = await authenticatedAlert(deps, req, trace);
   const controls = await deps.controls();
   if (!controls.tradingEnabled) throw new TradingDisabledError('Trading is disabled by the kill switch');
   const s = deps.settings;
   const index = await deps.symbols();
   if (s.enforceTradingWindow) assertInSession(index, alert.symbol, req.receivedAt, s.tradingWindow);
 
-  const prepared = await prepareOrder(alert, {
-    index,
-    broker: deps.broker,
-    controls,
-    maxLots: s.maxLots,
-    coverOnlyBuy: s.coverOnlyBuy,
-    freezeQtyOverrides: s.freezeQtyOverrides,
-    nowMs: deps.clock(),
-  });
-  trace.instrument = prepared.instrument;
+  const plan = planOrder(alert, { index, controls, maxLots: s.maxLots, coverOnlyBuy: s.coverOnlyBuy, freezeQtyOverrides: s.freezeQtyOverrides, nowMs: deps.clock() });
+  if (plan.kind === 'ready') trace.instrument = plan.prepared.instrument;
+
+  // A broker that refuses everything right now (open circuit breaker) refuses here, before any claim.
+  deps.broker.assertAvailable?.();
 
   const { key, fromBody } = alertKey(req.body as Record<string, unknown>, alert.idempotency_key ?? req.headerKey);
   trace.idempotencyKey = key;
   const owner = `${s.instanceId}:${req.requestId}`;
-  const tagAllowed = prepared.productType !== 'CO' && prepared.productType !== 'BO';
+  // Quotes start beside the claim: the underlying's for ATM (it picks the strike), the option's for a
+  // named strike (it only feeds the reply, and so never lags behind the order). A key this instance saw
+  // lately is most likely a resend: it claims first, so a resend costs no broker call.
+  const fresh = !deps.recentKeys?.has(key);
+  deps.recentKeys?.add(key);
+  const spot = plan.kind === 'needs-spot' && fresh ? quoteOf(deps, plan.spotTicker) : undefined;
+  const optionQuote = plan.kind === 'ready' && fresh ? quoteOf(deps, plan.prepared.instrument.ticker) : undefined;
+  const tagAllowed = alert.productType !== 'CO' && alert.productType !== 'BO';
   const claim = await deps.idempotency.claim({
     key,
     owner,
@@ -91,266 +89,154 @@ export async function placeOrderFromAlert(deps: PlaceOrderDeps, req: AlertReques
       return { kind: 'duplicate', result: claim.record.result };
     case 'in-flight':
       throw new InFlightError('The same alert is still being processed; not placing it again', { requestId: claim.record.requestId });
-    case 'recover':
-      return recoverThenExecute(deps, req, prepared, claim.record, claim.previous, owner, trace);
-    case 'claimed':
-      return execute(deps, req, prepared, claim.record, owner, trace);
   }
-}
 
-async function recoverThenExecute(
-  deps: PlaceOrderDeps,
-  req: AlertRequest,
-  prepared: PreparedOrder,
-  record: IdempotencyRecord,
-  previous: string,
-  owner: string,
-  trace: AlertTrace,
-): Promise<AlertOutcome> {
-  let existing;
+  const held: HeldClaim = { record: claim.record, owner };
+  let prepared: PreparedOrder;
   try {
-    existing = await findExistingOrder(deps.broker, {
-      orderTag: record.orderTag,
-      symbol: prepared.instrument.ticker,
-      side: prepared.side,
-      qty: record.result?.qty ?? prepared.lots * prepared.instrument.lotSize,
-      since: record.createdAt,
-    });
+    prepared = plan.kind === 'ready' ? plan.prepared : plan.finish(await (spot ?? quoteOf(deps, plan.spotTicker)));
   } catch (e) {
-    // We cannot tell whether the earlier attempt reached the broker: keep the claim's state and refuse for
-    // now. A 503 is safe here although an order may exist: the claim goes back to its state, so a
-    // TradingView resend only repeats this lookup, and it may well succeed once the orderbook answers.
-    await deps.idempotency.release(record.key, owner).catch(() => undefined);
-    throw e instanceof AppError ? e : new DependencyUnavailableError('Could not check the orderbook for an earlier attempt', undefined, { cause: e });
+    await releaseClaim(deps, held);
+    throw e;
   }
-  if (existing) {
-    trace.brokerResponse = { recovered: { orderId: existing.order.orderId, status: existing.order.status, method: existing.method } };
-    const rejected = isRejectedStatus(existing.order.status);
-    const result: OrderResult = {
-      ...baseResult(req, prepared, record, record.result?.lots ?? prepared.lots),
-      ...(record.result ?? {}),
-      status: rejected ? 'rejected' : 'placed',
-      requestId: record.result?.requestId ?? record.requestId,
-      orderId: existing.order.orderId,
-      filled: foundFilled(existing) || undefined,
-      ...slicesFromOrderbook(existing),
-      reason: rejected ? existing.order.message ?? 'rejected by the broker' : undefined,
-      recoveredBy: existing.method,
-    };
-    await finish(deps, record.key, owner, result);
-    await deps.notifier.notify({
-      kind: 'order.recovered',
-      severity: 'warning',
-      summary: `Recovered ${result.status} order ${result.orderId} for ${result.symbol} by ${existing.method}`,
-      requestId: req.requestId,
-      at: deps.clock(),
-      details: { previous },
-    });
-    return { kind: rejected ? 'rejected' : 'placed', result };
-  }
-  // Without a tag (CO/BO) "not found" proves nothing: the match on symbol, side, qty and time can miss an
-  // order that exists. Re-sending could double the position, so both cases stay unknown for a human.
-  if (previous === 'unknown' || !record.orderTag) {
-    const result: OrderResult = {
-      ...baseResult(req, prepared, record, prepared.lots),
-      ...(record.result ?? {}),
-      status: 'unknown',
-      reason:
-        previous === 'unknown'
-          ? 'An earlier attempt was sent but never confirmed, and the orderbook does not show it yet'
-          : 'An earlier attempt of this untaggable (CO/BO) order was interrupted and no matching order is visible; not re-sending',
-    };
-    await finish(deps, record.key, owner, result);
-    await deps.notifier.notify({
-      kind: 'order.unknown',
-      severity: 'critical',
-      summary: `Order for ${result.symbol} ${result.side} ${result.qty} is still UNKNOWN after a retry; check the Fyers orderbook${result.orderTag ? ` for tag ${result.orderTag}` : ''}`,
-      requestId: req.requestId,
-      at: deps.clock(),
-      details: { previous, orderTag: result.orderTag },
-    });
-    return { kind: 'unknown', result };
-  }
-  // The previous owner died holding the claim, and the orderbook shows nothing under its tag:
-  // the order never reached the broker, so placing it now is the one and only placement.
-  deps.logger.warn('taking over an abandoned claim; no order found at the broker', { key: record.key, takeovers: record.takeovers, previous });
-  return execute(deps, req, prepared, record, owner, trace);
-}
+  trace.instrument = prepared.instrument;
 
-function baseResult(req: AlertRequest, p: PreparedOrder, record: IdempotencyRecord, lots: number): OrderResult {
-  return {
-    status: 'unknown',
-    requestId: req.requestId,
-    symbol: p.instrument.ticker,
-    side: p.side,
-    productType: p.productType,
-    lots,
-    qty: lots * p.instrument.lotSize,
-    orderTag: record.orderTag,
-  };
-}
-
-async function finish(deps: PlaceOrderDeps, key: string, owner: string, result: OrderResult): Promise<void> {
-  try {
-    const owned = await deps.idempotency.complete(key, owner, result, deps.clock());
-    if (!owned) deps.logger.error('claim was lost before the result could be recorded', { key, status: result.status });
-  } catch (e) {
-    // The order's fate is already decided; a later retry recovers it by tag once the lease lapses.
-    deps.logger.error('could not record the outcome of an alert', { key, status: result.status, error: e });
+  if (claim.kind === 'recover') {
+    const recovered = await recoverEarlierAttempt(deps, req, prepared, held, claim.previous, trace);
+    if (recovered) return recovered;
   }
+  return execute(deps, req, prepared, held, controls, trace, optionQuote);
 }
 
 /**
- * How many lots a reduce-only order may take without flipping the position. Positions only move when
- * orders fill, so two closes close together would both see the whole position: the contract is held
- * for a settle time (a second close gets a certain-nothing-sent 503 and TradingView resends it after
- * 5 s, by which time the first has filled), and orders still working on the closing side count as
- * already closing.
+ * A caller without the secret learns nothing about the alert format: a wrong token is refused before
+ * the schema speaks. A missing or malformed token is left to the parser, which names the field.
  */
-async function closableLots(deps: PlaceOrderDeps, p: PreparedOrder, owner: string): Promise<number> {
-  const inst = p.instrument;
-  const settleMs = deps.settings.reduceOnlySettleMs;
-  if (!(await deps.leases.tryAcquire(`reduce-only:${inst.ticker}:${p.productType}`, owner, settleMs, deps.clock()))) {
-    throw new DependencyUnavailableError('Another close of this contract is still settling; nothing was sent. TradingView will retry.', { retryAfterMs: settleMs });
-  }
-  const [positions, orders] = await Promise.all([deps.broker.getPositions(), deps.broker.findOrders({})]);
-  const same = (x: { symbol: string; productType: string }) => x.symbol === inst.ticker && x.productType === p.productType;
-  const netQty = positions.filter(same).reduce((sum, pos) => sum + pos.netQty, 0);
-  // 4 = transit, 6 = pending: accepted but not filled. Their full quantity counts (conservative on partial fills).
-  const working = orders.filter((o) => same(o) && o.side === p.side && (o.status === 4 || o.status === 6)).reduce((sum, o) => sum + o.qty, 0);
-  const effective = netQty > 0 ? Math.max(0, netQty - working) : Math.min(0, netQty + working);
-  return reduceOnlyLots(p.lots, p.side, effective, inst.lotSize);
+async function authenticatedAlert(deps: PlaceOrderDeps, req: AlertRequest, trace: AlertTrace): Promise<Alert> {
+  const presented = (req.body as { token?: unknown } | null)?.token;
+  const secret = await deps.secrets.get('webhook-secret');
+  if (typeof presented === 'string' && !tokenMatches(presented, secret)) throw new UnauthorizedError('The alert token is not valid');
+  const alert = parseAlert(req.body, { protection: deps.settings.protection });
+  const { token: _token, ...sanitized } = alert;
+  trace.alert = sanitized;
+  if (!tokenMatches(alert.token, secret)) throw new UnauthorizedError('The alert token is not valid');
+  return alert;
 }
 
-/** Builds the order with the claim held. Anything thrown here happened before the broker saw the order. */
-async function buildOrder(deps: PlaceOrderDeps, p: PreparedOrder, record: IdempotencyRecord, owner: string, trace: AlertTrace) {
-  let lots = p.lots;
-  const inst = p.instrument;
-  if (p.reduceOnly) lots = await closableLots(deps, p, owner);
-  const ltp = (await deps.broker.getQuotes([inst.ticker])).get(inst.ticker);
-  if (!(ltp && ltp > 0)) throw new DependencyUnavailableError(`No live price for ${inst.ticker}`);
-  trace.ltp = ltp;
-  if (p.orderType === 'LIMIT') assertLimitNearLtp(p.limitPrice!, ltp, deps.settings.limitPriceBandPercent);
-  const bracket = computeBracket({ side: p.side, entry: p.orderType === 'LIMIT' ? p.limitPrice! : ltp, tickSize: inst.tickSize, sl: p.sl, tp: p.tp });
-  trace.stopLossPrice = bracket.stopLossPrice;
-  trace.takeProfitPrice = bracket.takeProfitPrice;
-  const controls = await deps.controls();
-  let capDay: string | undefined;
-  if (controls.dailyOrderCap !== undefined) {
-    const day = istParts(deps.clock()).date;
-    if (!(await deps.reserveDailyOrder(day, controls.dailyOrderCap))) {
-      throw new RiskRefusedError(`The daily order cap of ${controls.dailyOrderCap} orders is reached`);
-    }
-    capDay = day;
-  }
-  const protection = protectionFields(deps.settings.protection, p.productType, bracket);
-  const slices = sliceUnits(lots * inst.lotSize, inst.lotSize, p.freezeQty);
-  const order: OrderRequest = {
-    symbol: inst.ticker,
-    qty: lots * inst.lotSize,
-    side: p.side,
-    orderType: p.orderType,
-    limitPrice: p.orderType === 'LIMIT' ? p.limitPrice : undefined,
-    productType: p.productType,
-    ...protection.order,
-    orderTag: record.orderTag,
-    ...(slices.length > 1 ? { slice: true } : {}),
-  };
-  trace.brokerRequest = order;
-  return { order, lots, ltp, bracket, capDay, slices, managed: protection.managed };
+/**
+ * One ticker's LTP (undefined when the broker has none). Started early and awaited later, so a failure
+ * is marked handled here and still rejects for whoever awaits it (a dead session stays a dead session).
+ */
+function quoteOf(deps: PlaceOrderDeps, ticker: string): Promise<number | undefined> {
+  const q = deps.broker.getQuotes([ticker]).then((m) => m.get(ticker));
+  q.catch(() => undefined);
+  return q;
 }
 
+/** The reply's price only: a failed quote must not turn a sent order into an error. */
+const replyPrice = (deps: PlaceOrderDeps, quote: Promise<number | undefined>, ticker: string) =>
+  quote.catch((e: unknown) => {
+    deps.logger.warn('no price for the reply', { ticker, error: e });
+    return undefined;
+  });
+
+/** Counts the order against the day's cap, when one is set. Returns the day to give the slot back to. */
+async function reserveDailySlot(deps: PlaceOrderDeps, controls: RuntimeControls): Promise<string | undefined> {
+  if (controls.dailyOrderCap === undefined) return undefined;
+  const day = istParts(deps.clock()).date;
+  if (!(await deps.reserveDailyOrder(day, controls.dailyOrderCap))) {
+    throw new RiskRefusedError(`The daily order cap of ${controls.dailyOrderCap} orders is reached`);
+  }
+  return day;
+}
+
+/**
+ * Sizes, protects and sends the order with the claim held, then records the outcome. A MARKET order
+ * leaves as soon as it is sized: Fyers takes SL/TP as offsets, so the option's LTP only feeds the
+ * levels in the reply and is asked for beside the send. A LIMIT order waits for that quote, the one
+ * place where a price check before sending belongs.
+ */
 async function execute(
   deps: PlaceOrderDeps,
   req: AlertRequest,
   p: PreparedOrder,
-  record: IdempotencyRecord,
-  owner: string,
+  held: HeldClaim,
+  controls: RuntimeControls,
   trace: AlertTrace,
+  earlyQuote?: Promise<number | undefined>,
 ): Promise<AlertOutcome> {
-  let built: Awaited<ReturnType<typeof buildOrder>> | undefined;
+  const inst = p.instrument;
+  const { record } = held;
+  const quote = earlyQuote ?? quoteOf(deps, inst.ticker);
+  let capDay: string | undefined;
+  let order: OrderRequest;
+  let lots: number;
+  let ltp: number | undefined;
   let outcome: PlaceOutcome;
+  let protection: ReturnType<typeof protectionFields>;
+  let slices: number[];
   try {
-    built = await buildOrder(deps, p, record, owner, trace);
+    lots = p.reduceOnly ? await closableLots(deps, p, held.owner) : p.lots;
+    let offsets: { stopLossOffset?: number; takeProfitOffset?: number };
+    if (p.orderType === 'LIMIT') {
+      ltp = await quote;
+      if (!(ltp && ltp > 0)) throw new DependencyUnavailableError(`No live price for ${inst.ticker}`);
+      assertLimitNearLtp(p.limitPrice!, ltp, deps.settings.limitPriceBandPercent);
+      offsets = computeBracket({ side: p.side, entry: p.limitPrice!, tickSize: inst.tickSize, sl: p.sl, tp: p.tp });
+    } else {
+      offsets = bracketOffsets({ side: p.side, tickSize: inst.tickSize, sl: p.sl, tp: p.tp });
+    }
+    protection = protectionFields(deps.settings.protection, p.productType, offsets);
+    slices = sliceUnits(lots * inst.lotSize, inst.lotSize, p.freezeQty);
+    capDay = await reserveDailySlot(deps, controls);
+    order = {
+      symbol: inst.ticker,
+      qty: lots * inst.lotSize,
+      side: p.side,
+      orderType: p.orderType,
+      limitPrice: p.orderType === 'LIMIT' ? p.limitPrice : undefined,
+      productType: p.productType,
+      ...protection.order,
+      orderTag: record.orderTag,
+      ...(slices.length > 1 ? { slice: true } : {}),
+    };
+    trace.brokerRequest = order;
     // Fencing by time: the order leaves early enough that even a broker timeout ends before the lease
     // lapses, so no other instance can take the claim over while this send is still undecided.
-    outcome = await placeWithinBudget(deps, req, built.order, record.leaseUntil - deps.settings.sendMarginMs);
+    outcome = await deps.broker.placeOrder(order, {
+      notAfter: record.leaseUntil - deps.settings.sendMarginMs,
+      retryUntil: req.receivedAt + deps.settings.responseBudgetMs - RETRY_MARGIN_MS,
+    });
   } catch (e) {
-    // Certain that nothing reached the broker: free the key so TradingView's retry (or a corrected alert)
-    // can go through, and give back the daily-cap slot so a resend does not use up a second one.
-    if (built?.capDay) await deps.releaseDailyOrder(built.capDay).catch((err: unknown) => deps.logger.warn('could not give back a daily-cap slot', { error: err }));
-    await deps.idempotency.release(record.key, owner).catch((err: unknown) => deps.logger.error('could not release a claim', { key: record.key, error: err }));
+    // Certain that nothing reached the broker: free the key and give back the daily-cap slot, so a
+    // resend does not use up a second one.
+    if (capDay) await deps.releaseDailyOrder(capDay).catch((err: unknown) => deps.logger.warn('could not give back a daily-cap slot', { error: err }));
+    await releaseClaim(deps, held);
     throw e;
   }
   trace.brokerResponse = outcome;
-  const result: OrderResult = {
-    ...baseResult(req, p, record, built.lots),
-    ltp: built.ltp,
-    stopLossPrice: built.bracket.stopLossPrice,
-    takeProfitPrice: built.bracket.takeProfitPrice,
-  };
-
+  const result: OrderResult = baseResult(req, p, record, lots);
   try {
-    if (outcome.status === 'placed') {
-      Object.assign(result, { status: 'placed', orderId: outcome.orderId, ...acceptedDetails(outcome, built.slices, built.managed) });
-    } else if (outcome.status === 'rejected') {
-      Object.assign(result, { status: 'rejected', reason: outcome.reason, brokerCode: outcome.code });
-    } else {
-      const found = await findExistingOrder(deps.broker, {
-        orderTag: record.orderTag,
-        symbol: built.order.symbol,
-        side: built.order.side,
-        qty: built.order.qty,
-        since: record.createdAt,
-      }).catch(() => undefined);
-      if (found) {
-        const rejected = isRejectedStatus(found.order.status);
-        Object.assign(result, {
-          status: rejected ? 'rejected' : 'placed',
-          orderId: found.order.orderId,
-          filled: foundFilled(found) || undefined,
-          ...slicesFromOrderbook(found),
-          reason: rejected ? found.order.message ?? 'rejected by the broker' : undefined,
-          recoveredBy: found.method,
-        });
-      } else {
-        Object.assign(result, { status: 'unknown', reason: outcome.reason });
-      }
+    ltp ??= await replyPrice(deps, quote, inst.ticker);
+    const levels = bracketLevels({
+      side: p.side, tickSize: inst.tickSize, entry: p.orderType === 'LIMIT' ? p.limitPrice : ltp,
+      stopLossOffset: order.stopLoss ?? protection.managed?.stopLossOffset, takeProfitOffset: order.takeProfit ?? protection.managed?.takeProfitOffset,
+    });
+    Object.assign(trace, { ltp, stopLossPrice: levels.stopLossPrice, takeProfitPrice: levels.takeProfitPrice });
+    Object.assign(result, { ltp, ...levels });
+    if (outcome.status === 'placed') Object.assign(result, { status: 'placed', orderId: outcome.orderId, ...acceptedDetails(outcome, slices, protection.managed) });
+    else if (outcome.status === 'rejected') Object.assign(result, { status: 'rejected', reason: outcome.reason, brokerCode: outcome.code });
+    else {
+      // The answer was lost: the orderbook may know. Not finding it leaves the outcome unknown, never re-sent.
+      const found = await findExistingOrder(deps.broker, { orderTag: record.orderTag, symbol: order.symbol, side: order.side, qty: order.qty, since: record.createdAt }).catch(() => undefined);
+      Object.assign(result, found ? resultFromFound(found) : { status: 'unknown', reason: outcome.reason });
     }
   } catch (e) {
     deps.logger.error('unexpected error after sending an order', { requestId: req.requestId, error: e });
     Object.assign(result, { status: 'unknown', reason: 'internal error after the order was sent' });
   }
 
-  await finish(deps, record.key, owner, result);
-  if (result.status !== 'placed') {
-    await deps.notifier.notify({
-      kind: result.status === 'rejected' ? 'order.rejected' : 'order.unknown',
-      severity: result.status === 'rejected' ? 'warning' : 'critical',
-      summary:
-        result.status === 'rejected'
-          ? `Order for ${result.symbol} ${result.side} ${result.qty} rejected: ${result.reason}`
-          : `Order for ${result.symbol} ${result.side} ${result.qty} has an UNKNOWN outcome; check the Fyers orderbook for tag ${result.orderTag ?? '(untagged)'}`,
-      requestId: req.requestId,
-      at: deps.clock(),
-      details: { orderTag: result.orderTag, brokerCode: result.brokerCode },
-    });
-  }
+  await finish(deps, held, result);
+  await notifyOutcome(deps, result, { stage: 'sent' }, req.requestId);
   return { kind: result.status, result };
-}
-
-/**
- * One placement, with at most one retry when the broker's rate limiter (429) says "later" and later
- * still fits inside TradingView's patience. A 429 is a certain non-placement, so retrying is safe.
- */
-async function placeWithinBudget(deps: PlaceOrderDeps, req: AlertRequest, order: OrderRequest, notAfter: number): Promise<PlaceOutcome> {
-  try {
-    return await deps.broker.placeOrder(order, { notAfter });
-  } catch (e) {
-    const retryAfterMs = e instanceof BrokerUnavailableError ? Number(e.details?.retryAfterMs) : NaN;
-    const deadline = Math.min(req.receivedAt + deps.settings.responseBudgetMs, notAfter);
-    if (!Number.isFinite(retryAfterMs) || deps.clock() + retryAfterMs + 500 > deadline) throw e;
-    await new Promise((r) => setTimeout(r, retryAfterMs));
-    return deps.broker.placeOrder(order, { notAfter });
-  }
 }

@@ -4,12 +4,13 @@ import type { Notifier } from '../notify/notifier.port';
 import type { Clock } from '../platform/clock';
 import type { Logger } from '../platform/logger';
 import type { SecretSource } from '../secrets/secrets.port';
-import type { AuditLog } from '../store/audit.port';
 import type { RuntimeControls } from '../store/controls.port';
 import type { IdempotencyStore } from '../store/idempotency.port';
+import type { OrderResult } from './order-result';
 import type { LeaseStore } from '../store/lease.port';
 import type { SymbolIndex } from '../symbols/instrument';
 import type { SessionPolicy } from '../risk/trading-window';
+import type { RecentKeys } from './recent-keys';
 
 /** Policy knobs of the pipeline, resolved from config by the composition root. */
 export interface PlaceOrderSettings {
@@ -41,8 +42,7 @@ export interface PlaceOrderDeps {
   clock: Clock;
   logger: Logger;
   broker: Broker;
-  idempotency: IdempotencyStore;
-  audit: AuditLog;
+  idempotency: IdempotencyStore<OrderResult>;
   /** Cached read of the runtime controls. */
   controls: () => Promise<RuntimeControls>;
   reserveDailyOrder: (day: string, cap: number) => Promise<boolean>;
@@ -52,5 +52,7 @@ export interface PlaceOrderDeps {
   leases: LeaseStore;
   secrets: SecretSource;
   notifier: Notifier;
+  /** Keys this instance claimed lately; optional (without it an ATM quote always runs beside the claim). */
+  recentKeys?: RecentKeys;
   settings: PlaceOrderSettings;
 }

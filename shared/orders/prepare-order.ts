@@ -3,16 +3,16 @@ import type { Broker } from '../broker/broker.port';
 import { DependencyUnavailableError, RiskRefusedError } from '../errors';
 import type { RuntimeControls } from '../store/controls.port';
 import type { SymbolIndex } from '../symbols/instrument';
+import { resolveExpiry } from '../symbols/resolve-expiry';
 import { resolveInstrument } from '../symbols/resolve-instrument';
-import { resolveListing } from '../symbols/resolve-listing';
+import { resolveListing, type Listing } from '../symbols/resolve-listing';
 import { freezeQtyFor, spotTickerFor } from '../symbols/underlyings';
 import { slicesFor, unitsForLots } from '../risk/lot-sizing';
-import { isTickMultiple } from './tick';
+import { isTickMultiple } from '../symbols/tick';
 import type { PreparedOrder } from './prepared-order';
 
-export interface PrepareContext {
+export interface PlanContext {
   index: SymbolIndex;
-  broker: Broker;
   controls: RuntimeControls;
   maxLots: number;
   coverOnlyBuy: boolean;
@@ -20,19 +20,43 @@ export interface PrepareContext {
   nowMs: number;
 }
 
+export interface PrepareContext extends PlanContext {
+  broker: Broker;
+}
+
+/** An alert checked as far as it can be without a price. */
+export type OrderPlan =
+  /** A named strike: the contract and size are known and checked. */
+  | { kind: 'ready'; prepared: PreparedOrder }
+  /** ATM-relative: the underlying's LTP picks the strike; `finish` resolves and checks the rest. */
+  | { kind: 'needs-spot'; spotTicker: string; finish(spotLtp: number | undefined): PreparedOrder };
+
 /**
- * Resolves the contract and checks the size, all before the idempotency claim, so an alert that can
- * never trade does not leave a claim behind that would block a corrected retry.
+ * Resolves the contract and checks the size without asking the broker anything, so the idempotency
+ * claim can be made first (a resend then costs no broker call) and an alert that can never trade is
+ * refused before it leaves a claim behind. An ATM alert is checked as far as its underlying and expiry;
+ * the strike waits for the spot price, which the use case fetches beside the claim.
  */
-export async function prepareOrder(alert: Alert, ctx: PrepareContext): Promise<PreparedOrder> {
-  const { exchange, underlying } = resolveListing(ctx.index, alert.symbol);
-  let spotLtp: number | undefined;
-  if (typeof alert.strikeprice === 'object') {
-    const spotTicker = spotTickerFor(exchange, underlying);
-    if (!spotTicker) throw new RiskRefusedError(`ATM strikes are not supported for ${underlying}: no spot quote is known`);
-    spotLtp = (await ctx.broker.getQuotes([spotTicker])).get(spotTicker);
-    if (!(spotLtp && spotLtp > 0)) throw new DependencyUnavailableError(`No live price for ${spotTicker}, so ATM cannot be resolved`);
-  }
+export function planOrder(alert: Alert, ctx: PlanContext): OrderPlan {
+  // The exchange is part of the contract's key: the alert's prefix, else NSE for a stock, else the one listing an index.
+  const listing = resolveListing(ctx.index, alert.symbol);
+  if (typeof alert.strikeprice !== 'object') return { kind: 'ready', prepared: finishOrder(alert, ctx, listing, undefined) };
+  const spotTicker = spotTickerFor(listing.exchange, listing.underlying);
+  if (!spotTicker) throw new RiskRefusedError(`ATM strikes are not supported for ${listing.underlying}: no spot quote is known`);
+  // The same refusal a full resolve gives for an unknown expiry, before any claim or quote.
+  resolveExpiry(ctx.index, listing, alert.expiry, ctx.nowMs);
+  return {
+    kind: 'needs-spot',
+    spotTicker,
+    finish: (spotLtp) => {
+      if (!(spotLtp && spotLtp > 0)) throw new DependencyUnavailableError(`No live price for ${spotTicker}, so ATM cannot be resolved`);
+      return finishOrder(alert, ctx, listing, spotLtp);
+    },
+  };
+}
+
+function finishOrder(alert: Alert, ctx: PlanContext, listing: Listing, spotLtp: number | undefined): PreparedOrder {
+  const { exchange, underlying } = listing;
   const instrument = resolveInstrument(
     ctx.index,
     { underlying: `${exchange}:${underlying}`, optionType: alert.optionType, expiry: alert.expiry, strike: alert.strikeprice },
@@ -61,4 +85,11 @@ export async function prepareOrder(alert: Alert, ctx: PrepareContext): Promise<P
     tp: alert.tp,
     spotLtp,
   };
+}
+
+/** Plan and finish in one step, quoting the spot when needed (for callers that do not claim in between). */
+export async function prepareOrder(alert: Alert, ctx: PrepareContext): Promise<PreparedOrder> {
+  const plan = planOrder(alert, ctx);
+  if (plan.kind === 'ready') return plan.prepared;
+  return plan.finish((await ctx.broker.getQuotes([plan.spotTicker])).get(plan.spotTicker));
 }

@@ -29,6 +29,12 @@ export interface ControlsStore {
   reserveDailyOrder(day: string, cap: number): Promise<boolean>;
   /** Gives a reserved slot back when it is certain the order was never sent (never below zero). */
   releaseDailyOrder(day: string): Promise<void>;
+  /**
+   * Pushes every change of the controls as it happens (Firestore: a real-time listener), starting with
+   * the current value. `onError` means the stream has stopped. Returns the unsubscribe. Optional: a
+   * store without it is read through the cache only.
+   */
+  watch?(onChange: (controls: RuntimeControls) => void, onError: (error: unknown) => void): () => void;
 }
 
 export const DEFAULT_CONTROLS: RuntimeControls = { tradingEnabled: true, reduceOnly: false };

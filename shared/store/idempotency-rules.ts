@@ -1,18 +1,17 @@
-import type { OrderResult } from '../orders/order-result';
-import type { ClaimInput, ClaimResult, IdempotencyRecord } from './idempotency.port';
+import type { ClaimInput, ClaimResult, FinishedResult, IdempotencyRecord } from './idempotency.port';
 
 /**
  * The idempotency state machine, shared by every store so the local and Firestore adapters cannot
  * drift apart. Each function sees the current record (as read inside the store's atomic step) and
  * says what to answer and what to write; the store only supplies atomicity.
  */
-export interface ClaimDecision {
-  result: ClaimResult;
+export interface ClaimDecision<R extends FinishedResult = FinishedResult> {
+  result: ClaimResult<R>;
   /** Record to store, or undefined when the stored one stays as it is. */
-  write?: IdempotencyRecord;
+  write?: IdempotencyRecord<R>;
 }
 
-export function decideClaim(existing: IdempotencyRecord | undefined, input: ClaimInput): ClaimDecision {
+export function decideClaim<R extends FinishedResult>(existing: IdempotencyRecord<R> | undefined, input: ClaimInput): ClaimDecision<R> {
   const { nowMs } = input;
   // A TTL policy deletes lazily (Firestore: up to a day late), so an expired record must behave
   // exactly as if it were already gone.
@@ -35,7 +34,7 @@ export function decideClaim(existing: IdempotencyRecord | undefined, input: Clai
   // Abandoned pending claim, or an earlier attempt whose outcome is unknown: the caller takes over,
   // keeping orderTag, createdAt and any result so it can look the order up at the broker.
   const previous = existing.status;
-  const record: IdempotencyRecord = {
+  const record: IdempotencyRecord<R> = {
     ...existing,
     status: 'pending',
     owner: input.owner,
@@ -50,8 +49,8 @@ export function decideClaim(existing: IdempotencyRecord | undefined, input: Clai
   return { result: { kind: 'recover', record, previous: existing.recoveredFrom ?? previous }, write: record };
 }
 
-function fresh(input: ClaimInput): ClaimDecision {
-  const record: IdempotencyRecord = {
+function fresh<R extends FinishedResult>(input: ClaimInput): ClaimDecision<R> {
+  const record: IdempotencyRecord<R> = {
     key: input.key,
     status: 'pending',
     owner: input.owner,
@@ -67,20 +66,20 @@ function fresh(input: ClaimInput): ClaimDecision {
 }
 
 /** The completed record, or undefined when `owner` no longer holds a pending claim (nothing is written). */
-export function decideComplete(
-  existing: IdempotencyRecord | undefined,
+export function decideComplete<R extends FinishedResult>(
+  existing: IdempotencyRecord<R> | undefined,
   owner: string,
-  result: OrderResult,
+  result: R,
   nowMs: number,
-): IdempotencyRecord | undefined {
+): IdempotencyRecord<R> | undefined {
   if (!existing || existing.owner !== owner || existing.status !== 'pending') return undefined;
   const { recoveredFrom: _done, ...rest } = existing;
   return { ...rest, status: result.status, result, updatedAt: nowMs, leaseUntil: nowMs };
 }
 
-export type ReleaseDecision = { kind: 'keep' } | { kind: 'delete' } | { kind: 'write'; record: IdempotencyRecord };
+export type ReleaseDecision<R extends FinishedResult = FinishedResult> = { kind: 'keep' } | { kind: 'delete' } | { kind: 'write'; record: IdempotencyRecord<R> };
 
-export function decideRelease(existing: IdempotencyRecord | undefined, owner: string): ReleaseDecision {
+export function decideRelease<R extends FinishedResult>(existing: IdempotencyRecord<R> | undefined, owner: string): ReleaseDecision<R> {
   if (!existing || existing.owner !== owner || existing.status !== 'pending') return { kind: 'keep' };
   if (existing.recoveredFrom === undefined) return { kind: 'delete' };
   // Lease lapsed on purpose: the next duplicate recovers again, from the same state and tag.

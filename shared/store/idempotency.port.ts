@@ -1,5 +1,3 @@
-import type { OrderResult } from '../orders/order-result';
-
 /**
  * Cross-instance claim on an alert's idempotency key. Implementations must make `claim` atomic
  * (Firestore: a transaction; local: a per-key mutex on a single process) so exactly one caller
@@ -7,7 +5,15 @@ import type { OrderResult } from '../orders/order-result';
  */
 export type IdempotencyStatus = 'pending' | 'placed' | 'rejected' | 'unknown';
 
-export interface IdempotencyRecord {
+/**
+ * What the store keeps of a finished alert. The store reads only `status`; the rest belongs to the
+ * caller (the order path stores its OrderResult), so the store knows nothing of orders.
+ */
+export interface FinishedResult {
+  status: Exclude<IdempotencyStatus, 'pending'>;
+}
+
+export interface IdempotencyRecord<R extends FinishedResult = FinishedResult> {
   key: string;
   status: IdempotencyStatus;
   /** Instance/request that holds the claim. */
@@ -28,21 +34,21 @@ export interface IdempotencyRecord {
    * that nothing reached the broker, and the original orderTag must survive for the next recovery.
    */
   recoveredFrom?: IdempotencyStatus;
-  result?: OrderResult;
+  result?: R;
 }
 
-export type ClaimResult =
+export type ClaimResult<R extends FinishedResult = FinishedResult> =
   /** Fresh claim: the caller owns the key and may place the order. */
-  | { kind: 'claimed'; record: IdempotencyRecord }
+  | { kind: 'claimed'; record: IdempotencyRecord<R> }
   /** Placed or rejected earlier: replay `record.result`. */
-  | { kind: 'completed'; record: IdempotencyRecord }
+  | { kind: 'completed'; record: IdempotencyRecord<R> }
   /** Another live owner is working on it: answer 409. */
-  | { kind: 'in-flight'; record: IdempotencyRecord }
+  | { kind: 'in-flight'; record: IdempotencyRecord<R> }
   /**
    * The caller took over a claim whose outcome is not known (abandoned `pending`, or `unknown`):
    * it must look the order up at the broker before anything is re-sent.
    */
-  | { kind: 'recover'; record: IdempotencyRecord; previous: IdempotencyStatus };
+  | { kind: 'recover'; record: IdempotencyRecord<R>; previous: IdempotencyStatus };
 
 export interface ClaimInput {
   key: string;
@@ -59,14 +65,14 @@ export interface ClaimInput {
   reclaimCompletedAfterMs?: number;
 }
 
-export interface IdempotencyStore {
-  claim(input: ClaimInput): Promise<ClaimResult>;
+export interface IdempotencyStore<R extends FinishedResult = FinishedResult> {
+  claim(input: ClaimInput): Promise<ClaimResult<R>>;
   /** Move an owned claim to its final state. Ignored (returns false) if the caller no longer owns it. */
-  complete(key: string, owner: string, result: OrderResult, nowMs: number): Promise<boolean>;
+  complete(key: string, owner: string, result: R, nowMs: number): Promise<boolean>;
   /**
    * Drop an owned `pending` claim when it is certain nothing reached the broker, so a retry can proceed.
    * A claim that was taken over (`recover`) is not dropped but returned to its previous state, lease lapsed.
    */
   release(key: string, owner: string): Promise<void>;
-  get(key: string): Promise<IdempotencyRecord | undefined>;
+  get(key: string): Promise<IdempotencyRecord<R> | undefined>;
 }

@@ -1,4 +1,4 @@
-import { PAPER_SPOT } from '../broker/paper/paper-pricing';
+import { SAMPLE_SPOT } from './sample-spot';
 import { istParts } from '../platform/ist';
 import { calendarDay, dayOf, expiryInstantSec, lastWeekdayOfMonth, upcomingWeekdays } from './expiry-calendar';
 import { contractDescription, futureTicker, optionTicker } from './fyers-ticker';
@@ -56,7 +56,7 @@ export function sampleSymbolMaster(nowMs: number): { nseFo: string; bseFo: strin
     const weeklies = u.weekly ? upcomingWeekdays(today, u.weekday, WEEKLIES + 1).filter(isLive).slice(0, WEEKLIES) : [];
     const expiries = [...new Set([...weeklies, ...monthlies])].sort((a, b) => a - b);
     const monthlySet = new Set(monthlies);
-    const spot = PAPER_SPOT[u.name]!;
+    const spot = SAMPLE_SPOT[u.name]!;
     const atm = Math.round(spot / u.step) * u.step;
     const underFyToken = `${EXCHANGE_CODE[u.exchange]}10000000${String(u.scrip).padStart(5, '0')}`;
 

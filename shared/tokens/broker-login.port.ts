@@ -6,7 +6,13 @@ export interface IssuedToken {
   expiresAt: number;
 }
 
-export type RefreshOutcome = { kind: 'refreshed'; token: IssuedToken } | { kind: 'refused'; reason: string };
+/** Why a refresh was refused: the flow is gone, the refresh token is bad, or any other refusal. */
+export type RefreshRefusal = 'discontinued' | 'invalid-refresh-token' | 'refused';
+
+export type RefreshOutcome =
+  | { kind: 'refreshed'; token: IssuedToken }
+  /** `reason` is for people (logs, notifications); `code` is the broker's, when it gave one. */
+  | { kind: 'refused'; refusal: RefreshRefusal; reason: string; code?: number };
 
 export interface BrokerLogin {
   /** Where the operator's browser goes to log in; `state` comes back on the redirect. */

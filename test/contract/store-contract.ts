@@ -45,9 +45,9 @@ function result(status: OrderResult['status'], extra: Partial<OrderResult> = {})
   };
 }
 
-export function idempotencyContract(open: Open<IdempotencyStore>): void {
+export function idempotencyContract(open: Open<IdempotencyStore<OrderResult>>): void {
   describe('idempotency store', () => {
-    let store: IdempotencyStore;
+    let store: IdempotencyStore<OrderResult>;
     let space: string;
     beforeEach(() => {
       space = newSpace();

@@ -1,3 +1,4 @@
+import type { OrderResult } from '../../shared/orders/order-result';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -16,7 +17,7 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 const dirOf = (space: string) => path.join(root, space);
 
 describe('local stores', () => {
-  idempotencyContract((space) => createLocalIdempotencyStore(dirOf(space)));
+  idempotencyContract((space) => createLocalIdempotencyStore<OrderResult>(dirOf(space)));
   auditContract((space) => createLocalAuditLog(dirOf(space)));
   controlsContract((space) => createLocalControlsStore(dirOf(space)));
   tokenContract((space) => createLocalTokenStore(dirOf(space)));

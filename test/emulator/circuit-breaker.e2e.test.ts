@@ -18,10 +18,13 @@ const circuitOf = async (a: FyersApp) => {
 
 it('opens after repeated failures, refuses fast without calling Fyers, reports it, and closes after a successful probe', async () => {
   const a = (app = await startFyersApp());
-  a.fake.inject('*', { kind: 'reset' }, 5);
+  // ATM alerts need the underlying's quote before the order, so a failing quote refuses them with
+  // certainty that nothing was sent. (A named-strike MARKET order leaves without waiting for a quote;
+  // had it met the resets itself, its outcome would be unknown, not refused.)
+  a.fake.inject('quotes', { kind: 'reset' }, 5);
 
   for (let i = 0; i < 5; i++) {
-    const r = await a.post(a.alert({ strikeprice: 24_500 + 50 * i }));
+    const r = await a.post(a.alert({ strikeprice: 'ATM', idempotency_key: `failing-${i}` }));
     expect(r.status).toBe(503);
     expect(r.body).toMatchObject({ error: { code: 'BROKER_UNAVAILABLE' } });
   }

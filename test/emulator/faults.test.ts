@@ -165,8 +165,8 @@ describe('the session dies between the quote and the order', () => {
     const alert = a.alert();
 
     const pending = a.post(alert);
-    await eventually(() => a.orderCalls() === 1);
-    expect(a.fake.state.requests.some((r) => r.route === 'quotes')).toBe(true);
+    // The quote (for the reply's price) now runs beside the order: wait until both have reached Fyers.
+    await eventually(() => a.orderCalls() === 1 && a.fake.state.requests.some((r) => r.route === 'quotes'));
     a.fake.killTokens();
     const first = await pending;
 

@@ -1,5 +1,6 @@
+import type { OrderResult } from '../../shared/orders/order-result';
 import { Timestamp, type Firestore } from '@google-cloud/firestore';
-import { DependencyUnavailableError } from '../../shared/errors/dependency-unavailable.error';
+import { DependencyUnavailableError } from '../../shared/errors';
 import { createFirestoreAuditLog } from '../../shared/store/firestore/audit.firestore';
 import { createFirestoreControlsStore } from '../../shared/store/firestore/controls.firestore';
 import { createFirestoreIdempotencyStore, idempotencyDocRef } from '../../shared/store/firestore/idempotency.firestore';
@@ -17,7 +18,7 @@ const opts = (space: string) => ({ prefix: `${runPrefix}${space}-` });
 afterAll(() => db.terminate());
 
 describe('Firestore stores (emulator)', () => {
-  idempotencyContract((space) => createFirestoreIdempotencyStore(db, opts(space)));
+  idempotencyContract((space) => createFirestoreIdempotencyStore<OrderResult>(db, opts(space)));
   auditContract((space) => createFirestoreAuditLog(db, opts(space)));
   controlsContract((space) => createFirestoreControlsStore(db, opts(space)));
   tokenContract((space) => createFirestoreTokenStore(db, opts(space)));

@@ -24,6 +24,12 @@ export type Fault =
   | { kind: 'rate-limited'; retryAfterMs?: number; emptyBody?: boolean }
   /** place-order only: the order is recorded but the reply is Fyers code 201 (request sent, no acknowledgement). */
   | { kind: 'no-ack'; httpStatus?: number }
+  /**
+   * Freezes this whole process for `ms` (a busy loop, as a GC pause or a CPU-starved container would),
+   * then serves the request normally. In-process tests run the bridge here too, so its timers and
+   * sockets stall with it: calls it had already let go reach the fake late, together.
+   */
+  | { kind: 'stall'; ms: number }
   /** place-order only: a definite refusal by RMS/exchange, as Fyers reports it. */
   | { kind: 'reject'; code: number; message: string; httpStatus?: number };
 
@@ -45,3 +51,11 @@ export function takeFault(rules: FaultRule[], route: RouteName): Fault | undefin
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Blocks the event loop: nothing else in the process runs meanwhile. */
+export function busyWait(ms: number): void {
+  const until = performance.now() + ms;
+  while (performance.now() < until) {
+    // spin
+  }
+}

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as auth from './fake-fyers.auth';
-import { sleep, takeFault, type Fault, type RouteName } from './fake-fyers.faults';
+import { busyWait, sleep, takeFault, type Fault, type RouteName } from './fake-fyers.faults';
 import * as market from './fake-fyers.market';
 import { attachLegs, orderbook, placedReply, placeSliced, recordOrder, validateOrder } from './fake-fyers.orders';
 import { createRateLimiter } from './fake-fyers.rate-limit';
@@ -148,6 +148,7 @@ export async function startFakeFyers(opts: FakeFyersOptions = {}): Promise<FakeF
 
     const fault = takeFault(state.faults, def.route);
     const phase = fault && 'phase' in fault ? fault.phase ?? 'before' : 'before';
+    if (fault?.kind === 'stall') busyWait(fault.ms);
     if (fault?.kind === 'latency' && phase === 'before') await sleep(fault.ms);
     if (fault?.kind === 'reset' && phase === 'before') return void req.socket.destroy();
     if (fault?.kind === 'status' && phase === 'before') return writeReply(res, json(fault.status, fault.body ?? ''));

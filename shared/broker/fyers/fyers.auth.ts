@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
 import * as v from 'valibot';
-import { BrokerAuthRefusedError } from '../../errors/broker-auth-refused.error';
-import { BrokerUnavailableError } from '../../errors/broker-unavailable.error';
+import { BrokerAuthRefusedError, BrokerUnavailableError, BrokerRateLimitedError } from '../../errors';
 import { systemClock, type Clock } from '../../platform/clock';
 import { IST_OFFSET_MS } from '../../platform/ist';
 import { registerSecret } from '../../platform/logger';
 import { jwtExpiryMs } from '../../tokens/jwt-expiry';
-import { BrokerRateLimitedError } from '../../errors/broker-rate-limited.error';
+import type { BrokerLogin, IssuedToken, RefreshOutcome, RefreshRefusal } from '../../tokens/broker-login.port';
 import { codeOf, isRateLimited, messageOf, retryAfterMs } from './fyers.errors';
 import { createFyersHttp, DEFAULT_FYERS_TIMEOUT_MS, FyersTransportError, type FyersReply } from './fyers.http';
 import { TokenReplySchema } from './fyers.schemas';
@@ -24,26 +23,15 @@ export interface FyersAuthOptions {
   fetch?: typeof fetch;
 }
 
-export interface FyersTokens {
-  accessToken: string;
-  refreshToken?: string;
-  /** Epoch ms: the JWT `exp`, or when absent the next 06:00 IST (see `fallbackExpiry`). */
-  expiresAt: number;
-}
+/** Tokens as the login port has them; `expiresAt` is the JWT `exp`, or when absent the next 06:00 IST (see `fallbackExpiry`). */
+export type FyersTokens = IssuedToken;
 
-/** The refresh flow's answer. Fyers discontinued it on 1 April 2026, so a refusal is the expected case. */
-export type RefreshOutcome =
-  | { ok: true; accessToken: string; expiresAt: number }
-  | { ok: false; reason: 'discontinued' | 'invalid-refresh-token' | 'refused'; code?: number; message: string };
-
-export interface FyersAuth {
-  /** The Fyers login page URL; `state` comes back on the redirect and must be checked by the caller. */
-  authCodeUrl(state: string): string;
-  /** Trades the auth code from the redirect for tokens. Throws BrokerAuthRefusedError or BrokerUnavailableError. */
-  exchangeAuthCode(code: string): Promise<FyersTokens>;
-  /** The old PIN-based refresh; never throws for a refusal, only when Fyers cannot be reached. */
-  refreshWithPin(refreshToken: string, pin: string): Promise<RefreshOutcome>;
-}
+/**
+ * The Fyers login, answering in the port's one shape (BrokerLogin). `exchangeAuthCode` throws
+ * BrokerAuthRefusedError or BrokerUnavailableError; `refreshWithPin` (discontinued by Fyers on
+ * 1 April 2026 for most apps, so a refusal is the expected case) throws only when Fyers cannot be reached.
+ */
+export type FyersAuth = BrokerLogin;
 
 const DAY_MS = 86_400_000;
 
@@ -111,17 +99,17 @@ export function createFyersAuth(opts: FyersAuthOptions): FyersAuth {
       const parsed = reply.body?.s === 'ok' ? v.safeParse(TokenReplySchema, reply.body) : undefined;
       if (parsed?.success) {
         registerSecret(parsed.output.access_token);
-        return { ok: true, accessToken: parsed.output.access_token, expiresAt: expiryOf(parsed.output.access_token) };
+        return { kind: 'refreshed', token: { accessToken: parsed.output.access_token, expiresAt: expiryOf(parsed.output.access_token) } };
       }
       const code = codeOf(reply.body);
       const message = messageOf(reply.body);
-      const withCode = code !== undefined ? { code } : {};
+      const refused = (refusal: RefreshRefusal, text: string): RefreshOutcome => ({ kind: 'refused', refusal, reason: `${refusal}: ${text}`, ...(code !== undefined ? { code } : {}) });
       // What Fyers answers since the flow was withdrawn is undocumented: a vanished route or a message saying so.
       if (reply.httpStatus === 404 || reply.httpStatus === 410 || /discontinu|no longer|2fa login/i.test(message)) {
-        return { ok: false, reason: 'discontinued', ...withCode, message: message || `HTTP ${reply.httpStatus}: the refresh flow is not available` };
+        return refused('discontinued', message || `HTTP ${reply.httpStatus}: the refresh flow is not available`);
       }
-      if (code === -501) return { ok: false, reason: 'invalid-refresh-token', code, message };
-      return { ok: false, reason: 'refused', ...withCode, message: message || `HTTP ${reply.httpStatus}` };
+      if (code === -501) return refused('invalid-refresh-token', message);
+      return refused('refused', message || `HTTP ${reply.httpStatus}`);
     },
   };
 }

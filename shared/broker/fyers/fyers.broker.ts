@@ -23,8 +23,8 @@ export interface FyersBrokerOptions {
   fetch?: typeof fetch;
 }
 
-/** Documented maximum symbols per /data/quotes call. */
-const QUOTES_PER_CALL = 50;
+/** Documented maximum symbols per /data/quotes call; the pacer batches up to it through `quoteBatchLimit`. */
+export const FYERS_QUOTES_PER_CALL = 50;
 
 /**
  * The Fyers v3 adapter of the Broker port, honouring its certainty contract:
@@ -67,12 +67,13 @@ export function createFyersBroker(opts: FyersBrokerOptions): Broker {
 
   return {
     name: 'fyers',
+    quoteBatchLimit: FYERS_QUOTES_PER_CALL,
 
     async getQuotes(tickers) {
       const out = new Map<string, number>();
       const unique = [...new Set(tickers)];
-      for (let i = 0; i < unique.length; i += QUOTES_PER_CALL) {
-        const reply = await read(data, 'quotes', 'quotes', { symbols: unique.slice(i, i + QUOTES_PER_CALL).join(',') });
+      for (let i = 0; i < unique.length; i += FYERS_QUOTES_PER_CALL) {
+        const reply = await read(data, 'quotes', 'quotes', { symbols: unique.slice(i, i + FYERS_QUOTES_PER_CALL).join(',') });
         const parsed = v.safeParse(QuotesSchema, reply.body);
         if (!parsed.success) throw readFailure('quotes', reply);
         for (const entry of parsed.output.d) {

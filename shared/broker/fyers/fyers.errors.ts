@@ -1,6 +1,4 @@
-import { BrokerRateLimitedError } from '../../errors/broker-rate-limited.error';
-import { BrokerUnavailableError } from '../../errors/broker-unavailable.error';
-import { SessionExpiredError } from '../../errors/session-expired.error';
+import { BrokerRateLimitedError, BrokerUnavailableError, SessionExpiredError } from '../../errors';
 import type { FyersBody, FyersReply, FyersTransportError } from './fyers.http';
 
 /** -8 expired, -15 invalid, -16 cannot authenticate, -17 invalid or expired: log in again, don't retry. */

@@ -1,5 +1,5 @@
 import ky, { isTimeoutError } from 'ky';
-import { SessionExpiredError } from '../../errors/session-expired.error';
+import { SessionExpiredError } from '../../errors';
 import { registerSecret } from '../../platform/logger';
 import type { AccessTokenProvider } from '../../tokens/token.port';
 

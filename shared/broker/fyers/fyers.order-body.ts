@@ -1,4 +1,4 @@
-import { BrokerRejectedError } from '../../errors/broker-rejected.error';
+import { BrokerRejectedError } from '../../errors';
 import type { OrderRequest } from '../broker.port';
 
 const TAG = /^[A-Za-z0-9]{1,30}$/;

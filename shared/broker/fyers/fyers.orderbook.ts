@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { IST_OFFSET_MS } from '../../platform/ist';
-import type { BrokerOrder } from '../broker.port';
+import type { BrokerOrder, OrderState } from '../broker.port';
 import { OrderbookEntrySchema } from './fyers.schemas';
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
@@ -24,6 +24,22 @@ export function parseOrderTime(raw: unknown): number | undefined {
   return Date.UTC(Number(m[3]), month, Number(m[1]), Number(m[4]), Number(m[5]), Number(m[6])) - IST_OFFSET_MS;
 }
 
+/**
+ * Fyers' order status codes in the port's words: 1 cancelled, 2 traded, 4 transit, 5 rejected,
+ * 6 pending (partially filled when some quantity has traded), 7 expired. A code we do not know is
+ * read as `working`: the order exists, and for reduce-only sizing it counts as still closing.
+ */
+export function orderStateOf(status: number, filledQty = 0, qty = 0): OrderState {
+  switch (status) {
+    case 1: return 'cancelled';
+    case 2: return 'filled';
+    case 5: return 'rejected';
+    case 7: return 'expired';
+    case 6: return filledQty > 0 && filledQty < qty ? 'partially_filled' : 'working';
+    default: return 'working';
+  }
+}
+
 /** One orderbook row → BrokerOrder; rows that don't parse are skipped (returned as undefined), not guessed. */
 export function toBrokerOrder(row: unknown): BrokerOrder | undefined {
   const parsed = v.safeParse(OrderbookEntrySchema, row);
@@ -37,7 +53,7 @@ export function toBrokerOrder(row: unknown): BrokerOrder | undefined {
     side: r.side > 0 ? 'BUY' : 'SELL',
     qty: r.qty,
     productType: r.productType,
-    status: r.status,
+    state: orderStateOf(r.status, r.filledQty, r.qty),
     ...(tag !== undefined ? { orderTag: tag } : {}),
     ...(placedAt !== undefined ? { placedAt } : {}),
     ...(r.message ? { message: r.message } : {}),

@@ -32,6 +32,7 @@ export const OrderbookEntrySchema = v.looseObject({
   qty: num,
   productType: v.optional(v.string(), ''),
   status: num,
+  filledQty: v.optional(num),
   orderTag: v.optional(v.nullable(v.string())),
   orderDateTime: v.optional(v.unknown()),
   message: v.optional(v.nullable(v.string())),

@@ -1,10 +1,9 @@
 import type { Instrument } from '../../symbols/instrument';
-import { roundToTick } from '../../orders/tick';
+import { roundToTick } from '../../symbols/tick';
+import { SAMPLE_SPOT } from '../../symbols/sample-spot';
 
-/** Spot levels the paper broker quotes when it has nothing better; close to late-2026 levels. */
-export const PAPER_SPOT: Readonly<Record<string, number>> = {
-  NIFTY: 24500, BANKNIFTY: 52000, FINNIFTY: 23500, MIDCPNIFTY: 12500, NIFTYNXT50: 68000, SENSEX: 80500, BANKEX: 58000, SENSEX50: 25500,
-};
+/** The paper broker quotes the sample spot levels when it has nothing better. */
+export const PAPER_SPOT = SAMPLE_SPOT;
 
 /**
  * A plausible, deterministic option premium: intrinsic value plus time value that decays with distance

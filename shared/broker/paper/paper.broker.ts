@@ -72,7 +72,7 @@ export function createPaperBroker(opts: PaperBrokerOptions): Broker & { state():
       const orderId = `PAPER${String(now).slice(-8)}${String(state.seq).padStart(6, '0')}`;
       state.orders.push({
         orderId, symbol: order.symbol, side: order.side, qty: order.qty, productType: order.productType,
-        status: 2, orderTag: order.orderTag, placedAt: now, message: 'paper fill',
+        state: 'filled', orderTag: order.orderTag, placedAt: now, message: 'paper fill',
       });
       const key = `${order.symbol}-${order.productType}`;
       const pos = state.positions[key] ?? { symbol: order.symbol, productType: order.productType, netQty: 0 };

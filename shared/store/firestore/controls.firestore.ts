@@ -42,6 +42,10 @@ export function createFirestoreControlsStore(db: Firestore, options: FirestoreSt
       return snap.docs.map((d) => d.data() as ControlsChange);
     },
 
+    watch(onChange, onError) {
+      return runtime.onSnapshot((snap) => onChange(withControlDefaults(snap.data() as Partial<RuntimeControls> | undefined)), onError);
+    },
+
     reserveDailyOrder(day: string, cap: number): Promise<boolean> {
       const doc = daily.doc(docIdFor(day));
       // Every order of the day hits this one document, so it uses compare-and-set, not a transaction.

@@ -1,6 +1,6 @@
 import { sha256Hex } from '../../platform/ids';
-import { AppError } from '../../errors/app-error';
-import { DependencyUnavailableError } from '../../errors/dependency-unavailable.error';
+import { AppError } from '../../errors';
+import { DependencyUnavailableError } from '../../errors';
 
 /** Options every Firestore store takes; a prefix isolates test runs (and environments) in one database. */
 export interface FirestoreStoreOptions {

@@ -1,6 +1,5 @@
 import { Timestamp, type DocumentData, type DocumentReference, type Firestore } from '@google-cloud/firestore';
-import type { OrderResult } from '../../orders/order-result';
-import type { ClaimInput, ClaimResult, IdempotencyRecord, IdempotencyStore } from '../idempotency.port';
+import type { ClaimInput, ClaimResult, FinishedResult, IdempotencyRecord, IdempotencyStore } from '../idempotency.port';
 import { decideClaim, decideComplete, decideRelease } from '../idempotency-rules';
 import { collectionName, docIdFor, guarded, withoutUndefined, type FirestoreStoreOptions } from './firestore-docs';
 
@@ -17,46 +16,53 @@ export interface FirestoreIdempotencyOptions extends FirestoreStoreOptions {
   maxAttempts?: number;
 }
 
-export function createFirestoreIdempotencyStore(db: Firestore, options: FirestoreIdempotencyOptions = {}): IdempotencyStore {
+export function createFirestoreIdempotencyStore<R extends FinishedResult = FinishedResult>(db: Firestore, options: FirestoreIdempotencyOptions = {}): IdempotencyStore<R> {
   const col = db.collection(collectionName(options, 'idempotency'));
   const ref = (key: string) => col.doc(docIdFor(key));
   const txOptions = { maxAttempts: options.maxAttempts ?? 10 };
 
   return {
-    claim(input: ClaimInput): Promise<ClaimResult> {
+    claim(input: ClaimInput): Promise<ClaimResult<R>> {
       const doc = ref(input.key);
       return guarded('claim an idempotency key', async () => {
-        // Fast paths that need no transaction: an answer that writes nothing (completed, in-flight) is
-        // exact as of one strongly consistent read, and a first claim is a create(), which Firestore
-        // makes atomic by itself. A read-then-write transaction is kept for overwrites (takeover,
-        // reclaim, expired record): under a burst on one key, transactions holding read locks abort
-        // each other for seconds, while create() lets exactly one caller win at once.
-        for (let round = 0; round < 2; round++) {
-          const current = fromDoc(await doc.get());
-          const decision = decideClaim(current, input);
-          if (!decision.write) return decision.result;
-          if (current) break;
+        // Fast paths that need no transaction. A first claim, the common case, is one create(): one
+        // round trip, atomic by itself. An answer that writes nothing (completed, in-flight) is exact as
+        // of one strongly consistent read. A read-then-write transaction is kept for overwrites
+        // (takeover, reclaim, expired record): under a burst on one key, transactions holding read locks
+        // abort each other for seconds, while create() lets exactly one caller win at once.
+        const first = decideClaim<R>(undefined, input);
+        try {
+          await doc.create(toDoc(first.write!));
+          return first.result;
+        } catch (e) {
+          if (!isAlreadyExists(e)) throw e;
+          // Someone (an earlier delivery, or a racing copy) created it: answer from what is there.
+        }
+        const current = fromDoc<R>(await doc.get());
+        const decision = decideClaim(current, input);
+        if (!decision.write) return decision.result;
+        if (!current) {
+          // Deleted (released) between the create and the read: one more plain attempt.
           try {
             await doc.create(toDoc(decision.write));
             return decision.result;
           } catch (e) {
             if (!isAlreadyExists(e)) throw e;
-            // Someone else created it first: read again and answer from what they wrote.
           }
         }
         return db.runTransaction(async (tx) => {
-          const decision = decideClaim(fromDoc(await tx.get(doc)), input);
+          const decision = decideClaim(fromDoc<R>(await tx.get(doc)), input);
           if (decision.write) tx.set(doc, toDoc(decision.write));
           return decision.result;
         }, txOptions);
       });
     },
 
-    complete(key: string, owner: string, result: OrderResult, nowMs: number): Promise<boolean> {
+    complete(key: string, owner: string, result: R, nowMs: number): Promise<boolean> {
       const doc = ref(key);
       return guarded('record an order result', () =>
         db.runTransaction(async (tx) => {
-          const next = decideComplete(fromDoc(await tx.get(doc)), owner, result, nowMs);
+          const next = decideComplete(fromDoc<R>(await tx.get(doc)), owner, result, nowMs);
           if (!next) return false;
           tx.set(doc, toDoc(next));
           return true;
@@ -68,15 +74,15 @@ export function createFirestoreIdempotencyStore(db: Firestore, options: Firestor
       const doc = ref(key);
       return guarded('release an idempotency claim', () =>
         db.runTransaction(async (tx) => {
-          const decision = decideRelease(fromDoc(await tx.get(doc)), owner);
+          const decision = decideRelease(fromDoc<R>(await tx.get(doc)), owner);
           if (decision.kind === 'delete') tx.delete(doc);
           else if (decision.kind === 'write') tx.set(doc, toDoc(decision.record));
         }, txOptions),
       );
     },
 
-    async get(key: string): Promise<IdempotencyRecord | undefined> {
-      return fromDoc(await guarded('read an idempotency record', () => ref(key).get()));
+    async get(key: string): Promise<IdempotencyRecord<R> | undefined> {
+      return fromDoc<R>(await guarded('read an idempotency record', () => ref(key).get()));
     },
   };
 }
@@ -86,15 +92,15 @@ function isAlreadyExists(e: unknown): boolean {
   return (e as { code?: unknown }).code === 6;
 }
 
-function toDoc(record: IdempotencyRecord): DocumentData {
+function toDoc(record: IdempotencyRecord<FinishedResult>): DocumentData {
   return withoutUndefined({ ...record, expiresAt: Timestamp.fromMillis(record.expiresAt) });
 }
 
-function fromDoc(snap: { exists: boolean; data(): DocumentData | undefined }): IdempotencyRecord | undefined {
+function fromDoc<R extends FinishedResult>(snap: { exists: boolean; data(): DocumentData | undefined }): IdempotencyRecord<R> | undefined {
   const data = snap.exists ? snap.data() : undefined;
   if (!data) return undefined;
   const expiresAt = data.expiresAt instanceof Timestamp ? data.expiresAt.toMillis() : Number(data.expiresAt);
-  return { ...(data as IdempotencyRecord), expiresAt };
+  return { ...(data as IdempotencyRecord<R>), expiresAt };
 }
 
 /** For tests and tooling that need the raw document (e.g. to check the TTL field's type). */

@@ -1,7 +1,6 @@
 import path from 'node:path';
-import type { OrderResult } from '../../orders/order-result';
 import { sha256Hex } from '../../platform/ids';
-import type { ClaimInput, ClaimResult, IdempotencyRecord, IdempotencyStore } from '../idempotency.port';
+import type { ClaimInput, ClaimResult, FinishedResult, IdempotencyRecord, IdempotencyStore } from '../idempotency.port';
 import { decideClaim, decideComplete, decideRelease } from '../idempotency-rules';
 import { fileLocks } from './keyed-mutex';
 import { readJsonFile, removeFile, writeJsonFileAtomic } from './json-file';
@@ -10,14 +9,14 @@ import { readJsonFile, removeFile, writeJsonFileAtomic } from './json-file';
  * Idempotency records as one JSON file per key under `<dir>/idempotency/`. Claims are atomic within
  * this process only: run a single instance on the local store (Firestore is the multi-instance store).
  */
-export function createLocalIdempotencyStore(dir: string): IdempotencyStore {
+export function createLocalIdempotencyStore<R extends FinishedResult = FinishedResult>(dir: string): IdempotencyStore<R> {
   const root = path.resolve(dir, 'idempotency');
   // Keys come from alert bodies; hashing keeps them safe as file names.
   const fileFor = (key: string) => path.join(root, `${sha256Hex(key)}.json`);
-  const read = (file: string) => readJsonFile<IdempotencyRecord>(file);
+  const read = (file: string) => readJsonFile<IdempotencyRecord<R>>(file);
 
   return {
-    async claim(input: ClaimInput): Promise<ClaimResult> {
+    async claim(input: ClaimInput): Promise<ClaimResult<R>> {
       const file = fileFor(input.key);
       return fileLocks.run(file, async () => {
         const decision = decideClaim(await read(file), input);
@@ -26,7 +25,7 @@ export function createLocalIdempotencyStore(dir: string): IdempotencyStore {
       });
     },
 
-    async complete(key: string, owner: string, result: OrderResult, nowMs: number): Promise<boolean> {
+    async complete(key: string, owner: string, result: R, nowMs: number): Promise<boolean> {
       const file = fileFor(key);
       return fileLocks.run(file, async () => {
         const next = decideComplete(await read(file), owner, result, nowMs);
@@ -45,7 +44,7 @@ export function createLocalIdempotencyStore(dir: string): IdempotencyStore {
       });
     },
 
-    get(key: string): Promise<IdempotencyRecord | undefined> {
+    get(key: string): Promise<IdempotencyRecord<R> | undefined> {
       return read(fileFor(key));
     },
   };

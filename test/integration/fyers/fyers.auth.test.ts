@@ -1,7 +1,6 @@
 import { createFyersAuth, fallbackExpiry } from '../../../shared/broker/fyers/fyers.auth';
 import { createFyersBroker } from '../../../shared/broker/fyers/fyers.broker';
-import { BrokerAuthRefusedError } from '../../../shared/errors/broker-auth-refused.error';
-import { BrokerUnavailableError } from '../../../shared/errors';
+import { BrokerAuthRefusedError, BrokerUnavailableError } from '../../../shared/errors';
 import { istInstant } from '../../../shared/platform/ist';
 import { jwtExpiryMs } from '../../../shared/tokens/jwt-expiry';
 import { startFakeFyers, type FakeFyers, type FakeFyersOptions } from '../../fake-fyers';
@@ -96,7 +95,7 @@ describe('refresh with PIN (discontinued by Fyers in April 2026)', () => {
     for (const refreshMode of ['discontinued', 'gone'] as const) {
       const f = await start({ refreshMode });
       const outcome = await authFor(f).refreshWithPin(await refreshToken(f), f.state.pin);
-      expect(outcome).toMatchObject({ ok: false, reason: 'discontinued', message: expect.any(String) });
+      expect(outcome).toMatchObject({ kind: 'refused', refusal: 'discontinued', reason: expect.stringMatching(/^discontinued: ./) });
       await f.close();
     }
     fake = await startFakeFyers();
@@ -107,10 +106,10 @@ describe('refresh with PIN (discontinued by Fyers in April 2026)', () => {
     const auth = authFor(f);
     const rt = await refreshToken(f);
     const ok = await auth.refreshWithPin(rt, f.state.pin);
-    if (!ok.ok) throw new Error(`expected a token, got ${ok.reason}`);
-    expect(f.state.accessTokens.has(ok.accessToken)).toBe(true);
-    expect(ok.expiresAt).toBe(jwtExpiryMs(ok.accessToken));
-    expect(await auth.refreshWithPin('bogus', f.state.pin)).toEqual({ ok: false, reason: 'invalid-refresh-token', code: -501, message: 'Please provide valid refresh token' });
-    expect(await auth.refreshWithPin(rt, '0000')).toMatchObject({ ok: false, reason: 'refused' });
+    if (ok.kind !== 'refreshed') throw new Error(`expected a token, got ${ok.reason}`);
+    expect(f.state.accessTokens.has(ok.token.accessToken)).toBe(true);
+    expect(ok.token.expiresAt).toBe(jwtExpiryMs(ok.token.accessToken));
+    expect(await auth.refreshWithPin('bogus', f.state.pin)).toEqual({ kind: 'refused', refusal: 'invalid-refresh-token', code: -501, reason: 'invalid-refresh-token: Please provide valid refresh token' });
+    expect(await auth.refreshWithPin(rt, '0000')).toMatchObject({ kind: 'refused', refusal: 'refused' });
   });
 });

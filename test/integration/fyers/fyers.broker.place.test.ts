@@ -1,7 +1,6 @@
 import { createServer } from 'node:net';
 import { createFyersBroker } from '../../../shared/broker/fyers/fyers.broker';
-import { BrokerRateLimitedError } from '../../../shared/errors/broker-rate-limited.error';
-import { BrokerRejectedError, BrokerUnavailableError, SessionExpiredError } from '../../../shared/errors';
+import { BrokerRateLimitedError, BrokerRejectedError, BrokerUnavailableError, SessionExpiredError } from '../../../shared/errors';
 import { capturingLogger, dump, eventually, marketBuy, startKit, TICKER, type Kit } from './fyers-test-kit';
 
 let kit: Kit;

@@ -1,6 +1,5 @@
 import { createFyersBroker } from '../../../shared/broker/fyers/fyers.broker';
-import { BrokerRateLimitedError } from '../../../shared/errors/broker-rate-limited.error';
-import { BrokerUnavailableError, SessionExpiredError } from '../../../shared/errors';
+import { BrokerRateLimitedError, BrokerUnavailableError, SessionExpiredError } from '../../../shared/errors';
 import { startFakeFyers } from '../../fake-fyers';
 import { dump, marketBuy, startKit, TICKER, type Kit } from './fyers-test-kit';
 
@@ -71,7 +70,7 @@ describe('findOrders', () => {
     await kit.broker.placeOrder(marketBuy({ orderTag: undefined }));
     const found = await kit.broker.findOrders({ tag: 'tvKey42' });
     expect(found).toEqual([expect.objectContaining({
-      orderId: placed.status === 'placed' ? placed.orderId : 'x', symbol: TICKER, side: 'SELL', qty: 65, productType: 'INTRADAY', status: 2, orderTag: 'tvKey42',
+      orderId: placed.status === 'placed' ? placed.orderId : 'x', symbol: TICKER, side: 'SELL', qty: 65, productType: 'INTRADAY', state: 'filled', orderTag: 'tvKey42',
     })]);
     expect(kit.fake.state.requests.at(-1)?.url).toBe('/api/v3/orders?order_tag=1%3AtvKey42');
     expect(await kit.broker.findOrders({ tag: 'nothing' })).toEqual([]);
@@ -84,7 +83,7 @@ describe('findOrders', () => {
     const [order, ...rest] = await kit.broker.findOrders({});
     expect(rest).toEqual([]);
     expect(order).not.toHaveProperty('orderTag');
-    expect(order?.status).toBe(6);
+    expect(order?.state).toBe('working');
     // orderDateTime has whole seconds
     expect(order?.placedAt).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000);
     expect(order?.placedAt).toBeLessThanOrEqual(Date.now());

@@ -1,6 +1,6 @@
 import type { Broker, PlaceOutcome } from '../../../shared/broker/broker.port';
 import { withCircuitBreaker } from '../../../shared/broker/circuit-breaker';
-import { BrokerUnavailableError } from '../../../shared/errors';
+import { BrokerCircuitOpenError, BrokerRateLimitedError, BrokerUnavailableError } from '../../../shared/errors';
 import type { Notification } from '../../../shared/notify/notifier.port';
 import { manualClock } from '../../../shared/platform/clock';
 
@@ -42,7 +42,7 @@ describe('circuit breaker', () => {
     expect(notes.map((n) => n.kind)).toEqual(['broker.circuit_open']);
 
     const err = await b.getQuotes(['X']).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(BrokerUnavailableError);
+    expect(err).toBeInstanceOf(BrokerCircuitOpenError);
     expect((err as BrokerUnavailableError).details?.retryAfterMs).toBe(10_000);
     expect(s.calls).toBe(3); // the refused call never reached the broker
 
@@ -85,16 +85,43 @@ describe('circuit breaker', () => {
     expect(b.snapshot().state).toBe('open');
   });
 
-  it('does not count a rate-limit refusal (it carries Retry-After) as the broker failing', async () => {
+  it('does not count a rate-limit refusal (typed BrokerRateLimitedError) as the broker failing', async () => {
     const clock = manualClock(0);
     const broker: Broker = {
       ...flakyBroker().broker,
       getQuotes: async () => {
-        throw new BrokerUnavailableError('rate limited', { retryAfterMs: 1000 });
+        throw new BrokerRateLimitedError('rate limited', 1000);
       },
     };
     const b = withCircuitBreaker(broker, { clock, notifier: { notify: async () => undefined }, failureThreshold: 2, openMs: 5_000 });
     for (let i = 0; i < 5; i++) await b.getQuotes(['X']).catch(() => undefined);
+    expect(b.snapshot().state).toBe('closed');
+  });
+
+  it('says, without calling anything, that calls are refused while open, and lets a caller try once a probe is due', async () => {
+    const clock = manualClock(0);
+    const { s: st, broker } = flakyBroker();
+    const b = withCircuitBreaker(broker, { clock, notifier: { notify: async () => undefined }, failureThreshold: 2, openMs: 5_000 });
+    expect(() => b.assertAvailable!()).not.toThrow();
+    for (let i = 0; i < 2; i++) await b.getQuotes(['X']).catch(() => undefined);
+    const calls = st.calls;
+    expect(() => b.assertAvailable!()).toThrow(BrokerCircuitOpenError);
+    expect(st.calls).toBe(calls);
+    clock.advance(5_000);
+    expect(() => b.assertAvailable!()).not.toThrow();
+  });
+
+  it('in half-open, a call arriving while the probe is out waits for its verdict instead of being refused', async () => {
+    const clock = manualClock(0);
+    const { s: st, broker } = flakyBroker();
+    const b = withCircuitBreaker(broker, { clock, notifier: { notify: async () => undefined }, failureThreshold: 1, openMs: 1_000 });
+    await b.getQuotes(['X']).catch(() => undefined);
+    clock.advance(1_000);
+    st.healthy = true;
+    // The probe (a quote) and an order leave together, as an alert's do.
+    const [quote, order] = await Promise.allSettled([b.getQuotes(['X']), b.placeOrder({ symbol: 'X', qty: 1, side: 'BUY', orderType: 'MARKET', productType: 'INTRADAY' })]);
+    expect(quote.status).toBe('fulfilled');
+    expect(order.status).toBe('fulfilled');
     expect(b.snapshot().state).toBe('closed');
   });
 });

@@ -1,25 +1,35 @@
 import type { Broker } from '../../../shared/broker/broker.port';
 import { withPacing } from '../../../shared/broker/paced.broker';
 import { createRequestPacer } from '../../../shared/broker/request-pacer';
-import { BrokerUnavailableError } from '../../../shared/errors';
+import { BrokerRateLimitedError, BrokerUnavailableError } from '../../../shared/errors';
 import { manualClock } from '../../../shared/platform/clock';
 
-function recordingBroker(opts: { failWith?: Error } = {}) {
+function recordingBroker(opts: { failWith?: Error; placeAnswers?: Array<Error | 'placed'> } = {}) {
   const quoteCalls: string[][] = [];
+  const placeCalls: number[] = [];
   const broker: Broker = {
     name: 'fyers',
+    quoteBatchLimit: 50,
     async getQuotes(tickers) {
       quoteCalls.push([...tickers]);
       if (opts.failWith) throw opts.failWith;
       return new Map(tickers.map((t, i) => [t, 100 + i]));
     },
     getPositions: async () => [],
-    placeOrder: async () => ({ status: 'placed', orderId: '1' }),
+    placeOrder: async () => {
+      placeCalls.push(placeCalls.length);
+      const next = opts.placeAnswers?.shift() ?? 'placed';
+      if (next instanceof Error) throw next;
+      return { status: 'placed', orderId: String(placeCalls.length) };
+    },
     findOrders: async () => [],
     checkSession: async () => ({ valid: true }),
   };
-  return { broker, quoteCalls };
+  return { broker, quoteCalls, placeCalls };
 }
+
+const order = { symbol: 'S', qty: 1, side: 'BUY', orderType: 'MARKET', productType: 'INTRADAY' } as const;
+const limited = (ms: number) => new BrokerRateLimitedError('rate limited', ms);
 
 describe('paced broker', () => {
   it('coalesces quote requests that arrive together into one broker call, and every caller sees its prices', async () => {
@@ -44,7 +54,7 @@ describe('paced broker', () => {
   it('a 429 from the broker pauses the pacer for its Retry-After, so the next call waits', async () => {
     const clock = manualClock(0);
     const pacer = createRequestPacer({ clock, perSecond: 8, perMinute: 180, maxWaitMs: 10_000 });
-    const { broker } = recordingBroker({ failWith: new BrokerUnavailableError('rate limited', { retryAfterMs: 3000 }) });
+    const { broker } = recordingBroker({ failWith: limited(3000) });
     const paced = withPacing(broker, pacer, { coalesceMs: 1 });
     await expect(paced.getQuotes(['A'])).rejects.toThrow('rate limited');
     expect(pacer.snapshot().pausedUntil).toBe(3000);
@@ -55,7 +65,45 @@ describe('paced broker', () => {
     const pacer = createRequestPacer({ clock, perSecond: 1, perMinute: 180, maxWaitMs: 0, sleep: async (ms) => clock.advance(ms) });
     const { broker } = recordingBroker();
     const paced = withPacing(broker, pacer, { coalesceMs: 1 });
-    await paced.placeOrder({ symbol: 'S', qty: 1, side: 'BUY', orderType: 'MARKET', productType: 'INTRADAY' });
-    await expect(paced.placeOrder({ symbol: 'S', qty: 1, side: 'BUY', orderType: 'MARKET', productType: 'INTRADAY' })).rejects.toBeInstanceOf(BrokerUnavailableError);
+    await paced.placeOrder(order);
+    await expect(paced.placeOrder(order)).rejects.toBeInstanceOf(BrokerRateLimitedError);
+  });
+
+  describe('the one retry after a 429', () => {
+    const setUp = (answers: Array<Error | 'placed'>) => {
+      const clock = manualClock(0);
+      const pacer = createRequestPacer({ clock, perSecond: 8, perMinute: 180, maxWaitMs: 10_000, sleep: async (ms) => clock.advance(ms) });
+      const rec = recordingBroker({ placeAnswers: answers });
+      return { clock, pacer, ...rec, paced: withPacing(rec.broker, pacer, { coalesceMs: 1 }) };
+    };
+
+    it('is taken by the pacer after the Retry-After when it still fits the caller deadline', async () => {
+      const { clock, paced, placeCalls } = setUp([limited(400), 'placed']);
+      await expect(paced.placeOrder(order, { retryUntil: 2000 })).resolves.toMatchObject({ status: 'placed' });
+      expect(placeCalls).toHaveLength(2);
+      expect(clock()).toBeGreaterThanOrEqual(400);
+    });
+
+    it('is not taken when the Retry-After ends past the deadline: the 429 stands, nothing sent twice', async () => {
+      const { paced, placeCalls } = setUp([limited(3000), 'placed']);
+      await expect(paced.placeOrder(order, { retryUntil: 2000 })).rejects.toBeInstanceOf(BrokerRateLimitedError);
+      expect(placeCalls).toHaveLength(1);
+    });
+
+    it('is not taken without a deadline from the caller, and never more than once', async () => {
+      const once = setUp([limited(100), 'placed']);
+      await expect(once.paced.placeOrder(order)).rejects.toBeInstanceOf(BrokerRateLimitedError);
+      expect(once.placeCalls).toHaveLength(1);
+      const twice = setUp([limited(100), limited(100), 'placed']);
+      await expect(twice.paced.placeOrder(order, { retryUntil: 5000 })).rejects.toBeInstanceOf(BrokerRateLimitedError);
+      expect(twice.placeCalls).toHaveLength(2);
+      expect(twice.pacer.snapshot().pausedUntil).toBeGreaterThan(100);
+    });
+
+    it('does not retry other failures', async () => {
+      const { paced, placeCalls } = setUp([new BrokerUnavailableError('down'), 'placed']);
+      await expect(paced.placeOrder(order, { retryUntil: 5000 })).rejects.toThrow('down');
+      expect(placeCalls).toHaveLength(1);
+    });
   });
 });

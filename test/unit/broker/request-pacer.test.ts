@@ -76,4 +76,39 @@ describe('request pacer', () => {
     const later = await p.run(async () => 'sent', { notAfter: clock() + 1500 });
     expect(later?.value).toBe('sent');
   });
+
+  it('counts a call from when it ended, so calls a stall held back cannot arrive together with later ones', async () => {
+    const { clock, p } = pacer(2, 100);
+    // Each of the first two calls takes 700 ms to come back (a stall, or a slow wire): they may have
+    // reached the broker as late as 700 and 1400.
+    const slow = () => p.run(async () => void clock.advance(700));
+    await Promise.all([slow(), slow()]);
+    const firstEnd = 700;
+    let thirdStart = 0;
+    await p.run(async () => void (thirdStart = clock()));
+    expect(thirdStart).toBeGreaterThanOrEqual(firstEnd + 1000);
+  });
+
+  it('does not let a call go while the calls that fill the window are still in flight', async () => {
+    const { p } = pacer(1, 100);
+    let release!: () => void;
+    const first = p.run(() => new Promise<void>((r) => (release = r)));
+    let secondRan = false;
+    const second = p.run(async () => void (secondRan = true));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(secondRan).toBe(false);
+    release();
+    await first;
+    await second;
+    expect(secondRan).toBe(true);
+  });
+
+  it('banks no capacity while idle or stalled: after a long gap a burst still gets only perSecond at once', async () => {
+    const { clock, p } = pacer(3, 100);
+    clock.advance(10_000);
+    const starts: number[] = [];
+    await Promise.all(Array.from({ length: 7 }, () => p.run(async () => void starts.push(clock()))));
+    expect(starts.filter((t) => t === starts[0])).toHaveLength(3);
+    for (const t of starts) expect(starts.filter((u) => u > t - 1000 && u <= t).length).toBeLessThanOrEqual(3);
+  });
 });

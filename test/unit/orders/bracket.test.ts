@@ -52,3 +52,20 @@ describe('tick arithmetic', () => {
     expect(isTickMultiple(101.26, 0.05)).toBe(false);
   });
 });
+
+describe('offsets before the price, levels after', () => {
+  const { bracketOffsets, bracketLevels, computeBracket } = jest.requireActual<typeof import('../../../shared/orders/bracket')>('../../../shared/orders/bracket');
+  it('gives the same offsets and levels as computeBracket, without needing the entry for the offsets', () => {
+    for (const side of ['BUY', 'SELL'] as const) {
+      const whole = computeBracket({ side, entry: 120.35, tickSize: 0.05, sl: 10.02, tp: 20.07 });
+      const offsets = bracketOffsets({ side, tickSize: 0.05, sl: 10.02, tp: 20.07 });
+      expect(offsets).toEqual({ stopLossOffset: whole.stopLossOffset, takeProfitOffset: whole.takeProfitOffset });
+      expect(bracketLevels({ side, tickSize: 0.05, entry: 120.35, ...offsets })).toEqual({ stopLossPrice: whole.stopLossPrice, takeProfitPrice: whole.takeProfitPrice });
+    }
+  });
+
+  it('leaves out levels it cannot state: no entry, or a stop beyond zero', () => {
+    expect(bracketLevels({ side: 'BUY', tickSize: 0.05, entry: undefined, stopLossOffset: 5 })).toEqual({});
+    expect(bracketLevels({ side: 'BUY', tickSize: 0.05, entry: 4, stopLossOffset: 5, takeProfitOffset: 5 })).toEqual({ takeProfitPrice: 9 });
+  });
+});

@@ -1,0 +1,29 @@
+import type { OrderState } from '../broker/broker.port';
+import { DependencyUnavailableError } from '../errors';
+import { reduceOnlyLots } from '../risk/lot-sizing';
+import type { PlaceOrderDeps } from './place-order.deps';
+import type { PreparedOrder } from './prepared-order';
+
+/** Accepted but not done: their full quantity counts as already closing (conservative on partial fills). */
+const STILL_WORKING: ReadonlySet<OrderState> = new Set(['working', 'partially_filled']);
+
+/**
+ * How many lots a reduce-only order may take without flipping the position. Positions only move when
+ * orders fill, so two closes close together would both see the whole position: the contract is held
+ * for a settle time (a second close gets a certain-nothing-sent 503 and TradingView resends it after
+ * 5 s, by which time the first has filled), and orders still working on the closing side count as
+ * already closing.
+ */
+export async function closableLots(deps: Pick<PlaceOrderDeps, 'broker' | 'leases' | 'settings' | 'clock'>, p: PreparedOrder, owner: string): Promise<number> {
+  const inst = p.instrument;
+  const settleMs = deps.settings.reduceOnlySettleMs;
+  if (!(await deps.leases.tryAcquire(`reduce-only:${inst.ticker}:${p.productType}`, owner, settleMs, deps.clock()))) {
+    throw new DependencyUnavailableError('Another close of this contract is still settling; nothing was sent. TradingView will retry.', { retryAfterMs: settleMs });
+  }
+  const [positions, orders] = await Promise.all([deps.broker.getPositions(), deps.broker.findOrders({})]);
+  const same = (x: { symbol: string; productType: string }) => x.symbol === inst.ticker && x.productType === p.productType;
+  const netQty = positions.filter(same).reduce((sum, pos) => sum + pos.netQty, 0);
+  const working = orders.filter((o) => same(o) && o.side === p.side && STILL_WORKING.has(o.state)).reduce((sum, o) => sum + o.qty, 0);
+  const effective = netQty > 0 ? Math.max(0, netQty - working) : Math.min(0, netQty + working);
+  return reduceOnlyLots(p.lots, p.side, effective, inst.lotSize);
+}
