@@ -7,7 +7,7 @@ import { withCircuitBreaker } from '../shared/broker/circuit-breaker';
 import { withPacing } from '../shared/broker/paced.broker';
 import { createRequestPacer } from '../shared/broker/request-pacer';
 import type { Config } from '../shared/config/config';
-import type { Notification, Notifier } from '../shared/notify/notifier.port';
+import type { Notification, NotificationDelivery, Notifier } from '../shared/notify/notifier.port';
 import type { Clock } from '../shared/platform/clock';
 import type { Logger } from '../shared/platform/logger';
 import { registerSecret } from '../shared/platform/logger';
@@ -18,6 +18,7 @@ import type { IdempotencyStore } from '../shared/store/idempotency.port';
 import type { OrderResult } from '../shared/orders/order-result';
 import type { LeaseStore } from '../shared/store/lease.port';
 import type { OAuthStateStore } from '../shared/store/oauth-state.port';
+import { createStoreHealth, type StoreHealth } from '../shared/store/store-health';
 import type { SymbolIndex } from '../shared/symbols/instrument';
 import { createSymbolSource, type SymbolIndexLoader } from '../shared/symbols/symbol-source';
 import type { BootstrapIndex } from '../shared/symbols/symbol-loaders';
@@ -45,7 +46,7 @@ export interface Adapters {
   symbols: () => Promise<SymbolIndex>;
   login?: BrokerLogin;
   download: (url: string) => Promise<string>;
-  forwardNotification: (n: Notification) => Promise<void>;
+  forwardNotification: (n: Notification) => Promise<NotificationDelivery | void>;
   probes: Record<string, () => Promise<Check>>;
   close(): Promise<void>;
 }
@@ -61,7 +62,16 @@ export const PAPER_DEMO_SECRET = 'paper-demo-secret';
 
 type Stores = Pick<Adapters, 'idempotency' | 'audit' | 'controls' | 'tokens' | 'leases' | 'oauthStates'> & { probe: () => Promise<Check>; close(): Promise<void> };
 
-async function buildStores(config: Config): Promise<Stores> {
+/** The store's readiness: reachable, and no record it holds found unreadable (see StoreHealth). */
+async function storeCheck(store: string, health: StoreHealth, controls: ControlsStore, extra: Record<string, unknown> = {}): Promise<Check> {
+  // Reading the controls is what finds an unreadable controls record, even before any alert has.
+  await controls.get();
+  const problems = await health.check();
+  if (problems.length === 0) return { ok: true, store, ...extra };
+  return { ok: false, store, detail: problems[0]!.what, unreadable: problems.length, ...extra };
+}
+
+async function buildStores(config: Config, health: StoreHealth): Promise<Stores> {
   if (config.store === 'firestore') {
     const { Firestore } = await import('@google-cloud/firestore');
     const [{ createFirestoreIdempotencyStore }, { createFirestoreAuditLog }, { createFirestoreControlsStore }, { createFirestoreTokenStore }, { createFirestoreLeaseStore }, { createFirestoreOAuthStateStore }] =
@@ -74,18 +84,19 @@ async function buildStores(config: Config): Promise<Stores> {
         import('../shared/store/firestore/oauth-state.firestore'),
       ]);
     const db = new Firestore({ projectId: config.projectId, databaseId: config.firestoreDatabase, ignoreUndefinedProperties: true });
+    const controls = createFirestoreControlsStore(db, { health });
     // Open the gRPC channel now, while the rest of the instance loads, not on the first alert.
     void db.collection('health').doc('probe').get().catch(() => undefined);
     return {
-      idempotency: createFirestoreIdempotencyStore<OrderResult>(db),
+      idempotency: createFirestoreIdempotencyStore<OrderResult>(db, { health }),
       audit: createFirestoreAuditLog(db),
-      controls: createFirestoreControlsStore(db),
+      controls,
       tokens: createFirestoreTokenStore(db),
       leases: createFirestoreLeaseStore(db),
       oauthStates: createFirestoreOAuthStateStore(db),
       probe: async () => {
         await db.collection('health').doc('probe').get();
-        return { ok: true, store: 'firestore' };
+        return storeCheck('firestore', health, controls);
       },
       close: () => db.terminate(),
     };
@@ -100,14 +111,15 @@ async function buildStores(config: Config): Promise<Stores> {
       import('../shared/store/local/oauth-state.local'),
     ]);
   const dir = join(config.dataDir, 'store');
+  const controls = createLocalControlsStore(join(dir, 'controls'), health);
   return {
-    idempotency: createLocalIdempotencyStore<OrderResult>(join(dir, 'idempotency')),
+    idempotency: createLocalIdempotencyStore<OrderResult>(join(dir, 'idempotency'), health),
     audit: createLocalAuditLog(join(dir, 'audit')),
-    controls: createLocalControlsStore(join(dir, 'controls')),
+    controls,
     tokens: createLocalTokenStore(join(dir, 'tokens')),
     leases: createLocalLeaseStore(join(dir, 'leases')),
     oauthStates: createLocalOAuthStateStore(join(dir, 'oauth-states')),
-    probe: async () => ({ ok: true, store: 'local', dataDir: config.dataDir }),
+    probe: () => storeCheck('local', health, controls, { dataDir: config.dataDir }),
     close: async () => undefined,
   };
 }
@@ -116,10 +128,16 @@ async function buildSecrets(config: Config, b: Basics): Promise<{ secrets: Secre
   if (config.secrets === 'secret-manager') {
     const { SecretManagerServiceClient } = await import('@google-cloud/secret-manager');
     const { createSecretManagerSource } = await import('../shared/secrets/secrets.secret-manager');
-    const secrets = createSecretManagerSource(new SecretManagerServiceClient(), config.projectId ?? '', { clock: b.clock, cacheMs: 60_000, logger: b.logger });
+    const { refuseWeakSecrets } = await import('../shared/secrets/strong-secrets');
+    const stored = createSecretManagerSource(new SecretManagerServiceClient(), config.projectId ?? '', { clock: b.clock, cacheMs: 60_000, logger: b.logger });
+    // With the real broker a guessable key counts as no key (config checks env values; these come later).
+    const strong = config.broker === 'fyers' ? refuseWeakSecrets(stored, b.logger) : undefined;
+    const secrets = strong ?? stored;
     return {
       secrets,
       probe: async () => {
+        const weak = (await strong?.weakOnes()) ?? [];
+        if (weak.length > 0) return { ok: false, detail: `too easy to guess (at least 128 bits needed): ${weak.join(', ')}` };
         const present = Boolean(await secrets.get('webhook-secret'));
         return { ok: present, detail: present ? undefined : 'the webhook-secret secret has no value' };
       },
@@ -137,7 +155,7 @@ async function buildSecrets(config: Config, b: Basics): Promise<{ secrets: Secre
   return { secrets, probe: async () => ({ ok: Boolean(values.webhookSecret), detail: values.webhookSecret ? undefined : 'WEBHOOK_SECRET is not set' }) };
 }
 
-async function buildNotifier(config: Config, b: Basics, forward: (n: Notification) => Promise<void>): Promise<{ notifier: Notifier; probe: () => Promise<Check>; close(): Promise<void> }> {
+async function buildNotifier(config: Config, b: Basics, forward: Adapters['forwardNotification']): Promise<{ notifier: Notifier; probe: () => Promise<Check>; close(): Promise<void> }> {
   const { createLogNotifier } = await import('../shared/notify/notifier.log');
   if (config.notify.topic) {
     const { PubSub } = await import('@google-cloud/pubsub');
@@ -276,24 +294,27 @@ async function buildBroker(
 }
 
 /** Delivery to the operator's chat webhook; throws on a retryable failure so Pub/Sub redelivers. */
-async function buildForwarder(config: Config, b: Basics): Promise<(n: Notification) => Promise<void>> {
+async function buildForwarder(config: Config, b: Basics): Promise<(n: Notification) => Promise<NotificationDelivery>> {
   const url = config.notify.webhookUrl;
-  if (!url) return async () => undefined;
+  if (!url) return async () => 'no-target';
   const { createNotificationForwarder } = await import('../shared/notify/forward-notification');
   const { systemResolveHost } = await import('../shared/notify/safe-target');
   registerSecret(url);
   const send = createNotificationForwarder({ url, resolve: systemResolveHost, logger: b.logger, timeoutMs: 5_000 });
   return async (n) => {
     const r = await send(n);
-    if (!r.ok && r.retryable) throw new Error(`notification delivery failed (${r.reason}); will be retried`);
-    if (!r.ok) b.logger.error('notification target refused the message; not retrying', { reason: r.reason, status: r.status });
+    if (r.ok) return 'delivered';
+    if (r.retryable) throw new Error(`notification delivery failed (${r.reason}); will be retried`);
+    b.logger.error('notification target refused the message; not retrying', { reason: r.reason, status: r.status });
+    return 'refused';
   };
 }
 
 export async function buildAdapters(config: Config, b: Basics, overrides: Partial<Adapters>): Promise<Adapters> {
   // Independent parts load side by side; the store first opens its channel (see buildStores), which
   // is the slowest step of a cold start on Firestore.
-  const storesP = buildStores(config);
+  const health = createStoreHealth(b.clock);
+  const storesP = buildStores(config, health);
   const secretsP = overrides.secrets ? Promise.resolve({ secrets: overrides.secrets, probe: async (): Promise<Check> => ({ ok: true }) }) : buildSecrets(config, b);
   const blobsP = overrides.blobs ? Promise.resolve(overrides.blobs) : buildBlobs(config, b.clock);
   const download = overrides.download ?? (async (url: string) => {
@@ -304,6 +325,11 @@ export async function buildAdapters(config: Config, b: Basics, overrides: Partia
   const forward = overrides.forwardNotification ?? (await buildForwarder(config, b));
   const notifierP = overrides.notifier ? Promise.resolve({ notifier: overrides.notifier, probe: async (): Promise<Check> => ({ ok: true }), close: async () => undefined }) : buildNotifier(config, b, forward);
   const [stores, { secrets, probe: secretsProbe }, notifierParts, blobs, symbolLoader] = await Promise.all([storesP, secretsP, notifierP, blobsP, symbolLoaderP]);
+  // Once per record that turns unreadable: a human has to look at it (and at the broker) before it is repaired.
+  health.onUnreadable((p) => {
+    b.logger.error('store record unreadable', { record: p.id, problem: p.what });
+    void notifierParts.notifier.notify({ kind: 'store.unreadable', severity: 'critical', summary: p.what, at: p.since, details: { record: p.id } });
+  });
   const symbols = createSymbolSource(symbolLoader, { clock: b.clock, logger: b.logger, checkEveryMs: 60_000 });
   const tokens = overrides.tokens ?? stores.tokens;
   const brokerProbes: Record<string, () => Promise<Check>> = {};

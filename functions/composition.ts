@@ -14,6 +14,7 @@ import type { RefreshSymbolMasterDeps } from './symbol-master/refresh-symbol-mas
 import type { TokenKeeperDeps } from './token-keeper/token-keeper.handler';
 import type { WebhookDeps } from './webhook/webhook.handler';
 import { createSourceGuard } from './webhook/source-guard';
+import { createOperatorKeyGate, type OperatorKeyGate } from './operator-auth/operator-key';
 import { buildAdapters, symbolMasterPolicy, type Adapters } from './adapters';
 import { getConfig } from './config';
 
@@ -28,6 +29,8 @@ export interface AppDeps {
   tokenKeeper: TokenKeeperDeps;
   symbolMaster: RefreshSymbolMasterDeps;
   notify: NotifyDeps;
+  /** The one operator-key check (with its per-source attempt limit) every operator entry point shares. */
+  operatorKey: OperatorKeyGate;
   /** Opens the store's channel, loads the symbol master and reads the webhook secret before the first alert. */
   warmUp(): Promise<void>;
   close(): Promise<void>;
@@ -50,6 +53,7 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
   const controls = liveControls(adapters.controls, { clock, logger, cacheMs: config.controlsCacheMs });
   const symbols = adapters.symbols;
   const loginUrl = config.loginUrl;
+  const operatorKey = createOperatorKeyGate({ secrets: adapters.secrets, clock, logger });
 
   const webhook: WebhookDeps = {
     clock,
@@ -96,14 +100,14 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
       logger,
       controls: adapters.controls,
       audit: adapters.audit,
-      secrets: adapters.secrets,
+      operatorKey,
       notifier: adapters.notifier,
       onChanged: (after) => controls.changed(after),
     },
     auth: {
       clock,
       logger,
-      secrets: adapters.secrets,
+      operatorKey,
       login: adapters.login,
       states: adapters.oauthStates,
       tokens: adapters.tokens,
@@ -134,6 +138,7 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
       notifier: adapters.notifier,
     },
     notify: { logger, forward: adapters.forwardNotification },
+    operatorKey,
     warmUp: async () => {
       const started = clock();
       controls.start();

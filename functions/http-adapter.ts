@@ -1,5 +1,8 @@
 import type { Request, Response } from '@google-cloud/functions-framework';
 import type { HttpReply } from './http-response';
+import { htmlSecurityHeaders } from './http-security-headers';
+import { MAX_REQUEST_BODY_BYTES } from './request-body-guard';
+import { PayloadTooLargeError } from '../shared/errors';
 
 /** Writes a reply. JSON always, no caching: these answers are about this moment. */
 export function send(res: Response, reply: HttpReply): void {
@@ -9,13 +12,28 @@ export function send(res: Response, reply: HttpReply): void {
   res.json(reply.body);
 }
 
-export function sendHtml(res: Response, status: number, html: string): void {
+export function sendHtml(res: Response, status: number, html: string, opts: { formTargets?: readonly string[] } = {}): void {
   res.status(status);
-  res.set('Cache-Control', 'no-store');
-  res.set('Content-Type', 'text/html; charset=utf-8');
-  res.set('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'");
-  res.set('X-Frame-Options', 'DENY');
+  for (const [k, v] of Object.entries(htmlSecurityHeaders(opts))) res.set(k, v);
   res.send(html);
+}
+
+/**
+ * The body's bytes whatever its Content-Type: the framework's parsers skip a body that names no type,
+ * so that one is read here (the request guard has already bounded its size).
+ */
+export async function readBody(req: Request, limit = MAX_REQUEST_BODY_BYTES): Promise<Buffer | undefined> {
+  const parsed = rawBodyOf(req);
+  if (parsed) return parsed;
+  if (!req.readable || req.readableEnded) return undefined;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) throw new PayloadTooLargeError(`The body is larger than ${limit} bytes`);
+    chunks.push(chunk);
+  }
+  return size > 0 ? Buffer.concat(chunks) : undefined;
 }
 
 /** The raw bytes of the body whatever parser the framework picked; we never trust its parse. */

@@ -9,6 +9,7 @@ import { refreshSymbolMasterFunction } from './symbol-master/refresh-symbol-mast
 import { refreshTokenFunction } from './token-keeper/token-keeper.http';
 import { webhookFunction } from './webhook/webhook.http';
 import { scrubConsole } from '../shared/platform/scrub-console';
+import { installRequestBodyGuard } from './request-body-guard';
 
 export { FUNCTION_NAMES } from './function-names';
 
@@ -26,6 +27,8 @@ getConfig();
 process.env.NODE_ENV ??= 'production';
 // ...and in production it logs those errors with console.error, quoting the body (and any token in it).
 scrubConsole();
+// Bodies are size- and encoding-checked before the framework's parsers buffer or inflate them.
+installRequestBodyGuard();
 
 // On Cloud Run the first Firestore call of an instance costs a gRPC channel set-up (~1-2 s) and the
 // symbol master a download; start both while the platform is still routing the first request here,

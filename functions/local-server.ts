@@ -5,40 +5,66 @@ import { FUNCTION_NAMES } from './index';
 import { getConfig } from './config';
 import { getDeps } from './composition';
 import { PAPER_DEMO_SECRET } from './adapters';
-import { MAX_BODY_BYTES } from './webhook/webhook.handler';
+import { guardRequestBodies } from './request-body-guard';
+import { errorReply } from './http-response';
+import { bearerKey } from './operator-auth/operator-key';
+import { requestSource } from './operator-auth/request-source';
+
+/**
+ * In the cloud these are reachable only through IAM (Cloud Scheduler's and Pub/Sub's identities); on
+ * the one-port server nothing stands in front of them, so they ask for the operator key instead.
+ */
+const OPERATOR_ONLY = new Set(['notify', 'refreshToken', 'refreshSymbolMaster']);
+
+export interface LocalServerOptions {
+  /**
+   * Nothing stands in front of this server, so by default X-Forwarded-For is whatever the client wrote
+   * and is replaced by the socket's address. Tests that play Google's front end set this to true.
+   */
+  trustForwardedFor?: boolean;
+}
+
+function sendJson(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', ...headers });
+  res.end(JSON.stringify(body));
+}
 
 /**
  * `npm start`: every function on one port at /<functionName>, served by the same Functions Framework
  * handlers Cloud Run runs, so what works here works there.
  */
-export function createLocalServer(): http.Server {
+export function createLocalServer(opts: LocalServerOptions = {}): http.Server {
   const apps = new Map<string, RequestListener>();
   // A name whose handler is not registered yet is left out here; the Terraform consistency test is
   // what insists that every deployed name has a handler.
   for (const name of FUNCTION_NAMES) if (getFunction(name)) apps.set(name, getTestServer(name).listeners('request')[0] as RequestListener);
 
-  return http.createServer((req, res) => {
+  return http.createServer(guardRequestBodies((req, res) => {
     const url = new URL(req.url ?? '/', 'http://local');
     const [, name = '', ...rest] = url.pathname.split('/');
     const app = apps.get(name);
     if (!app) {
-      res.writeHead(404, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify({ status: 'error', error: { code: 'NOT_FOUND', message: `No function at /${name}`, functions: [...apps.keys()].map((n) => `/${n}`) } }));
+      sendJson(res, 404, { status: 'error', error: { code: 'NOT_FOUND', message: `No function at /${name}`, functions: [...apps.keys()].map((n) => `/${n}`) } });
       return;
     }
-    // Cloud Run caps bodies at 32 MB; locally we refuse oversized alerts before the framework buffers them.
-    if (name === 'webhook' && Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) {
-      res.writeHead(413, { 'Content-Type': 'application/json', Connection: 'close' });
-      res.end(JSON.stringify({ status: 'error', error: { code: 'PAYLOAD_TOO_LARGE', message: `The body is larger than ${MAX_BODY_BYTES} bytes` } }));
-      req.destroy();
-      return;
-    }
+    if (!opts.trustForwardedFor) req.headers['x-forwarded-for'] = req.socket.remoteAddress ?? '';
     // Express keeps an originalUrl set before it sees the request: handlers that link to themselves
     // (the login form posts back to its own path) must see /authUrl here, not the rewritten '/'.
     (req as http.IncomingMessage & { originalUrl?: string }).originalUrl = req.url;
+    // Where this function is mounted, from the routing table rather than the request: the login form posts here.
+    (req as http.IncomingMessage & { functionMount?: string }).functionMount = `/${name}`;
     req.url = '/' + rest.join('/') + url.search;
-    app(req, res);
-  });
+    if (!OPERATOR_ONLY.has(name)) return app(req, res);
+    void getDeps()
+      .then((deps) => deps.operatorKey.verify(bearerKey(req.headers.authorization), requestSource(req)))
+      .then(
+        () => app(req, res),
+        (e: unknown) => {
+          const r = errorReply(e, 'none');
+          sendJson(res, r.status, r.body, r.headers);
+        },
+      );
+  }));
 }
 
 if (require.main === module) {

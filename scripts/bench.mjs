@@ -229,14 +229,14 @@ async function coldStart(store) {
       const dataDir = mkdtempSync(path.join(os.tmpdir(), 'bench-cold-'));
       const env = {
         ...process.env,
-        PORT: String(port), BROKER: 'fyers', ALLOW_SAMPLE_MASTER: 'true', STORE: store, DATA_DIR: dataDir, WEBHOOK_SECRET: 'bench-secret-123',
+        PORT: String(port), BROKER: 'fyers', ALLOW_SAMPLE_MASTER: 'true', STORE: store, DATA_DIR: dataDir, WEBHOOK_SECRET: 'bench-secret-3c9e1f7a2b8d4e60',
         FYERS_APP_ID: fake.state.appId, FYERS_API_URL: fake.apiUrl, FYERS_DATA_URL: fake.dataUrl, FYERS_ACCESS_TOKEN: fake.issueAccessToken(),
         ENFORCE_TRADING_WINDOW: 'false', LOG_LEVEL: 'ERROR', GOOGLE_CLOUD_PROJECT: `demo-bench-${process.pid}-${run}`,
       };
       const t0 = performance.now();
       const child = spawn(process.execPath, [path.join(ROOT, 'dist/functions/local-server.js')], { env, stdio: 'ignore' });
       try {
-        const body = JSON.stringify({ token: 'bench-secret-123', symbol: 'NIFTY', action: 'BUY', optionType: 'CE', strikeprice: 24500, qty: 1, idempotency_key: `cold-${run}` });
+        const body = JSON.stringify({ token: 'bench-secret-3c9e1f7a2b8d4e60', symbol: 'NIFTY', action: 'BUY', optionType: 'CE', strikeprice: 24500, qty: 1, idempotency_key: `cold-${run}` });
         for (;;) {
           if (performance.now() - t0 > 30_000) throw new Error('no answer within 30 s');
           try {

@@ -1,21 +1,22 @@
-import { tokenMatches } from '../../shared/alert/authenticate-alert';
+import { TooManyRequestsError, UnauthorizedError } from '../../shared/errors';
 import type { Broker } from '../../shared/broker/broker.port';
 import { randomToken } from '../../shared/platform/ids';
 import { formatIst } from '../../shared/platform/ist';
 import type { Clock } from '../../shared/platform/clock';
 import type { Logger } from '../../shared/platform/logger';
-import type { SecretSource } from '../../shared/secrets/secrets.port';
 import type { ControlsStore } from '../../shared/store/controls.port';
 import type { OAuthStateStore } from '../../shared/store/oauth-state.port';
 import type { AccessTokens } from '../../shared/tokens/access-token-provider';
 import type { BrokerLogin } from '../../shared/tokens/broker-login.port';
 import type { TokenStore } from '../../shared/tokens/token.port';
+import { originOf } from '../http-security-headers';
+import type { OperatorKeyGate } from '../operator-auth/operator-key';
 import { loginErrorPage, loginFormPage, loginResultPage } from './auth-pages';
 
 export interface AuthDeps {
   clock: Clock;
   logger: Logger;
-  secrets: SecretSource;
+  operatorKey: OperatorKeyGate;
   /** Undefined on the paper broker, which needs no login. */
   login?: BrokerLogin;
   states: OAuthStateStore;
@@ -26,25 +27,46 @@ export interface AuthDeps {
   stateTtlMs: number;
 }
 
-export type HtmlReply = { status: number; html: string } | { status: 303; location: string };
+/** `formTargets`: origins the page's form may lead to besides this one (CSP form-action). */
+export type HtmlReply = { status: number; html: string; formTargets?: string[]; retryAfterS?: number } | { status: 303; location: string };
+
+export interface AuthUrlRequest {
+  method: string;
+  form: Record<string, string>;
+  /**
+   * Where the form posts: the function's own mount point ('/' on Cloud Run, '/authUrl' on the one-port
+   * server), never anything taken from the request's URL, which a link can make point anywhere.
+   */
+  formAction: string;
+  /** The caller's address, for the per-source limit on wrong keys. */
+  source: string;
+}
 
 /**
  * GET shows a form for the operator key; POST checks it, stores a single-use expiring `state`, and
  * sends the browser to Fyers. The key travels in the form body so it never lands in request logs.
  */
-export async function handleAuthUrl(deps: AuthDeps, req: { method: string; form: Record<string, string>; selfPath: string }): Promise<HtmlReply> {
-  if (!deps.login) return { status: 200, html: loginResultPage({ live: true, detail: 'This deployment uses the paper broker: no Fyers login is needed.' }) };
-  if (req.method === 'GET') return { status: 200, html: loginFormPage(req.selfPath) };
+export async function handleAuthUrl(deps: AuthDeps, req: AuthUrlRequest): Promise<HtmlReply> {
+  const login = deps.login;
+  if (!login) return { status: 200, html: loginResultPage({ live: true, detail: 'This deployment uses the paper broker: no Fyers login is needed.' }) };
+  // The form's answer is a redirect to Fyers' login page, which CSP form-action must allow too.
+  const formTargets = [originOf(login.authCodeUrl('csp'))].filter((o): o is string => Boolean(o));
+  if (req.method === 'GET') return { status: 200, html: loginFormPage(req.formAction), formTargets };
   if (req.method !== 'POST') return { status: 405, html: loginErrorPage('Method not allowed', 'Open this page with GET.') };
-  const key = req.form.key ?? '';
-  if (!tokenMatches(key, await deps.secrets.get('controls-key'))) {
-    deps.logger.warn('login refused: bad operator key');
-    return { status: 401, html: loginFormPage(req.selfPath, 'That operator key is not valid.') };
+  try {
+    await deps.operatorKey.verify(req.form.key, req.source);
+  } catch (e) {
+    if (e instanceof TooManyRequestsError) {
+      const retryAfterS = Math.max(1, Math.ceil(Number(e.details?.retryAfterMs ?? 1000) / 1000));
+      return { status: 429, html: loginFormPage(req.formAction, `Too many wrong keys from here. Wait ${retryAfterS} s before trying again.`), formTargets, retryAfterS };
+    }
+    if (e instanceof UnauthorizedError) return { status: 401, html: loginFormPage(req.formAction, 'That operator key is not valid.'), formTargets };
+    throw e;
   }
   const state = randomToken(24);
   await deps.states.create(state, deps.clock() + deps.stateTtlMs);
   deps.logger.info('login started');
-  return { status: 303, location: deps.login.authCodeUrl(state) };
+  return { status: 303, location: login.authCodeUrl(state) };
 }
 
 /**

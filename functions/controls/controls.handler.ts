@@ -1,23 +1,22 @@
 import * as v from 'valibot';
-import { tokenMatches } from '../../shared/alert/authenticate-alert';
 import { ControlsPatchSchema } from '../../shared/controls/controls-patch.schema';
-import { InvalidAlertError, MethodNotAllowedError, NotFoundError, UnauthorizedError } from '../../shared/errors';
+import { InvalidAlertError, MethodNotAllowedError, NotFoundError } from '../../shared/errors';
 import { newRequestId } from '../../shared/platform/ids';
 import { istParts } from '../../shared/platform/ist';
 import type { Clock } from '../../shared/platform/clock';
 import type { Logger } from '../../shared/platform/logger';
 import type { Notifier } from '../../shared/notify/notifier.port';
-import type { SecretSource } from '../../shared/secrets/secrets.port';
 import type { AuditLog } from '../../shared/store/audit.port';
 import type { ControlsStore, RuntimeControls } from '../../shared/store/controls.port';
 import { errorReply, type HttpReply } from '../http-response';
+import { bearerKey, type OperatorKeyGate } from '../operator-auth/operator-key';
 
 export interface ControlsDeps {
   clock: Clock;
   logger: Logger;
   controls: ControlsStore;
   audit: AuditLog;
-  secrets: SecretSource;
+  operatorKey: OperatorKeyGate;
   notifier: Notifier;
   /** Hands this instance the new controls so the operator sees the change take effect here at once. */
   onChanged?: (after: RuntimeControls) => void;
@@ -29,13 +28,9 @@ export interface ControlsRequest {
   path: string;
   query: Record<string, string | undefined>;
   authorization?: string;
+  /** The caller's address, for the per-source limit on wrong keys. */
+  source: string;
   rawBody?: Buffer;
-}
-
-async function authenticate(deps: ControlsDeps, authorization: string | undefined): Promise<void> {
-  const presented = /^Bearer\s+(.+)$/i.exec(authorization ?? '')?.[1]?.trim();
-  if (!presented) throw new UnauthorizedError('Send the controls key as "Authorization: Bearer <key>"');
-  if (!tokenMatches(presented, await deps.secrets.get('controls-key'))) throw new UnauthorizedError('The controls key is not valid');
 }
 
 function parsePatch(raw: Buffer | undefined) {
@@ -61,7 +56,7 @@ function parsePatch(raw: Buffer | undefined) {
 export async function handleControls(deps: ControlsDeps, req: ControlsRequest): Promise<HttpReply> {
   const requestId = newRequestId();
   try {
-    await authenticate(deps, req.authorization);
+    await deps.operatorKey.verify(bearerKey(req.authorization), req.source);
     const path = req.path.replace(/\/+$/, '') || '/';
     if (path === '/') {
       if (req.method === 'GET') return { status: 200, body: { status: 'ok', controls: await deps.controls.get(), requestId } };

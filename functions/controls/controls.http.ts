@@ -1,7 +1,8 @@
 import type { HttpFunction } from '@google-cloud/functions-framework';
-import { rawBodyOf, send } from '../http-adapter';
+import { readBody, send } from '../http-adapter';
 import { errorReply } from '../http-response';
 import { handleControls, type ControlsDeps } from './controls.handler';
+import { requestSource } from '../operator-auth/request-source';
 
 export const controlsFunction =
   (deps: () => Promise<ControlsDeps>): HttpFunction =>
@@ -14,7 +15,8 @@ export const controlsFunction =
           path: req.path,
           query: req.query as Record<string, string | undefined>,
           authorization: req.header('authorization'),
-          rawBody: rawBodyOf(req),
+          source: requestSource(req),
+          rawBody: await readBody(req),
         }),
       );
     } catch (e) {

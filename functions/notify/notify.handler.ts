@@ -1,11 +1,14 @@
-import type { Notification } from '../../shared/notify/notifier.port';
+import type { Notification, NotificationDelivery } from '../../shared/notify/notifier.port';
 import { decodePubSubNotification } from '../../shared/notify/decode-pubsub-event';
 import type { Logger } from '../../shared/platform/logger';
 
 export interface NotifyDeps {
   logger: Logger;
-  /** Delivers one notification to the operator's chat webhook; a no-op when none is configured. */
-  forward: (n: Notification) => Promise<void>;
+  /**
+   * Delivers one notification to the operator's chat webhook; says whether it arrived, was refused for
+   * good, or had nowhere to go (nothing resolved means delivered). Throws when a retry could help.
+   */
+  forward: (n: Notification) => Promise<NotificationDelivery | void>;
 }
 
 /**
@@ -20,7 +23,12 @@ export async function handleNotifyEvent(deps: NotifyDeps, event: unknown): Promi
     return 'dropped';
   }
   const n = decoded.notification;
-  await deps.forward(n);
-  deps.logger.info('notification forwarded', { kind: n.kind, severity: n.severity, requestId: n.requestId });
-  return 'forwarded';
+  const delivery = (await deps.forward(n)) ?? 'delivered';
+  // The notification's own severity under its own name: `severity` is the log entry's, for Cloud Logging.
+  const fields = { kind: n.kind, notificationSeverity: n.severity, requestId: n.requestId };
+  // The monitoring filter counts this exact message with its `kind` (terraform/monitoring.tf).
+  if (delivery === 'delivered') deps.logger.info('notification forwarded', { kind: n.kind, notificationSeverity: n.severity, requestId: n.requestId });
+  else if (delivery === 'no-target') deps.logger.info('notification not forwarded: no chat webhook is configured', fields);
+  else deps.logger.error('notification dropped: the chat webhook refused it', fields);
+  return delivery === 'delivered' ? 'forwarded' : 'dropped';
 }

@@ -3,11 +3,15 @@ import { ForbiddenSourceError, TooManyRequestsError } from '../../shared/errors'
 /**
  * The door of the public webhook: an optional allow-list of source IPs (TradingView publishes its four),
  * and a per-source penalty box for callers that keep presenting bad tokens (someone guessing the secret).
- * The penalty box is per instance; it slows a guesser down, it is not a global quota.
+ * The box only ever answers bad tokens: every TradingView user's alerts leave from the same few
+ * addresses, so a box that refused correct tokens would let a stranger's wrong-token alerts silence the
+ * owner's real ones. Per instance; the secret's length (128 bits with the real broker) is what defeats
+ * guessing, the box only keeps a guesser's answers short.
  */
 export interface SourceGuard {
-  /** Throws ForbiddenSourceError or TooManyRequestsError when the caller must be turned away. */
+  /** Throws ForbiddenSourceError when the caller is not on the allow-list. Never refuses by penalty. */
   admit(ip: string, nowMs: number): void;
+  /** Counts a bad token; throws TooManyRequestsError when the source is (now) in the penalty box. */
   recordBadToken(ip: string, nowMs: number): void;
 }
 
@@ -30,27 +34,26 @@ export function createSourceGuard(opts: SourceGuardOptions): SourceGuard {
   const strikes = new Map<string, { times: number[]; blockedUntil: number }>();
 
   return {
-    admit(ip, nowMs) {
+    admit(ip) {
       if (allowed.size > 0 && !allowed.has(ip)) throw new ForbiddenSourceError('This source is not allowed to send alerts');
-      const s = strikes.get(ip);
-      if (s && s.blockedUntil > nowMs) {
-        throw new TooManyRequestsError('Too many bad tokens from this source; try again later', { retryAfterMs: s.blockedUntil - nowMs });
-      }
     },
     recordBadToken(ip, nowMs) {
-      // An allow-listed source is TradingView itself, shared by every TradingView user: blocking it
-      // because a stranger's alerts carry a wrong token would silently drop the trader's own alerts.
+      // An allow-listed source is TradingView itself: its standing is not ours to spoil.
       if (allowed.has(ip)) return;
       const s = strikes.get(ip) ?? { times: [], blockedUntil: 0 };
-      s.times = s.times.filter((t) => nowMs - t < windowMs);
-      s.times.push(nowMs);
-      if (s.times.length >= maxBad) {
-        s.blockedUntil = nowMs + blockMs;
-        s.times = [];
+      const boxed = s.blockedUntil > nowMs;
+      if (!boxed) {
+        s.times = s.times.filter((t) => nowMs - t < windowMs);
+        s.times.push(nowMs);
+        if (s.times.length >= maxBad) {
+          s.blockedUntil = nowMs + blockMs;
+          s.times = [];
+        }
       }
       strikes.delete(ip);
       strikes.set(ip, s);
       if (strikes.size > maxTracked) strikes.delete(strikes.keys().next().value as string);
+      if (boxed) throw new TooManyRequestsError('Too many bad tokens from this source; try again later', { retryAfterMs: s.blockedUntil - nowMs });
     },
   };
 }

@@ -43,6 +43,18 @@ function parseBody(raw: Buffer | undefined): unknown {
   }
 }
 
+/**
+ * A caller without a token is answered about the token alone: the schema's full list of complaints is
+ * for whoever holds the secret (else a 44 KB body of junk fields buys a 139 KB answer).
+ */
+function requireToken(body: unknown): void {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return;
+  const token = (body as { token?: unknown }).token;
+  if (typeof token !== 'string' || token === '') {
+    throw new InvalidAlertError('The alert has no token', { fields: { token: 'is required: the webhook secret, as a string' } });
+  }
+}
+
 export async function handleWebhook(deps: WebhookDeps, req: WebhookRequest): Promise<HttpReply> {
   const requestId = newRequestId();
   const receivedAt = deps.clock();
@@ -58,13 +70,20 @@ export async function handleWebhook(deps: WebhookDeps, req: WebhookRequest): Pro
     }
     deps.guard.admit(req.sourceIp, receivedAt);
     const body = parseBody(req.rawBody);
+    requireToken(body);
     const headerKey = header(req.headers, 'idempotency-key')?.trim().slice(0, 128) || undefined;
     outcome = await placeOrderFromAlert(deps, { body, headerKey, requestId, receivedAt }, trace);
     reply = outcomeReply(outcome, requestId);
   } catch (e) {
     failure = e;
-    if (e instanceof AppError && e.code === 'UNAUTHORIZED') deps.guard.recordBadToken(req.sourceIp, receivedAt);
-    reply = errorReply(e, requestId);
+    if (e instanceof AppError && e.code === 'UNAUTHORIZED') {
+      try {
+        deps.guard.recordBadToken(req.sourceIp, receivedAt);
+      } catch (penalty) {
+        failure = penalty;
+      }
+    }
+    reply = errorReply(failure, requestId);
   }
   const latencyMs = deps.clock() - receivedAt;
   const status = outcome?.kind ?? (failure instanceof AppError ? failure.code.toLowerCase() : 'error');

@@ -1,5 +1,5 @@
 import type { HttpFunction } from '@google-cloud/functions-framework';
-import { rawBodyOf, send } from '../http-adapter';
+import { readBody, send } from '../http-adapter';
 import { errorReply } from '../http-response';
 import { clientIpFrom } from './source-guard';
 import { handleWebhook, type WebhookDeps } from './webhook.handler';
@@ -11,7 +11,7 @@ export const webhookFunction =
     try {
       const reply = await handleWebhook(await deps(), {
         method: req.method,
-        rawBody: rawBodyOf(req),
+        rawBody: await readBody(req),
         headers: req.headers,
         sourceIp: clientIpFrom(req.header('x-forwarded-for'), req.socket?.remoteAddress),
       });

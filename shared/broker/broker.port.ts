@@ -56,6 +56,11 @@ export interface PlaceOptions {
    * retry. The pacer owns this retry; callers never sleep or retry themselves.
    */
   retryUntil?: number;
+  /**
+   * Runs when the order is about to leave (after any wait in the pacer); throwing refuses the send.
+   * It lets a kill switch set while the order queued still stop it.
+   */
+  beforeSend?: () => void | Promise<void>;
 }
 
 export interface Position {

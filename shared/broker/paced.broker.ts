@@ -56,7 +56,11 @@ export function withPacing(inner: Broker, pacer: RequestPacer, opts: { coalesceM
     assertAvailable: () => inner.assertAvailable?.(),
     getQuotes,
     getPositions: () => paced(() => inner.getPositions()),
-    placeOrder: (o, options) => paced(() => inner.placeOrder(o, options), options),
+    placeOrder: (o, options) =>
+      paced(async () => {
+        await options?.beforeSend?.();
+        return inner.placeOrder(o, options);
+      }, options),
     findOrders: (q) => paced(() => inner.findOrders(q)),
     checkSession: () => paced(() => inner.checkSession()),
   };

@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { EnvSchema } from './config.schema';
+import { weakSecretProblem } from './secret-strength';
 
 /** Resolved configuration: defaults that depend on other variables are decided here, once. */
 export interface Config {
@@ -102,6 +103,14 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   const secrets = e.SECRETS ?? (onGcp ? 'secret-manager' : 'env');
   // A paper run falls back to a demo secret; real orders must never be that easy to trigger.
   if (broker === 'fyers' && secrets === 'env' && !e.WEBHOOK_SECRET) problems.push('WEBHOOK_SECRET: required when BROKER=fyers and secrets come from env');
+  // With real money behind them, the two keys a stranger can present must be unguessable.
+  if (broker === 'fyers') {
+    for (const [name, value] of [['WEBHOOK_SECRET', e.WEBHOOK_SECRET], ['CONTROLS_KEY', e.CONTROLS_KEY]] as const) {
+      const problem = value === undefined ? undefined : weakSecretProblem(name, value);
+      if (problem) problems.push(problem);
+    }
+    if (e.CONTROLS_KEY !== undefined && e.CONTROLS_KEY === e.WEBHOOK_SECRET) problems.push('CONTROLS_KEY: must differ from WEBHOOK_SECRET (every alert carries the webhook secret)');
+  }
   const store = e.STORE ?? (onGcp ? 'firestore' : 'local');
   if (onGcp && store === 'local') problems.push('STORE: local is not allowed on Cloud Run (instances do not share a disk)');
   if (problems.length) throw new ConfigError(problems);

@@ -12,6 +12,7 @@ const KINDS = [
   'symbol_master.warning',
   'broker.circuit_open',
   'controls.changed',
+  'store.unreadable',
 ] as const satisfies readonly NotificationKind[];
 // Fails to compile if a kind is added to the port but not here.
 type Missing = Exclude<NotificationKind, (typeof KINDS)[number]>;

@@ -9,7 +9,8 @@ export type NotificationKind =
   | 'symbol_master.failed'
   | 'symbol_master.warning'
   | 'broker.circuit_open'
-  | 'controls.changed';
+  | 'controls.changed'
+  | 'store.unreadable';
 
 export interface Notification {
   kind: NotificationKind;
@@ -20,6 +21,9 @@ export interface Notification {
   at: number;
   details?: Record<string, unknown>;
 }
+
+/** What became of one delivery to the operator's chat webhook (a retryable failure throws instead). */
+export type NotificationDelivery = 'delivered' | 'refused' | 'no-target';
 
 export interface Notifier {
   /** Never throws: a notification failure must not change an order's outcome. */

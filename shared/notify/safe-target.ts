@@ -54,14 +54,23 @@ const RANGES: ReadonlyArray<[Category, string, number, 'ipv4' | 'ipv6']> = [
   ['reserved', '198.51.100.0', 24, 'ipv4'],
   ['reserved', '203.0.113.0', 24, 'ipv4'],
   ['reserved', '2001:db8::', 32, 'ipv6'],
+  ['reserved', '192.88.99.0', 24, 'ipv4'], // the retired 6to4 relay anycast: a gateway into other networks
   // Forms that smuggle an IPv4 address inside IPv6. A real public webhook never resolves to these,
-  // so refusing them outright is simpler and safer than decoding each one. IPv4-mapped (::ffff:a.b.c.d)
-  // is deliberately absent: BlockList already checks those against the IPv4 rules above, and a
-  // ::ffff:0:0/96 rule would make it match every plain IPv4 address too.
+  // so refusing them outright is simpler and safer than decoding each one. IPv4-mapped (::ffff:0:0/96)
+  // is checked apart (MAPPED below): in a BlockList that rule would match every plain IPv4 address too.
   ['ipv4-embedding', '::', 96, 'ipv6'],
   ['ipv4-embedding', '64:ff9b::', 96, 'ipv6'],
-  ['ipv4-embedding', '2002::', 16, 'ipv6'],
+  ['ipv4-embedding', '64:ff9b:1::', 48, 'ipv6'], // local-use NAT64
+  ['ipv4-embedding', '2002::', 16, 'ipv6'], // 6to4
+  ['ipv4-embedding', '2001::', 32, 'ipv6'], // Teredo
 ];
+
+/** IPv4-mapped IPv6 (::ffff:a.b.c.d): no DNS answer for a real webhook is one; consulted for IPv6 input only. */
+const MAPPED = (() => {
+  const list = new BlockList();
+  list.addSubnet('::ffff:0:0', 96, 'ipv6');
+  return list;
+})();
 
 const BLOCKS: ReadonlyArray<[Category, BlockList]> = (() => {
   const byCategory = new Map<Category, BlockList>();
@@ -83,6 +92,7 @@ export function forbiddenAddressReason(address: string, opts: { allowLoopbackFor
     if (category === 'loopback' && opts.allowLoopbackForTests) return undefined;
     return category;
   }
+  if (type === 'ipv6' && MAPPED.check(address, 'ipv6')) return 'ipv4-embedding';
   return undefined;
 }
 

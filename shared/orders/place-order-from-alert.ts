@@ -22,7 +22,7 @@ import type { PlaceOrderDeps } from './place-order.deps';
 import { planOrder } from './prepare-order';
 import type { PreparedOrder } from './prepared-order';
 import { recoverEarlierAttempt } from './recover-order';
-import { closableLots } from './reduce-only-sizing';
+import { closableLots, settleCloseHold } from './reduce-only-sizing';
 import type { AlertRequest } from './alert-request';
 import { baseResult, finish, releaseClaim, type HeldClaim } from './held-claim';
 import { acceptedDetails, assertLimitNearLtp, sliceUnits } from './accepted-order';
@@ -140,6 +140,11 @@ const replyPrice = (deps: PlaceOrderDeps, quote: Promise<number | undefined>, ti
     return undefined;
   });
 
+/** The kill switch, read again as the order is about to leave (the first read was before the claim). */
+async function stillTrading(deps: PlaceOrderDeps): Promise<void> {
+  if (!(await deps.controls()).tradingEnabled) throw new TradingDisabledError('Trading is disabled by the kill switch');
+}
+
 /** Counts the order against the day's cap, when one is set. Returns the day to give the slot back to. */
 async function reserveDailySlot(deps: PlaceOrderDeps, controls: RuntimeControls): Promise<string | undefined> {
   if (controls.dailyOrderCap === undefined) return undefined;
@@ -176,7 +181,8 @@ async function execute(
   let protection: ReturnType<typeof protectionFields>;
   let slices: number[];
   try {
-    lots = p.reduceOnly ? await closableLots(deps, p, held.owner) : p.lots;
+    const notAfter = record.leaseUntil - deps.settings.sendMarginMs;
+    lots = p.reduceOnly ? await closableLots(deps, p, held.owner, notAfter) : p.lots;
     let offsets: { stopLossOffset?: number; takeProfitOffset?: number };
     if (p.orderType === 'LIMIT') {
       ltp = await quote;
@@ -203,11 +209,15 @@ async function execute(
     trace.brokerRequest = order;
     // Fencing by time: the order leaves early enough that even a broker timeout ends before the lease
     // lapses, so no other instance can take the claim over while this send is still undecided.
+    await stillTrading(deps);
     outcome = await deps.broker.placeOrder(order, {
-      notAfter: record.leaseUntil - deps.settings.sendMarginMs,
+      notAfter,
       retryUntil: req.receivedAt + deps.settings.responseBudgetMs - RETRY_MARGIN_MS,
+      // The order may wait in the pacer behind a burst: a kill switch set meanwhile still stops it.
+      beforeSend: () => stillTrading(deps),
     });
   } catch (e) {
+    if (p.reduceOnly) await settleCloseHold(deps, p, held.owner, false);
     // Certain that nothing reached the broker: free the key and give back the daily-cap slot, so a
     // resend does not use up a second one.
     if (capDay) await deps.releaseDailyOrder(capDay).catch((err: unknown) => deps.logger.warn('could not give back a daily-cap slot', { error: err }));
@@ -215,6 +225,7 @@ async function execute(
     throw e;
   }
   trace.brokerResponse = outcome;
+  if (p.reduceOnly) await settleCloseHold(deps, p, held.owner, true);
   const result: OrderResult = baseResult(req, p, record, lots);
   try {
     ltp ??= await replyPrice(deps, quote, inst.ticker);

@@ -14,10 +14,19 @@ const STILL_WORKING: ReadonlySet<OrderState> = new Set(['working', 'partially_fi
  * 5 s, by which time the first has filled), and orders still working on the closing side count as
  * already closing.
  */
-export async function closableLots(deps: Pick<PlaceOrderDeps, 'broker' | 'leases' | 'settings' | 'clock'>, p: PreparedOrder, owner: string): Promise<number> {
+export async function closableLots(
+  deps: Pick<PlaceOrderDeps, 'broker' | 'leases' | 'settings' | 'clock'>,
+  p: PreparedOrder,
+  owner: string,
+  sendBy: number,
+): Promise<number> {
   const inst = p.instrument;
   const settleMs = deps.settings.reduceOnlySettleMs;
-  if (!(await deps.leases.tryAcquire(`reduce-only:${inst.ticker}:${p.productType}`, owner, settleMs, deps.clock()))) {
+  const now = deps.clock();
+  // Held until the order has certainly left (or cannot leave any more) plus the settle time: an order
+  // queued in the pacer is invisible in the orderbook, so a second close sized meanwhile would flip the
+  // position. settleCloseHold() shortens it to the settle time once the send is decided.
+  if (!(await deps.leases.tryAcquire(reduceOnlyHold(p), owner, Math.max(settleMs, sendBy - now + settleMs), now))) {
     throw new DependencyUnavailableError('Another close of this contract is still settling; nothing was sent. TradingView will retry.', { retryAfterMs: settleMs });
   }
   const [positions, orders] = await Promise.all([deps.broker.getPositions(), deps.broker.findOrders({})]);
@@ -26,4 +35,16 @@ export async function closableLots(deps: Pick<PlaceOrderDeps, 'broker' | 'leases
   const working = orders.filter((o) => same(o) && o.side === p.side && STILL_WORKING.has(o.state)).reduce((sum, o) => sum + o.qty, 0);
   const effective = netQty > 0 ? Math.max(0, netQty - working) : Math.min(0, netQty + working);
   return reduceOnlyLots(p.lots, p.side, effective, inst.lotSize);
+}
+
+const reduceOnlyHold = (p: PreparedOrder) => `reduce-only:${p.instrument.ticker}:${p.productType}`;
+
+/**
+ * After the send is decided: a sent close keeps the contract for the settle time from now (its fill
+ * must reach the position first); a close that certainly never left frees it at once.
+ */
+export async function settleCloseHold(deps: Pick<PlaceOrderDeps, 'leases' | 'settings' | 'clock' | 'logger'>, p: PreparedOrder, owner: string, sent: boolean): Promise<void> {
+  const name = reduceOnlyHold(p);
+  const done = sent ? deps.leases.tryAcquire(name, owner, deps.settings.reduceOnlySettleMs, deps.clock()) : deps.leases.release(name, owner);
+  await Promise.resolve(done).catch((e: unknown) => deps.logger.warn('could not settle the close hold', { error: e }));
 }

@@ -19,13 +19,19 @@ const REDACTED = '[REDACTED]';
 /** Process-wide set of secret values to scrub; adapters register what they load. */
 const knownSecrets = new Set<string>();
 
+/** Longest first, so a short secret inside a longer one cannot leave part of the longer one behind. */
+let longestFirst: string[] = [];
+
+/** Every configured secret, however short: a 4-digit PIN is a secret too. */
 export function registerSecret(value: string | undefined): void {
-  if (value && value.length >= 6) knownSecrets.add(value);
+  if (!value || knownSecrets.has(value)) return;
+  knownSecrets.add(value);
+  longestFirst = [...knownSecrets].sort((a, b) => b.length - a.length);
 }
 
 export function redactText(text: string): string {
   let out = text;
-  for (const s of knownSecrets) if (out.includes(s)) out = out.split(s).join(REDACTED);
+  for (const s of longestFirst) if (out.includes(s)) out = out.split(s).join(REDACTED);
   return out;
 }
 

@@ -27,6 +27,11 @@ export function decideClaim<R extends FinishedResult>(existing: IdempotencyRecor
     return { result: { kind: 'completed', record: existing } };
   }
 
+  // Our own claim read back: a create or commit that succeeded while its answer was lost is retried by
+  // the store (or the SDK), and must not turn the alert into a 409 that TradingView never resends.
+  if (existing.status === 'pending' && existing.owner === input.owner && existing.requestId === input.requestId && existing.leaseUntil > nowMs) {
+    return { result: { kind: 'claimed', record: existing } };
+  }
   if (existing.status === 'pending' && existing.leaseUntil > nowMs) {
     return { result: { kind: 'in-flight', record: existing } };
   }

@@ -38,6 +38,7 @@ export function liveControls(store: ControlsStore, opts: LiveControlsOptions): L
   let closed = false;
   // Callbacks of a stream that already broke must not overwrite what a newer one says.
   let generation = 0;
+  let polled: RuntimeControls | undefined;
 
   const start = () => {
     if (!store.watch || unsubscribe || retry || closed) return;
@@ -45,7 +46,11 @@ export function liveControls(store: ControlsStore, opts: LiveControlsOptions): L
     try {
       unsubscribe = store.watch(
         (c) => {
-          if (mine === generation && !closed) latest = c;
+          if (mine !== generation || closed) return;
+          latest = c;
+          // A pushed value is the freshest there is: the next background read starts from it.
+          polled = undefined;
+          cached.invalidate();
         },
         (e) => {
           if (mine !== generation) return;
@@ -66,12 +71,26 @@ export function liveControls(store: ControlsStore, opts: LiveControlsOptions): L
     }
   };
 
+  // A stream the SDK is silently reopening never reports an error, so the pushed value alone could go
+  // stale without limit. A background read through the cache (at most one per cacheMs, never awaited by
+  // an alert) bounds that: when either source says trading is off, trading is off.
+  const poll = () => {
+    cached().then(
+      (c) => {
+        polled = c;
+      },
+      () => undefined,
+    );
+  };
   const read = (async () => {
     start();
-    return latest ?? cached();
+    if (latest === undefined) return cached();
+    poll();
+    return polled && !polled.tradingEnabled && latest.tradingEnabled ? polled : latest;
   }) as LiveControls;
   read.changed = (after) => {
     cached.invalidate();
+    polled = undefined;
     if (latest !== undefined) latest = after;
   };
   read.start = start;

@@ -121,6 +121,7 @@ describe('notify: Pub/Sub emulator → CloudEvent function → chat webhook', ()
       path: '/',
       query: {},
       authorization: `Bearer ${CONTROLS_KEY}`,
+      source: '127.0.0.1',
       rawBody: Buffer.from(JSON.stringify({ tradingEnabled: false, actor: 'emu-operator' })),
     });
     expect(change.status).toBe(200);

@@ -186,7 +186,8 @@ export async function startFyersApp(opts: FyersAppOptions = {}): Promise<FyersAp
  */
 async function serveFunctions(): Promise<Server> {
   const { createLocalServer } = await import('../../functions/local-server');
-  const server = createLocalServer();
+  // These tests play Google's front end, which appends the caller's address to X-Forwarded-For.
+  const server = createLocalServer({ trustForwardedFor: true });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return server;
 }

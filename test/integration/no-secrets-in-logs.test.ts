@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { createLogger } from '../../shared/platform/logger';
 import { startFyersApp, type FyersApp } from '../helpers/fyers-app';
 
-const CONTROLS_KEY = 'ctl-key-7f3a9c21e4b8';
+const CONTROLS_KEY = 'ctl-key-7f3a9c21e4b8-5d0e6a1b93c4';
 const APP_SECRET = 'fyers-app-secret-51d2c7e0';
 const PIN = '482916';
 
@@ -95,7 +95,7 @@ it('runs a full session without writing any secret or token anywhere', async () 
   expect((await fetch(`${app.url}/controls/audit`, { headers: bearer })).status).toBe(200);
 
   // The token keeper refreshes the short session with the PIN; then readiness, and the session dying.
-  const kept = await fetch(`${app.url}/refreshToken`, { method: 'POST' });
+  const kept = await fetch(`${app.url}/refreshToken`, { method: 'POST', headers: bearer });
   expect(((await kept.json()) as { status: string }).status).toBe('refreshed');
   expect((await app.get('/readyz')).status).toBe(200);
   app.fake.killTokens();

@@ -49,7 +49,7 @@ describe('repeated bad tokens from one source', () => {
     app = await startFyersApp({ store: 'local' });
   });
 
-  it('blocks that source with 429 and Retry-After, even for a valid alert, while other sources trade normally', async () => {
+  it("answers that source's further bad tokens with 429 and Retry-After, yet its valid alerts still trade (issue 10 item 2)", async () => {
     const guesser = '198.51.100.7';
     for (let i = 0; i < 10; i++) {
       const r = await app!.post(app!.alert({ token: `guess-${i}` }), from(guesser));
@@ -60,24 +60,25 @@ describe('repeated bad tokens from one source', () => {
     expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThanOrEqual(60);
     expect(blocked.body).toMatchObject({ error: { code: 'RATE_LIMITED' } });
 
-    const validButBlocked = await app!.post(app!.alert(), from(guesser));
-    expect(validButBlocked.status).toBe(429);
-    expect(app!.fake.state.orders).toHaveLength(0);
+    // With no allow-list a stranger's wrong tokens from TradingView's shared address box that address;
+    // the owner's alert from the same address, with the right token, must still trade.
+    const owners = await app!.post(app!.alert(), from(guesser));
+    expect(owners.status).toBe(200);
+    expect(owners.body.status).toBe('accepted');
+    expect(app!.fake.state.orders).toHaveLength(1);
+    expect((await app!.post(app!.alert({ token: 'guess-12' }), from(guesser))).status).toBe(429);
 
     // The penalty is per source: a spoofed left entry cannot borrow another source's standing either.
-    const other = await app!.post(app!.alert(), from(`${guesser}, 198.51.100.8`));
-    expect(other.status).toBe(200);
-    expect(other.body.status).toBe('accepted');
-    expect(app!.fake.state.orders).toHaveLength(1);
+    const other = await app!.post(app!.alert({ token: 'guess-13' }), from(`${guesser}, 198.51.100.8`));
+    expect(other.status).toBe(401);
   });
 
   it('lifts the block once it has expired', async () => {
     const guesser = '198.51.100.9';
     for (let i = 0; i < 10; i++) await app!.post(app!.alert({ token: `guess-${i}` }), from(guesser));
-    expect((await app!.post(app!.alert(), from(guesser))).status).toBe(429);
+    expect((await app!.post(app!.alert({ token: 'guess-10' }), from(guesser))).status).toBe(429);
     app!.clock.advance(5 * 60_000 + 1);
-    const r = await app!.post(app!.alert(), from(guesser));
-    expect(r.status).toBe(200);
-    expect(app!.fake.state.orders).toHaveLength(1);
+    const r = await app!.post(app!.alert({ token: 'guess-11' }), from(guesser));
+    expect(r.status).toBe(401);
   });
 });

@@ -38,7 +38,7 @@ describe('parseConfig', () => {
   });
 
   it('BROKER=fyers refuses the bundled sample master: real orders against fictional contracts', () => {
-    const fyers = { BROKER: 'fyers', FYERS_APP_ID: 'APP-100', WEBHOOK_SECRET: 's' };
+    const fyers = { BROKER: 'fyers', FYERS_APP_ID: 'APP-100', WEBHOOK_SECRET: 'b7f3c91e0a2d4f6b8c1e3a5d7f9b0c2e4a6d8f1b3c5e7a9d', CONTROLS_KEY: 'Q2x9-vT7pLm4_Rz8KwYs3NbH6jFd1GcE' };
     expect(() => parseConfig(fyers)).toThrow(/SYMBOL_MASTER_URLS: required when BROKER=fyers .*fictional contracts/);
     expect(parseConfig({ ...fyers, SYMBOL_MASTER_URLS: 'https://public.fyers.in/sym_details/NSE_FO.csv' }).symbolMaster.jsonUrls).toEqual([
       'https://public.fyers.in/sym_details/NSE_FO_sym_master.json',

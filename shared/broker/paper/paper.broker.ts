@@ -34,7 +34,8 @@ export function createPaperBroker(opts: PaperBrokerOptions): Broker & { state():
     if (!opts.stateFile) return;
     mkdirSync(dirname(opts.stateFile), { recursive: true });
     const tmp = `${opts.stateFile}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(state));
+    // flush: the data is on disk before the rename makes it the state (a crash leaves old or new, never torn).
+    writeFileSync(tmp, JSON.stringify(state), { flush: true });
     renameSync(tmp, opts.stateFile);
   };
 

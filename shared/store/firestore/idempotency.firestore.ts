@@ -1,6 +1,9 @@
 import { Timestamp, type DocumentData, type DocumentReference, type Firestore } from '@google-cloud/firestore';
 import type { ClaimInput, ClaimResult, FinishedResult, IdempotencyRecord, IdempotencyStore } from '../idempotency.port';
 import { decideClaim, decideComplete, decideRelease } from '../idempotency-rules';
+import { DependencyUnavailableError } from '../../errors';
+import type { StoreHealth } from '../store-health';
+import { isIdempotencyRecord } from '../stored-shapes';
 import { collectionName, docIdFor, guarded, withoutUndefined, type FirestoreStoreOptions } from './firestore-docs';
 
 /**
@@ -14,12 +17,14 @@ import { collectionName, docIdFor, guarded, withoutUndefined, type FirestoreStor
 export interface FirestoreIdempotencyOptions extends FirestoreStoreOptions {
   /** Transaction attempts under contention (ABORTED retries); the SDK default is 5. */
   maxAttempts?: number;
+  health?: StoreHealth;
 }
 
 export function createFirestoreIdempotencyStore<R extends FinishedResult = FinishedResult>(db: Firestore, options: FirestoreIdempotencyOptions = {}): IdempotencyStore<R> {
   const col = db.collection(collectionName(options, 'idempotency'));
   const ref = (key: string) => col.doc(docIdFor(key));
   const txOptions = { maxAttempts: options.maxAttempts ?? 10 };
+  const fromDoc = <T extends FinishedResult = R>(snap: { exists: boolean; id?: string; data(): DocumentData | undefined }) => recordFrom<T>(snap, options.health, (id) => col.doc(id));
 
   return {
     claim(input: ClaimInput): Promise<ClaimResult<R>> {
@@ -96,11 +101,30 @@ function toDoc(record: IdempotencyRecord<FinishedResult>): DocumentData {
   return withoutUndefined({ ...record, expiresAt: Timestamp.fromMillis(record.expiresAt) });
 }
 
-function fromDoc<R extends FinishedResult>(snap: { exists: boolean; data(): DocumentData | undefined }): IdempotencyRecord<R> | undefined {
-  const data = snap.exists ? snap.data() : undefined;
+function decode<R extends FinishedResult>(data: DocumentData | undefined): IdempotencyRecord<R> | 'invalid' | undefined {
   if (!data) return undefined;
-  const expiresAt = data.expiresAt instanceof Timestamp ? data.expiresAt.toMillis() : Number(data.expiresAt);
-  return { ...(data as IdempotencyRecord<R>), expiresAt };
+  const expiresAt = data.expiresAt instanceof Timestamp ? data.expiresAt.toMillis() : data.expiresAt;
+  const record: unknown = { ...data, expiresAt };
+  // The check covers the store's part of the record (the result's own fields belong to the caller).
+  return isIdempotencyRecord(record) ? (record as IdempotencyRecord<R>) : 'invalid';
+}
+
+/**
+ * A document that exists but fails validation is never taken for absent (a resend would place a second
+ * order): the alert is refused, nothing sent, and the store reports it until the document is repaired.
+ */
+function recordFrom<R extends FinishedResult>(
+  snap: { exists: boolean; id?: string; data(): DocumentData | undefined },
+  health: StoreHealth | undefined,
+  docById: (id: string) => DocumentReference,
+): IdempotencyRecord<R> | undefined {
+  const decoded = decode<R>(snap.exists ? snap.data() : undefined);
+  if (decoded !== 'invalid') return decoded;
+  const id = snap.id ?? 'unknown';
+  health?.unreadable(`idempotency/${id}`, `The idempotency document ${id} fails validation: its alert is refused until it is checked against the broker and deleted`, () =>
+    docById(id).get().then((s) => decode(s.exists ? s.data() : undefined) !== 'invalid', () => false),
+  );
+  throw new DependencyUnavailableError('The record of this alert is unreadable; nothing was sent and an operator has been told', { record: id });
 }
 
 /** For tests and tooling that need the raw document (e.g. to check the TTL field's type). */

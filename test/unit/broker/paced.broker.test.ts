@@ -32,6 +32,17 @@ const order = { symbol: 'S', qty: 1, side: 'BUY', orderType: 'MARKET', productTy
 const limited = (ms: number) => new BrokerRateLimitedError('rate limited', ms);
 
 describe('paced broker', () => {
+  it('asks the caller once more when the order is about to leave: a refusal then means nothing was sent', async () => {
+    const clock = manualClock(0);
+    const { broker, placeCalls } = recordingBroker();
+    const paced = withPacing(broker, createRequestPacer({ clock, perSecond: 8, perMinute: 180, maxWaitMs: 10_000 }), { coalesceMs: 5 });
+    const seen: number[] = [];
+    await paced.placeOrder(order, { beforeSend: () => void seen.push(placeCalls.length) });
+    expect(seen).toEqual([0]);
+    await expect(paced.placeOrder(order, { beforeSend: () => { throw new Error('kill switch'); } })).rejects.toThrow('kill switch');
+    expect(placeCalls).toHaveLength(1);
+  });
+
   it('coalesces quote requests that arrive together into one broker call, and every caller sees its prices', async () => {
     const clock = manualClock(0);
     const { broker, quoteCalls } = recordingBroker();

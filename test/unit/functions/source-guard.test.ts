@@ -16,12 +16,24 @@ describe('source guard', () => {
     expect(() => g.admit('6.6.6.6', 0)).toThrow(ForbiddenSourceError);
   });
 
-  it('blocks a source after repeated bad tokens, then lets it back', () => {
+  it("answers a boxed source's bad tokens with 429 after repeated ones, then lets it back", () => {
     const g = createSourceGuard({ allowedIps: [], maxBadTokens: 3, windowMs: 1000, blockMs: 5000 });
-    for (let i = 0; i < 3; i++) g.recordBadToken('9.9.9.9', i);
-    expect(() => g.admit('9.9.9.9', 10)).toThrow(TooManyRequestsError);
-    expect(() => g.admit('8.8.8.8', 10)).not.toThrow();
-    expect(() => g.admit('9.9.9.9', 5100)).not.toThrow();
+    for (let i = 0; i < 3; i++) expect(() => g.recordBadToken('9.9.9.9', i)).not.toThrow();
+    expect(() => g.recordBadToken('9.9.9.9', 10)).toThrow(TooManyRequestsError);
+    expect(() => g.recordBadToken('8.8.8.8', 10)).not.toThrow();
+    expect(() => g.recordBadToken('9.9.9.9', 5100)).not.toThrow();
+  });
+
+  it('never refuses a source at the door for its penalty: a correct token from it must still pass (issue 10 item 2)', () => {
+    const g = createSourceGuard({ allowedIps: [], maxBadTokens: 3, windowMs: 1000, blockMs: 5000 });
+    for (let i = 0; i < 10; i++) {
+      try {
+        g.recordBadToken('9.9.9.9', i);
+      } catch {
+        // boxed
+      }
+    }
+    expect(() => g.admit('9.9.9.9', 20)).not.toThrow();
   });
 
   it('forgets strikes outside the window', () => {
@@ -29,12 +41,12 @@ describe('source guard', () => {
     g.recordBadToken('9.9.9.9', 0);
     g.recordBadToken('9.9.9.9', 10);
     g.recordBadToken('9.9.9.9', 2000);
-    expect(() => g.admit('9.9.9.9', 2001)).not.toThrow();
+    expect(() => g.recordBadToken('9.9.9.9', 2001)).not.toThrow();
   });
 
-  it('never blocks an allow-listed source: it is TradingView, shared by every TradingView user', () => {
+  it('never boxes an allow-listed source: it is TradingView, shared by every TradingView user', () => {
     const g = createSourceGuard({ allowedIps: ['52.89.214.238'], maxBadTokens: 3, windowMs: 1000, blockMs: 5000 });
-    for (let i = 0; i < 20; i++) g.recordBadToken('52.89.214.238', i);
+    for (let i = 0; i < 20; i++) expect(() => g.recordBadToken('52.89.214.238', i)).not.toThrow();
     expect(() => g.admit('52.89.214.238', 30)).not.toThrow();
   });
 });

@@ -38,12 +38,18 @@ describe('forbiddenAddressReason', () => {
     ['::ffff:127.0.0.1', 'loopback'],
     ['64:ff9b::a9fe:a9fe', 'ipv4-embedding'],
     ['2002:a9fe:a9fe::1', 'ipv4-embedding'],
+    // Issue 10 item 10: IPv4-mapped, local-use NAT64, Teredo and the 6to4 relay anycast.
+    ['::ffff:8.8.8.8', 'ipv4-embedding'],
+    ['::ffff:808:808', 'ipv4-embedding'],
+    ['64:ff9b:1::a9fe:a9fe', 'ipv4-embedding'],
+    ['2001:0:4136:e378:8000:63bf:3fff:fdd2', 'ipv4-embedding'],
+    ['192.88.99.1', 'reserved'],
     ['not-an-ip', 'not an IP address'],
   ])('refuses %s (%s)', (address, reason) => {
     expect(forbiddenAddressReason(address)).toBe(reason);
   });
 
-  it.each(['8.8.8.8', '1.1.1.1', '172.15.255.255', '172.32.0.1', '100.63.255.255', '100.128.0.1', '192.169.0.1', '149.154.167.220', '2606:4700:4700::1111', '2001:4860:4860::8888', '::ffff:8.8.8.8'])(
+  it.each(['8.8.8.8', '1.1.1.1', '172.15.255.255', '172.32.0.1', '100.63.255.255', '100.128.0.1', '192.169.0.1', '149.154.167.220', '2606:4700:4700::1111', '2001:4860:4860::8888'])(
     'accepts public %s',
     (address) => {
       expect(forbiddenAddressReason(address)).toBeUndefined();

@@ -93,7 +93,7 @@ describe('placeOrderFromAlert', () => {
       const req = k.request(alertBody());
       await expect(placeOrderFromAlert(k.deps, req)).rejects.toBeInstanceOf(BrokerRateLimitedError);
       expect(k.places()).toHaveLength(1);
-      expect(k.places()[0]!.opts).toEqual({ notAfter: req.receivedAt + 30_000 - 3000, retryUntil: req.receivedAt + 2500 - 500 });
+      expect(k.places()[0]!.opts).toMatchObject({ notAfter: req.receivedAt + 30_000 - 3000, retryUntil: req.receivedAt + 2500 - 500 });
       expect(k.records.size).toBe(0); // released: certain nothing was sent
     });
 
@@ -313,6 +313,68 @@ describe('placeOrderFromAlert', () => {
       await expect(placeOrderFromAlert(k.deps, k.request(alertBody({ intent: 'close', idempotency_key: 'c2' })))).rejects.toBeInstanceOf(DependencyUnavailableError);
       expect(k.places()).toHaveLength(placedBefore);
       expect(k.records.has(keyOf('c2'))).toBe(false);
+    });
+
+    it('a close still queued for its send keeps the contract held past the settle time, so a second close cannot size the same position', async () => {
+      const k = useCaseKit();
+      const ticker = k.index.find('NSE', 'NIFTY', k.index.optionExpiries('NSE', 'NIFTY', k.clock())[0]!, 24500, 'CE')!.ticker;
+      k.script.positions = [{ symbol: ticker, productType: 'INTRADAY', netQty: -650 }];
+      // The first close waits in the pacer (behind a burst) for longer than the 4 s settle time.
+      const queued = deferred<void>();
+      const place = k.deps.broker.placeOrder.bind(k.deps.broker);
+      k.deps.broker.placeOrder = async (o, opts) => {
+        await queued.promise;
+        return place(o, opts);
+      };
+      const first = placeOrderFromAlert(k.deps, k.request(alertBody({ intent: 'close', qty: 10, idempotency_key: 'c1' })));
+      await new Promise((r) => setImmediate(r));
+      k.clock.advance(6_000);
+      await expect(placeOrderFromAlert(k.deps, k.request(alertBody({ intent: 'close', qty: 10, idempotency_key: 'c2' })))).rejects.toBeInstanceOf(DependencyUnavailableError);
+      queued.resolve();
+      expect((await first).result).toMatchObject({ status: 'placed', lots: 10 });
+      expect(k.places()).toHaveLength(1);
+      // Once sent, the hold shrinks to the settle time from the send.
+      expect(k.leases.get(`reduce-only:${ticker}:INTRADAY`)!.until).toBe(k.clock() + 4_000);
+    });
+
+    it('a close that certainly never left frees the contract at once', async () => {
+      const k = useCaseKit();
+      const ticker = k.index.find('NSE', 'NIFTY', k.index.optionExpiries('NSE', 'NIFTY', k.clock())[0]!, 24500, 'CE')!.ticker;
+      k.script.positions = [{ symbol: ticker, productType: 'INTRADAY', netQty: -650 }];
+      k.script.place.push(new BrokerRateLimitedError('slow down', 1000));
+      await expect(placeOrderFromAlert(k.deps, k.request(alertBody({ intent: 'close', idempotency_key: 'c1' })))).rejects.toBeInstanceOf(BrokerRateLimitedError);
+      expect(k.leases.has(`reduce-only:${ticker}:INTRADAY`)).toBe(false);
+    });
+  });
+
+  describe('the kill switch after the claim', () => {
+    it('an order still queued when the kill switch goes on never leaves, and its claim is freed', async () => {
+      const k = useCaseKit();
+      const place = k.deps.broker.placeOrder.bind(k.deps.broker);
+      let gateRefused = false;
+      k.deps.broker.placeOrder = async (o, opts) => {
+        // As the pacer does: the switch is flipped while the order waits, then the gate runs at its turn.
+        k.controls.tradingEnabled = false;
+        try {
+          await opts?.beforeSend?.();
+        } catch (e) {
+          gateRefused = true;
+          throw e;
+        }
+        return place(o, opts);
+      };
+      await expect(placeOrderFromAlert(k.deps, k.request(alertBody({ idempotency_key: 'k1' })))).rejects.toBeInstanceOf(TradingDisabledError);
+      expect(gateRefused).toBe(true);
+      expect(k.places()).toHaveLength(0);
+      expect(k.records.has(keyOf('k1'))).toBe(false);
+    });
+
+    it('a kill switch set between the first read and the send refuses before the broker is called', async () => {
+      const k = useCaseKit();
+      let reads = 0;
+      k.deps.controls = async () => ({ ...k.controls, tradingEnabled: reads++ === 0 });
+      await expect(placeOrderFromAlert(k.deps, k.request(alertBody({ idempotency_key: 'k2' })))).rejects.toBeInstanceOf(TradingDisabledError);
+      expect(k.places()).toHaveLength(0);
     });
   });
 });

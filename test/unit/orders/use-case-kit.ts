@@ -41,7 +41,7 @@ export function useCaseKit(over: { controls?: Partial<RuntimeControls> } = {}) {
   const calls: Call[] = [];
   const notes: Notification[] = [];
   const records = new Map<string, IdempotencyRecord<OrderResult>>();
-  const leases = new Map<string, number>();
+  const leases = new Map<string, { owner: string; until: number }>();
   const index = (cachedIndex ??= sampleIndex(MORNING));
   const script = {
     ltp: new Map<string, number>([[SPOT, 24_510]]),
@@ -103,12 +103,14 @@ export function useCaseKit(over: { controls?: Partial<RuntimeControls> } = {}) {
     get: async (key) => records.get(key),
   };
   const leaseStore: LeaseStore = {
-    async tryAcquire(name, _owner, ttlMs, nowMs) {
-      if ((leases.get(name) ?? 0) > nowMs) return false;
-      leases.set(name, nowMs + ttlMs);
+    // The port's contract: free or lapsed → taken; held by the same owner → renewed; else refused.
+    async tryAcquire(name, owner, ttlMs, nowMs) {
+      const held = leases.get(name);
+      if (held && held.until > nowMs && held.owner !== owner) return false;
+      leases.set(name, { owner, until: nowMs + ttlMs });
       return true;
     },
-    release: async (name) => void leases.delete(name),
+    release: async (name, owner) => void (leases.get(name)?.owner === owner && leases.delete(name)),
   };
   const controls: RuntimeControls = { tradingEnabled: true, reduceOnly: false, ...over.controls };
   const cap = { used: 0, released: 0 };
@@ -146,7 +148,7 @@ export function useCaseKit(over: { controls?: Partial<RuntimeControls> } = {}) {
   const request = (body: Record<string, unknown>, extra: { headerKey?: string } = {}) => ({ body, requestId: `req${++seq}`, receivedAt: clock(), ...extra });
   const brokerCalls = () => calls.filter((c) => c.op !== 'claim');
   const places = () => calls.filter((c): c is Extract<Call, { op: 'place' }> => c.op === 'place');
-  return { clock, calls, brokerCalls, places, notes, records, deps, script, controls, cap, index, request };
+  return { clock, calls, brokerCalls, places, notes, records, deps, script, controls, cap, index, request, leases };
 }
 
 /** A valid alert for a listed strike (24500 is the sample master's ATM). */

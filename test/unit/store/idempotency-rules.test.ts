@@ -42,6 +42,11 @@ describe('claim rules', () => {
     expect(decideClaim(existing, input())).toEqual({ result: { kind: 'in-flight', record: existing } });
   });
 
+  it('our own live claim read back (a create whose answer was lost, retried) is ours: claimed, not a 409', () => {
+    const existing = record({ owner: 'me:r2', requestId: 'r2', leaseUntil: NOW + 30_000 });
+    expect(decideClaim(existing, input())).toEqual({ result: { kind: 'claimed', record: existing } });
+  });
+
   it('a pending claim whose lease lapsed is taken over for recovery, keeping its tag and creation time', () => {
     const d = decideClaim(record({ leaseUntil: NOW }), input());
     expect(d.result).toMatchObject({ kind: 'recover', previous: 'pending' });

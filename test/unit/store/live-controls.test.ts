@@ -45,9 +45,29 @@ describe('live controls', () => {
     expect(await c()).toEqual(OFF);
     s.set(ON);
     expect(await c()).toEqual(ON);
-    expect(s.reads()).toBe(0);
+    // The only reads are the background check, at most once per cacheMs (and after a push).
+    const before = s.reads();
+    for (let i = 0; i < 50; i++) expect(await c()).toEqual(ON);
+    expect(s.reads() - before).toBeLessThanOrEqual(1);
     c.close();
     expect(s.listeners).toHaveLength(0);
+  });
+
+  it('a stream that went quiet without an error cannot keep trading on: the background read says off, and off wins', async () => {
+    const clock = manualClock(0);
+    const s = fakeStore(true);
+    const c = liveControls(s.store, { clock, logger, cacheMs: 5_000 });
+    c.start();
+    await tick();
+    expect(await c()).toEqual(ON);
+    // The SDK is reopening the stream silently: the store says off, the listener never hears it.
+    s.listeners.length = 0;
+    s.set(OFF);
+    clock.advance(5_001);
+    await c();
+    await tick();
+    expect(await c()).toEqual(OFF);
+    c.close();
   });
 
   it('falls back to the cache when the stream breaks, and listens again', async () => {

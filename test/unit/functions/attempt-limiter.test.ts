@@ -1,0 +1,63 @@
+import { createAttemptLimiter } from '../../../functions/operator-auth/attempt-limiter';
+import { createOperatorKeyGate } from '../../../functions/operator-auth/operator-key';
+import { TooManyRequestsError, UnauthorizedError } from '../../../shared/errors';
+import { silentLogger } from '../../../shared/platform/logger';
+
+describe('attempt limiter', () => {
+  it('lets a few failures pass, then locks the source out for twice as long after each further one', () => {
+    const l = createAttemptLimiter({ freeFailures: 3, baseLockMs: 1000, maxLockMs: 60_000 });
+    for (let i = 0; i < 3; i++) {
+      expect(() => l.check('a', 0)).not.toThrow();
+      l.failed('a', 0);
+    }
+    expect(() => l.check('a', 0)).not.toThrow();
+    l.failed('a', 0); // 4th: 1 s
+    expect(() => l.check('a', 999)).toThrow(TooManyRequestsError);
+    expect(() => l.check('a', 1000)).not.toThrow();
+    l.failed('a', 1000); // 5th: 2 s
+    expect(() => l.check('a', 2999)).toThrow(TooManyRequestsError);
+    l.failed('a', 3000); // 6th: 4 s
+    let retry = 0;
+    try {
+      l.check('a', 3000);
+    } catch (e) {
+      retry = Number((e as TooManyRequestsError).details?.retryAfterMs);
+    }
+    expect(retry).toBe(4000);
+    expect(() => l.check('b', 3000)).not.toThrow();
+  });
+
+  it('caps the lock and forgets a source after a success', () => {
+    const l = createAttemptLimiter({ freeFailures: 0, baseLockMs: 1000, maxLockMs: 5000 });
+    for (let i = 0; i < 40; i++) l.failed('a', 0);
+    expect(() => l.check('a', 5001)).not.toThrow();
+    l.succeeded('a');
+    l.failed('a', 6000);
+    expect(() => l.check('a', 7001)).not.toThrow();
+  });
+
+  it('bounds the sources it remembers', () => {
+    const l = createAttemptLimiter({ freeFailures: 0, maxTracked: 10 });
+    for (let i = 0; i < 100; i++) l.failed(`s${i}`, 0);
+    expect(() => l.check('s0', 1)).not.toThrow();
+    expect(() => l.check('s99', 1)).toThrow(TooManyRequestsError);
+  });
+});
+
+describe('operator key gate', () => {
+  it('does not read or compare the key while the source is locked out', async () => {
+    let reads = 0;
+    const gate = createOperatorKeyGate({
+      secrets: { get: async () => (reads++, 'the-operator-key') },
+      clock: () => 0,
+      logger: silentLogger,
+      limiter: createAttemptLimiter({ freeFailures: 1 }),
+    });
+    await expect(gate.verify('nope', 's')).rejects.toBeInstanceOf(UnauthorizedError);
+    await expect(gate.verify('nope', 's')).rejects.toBeInstanceOf(UnauthorizedError);
+    const before = reads;
+    await expect(gate.verify('the-operator-key', 's')).rejects.toBeInstanceOf(TooManyRequestsError);
+    expect(reads).toBe(before);
+    await expect(gate.verify('the-operator-key', 't')).resolves.toBeUndefined();
+  });
+});
