@@ -18,6 +18,12 @@ import type { IdempotencyStore } from '../shared/store/idempotency.port';
 import type { OrderResult } from '../shared/orders/order-result';
 import type { LeaseStore } from '../shared/store/lease.port';
 import type { OAuthStateStore } from '../shared/store/oauth-state.port';
+import type { OrderRecordStore } from '../shared/store/order-records.port';
+import type { OrderRecord } from '../shared/orders/lifecycle/order-record';
+import type { OrderEventV1 } from '../shared/orders/lifecycle/order-event';
+import type { OrderDesk } from '../shared/broker/order-desk.port';
+import type { OrderEventPublisher } from '../shared/orders/lifecycle/order-events.port';
+import type { WebhookSubscriptionStore } from '../shared/store/webhook-subscriptions.port';
 import { createStoreHealth, type StoreHealth } from '../shared/store/store-health';
 import type { SymbolIndex } from '../shared/symbols/instrument';
 import { createSymbolSource, type SymbolIndexLoader } from '../shared/symbols/symbol-source';
@@ -38,6 +44,11 @@ export interface Adapters {
   accessTokens: AccessTokens;
   leases: LeaseStore;
   oauthStates: OAuthStateStore;
+  orderRecords: OrderRecordStore<OrderRecord, OrderEventV1>;
+  /** The lifecycle's broker side; absent with the paper broker. */
+  orderDesk?: OrderDesk;
+  orderEvents: OrderEventPublisher;
+  webhookSubscriptions: WebhookSubscriptionStore;
   secrets: SecretSource;
   notifier: Notifier;
   blobs: BlobStore;
@@ -60,7 +71,7 @@ interface Basics {
 /** Local paper runs work without any setup: this secret is printed by `npm start` and refused with BROKER=fyers. */
 export const PAPER_DEMO_SECRET = 'paper-demo-secret';
 
-type Stores = Pick<Adapters, 'idempotency' | 'audit' | 'controls' | 'tokens' | 'leases' | 'oauthStates'> & { probe: () => Promise<Check>; close(): Promise<void> };
+type Stores = Pick<Adapters, 'idempotency' | 'audit' | 'controls' | 'tokens' | 'leases' | 'oauthStates' | 'orderRecords' | 'webhookSubscriptions'> & { probe: () => Promise<Check>; close(): Promise<void> };
 
 /** The store's readiness: reachable, and no record it holds found unreadable (see StoreHealth). */
 async function storeCheck(store: string, health: StoreHealth, controls: ControlsStore, extra: Record<string, unknown> = {}): Promise<Check> {
@@ -83,11 +94,15 @@ async function buildStores(config: Config, health: StoreHealth): Promise<Stores>
         import('../shared/store/firestore/lease.firestore'),
         import('../shared/store/firestore/oauth-state.firestore'),
       ]);
+    const { createFirestoreOrderRecordStore } = await import('../shared/store/firestore/order-records.firestore');
+    const { createFirestoreWebhookSubscriptionStore } = await import('../shared/store/firestore/webhook-subscriptions.firestore');
     const db = new Firestore({ projectId: config.projectId, databaseId: config.firestoreDatabase, ignoreUndefinedProperties: true });
     const controls = createFirestoreControlsStore(db, { health });
     // Open the gRPC channel now, while the rest of the instance loads, not on the first alert.
     void db.collection('health').doc('probe').get().catch(() => undefined);
     return {
+      orderRecords: createFirestoreOrderRecordStore<OrderRecord, OrderEventV1>(db),
+      webhookSubscriptions: createFirestoreWebhookSubscriptionStore(db),
       idempotency: createFirestoreIdempotencyStore<OrderResult>(db, { health }),
       audit: createFirestoreAuditLog(db),
       controls,
@@ -111,8 +126,12 @@ async function buildStores(config: Config, health: StoreHealth): Promise<Stores>
       import('../shared/store/local/oauth-state.local'),
     ]);
   const dir = join(config.dataDir, 'store');
+  const { createLocalOrderRecordStore } = await import('../shared/store/local/order-records.local');
+  const { createLocalWebhookSubscriptionStore } = await import('../shared/store/local/webhook-subscriptions.local');
   const controls = createLocalControlsStore(join(dir, 'controls'), health);
   return {
+    orderRecords: createLocalOrderRecordStore<OrderRecord, OrderEventV1>(join(dir, 'orders')),
+    webhookSubscriptions: createLocalWebhookSubscriptionStore(join(dir, 'webhooks')),
     idempotency: createLocalIdempotencyStore<OrderResult>(join(dir, 'idempotency'), health),
     audit: createLocalAuditLog(join(dir, 'audit')),
     controls,
@@ -151,6 +170,7 @@ async function buildSecrets(config: Config, b: Basics): Promise<{ secrets: Secre
     CONTROLS_KEY: values.controlsKey,
     FYERS_APP_SECRET: values.fyersAppSecret,
     FYERS_PIN: values.fyersPin,
+    FYERS_POSTBACK_SECRET: values.fyersPostbackSecret,
   });
   return { secrets, probe: async () => ({ ok: Boolean(values.webhookSecret), detail: values.webhookSecret ? undefined : 'WEBHOOK_SECRET is not set' }) };
 }
@@ -180,6 +200,23 @@ async function buildNotifier(config: Config, b: Basics, forward: Adapters['forwa
     probe: async () => ({ ok: true, topic: 'none (notifications are logged)' }),
     close: async () => undefined,
   };
+}
+
+async function buildOrderEvents(config: Config, b: Basics, subscriptions: WebhookSubscriptionStore): Promise<{ publisher: OrderEventPublisher; close(): Promise<void> }> {
+  if (config.lifecycle.orderEventsTopic) {
+    const { PubSub } = await import('@google-cloud/pubsub');
+    const { createPubSubOrderEventPublisher } = await import('../shared/notify/order-events.pubsub');
+    const pubsub = new PubSub({ projectId: config.projectId });
+    return { publisher: createPubSubOrderEventPublisher(pubsub.topic(config.lifecycle.orderEventsTopic)), close: () => pubsub.close() };
+  }
+  // Local runs have no Pub/Sub: registered webhooks get each event straight away (one attempt).
+  const { createLogOrderEventPublisher } = await import('../shared/notify/order-events.log');
+  const { deliverOrderEvent } = await import('../shared/orders/lifecycle/deliver-order-event');
+  const { systemResolveHost } = await import('../shared/notify/safe-target');
+  const deliver = async (e: Parameters<OrderEventPublisher['publish']>[0]) => {
+    await deliverOrderEvent({ subscriptions, resolve: systemResolveHost, logger: b.logger, clock: b.clock, timeoutMs: 5_000 }, e);
+  };
+  return { publisher: createLogOrderEventPublisher(b.logger, deliver), close: async () => undefined };
 }
 
 async function buildBlobs(config: Config, clock: Clock): Promise<BlobStore> {
@@ -250,7 +287,7 @@ async function buildBroker(
   b: Basics,
   ctx: { symbols: () => Promise<SymbolIndex>; tokens: TokenStore; secrets: SecretSource; notifier: Notifier },
   probes: Record<string, () => Promise<Check>>,
-): Promise<{ broker: Broker; accessTokens: AccessTokens; login?: BrokerLogin }> {
+): Promise<{ broker: Broker; accessTokens: AccessTokens; login?: BrokerLogin; orderDesk?: OrderDesk }> {
   const accessTokens = createAccessTokens({ store: ctx.tokens, envToken: config.localSecrets.fyersAccessToken, clock: b.clock, cacheMs: 5_000 });
   if (config.broker === 'paper') {
     const broker = createPaperBroker({ clock: b.clock, symbols: ctx.symbols, fillPrice: config.paperFillPrice, stateFile: join(config.dataDir, 'paper-broker.json') });
@@ -290,7 +327,9 @@ async function buildBroker(
     timeoutMs: config.fyers.timeoutMs,
     clock: b.clock,
   });
-  return { broker, accessTokens, login: auth };
+  const { createFyersOrderDesk } = await import('../shared/broker/fyers/fyers.order-desk');
+  const orderDesk = createFyersOrderDesk({ apiUrl: config.fyers.apiUrl, appId, accessToken: () => accessTokens.accessToken(), timeoutMs: config.fyers.timeoutMs, logger: b.logger });
+  return { broker, accessTokens, login: auth, orderDesk };
 }
 
 /** Delivery to the operator's chat webhook; throws on a retryable failure so Pub/Sub redelivers. */
@@ -334,7 +373,12 @@ export async function buildAdapters(config: Config, b: Basics, overrides: Partia
   const tokens = overrides.tokens ?? stores.tokens;
   const brokerProbes: Record<string, () => Promise<Check>> = {};
   const brokerParts = await buildBroker(config, b, { symbols, tokens, secrets, notifier: notifierParts.notifier }, brokerProbes);
+  const events = overrides.orderEvents ? { publisher: overrides.orderEvents, close: async () => undefined } : await buildOrderEvents(config, b, overrides.webhookSubscriptions ?? stores.webhookSubscriptions);
   return {
+    orderRecords: overrides.orderRecords ?? stores.orderRecords,
+    orderDesk: 'orderDesk' in overrides ? overrides.orderDesk : brokerParts.orderDesk,
+    orderEvents: events.publisher,
+    webhookSubscriptions: overrides.webhookSubscriptions ?? stores.webhookSubscriptions,
     idempotency: overrides.idempotency ?? stores.idempotency,
     audit: overrides.audit ?? stores.audit,
     controls: overrides.controls ?? stores.controls,
@@ -353,7 +397,7 @@ export async function buildAdapters(config: Config, b: Basics, overrides: Partia
     forwardNotification: forward,
     probes: { store: stores.probe, secrets: secretsProbe, notifications: notifierParts.probe, ...brokerProbes, ...(overrides.probes ?? {}) },
     close: async () => {
-      await Promise.allSettled([stores.close(), notifierParts.close()]);
+      await Promise.allSettled([stores.close(), notifierParts.close(), events.close()]);
     },
   };
 }

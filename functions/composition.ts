@@ -13,6 +13,15 @@ import type { ReadyzDeps } from './readyz/readyz.handler';
 import type { RefreshSymbolMasterDeps } from './symbol-master/refresh-symbol-master.handler';
 import type { TokenKeeperDeps } from './token-keeper/token-keeper.handler';
 import type { WebhookDeps } from './webhook/webhook.handler';
+import type { OrderUpdatesDeps } from './order-updates/order-updates.handler';
+import type { ReconcileDeps } from './reconcile-orders/reconcile-orders.handler';
+import type { LifecycleDeps } from '../shared/orders/lifecycle/lifecycle.deps';
+import type { OrderEventWebhooksDeps } from './order-events/order-event-webhooks.handler';
+import { systemResolveHost } from '../shared/notify/safe-target';
+import { createThrottledNotifier } from '../shared/notify/throttled-notifier';
+import { parseFyersPostback, verifyFyersPostback } from '../shared/broker/fyers/fyers.postback';
+import { managedExitsEnabled } from './protection-seam';
+import { trackAcceptedOrder } from '../shared/orders/lifecycle/track-order';
 import { createSourceGuard } from './webhook/source-guard';
 import { createOperatorKeyGate, type OperatorKeyGate } from './operator-auth/operator-key';
 import { buildAdapters, symbolMasterPolicy, type Adapters } from './adapters';
@@ -29,6 +38,11 @@ export interface AppDeps {
   tokenKeeper: TokenKeeperDeps;
   symbolMaster: RefreshSymbolMasterDeps;
   notify: NotifyDeps;
+  /** The order lifecycle, shared by the postback and reconcile functions and the order path's hook. */
+  lifecycle: LifecycleDeps;
+  orderUpdates: OrderUpdatesDeps;
+  reconcile: ReconcileDeps;
+  orderEventWebhooks: OrderEventWebhooksDeps;
   /** The one operator-key check (with its per-source attempt limit) every operator entry point shares. */
   operatorKey: OperatorKeyGate;
   /** Opens the store's channel, loads the symbol master and reads the webhook secret before the first alert. */
@@ -55,6 +69,25 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
   const loginUrl = config.loginUrl;
   const operatorKey = createOperatorKeyGate({ secrets: adapters.secrets, clock, logger });
 
+  const lifecycle: LifecycleDeps = {
+    clock,
+    logger,
+    records: adapters.orderRecords,
+    publisher: adapters.orderEvents,
+    // Fills and exits can come by the dozen in a busy minute; the operator gets a few and a count.
+    notifier: createThrottledNotifier(adapters.notifier, { clock, windowMs: 60_000, perKindPerWindow: 5 }),
+    desk: adapters.orderDesk,
+    instanceId,
+    settings: {
+      managedExits: () => managedExitsEnabled(config),
+      // Longer than a broker call (timeout) twice over: a claim never lapses while its send is undecided.
+      exitClaimMs: Math.max(10_000, config.fyers.timeoutMs * 4),
+      stopLimitSlippagePct: 0.02,
+      unfilledAlertMs: config.lifecycle.unfilledAlertMs,
+      outboxGraceMs: 30_000,
+    },
+  };
+
   const webhook: WebhookDeps = {
     clock,
     logger,
@@ -71,6 +104,7 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
     // Resends come within seconds; a few thousand keys cover a trading day's burst many times over.
     recentKeys: createRecentKeys({ clock, ttlMs: Math.max(config.dedupWindowMs, 60_000), max: 5000 }),
     guard: createSourceGuard({ allowedIps: config.allowedSourceIps }),
+    trackOrder: (result, prepared) => trackAcceptedOrder(lifecycle, result, prepared, prepared.instrument.tickSize),
     settings: {
       maxLots: config.risk.maxLots,
       tradingWindow: { narrowing: config.risk.tradingWindow, holidays: config.risk.holidays },
@@ -103,6 +137,7 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
       operatorKey,
       notifier: adapters.notifier,
       onChanged: (after) => controls.changed(after),
+      webhooks: { store: adapters.webhookSubscriptions, resolve: systemResolveHost, clock },
     },
     auth: {
       clock,
@@ -138,6 +173,15 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
       notifier: adapters.notifier,
     },
     notify: { logger, forward: adapters.forwardNotification },
+    lifecycle,
+    orderEventWebhooks: { subscriptions: adapters.webhookSubscriptions, resolve: systemResolveHost, logger, clock, timeoutMs: 5_000 },
+    orderUpdates: { ...lifecycle, secrets: adapters.secrets, postbacks: { verify: verifyFyersPostback, parse: parseFyersPostback }, answerWithinMs: 2_000 },
+    reconcile: {
+      ...lifecycle,
+      // Reconcile runs through the longest session (NSE F&O, 09:15-15:40 since Aug 2026) unless narrowed.
+      tradingWindow: { startMin: config.risk.tradingWindow?.startMin ?? 9 * 60 + 15, endMin: config.risk.tradingWindow?.endMin ?? 15 * 60 + 40, holidays: config.risk.holidays },
+      afterCloseMs: 20 * 60_000,
+    },
     operatorKey,
     warmUp: async () => {
       const started = clock();

@@ -14,7 +14,7 @@ import { requestSource } from './operator-auth/request-source';
  * In the cloud these are reachable only through IAM (Cloud Scheduler's and Pub/Sub's identities); on
  * the one-port server nothing stands in front of them, so they ask for the operator key instead.
  */
-const OPERATOR_ONLY = new Set(['notify', 'refreshToken', 'refreshSymbolMaster']);
+const OPERATOR_ONLY = new Set(['notify', 'refreshToken', 'refreshSymbolMaster', 'reconcileOrders']);
 
 export interface LocalServerOptions {
   /**

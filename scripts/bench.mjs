@@ -6,6 +6,7 @@
 //     and the module-load time of dist/functions/index.js;
 //   - symbol master: parse + index time and memory for a generated full-size NSE_FO (100k rows), lookup per resolve;
 //   - idempotency claim latency on the Firestore emulator (when FIRESTORE_EMULATOR_HOST is set) and the local store.
+//   - order lifecycle: fill postback → exit orders latency, and one reconcile of 200 open orders.
 //
 //   npm run bench                                   (emulator rows say skipped)
 //   node scripts/with-emulators.mjs npm run bench   (all rows)
@@ -330,26 +331,113 @@ async function claims() {
   }
 }
 
+/**
+ * Order lifecycle: a fill postback → both exit orders at the (fake) broker, through the orderUpdates
+ * handler, the store and the Fyers order desk; and one reconcile moving 200 open records.
+ */
+async function lifecycle() {
+  const http = require('node:http');
+  const { startFakeFyers } = ds('test/fake-fyers/index.js');
+  const { handleOrderUpdate } = ds('functions/order-updates/order-updates.handler.js');
+  const { recordAccepted } = ds('shared/orders/lifecycle/order-tracker.js');
+  const { reconcileOrders } = ds('shared/orders/lifecycle/reconcile-orders.js');
+  const { createFyersOrderDesk } = ds('shared/broker/fyers/fyers.order-desk.js');
+  const { verifyFyersPostback, parseFyersPostback } = ds('shared/broker/fyers/fyers.postback.js');
+  const { createLogger } = ds('shared/platform/logger.js');
+  const TICKER = 'NSE:NIFTY2672124400CE';
+  const SECRET = 'bench-postback-secret';
+  const logger = createLogger({ level: 'ERROR', sink: () => undefined });
+
+  const run = async (label, records, close) => {
+    const fake = await startFakeFyers({ ltp: { [TICKER]: 150 }, instruments: [{ ticker: TICKER, lotSize: 65, tickSize: 0.05 }], planFor: () => ({}) });
+    const token = fake.issueAccessToken();
+    const deps = {
+      clock: Date.now, logger, records, publisher: { publish: async () => undefined }, notifier: { notify: async () => undefined },
+      desk: createFyersOrderDesk({ apiUrl: fake.apiUrl, appId: fake.state.appId, accessToken: async () => token, logger, timeoutMs: 2000 }),
+      instanceId: 'bench', settings: { managedExits: () => true, exitClaimMs: 10_000, stopLimitSlippagePct: 0.02, unfilledAlertMs: 3_600_000, outboxGraceMs: 0 },
+    };
+    const od = { ...deps, postbacks: { verify: verifyFyersPostback, parse: parseFyersPostback }, secrets: { get: async () => SECRET }, answerWithinMs: 30_000 };
+    const server = http.createServer((req, res) => {
+      const chunks = [];
+      req.on('data', (c) => chunks.push(c));
+      req.on('end', () => void handleOrderUpdate(od, { method: req.method, rawBody: Buffer.concat(chunks), headers: req.headers }).then((r) => res.writeHead(r.status).end()));
+    });
+    await new Promise((r) => server.listen(0, '127.0.0.1', r));
+    const place = async (tag, type = 2, limitPrice = 0) => {
+      const r = await fetch(`${fake.apiUrl}/orders/sync`, { method: 'POST', headers: { authorization: `${fake.state.appId}:${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ symbol: TICKER, qty: 65, type, side: 1, productType: 'INTRADAY', limitPrice, stopPrice: 0, validity: 'DAY', orderTag: tag }) });
+      return (await r.json()).id;
+    };
+    try {
+      const N = 15;
+      const t = [];
+      for (let i = 0; i < N; i++) {
+        fake.lifecycle.setPostbacks({ url: `http://127.0.0.1:${server.address().port}/`, secret: SECRET });
+        const id = await place(`bench${i}`);
+        await recordAccepted(deps, { status: 'placed', orderId: id, requestId: `b${i}`, symbol: TICKER, side: 'BUY', qty: 65, productType: 'INTRADAY', orderType: 'MARKET', exits: { slPoints: 5, tpPoints: 10, tickSize: 0.05 } }, { publishNow: false });
+        const before = fake.state.orders.length;
+        const s = performance.now();
+        fake.lifecycle.fillNow(id, 65, 150);
+        while (fake.state.orders.length < before + 2) await sleep(1);
+        t.push(performance.now() - s);
+        await fake.lifecycle.settled();
+        await sleep(50);
+      }
+      row('lifecycle', `fill postback → both exit orders at the broker p50 / p99, ${label}`, `${ms(median(t))} / ${ms(pct(t, 99))}`, `${N} fills; postback, transition, exit claim, SL-L + LIMIT placed (fake Fyers, no latency)`);
+
+      fake.lifecycle.setPostbacks(undefined);
+      const ids = [];
+      for (let i = 0; i < 200; i++) ids.push(await place(`rec${i}`, 1, 100));
+      await Promise.all(ids.map((id, i) => recordAccepted({ ...deps, settings: { ...deps.settings, managedExits: () => false } }, { status: 'placed', orderId: id, requestId: `r${i}`, symbol: TICKER, side: 'BUY', qty: 65, productType: 'INTRADAY', orderType: 'LIMIT' }, { publishNow: false })));
+      for (const id of ids) fake.lifecycle.fillNow(id, 65, 100);
+      const s = performance.now();
+      const report = await reconcileOrders({ ...deps, settings: { ...deps.settings, managedExits: () => false } });
+      row('lifecycle', `reconcile of 200 open orders (all filled at the broker), ${label}`, ms(performance.now() - s), `one orderbook + one tradebook read; ${report.changed} records moved`);
+    } finally {
+      server.close();
+      await fake.close();
+      await close();
+    }
+  };
+
+  if (emulator) {
+    const { Firestore } = require('@google-cloud/firestore');
+    const { createFirestoreOrderRecordStore } = ds('shared/store/firestore/order-records.firestore.js');
+    const db = new Firestore({ projectId: `demo-bench-life-${process.pid}` });
+    await run('Firestore emulator', createFirestoreOrderRecordStore(db), () => db.terminate());
+  } else row('lifecycle', 'postback → exits and reconcile, Firestore emulator', 'skipped', emulatorSkip);
+  const { createLocalOrderRecordStore } = ds('shared/store/local/order-records.local.js');
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-life-'));
+  await run('local store', createLocalOrderRecordStore(dir), async () => rmSync(dir, { recursive: true, force: true }));
+}
+
 function machine() {
   const cpu = readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.+)/)?.[1] ?? os.cpus()[0]?.model ?? 'unknown';
   return `${cpu} × ${os.availableParallelism()} CPUs, ${mb(os.totalmem())} RAM, Node ${process.version}, ${os.type()} ${os.release()}`;
 }
 
-await overhead();
-await roundTrips('local');
-if (emulator) {
-  await roundTrips('firestore');
-  await killSwitch();
-} else {
-  row('round trips', 'on the Firestore emulator', 'skipped', emulatorSkip);
-  row('kill switch', 'propagation across two processes', 'skipped', emulatorSkip);
+// BENCH_ONLY=lifecycle (or another section name) runs one section, for quick iteration.
+const only = process.env.BENCH_ONLY;
+const want = (name) => !only || only === name;
+if (want('overhead')) await overhead();
+if (want('roundTrips')) {
+  await roundTrips('local');
+  if (emulator) {
+    await roundTrips('firestore');
+    await killSwitch();
+  } else {
+    row('round trips', 'on the Firestore emulator', 'skipped', emulatorSkip);
+    row('kill switch', 'propagation across two processes', 'skipped', emulatorSkip);
+  }
 }
-await coldStart('local');
-if (emulator) await coldStart('firestore');
-else row('cold start', 'process start → first alert answered (STORE=firestore)', 'skipped', emulatorSkip);
-moduleLoad();
-symbols();
-await claims();
+if (want('coldStart')) {
+  await coldStart('local');
+  if (emulator) await coldStart('firestore');
+  else row('cold start', 'process start → first alert answered (STORE=firestore)', 'skipped', emulatorSkip);
+}
+if (want('moduleLoad')) moduleLoad();
+if (want('symbols')) symbols();
+if (want('claims')) await claims();
+if (want('lifecycle')) await lifecycle();
 
 console.log(`\nmachine: ${machine()}\n`);
 console.table(rows);

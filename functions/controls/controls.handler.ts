@@ -9,6 +9,7 @@ import type { Notifier } from '../../shared/notify/notifier.port';
 import type { AuditLog } from '../../shared/store/audit.port';
 import type { ControlsStore, RuntimeControls } from '../../shared/store/controls.port';
 import { errorReply, type HttpReply } from '../http-response';
+import { handleWebhookRegistrations, type WebhookRegistrationDeps } from './webhook-registrations';
 import { bearerKey, type OperatorKeyGate } from '../operator-auth/operator-key';
 
 export interface ControlsDeps {
@@ -20,6 +21,8 @@ export interface ControlsDeps {
   notifier: Notifier;
   /** Hands this instance the new controls so the operator sees the change take effect here at once. */
   onChanged?: (after: RuntimeControls) => void;
+  /** Outbound order-event webhooks (issue 13). */
+  webhooks?: WebhookRegistrationDeps;
 }
 
 export interface ControlsRequest {
@@ -82,6 +85,7 @@ export async function handleControls(deps: ControlsDeps, req: ControlsRequest): 
       });
       return { status: 200, body: { status: 'ok', controls: result.after, previous: result.before, requestId } };
     }
+    if (path === '/webhooks' && deps.webhooks) return await handleWebhookRegistrations(deps.webhooks, req, requestId);
     if (req.method !== 'GET') throw new MethodNotAllowedError('Use GET');
     if (path === '/history') {
       const limit = Math.min(200, Math.max(1, Number(req.query.limit) || 50));

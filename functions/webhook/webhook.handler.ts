@@ -113,6 +113,7 @@ export async function handleWebhook(deps: WebhookDeps, req: WebhookRequest): Pro
         takeProfitPrice: trace.takeProfitPrice,
         brokerRequest: trace.brokerRequest as Record<string, unknown> | undefined,
         brokerResponse: trace.brokerResponse as Record<string, unknown> | undefined,
+        orderRecordId: trace.orderRecordId,
         errorCode: failure instanceof AppError ? failure.code : failure ? 'INTERNAL' : undefined,
         message: failure instanceof AppError ? failure.publicMessage : outcome?.result.reason,
         latencyMs,

@@ -79,6 +79,11 @@ export const EnvSchema = v.object({
   LIMIT_PRICE_BAND_PERCENT: v.optional(int(1, 100), '20'),
   CONTROLS_CACHE_SECONDS: v.optional(int(0, 300), '5'),
 
+  FYERS_POSTBACK_SECRET: optionalText,
+  /** Pub/Sub topic for order events (the lifecycle's output); without it events are only logged. */
+  ORDER_EVENTS_TOPIC: optionalText,
+  /** A market order still unfilled this long after acceptance is reported. */
+  UNFILLED_ALERT_SECONDS: v.optional(int(5, 3600), '60'),
   NOTIFY_TOPIC: optionalText,
   NOTIFY_WEBHOOK_URL: v.optional(url),
   PUBLIC_BASE_URL: v.optional(url),

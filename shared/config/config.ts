@@ -23,6 +23,7 @@ export interface Config {
     fyersAppSecret?: string;
     fyersAccessToken?: string;
     fyersPin?: string;
+    fyersPostbackSecret?: string;
   };
   fyers: { appId?: string; redirectUrl?: string; apiUrl: string; dataUrl: string; timeoutMs: number; maxPerSecond: number; maxPerMinute: number };
   paperFillPrice?: number;
@@ -44,6 +45,8 @@ export interface Config {
   allowedSourceIps: string[];
   controlsCacheMs: number;
   notify: { topic?: string; webhookUrl?: string };
+  /** Order lifecycle: where order events go and when an unfilled market order is reported. */
+  lifecycle: { orderEventsTopic?: string; unfilledAlertMs: number };
   publicBaseUrl?: string;
   /** Where the operator logs in (the authUrl function), for links in notifications. */
   loginUrl?: string;
@@ -133,6 +136,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       fyersAppSecret: e.FYERS_APP_SECRET,
       fyersAccessToken: e.FYERS_ACCESS_TOKEN,
       fyersPin: e.FYERS_PIN,
+      fyersPostbackSecret: e.FYERS_POSTBACK_SECRET,
     },
     fyers: {
       appId: e.FYERS_APP_ID,
@@ -168,6 +172,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     allowedSourceIps: e.ALLOWED_SOURCE_IPS,
     controlsCacheMs: e.CONTROLS_CACHE_SECONDS * 1000,
     notify: { topic: e.NOTIFY_TOPIC, webhookUrl: e.NOTIFY_WEBHOOK_URL },
+    lifecycle: { orderEventsTopic: e.ORDER_EVENTS_TOPIC, unfilledAlertMs: e.UNFILLED_ALERT_SECONDS * 1000 },
     publicBaseUrl: e.PUBLIC_BASE_URL,
     loginUrl: e.LOGIN_URL ?? (e.PUBLIC_BASE_URL ? `${e.PUBLIC_BASE_URL.replace(/\/+$/, '')}/authUrl` : undefined),
   };

@@ -12,6 +12,14 @@ const KINDS = [
   'symbol_master.warning',
   'broker.circuit_open',
   'controls.changed',
+  'order.rejected_after_ack',
+  'order.resolved',
+  'order.unfilled',
+  'order.partial_at_close',
+  'exit.placed',
+  'exit.filled',
+  'exit.failed',
+  'position.flattened',
   'store.unreadable',
 ] as const satisfies readonly NotificationKind[];
 // Fails to compile if a kind is added to the port but not here.

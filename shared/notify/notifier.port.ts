@@ -10,6 +10,14 @@ export type NotificationKind =
   | 'symbol_master.warning'
   | 'broker.circuit_open'
   | 'controls.changed'
+  | 'order.rejected_after_ack'
+  | 'order.resolved'
+  | 'order.unfilled'
+  | 'order.partial_at_close'
+  | 'exit.placed'
+  | 'exit.filled'
+  | 'exit.failed'
+  | 'position.flattened'
   | 'store.unreadable';
 
 export interface Notification {

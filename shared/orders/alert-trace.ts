@@ -11,4 +11,6 @@ export interface AlertTrace {
   takeProfitPrice?: number;
   brokerRequest?: OrderRequest;
   brokerResponse?: PlaceOutcome | { recovered: unknown };
+  /** The order lifecycle's record of the order (its id), linked from the audit entry. */
+  orderRecordId?: string;
 }

@@ -247,7 +247,8 @@ async function execute(
     Object.assign(result, { status: 'unknown', reason: 'internal error after the order was sent' });
   }
 
-  await finish(deps, held, result);
+  // The lifecycle's record is written beside the claim's result, not after it (issue 13).
+  [, trace.orderRecordId] = await Promise.all([finish(deps, held, result), deps.trackOrder?.(result, p)]);
   await notifyOutcome(deps, result, { stage: 'sent' }, req.requestId);
   return { kind: result.status, result };
 }

@@ -1,5 +1,6 @@
 import type { ProtectionMode } from '../alert/protection';
 import type { Broker } from '../broker/broker.port';
+import type { PreparedOrder } from './prepared-order';
 import type { Notifier } from '../notify/notifier.port';
 import type { Clock } from '../platform/clock';
 import type { Logger } from '../platform/logger';
@@ -55,4 +56,6 @@ export interface PlaceOrderDeps {
   /** Keys this instance claimed lately; optional (without it an ATM quote always runs beside the claim). */
   recentKeys?: RecentKeys;
   settings: PlaceOrderSettings;
+  /** The order lifecycle's record of an order that reached the broker (issue 13); returns the record id. Never throws. */
+  trackOrder?: (result: OrderResult, prepared: PreparedOrder) => Promise<string | undefined>;
 }

@@ -50,7 +50,7 @@ export async function recoverEarlierAttempt(
       requestId: record.result?.requestId ?? record.requestId,
       ...resultFromFound(existing),
     };
-    await finish(deps, held, result);
+    [, trace.orderRecordId] = await Promise.all([finish(deps, held, result), deps.trackOrder?.(result, prepared)]);
     await notifyOutcome(deps, result, { stage: 'recovered', previous }, req.requestId);
     return { kind: result.status, result };
   }
@@ -64,7 +64,7 @@ export async function recoverEarlierAttempt(
           ? 'An earlier attempt was sent but never confirmed, and the orderbook does not show it yet'
           : 'An earlier attempt of this untaggable (CO/BO) order was interrupted and no matching order is visible; not re-sending',
     };
-    await finish(deps, held, result);
+    [, trace.orderRecordId] = await Promise.all([finish(deps, held, result), deps.trackOrder?.(result, prepared)]);
     await notifyOutcome(deps, result, { stage: 'recovered', previous }, req.requestId);
     return { kind: 'unknown', result };
   }

@@ -7,6 +7,7 @@ export const SECRET_ENV_VARS: Readonly<Record<SecretName, string>> = {
   'controls-key': 'CONTROLS_KEY',
   'fyers-app-secret': 'FYERS_APP_SECRET',
   'fyers-pin': 'FYERS_PIN',
+  'fyers-postback-secret': 'FYERS_POSTBACK_SECRET',
 };
 
 /**

@@ -16,6 +16,8 @@ export interface AuditEntry {
   takeProfitPrice?: number;
   brokerRequest?: Record<string, unknown>;
   brokerResponse?: Record<string, unknown>;
+  /** The order's lifecycle record (fills, average price, exits), when the order reached the broker. */
+  orderRecordId?: string;
   errorCode?: string;
   message?: string;
   latencyMs: number;

@@ -7,7 +7,10 @@ export type RouteName =
   | 'quotes'
   | 'positions'
   | 'orderbook'
+  | 'tradebook'
   | 'place-order'
+  | 'modify-order'
+  | 'cancel-order'
   | 'attach-legs';
 
 /**

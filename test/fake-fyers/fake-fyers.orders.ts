@@ -76,17 +76,19 @@ function nextOrderId(state: FakeState, nowMs: number): string {
   return `${ist.slice(2, 4)}${ist.slice(5, 7)}${ist.slice(8, 10)}${String(state.orderSeq).padStart(8, '0')}`;
 }
 
-/** Records a valid order; market orders fill at once at the LTP and move the position, others stay pending. */
+/**
+ * Records a valid order as pending (status 6). What happens next (an immediate market fill, a fill
+ * later, partial fills, an RMS rejection) is decided by fake-fyers.lifecycle, which the server runs
+ * right after this.
+ */
 export function recordOrder(state: FakeState, b: Record<string, unknown>, nowMs: number, opts: { tagPrefix: boolean }): FakeOrder {
   const symbol = b.symbol as string;
   const tag = typeof b.orderTag === 'string' && b.orderTag !== '' ? b.orderTag : undefined;
-  const filled = b.type === 2 && !state.marketOrdersRest;
-  const price = state.ltp.get(symbol) ?? 100;
   const order: FakeOrder = {
     id: nextOrderId(state, nowMs),
     symbol,
     qty: b.qty as number,
-    filledQty: filled ? (b.qty as number) : 0,
+    filledQty: 0,
     type: b.type as number,
     side: b.side as 1 | -1,
     productType: b.productType as string,
@@ -97,20 +99,20 @@ export function recordOrder(state: FakeState, b: Record<string, unknown>, nowMs:
     ...(typeof b.legType === 'number' ? { legType: b.legType } : {}),
     validity: b.validity as string,
     orderTag: tag === undefined ? '2:Untagged' : opts.tagPrefix ? `1:${tag}` : tag,
-    status: filled ? 2 : 6,
-    tradedPrice: filled ? price : 0,
+    status: 6,
+    tradedPrice: 0,
     placedAtMs: nowMs,
     body: b,
   };
   state.orders.push(order);
-  if (filled) movePosition(state, order);
   return order;
 }
 
-function movePosition(state: FakeState, o: FakeOrder): void {
+/** Moves the position by one fill. */
+export function movePosition(state: FakeState, o: FakeOrder, qty: number, price: number): void {
   const key = `${o.symbol}-${o.productType}`;
   const p = state.positions.get(key) ?? { symbol: o.symbol, productType: o.productType, netQty: 0, buyQty: 0, sellQty: 0, buyVal: 0, sellVal: 0 };
-  if (o.side === 1) { p.buyQty += o.qty; p.buyVal += o.qty * o.tradedPrice; } else { p.sellQty += o.qty; p.sellVal += o.qty * o.tradedPrice; }
+  if (o.side === 1) { p.buyQty += qty; p.buyVal += qty * price; } else { p.sellQty += qty; p.sellVal += qty * price; }
   p.netQty = p.buyQty - p.sellQty;
   state.positions.set(key, p);
 }
@@ -121,14 +123,19 @@ export const placedReply = (o: FakeOrder): Reply => json(200, { s: 'ok', code: 1
  * isSliceOrder above the freeze quantity: one order per slice of at most the freeze quantity (whole lots),
  * each under the same tag, answered in Fyers' slice shape. At or below the limit it is an ordinary order.
  */
-export function placeSliced(state: FakeState, b: Record<string, unknown>, nowMs: number, opts: { tagPrefix: boolean }): Reply {
+export function placeSliced(state: FakeState, b: Record<string, unknown>, nowMs: number, opts: { tagPrefix: boolean }, afterPlace: (o: FakeOrder) => void): Reply {
   const inst = state.instruments.get(b.symbol as string)!;
   const qty = b.qty as number;
-  if (inst.freezeQty === undefined || qty <= inst.freezeQty) return placedReply(recordOrder(state, b, nowMs, opts));
+  if (inst.freezeQty === undefined || qty <= inst.freezeQty) {
+    const one = recordOrder(state, b, nowMs, opts);
+    afterPlace(one);
+    return placedReply(one);
+  }
   const per = Math.floor(inst.freezeQty / inst.lotSize) * inst.lotSize;
   const data: unknown[] = [];
   for (let left = qty; left > 0; left -= per) {
     const o = recordOrder(state, { ...b, qty: Math.min(per, left) }, nowMs, opts);
+    afterPlace(o);
     data.push({ statusCode: 200, body: { code: 1101, message: 'Successfully placed order', s: 'ok', id: o.id }, statusDescription: 'OK' });
   }
   return json(200, { s: 'ok', code: 1101, message: 'Order Slice placed successfully', data });
@@ -153,7 +160,7 @@ export function attachLegs(state: FakeState, b: Record<string, unknown>): Reply 
 }
 
 /** "09-Mar-2023 09:34:38" in IST, as the orderbook shows times. */
-function istDateTime(ms: number): string {
+export function istDateTime(ms: number): string {
   const d = new Date(ms + 330 * 60_000);
   const mon = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][d.getUTCMonth()];
   const p = (n: number) => String(n).padStart(2, '0');
@@ -165,7 +172,7 @@ export function orderbookEntry(state: FakeState, o: FakeOrder): Record<string, u
   return {
     id: o.id, exchOrdId: o.status === 2 ? `1100000${o.id.slice(-8)}` : '', id_fyers: `fy-${o.id}`, symbol: o.symbol,
     qty: o.qty, remainingQuantity: o.qty - o.filledQty, filledQty: o.filledQty, status: o.status, slNo: 0,
-    message: o.status === 2 ? 'TRADE CONFIRMED' : '', segment: 11, limitPrice: o.limitPrice, stopPrice: o.stopPrice,
+    message: o.message ?? (o.status === 2 ? 'TRADE CONFIRMED' : ''), segment: 11, limitPrice: o.limitPrice, stopPrice: o.stopPrice,
     productType: o.productType, type: o.type, side: o.side, disclosedQty: 0, orderValidity: o.validity,
     orderDateTime: istDateTime(o.placedAtMs), parentId: '', tradedPrice: o.tradedPrice, source: 'ITS',
     fyToken: '', offlineOrder: false, pan: '', clientId: 'FX0011', exchange: 10, instrument: 14,

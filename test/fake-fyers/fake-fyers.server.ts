@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import * as auth from './fake-fyers.auth';
 import { busyWait, sleep, takeFault, type Fault, type RouteName } from './fake-fyers.faults';
 import * as market from './fake-fyers.market';
+import { createLifecycle, type Lifecycle, type PlanFor, type PostbackConfig } from './fake-fyers.lifecycle';
 import { attachLegs, orderbook, placedReply, placeSliced, recordOrder, validateOrder } from './fake-fyers.orders';
 import { createRateLimiter } from './fake-fyers.rate-limit';
 import { createState, type FakeInstrument, type FakeState, type TokenDeath } from './fake-fyers.state';
@@ -27,6 +28,12 @@ export interface FakeFyersOptions {
   refreshMode?: auth.AuthOptions['refreshMode'];
   accessTokenExp?: auth.AuthOptions['accessTokenExp'];
   clock?: () => number;
+  /** Postbacks to the bridge's orderUpdates URL, signed as configured. Off when absent. */
+  postbacks?: PostbackConfig;
+  /** Per-order plan: delayed and partial fills, RMS rejection after acknowledgement (see OrderPlan). */
+  planFor?: PlanFor;
+  /** Market Price Protection band as a fraction of the LTP at placement. Default 0.05. */
+  mppBandPct?: number;
 }
 
 export interface FakeFyers {
@@ -44,9 +51,12 @@ export interface FakeFyers {
   killTokens(death?: Partial<TokenDeath>): void;
   /** A fresh access token the fake accepts; `exp` in epoch seconds, `null` for a token without `exp`. */
   issueAccessToken(exp?: number | null): string;
+  /** Sets the LTP; resting limit, stop-limit and MPP-held market orders of that ticker fill when it crosses them. */
   setLtp(ticker: string, lp: number): void;
   /** MPP: from now on MARKET orders rest unfilled (as a price-protected limit beyond a gap) instead of filling. */
   restMarketOrders(rest: boolean): void;
+  /** Order state over time, postbacks, cancel/modify and the tradebook. */
+  lifecycle: Lifecycle;
   setPosition(symbol: string, productType: string, netQty: number): void;
   /** The URL a browser would open to log in. */
   authCodeUrl(state: string): string;
@@ -69,7 +79,10 @@ const ROUTES: Record<string, { route: RouteName; method: string; family: 'auth' 
   '/api/v3/positions': { route: 'positions', method: 'GET', family: 'api' },
   '/api/v3/orders': { route: 'orderbook', method: 'GET', family: 'api' },
   '/api/v3/orders/sync': { route: 'place-order', method: 'POST', family: 'api' },
-  '/api/v3/positions#PATCH': { route: 'attach-legs', method: 'PATCH', family: 'api' },
+  'PATCH /api/v3/orders/sync': { route: 'modify-order', method: 'PATCH', family: 'api' },
+  'DELETE /api/v3/orders/sync': { route: 'cancel-order', method: 'DELETE', family: 'api' },
+  '/api/v3/tradebook': { route: 'tradebook', method: 'GET', family: 'api' },
+  'PATCH /api/v3/positions': { route: 'attach-legs', method: 'PATCH', family: 'api' },
   '/data/quotes': { route: 'quotes', method: 'GET', family: 'data' },
 };
 
@@ -94,6 +107,7 @@ export async function startFakeFyers(opts: FakeFyersOptions = {}): Promise<FakeF
   const admit = limits ? createRateLimiter(limits, clock) : () => 0;
   const tagPrefix = opts.tagPrefix ?? true;
   const rejectStatus = opts.rejectStatus ?? 400;
+  const lifecycle = createLifecycle(state, clock, { mppBandPct: opts.mppBandPct ?? 0.05, postbacks: opts.postbacks, planFor: opts.planFor });
 
   /** The route's own behaviour, once auth, rate limits and 'before' faults have passed. */
   const handle = (route: RouteName, query: URLSearchParams, body: Record<string, unknown>, fault?: Fault): Reply => {
@@ -105,16 +119,20 @@ export async function startFakeFyers(opts: FakeFyersOptions = {}): Promise<FakeF
       case 'positions': return market.positions(state);
       case 'quotes': return market.quotes(state, query);
       case 'orderbook': return orderbook(state, query);
+      case 'tradebook': return lifecycle.tradebook(query);
+      case 'cancel-order': return lifecycle.cancel(body);
+      case 'modify-order': return lifecycle.modify(body);
       case 'place-order': {
         if (fault?.kind === 'reject') return fyersError(fault.httpStatus ?? rejectStatus, fault.code, fault.message);
         const refusal = validateOrder(state, body);
         if (refusal) return { ...refusal, status: rejectStatus };
         if (body.isSliceOrder === true) {
-          const sliced = placeSliced(state, body, clock(), { tagPrefix });
+          const sliced = placeSliced(state, body, clock(), { tagPrefix }, (o) => lifecycle.afterPlace(o));
           if (fault?.kind === 'no-ack') return json(fault.httpStatus ?? 200, { s: 'ok', code: 201, message: 'Request sent to the exchange; no acknowledgement received' });
           return sliced;
         }
         const order = recordOrder(state, body, clock(), { tagPrefix });
+        lifecycle.afterPlace(order);
         if (fault?.kind === 'no-ack') return json(fault.httpStatus ?? 200, { s: 'ok', code: 201, message: 'Request sent to the exchange; no acknowledgement received' });
         return placedReply(order);
       }
@@ -124,7 +142,7 @@ export async function startFakeFyers(opts: FakeFyersOptions = {}): Promise<FakeF
 
   const serve = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://fake');
-    const def = ROUTES[`${url.pathname}#${req.method}`] ?? ROUTES[url.pathname];
+    const def = ROUTES[`${req.method} ${url.pathname}`] ?? ROUTES[url.pathname];
     const entry: FakeState['requests'][number] = { method: req.method ?? '', url: url.pathname + url.search, route: def?.route, headers: { ...req.headers }, at: clock() };
     state.requests.push(entry);
     // Every answer is logged with its status, so a test can prove e.g. that the fake never answered 429.
@@ -136,7 +154,7 @@ export async function startFakeFyers(opts: FakeFyersOptions = {}): Promise<FakeF
     if (!def || def.method !== req.method) return writeReply(res, json(404, { s: 'error', code: 404, message: 'Not found' }));
 
     let body: Record<string, unknown> = {};
-    if (req.method === 'POST' || req.method === 'PATCH') {
+    if (req.method === 'POST' || req.method === 'PATCH' || req.method === 'DELETE') {
       try {
         const parsed: unknown = JSON.parse(raw);
         if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
@@ -183,13 +201,18 @@ export async function startFakeFyers(opts: FakeFyersOptions = {}): Promise<FakeF
     clearFaults: () => void state.faults.splice(0),
     killTokens: (death) => { state.tokenDeath = { code: death?.code, httpStatus: death?.httpStatus ?? 401 }; },
     issueAccessToken: (exp) => auth.issueAccessToken(state, authOpts, exp === null ? undefined : exp ?? authOpts.accessTokenExp(clock())),
-    setLtp: (ticker, lp) => void state.ltp.set(ticker, lp),
-    restMarketOrders: (rest) => { state.marketOrdersRest = rest; },
+    setLtp: (ticker, lp) => {
+      state.ltp.set(ticker, lp);
+      lifecycle.onPrice(ticker);
+    },
+    lifecycle,
+    restMarketOrders: (rest) => lifecycle.setPlan(rest ? () => ({ fills: [] }) : undefined),
     setPosition: (symbol, productType, netQty) => void state.positions.set(`${symbol}-${productType}`, {
       symbol, productType, netQty, buyQty: Math.max(netQty, 0), sellQty: Math.max(-netQty, 0), buyVal: 0, sellVal: 0,
     }),
     authCodeUrl: (s) => `${origin}/api/v3/generate-authcode?${new URLSearchParams({ client_id: state.appId, redirect_uri: state.redirectUri, response_type: 'code', state: s })}`,
     close: () => new Promise<void>((resolve) => {
+      lifecycle.stop();
       server.closeAllConnections();
       server.close(() => resolve());
     }),

@@ -29,8 +29,15 @@ export interface FakeOrder {
   orderTag: string;
   /** 1 cancelled, 2 filled, 4 transit, 5 rejected, 6 pending, 7 expired. */
   status: number;
+  /** Average price of the fills so far (Fyers' `tradedPrice`). */
   tradedPrice: number;
   placedAtMs: number;
+  /** Fyers' reason on a rejection (RMS) or cancellation. */
+  message?: string;
+  /** Market orders: the MPP limit Fyers converts them to; they rest when the price is past it. */
+  protectionPrice?: number;
+  /** Whether an SL-L order's trigger has been hit. */
+  triggered?: boolean;
   /** The request body exactly as received, for assertions. */
   body: Record<string, unknown>;
 }
@@ -81,6 +88,22 @@ export interface FakeState {
    */
   requests: Array<{ method: string; url: string; route?: RouteName; headers: Record<string, string | string[] | undefined>; at: number; status?: number }>;
   orderSeq: number;
+  /** Every fill, in Fyers' tradebook shape (see fake-fyers.lifecycle). */
+  trades: FakeTrade[];
+  tradeSeq: number;
+}
+
+export interface FakeTrade {
+  tradeNumber: string;
+  orderId: string;
+  symbol: string;
+  side: 1 | -1;
+  productType: string;
+  type: number;
+  qty: number;
+  price: number;
+  atMs: number;
+  orderTag: string;
 }
 
 export function createState(init: {
@@ -102,6 +125,8 @@ export function createState(init: {
     faults: [],
     requests: [],
     orderSeq: 0,
+    trades: [],
+    tradeSeq: 0,
   };
 }
 

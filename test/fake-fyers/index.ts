@@ -2,3 +2,4 @@ export { startFakeFyers, DEFAULT_INSTRUMENTS, type FakeFyers, type FakeFyersOpti
 export type { Fault, RouteName } from './fake-fyers.faults';
 export type { FakeInstrument, FakeOrder, FakePosition, FakeState, TokenDeath } from './fake-fyers.state';
 export { appIdHash, nextSixAmIst } from './fake-fyers.auth';
+export { signPostback, type OrderPlan, type PlanFor, type PostbackConfig, type PostbackRecord, type PostbackSigning } from './fake-fyers.lifecycle';

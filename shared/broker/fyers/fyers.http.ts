@@ -46,6 +46,9 @@ export interface CallOptions {
 export interface FyersHttp {
   get(path: string, options?: CallOptions): Promise<FyersReply>;
   post(path: string, json: unknown, options?: CallOptions): Promise<FyersReply>;
+  /** Modify (PATCH) and cancel (DELETE, with a JSON body as Fyers documents) of orders. */
+  patch(path: string, json: unknown, options?: CallOptions): Promise<FyersReply>;
+  delete(path: string, json: unknown, options?: CallOptions): Promise<FyersReply>;
 }
 
 /** Socket errors raised before a connection exists: the request cannot have reached Fyers. */
@@ -99,7 +102,7 @@ export function createFyersHttp(opts: FyersHttpOptions): FyersHttp {
     return { authorization: `${opts.appId}:${token}` };
   };
 
-  const call = async (method: 'get' | 'post', path: string, json: unknown, o: CallOptions = {}): Promise<FyersReply> => {
+  const call = async (method: 'get' | 'post' | 'patch' | 'delete', path: string, json: unknown, o: CallOptions = {}): Promise<FyersReply> => {
     const timeoutMs = o.timeoutMs ?? opts.timeoutMs;
     const h = await headers();
     try {
@@ -119,5 +122,7 @@ export function createFyersHttp(opts: FyersHttpOptions): FyersHttp {
   return {
     get: (path, o) => call('get', path, undefined, o),
     post: (path, json, o) => call('post', path, json, o),
+    patch: (path, json, o) => call('patch', path, json, o),
+    delete: (path, json, o) => call('delete', path, json, o),
   };
 }

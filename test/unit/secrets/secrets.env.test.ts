@@ -18,6 +18,7 @@ describe('createEnvSecretSource', () => {
       'controls-key': 'CONTROLS_KEY',
       'fyers-app-secret': 'FYERS_APP_SECRET',
       'fyers-pin': 'FYERS_PIN',
+      'fyers-postback-secret': 'FYERS_POSTBACK_SECRET',
     });
   });
 

@@ -1,0 +1,48 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { OrderStatusReport } from '../order-desk.port';
+import { toStatusReport } from './fyers.order-status';
+
+/**
+ * Fyers order postbacks. The API dashboard takes a URL and a secret; the payload is the orderbook row
+ * as raw JSON. How the secret travels is not stated in any source we found (the docs name the secret;
+ * one third-party client checks a hex HMAC-SHA256 of the raw body in `X-Fyers-Signature`). Until it is
+ * confirmed, both readings are accepted, in constant time: an HMAC-SHA256 of the raw body (hex or
+ * base64) or the secret itself, in any of the headers below. Anything else is unauthenticated.
+ */
+export const POSTBACK_SIGNATURE_HEADERS = ['x-fyers-signature', 'x-signature', 'x-fyers-secret', 'x-webhook-secret'] as const;
+
+const same = (a: string, b: string) => {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+};
+
+export function verifyFyersPostback(raw: Buffer, headers: Record<string, string | string[] | undefined>, secret: string): boolean {
+  if (!secret) return false;
+  const mac = createHmac('sha256', secret).update(raw).digest();
+  const accepted = [mac.toString('hex'), mac.toString('base64'), `sha256=${mac.toString('hex')}`, secret];
+  let ok = false;
+  for (const name of POSTBACK_SIGNATURE_HEADERS) {
+    const h = headers[name];
+    const value = (Array.isArray(h) ? h[0] : h)?.trim();
+    if (!value) continue;
+    // Every candidate is compared, so the time taken does not tell which one (or which header) matched.
+    for (const a of accepted) ok = same(value, a) || ok;
+  }
+  return ok;
+}
+
+export type ParsedPostback = { ok: true; report: OrderStatusReport } | { ok: false; reason: string };
+
+export function parseFyersPostback(raw: Buffer): ParsedPostback {
+  let body: unknown;
+  try {
+    body = JSON.parse(raw.toString('utf8'));
+  } catch {
+    return { ok: false, reason: 'not JSON' };
+  }
+  // Some senders wrap the row (`{"d": {...}}` on Fyers' order socket); accept either.
+  const row = body && typeof body === 'object' && 'd' in body && typeof (body as { d: unknown }).d === 'object' ? (body as { d: unknown }).d : body;
+  const report = toStatusReport(row);
+  return report ? { ok: true, report } : { ok: false, reason: 'not an order update we can read' };
+}

@@ -1,0 +1,37 @@
+import type { OrderDesk } from '../../broker/order-desk.port';
+import type { OrderEventPublisher } from './order-events.port';
+import type { Notifier } from '../../notify/notifier.port';
+import type { Clock } from '../../platform/clock';
+import type { Logger } from '../../platform/logger';
+import type { OrderRecordStore } from '../../store/order-records.port';
+import type { OrderEventV1 } from './order-event';
+import type { OrderRecord } from './order-record';
+
+export interface LifecycleSettings {
+  /**
+   * Whether the bridge places and manages exits itself (PROTECTION=managed). A seam: the setting is
+   * owned by the market-rules configuration; until it is wired this answers false (off).
+   */
+  managedExits: () => boolean | Promise<boolean>;
+  /** How long a process holds an entry's exits while it places or changes them. */
+  exitClaimMs: number;
+  /** How far below (sell stop) or above (buy stop) the trigger an SL-L rests, as a fraction of the trigger. */
+  stopLimitSlippagePct: number;
+  /** Market orders still unfilled this long after acceptance are reported. */
+  unfilledAlertMs: number;
+  /** Outbox events unpublished this long are published by the reconcile. */
+  outboxGraceMs: number;
+}
+
+/** Everything the order lifecycle (postbacks, reconcile, exits, events) touches. Built by functions/composition.ts. */
+export interface LifecycleDeps {
+  clock: Clock;
+  logger: Logger;
+  records: OrderRecordStore<OrderRecord, OrderEventV1>;
+  publisher: OrderEventPublisher;
+  notifier: Notifier;
+  /** Absent with the paper broker: nothing to reconcile against, no exits placed. */
+  desk?: OrderDesk;
+  instanceId: string;
+  settings: LifecycleSettings;
+}

@@ -1,0 +1,130 @@
+import type { Side } from '../../broker/broker.port';
+import type { BrokerOrderState, OrderStatusReport } from '../../broker/order-desk.port';
+import { OPEN_RECORD_STATES } from '../../store/order-records.port';
+
+/**
+ * What the bridge knows about one order it placed, from acceptance to its end.
+ * accepted → partially_filled → filled | rejected | cancelled | expired; `unknown` is an order whose
+ * placement was never confirmed, which a later postback or reconcile resolves (and says so).
+ */
+export type OrderRecordState = 'accepted' | 'partially_filled' | 'filled' | 'rejected' | 'cancelled' | 'expired' | 'unknown';
+
+export type OrderRole = 'entry' | 'stop' | 'target' | 'flatten';
+
+export const OPEN_STATES: readonly OrderRecordState[] = OPEN_RECORD_STATES;
+export const isOpenState = (s: OrderRecordState) => OPEN_STATES.includes(s);
+
+/** One managed exit leg on an entry record. */
+export interface ExitLeg {
+  tag: string;
+  orderId?: string;
+  /** Quantity the leg was last placed or modified for. */
+  qty: number;
+  /** placed: the broker took it; unknown: sent, answer lost (found again by tag); gone: cancelled, rejected or filled. */
+  status: 'placed' | 'unknown' | 'gone';
+  filledQty?: number;
+}
+
+/** Managed exits (PROTECTION=managed) kept on the entry's record, so one transaction guards them. */
+export interface ManagedExits {
+  /** Offsets from the average fill price, in points, as the alert asked. */
+  slPoints?: number;
+  tpPoints?: number;
+  tickSize: number;
+  stop?: ExitLeg;
+  target?: ExitLeg;
+  /** Who is placing or changing the legs now; another process waits for the lease to lapse. */
+  claim?: { owner: string; until: number };
+  /** Set once the position is closed by one leg, or by an intent:close alert. */
+  done?: 'stop_filled' | 'target_filled' | 'closed';
+  /** Quantity already flattened after both legs filled in a race. */
+  flattenedQty?: number;
+  /** Flatten orders placed, for their tags. */
+  flattens?: number;
+}
+
+export interface OrderRecord {
+  /** The broker order id, or `tag-<orderTag>` while the order is unknown. */
+  id: string;
+  orderId?: string;
+  orderTag?: string;
+  /** The alert's requestId: the audit entry of the alert that caused this order. */
+  requestId: string;
+  role: OrderRole;
+  /** Exit legs: the entry record they protect. */
+  parentId?: string;
+  symbol: string;
+  side: Side;
+  qty: number;
+  productType: string;
+  /** MARKET or LIMIT for entries; the exit kind for legs. */
+  orderType: string;
+  state: OrderRecordState;
+  filledQty: number;
+  avgPrice?: number;
+  exchangeTime?: number;
+  message?: string;
+  /** The record was `unknown` once and a broker report resolved it. */
+  resolvedFromUnknown?: boolean;
+  /** Bumped by every state change; events are numbered by it. */
+  version: number;
+  createdAt: number;
+  updatedAt: number;
+  exits?: ManagedExits;
+  /** True while managed exits may still need work (placing, following fills, cancelling); the reconcile visits these. */
+  exitsActive?: boolean;
+  /** `close` for a reduce-only alert: its fill ends the managed exits of the contract. */
+  intent?: 'open' | 'close';
+  /** One-shot notifications already sent for this record. */
+  notified?: { unfilled?: boolean; sessionEnd?: boolean };
+}
+
+export const recordIdFor = (orderId: string | undefined, orderTag: string | undefined): string => {
+  if (orderId) return orderId;
+  if (orderTag) return `tag-${orderTag}`;
+  throw new Error('an order record needs an order id or a tag');
+};
+
+const FROM_BROKER: Record<BrokerOrderState, OrderRecordState> = {
+  working: 'accepted',
+  partially_filled: 'partially_filled',
+  filled: 'filled',
+  rejected: 'rejected',
+  cancelled: 'cancelled',
+  expired: 'expired',
+};
+
+const rank = (s: OrderRecordState) => (s === 'accepted' || s === 'unknown' ? 0 : s === 'partially_filled' ? 1 : 2);
+
+export interface StateChange {
+  from: OrderRecordState;
+  to: OrderRecordState;
+  record: OrderRecord;
+}
+
+/**
+ * The one rule for moving a record by a broker report. Reports arrive late, twice and out of order
+ * (postbacks and reconciles race), so a report only moves a record forward: ends are final, filled
+ * quantity never shrinks, and a report that changes nothing is no change (hence no event).
+ */
+export function applyReport(rec: OrderRecord, report: OrderStatusReport, nowMs: number): StateChange | undefined {
+  if (!isOpenState(rec.state)) return undefined;
+  if (report.filledQty < rec.filledQty) return undefined;
+  const to = FROM_BROKER[report.state];
+  if (rank(to) < rank(rec.state)) return undefined;
+  if (to === rec.state && report.filledQty === rec.filledQty) return undefined;
+  const record: OrderRecord = {
+    ...rec,
+    orderId: rec.orderId ?? report.orderId,
+    state: to,
+    filledQty: report.filledQty,
+    avgPrice: report.avgPrice ?? rec.avgPrice,
+    exchangeTime: report.exchangeTime ?? rec.exchangeTime,
+    message: report.message ?? rec.message,
+    resolvedFromUnknown: rec.resolvedFromUnknown || rec.state === 'unknown' || undefined,
+    version: rec.version + 1,
+    updatedAt: nowMs,
+  };
+  if (record.resolvedFromUnknown === undefined) delete record.resolvedFromUnknown;
+  return { from: rec.state, to, record };
+}

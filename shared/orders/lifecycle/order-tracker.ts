@@ -1,0 +1,191 @@
+import type { Side } from '../../broker/broker.port';
+import type { OrderStatusReport } from '../../broker/order-desk.port';
+import { randomToken } from '../../platform/ids';
+import type { LifecycleDeps } from './lifecycle.deps';
+import { onEntryChange, onLegChange } from './managed-exits';
+import { orderEventFor, type OrderEventV1 } from './order-event';
+import { applyReport, recordIdFor, type ManagedExits, type OrderRecord, type OrderRole, type StateChange } from './order-record';
+
+/** What the order path knows when an order was accepted (or left unknown). */
+export interface AcceptedOrder {
+  status: 'placed' | 'unknown';
+  orderId?: string;
+  orderTag?: string;
+  requestId: string;
+  role?: OrderRole;
+  parentId?: string;
+  symbol: string;
+  side: Side;
+  qty: number;
+  productType: string;
+  orderType: string;
+  intent?: 'open' | 'close';
+  /** Present when the bridge is to manage this entry's exits. */
+  exits?: ManagedExits;
+}
+
+/**
+ * Creates the record of an accepted (or unknown) order with its first event. Idempotent: a second call
+ * for the same order changes nothing. Returns the record id, for the alert's audit entry.
+ */
+export async function recordAccepted(deps: LifecycleDeps, o: AcceptedOrder, opts: { publishNow?: boolean } = { publishNow: true }): Promise<string> {
+  const id = recordIdFor(o.orderId, o.orderTag);
+  const now = deps.clock();
+  const record: OrderRecord = {
+    id,
+    orderId: o.orderId,
+    orderTag: o.orderTag,
+    requestId: o.requestId,
+    role: o.role ?? 'entry',
+    parentId: o.parentId,
+    symbol: o.symbol,
+    side: o.side,
+    qty: o.qty,
+    productType: o.productType,
+    orderType: o.orderType,
+    state: o.status === 'placed' ? 'accepted' : 'unknown',
+    filledQty: 0,
+    version: 1,
+    createdAt: now,
+    updatedAt: now,
+    intent: o.intent,
+    exits: o.exits,
+    exitsActive: o.exits ? true : undefined,
+  };
+  const first = orderEventFor(record, undefined);
+  // A postback faster than this instance may have arrived before the record existed: it is applied
+  // in the same step that creates the record.
+  const early = await deps.records.create<{ change?: StateChange }>(id, o.orderId, (report) => {
+    const change = report ? applyReport(record, report, now) : undefined;
+    if (!change) return { result: {}, record, events: [first] };
+    return { result: { change }, record: change.record, events: [first, orderEventFor(change.record, change.from)] };
+  });
+  if (!early) return id;
+  const follow = async () => {
+    await Promise.all([publishPending(deps, id), early.change ? react(deps, early.change) : undefined]);
+  };
+  // The order path must not wait on Pub/Sub or exit orders: it leaves this running (and the reconcile
+  // finishes it should the instance stop first).
+  if (opts.publishNow === false) {
+    if (early.change) void follow().catch((e: unknown) => deps.logger.error('could not follow up an early order report', { recordId: id, error: e }));
+  } else {
+    await follow();
+  }
+  return id;
+}
+
+export type ApplyResult = 'changed' | 'unchanged' | 'unmatched';
+
+async function findRecordId(deps: LifecycleDeps, report: OrderStatusReport): Promise<string | undefined> {
+  if (await deps.records.get(report.orderId)) return report.orderId;
+  if (report.orderTag) {
+    const byTag = recordIdFor(undefined, report.orderTag);
+    if (await deps.records.get(byTag)) return byTag;
+  }
+  return undefined;
+}
+
+/**
+ * Moves the order's record by one broker report (postback or reconcile). Exactly one caller wins each
+ * change, whatever the number of duplicates racing: that caller publishes the event and reacts to it.
+ */
+export async function applyBrokerReport(deps: LifecycleDeps, report: OrderStatusReport, knownId?: string): Promise<ApplyResult> {
+  const id = knownId ?? (await findRecordId(deps, report));
+  if (!id) {
+    const candidates = [report.orderId, ...(report.orderTag ? [recordIdFor(undefined, report.orderTag)] : [])];
+    if (await deps.records.saveOrphan(report, candidates, deps.clock())) return 'unmatched';
+    // The record was created meanwhile: apply to it.
+    return applyBrokerReport(deps, report, (await findRecordId(deps, report)) ?? report.orderId);
+  }
+  const now = deps.clock();
+  const outcome = await deps.records.mutate<{ change: StateChange; event: OrderEventV1 } | undefined>(id, (cur) => {
+    if (!cur) return { result: undefined };
+    const change = applyReport(cur, report, now);
+    if (!change) return { result: undefined };
+    const event = orderEventFor(change.record, change.from);
+    return { result: { change, event }, record: change.record, events: [event] };
+  });
+  if (!outcome) return 'unchanged';
+  // Exits must not wait for event publishing (nor the reverse): both go at once.
+  await Promise.all([publishPending(deps, id), react(deps, outcome.change)]);
+  return 'changed';
+}
+
+type PublishResult = 'published' | 'busy' | 'failed';
+
+/** Publishes and notes it; a failure leaves the event in the outbox for the reconcile to publish. */
+async function publish(deps: LifecycleDeps, event: OrderEventV1): Promise<PublishResult> {
+  try {
+    // A fresh owner per attempt: two requests on one instance must not both pass the claim.
+    if (!(await deps.records.claimPublish(event.eventId, `${deps.instanceId}:${randomToken(4)}`, deps.clock(), 30_000))) return 'busy';
+    await deps.publisher.publish(event);
+    await deps.records.markPublished(event.eventId, deps.clock());
+    return 'published';
+  } catch (e) {
+    deps.logger.warn('order event not published yet; the outbox keeps it', { eventId: event.eventId, error: e });
+    return 'failed';
+  }
+}
+
+/**
+ * Publishes a record's outbox events oldest first, so a subscriber sees filled after accepted. When
+ * another process is publishing an earlier one, waits for it (briefly) rather than overtaking it or
+ * leaving this change's event to the next reconcile.
+ */
+export async function publishPending(deps: LifecycleDeps, recordId: string): Promise<void> {
+  for (let round = 0; round < 40; round++) {
+    let blocked = false;
+    for (const event of await deps.records.unpublishedOf(recordId)) {
+      const r = await publish(deps, event);
+      if (r === 'failed') return;
+      if (r === 'busy') {
+        blocked = true;
+        break;
+      }
+    }
+    if (!blocked) return;
+    await new Promise((resolve) => setTimeout(resolve, 50 + round * 10));
+  }
+}
+
+/** Publishes outbox events the process that recorded them did not (it failed or died), record by record in order. */
+export async function flushOutbox(deps: LifecycleDeps, limit = 200): Promise<number> {
+  const now = deps.clock();
+  const due = (await deps.records.unpublished(limit)).filter((e) => now - e.recordedAt >= deps.settings.outboxGraceMs);
+  const before = due.length;
+  for (const recordId of new Set(due.map((e) => e.recordId))) await publishPending(deps, recordId);
+  const left = new Set((await deps.records.unpublished(limit)).map((e) => e.eventId));
+  return before - due.filter((e) => left.has(e.eventId)).length;
+}
+
+async function react(deps: LifecycleDeps, change: StateChange): Promise<void> {
+  const r = change.record;
+  const at = deps.clock();
+  const what = `${r.side} ${r.qty} ${r.symbol}`;
+  try {
+    if (change.from === 'unknown') {
+      await deps.notifier.notify({
+        kind: 'order.resolved',
+        severity: r.state === 'rejected' ? 'warning' : 'info',
+        summary: `Order ${r.orderId ?? r.id} (${what}) that was UNKNOWN is now ${r.state}`,
+        requestId: r.requestId,
+        at,
+        details: { orderTag: r.orderTag, state: r.state, filledQty: r.filledQty },
+      });
+    } else if (r.state === 'rejected') {
+      await deps.notifier.notify({
+        kind: 'order.rejected_after_ack',
+        severity: 'critical',
+        summary: `Order ${r.orderId} (${what}) was accepted, then rejected: ${r.message ?? 'no reason given'}`,
+        requestId: r.requestId,
+        at,
+        details: { role: r.role },
+      });
+    }
+    if (r.role === 'entry') await onEntryChange(deps, change);
+    else if (r.role === 'stop' || r.role === 'target') await onLegChange(deps, change);
+  } catch (e) {
+    // The change is recorded; the reconcile repeats what a failed reaction left undone.
+    deps.logger.error('reacting to an order change failed', { recordId: r.id, state: r.state, error: e });
+  }
+}

@@ -1,0 +1,102 @@
+import type { OrderStatusReport, TradeFill } from '../../broker/order-desk.port';
+import type { LifecycleDeps } from './lifecycle.deps';
+import { settleExits } from './managed-exits';
+import { applyBrokerReport, flushOutbox } from './order-tracker';
+import type { OrderRecord } from './order-record';
+
+export interface ReconcileReport {
+  open: number;
+  changed: number;
+  missing: number;
+  exitsSettled: number;
+  published: number;
+  notified: number;
+}
+
+/** Limits parallel store work so a 200-order reconcile does not open 200 transactions at once. */
+async function inBatches<T>(items: T[], size: number, work: (t: T) => Promise<void>): Promise<void> {
+  for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(work));
+}
+
+/** Fills the average price and exchange time from the tradebook when the orderbook row lacks them. */
+function withTrades(report: OrderStatusReport, fills: TradeFill[] | undefined): OrderStatusReport {
+  if (!fills || fills.length === 0) return report;
+  const qty = fills.reduce((s, f) => s + f.qty, 0);
+  const avg = Math.round((fills.reduce((s, f) => s + f.qty * f.price, 0) / qty) * 100) / 100;
+  const last = Math.max(...fills.map((f) => f.at ?? 0));
+  return { ...report, avgPrice: report.avgPrice ?? avg, exchangeTime: last > 0 ? last : report.exchangeTime };
+}
+
+/**
+ * The backstop for lost postbacks: one orderbook and one tradebook read, then every open record is
+ * moved to what the broker says. Each move goes through the same exactly-once transition as a
+ * postback, so two reconciles (or a reconcile and a postback) at once change each record once.
+ * Also: managed exits left half-done by a crash, outbox events never published, market orders
+ * unfilled for too long, and (with `sessionEnding`) partial fills still open at the close.
+ */
+export async function reconcileOrders(deps: LifecycleDeps, opts: { sessionEnding?: boolean } = {}): Promise<ReconcileReport> {
+  const report: ReconcileReport = { open: 0, changed: 0, missing: 0, exitsSettled: 0, published: 0, notified: 0 };
+  const desk = deps.desk;
+  const [open, active] = await Promise.all([deps.records.listOpen(), deps.records.listExitsActive()]);
+  report.open = open.length;
+  if (desk && open.length > 0) {
+    const [book, trades] = await Promise.all([desk.orderbook(), desk.tradebook()]);
+    const byId = new Map(book.map((o) => [o.orderId, o]));
+    const byTag = new Map(book.filter((o) => o.orderTag).map((o) => [o.orderTag!, o]));
+    const fillsOf = new Map<string, TradeFill[]>();
+    for (const t of trades) fillsOf.set(t.orderId, [...(fillsOf.get(t.orderId) ?? []), t]);
+    await inBatches(open, 25, async (rec) => {
+      const found = (rec.orderId ? byId.get(rec.orderId) : undefined) ?? (rec.orderTag ? byTag.get(rec.orderTag) : undefined);
+      if (!found) {
+        report.missing += 1;
+        return;
+      }
+      try {
+        if ((await applyBrokerReport(deps, withTrades(found, fillsOf.get(found.orderId)), rec.id)) === 'changed') report.changed += 1;
+      } catch (e) {
+        deps.logger.error('reconcile could not move a record', { recordId: rec.id, error: e });
+      }
+    });
+  }
+  await inBatches(active, 5, async (entry) => {
+    try {
+      if ((await settleExits(deps, entry.id)) === 'settled') report.exitsSettled += 1;
+    } catch (e) {
+      deps.logger.error('reconcile could not settle exits', { recordId: entry.id, error: e });
+    }
+  });
+  report.notified += await notifyStragglers(deps, opts.sessionEnding === true);
+  report.published = await flushOutbox(deps);
+  return report;
+}
+
+/** One notification per kind per run (grouped), each record counted once ever (a flag set in its transaction). */
+async function notifyStragglers(deps: LifecycleDeps, sessionEnding: boolean): Promise<number> {
+  const now = deps.clock();
+  const open = await deps.records.listOpen();
+  const unfilled: OrderRecord[] = [];
+  const partial: OrderRecord[] = [];
+  for (const rec of open) {
+    if (rec.role === 'entry' && rec.orderType === 'MARKET' && rec.state === 'accepted' && now - rec.createdAt >= deps.settings.unfilledAlertMs && !rec.notified?.unfilled) {
+      if (await flag(deps, rec.id, 'unfilled')) unfilled.push(rec);
+    }
+    if (sessionEnding && rec.state === 'partially_filled' && !rec.notified?.sessionEnd) {
+      if (await flag(deps, rec.id, 'sessionEnd')) partial.push(rec);
+    }
+  }
+  const list = (rs: OrderRecord[]) => rs.slice(0, 10).map((r) => `${r.side} ${r.filledQty}/${r.qty} ${r.symbol} (${r.orderId ?? r.id})`).join(', ') + (rs.length > 10 ? ` and ${rs.length - 10} more` : '');
+  if (unfilled.length > 0) {
+    await deps.notifier.notify({ kind: 'order.unfilled', severity: 'warning', summary: `${unfilled.length} market order(s) still unfilled after ${Math.round(deps.settings.unfilledAlertMs / 1000)} s: ${list(unfilled)}`, at: now, details: { orderIds: unfilled.map((r) => r.orderId) } });
+  }
+  if (partial.length > 0) {
+    await deps.notifier.notify({ kind: 'order.partial_at_close', severity: 'warning', summary: `${partial.length} order(s) partly filled and still open at the close: ${list(partial)}`, at: now, details: { orderIds: partial.map((r) => r.orderId) } });
+  }
+  return (unfilled.length > 0 ? 1 : 0) + (partial.length > 0 ? 1 : 0);
+}
+
+async function flag(deps: LifecycleDeps, id: string, which: 'unfilled' | 'sessionEnd'): Promise<boolean> {
+  return deps.records.mutate(id, (cur) => {
+    if (!cur || cur.notified?.[which]) return { result: false };
+    return { result: true, record: { ...cur, notified: { ...cur.notified, [which]: true } } };
+  });
+}

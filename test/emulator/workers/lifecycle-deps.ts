@@ -1,0 +1,80 @@
+/**
+ * Builds the order lifecycle as a deployed function would (Firestore store, Fyers order desk, Pub/Sub
+ * events), pointed at the emulators and a fake Fyers. Shared by in-process tests and worker processes.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Firestore } from '@google-cloud/firestore';
+import { PubSub } from '@google-cloud/pubsub';
+import { handleOrderUpdate, type OrderUpdatesDeps } from '../../../functions/order-updates/order-updates.handler';
+import { createFyersOrderDesk } from '../../../shared/broker/fyers/fyers.order-desk';
+import { parseFyersPostback, verifyFyersPostback } from '../../../shared/broker/fyers/fyers.postback';
+import { createPubSubOrderEventPublisher } from '../../../shared/notify/order-events.pubsub';
+import type { Notification } from '../../../shared/notify/notifier.port';
+import type { LifecycleDeps } from '../../../shared/orders/lifecycle/lifecycle.deps';
+import { createLogger } from '../../../shared/platform/logger';
+import { createFirestoreOrderRecordStore } from '../../../shared/store/firestore/order-records.firestore';
+
+export interface LifecycleWiring {
+  prefix: string;
+  projectId: string;
+  /** Fake Fyers API base (…/api/v3) and a token it accepts. */
+  apiUrl: string;
+  appId: string;
+  token: string;
+  topic: string;
+  instanceId: string;
+  managedExits?: boolean;
+  postbackSecret?: string;
+}
+
+export interface BuiltLifecycle {
+  deps: LifecycleDeps;
+  notifications: Notification[];
+  logs: string[];
+  close(): Promise<void>;
+}
+
+export function buildLifecycle(w: LifecycleWiring): BuiltLifecycle {
+  const db = new Firestore({ projectId: w.projectId });
+  const pubsub = new PubSub({ projectId: w.projectId });
+  const logs: string[] = [];
+  const logger = createLogger({ level: 'INFO', sink: (l) => logs.push(l) });
+  const notifications: Notification[] = [];
+  const deps: LifecycleDeps = {
+    clock: Date.now,
+    logger,
+    records: createFirestoreOrderRecordStore(db, { prefix: w.prefix }),
+    publisher: createPubSubOrderEventPublisher(pubsub.topic(w.topic)),
+    notifier: { notify: async (n) => void notifications.push(n) },
+    desk: createFyersOrderDesk({ apiUrl: w.apiUrl, appId: w.appId, accessToken: async () => w.token, logger, timeoutMs: 2000 }),
+    instanceId: w.instanceId,
+    settings: { managedExits: () => w.managedExits ?? true, exitClaimMs: 10_000, stopLimitSlippagePct: 0.02, unfilledAlertMs: 60_000, outboxGraceMs: 0 },
+  };
+  return {
+    deps,
+    notifications,
+    logs,
+    close: async () => {
+      await Promise.allSettled([db.terminate(), pubsub.close()]);
+    },
+  };
+}
+
+/** Serves handleOrderUpdate on 127.0.0.1, as the orderUpdates function would. */
+export async function servePostbacks(deps: LifecycleDeps, secret: string): Promise<{ url: string; server: Server; answers: number[] }> {
+  const od: OrderUpdatesDeps = { ...deps, postbacks: { verify: verifyFyersPostback, parse: parseFyersPostback }, secrets: { get: async (n) => (n === 'fyers-postback-secret' ? secret : undefined) }, answerWithinMs: 30_000 };
+  const answers: number[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      void handleOrderUpdate(od, { method: req.method ?? '', rawBody: Buffer.concat(chunks), headers: req.headers }).then((reply) => {
+        answers.push(reply.status);
+        res.writeHead(reply.status, { 'content-type': 'application/json' }).end(JSON.stringify(reply.body));
+      });
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/orderUpdates`, server, answers };
+}

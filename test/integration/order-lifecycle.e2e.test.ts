@@ -1,0 +1,60 @@
+import { buildDeps, setDepsForTests } from '../../functions/composition';
+import { handleOrderUpdate } from '../../functions/order-updates/order-updates.handler';
+import { handleReconcile } from '../../functions/reconcile-orders/reconcile-orders.handler';
+import { parseConfig } from '../../shared/config/config';
+import { istParts } from '../../shared/platform/ist';
+import { silentLogger } from '../../shared/platform/logger';
+import { signPostback } from '../fake-fyers';
+import { orderbookEntry } from '../fake-fyers/fake-fyers.orders';
+import { AFTER_CLOSE, IN_WINDOW, OPTION_LTP, alertBody, fakeFyersEnv, niftyOption, sampleContracts, startSampleFake, tempDataDir, tickingClock } from '../helpers/webhook-e2e-kit';
+import { postAlert } from '../helpers/webhook-client';
+import { useWebhookServer } from '../helpers/webhook-test-server';
+
+/**
+ * The order path's hook and the lifecycle functions as the composition root wires them (local store,
+ * fake Fyers): an accepted alert leaves an order record linked from its audit entry, and a signed
+ * postback moves it.
+ */
+const { index } = sampleContracts(IN_WINDOW);
+const ATM = niftyOption(index, IN_WINDOW, 24500, 'CE');
+const server = useWebhookServer();
+const POSTBACK_SECRET = 'e2e-postback-secret';
+
+async function start() {
+  const clock = tickingClock(IN_WINDOW);
+  const fake = await startSampleFake(IN_WINDOW, { clock, optionLtps: { [ATM.ticker]: OPTION_LTP } });
+  server.onCleanup(() => fake.close());
+  const data = tempDataDir('lifecycle');
+  server.onCleanup(data.cleanup);
+  const deps = await buildDeps(parseConfig(fakeFyersEnv(fake, { STORE: 'local', DATA_DIR: data.dir, FYERS_POSTBACK_SECRET: POSTBACK_SECRET })), { clock, logger: silentLogger });
+  server.onCleanup(() => deps.close());
+  setDepsForTests(deps);
+  return { fake, deps, clock };
+}
+
+it('an accepted alert leaves an order record linked from its audit entry; a signed postback fills it and a reconcile then finds nothing to do', async () => {
+  const { fake, deps, clock } = await start();
+  const res = await postAlert(server.url(), alertBody({ action: 'buy', qty: 2 }));
+  expect(res.status).toBe(200);
+  const orderId = String(res.body.orderId);
+  // The fake filled the market order at once; the record is written as accepted by the order path.
+  const rec = await deps.adapters.orderRecords.get(orderId);
+  expect(rec).toMatchObject({ id: orderId, requestId: res.body.requestId, role: 'entry', state: 'accepted', qty: 130, orderType: 'MARKET', intent: 'open' });
+  const audit = await deps.adapters.audit.list({ day: istParts(clock()).date });
+  expect(audit.find((a) => a.requestId === res.body.requestId)?.orderRecordId).toBe(orderId);
+
+  const order = fake.state.orders[0]!;
+  const body = Buffer.from(JSON.stringify(orderbookEntry(fake.state, order)));
+  const reply = await handleOrderUpdate(deps.orderUpdates, { method: 'POST', rawBody: body, headers: { 'x-fyers-signature': signPostback(body.toString(), POSTBACK_SECRET) } });
+  expect(reply).toMatchObject({ status: 200, body: { status: 'changed' } });
+  expect(await deps.adapters.orderRecords.get(orderId)).toMatchObject({ state: 'filled', filledQty: 130, avgPrice: OPTION_LTP, version: 2 });
+
+  const reconciled = await handleReconcile(deps.reconcile);
+  expect(reconciled.body).toMatchObject({ status: 'reconciled', open: 0, changed: 0 });
+});
+
+it('reconcileOrders does nothing outside the exchange session', async () => {
+  const { deps, clock } = await start();
+  clock.set(AFTER_CLOSE + 3 * 3_600_000);
+  expect((await handleReconcile(deps.reconcile)).body).toEqual({ status: 'skipped', reason: 'outside the exchange session' });
+});
