@@ -29,6 +29,8 @@ import type { WebhookSubscriptionStore } from '../shared/store/webhook-subscript
 import { createStoreHealth, type StoreHealth } from '../shared/store/store-health';
 import type { SymbolIndex } from '../shared/symbols/instrument';
 import { createSymbolSource, type SymbolIndexLoader } from '../shared/symbols/symbol-source';
+import type { BootstrapIndex } from '../shared/symbols/symbol-loaders';
+import { DependencyUnavailableError } from '../shared/errors';
 import { createAccessTokens, type AccessTokens } from '../shared/tokens/access-token-provider';
 import type { BrokerLogin } from '../shared/tokens/broker-login.port';
 import type { TokenStore } from '../shared/tokens/token.port';
@@ -238,7 +240,41 @@ async function buildBlobs(config: Config, clock: Clock): Promise<BlobStore> {
   return createLocalBlobStore(join(config.dataDir, 'blobs'), clock);
 }
 
-async function buildSymbolLoader(config: Config, b: Basics, blobs: BlobStore): Promise<SymbolIndexLoader> {
+/** The refresh job's build-validate-publish, run by an instance that starts with nothing published. */
+function bootstrapIndex(config: Config, b: Basics, blobs: BlobStore, download: (url: string) => Promise<string>): BootstrapIndex {
+  return async () => {
+    const { buildAndPublishSymbolIndex } = await import('./symbol-master/refresh-symbol-master.handler');
+    const silent: Notifier = { notify: async () => undefined };
+    const r = await buildAndPublishSymbolIndex({
+      ...symbolMasterPolicy(config),
+      clock: b.clock,
+      logger: b.logger,
+      blobs,
+      download,
+      notifier: silent,
+    });
+    if (r.kind === 'failed') {
+      throw new DependencyUnavailableError(`No symbol index is published and building one at start failed: ${r.problems.slice(0, 3).join('; ')}`, { problems: r.problems });
+    }
+    b.logger.info('symbol index built at start', { published: r.kind === 'published', generation: r.kind === 'published' ? r.generation : undefined, instruments: r.instrumentsList.length });
+    return { instruments: r.instrumentsList, generation: r.kind === 'published' ? r.generation : undefined, builtAt: b.clock(), sources: config.symbolMaster.urls };
+  };
+}
+
+/** What the refresh job and a bootstrapping instance both require of a master. */
+export function symbolMasterPolicy(config: Config) {
+  return {
+    objectName: config.symbolMaster.object,
+    urls: config.symbolMaster.urls,
+    jsonUrls: config.symbolMaster.jsonUrls,
+    // The underlyings a trader here actually trades; a master without their expiries is refused.
+    underlyings: ['NIFTY', 'BANKNIFTY', 'SENSEX'],
+    minInstruments: 1000,
+    minShareOfPrevious: 0.6,
+  };
+}
+
+async function buildSymbolLoader(config: Config, b: Basics, blobs: BlobStore, download: (url: string) => Promise<string>): Promise<SymbolIndexLoader> {
   const loaders = await import('../shared/symbols/symbol-loaders');
   if (config.symbolMaster.file) {
     const { readFile, stat } = await import('node:fs/promises');
@@ -249,7 +285,10 @@ async function buildSymbolLoader(config: Config, b: Basics, blobs: BlobStore): P
     );
   }
   // In the cloud, and locally once refreshSymbolMaster has written an index, the stored index is the source.
-  if (config.symbolMaster.bucket || config.symbolMaster.urls.length > 0) return loaders.indexBlobLoader(blobs, config.symbolMaster.object);
+  // With download URLs configured, an instance that finds none published builds and publishes it itself.
+  if (config.symbolMaster.bucket || config.symbolMaster.urls.length > 0) {
+    return loaders.indexBlobLoader(blobs, config.symbolMaster.object, config.symbolMaster.urls.length ? bootstrapIndex(config, b, blobs, download) : undefined);
+  }
   return loaders.sampleLoader(b.clock);
 }
 
@@ -328,7 +367,11 @@ export async function buildAdapters(config: Config, b: Basics, overrides: Partia
   const storesP = buildStores(config, health);
   const secretsP = overrides.secrets ? Promise.resolve({ secrets: overrides.secrets, probe: async (): Promise<Check> => ({ ok: true }) }) : buildSecrets(config, b);
   const blobsP = overrides.blobs ? Promise.resolve(overrides.blobs) : buildBlobs(config, b.clock);
-  const symbolLoaderP = overrides.symbolLoader ? Promise.resolve(overrides.symbolLoader) : blobsP.then((blobs) => buildSymbolLoader(config, b, blobs));
+  const download = overrides.download ?? (async (url: string) => {
+    const { default: ky } = await import('ky');
+    return ky.get(url, { timeout: 60_000, retry: 2 }).text();
+  });
+  const symbolLoaderP = overrides.symbolLoader ? Promise.resolve(overrides.symbolLoader) : blobsP.then((blobs) => buildSymbolLoader(config, b, blobs, download));
   const forward = overrides.forwardNotification ?? (await buildForwarder(config, b));
   const notifierP = overrides.notifier ? Promise.resolve({ notifier: overrides.notifier, probe: async (): Promise<Check> => ({ ok: true }), close: async () => undefined }) : buildNotifier(config, b, forward);
   const [stores, { secrets, probe: secretsProbe }, notifierParts, blobs, symbolLoader] = await Promise.all([storesP, secretsP, notifierP, blobsP, symbolLoaderP]);
@@ -343,7 +386,6 @@ export async function buildAdapters(config: Config, b: Basics, overrides: Partia
   const tokens = overrides.tokens ?? stores.tokens;
   const brokerProbes: Record<string, () => Promise<Check>> = {};
   const brokerParts = await buildBroker(config, b, { symbols, tokens, secrets, notifier: notifierParts.notifier }, brokerProbes);
-  const { default: ky } = await import('ky');
   const events = overrides.orderEvents ? { publisher: overrides.orderEvents, close: async () => undefined } : await buildOrderEvents(config, b, overrides.webhookSubscriptions ?? stores.webhookSubscriptions);
   return {
     orderRecords: overrides.orderRecords ?? stores.orderRecords,
@@ -366,7 +408,7 @@ export async function buildAdapters(config: Config, b: Basics, overrides: Partia
     broker: overrides.broker ?? brokerParts.broker,
     accessTokens: overrides.accessTokens ?? brokerParts.accessTokens,
     login: 'login' in overrides ? overrides.login : brokerParts.login,
-    download: overrides.download ?? ((url) => ky.get(url, { timeout: 60_000, retry: 2 }).text()),
+    download,
     forwardNotification: forward,
     probes: { store: stores.probe, secrets: secretsProbe, notifications: notifierParts.probe, ...brokerProbes, ...(overrides.probes ?? {}) },
     close: async () => {

@@ -30,7 +30,7 @@ import { orderViewsFromBroker } from '../shared/orders/order-views';
 import { createSourceGuard } from './webhook/source-guard';
 import { createRefusalDigest } from '../shared/notify/refusal-digest';
 import { createOperatorKeyGate, type OperatorKeyGate } from './operator-auth/operator-key';
-import { buildAdapters, type Adapters } from './adapters';
+import { buildAdapters, symbolMasterPolicy, type Adapters } from './adapters';
 import { getConfig } from './config';
 
 /** What each function's handler receives. Built once per instance. */
@@ -146,10 +146,12 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
     refusals: createRefusalDigest({ clock, notifier: adapters.notifier, windowMs: REFUSAL_DIGEST_WINDOW_MS }),
     settings: {
       maxLots: config.risk.maxLots,
-      tradingWindow: { ...config.risk.tradingWindow, holidays: config.risk.holidays },
+      tradingWindow: { narrowing: config.risk.tradingWindow, holidays: config.risk.holidays },
       enforceTradingWindow: config.risk.enforceTradingWindow,
       coverOnlyBuy: config.risk.coverOnlyBuy,
       freezeQtyOverrides: config.risk.freezeQtyOverrides,
+      protection: config.risk.protection,
+      limitPriceBandPercent: config.risk.limitPriceBandPercent,
       dedupWindowMs: config.dedupWindowMs,
       idempotencyTtlMs: config.idempotencyTtlMs,
       idempotencyLeaseMs: config.idempotencyLeaseMs,
@@ -161,6 +163,13 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
     },
   };
 
+  // Readiness and the login page judge one session: NSE F&O's (09:15-15:40 since 3 Aug 2026), narrowed by
+  // TRADING_WINDOW. Alerts themselves are judged against their own exchange's session from the master.
+  const readinessWindow = {
+    startMin: Math.max(9 * 60 + 15, config.risk.tradingWindow?.startMin ?? 0),
+    endMin: Math.min(15 * 60 + 40, config.risk.tradingWindow?.endMin ?? 24 * 60),
+    holidays: config.risk.holidays,
+  };
   const readyz: ReadyzDeps = {
     clock,
     logger,
@@ -169,7 +178,7 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
     probes: adapters.probes,
     probeTimeoutMs: 1500,
     controls,
-    session: { window: webhook.settings.tradingWindow, enforce: config.risk.enforceTradingWindow },
+    session: { window: readinessWindow, enforce: config.risk.enforceTradingWindow },
   };
   const controlsDeps: ControlsDeps = {
     clock,
@@ -200,7 +209,7 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
       broker: adapters.broker,
       controls: adapters.controls,
       stateTtlMs: 10 * 60_000,
-      session: { window: webhook.settings.tradingWindow, enforce: config.risk.enforceTradingWindow },
+      session: { window: readinessWindow, enforce: config.risk.enforceTradingWindow },
     },
     tokenKeeper: {
       clock,
@@ -216,17 +225,12 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
       loginUrl,
     },
     symbolMaster: {
+      ...symbolMasterPolicy(config),
       clock,
       logger,
       blobs: adapters.blobs,
-      objectName: config.symbolMaster.object,
-      urls: config.symbolMaster.urls,
       download: adapters.download,
       notifier: adapters.notifier,
-      // The underlyings a trader here actually trades; a master without their expiries is refused.
-      underlyings: ['NIFTY', 'BANKNIFTY', 'SENSEX'],
-      minInstruments: 1000,
-      minShareOfPrevious: 0.6,
     },
     notify: { logger, forward: adapters.forwardNotification },
     console: {
@@ -264,7 +268,8 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
     orderUpdates: { ...lifecycle, secrets: adapters.secrets, postbacks: { verify: verifyFyersPostback, parse: parseFyersPostback }, answerWithinMs: 2_000 },
     reconcile: {
       ...lifecycle,
-      tradingWindow: { ...config.risk.tradingWindow, holidays: config.risk.holidays },
+      // Reconcile runs through the longest session (NSE F&O, 09:15-15:40 since Aug 2026) unless narrowed.
+      tradingWindow: { startMin: config.risk.tradingWindow?.startMin ?? 9 * 60 + 15, endMin: config.risk.tradingWindow?.endMin ?? 15 * 60 + 40, holidays: config.risk.holidays },
       afterCloseMs: 20 * 60_000,
     },
     operatorKey,

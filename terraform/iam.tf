@@ -69,6 +69,14 @@ resource "google_storage_bucket_iam_member" "webhook_reads_symbols" {
   member = google_service_account.fn["webhook"].member
 }
 
+# An instance that starts before any index exists builds one and publishes it. objectCreator can create
+# the object (the write is conditional on generation 0) but never overwrite or delete a published one.
+resource "google_storage_bucket_iam_member" "webhook_publishes_first_symbol_index" {
+  bucket = google_storage_bucket.symbols.name
+  role   = "roles/storage.objectCreator"
+  member = google_service_account.fn["webhook"].member
+}
+
 resource "google_pubsub_topic_iam_member" "webhook_publishes_notifications" {
   topic  = google_pubsub_topic.notifications.name
   role   = "roles/pubsub.publisher"

@@ -28,10 +28,23 @@ export interface OrderRequest {
   takeProfit?: number;
   /** Alphanumeric ≤ 30; omitted for CO/BO, where Fyers forbids tags. */
   orderTag?: string;
+  /**
+   * How stopLoss/takeProfit are meant on INTRADAY/MARGIN: as TP/SL legs in points from the entry.
+   * Absent on CO/BO (their own offsets) and when no leg is sent.
+   */
+  legs?: 'points';
+  /**
+   * Above the exchange freeze quantity: the broker splits the order into slices of at most that size
+   * (Fyers `isSliceOrder`, at most 10 slices), all under the one tag, and answers for each slice.
+   */
+  slice?: boolean;
 }
 
+/** One slice of a sliced order, as the broker answered for it. */
+export type SliceOutcome = { orderId: string; status: 'accepted' } | { status: 'rejected'; code?: number | string; reason: string };
+
 export type PlaceOutcome =
-  | { status: 'placed'; orderId: string; message?: string }
+  | { status: 'placed'; orderId: string; message?: string; slices?: SliceOutcome[]; /** Only when the broker says so (paper fills at once). */ filled?: boolean }
   | { status: 'rejected'; code: number | string; reason: string }
   | { status: 'unknown'; reason: string };
 

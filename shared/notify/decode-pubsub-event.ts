@@ -9,6 +9,7 @@ const KINDS = [
   'session.expiring',
   'token.refresh_failed',
   'symbol_master.failed',
+  'symbol_master.warning',
   'broker.circuit_open',
   'controls.changed',
   'strategy.squared_off',

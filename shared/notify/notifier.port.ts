@@ -7,6 +7,7 @@ export type NotificationKind =
   | 'session.expiring'
   | 'token.refresh_failed'
   | 'symbol_master.failed'
+  | 'symbol_master.warning'
   | 'broker.circuit_open'
   | 'controls.changed'
   | 'strategy.squared_off'

@@ -24,4 +24,20 @@ export interface OrderResult {
   strategy?: string;
   position?: string;
   legs?: LegResult[];
+  /**
+   * True only when the broker said the order is filled. Accepted is not filled: Fyers turns MARKET orders
+   * into price-protected limits (MPP) that can rest unfilled.
+   */
+  filled?: boolean;
+  /** Above the freeze quantity: every slice, with its order id and verdict (or only its size when unknown). */
+  slices?: OrderSlice[];
+  /** PROTECTION=managed: the offsets the bridge's own exit management is to hold (nothing was sent as legs). */
+  managedProtection?: { stopLossOffset?: number; takeProfitOffset?: number };
+}
+
+export interface OrderSlice {
+  qty: number;
+  orderId?: string;
+  status: 'accepted' | 'rejected' | 'sent';
+  reason?: string;
 }

@@ -10,6 +10,10 @@ export interface PreparedOrder {
   orderType: OrderType;
   limitPrice?: number;
   lots: number;
+  /** The units each slice carries (one entry when the order fits under the freeze quantity). */
+  slices: number[];
+  /** The freeze quantity applied, if any is known. */
+  freezeQty?: number;
   /** Reduce-only (intent=close, COVER_ONLY_BUY for a BUY, or the reduce-only control). */
   reduceOnly: boolean;
   sl?: number;

@@ -11,7 +11,8 @@ import type { OrderResult } from '../orders/order-result';
 import { marketFacts } from '../orders/prepare-order';
 import { unitsForLots } from '../risk/lot-sizing';
 import { sizeLots, needsMarketFacts } from '../risk/position-sizing';
-import { isWithinTradingWindow } from '../risk/trading-window';
+import { sessionRefusal } from '../risk/trading-window';
+import { assertInSession } from '../orders/session-gate';
 import { istParts } from '../platform/ist';
 import type { RuntimeControls } from '../store/controls.port';
 import type { IdempotencyRecord } from '../store/idempotency.port';
@@ -52,8 +53,15 @@ export async function strategyFromAlert(deps: StrategyDeps, req: AlertRequest, t
   const controls = await deps.controls();
   if (!controls.tradingEnabled) throw new TradingDisabledError('Trading is disabled by the kill switch');
   const s = deps.settings;
-  if (s.enforceTradingWindow && !isWithinTradingWindow(req.receivedAt, s.tradingWindow)) {
-    throw new OutsideTradingWindowError('Outside the trading window (09:15-15:30 IST on trading days)');
+  if (s.enforceTradingWindow) {
+    // The session of the exchange the underlying trades on (from the master); a strategy-wide flatten
+    // names no underlying and follows NSE's.
+    const index = await deps.symbols();
+    if (alert.symbol) assertInSession(index, alert.symbol, req.receivedAt, s.tradingWindow);
+    else {
+      const why = sessionRefusal(req.receivedAt, 'NSE', index.session('NSE'), s.tradingWindow);
+      if (why) throw new OutsideTradingWindowError(why, { exchange: 'NSE' });
+    }
   }
   await deps.lossGuard?.();
   const resolved = await resolveContracts(deps, alert, controls);

@@ -12,7 +12,8 @@ export type RouteName =
   | 'modify-order'
   | 'cancel-order'
   | 'multi-order'
-  | 'funds';
+  | 'funds'
+  | 'attach-legs';
 
 /**
  * `phase: 'before'` (default) acts before the fake handles the request, so nothing is recorded;

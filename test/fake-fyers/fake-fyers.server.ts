@@ -4,7 +4,7 @@ import * as auth from './fake-fyers.auth';
 import { busyWait, sleep, takeFault, type Fault, type RouteName } from './fake-fyers.faults';
 import * as market from './fake-fyers.market';
 import { createLifecycle, type Lifecycle, type PlanFor, type PostbackConfig } from './fake-fyers.lifecycle';
-import { multiOrder, orderbook, placedReply, recordOrder, validateOrder } from './fake-fyers.orders';
+import { attachLegs, multiOrder, orderbook, placedReply, placeSliced, recordOrder, validateOrder } from './fake-fyers.orders';
 import { createRateLimiter } from './fake-fyers.rate-limit';
 import { createState, type FakeInstrument, type FakeState, type TokenDeath } from './fake-fyers.state';
 import { fyersError, json, readBody, writeReply as writeReplyTo, type Reply } from './http-io';
@@ -53,6 +53,8 @@ export interface FakeFyers {
   issueAccessToken(exp?: number | null): string;
   /** Sets the LTP; resting limit, stop-limit and MPP-held market orders of that ticker fill when it crosses them. */
   setLtp(ticker: string, lp: number): void;
+  /** MPP: from now on MARKET orders rest unfilled (as a price-protected limit beyond a gap) instead of filling. */
+  restMarketOrders(rest: boolean): void;
   /** Order state over time, postbacks, cancel/modify and the tradebook. */
   lifecycle: Lifecycle;
   setPosition(symbol: string, productType: string, netQty: number): void;
@@ -82,6 +84,7 @@ const ROUTES: Record<string, { route: RouteName; method: string; family: 'auth' 
   'PATCH /api/v3/orders/sync': { route: 'modify-order', method: 'PATCH', family: 'api' },
   'DELETE /api/v3/orders/sync': { route: 'cancel-order', method: 'DELETE', family: 'api' },
   '/api/v3/tradebook': { route: 'tradebook', method: 'GET', family: 'api' },
+  'PATCH /api/v3/positions': { route: 'attach-legs', method: 'PATCH', family: 'api' },
   '/data/quotes': { route: 'quotes', method: 'GET', family: 'data' },
   '/api/v3/funds': { route: 'funds', method: 'GET', family: 'api' },
   '/api/v3/multi-order/sync': { route: 'multi-order', method: 'POST', family: 'api' },
@@ -135,11 +138,17 @@ export async function startFakeFyers(opts: FakeFyersOptions = {}): Promise<FakeF
         if (refusal) return { ...refusal, status: rejectStatus };
         const rms = typeof body.symbol === 'string' ? state.rejectSymbols.get(body.symbol) : undefined;
         if (rms !== undefined) return fyersError(rejectStatus, -99, rms);
+        if (body.isSliceOrder === true) {
+          const sliced = placeSliced(state, body, clock(), { tagPrefix }, (o) => lifecycle.afterPlace(o));
+          if (fault?.kind === 'no-ack') return json(fault.httpStatus ?? 200, { s: 'ok', code: 201, message: 'Request sent to the exchange; no acknowledgement received' });
+          return sliced;
+        }
         const order = recordOrder(state, body, clock(), { tagPrefix });
         lifecycle.afterPlace(order);
         if (fault?.kind === 'no-ack') return json(fault.httpStatus ?? 200, { s: 'ok', code: 201, message: 'Request sent to the exchange; no acknowledgement received' });
         return placedReply(order);
       }
+      case 'attach-legs': return attachLegs(state, body);
     }
   };
 
@@ -212,6 +221,7 @@ export async function startFakeFyers(opts: FakeFyersOptions = {}): Promise<FakeF
       lifecycle.onPrice(ticker);
     },
     lifecycle,
+    restMarketOrders: (rest) => lifecycle.setPlan(rest ? () => ({ fills: [] }) : undefined),
     // Entered at today's price, so a position set by hand starts with no P&L.
     setPosition: (symbol, productType, netQty) => {
       const px = state.ltp.get(symbol) ?? 100;

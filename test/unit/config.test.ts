@@ -8,13 +8,14 @@ describe('parseConfig', () => {
     expect(c.secrets).toBe('env');
     expect(c.port).toBe(8080);
     expect(c.dedupWindowMs).toBe(120_000);
-    expect(c.risk.tradingWindow).toEqual({ startMin: 9 * 60 + 15, endMin: 15 * 60 + 30 });
+    // No narrowing by default: each exchange's session comes from the symbol master.
+    expect(c.risk.tradingWindow).toBeUndefined();
     expect(c.risk.enforceTradingWindow).toBe(false);
     expect(c.fyers.apiUrl).toBe('https://api-t1.fyers.in/api/v3');
   });
 
   it('chooses fyers, firestore and Secret Manager on Cloud Run with an app id', () => {
-    const c = parseConfig({ K_SERVICE: 'webhook', FYERS_APP_ID: 'ABC-100' });
+    const c = parseConfig({ K_SERVICE: 'webhook', FYERS_APP_ID: 'ABC-100', SYMBOL_MASTER_BUCKET: 'symbols' });
     expect(c).toMatchObject({ broker: 'fyers', store: 'firestore', secrets: 'secret-manager', onGcp: true });
     expect(c.risk.enforceTradingWindow).toBe(true);
   });
@@ -34,6 +35,17 @@ describe('parseConfig', () => {
   it('refuses a local store on Cloud Run and fyers without an app id', () => {
     expect(() => parseConfig({ K_SERVICE: 'x', STORE: 'local' })).toThrow(/STORE/);
     expect(() => parseConfig({ BROKER: 'fyers' })).toThrow(/FYERS_APP_ID/);
+  });
+
+  it('BROKER=fyers refuses the bundled sample master: real orders against fictional contracts', () => {
+    const fyers = { BROKER: 'fyers', FYERS_APP_ID: 'APP-100', WEBHOOK_SECRET: 'b7f3c91e0a2d4f6b8c1e3a5d7f9b0c2e4a6d8f1b3c5e7a9d', CONTROLS_KEY: 'Q2x9-vT7pLm4_Rz8KwYs3NbH6jFd1GcE' };
+    expect(() => parseConfig(fyers)).toThrow(/SYMBOL_MASTER_URLS: required when BROKER=fyers .*fictional contracts/);
+    expect(parseConfig({ ...fyers, SYMBOL_MASTER_URLS: 'https://public.fyers.in/sym_details/NSE_FO.csv' }).symbolMaster.jsonUrls).toEqual([
+      'https://public.fyers.in/sym_details/NSE_FO_sym_master.json',
+    ]);
+    expect(parseConfig({ ...fyers, SYMBOL_MASTER_FILE: './NSE_FO.csv' }).broker).toBe('fyers');
+    expect(parseConfig({ ...fyers, SYMBOL_MASTER_URLS: 'https://x/NSE_FO.csv', SYMBOL_MASTER_JSON_URLS: 'none' }).symbolMaster.jsonUrls).toEqual([]);
+    expect(parseConfig({ BROKER: 'paper' }).symbolMaster.urls).toEqual([]);
   });
 
   it('parses freeze overrides and rejects malformed ones', () => {

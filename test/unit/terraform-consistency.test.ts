@@ -19,6 +19,8 @@ const ALLOW_LIST: GrantAllowList = {
     'roles/secretmanager.secretAccessor on secret:webhook-secret',
     'roles/datastore.user on project when this-database-only',
     'roles/storage.objectViewer on bucket:symbols',
+    // An instance that starts before any index exists builds and publishes the first one (create only).
+    'roles/storage.objectCreator on bucket:symbols',
     'roles/pubsub.publisher on topic:notifications',
   ],
   'fn:readyz': [

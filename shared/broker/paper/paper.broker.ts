@@ -95,7 +95,7 @@ export function createPaperBroker(opts: PaperBrokerOptions): Broker & { state():
       if (price !== undefined && pos.cash !== undefined) pos.cash -= signed * price;
       state.positions[key] = pos;
       persist();
-      return { status: 'placed', orderId, message: 'paper order filled' };
+      return { status: 'placed', orderId, message: 'paper order filled', filled: true };
     },
     async placeBasket(orders: OrderRequest[]): Promise<PlaceOutcome[]> {
       const out: PlaceOutcome[] = [];

@@ -136,10 +136,12 @@ export function useCaseKit(over: { controls?: Partial<RuntimeControls> } = {}) {
     recentKeys: createRecentKeys({ clock, ttlMs: 60_000, max: 100 }),
     settings: {
       maxLots: 10,
-      tradingWindow: { startMin: 9 * 60 + 15, endMin: 15 * 60 + 30, holidays: [] },
+      tradingWindow: { holidays: [] },
       enforceTradingWindow: true,
       coverOnlyBuy: false,
       freezeQtyOverrides: {},
+      protection: 'legs',
+      limitPriceBandPercent: 20,
       dedupWindowMs: 60_000,
       idempotencyTtlMs: 86_400_000,
       idempotencyLeaseMs: 30_000,
