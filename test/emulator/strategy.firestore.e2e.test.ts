@@ -59,7 +59,7 @@ describe('multi-leg exactly once on Firestore (emulator)', () => {
     const after = await Promise.all([send(b, body), send(a, body)]);
 
     expect(done.status).toBe(200);
-    expect(done.body).toMatchObject({ status: 'placed', lots: 4 });
+    expect(done.body).toMatchObject({ status: 'accepted', lots: 4 });
     expect(during.map((r) => r.status).every((s) => s === 409 || s === 200)).toBe(true);
     expect(during.some((r) => r.status === 409)).toBe(true);
     expect(during.filter((r) => r.status === 200).every((r) => r.body.status === 'duplicate')).toBe(true);
@@ -85,7 +85,7 @@ describe('multi-leg exactly once on Firestore (emulator)', () => {
     fake.inject('place-order', { kind: 'reset', phase: 'after' }, 1);
     const res = await send(a, body);
     expect(res.status).toBe(200);
-    expect(res.body.status).toBe('placed');
+    expect(res.body.status).toBe('accepted');
     expect(fake.state.orders.length - before).toBe(2);
     const again = await send(b, body);
     expect(again.body.status).toBe('duplicate');

@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import type { BrokerOrderState, OrderStatusReport, TradeFill } from '../order-desk.port';
-import { parseOrderTime, stripTag } from './fyers.orderbook';
+import { knownOrderStateOf, parseOrderTime, stripTag } from './fyers.orderbook';
 
 const num = v.pipe(
   v.union([v.number(), v.pipe(v.string(), v.trim(), v.regex(/^-?\d+(\.\d+)?$/))]),
@@ -33,20 +33,9 @@ const TradeRowSchema = v.looseObject({
   orderDateTime: v.optional(v.unknown()),
 });
 
-/**
- * Fyers status → our state: 1 cancelled, 2 traded, 4 transit and 6 pending (working, or partially
- * filled once anything has filled), 5 rejected, 7 expired. Anything else is unknown to us: undefined.
- */
-export function stateOf(status: number, filledQty: number): BrokerOrderState | undefined {
-  switch (status) {
-    case 1: return 'cancelled';
-    case 2: return 'filled';
-    case 4:
-    case 6: return filledQty > 0 ? 'partially_filled' : 'working';
-    case 5: return 'rejected';
-    case 7: return 'expired';
-    default: return undefined;
-  }
+/** Fyers status → our state, as the orderbook reads it (one owner of the codes); undefined for an unknown code. */
+export function stateOf(status: number, filledQty: number, qty?: number): BrokerOrderState | undefined {
+  return knownOrderStateOf(status, filledQty, qty);
 }
 
 /** An orderbook row or postback → a report; undefined when the row is not an order we can read. */
@@ -54,7 +43,7 @@ export function toStatusReport(row: unknown): OrderStatusReport | undefined {
   const parsed = v.safeParse(OrderRowSchema, row);
   if (!parsed.success) return undefined;
   const r = parsed.output;
-  const state = stateOf(r.status, r.filledQty);
+  const state = stateOf(r.status, r.filledQty, r.qty);
   if (!state) return undefined;
   const tag = stripTag(r.orderTag);
   const at = parseOrderTime(r.orderDateTime);

@@ -30,13 +30,24 @@ export function parseOrderTime(raw: unknown): number | undefined {
  * read as `working`: the order exists, and for reduce-only sizing it counts as still closing.
  */
 export function orderStateOf(status: number, filledQty = 0, qty = 0): OrderState {
+  // An unknown status counts as still working: the conservative reading for a close sized against it.
+  return knownOrderStateOf(status, filledQty, qty) ?? 'working';
+}
+
+/**
+ * The one reading of Fyers' order status codes (the orderbook, postbacks and reconcile all use it):
+ * 1 cancelled, 2 traded, 5 rejected, 7 expired, 4 transit and 6 pending (working, or partially filled
+ * once some but not all has filled). Undefined for a code we do not know.
+ */
+export function knownOrderStateOf(status: number, filledQty = 0, qty = Infinity): OrderState | undefined {
   switch (status) {
     case 1: return 'cancelled';
     case 2: return 'filled';
     case 5: return 'rejected';
     case 7: return 'expired';
+    case 4:
     case 6: return filledQty > 0 && filledQty < qty ? 'partially_filled' : 'working';
-    default: return 'working';
+    default: return undefined;
   }
 }
 
