@@ -8,6 +8,7 @@ import { withPacing } from '../shared/broker/paced.broker';
 import { createRequestPacer } from '../shared/broker/request-pacer';
 import type { Config } from '../shared/config/config';
 import type { Notification, NotificationDelivery, Notifier } from '../shared/notify/notifier.port';
+import { rememberNotifications, type RecentNotifications } from '../shared/notify/recent-notifications';
 import type { Clock } from '../shared/platform/clock';
 import type { Logger } from '../shared/platform/logger';
 import { registerSecret } from '../shared/platform/logger';
@@ -49,6 +50,8 @@ export interface Adapters {
   webhookSubscriptions: WebhookSubscriptionStore;
   secrets: SecretSource;
   notifier: Notifier;
+  /** The last notifications sent, for the console; every notifier call also lands here. */
+  recentNotifications: RecentNotifications;
   blobs: BlobStore;
   symbolLoader: SymbolIndexLoader;
   /** The instance's symbol index, reloaded when the source has a newer version. */
@@ -69,7 +72,7 @@ interface Basics {
 /** Local paper runs work without any setup: this secret is printed by `npm start` and refused with BROKER=fyers. */
 export const PAPER_DEMO_SECRET = 'paper-demo-secret';
 
-type Stores = Pick<Adapters, 'idempotency' | 'audit' | 'controls' | 'tokens' | 'leases' | 'oauthStates' | 'orderRecords' | 'webhookSubscriptions'> & { probe: () => Promise<Check>; close(): Promise<void> };
+type Stores = Pick<Adapters, 'idempotency' | 'audit' | 'controls' | 'tokens' | 'leases' | 'oauthStates' | 'orderRecords' | 'webhookSubscriptions' | 'recentNotifications'> & { probe: () => Promise<Check>; close(): Promise<void> };
 
 /** The store's readiness: reachable, and no record it holds found unreadable (see StoreHealth). */
 async function storeCheck(store: string, health: StoreHealth, controls: ControlsStore, extra: Record<string, unknown> = {}): Promise<Check> {
@@ -83,7 +86,7 @@ async function storeCheck(store: string, health: StoreHealth, controls: Controls
 async function buildStores(config: Config, health: StoreHealth): Promise<Stores> {
   if (config.store === 'firestore') {
     const { Firestore } = await import('@google-cloud/firestore');
-    const [{ createFirestoreIdempotencyStore }, { createFirestoreAuditLog }, { createFirestoreControlsStore }, { createFirestoreTokenStore }, { createFirestoreLeaseStore }, { createFirestoreOAuthStateStore }] =
+    const [{ createFirestoreIdempotencyStore }, { createFirestoreAuditLog }, { createFirestoreControlsStore }, { createFirestoreTokenStore }, { createFirestoreLeaseStore }, { createFirestoreOAuthStateStore }, { createFirestoreRecentNotifications }] =
       await Promise.all([
         import('../shared/store/firestore/idempotency.firestore'),
         import('../shared/store/firestore/audit.firestore'),
@@ -91,6 +94,7 @@ async function buildStores(config: Config, health: StoreHealth): Promise<Stores>
         import('../shared/store/firestore/token.firestore'),
         import('../shared/store/firestore/lease.firestore'),
         import('../shared/store/firestore/oauth-state.firestore'),
+        import('../shared/store/firestore/notifications.firestore'),
       ]);
     const { createFirestoreOrderRecordStore } = await import('../shared/store/firestore/order-records.firestore');
     const { createFirestoreWebhookSubscriptionStore } = await import('../shared/store/firestore/webhook-subscriptions.firestore');
@@ -107,6 +111,7 @@ async function buildStores(config: Config, health: StoreHealth): Promise<Stores>
       tokens: createFirestoreTokenStore(db),
       leases: createFirestoreLeaseStore(db),
       oauthStates: createFirestoreOAuthStateStore(db),
+      recentNotifications: createFirestoreRecentNotifications(db),
       probe: async () => {
         await db.collection('health').doc('probe').get();
         return storeCheck('firestore', health, controls);
@@ -114,7 +119,7 @@ async function buildStores(config: Config, health: StoreHealth): Promise<Stores>
       close: () => db.terminate(),
     };
   }
-  const [{ createLocalIdempotencyStore }, { createLocalAuditLog }, { createLocalControlsStore }, { createLocalTokenStore }, { createLocalLeaseStore }, { createLocalOAuthStateStore }] =
+  const [{ createLocalIdempotencyStore }, { createLocalAuditLog }, { createLocalControlsStore }, { createLocalTokenStore }, { createLocalLeaseStore }, { createLocalOAuthStateStore }, { createLocalRecentNotifications }] =
     await Promise.all([
       import('../shared/store/local/idempotency.local'),
       import('../shared/store/local/audit.local'),
@@ -122,6 +127,7 @@ async function buildStores(config: Config, health: StoreHealth): Promise<Stores>
       import('../shared/store/local/token.local'),
       import('../shared/store/local/lease.local'),
       import('../shared/store/local/oauth-state.local'),
+      import('../shared/store/local/notifications.local'),
     ]);
   const dir = join(config.dataDir, 'store');
   const { createLocalOrderRecordStore } = await import('../shared/store/local/order-records.local');
@@ -136,6 +142,7 @@ async function buildStores(config: Config, health: StoreHealth): Promise<Stores>
     tokens: createLocalTokenStore(join(dir, 'tokens')),
     leases: createLocalLeaseStore(join(dir, 'leases')),
     oauthStates: createLocalOAuthStateStore(join(dir, 'oauth-states')),
+    recentNotifications: createLocalRecentNotifications(join(dir, 'notifications')),
     probe: () => storeCheck('local', health, controls, { dataDir: config.dataDir }),
     close: async () => undefined,
   };
@@ -321,6 +328,8 @@ export async function buildAdapters(config: Config, b: Basics, overrides: Partia
   const forward = overrides.forwardNotification ?? (await buildForwarder(config, b));
   const notifierP = overrides.notifier ? Promise.resolve({ notifier: overrides.notifier, probe: async (): Promise<Check> => ({ ok: true }), close: async () => undefined }) : buildNotifier(config, b, forward);
   const [stores, { secrets, probe: secretsProbe }, notifierParts, blobs, symbolLoader] = await Promise.all([storesP, secretsP, notifierP, blobsP, symbolLoaderP]);
+  const recentNotifications = overrides.recentNotifications ?? stores.recentNotifications;
+  notifierParts.notifier = rememberNotifications(notifierParts.notifier, recentNotifications, b.logger);
   // Once per record that turns unreadable: a human has to look at it (and at the broker) before it is repaired.
   health.onUnreadable((p) => {
     b.logger.error('store record unreadable', { record: p.id, problem: p.what });
@@ -345,6 +354,7 @@ export async function buildAdapters(config: Config, b: Basics, overrides: Partia
     oauthStates: overrides.oauthStates ?? stores.oauthStates,
     secrets,
     notifier: notifierParts.notifier,
+    recentNotifications,
     blobs,
     symbolLoader,
     symbols,

@@ -22,7 +22,10 @@ import { createThrottledNotifier } from '../shared/notify/throttled-notifier';
 import { parseFyersPostback, verifyFyersPostback } from '../shared/broker/fyers/fyers.postback';
 import { managedExitsEnabled } from './protection-seam';
 import { trackAcceptedOrder } from '../shared/orders/lifecycle/track-order';
+import type { ConsoleDeps } from './console/console.handler';
+import { orderViewsFromBroker } from '../shared/orders/order-views';
 import { createSourceGuard } from './webhook/source-guard';
+import { createRefusalDigest } from '../shared/notify/refusal-digest';
 import { createOperatorKeyGate, type OperatorKeyGate } from './operator-auth/operator-key';
 import { buildAdapters, type Adapters } from './adapters';
 import { getConfig } from './config';
@@ -43,6 +46,7 @@ export interface AppDeps {
   orderUpdates: OrderUpdatesDeps;
   reconcile: ReconcileDeps;
   orderEventWebhooks: OrderEventWebhooksDeps;
+  console: ConsoleDeps;
   /** The one operator-key check (with its per-source attempt limit) every operator entry point shares. */
   operatorKey: OperatorKeyGate;
   /** Opens the store's channel, loads the symbol master and reads the webhook secret before the first alert. */
@@ -52,6 +56,10 @@ export interface AppDeps {
 
 /** TradingView gives up at 3 s; leave room for the platform's own latency and the audit write. */
 const RESPONSE_BUDGET_MS = 2500;
+/** A broken alert firing every minute reads as one message now and one summary per this window. */
+const REFUSAL_DIGEST_WINDOW_MS = 10 * 60_000;
+/** Short enough that a phone left unlocked is not a standing key to the kill switch. */
+const CONSOLE_SESSION_MS = 20 * 60_000;
 
 /**
  * The composition root: the one place that knows which adapters exist and picks them from config.
@@ -105,6 +113,7 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
     recentKeys: createRecentKeys({ clock, ttlMs: Math.max(config.dedupWindowMs, 60_000), max: 5000 }),
     guard: createSourceGuard({ allowedIps: config.allowedSourceIps }),
     trackOrder: (result, prepared) => trackAcceptedOrder(lifecycle, result, prepared, prepared.instrument.tickSize),
+    refusals: createRefusalDigest({ clock, notifier: adapters.notifier, windowMs: REFUSAL_DIGEST_WINDOW_MS }),
     settings: {
       maxLots: config.risk.maxLots,
       tradingWindow: { ...config.risk.tradingWindow, holidays: config.risk.holidays },
@@ -122,21 +131,34 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
     },
   };
 
+  const readyz: ReadyzDeps = {
+    clock,
+    logger,
+    broker: adapters.broker,
+    symbols,
+    probes: adapters.probes,
+    probeTimeoutMs: 1500,
+    controls,
+    session: { window: webhook.settings.tradingWindow, enforce: config.risk.enforceTradingWindow },
+  };
+  const controlsDeps: ControlsDeps = {
+    clock,
+    logger,
+    controls: adapters.controls,
+    audit: adapters.audit,
+    operatorKey,
+    notifier: adapters.notifier,
+    onChanged: (after) => controls.changed(after),
+    webhooks: { store: adapters.webhookSubscriptions, resolve: systemResolveHost, clock },
+  };
+  const publishedIndex = Boolean(config.symbolMaster.bucket) || config.symbolMaster.urls.length > 0;
+
   const deps: AppDeps = {
     config,
     adapters,
     webhook,
-    readyz: { clock, logger, broker: adapters.broker, symbols, probes: adapters.probes, probeTimeoutMs: 1500 },
-    controls: {
-      clock,
-      logger,
-      controls: adapters.controls,
-      audit: adapters.audit,
-      operatorKey,
-      notifier: adapters.notifier,
-      onChanged: (after) => controls.changed(after),
-      webhooks: { store: adapters.webhookSubscriptions, resolve: systemResolveHost, clock },
-    },
+    readyz,
+    controls: controlsDeps,
     auth: {
       clock,
       logger,
@@ -148,6 +170,7 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
       broker: adapters.broker,
       controls: adapters.controls,
       stateTtlMs: 10 * 60_000,
+      session: { window: webhook.settings.tradingWindow, enforce: config.risk.enforceTradingWindow },
     },
     tokenKeeper: {
       clock,
@@ -176,6 +199,34 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
       minShareOfPrevious: 0.6,
     },
     notify: { logger, forward: adapters.forwardNotification },
+    console: {
+      clock,
+      logger,
+      secrets: adapters.secrets,
+      controls: controlsDeps,
+      operatorKey,
+      loginUrl,
+      sessionTtlMs: CONSOLE_SESSION_MS,
+      defaultMaxLots: config.risk.maxLots,
+      view: {
+        clock,
+        logger,
+        readiness: readyz,
+        controls: adapters.controls,
+        audit: adapters.audit,
+        broker: adapters.broker,
+        orders: orderViewsFromBroker(adapters.broker),
+        notifications: adapters.recentNotifications,
+        symbolMaster: async () => {
+          const index = await symbols();
+          const meta = publishedIndex ? await adapters.blobs.stat(config.symbolMaster.object) : undefined;
+          const source = meta ? 'the refresh job' : config.symbolMaster.file ? 'local files' : 'the bundled sample, generated for today';
+          return { version: index.version, instruments: index.instrumentCount, publishedAt: meta?.updated, source };
+        },
+        defaultMaxLots: config.risk.maxLots,
+        partTimeoutMs: 2_500,
+      },
+    },
     lifecycle,
     orderEventWebhooks: { subscriptions: adapters.webhookSubscriptions, resolve: systemResolveHost, logger, clock, timeoutMs: 5_000 },
     orderUpdates: { ...lifecycle, secrets: adapters.secrets, postbacks: { verify: verifyFyersPostback, parse: parseFyersPostback }, answerWithinMs: 2_000 },
@@ -208,6 +259,11 @@ export function getDeps(): Promise<AppDeps> {
     shared = undefined;
     throw e;
   });
+  return shared;
+}
+
+/** The instance's deps if they were ever asked for, without building them (shutdown closes only what exists). */
+export function builtDeps(): Promise<AppDeps> | undefined {
   return shared;
 }
 

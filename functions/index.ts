@@ -1,8 +1,9 @@
 import * as functions from '@google-cloud/functions-framework';
 import { getConfig } from './config';
-import { getDeps, type AppDeps } from './composition';
+import { builtDeps, getDeps, type AppDeps } from './composition';
 import { authCallbackFunction, authUrlFunction } from './auth/auth.http';
 import { controlsFunction } from './controls/controls.http';
+import { consoleFunction } from './console/console.http';
 import { notifyFunction } from './notify/notify.event';
 import { orderEventWebhooksFunction } from './order-events/order-event-webhooks.event';
 import { orderUpdatesFunction } from './order-updates/order-updates.http';
@@ -12,6 +13,8 @@ import { refreshSymbolMasterFunction } from './symbol-master/refresh-symbol-mast
 import { refreshTokenFunction } from './token-keeper/token-keeper.http';
 import { webhookFunction } from './webhook/webhook.http';
 import { scrubConsole } from '../shared/platform/scrub-console';
+import { webhookDrain } from './drain';
+import { installGracefulShutdown } from './graceful-shutdown';
 import { installRequestBodyGuard } from './request-body-guard';
 
 export { FUNCTION_NAMES } from './function-names';
@@ -39,6 +42,24 @@ installRequestBodyGuard();
 // Only the webhook warms: the other functions run under identities that may not read all of it.
 if (getConfig().onGcp && getConfig().functionTarget === 'webhook') void getDeps().then((d) => d.warmUp()).catch(() => undefined);
 
+// Under the Functions Framework (Cloud Run, or its CLI), an instance told to stop finishes its alerts first.
+// Cloud Run allows 10 s after SIGTERM; the rest of that is for flushing and closing.
+if (getConfig().functionTarget) {
+  installGracefulShutdown({
+    drain: webhookDrain,
+    graceMs: 8_500,
+    closeMs: 1_000,
+    beforeExit: async (drained, inFlight) => {
+      const pending = builtDeps();
+      if (!pending) return;
+      const deps = await pending;
+      if (drained) deps.webhook.logger.info('alerts drained; shutting down');
+      else deps.webhook.logger.error('shutdown grace spent with alerts still in flight', { inFlight });
+      await Promise.allSettled([deps.webhook.refusals.flush(), deps.close()]);
+    },
+  });
+}
+
 // Wiring from the top: the instance's dependencies are built once (on first use) and each function gets
 // only its own part; no handler reaches back for them.
 const part =
@@ -53,6 +74,7 @@ functions.http('authCallback', authCallbackFunction(part('auth')));
 functions.http('refreshToken', refreshTokenFunction(part('tokenKeeper')));
 functions.http('refreshSymbolMaster', refreshSymbolMasterFunction(part('symbolMaster')));
 functions.http('controls', controlsFunction(part('controls')));
+functions.http('console', consoleFunction(part('console')));
 functions.cloudEvent('notify', notifyFunction(part('notify')));
 functions.http('orderUpdates', orderUpdatesFunction(part('orderUpdates')));
 functions.http('reconcileOrders', reconcileOrdersFunction(part('reconcile')));

@@ -5,6 +5,7 @@ import { FUNCTION_NAMES } from './index';
 import { getConfig } from './config';
 import { getDeps } from './composition';
 import { PAPER_DEMO_SECRET } from './adapters';
+import { webhookDrain } from './drain';
 import { guardRequestBodies } from './request-body-guard';
 import { errorReply } from './http-response';
 import { bearerKey } from './operator-auth/operator-key';
@@ -92,7 +93,12 @@ if (require.main === module) {
       ].join('\n') + '\n',
     );
   });
-  const stop = () => server.close(() => process.exit(0));
+  // As on Cloud Run: refuse new alerts, let those in flight finish and be recorded, then exit.
+  const stop = () => {
+    webhookDrain.start();
+    void webhookDrain.idle(8_500).then(() => server.close(() => process.exit(0)));
+    server.closeIdleConnections();
+  };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 }

@@ -4,6 +4,8 @@ import { randomToken } from '../../shared/platform/ids';
 import { formatIst } from '../../shared/platform/ist';
 import type { Clock } from '../../shared/platform/clock';
 import type { Logger } from '../../shared/platform/logger';
+import { assessTradingReadiness, readinessBlockers } from '../../shared/risk/trading-readiness';
+import type { TradingWindow } from '../../shared/risk/trading-window';
 import type { ControlsStore } from '../../shared/store/controls.port';
 import type { OAuthStateStore } from '../../shared/store/oauth-state.port';
 import type { AccessTokens } from '../../shared/tokens/access-token-provider';
@@ -25,6 +27,8 @@ export interface AuthDeps {
   broker: Broker;
   controls: ControlsStore;
   stateTtlMs: number;
+  /** The exchange session, so the result page says what readyz says. */
+  session: { window: TradingWindow; enforce: boolean };
 }
 
 /** `formTargets`: origins the page's form may lead to besides this one (CSP form-action). */
@@ -48,7 +52,11 @@ export interface AuthUrlRequest {
  */
 export async function handleAuthUrl(deps: AuthDeps, req: AuthUrlRequest): Promise<HtmlReply> {
   const login = deps.login;
-  if (!login) return { status: 200, html: loginResultPage({ live: true, detail: 'This deployment uses the paper broker: no Fyers login is needed.' }) };
+  if (!login) {
+    const blockers = readinessBlockers(assessTradingReadiness({ now: deps.clock(), tradingEnabled: (await deps.controls.get()).tradingEnabled, session: { valid: true }, window: deps.session.window, enforceWindow: deps.session.enforce }));
+    const detail = 'This deployment uses the paper broker: no Fyers login is needed.';
+    return { status: 200, html: loginResultPage(blockers.length ? { live: false, detail: `${detail} ${blockers.join('. ')}.` } : { live: true, detail }) };
+  }
   // The form's answer is a redirect to Fyers' login page, which CSP form-action must allow too.
   const formTargets = [originOf(login.authCodeUrl('csp'))].filter((o): o is string => Boolean(o));
   if (req.method === 'GET') return { status: 200, html: loginFormPage(req.formAction), formTargets };
@@ -102,6 +110,10 @@ export async function handleAuthCallback(deps: AuthDeps, query: Record<string, s
   const until = formatIst(issued.expiresAt);
   deps.logger.info('login completed', { expiresAt: new Date(issued.expiresAt).toISOString(), sessionValid: session.valid });
   if (!session.valid) return { status: 200, html: loginResultPage({ live: false, detail: `The token was stored (valid until ${until}), but Fyers did not accept it yet: ${session.reason ?? 'unknown reason'}.` }) };
-  if (!controls.tradingEnabled) return { status: 200, html: loginResultPage({ live: false, detail: `The Fyers session is valid until ${until}, but the kill switch is ON: alerts are refused until trading is enabled in controls.` }) };
+  // The same verdicts readyz gives, so the page never says "live" while alerts would be refused.
+  const blockers = readinessBlockers(
+    assessTradingReadiness({ now: deps.clock(), tradingEnabled: controls.tradingEnabled, session: { valid: true, expiresAt: issued.expiresAt }, window: deps.session.window, enforceWindow: deps.session.enforce }),
+  );
+  if (blockers.length > 0) return { status: 200, html: loginResultPage({ live: false, detail: `The Fyers session is valid until ${until}, but alerts are refused now. ${blockers.join('. ')}.` }) };
   return { status: 200, html: loginResultPage({ live: true, until, detail: 'Alerts will now place orders.' }) };
 }

@@ -7,7 +7,7 @@ import type { Clock } from '../../shared/platform/clock';
 import type { Logger } from '../../shared/platform/logger';
 import type { Notifier } from '../../shared/notify/notifier.port';
 import type { AuditLog } from '../../shared/store/audit.port';
-import type { ControlsStore, RuntimeControls } from '../../shared/store/controls.port';
+import type { ControlsChange, ControlsStore, RuntimeControls } from '../../shared/store/controls.port';
 import { errorReply, type HttpReply } from '../http-response';
 import { handleWebhookRegistrations, type WebhookRegistrationDeps } from './webhook-registrations';
 import { bearerKey, type OperatorKeyGate } from '../operator-auth/operator-key';
@@ -53,6 +53,25 @@ function parsePatch(raw: Buffer | undefined) {
 }
 
 /**
+ * Applies a change, drops this instance's cached controls, and tells the operator's phone: the one way
+ * controls change, whether through this API or the console.
+ */
+export async function applyControlsChange(deps: ControlsDeps, change: Partial<RuntimeControls>, actor: string, requestId: string): Promise<ControlsChange> {
+  const result = await deps.controls.update(change, actor, deps.clock());
+  deps.onChanged?.(result.after);
+  deps.logger.info('controls changed', { actor: result.actor, before: result.before, after: result.after });
+  await deps.notifier.notify({
+    kind: 'controls.changed',
+    severity: result.after.tradingEnabled ? 'info' : 'warning',
+    summary: `Controls changed by ${result.actor}: ${JSON.stringify(change)}`,
+    at: result.at,
+    requestId,
+    details: { before: result.before, after: result.after },
+  });
+  return result;
+}
+
+/**
  * The operator's switchboard: read the controls, change them (every change audited with who, when,
  * before and after), read their history, and read the alert audit trail by IST day and status.
  */
@@ -72,17 +91,7 @@ export async function handleControls(deps: ControlsDeps, req: ControlsRequest): 
       if (patch.maxLots !== undefined) change.maxLots = patch.maxLots ?? undefined;
       if (patch.dailyOrderCap !== undefined) change.dailyOrderCap = patch.dailyOrderCap ?? undefined;
       if (Object.keys(change).length === 0) throw new InvalidAlertError('Nothing to change', { fields: { body: 'name at least one of tradingEnabled, reduceOnly, maxLots, dailyOrderCap' } });
-      const result = await deps.controls.update(change, actor ?? 'operator', deps.clock());
-      deps.onChanged?.(result.after);
-      deps.logger.info('controls changed', { actor: result.actor, before: result.before, after: result.after });
-      await deps.notifier.notify({
-        kind: 'controls.changed',
-        severity: result.after.tradingEnabled ? 'info' : 'warning',
-        summary: `Controls changed by ${result.actor}: ${JSON.stringify(change)}`,
-        at: result.at,
-        requestId,
-        details: { before: result.before, after: result.after },
-      });
+      const result = await applyControlsChange(deps, change, actor ?? 'operator', requestId);
       return { status: 200, body: { status: 'ok', controls: result.after, previous: result.before, requestId } };
     }
     if (path === '/webhooks' && deps.webhooks) return await handleWebhookRegistrations(deps.webhooks, req, requestId);

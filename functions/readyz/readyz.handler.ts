@@ -1,6 +1,9 @@
 import type { Broker } from '../../shared/broker/broker.port';
 import type { Clock } from '../../shared/platform/clock';
 import type { Logger } from '../../shared/platform/logger';
+import { brokerSessionVerdict, exchangeSessionVerdict, killSwitchVerdict } from '../../shared/risk/trading-readiness';
+import type { TradingWindow } from '../../shared/risk/trading-window';
+import type { RuntimeControls } from '../../shared/store/controls.port';
 import type { SymbolIndex } from '../../shared/symbols/instrument';
 import type { HttpReply } from '../http-response';
 
@@ -20,6 +23,10 @@ export interface ReadyzDeps {
   probes: Record<string, () => Promise<Check>>;
   /** Bounds every probe so readiness answers even when a dependency hangs. */
   probeTimeoutMs: number;
+  /** The runtime controls as the webhook sees them (through the same short cache). */
+  controls: () => Promise<RuntimeControls>;
+  /** The exchange session alerts must fall in, and whether the webhook enforces it. */
+  session: { window: TradingWindow; enforce: boolean };
 }
 
 const withTimeout = <T>(p: Promise<T>, ms: number): Promise<T> =>
@@ -34,18 +41,22 @@ async function run(name: string, probe: () => Promise<Check>, deps: ReadyzDeps):
   }
 }
 
-/** 200 only when an alert could trade right now; otherwise 503 naming the parts that fail. */
-export async function handleReadyz(deps: ReadyzDeps): Promise<HttpReply> {
+/** Every check by name, each bounded in time; shared by readyz and the console. */
+export async function runReadinessChecks(deps: ReadyzDeps): Promise<Record<string, Check>> {
+  const now = deps.clock();
   const probes: Record<string, () => Promise<Check>> = {
     broker: async () => {
       const s = await deps.broker.checkSession();
+      const verdict = brokerSessionVerdict(now, s, deps.session.window, deps.session.enforce);
       return {
-        ok: s.valid,
+        ...verdict,
         broker: deps.broker.name,
         expiresAt: s.expiresAt ? new Date(s.expiresAt).toISOString() : undefined,
-        detail: s.valid ? undefined : s.reason ?? 'session is not valid; log in again',
+        detail: s.valid ? verdict.detail : s.reason ?? 'session is not valid; log in again',
       };
     },
+    killSwitch: async () => killSwitchVerdict((await deps.controls()).tradingEnabled),
+    exchangeSession: async () => exchangeSessionVerdict(now, deps.session.window, deps.session.enforce),
     symbolMaster: async () => {
       const index = await deps.symbols();
       return { ok: index.instrumentCount > 0, version: index.version, instruments: index.instrumentCount };
@@ -54,7 +65,18 @@ export async function handleReadyz(deps: ReadyzDeps): Promise<HttpReply> {
   };
   const names = Object.keys(probes);
   const results = await Promise.all(names.map((n) => run(n, probes[n]!, deps)));
-  const checks = Object.fromEntries(names.map((n, i) => [n, results[i]]));
-  const ready = results.every((r) => r.ok);
-  return { status: ready ? 200 : 503, body: { status: ready ? 'ready' : 'not_ready', checkedAt: new Date(deps.clock()).toISOString(), checks } };
+  return Object.fromEntries(names.map((n, i) => [n, results[i]!]));
+}
+
+/**
+ * 200 only when an alert could trade right now; otherwise 503 naming the parts that fail, including the
+ * kill switch, the exchange session and a broker session that ends before the exchange closes.
+ */
+export async function handleReadyz(deps: ReadyzDeps): Promise<HttpReply> {
+  const checks = await runReadinessChecks(deps);
+  const ready = Object.values(checks).every((r) => r.ok);
+  const reasons = Object.entries(checks)
+    .filter(([, c]) => !c.ok)
+    .map(([name, c]) => `${name}: ${c.detail ?? 'not ready'}`);
+  return { status: ready ? 200 : 503, body: { status: ready ? 'ready' : 'not_ready', ...(ready ? {} : { reasons }), checkedAt: new Date(deps.clock()).toISOString(), checks } };
 }

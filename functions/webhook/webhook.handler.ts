@@ -6,6 +6,9 @@ import type { AlertTrace } from '../../shared/orders/alert-trace';
 import type { PlaceOrderDeps } from '../../shared/orders/place-order.deps';
 import { placeOrderFromAlert } from '../../shared/orders/place-order-from-alert';
 import type { AuditLog } from '../../shared/store/audit.port';
+import { fieldsOf } from '../../shared/errors/error-fields';
+import { auditCopyOfRawAlert } from '../../shared/alert/audit-copy';
+import type { RefusalDigest } from '../../shared/notify/refusal-digest';
 import { errorReply, outcomeReply, type HttpReply } from '../http-response';
 import type { SourceGuard } from './source-guard';
 
@@ -22,7 +25,11 @@ export interface WebhookRequest {
 export interface WebhookDeps extends PlaceOrderDeps {
   audit: AuditLog;
   guard: SourceGuard;
+  refusals: RefusalDigest;
 }
+
+/** Refusals the operator hears about: TradingView shows the trader nothing of these answers. */
+const TOLD_REFUSALS = new Set([400, 403, 422]);
 
 const header = (h: WebhookRequest['headers'], name: string) => {
   const v = h[name];
@@ -63,13 +70,14 @@ export async function handleWebhook(deps: WebhookDeps, req: WebhookRequest): Pro
   let outcome: AlertOutcome | undefined;
   let reply: HttpReply;
   let failure: unknown;
+  let body: unknown;
   try {
     if (req.method !== 'POST') {
       reply = { status: 405, body: { status: 'error', error: { code: 'METHOD_NOT_ALLOWED', message: 'Use POST' }, requestId }, headers: { Allow: 'POST' } };
       return reply;
     }
     deps.guard.admit(req.sourceIp, receivedAt);
-    const body = parseBody(req.rawBody);
+    body = parseBody(req.rawBody);
     requireToken(body);
     const headerKey = header(req.headers, 'idempotency-key')?.trim().slice(0, 128) || undefined;
     outcome = await placeOrderFromAlert(deps, { body, headerKey, requestId, receivedAt }, trace);
@@ -99,7 +107,7 @@ export async function handleWebhook(deps: WebhookDeps, req: WebhookRequest): Pro
         status,
         httpStatus: reply.status,
         idempotencyKey: trace.idempotencyKey,
-        alert: trace.alert,
+        alert: trace.alert ?? (failure ? auditCopyOfRawAlert(body) : undefined),
         instrument: trace.instrument && {
           ticker: trace.instrument.ticker,
           lotSize: trace.instrument.lotSize,
@@ -116,9 +124,14 @@ export async function handleWebhook(deps: WebhookDeps, req: WebhookRequest): Pro
         orderRecordId: trace.orderRecordId,
         errorCode: failure instanceof AppError ? failure.code : failure ? 'INTERNAL' : undefined,
         message: failure instanceof AppError ? failure.publicMessage : outcome?.result.reason,
+        fields: fieldsOf(failure),
         latencyMs,
       })
       .catch((e: unknown) => log.error('could not write the audit record', { error: e }));
+    if (failure instanceof AppError && TOLD_REFUSALS.has(reply.status)) {
+      const symbol = trace.instrument?.ticker ?? (typeof trace.alert?.symbol === 'string' ? trace.alert.symbol : undefined);
+      await deps.refusals.record({ at: receivedAt, requestId, httpStatus: reply.status, code: failure.code, message: failure.publicMessage, fields: fieldsOf(failure), symbol });
+    }
   }
   return reply;
 }

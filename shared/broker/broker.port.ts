@@ -55,6 +55,11 @@ export interface Position {
   /** Signed: positive long, negative short. */
   netQty: number;
   productType: string;
+  /** Average price of the open quantity, when the broker reports it. */
+  avgPrice?: number;
+  ltp?: number;
+  /** The day's profit or loss on this contract (realised + unrealised), in rupees, when reported. */
+  pnl?: number;
 }
 
 /**
@@ -75,6 +80,9 @@ export interface BrokerOrder {
   /** Epoch ms when the broker recorded the order. */
   placedAt?: number;
   message?: string;
+  /** Units filled so far and their average price, when the broker reports them. */
+  filledQty?: number;
+  avgFillPrice?: number;
 }
 
 export interface BrokerSession {

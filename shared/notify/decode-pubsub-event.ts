@@ -19,6 +19,7 @@ const KINDS = [
   'exit.filled',
   'exit.failed',
   'position.flattened',
+  'alert.refused',
   'store.unreadable',
 ] as const satisfies readonly NotificationKind[];
 // Fails to compile if a kind is added to the port but not here.

@@ -17,6 +17,7 @@ export type NotificationKind =
   | 'exit.filled'
   | 'exit.failed'
   | 'position.flattened'
+  | 'alert.refused'
   | 'store.unreadable';
 
 export interface Notification {

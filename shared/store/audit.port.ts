@@ -19,7 +19,10 @@ export interface AuditEntry {
   /** The order's lifecycle record (fills, average price, exits), when the order reached the broker. */
   orderRecordId?: string;
   errorCode?: string;
+  /** The refusal's reason, or the broker's reason for a rejection. */
   message?: string;
+  /** For a refusal, each field at fault and why (the same `fields` the 400/422 answer carries). */
+  fields?: Record<string, string>;
   latencyMs: number;
 }
 

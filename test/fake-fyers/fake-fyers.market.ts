@@ -1,5 +1,5 @@
 import { fyersError, json, type Reply } from './http-io';
-import type { FakeState } from './fake-fyers.state';
+import type { FakePosition, FakeState } from './fake-fyers.state';
 
 const MAX_QUOTE_SYMBOLS = 50;
 
@@ -25,6 +25,15 @@ export function quotes(state: FakeState, query: URLSearchParams): Reply {
   return json(200, { s: 'ok', code: 200, d });
 }
 
+/** The day's P&L as Fyers splits it: cash moved so far, plus the open quantity marked at the LTP. */
+function profitOf(p: FakePosition, ltp: number) {
+  const round = (x: number) => Math.round(x * 100) / 100;
+  const pl = round(p.sellVal - p.buyVal + p.netQty * ltp);
+  const closedQty = Math.min(p.buyQty, p.sellQty);
+  const realized = closedQty ? round(closedQty * (p.sellVal / p.sellQty - p.buyVal / p.buyQty)) : 0;
+  return { realized_profit: realized, unrealized_profit: round(pl - realized), pl };
+}
+
 /** GET /api/v3/positions in Fyers' shape: signed netQty, qty = |netQty|, side 1/-1/0, id `<symbol>-<productType>`. */
 export function positions(state: FakeState): Reply {
   const netPositions = [...state.positions.values()].map((p) => {
@@ -33,7 +42,7 @@ export function positions(state: FakeState): Reply {
     const sellAvg = p.sellQty ? p.sellVal / p.sellQty : 0;
     return {
       netQty: p.netQty, qty: Math.abs(p.netQty), avgPrice: p.netQty >= 0 ? buyAvg : sellAvg, netAvg: p.netQty >= 0 ? buyAvg : sellAvg,
-      side: Math.sign(p.netQty), productType: p.productType, realized_profit: 0, unrealized_profit: 0, pl: 0, ltp,
+      side: Math.sign(p.netQty), productType: p.productType, ...profitOf(p, ltp), ltp,
       buyQty: p.buyQty, buyAvg, buyVal: p.buyVal, sellQty: p.sellQty, sellAvg, sellVal: p.sellVal, slNo: 0,
       fyToken: '', crossCurrency: 'N', rbiRefRate: 1, qtyMulti_com: 1, segment: 11, symbol: p.symbol,
       id: `${p.symbol}-${p.productType}`, cfBuyQty: 0, cfSellQty: 0, dayBuyQty: p.buyQty, daySellQty: p.sellQty, exchange: 10,

@@ -89,7 +89,14 @@ export function createFyersBroker(opts: FyersBrokerOptions): Broker {
       const reply = await read(api, 'positions', 'positions');
       const parsed = v.safeParse(PositionsSchema, reply.body);
       if (!parsed.success) throw readFailure('positions', reply);
-      return parsed.output.netPositions.map((p) => ({ symbol: p.symbol, netQty: p.netQty, productType: p.productType }));
+      return parsed.output.netPositions.map((p) => ({
+        symbol: p.symbol,
+        netQty: p.netQty,
+        productType: p.productType,
+        ...(p.netAvg !== undefined ? { avgPrice: p.netAvg } : {}),
+        ...(p.ltp !== undefined ? { ltp: p.ltp } : {}),
+        ...(p.pl !== undefined ? { pnl: p.pl } : {}),
+      }));
     },
 
     async placeOrder(order: OrderRequest): Promise<PlaceOutcome> {

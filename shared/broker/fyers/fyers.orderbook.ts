@@ -57,5 +57,7 @@ export function toBrokerOrder(row: unknown): BrokerOrder | undefined {
     ...(tag !== undefined ? { orderTag: tag } : {}),
     ...(placedAt !== undefined ? { placedAt } : {}),
     ...(r.message ? { message: r.message } : {}),
+    ...(r.filledQty !== undefined ? { filledQty: r.filledQty } : {}),
+    ...(r.filledQty && r.tradedPrice ? { avgFillPrice: r.tradedPrice } : {}),
   };
 }

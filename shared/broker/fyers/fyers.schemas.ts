@@ -22,7 +22,10 @@ export const QuotesSchema = v.looseObject({
 });
 
 export const PositionsSchema = v.looseObject({
-  netPositions: v.optional(v.array(v.looseObject({ symbol: v.string(), netQty: num, productType: v.string() })), []),
+  netPositions: v.optional(
+    v.array(v.looseObject({ symbol: v.string(), netQty: num, productType: v.string(), netAvg: v.optional(num), ltp: v.optional(num), pl: v.optional(num) })),
+    [],
+  ),
 });
 
 export const OrderbookEntrySchema = v.looseObject({
@@ -36,6 +39,7 @@ export const OrderbookEntrySchema = v.looseObject({
   orderTag: v.optional(v.nullable(v.string())),
   orderDateTime: v.optional(v.unknown()),
   message: v.optional(v.nullable(v.string())),
+  tradedPrice: v.optional(num),
 });
 
 export const OrderbookSchema = v.looseObject({

@@ -16,9 +16,12 @@ export interface PaperBrokerOptions {
   stateFile?: string;
 }
 
+/** A position with the cash it moved, so its P&L is cash plus the open quantity at the current price. */
+type PaperPosition = Position & { cash?: number };
+
 interface PaperState {
   orders: BrokerOrder[];
-  positions: Record<string, Position>;
+  positions: Record<string, PaperPosition>;
   seq: number;
 }
 
@@ -60,7 +63,12 @@ export function createPaperBroker(opts: PaperBrokerOptions): Broker & { state():
       return out;
     },
     async getPositions() {
-      return Object.values(state.positions).map((p) => ({ ...p }));
+      const out: Position[] = [];
+      for (const { cash, ...p } of Object.values(state.positions)) {
+        const ltp = await quote(p.symbol);
+        out.push(ltp !== undefined && cash !== undefined ? { ...p, ltp, pnl: Math.round((cash + p.netQty * ltp) * 100) / 100 } : p);
+      }
+      return out;
     },
     async placeOrder(order: OrderRequest): Promise<PlaceOutcome> {
       const inst = (await opts.symbols()).byTicker(order.symbol);
@@ -71,13 +79,17 @@ export function createPaperBroker(opts: PaperBrokerOptions): Broker & { state():
       state.seq += 1;
       const now = opts.clock();
       const orderId = `PAPER${String(now).slice(-8)}${String(state.seq).padStart(6, '0')}`;
+      const price = order.orderType === 'LIMIT' && order.limitPrice ? order.limitPrice : await quote(order.symbol);
       state.orders.push({
         orderId, symbol: order.symbol, side: order.side, qty: order.qty, productType: order.productType,
         state: 'filled', orderTag: order.orderTag, placedAt: now, message: 'paper fill',
+        filledQty: order.qty, ...(price !== undefined ? { avgFillPrice: price } : {}),
       });
       const key = `${order.symbol}-${order.productType}`;
-      const pos = state.positions[key] ?? { symbol: order.symbol, productType: order.productType, netQty: 0 };
-      pos.netQty += order.side === 'BUY' ? order.qty : -order.qty;
+      const pos = state.positions[key] ?? { symbol: order.symbol, productType: order.productType, netQty: 0, cash: 0 };
+      const signed = order.side === 'BUY' ? order.qty : -order.qty;
+      pos.netQty += signed;
+      if (price !== undefined && pos.cash !== undefined) pos.cash -= signed * price;
       state.positions[key] = pos;
       persist();
       return { status: 'placed', orderId, message: 'paper order filled' };

@@ -46,13 +46,15 @@ describe('getQuotes', () => {
 describe('getPositions', () => {
   beforeEach(async () => { kit = await startKit(); });
 
-  it('maps netPositions to signed quantities', async () => {
+  it('maps netPositions to signed quantities, with average, LTP and the day\'s P&L (netAvg, ltp, pl)', async () => {
     kit.fake.setPosition(TICKER, 'INTRADAY', -130);
     await kit.broker.placeOrder(marketBuy({ symbol: 'NSE:NIFTY26JULFUT', productType: 'MARGIN', orderTag: undefined }));
+    kit.fake.setLtp('NSE:NIFTY26JULFUT', 102.5);
     const positions = await kit.broker.getPositions();
     expect(positions).toEqual([
-      { symbol: TICKER, netQty: -130, productType: 'INTRADAY' },
-      { symbol: 'NSE:NIFTY26JULFUT', netQty: 65, productType: 'MARGIN' },
+      { symbol: TICKER, netQty: -130, productType: 'INTRADAY', avgPrice: 0, ltp: expect.any(Number), pnl: expect.any(Number) },
+      // Bought 65 at the fake's fill price of 100, now at 102.5: +162.5.
+      { symbol: 'NSE:NIFTY26JULFUT', netQty: 65, productType: 'MARGIN', avgPrice: 100, ltp: 102.5, pnl: 162.5 },
     ]);
   });
 

@@ -1,0 +1,139 @@
+import * as v from 'valibot';
+import { TooManyRequestsError, UnauthorizedError } from '../../shared/errors';
+import { ControlsPatchSchema } from '../../shared/controls/controls-patch.schema';
+import type { Clock } from '../../shared/platform/clock';
+import { newRequestId } from '../../shared/platform/ids';
+import type { Logger } from '../../shared/platform/logger';
+import type { SecretSource } from '../../shared/secrets/secrets.port';
+import type { RuntimeControls } from '../../shared/store/controls.port';
+import { applyControlsChange, type ControlsDeps } from '../controls/controls.handler';
+import type { OperatorKeyGate } from '../operator-auth/operator-key';
+import { confirmPage, dashboardPage, duration, loginPage, messagePage } from './console-pages';
+import { clearedSessionCookie, csrfMatches, csrfTokenFor, issueSession, sessionCookie, verifySession, type ConsoleSession } from './console-session';
+import { gatherConsoleView, type ConsoleViewDeps } from './console-view';
+
+export interface ConsoleDeps {
+  clock: Clock;
+  logger: Logger;
+  secrets: SecretSource;
+  view: ConsoleViewDeps;
+  /** Changes go through the same path as the controls API: audited, cache dropped, phone told. */
+  controls: ControlsDeps;
+  /** The operator-key check with its per-address attempt limit, shared with the login page. */
+  operatorKey: OperatorKeyGate;
+  /** The Fyers login page (the authUrl function). */
+  loginUrl?: string;
+  sessionTtlMs: number;
+  defaultMaxLots: number;
+}
+
+export interface ConsoleRequest {
+  method: string;
+  /** Path below the function: '/', '/login', '/confirm', '/apply', '/logout'. */
+  path: string;
+  /** Where the function is mounted ('' in the cloud, '/console' on the local server), for links and form actions. */
+  base: string;
+  query: Record<string, string | undefined>;
+  form: Record<string, string>;
+  cookie?: string;
+  sourceIp: string;
+  /** The browser's Sec-Fetch-Site header, when it sent one. */
+  fetchSite?: string;
+}
+
+export type ConsoleReply = { status: number; html: string; headers?: Record<string, string> } | { status: 303; location: string; headers?: Record<string, string> };
+
+const CONTROL_KEYS = ['tradingEnabled', 'reduceOnly', 'maxLots', 'dailyOrderCap'] as const;
+
+/**
+ * The change a form asks for, against the controls as they are now: only what differs, with the form
+ * fields to post again on confirmation ('' clears an override).
+ */
+function changeFrom(form: Record<string, string>, current: RuntimeControls): { change: Partial<RuntimeControls>; echo: Record<string, string> } | { error: string } {
+  const raw: Record<string, unknown> = {};
+  for (const k of CONTROL_KEYS) {
+    if (form[k] === undefined) continue;
+    raw[k] = (k === 'maxLots' || k === 'dailyOrderCap') && form[k].trim() === '' ? null : form[k];
+  }
+  const parsed = v.safeParse(ControlsPatchSchema, raw);
+  if (!parsed.success) return { error: parsed.issues.map((i) => `${v.getDotPath(i) ?? 'form'}: ${i.message}`).join('; ') };
+  const change: Partial<RuntimeControls> = {};
+  const echo: Record<string, string> = {};
+  for (const k of CONTROL_KEYS) {
+    if (!(k in parsed.output)) continue;
+    const next = parsed.output[k] ?? undefined;
+    if (next === current[k]) continue;
+    (change as Record<string, unknown>)[k] = next;
+    echo[k] = next === undefined ? '' : String(next);
+  }
+  return { change, echo };
+}
+
+const FLASH: Record<string, string> = { '1': 'Controls changed. Your phone was notified.', '0': 'Nothing changed: the controls already had those values.' };
+
+/**
+ * The operator's page: one login with the operator key (attempts limited per address), then a short
+ * signed session cookie; every change is a POST carrying the session's CSRF token and goes through a
+ * confirmation page first.
+ */
+export async function handleConsole(deps: ConsoleDeps, req: ConsoleRequest): Promise<ConsoleReply> {
+  const key = await deps.secrets.get('controls-key');
+  if (!key) return { status: 503, html: messagePage('Console unavailable', 'The controls-key secret has no value yet.', req.base) };
+  const now = deps.clock();
+  const path = req.path.replace(/\/+$/, '') || '/';
+  const home = `${req.base}/`;
+
+  if (path === '/login') {
+    if (req.method !== 'POST') return { status: 303, location: home };
+    try {
+      await deps.operatorKey.verify(req.form.key, req.sourceIp);
+    } catch (e) {
+      if (e instanceof TooManyRequestsError) {
+        const retryAfterMs = Math.max(1000, Number(e.details?.retryAfterMs ?? 1000));
+        return { status: 429, html: loginPage(req.base, `Too many wrong keys from this address. Try again in ${duration(retryAfterMs)}.`, 'locked'), headers: { 'Retry-After': String(Math.ceil(retryAfterMs / 1000)) } };
+      }
+      if (e instanceof UnauthorizedError) return { status: 401, html: loginPage(req.base, 'That operator key is not valid.') };
+      throw e;
+    }
+    const { cookieValue } = issueSession(key, now, deps.sessionTtlMs);
+    deps.logger.info('console session started');
+    return { status: 303, location: home, headers: { 'Set-Cookie': sessionCookie(cookieValue, deps.sessionTtlMs) } };
+  }
+
+  const session = verifySession(key, req.cookie, now);
+  if (!session) {
+    if (req.method === 'GET' && path === '/') return { status: 200, html: loginPage(req.base) };
+    // An expired session on a form post changes nothing; the login page follows.
+    return { status: 303, location: home, headers: { 'Set-Cookie': clearedSessionCookie() } };
+  }
+
+  if (req.method === 'POST') {
+    const crossSite = req.fetchSite !== undefined && req.fetchSite !== 'same-origin' && req.fetchSite !== 'none';
+    if (crossSite || !csrfMatches(key, session, req.form.csrf)) {
+      deps.logger.warn('console change refused: missing or wrong CSRF token', { fetchSite: req.fetchSite });
+      return { status: 403, html: messagePage('Refused', 'This form did not come from your console session, so nothing was changed. Open the console again and retry.', req.base) };
+    }
+  }
+  const ctx = (s: ConsoleSession) => ({ base: req.base, csrf: csrfTokenFor(key, s), loginUrl: deps.loginUrl, sessionExpiresAt: s.expiresAt });
+
+  if (path === '/' && req.method === 'GET') {
+    const view = await gatherConsoleView(deps.view);
+    return { status: 200, html: dashboardPage(view, { ...ctx(session), flash: FLASH[req.query.changed ?? ''] }) };
+  }
+  if (req.method !== 'POST') return { status: 405, html: messagePage('Not here', 'Use the buttons on the console.', req.base), headers: { Allow: 'POST' } };
+
+  if (path === '/logout') return { status: 303, location: home, headers: { 'Set-Cookie': clearedSessionCookie() } };
+
+  if (path === '/confirm' || path === '/apply') {
+    const current = await deps.controls.controls.get();
+    const asked = changeFrom(req.form, current);
+    if ('error' in asked) return { status: 400, html: messagePage('That change is not valid', asked.error, req.base) };
+    if (Object.keys(asked.change).length === 0) return { status: 303, location: `${home}?changed=0` };
+    if (path === '/confirm') {
+      return { status: 200, html: confirmPage({ ...ctx(session), before: current, form: asked.echo, change: asked.change, defaultMaxLots: deps.defaultMaxLots }, now) };
+    }
+    await applyControlsChange(deps.controls, asked.change, 'console', newRequestId());
+    return { status: 303, location: `${home}?changed=1` };
+  }
+  return { status: 404, html: messagePage('Not found', 'There is no such page in the console.', req.base) };
+}

@@ -1,0 +1,63 @@
+import { gatherConsoleView, type ConsoleViewDeps } from '../../../functions/console/console-view';
+import { dashboardPage } from '../../../functions/console/console-pages';
+import { silentLogger } from '../../../shared/platform/logger';
+import { istInstant } from '../../../shared/platform/ist';
+
+const NOW = istInstant('2027-01-12', 11, 0);
+
+function deps(over: Partial<ConsoleViewDeps> = {}): ConsoleViewDeps {
+  return {
+    clock: () => NOW,
+    logger: silentLogger,
+    readiness: {
+      clock: () => NOW,
+      logger: silentLogger,
+      broker: { name: 'fyers', checkSession: async () => ({ valid: true, expiresAt: istInstant('2027-01-13', 6, 0) }) } as never,
+      symbols: async () => ({ version: 'v1', instrumentCount: 10 }) as never,
+      probes: {},
+      probeTimeoutMs: 1000,
+      controls: async () => ({ tradingEnabled: true, reduceOnly: false }),
+      session: { window: { startMin: 555, endMin: 930, holidays: [] }, enforce: true },
+    },
+    controls: { get: async () => ({ tradingEnabled: true, reduceOnly: false }) } as never,
+    audit: { list: async () => [], record: async () => undefined },
+    broker: { name: 'fyers', getPositions: async () => [{ symbol: 'NSE:X', netQty: 65, productType: 'INTRADAY', pnl: -12.5 }] },
+    orders: { today: async () => [] },
+    notifications: { list: async () => [], append: async () => undefined },
+    symbolMaster: async () => ({ version: 'v1', instruments: 10, source: 'test' }),
+    defaultMaxLots: 10,
+    partTimeoutMs: 50,
+    ...over,
+  };
+}
+
+const ctx = { base: '', csrf: 'c', loginUrl: 'https://example.test/authUrl', sessionExpiresAt: NOW + 60_000 };
+
+describe('console view', () => {
+  it('shows a hanging or failing part as unavailable and still renders the rest', async () => {
+    const view = await gatherConsoleView(deps({ broker: { name: 'fyers', getPositions: () => new Promise(() => undefined) }, audit: { list: async () => Promise.reject(new Error('store down')), record: async () => undefined } }));
+    expect(view.positions).toEqual({ ok: false, error: 'unavailable right now' });
+    expect(view.alerts.ok).toBe(false);
+    expect(view.controls.ok).toBe(true);
+    const html = dashboardPage(view, ctx);
+    expect(html).toMatch(/id="positions">.*Could not be read: unavailable right now/s);
+    expect(html).toContain('Trading ON');
+  });
+
+  it('escapes everything that came from outside (alert fields, notification text)', async () => {
+    const view = await gatherConsoleView(
+      deps({
+        audit: {
+          list: async () => [{ requestId: 'r', receivedAt: NOW, day: '2027-01-12', status: 'alert_invalid', httpStatus: 400, latencyMs: 3, alert: { strategy: '<script>x</script>' }, fields: { '<b>': '"><img>' } }],
+          record: async () => undefined,
+        },
+        notifications: { list: async () => [{ kind: 'alert.refused', severity: 'warning', summary: '<i>hi</i>', at: NOW }], append: async () => undefined },
+      }),
+    );
+    const html = dashboardPage(view, ctx);
+    expect(html).not.toContain('<script>x');
+    expect(html).not.toContain('<img>');
+    expect(html).not.toContain('<i>hi');
+    expect(html).toContain('&#60;script&#62;x');
+  });
+});
