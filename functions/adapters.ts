@@ -18,6 +18,7 @@ import type { ControlsStore } from '../shared/store/controls.port';
 import type { IdempotencyStore } from '../shared/store/idempotency.port';
 import type { OrderResult } from '../shared/orders/order-result';
 import type { LeaseStore } from '../shared/store/lease.port';
+import type { HoldingsStore } from '../shared/store/holdings.port';
 import type { OAuthStateStore } from '../shared/store/oauth-state.port';
 import type { OrderRecordStore } from '../shared/store/order-records.port';
 import type { OrderRecord } from '../shared/orders/lifecycle/order-record';
@@ -28,6 +29,8 @@ import type { WebhookSubscriptionStore } from '../shared/store/webhook-subscript
 import { createStoreHealth, type StoreHealth } from '../shared/store/store-health';
 import type { SymbolIndex } from '../shared/symbols/instrument';
 import { createSymbolSource, type SymbolIndexLoader } from '../shared/symbols/symbol-source';
+import type { BootstrapIndex } from '../shared/symbols/symbol-loaders';
+import { DependencyUnavailableError } from '../shared/errors';
 import { createAccessTokens, type AccessTokens } from '../shared/tokens/access-token-provider';
 import type { BrokerLogin } from '../shared/tokens/broker-login.port';
 import type { TokenStore } from '../shared/tokens/token.port';
@@ -43,6 +46,7 @@ export interface Adapters {
   accessTokens: AccessTokens;
   leases: LeaseStore;
   oauthStates: OAuthStateStore;
+  holdings: HoldingsStore;
   orderRecords: OrderRecordStore<OrderRecord, OrderEventV1>;
   /** The lifecycle's broker side; absent with the paper broker. */
   orderDesk?: OrderDesk;
@@ -72,7 +76,7 @@ interface Basics {
 /** Local paper runs work without any setup: this secret is printed by `npm start` and refused with BROKER=fyers. */
 export const PAPER_DEMO_SECRET = 'paper-demo-secret';
 
-type Stores = Pick<Adapters, 'idempotency' | 'audit' | 'controls' | 'tokens' | 'leases' | 'oauthStates' | 'orderRecords' | 'webhookSubscriptions' | 'recentNotifications'> & { probe: () => Promise<Check>; close(): Promise<void> };
+type Stores = Pick<Adapters, 'idempotency' | 'audit' | 'controls' | 'tokens' | 'leases' | 'oauthStates' | 'orderRecords' | 'webhookSubscriptions' | 'recentNotifications' | 'holdings'> & { probe: () => Promise<Check>; close(): Promise<void> };
 
 /** The store's readiness: reachable, and no record it holds found unreadable (see StoreHealth). */
 async function storeCheck(store: string, health: StoreHealth, controls: ControlsStore, extra: Record<string, unknown> = {}): Promise<Check> {
@@ -112,6 +116,7 @@ async function buildStores(config: Config, health: StoreHealth): Promise<Stores>
       leases: createFirestoreLeaseStore(db),
       oauthStates: createFirestoreOAuthStateStore(db),
       recentNotifications: createFirestoreRecentNotifications(db),
+      holdings: (await import('../shared/store/firestore/holdings.firestore')).createFirestoreHoldingsStore(db),
       probe: async () => {
         await db.collection('health').doc('probe').get();
         return storeCheck('firestore', health, controls);
@@ -143,6 +148,7 @@ async function buildStores(config: Config, health: StoreHealth): Promise<Stores>
     leases: createLocalLeaseStore(join(dir, 'leases')),
     oauthStates: createLocalOAuthStateStore(join(dir, 'oauth-states')),
     recentNotifications: createLocalRecentNotifications(join(dir, 'notifications')),
+    holdings: (await import('../shared/store/local/holdings.local')).createLocalHoldingsStore(join(dir, 'holdings')),
     probe: () => storeCheck('local', health, controls, { dataDir: config.dataDir }),
     close: async () => undefined,
   };
@@ -234,7 +240,41 @@ async function buildBlobs(config: Config, clock: Clock): Promise<BlobStore> {
   return createLocalBlobStore(join(config.dataDir, 'blobs'), clock);
 }
 
-async function buildSymbolLoader(config: Config, b: Basics, blobs: BlobStore): Promise<SymbolIndexLoader> {
+/** The refresh job's build-validate-publish, run by an instance that starts with nothing published. */
+function bootstrapIndex(config: Config, b: Basics, blobs: BlobStore, download: (url: string) => Promise<string>): BootstrapIndex {
+  return async () => {
+    const { buildAndPublishSymbolIndex } = await import('./symbol-master/refresh-symbol-master.handler');
+    const silent: Notifier = { notify: async () => undefined };
+    const r = await buildAndPublishSymbolIndex({
+      ...symbolMasterPolicy(config),
+      clock: b.clock,
+      logger: b.logger,
+      blobs,
+      download,
+      notifier: silent,
+    });
+    if (r.kind === 'failed') {
+      throw new DependencyUnavailableError(`No symbol index is published and building one at start failed: ${r.problems.slice(0, 3).join('; ')}`, { problems: r.problems });
+    }
+    b.logger.info('symbol index built at start', { published: r.kind === 'published', generation: r.kind === 'published' ? r.generation : undefined, instruments: r.instrumentsList.length });
+    return { instruments: r.instrumentsList, generation: r.kind === 'published' ? r.generation : undefined, builtAt: b.clock(), sources: config.symbolMaster.urls };
+  };
+}
+
+/** What the refresh job and a bootstrapping instance both require of a master. */
+export function symbolMasterPolicy(config: Config) {
+  return {
+    objectName: config.symbolMaster.object,
+    urls: config.symbolMaster.urls,
+    jsonUrls: config.symbolMaster.jsonUrls,
+    // The underlyings a trader here actually trades; a master without their expiries is refused.
+    underlyings: ['NIFTY', 'BANKNIFTY', 'SENSEX'],
+    minInstruments: 1000,
+    minShareOfPrevious: 0.6,
+  };
+}
+
+async function buildSymbolLoader(config: Config, b: Basics, blobs: BlobStore, download: (url: string) => Promise<string>): Promise<SymbolIndexLoader> {
   const loaders = await import('../shared/symbols/symbol-loaders');
   if (config.symbolMaster.file) {
     const { readFile, stat } = await import('node:fs/promises');
@@ -245,7 +285,10 @@ async function buildSymbolLoader(config: Config, b: Basics, blobs: BlobStore): P
     );
   }
   // In the cloud, and locally once refreshSymbolMaster has written an index, the stored index is the source.
-  if (config.symbolMaster.bucket || config.symbolMaster.urls.length > 0) return loaders.indexBlobLoader(blobs, config.symbolMaster.object);
+  // With download URLs configured, an instance that finds none published builds and publishes it itself.
+  if (config.symbolMaster.bucket || config.symbolMaster.urls.length > 0) {
+    return loaders.indexBlobLoader(blobs, config.symbolMaster.object, config.symbolMaster.urls.length ? bootstrapIndex(config, b, blobs, download) : undefined);
+  }
   return loaders.sampleLoader(b.clock);
 }
 
@@ -324,7 +367,11 @@ export async function buildAdapters(config: Config, b: Basics, overrides: Partia
   const storesP = buildStores(config, health);
   const secretsP = overrides.secrets ? Promise.resolve({ secrets: overrides.secrets, probe: async (): Promise<Check> => ({ ok: true }) }) : buildSecrets(config, b);
   const blobsP = overrides.blobs ? Promise.resolve(overrides.blobs) : buildBlobs(config, b.clock);
-  const symbolLoaderP = overrides.symbolLoader ? Promise.resolve(overrides.symbolLoader) : blobsP.then((blobs) => buildSymbolLoader(config, b, blobs));
+  const download = overrides.download ?? (async (url: string) => {
+    const { default: ky } = await import('ky');
+    return ky.get(url, { timeout: 60_000, retry: 2 }).text();
+  });
+  const symbolLoaderP = overrides.symbolLoader ? Promise.resolve(overrides.symbolLoader) : blobsP.then((blobs) => buildSymbolLoader(config, b, blobs, download));
   const forward = overrides.forwardNotification ?? (await buildForwarder(config, b));
   const notifierP = overrides.notifier ? Promise.resolve({ notifier: overrides.notifier, probe: async (): Promise<Check> => ({ ok: true }), close: async () => undefined }) : buildNotifier(config, b, forward);
   const [stores, { secrets, probe: secretsProbe }, notifierParts, blobs, symbolLoader] = await Promise.all([storesP, secretsP, notifierP, blobsP, symbolLoaderP]);
@@ -339,7 +386,6 @@ export async function buildAdapters(config: Config, b: Basics, overrides: Partia
   const tokens = overrides.tokens ?? stores.tokens;
   const brokerProbes: Record<string, () => Promise<Check>> = {};
   const brokerParts = await buildBroker(config, b, { symbols, tokens, secrets, notifier: notifierParts.notifier }, brokerProbes);
-  const { default: ky } = await import('ky');
   const events = overrides.orderEvents ? { publisher: overrides.orderEvents, close: async () => undefined } : await buildOrderEvents(config, b, overrides.webhookSubscriptions ?? stores.webhookSubscriptions);
   return {
     orderRecords: overrides.orderRecords ?? stores.orderRecords,
@@ -352,6 +398,7 @@ export async function buildAdapters(config: Config, b: Basics, overrides: Partia
     tokens,
     leases: overrides.leases ?? stores.leases,
     oauthStates: overrides.oauthStates ?? stores.oauthStates,
+    holdings: overrides.holdings ?? stores.holdings,
     secrets,
     notifier: notifierParts.notifier,
     recentNotifications,
@@ -361,7 +408,7 @@ export async function buildAdapters(config: Config, b: Basics, overrides: Partia
     broker: overrides.broker ?? brokerParts.broker,
     accessTokens: overrides.accessTokens ?? brokerParts.accessTokens,
     login: 'login' in overrides ? overrides.login : brokerParts.login,
-    download: overrides.download ?? ((url) => ky.get(url, { timeout: 60_000, retry: 2 }).text()),
+    download,
     forwardNotification: forward,
     probes: { store: stores.probe, secrets: secretsProbe, notifications: notifierParts.probe, ...brokerProbes, ...(overrides.probes ?? {}) },
     close: async () => {

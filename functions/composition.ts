@@ -13,6 +13,9 @@ import type { ReadyzDeps } from './readyz/readyz.handler';
 import type { RefreshSymbolMasterDeps } from './symbol-master/refresh-symbol-master.handler';
 import type { TokenKeeperDeps } from './token-keeper/token-keeper.handler';
 import type { WebhookDeps } from './webhook/webhook.handler';
+import type { SquareOffDeps } from './square-off/square-off.handler';
+import { lossGuard, type LossLimitDeps } from '../shared/strategy/daily-loss';
+import type { FlattenDeps } from '../shared/strategy/flatten-holdings';
 import type { OrderUpdatesDeps } from './order-updates/order-updates.handler';
 import type { ReconcileDeps } from './reconcile-orders/reconcile-orders.handler';
 import type { LifecycleDeps } from '../shared/orders/lifecycle/lifecycle.deps';
@@ -27,7 +30,7 @@ import { orderViewsFromBroker } from '../shared/orders/order-views';
 import { createSourceGuard } from './webhook/source-guard';
 import { createRefusalDigest } from '../shared/notify/refusal-digest';
 import { createOperatorKeyGate, type OperatorKeyGate } from './operator-auth/operator-key';
-import { buildAdapters, type Adapters } from './adapters';
+import { buildAdapters, symbolMasterPolicy, type Adapters } from './adapters';
 import { getConfig } from './config';
 
 /** What each function's handler receives. Built once per instance. */
@@ -41,6 +44,9 @@ export interface AppDeps {
   tokenKeeper: TokenKeeperDeps;
   symbolMaster: RefreshSymbolMasterDeps;
   notify: NotifyDeps;
+  squareOff: SquareOffDeps;
+  /** Absent when DAILY_LOSS_LIMIT is not set; what a reconcile run passes to enforceDailyLossLimit. */
+  lossLimit?: LossLimitDeps;
   /** The order lifecycle, shared by the postback and reconcile functions and the order path's hook. */
   lifecycle: LifecycleDeps;
   orderUpdates: OrderUpdatesDeps;
@@ -77,6 +83,28 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
   const loginUrl = config.loginUrl;
   const operatorKey = createOperatorKeyGate({ secrets: adapters.secrets, clock, logger });
 
+  const flatten: FlattenDeps = {
+    clock,
+    logger,
+    broker: adapters.broker,
+    holdings: adapters.holdings,
+    leases: adapters.leases,
+    freezeQtyOverrides: config.risk.freezeQtyOverrides,
+    owner: `${instanceId}:flatten`,
+    lockMs: config.idempotencyLeaseMs,
+  };
+  const lossLimit: LossLimitDeps | undefined =
+    config.dailyLossLimit === undefined
+      ? undefined
+      : {
+          ...flatten,
+          controls: adapters.controls,
+          notifier: adapters.notifier,
+          limit: config.dailyLossLimit,
+          flattenOnLimit: config.lossLimitFlatten,
+          // This instance must refuse the next alert at once, not after its controls cache expires.
+          onControlsChanged: (after) => controls.changed(after),
+        };
   const lifecycle: LifecycleDeps = {
     clock,
     logger,
@@ -109,6 +137,8 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
     leases: adapters.leases,
     secrets: adapters.secrets,
     notifier: adapters.notifier,
+    holdings: adapters.holdings,
+    ...(lossLimit ? { lossGuard: lossGuard(lossLimit) } : {}),
     // Resends come within seconds; a few thousand keys cover a trading day's burst many times over.
     recentKeys: createRecentKeys({ clock, ttlMs: Math.max(config.dedupWindowMs, 60_000), max: 5000 }),
     guard: createSourceGuard({ allowedIps: config.allowedSourceIps }),
@@ -116,10 +146,12 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
     refusals: createRefusalDigest({ clock, notifier: adapters.notifier, windowMs: REFUSAL_DIGEST_WINDOW_MS }),
     settings: {
       maxLots: config.risk.maxLots,
-      tradingWindow: { ...config.risk.tradingWindow, holidays: config.risk.holidays },
+      tradingWindow: { narrowing: config.risk.tradingWindow, holidays: config.risk.holidays },
       enforceTradingWindow: config.risk.enforceTradingWindow,
       coverOnlyBuy: config.risk.coverOnlyBuy,
       freezeQtyOverrides: config.risk.freezeQtyOverrides,
+      protection: config.risk.protection,
+      limitPriceBandPercent: config.risk.limitPriceBandPercent,
       dedupWindowMs: config.dedupWindowMs,
       idempotencyTtlMs: config.idempotencyTtlMs,
       idempotencyLeaseMs: config.idempotencyLeaseMs,
@@ -131,6 +163,13 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
     },
   };
 
+  // Readiness and the login page judge one session: NSE F&O's (09:15-15:40 since 3 Aug 2026), narrowed by
+  // TRADING_WINDOW. Alerts themselves are judged against their own exchange's session from the master.
+  const readinessWindow = {
+    startMin: Math.max(9 * 60 + 15, config.risk.tradingWindow?.startMin ?? 0),
+    endMin: Math.min(15 * 60 + 40, config.risk.tradingWindow?.endMin ?? 24 * 60),
+    holidays: config.risk.holidays,
+  };
   const readyz: ReadyzDeps = {
     clock,
     logger,
@@ -139,7 +178,7 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
     probes: adapters.probes,
     probeTimeoutMs: 1500,
     controls,
-    session: { window: webhook.settings.tradingWindow, enforce: config.risk.enforceTradingWindow },
+    session: { window: readinessWindow, enforce: config.risk.enforceTradingWindow },
   };
   const controlsDeps: ControlsDeps = {
     clock,
@@ -170,7 +209,7 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
       broker: adapters.broker,
       controls: adapters.controls,
       stateTtlMs: 10 * 60_000,
-      session: { window: webhook.settings.tradingWindow, enforce: config.risk.enforceTradingWindow },
+      session: { window: readinessWindow, enforce: config.risk.enforceTradingWindow },
     },
     tokenKeeper: {
       clock,
@@ -186,17 +225,12 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
       loginUrl,
     },
     symbolMaster: {
+      ...symbolMasterPolicy(config),
       clock,
       logger,
       blobs: adapters.blobs,
-      objectName: config.symbolMaster.object,
-      urls: config.symbolMaster.urls,
       download: adapters.download,
       notifier: adapters.notifier,
-      // The underlyings a trader here actually trades; a master without their expiries is refused.
-      underlyings: ['NIFTY', 'BANKNIFTY', 'SENSEX'],
-      minInstruments: 1000,
-      minShareOfPrevious: 0.6,
     },
     notify: { logger, forward: adapters.forwardNotification },
     console: {
@@ -227,12 +261,15 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
         partTimeoutMs: 2_500,
       },
     },
+    squareOff: { ...flatten, notifier: adapters.notifier, atMin: config.squareOff.atMin, byStrategy: config.squareOff.byStrategy },
+    ...(lossLimit ? { lossLimit } : {}),
     lifecycle,
     orderEventWebhooks: { subscriptions: adapters.webhookSubscriptions, resolve: systemResolveHost, logger, clock, timeoutMs: 5_000 },
     orderUpdates: { ...lifecycle, secrets: adapters.secrets, postbacks: { verify: verifyFyersPostback, parse: parseFyersPostback }, answerWithinMs: 2_000 },
     reconcile: {
       ...lifecycle,
-      tradingWindow: { ...config.risk.tradingWindow, holidays: config.risk.holidays },
+      // Reconcile runs through the longest session (NSE F&O, 09:15-15:40 since Aug 2026) unless narrowed.
+      tradingWindow: { startMin: config.risk.tradingWindow?.startMin ?? 9 * 60 + 15, endMin: config.risk.tradingWindow?.endMin ?? 15 * 60 + 40, holidays: config.risk.holidays },
       afterCloseMs: 20 * 60_000,
     },
     operatorKey,

@@ -1,4 +1,5 @@
 import * as E from '../shared/errors';
+import type { OrderResult } from '../shared/orders/order-result';
 import type { AlertOutcome } from '../shared/orders/alert-outcome';
 
 /** The one place where outcomes and errors become HTTP statuses. */
@@ -50,14 +51,20 @@ export function errorReply(error: unknown, requestId: string): HttpReply {
   return { status: 500, body: { status: 'error', error: { code: 'INTERNAL', message: 'Internal error' }, requestId } };
 }
 
+/**
+ * What the trader is told an order became. An order at the broker is `accepted`; `filled` only when the
+ * broker said so, because a price-protected MARKET order (MPP) can rest unfilled when the price gaps.
+ */
+const answerStatus = (r: OrderResult): string => (r.status === 'placed' ? (r.filled ? 'filled' : 'accepted') : r.status);
+
 export function outcomeReply(outcome: AlertOutcome, requestId: string): HttpReply {
   const r = outcome.result;
   switch (outcome.kind) {
     case 'placed':
       // Levels are always present (null when the alert set none) so a consumer can rely on the shape.
-      return { status: 200, body: { ...r, ltp: r.ltp ?? null, stopLossPrice: r.stopLossPrice ?? null, takeProfitPrice: r.takeProfitPrice ?? null, status: 'placed', requestId } };
+      return { status: 200, body: { ...r, ltp: r.ltp ?? null, stopLossPrice: r.stopLossPrice ?? null, takeProfitPrice: r.takeProfitPrice ?? null, status: answerStatus(r), requestId } };
     case 'duplicate':
-      return { status: 200, body: { ...r, status: 'duplicate', originalStatus: r.status, originalRequestId: r.requestId, requestId } };
+      return { status: 200, body: { ...r, status: 'duplicate', originalStatus: answerStatus(r), originalRequestId: r.requestId, requestId } };
     case 'rejected':
       return {
         status: 422,

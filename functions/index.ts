@@ -11,6 +11,7 @@ import { reconcileOrdersFunction } from './reconcile-orders/reconcile-orders.htt
 import { readyzFunction } from './readyz/readyz.http';
 import { refreshSymbolMasterFunction } from './symbol-master/refresh-symbol-master.http';
 import { refreshTokenFunction } from './token-keeper/token-keeper.http';
+import { squareOffFunction } from './square-off/square-off.http';
 import { webhookFunction } from './webhook/webhook.http';
 import { scrubConsole } from '../shared/platform/scrub-console';
 import { webhookDrain } from './drain';
@@ -75,6 +76,7 @@ functions.http('refreshToken', refreshTokenFunction(part('tokenKeeper')));
 functions.http('refreshSymbolMaster', refreshSymbolMasterFunction(part('symbolMaster')));
 functions.http('controls', controlsFunction(part('controls')));
 functions.http('console', consoleFunction(part('console')));
+functions.http('squareOff', squareOffFunction(part('squareOff')));
 functions.cloudEvent('notify', notifyFunction(part('notify')));
 functions.http('orderUpdates', orderUpdatesFunction(part('orderUpdates')));
 functions.http('reconcileOrders', reconcileOrdersFunction(part('reconcile')));

@@ -37,7 +37,7 @@ function nextRequest(tokens) {
   const r = Math.random();
   if (tokens.available() && r < 0.5) {
     const body = app.alert({ idempotency_key: `load-${process.pid}-${++seq}` });
-    return { kind: 'new', body, expect: (s, b) => s === 200 && b.status === 'placed', onOk: () => placedBodies.push(body) };
+    return { kind: 'new', body, expect: (s, b) => s === 200 && (b.status === 'accepted' || b.status === 'filled'), onOk: () => placedBodies.push(body) };
   }
   if (placedBodies.length > 0 && r < 0.6) {
     const body = placedBodies[Math.floor(Math.random() * placedBodies.length)];

@@ -77,6 +77,14 @@ resource "google_storage_bucket_iam_member" "webhook_reads_symbols" {
   member = google_service_account.fn["webhook"].member
 }
 
+# An instance that starts before any index exists builds one and publishes it. objectCreator can create
+# the object (the write is conditional on generation 0) but never overwrite or delete a published one.
+resource "google_storage_bucket_iam_member" "webhook_publishes_first_symbol_index" {
+  bucket = google_storage_bucket.symbols.name
+  role   = "roles/storage.objectCreator"
+  member = google_service_account.fn["webhook"].member
+}
+
 resource "google_pubsub_topic_iam_member" "webhook_publishes_notifications" {
   topic  = google_pubsub_topic.notifications.name
   role   = "roles/pubsub.publisher"
@@ -401,7 +409,7 @@ resource "google_pubsub_topic_iam_member" "square_off_publishes_notifications" {
   member = google_service_account.fn["squareOff"].member
 }
 
-# Exit quantities and the session come from the symbol index, as for reconcileOrders.
+# With broker = paper the simulated book prices the closes from the symbol index.
 resource "google_storage_bucket_iam_member" "square_off_reads_symbols" {
   bucket = google_storage_bucket.symbols.name
   role   = "roles/storage.objectViewer"

@@ -59,7 +59,15 @@ export async function runReadinessChecks(deps: ReadyzDeps): Promise<Record<strin
     exchangeSession: async () => exchangeSessionVerdict(now, deps.session.window, deps.session.enforce),
     symbolMaster: async () => {
       const index = await deps.symbols();
-      return { ok: index.instrumentCount > 0, version: index.version, instruments: index.instrumentCount };
+      const builtAt = index.meta?.builtAt;
+      return {
+        ok: index.instrumentCount > 0,
+        source: index.meta?.source ?? 'unknown',
+        version: index.version,
+        builtAt: builtAt ? new Date(builtAt).toISOString() : undefined,
+        ageHours: builtAt ? Math.round(((deps.clock() - builtAt) / 3_600_000) * 10) / 10 : undefined,
+        instruments: index.instrumentCount,
+      };
     },
     ...deps.probes,
   };

@@ -3,8 +3,10 @@ import { istParts } from '../../shared/platform/ist';
 import { newRequestId } from '../../shared/platform/ids';
 import type { AlertOutcome } from '../../shared/orders/alert-outcome';
 import type { AlertTrace } from '../../shared/orders/alert-trace';
-import type { PlaceOrderDeps } from '../../shared/orders/place-order.deps';
 import { placeOrderFromAlert } from '../../shared/orders/place-order-from-alert';
+import { isStrategyAlert } from '../../shared/alert/strategy-alert.schema';
+import { strategyFromAlert } from '../../shared/strategy/strategy-from-alert';
+import type { StrategyDeps } from '../../shared/strategy/strategy.deps';
 import type { AuditLog } from '../../shared/store/audit.port';
 import { fieldsOf } from '../../shared/errors/error-fields';
 import { auditCopyOfRawAlert } from '../../shared/alert/audit-copy';
@@ -22,7 +24,7 @@ export interface WebhookRequest {
   sourceIp: string;
 }
 
-export interface WebhookDeps extends PlaceOrderDeps {
+export interface WebhookDeps extends StrategyDeps {
   audit: AuditLog;
   guard: SourceGuard;
   refusals: RefusalDigest;
@@ -80,7 +82,8 @@ export async function handleWebhook(deps: WebhookDeps, req: WebhookRequest): Pro
     body = parseBody(req.rawBody);
     requireToken(body);
     const headerKey = header(req.headers, 'idempotency-key')?.trim().slice(0, 128) || undefined;
-    outcome = await placeOrderFromAlert(deps, { body, headerKey, requestId, receivedAt }, trace);
+    const alertReq = { body, headerKey, requestId, receivedAt };
+    outcome = isStrategyAlert(body) ? await strategyFromAlert(deps, alertReq, trace) : await placeOrderFromAlert(deps, alertReq, trace);
     reply = outcomeReply(outcome, requestId);
   } catch (e) {
     failure = e;

@@ -54,6 +54,16 @@ export const SymbolSchema = v.pipe(
   v.regex(/^((NSE|BSE):)?[A-Z0-9&_-]{2,30}$/, 'must be an underlying such as NIFTY, BANKNIFTY, SENSEX or NSE:NIFTY'),
 );
 
+/** Whole lots, or a size for the bridge to compute: `{ "riskRupees": 2000 }` (with sl) or `{ "fundsPct": 5 }`. */
+export const QtySchema = v.union(
+  [
+    v.pipe(numeric('must be a whole number of lots'), v.integer('must be a whole number of lots'), v.minValue(1, 'must be at least 1 lot'), v.maxValue(100_000, 'is too large')),
+    v.strictObject({ riskRupees: v.pipe(positive('riskRupees must be a positive amount of rupees'), v.maxValue(100_000_000, 'riskRupees is too large')) }),
+    v.strictObject({ fundsPct: v.pipe(positive('fundsPct must be a percentage above 0'), v.maxValue(100, 'fundsPct must be at most 100')) }),
+  ],
+  'must be a whole number of lots, { "riskRupees": n } or { "fundsPct": n }',
+);
+
 export const AlertSchema = v.object({
   token: v.pipe(v.string('is required'), v.minLength(1, 'is required'), v.maxLength(256, 'is too long')),
   symbol: SymbolSchema,
@@ -61,7 +71,7 @@ export const AlertSchema = v.object({
   optionType: upperEnum(['CE', 'PE'], 'must be CE or PE'),
   strikeprice: StrikeSchema,
   expiry: v.optional(ExpirySchema, 'nearest'),
-  qty: v.optional(v.pipe(numeric('must be a whole number of lots'), v.integer('must be a whole number of lots'), v.minValue(1, 'must be at least 1 lot'), v.maxValue(100_000, 'is too large')), 1),
+  qty: v.optional(QtySchema, 1),
   productType: v.optional(upperEnum(['INTRADAY', 'MARGIN', 'CO', 'BO'], 'must be INTRADAY, MARGIN, CO or BO'), 'INTRADAY'),
   orderType: v.optional(upperEnum(['MARKET', 'LIMIT'], 'must be MARKET or LIMIT'), 'MARKET'),
   price: v.optional(positive('must be a positive price')),

@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { InvalidAlertError } from '../errors';
 import { ALERT_FIELDS, AlertSchema, type Alert } from './alert.schema';
+import { protectionErrors, type ProtectionMode } from './protection';
 
 /** Field → message, for a 400 a trader can act on. */
 export type FieldErrors = Record<string, string>;
@@ -14,7 +15,7 @@ const SUGGEST: Record<string, string> = {
   ticker: 'symbol', limitPrice: 'price', limit_price: 'price',
 };
 
-function checkCrossFields(a: Alert, errors: FieldErrors): void {
+function checkCrossFields(a: Alert, errors: FieldErrors, protection: ProtectionMode): void {
   if (a.productType === 'CO') {
     if (a.sl === undefined) errors.sl = 'is required for productType CO';
     if (a.tp !== undefined) errors.tp = 'is not supported for productType CO (only sl)';
@@ -22,8 +23,7 @@ function checkCrossFields(a: Alert, errors: FieldErrors): void {
     if (a.sl === undefined) errors.sl = 'is required for productType BO';
     if (a.tp === undefined) errors.tp = 'is required for productType BO';
   } else {
-    if (a.sl !== undefined) errors.sl = `is only accepted with productType CO or BO, not ${a.productType}`;
-    if (a.tp !== undefined) errors.tp = `is only accepted with productType BO, not ${a.productType}`;
+    Object.assign(errors, protectionErrors(a, protection));
   }
   if (a.orderType === 'LIMIT' && a.price === undefined) errors.price = 'is required for orderType LIMIT';
   if (a.orderType === 'MARKET' && a.price !== undefined) errors.price = 'is only accepted with orderType LIMIT';
@@ -33,7 +33,7 @@ function checkCrossFields(a: Alert, errors: FieldErrors): void {
  * Validates an already-JSON-parsed body. Throws InvalidAlertError whose `details.fields` maps each
  * field at fault to a message. Unknown fields are refused by name, with a suggestion where one fits.
  */
-export function parseAlert(body: unknown): Alert {
+export function parseAlert(body: unknown, opts: { protection?: ProtectionMode } = {}): Alert {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     throw new InvalidAlertError('The alert must be a JSON object', { fields: { body: 'must be a JSON object' } });
   }
@@ -52,7 +52,7 @@ export function parseAlert(body: unknown): Alert {
       errors[path] ??= issue.message;
     }
   } else {
-    checkCrossFields(result.output, errors);
+    checkCrossFields(result.output, errors, opts.protection ?? 'bracket');
   }
   if (Object.keys(errors).length > 0 || !result.success) {
     throw new InvalidAlertError('The alert is invalid', { fields: errors });

@@ -28,10 +28,23 @@ export interface OrderRequest {
   takeProfit?: number;
   /** Alphanumeric ≤ 30; omitted for CO/BO, where Fyers forbids tags. */
   orderTag?: string;
+  /**
+   * How stopLoss/takeProfit are meant on INTRADAY/MARGIN: as TP/SL legs in points from the entry.
+   * Absent on CO/BO (their own offsets) and when no leg is sent.
+   */
+  legs?: 'points';
+  /**
+   * Above the exchange freeze quantity: the broker splits the order into slices of at most that size
+   * (Fyers `isSliceOrder`, at most 10 slices), all under the one tag, and answers for each slice.
+   */
+  slice?: boolean;
 }
 
+/** One slice of a sliced order, as the broker answered for it. */
+export type SliceOutcome = { orderId: string; status: 'accepted' } | { status: 'rejected'; code?: number | string; reason: string };
+
 export type PlaceOutcome =
-  | { status: 'placed'; orderId: string; message?: string }
+  | { status: 'placed'; orderId: string; message?: string; slices?: SliceOutcome[]; /** Only when the broker says so (paper fills at once). */ filled?: boolean }
   | { status: 'rejected'; code: number | string; reason: string }
   | { status: 'unknown'; reason: string };
 
@@ -60,6 +73,21 @@ export interface Position {
   ltp?: number;
   /** The day's profit or loss on this contract (realised + unrealised), in rupees, when reported. */
   pnl?: number;
+  /** Today's booked profit (negative = loss) in rupees, when the broker reports it. */
+  realized?: number;
+  /** Mark-to-market of what is still open, in rupees, when the broker reports it. */
+  unrealized?: number;
+}
+
+/** Money the account can still put to work, in rupees. */
+export interface Funds {
+  available: number;
+}
+
+export interface CancelOutcome {
+  /** True when the order is cancelled now (or already was); false when it could not be (already filled, unknown id). */
+  cancelled: boolean;
+  reason?: string;
 }
 
 /**
@@ -109,6 +137,13 @@ export interface Broker {
    * be taken over by another instance. An adapter that would have to wait (pacing) throws instead.
    */
   placeOrder(order: OrderRequest, opts?: PlaceOptions): Promise<PlaceOutcome>;
+  /**
+   * Up to 10 orders in one request (Fyers' basket). One outcome per order, in order, with the same
+   * certainty contract as placeOrder: it throws only when none of them can have reached the broker.
+   */
+  placeBasket(orders: OrderRequest[], opts?: PlaceOptions): Promise<PlaceOutcome[]>;
+  cancelOrder(orderId: string): Promise<CancelOutcome>;
+  getFunds(): Promise<Funds>;
   /** Orderbook lookup; with `tag`, only orders carrying that tag. */
   findOrders(query: { tag?: string }): Promise<BrokerOrder[]>;
   /** Cheap liveness check of the session (Fyers: GET /profile). */

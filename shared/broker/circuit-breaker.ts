@@ -112,6 +112,9 @@ export function withCircuitBreaker(inner: Broker, opts: CircuitBreakerOptions): 
     getQuotes: (t) => guard(() => inner.getQuotes(t)),
     getPositions: () => guard(() => inner.getPositions()),
     placeOrder: (o, opts) => guard(() => inner.placeOrder(o, opts), (r) => !isUnknown(r)),
+    placeBasket: (orders, opts) => guard(() => inner.placeBasket(orders, opts), (rs) => !rs.some(isUnknown)),
+    cancelOrder: (id) => guard(() => inner.cancelOrder(id)),
+    getFunds: () => guard(() => inner.getFunds()),
     findOrders: (q) => guard(() => inner.findOrders(q)),
     checkSession: () => inner.checkSession(),
     snapshot: () => ({

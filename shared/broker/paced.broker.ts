@@ -61,6 +61,13 @@ export function withPacing(inner: Broker, pacer: RequestPacer, opts: { coalesceM
         await options?.beforeSend?.();
         return inner.placeOrder(o, options);
       }, options),
+    placeBasket: (orders, options) =>
+      paced(async () => {
+        await options?.beforeSend?.();
+        return inner.placeBasket(orders, options);
+      }, options),
+    cancelOrder: (id) => paced(() => inner.cancelOrder(id)),
+    getFunds: () => paced(() => inner.getFunds()),
     findOrders: (q) => paced(() => inner.findOrders(q)),
     checkSession: () => paced(() => inner.checkSession()),
   };

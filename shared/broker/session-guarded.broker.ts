@@ -65,6 +65,9 @@ export function guardSession(inner: Broker, opts: SessionGuardOptions): Broker {
     getQuotes: (t) => call(() => inner.getQuotes(t)),
     getPositions: () => call(() => inner.getPositions()),
     placeOrder: (o, opts) => call(() => inner.placeOrder(o, opts)),
+    placeBasket: (orders, opts) => call(() => inner.placeBasket(orders, opts)),
+    cancelOrder: (id) => call(() => inner.cancelOrder(id)),
+    getFunds: () => call(() => inner.getFunds()),
     findOrders: (q) => call(() => inner.findOrders(q)),
     async checkSession(): Promise<BrokerSession> {
       const session = await opts.tokens.session();

@@ -54,7 +54,11 @@ export const EnvSchema = v.object({
   PAPER_FILL_PRICE: v.optional(v.pipe(v.string(), v.transform(Number), v.number(), v.minValue(0.05))),
 
   SYMBOL_MASTER_URLS: v.optional(list),
+  /** JSON masters for freeze quantities; default: each CSV URL's `_sym_master.json`; `none` turns them off. */
+  SYMBOL_MASTER_JSON_URLS: v.optional(list),
   SYMBOL_MASTER_FILE: optionalText,
+  /** Test and demo runs against a fake Fyers only: lets BROKER=fyers trade the bundled sample master. */
+  ALLOW_SAMPLE_MASTER: v.optional(bool, 'false'),
   SYMBOL_MASTER_BUCKET: optionalText,
   SYMBOL_MASTER_OBJECT: v.optional(v.pipe(v.string(), v.minLength(1)), 'symbol-master/index.json'),
 
@@ -62,13 +66,24 @@ export const EnvSchema = v.object({
   DEDUP_WINDOW_SECONDS: v.optional(int(1, 86400), '120'),
   IDEMPOTENCY_TTL_HOURS: v.optional(int(1, 24 * 30), '24'),
   IDEMPOTENCY_LEASE_SECONDS: v.optional(int(5, 600), '30'),
-  TRADING_WINDOW: v.optional(hhmmRange, '09:15-15:30'),
+  /** Optional narrowing of each exchange's session (which comes from the symbol master). */
+  TRADING_WINDOW: v.optional(hhmmRange),
   ENFORCE_TRADING_WINDOW: v.optional(bool),
   MARKET_HOLIDAYS: v.optional(list, ''),
   COVER_ONLY_BUY: v.optional(bool, 'false'),
   FREEZE_QTY_OVERRIDES: v.optional(list, ''),
   ALLOWED_SOURCE_IPS: v.optional(list, ''),
+  /** Where sl/tp on INTRADAY/MARGIN go: Fyers TP/SL legs, CO/BO only, the bridge's own exits, or nowhere. */
+  PROTECTION: v.optional(v.picklist(['legs', 'bracket', 'managed', 'off'], 'must be legs, bracket, managed or off'), 'legs'),
+  /** A LIMIT price further than this from the option's LTP is refused as a likely wrong price. */
+  LIMIT_PRICE_BAND_PERCENT: v.optional(int(1, 100), '20'),
   CONTROLS_CACHE_SECONDS: v.optional(int(0, 300), '5'),
+  /** When INTRADAY holdings are flattened (IST): `15:15`, or per strategy `15:15,scalper=14:50`. */
+  SQUARE_OFF_AT: v.optional(list, '15:15'),
+  /** Rupees of today's loss (realised + unrealised) at which trading stops. */
+  DAILY_LOSS_LIMIT: v.optional(int(1, 1_000_000_000)),
+  /** At the loss limit, also flatten every strategy holding (not only switch trading off). */
+  LOSS_LIMIT_FLATTEN: v.optional(bool, 'true'),
 
   FYERS_POSTBACK_SECRET: optionalText,
   /** Pub/Sub topic for order events (the lifecycle's output); without it events are only logged. */

@@ -27,20 +27,28 @@ export interface Config {
   };
   fyers: { appId?: string; redirectUrl?: string; apiUrl: string; dataUrl: string; timeoutMs: number; maxPerSecond: number; maxPerMinute: number };
   paperFillPrice?: number;
-  symbolMaster: { urls: string[]; file?: string; bucket?: string; object: string };
+  symbolMaster: { urls: string[]; jsonUrls: string[]; file?: string; bucket?: string; object: string };
   risk: {
     maxLots: number;
-    tradingWindow: { startMin: number; endMin: number };
+    /** TRADING_WINDOW: narrows each exchange's session from the master; absent = the whole session. */
+    tradingWindow?: { startMin: number; endMin: number };
     enforceTradingWindow: boolean;
     holidays: string[];
     coverOnlyBuy: boolean;
     freezeQtyOverrides: Record<string, number>;
+    protection: 'legs' | 'bracket' | 'managed' | 'off';
+    limitPriceBandPercent: number;
   };
   dedupWindowMs: number;
   idempotencyTtlMs: number;
   idempotencyLeaseMs: number;
   allowedSourceIps: string[];
   controlsCacheMs: number;
+  /** Minutes after IST midnight when INTRADAY holdings are squared off: the global time and per-strategy ones. */
+  squareOff: { atMin: number; byStrategy: Record<string, number> };
+  /** Absent: no daily loss limit. */
+  dailyLossLimit?: number;
+  lossLimitFlatten: boolean;
   notify: { topic?: string; webhookUrl?: string };
   /** Order lifecycle: where order events go and when an unfilled market order is reported. */
   lifecycle: { orderEventsTopic?: string; unfilledAlertMs: number };
@@ -60,6 +68,12 @@ const minutes = (hhmm: string) => {
   const [h, m] = hhmm.split(':').map(Number) as [number, number];
   return h * 60 + m;
 };
+
+/** Fyers publishes the JSON master beside each CSV; `none` switches them off (the dated table applies). */
+function jsonUrls(csvUrls: string[], explicit: string[] | undefined): string[] {
+  if (explicit) return explicit.length === 1 && explicit[0]!.toLowerCase() === 'none' ? [] : explicit;
+  return csvUrls.flatMap((u) => (/\.csv(\?.*)?$/i.test(u) ? [u.replace(/\.csv(\?.*)?$/i, '_sym_master.json$1')] : []));
+}
 
 /** Parses the environment once; throws ConfigError naming every variable at fault. */
 export function parseConfig(env: Record<string, string | undefined>): Config {
@@ -86,9 +100,21 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     else overrides[name.toUpperCase()] = n;
   }
   for (const d of e.MARKET_HOLIDAYS) if (!/^\d{4}-\d{2}-\d{2}$/.test(d)) problems.push(`MARKET_HOLIDAYS: "${d}" must be YYYY-MM-DD`);
-  const [ws, we] = e.TRADING_WINDOW.split('-') as [string, string];
-  if (minutes(ws) >= minutes(we)) problems.push('TRADING_WINDOW: start must be before end');
+  const [ws, we] = (e.TRADING_WINDOW?.split('-') ?? []) as [string?, string?];
+  const tradingWindow = ws && we ? { startMin: minutes(ws), endMin: minutes(we) } : undefined;
+  if (tradingWindow && tradingWindow.startMin >= tradingWindow.endMin) problems.push('TRADING_WINDOW: start must be before end');
+  const squareOff = { atMin: 15 * 60 + 15, byStrategy: {} as Record<string, number> };
+  for (const item of e.SQUARE_OFF_AT) {
+    const m = /^(?:([A-Za-z0-9_.-]{1,64})=)?(\d{2}):(\d{2})$/.exec(item);
+    if (!m || Number(m[2]) > 23 || Number(m[3]) > 59) problems.push(`SQUARE_OFF_AT: "${item}" must look like 15:15 or strategy=14:50`);
+    else if (m[1]) squareOff.byStrategy[m[1]] = Number(m[2]) * 60 + Number(m[3]);
+    else squareOff.atMin = Number(m[2]) * 60 + Number(m[3]);
+  }
   if (broker === 'fyers' && !e.FYERS_APP_ID) problems.push('FYERS_APP_ID: required when BROKER=fyers');
+  // Orders against the bundled sample master are real orders against fictional contracts.
+  if (broker === 'fyers' && !e.SYMBOL_MASTER_URLS?.length && !e.SYMBOL_MASTER_FILE && !e.SYMBOL_MASTER_BUCKET && !e.ALLOW_SAMPLE_MASTER) {
+    problems.push('SYMBOL_MASTER_URLS: required when BROKER=fyers (or SYMBOL_MASTER_FILE / SYMBOL_MASTER_BUCKET); the bundled sample master lists fictional contracts');
+  }
   const secrets = e.SECRETS ?? (onGcp ? 'secret-manager' : 'env');
   // A paper run falls back to a demo secret; real orders must never be that easy to trigger.
   if (broker === 'fyers' && secrets === 'env' && !e.WEBHOOK_SECRET) problems.push('WEBHOOK_SECRET: required when BROKER=fyers and secrets come from env');
@@ -134,21 +160,32 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       maxPerMinute: e.BROKER_MAX_PER_MINUTE,
     },
     paperFillPrice: e.PAPER_FILL_PRICE,
-    symbolMaster: { urls: e.SYMBOL_MASTER_URLS ?? [], file: e.SYMBOL_MASTER_FILE, bucket: e.SYMBOL_MASTER_BUCKET, object: e.SYMBOL_MASTER_OBJECT },
+    symbolMaster: {
+      urls: e.SYMBOL_MASTER_URLS ?? [],
+      jsonUrls: jsonUrls(e.SYMBOL_MASTER_URLS ?? [], e.SYMBOL_MASTER_JSON_URLS),
+      file: e.SYMBOL_MASTER_FILE,
+      bucket: e.SYMBOL_MASTER_BUCKET,
+      object: e.SYMBOL_MASTER_OBJECT,
+    },
     risk: {
       maxLots: e.MAX_LOTS,
-      tradingWindow: { startMin: minutes(ws), endMin: minutes(we) },
+      tradingWindow,
       // A paper run at night should still show orders; a real broker run should not trade outside hours.
       enforceTradingWindow: e.ENFORCE_TRADING_WINDOW ?? broker === 'fyers',
       holidays: e.MARKET_HOLIDAYS,
       coverOnlyBuy: e.COVER_ONLY_BUY,
       freezeQtyOverrides: overrides,
+      protection: e.PROTECTION,
+      limitPriceBandPercent: e.LIMIT_PRICE_BAND_PERCENT,
     },
     dedupWindowMs: e.DEDUP_WINDOW_SECONDS * 1000,
     idempotencyTtlMs: e.IDEMPOTENCY_TTL_HOURS * 3_600_000,
     idempotencyLeaseMs: e.IDEMPOTENCY_LEASE_SECONDS * 1000,
     allowedSourceIps: e.ALLOWED_SOURCE_IPS,
     controlsCacheMs: e.CONTROLS_CACHE_SECONDS * 1000,
+    squareOff,
+    dailyLossLimit: e.DAILY_LOSS_LIMIT,
+    lossLimitFlatten: e.LOSS_LIMIT_FLATTEN,
     notify: { topic: e.NOTIFY_TOPIC, webhookUrl: e.NOTIFY_WEBHOOK_URL },
     lifecycle: { orderEventsTopic: e.ORDER_EVENTS_TOPIC, unfilledAlertMs: e.UNFILLED_ALERT_SECONDS * 1000 },
     publicBaseUrl: e.PUBLIC_BASE_URL,

@@ -9,8 +9,8 @@ export interface AlertTrace {
   ltp?: number;
   stopLossPrice?: number;
   takeProfitPrice?: number;
-  brokerRequest?: OrderRequest;
-  brokerResponse?: PlaceOutcome | { recovered: unknown };
+  brokerRequest?: OrderRequest | { orders: OrderRequest[] };
+  brokerResponse?: PlaceOutcome | { recovered: unknown } | { legs: unknown[] };
   /** The order lifecycle's record of the order (its id), linked from the audit entry. */
   orderRecordId?: string;
 }

@@ -1,5 +1,6 @@
 import type { Broker, BrokerOrder, OrderState, Side } from '../broker/broker.port';
 import type { OrderResult } from './order-result';
+import { foundFilled, slicesFromOrderbook } from './accepted-order';
 
 export interface ExistingOrderQuery {
   orderTag?: string;
@@ -14,6 +15,8 @@ export interface FoundOrder {
   order: BrokerOrder;
   /** 'orderbook-tag' or 'orderbook-match'. */
   method: string;
+  /** A sliced order: every order under the one tag (the first is `order`). */
+  slices?: BrokerOrder[];
 }
 
 const SKEW_MS = 5_000;
@@ -25,9 +28,10 @@ const SKEW_MS = 5_000;
  */
 export async function findExistingOrder(broker: Broker, q: ExistingOrderQuery): Promise<FoundOrder | undefined> {
   if (q.orderTag) {
-    const tagged = await broker.findOrders({ tag: q.orderTag });
-    const order = tagged.find((o) => o.orderTag === q.orderTag);
-    return order ? { order, method: 'orderbook-tag' } : undefined;
+    const tagged = (await broker.findOrders({ tag: q.orderTag })).filter((o) => o.orderTag === q.orderTag);
+    const order = tagged[0];
+    // A sliced order is several orders under the one tag: all of them are the alert's order.
+    return order ? { order, method: 'orderbook-tag', ...(tagged.length > 1 ? { slices: tagged } : {}) } : undefined;
   }
   const all = await broker.findOrders({});
   const order = all.find(
@@ -44,9 +48,11 @@ const NOT_PLACED: ReadonlySet<OrderState> = new Set(['rejected', 'cancelled', 'e
  * broker and ended there, so it is reported as not placed (status `rejected`, naming the state), and it
  * is never re-sent, because the alert already had its one order.
  */
-export function resultFromFound(found: FoundOrder): Pick<OrderResult, 'status' | 'orderId' | 'reason' | 'recoveredBy'> {
+export function resultFromFound(found: FoundOrder): Pick<OrderResult, 'status' | 'orderId' | 'reason' | 'recoveredBy' | 'filled' | 'slices'> {
   const { order } = found;
-  if (!NOT_PLACED.has(order.state)) return { status: 'placed', orderId: order.orderId, reason: undefined, recoveredBy: found.method };
+  if (!NOT_PLACED.has(order.state)) {
+    return { status: 'placed', orderId: order.orderId, reason: undefined, recoveredBy: found.method, filled: foundFilled(found) || undefined, ...slicesFromOrderbook(found) };
+  }
   const reason = order.state === 'rejected' ? order.message ?? 'rejected by the broker' : `the order was ${order.state} at the broker${order.message ? `: ${order.message}` : ''}`;
   return { status: 'rejected', orderId: order.orderId, reason, recoveredBy: found.method };
 }

@@ -1,4 +1,5 @@
 import type { ProductType, Side } from '../broker/broker.port';
+import type { LegResult } from '../strategy/leg-result';
 
 /** What an alert became. Stored with the idempotency record and replayed verbatim to duplicates. */
 export interface OrderResult {
@@ -19,4 +20,24 @@ export interface OrderResult {
   brokerCode?: number | string;
   /** How the outcome was established when it was not a direct answer (e.g. 'orderbook-tag', 'orderbook-match'). */
   recoveredBy?: string;
+  /** Strategy alerts: the strategy id, the position asked for, and every order the alert led to. */
+  strategy?: string;
+  position?: string;
+  legs?: LegResult[];
+  /**
+   * True only when the broker said the order is filled. Accepted is not filled: Fyers turns MARKET orders
+   * into price-protected limits (MPP) that can rest unfilled.
+   */
+  filled?: boolean;
+  /** Above the freeze quantity: every slice, with its order id and verdict (or only its size when unknown). */
+  slices?: OrderSlice[];
+  /** PROTECTION=managed: the offsets the bridge's own exit management is to hold (nothing was sent as legs). */
+  managedProtection?: { stopLossOffset?: number; takeProfitOffset?: number };
+}
+
+export interface OrderSlice {
+  qty: number;
+  orderId?: string;
+  status: 'accepted' | 'rejected' | 'sent';
+  reason?: string;
 }

@@ -6,13 +6,11 @@ import type { OrderRequest, PlaceOutcome } from '../broker/broker.port';
 import {
   DependencyUnavailableError,
   InFlightError,
-  OutsideTradingWindowError,
   RiskRefusedError,
   TradingDisabledError,
   UnauthorizedError,
 } from '../errors';
 import { istParts } from '../platform/ist';
-import { isWithinTradingWindow } from '../risk/trading-window';
 import type { RuntimeControls } from '../store/controls.port';
 import type { AlertOutcome } from './alert-outcome';
 import type { AlertTrace } from './alert-trace';
@@ -21,12 +19,15 @@ import { findExistingOrder, resultFromFound } from './find-existing-order';
 import { notifyOutcome } from './notify-outcome';
 import type { OrderResult } from './order-result';
 import type { PlaceOrderDeps } from './place-order.deps';
-import { planOrder } from './prepare-order';
+import { planOrder, sizeFromMarket } from './prepare-order';
 import type { PreparedOrder } from './prepared-order';
 import { recoverEarlierAttempt } from './recover-order';
 import { closableLots, settleCloseHold } from './reduce-only-sizing';
 import type { AlertRequest } from './alert-request';
 import { baseResult, finish, releaseClaim, type HeldClaim } from './held-claim';
+import { acceptedDetails, assertLimitNearLtp, sliceUnits } from './accepted-order';
+import { protectionFields } from './order-protection';
+import { assertInSession } from './session-gate';
 
 export type { AlertRequest } from './alert-request';
 
@@ -51,11 +52,11 @@ export async function placeOrderFromAlert(deps: PlaceOrderDeps, req: AlertReques
   const controls = await deps.controls();
   if (!controls.tradingEnabled) throw new TradingDisabledError('Trading is disabled by the kill switch');
   const s = deps.settings;
-  if (s.enforceTradingWindow && !isWithinTradingWindow(req.receivedAt, s.tradingWindow)) {
-    throw new OutsideTradingWindowError('Outside the trading window (09:15-15:30 IST on trading days)');
-  }
+  const index = await deps.symbols();
+  if (s.enforceTradingWindow) assertInSession(index, alert.symbol, req.receivedAt, s.tradingWindow);
+  await deps.lossGuard?.();
 
-  const plan = planOrder(alert, { index: await deps.symbols(), controls, maxLots: s.maxLots, coverOnlyBuy: s.coverOnlyBuy, freezeQtyOverrides: s.freezeQtyOverrides, nowMs: deps.clock() });
+  const plan = planOrder(alert, { index, controls, maxLots: s.maxLots, coverOnlyBuy: s.coverOnlyBuy, freezeQtyOverrides: s.freezeQtyOverrides, nowMs: deps.clock() });
   if (plan.kind === 'ready') trace.instrument = plan.prepared.instrument;
 
   // A broker that refuses everything right now (open circuit breaker) refuses here, before any claim.
@@ -116,7 +117,7 @@ async function authenticatedAlert(deps: PlaceOrderDeps, req: AlertRequest, trace
   const presented = (req.body as { token?: unknown } | null)?.token;
   const secret = await deps.secrets.get('webhook-secret');
   if (typeof presented === 'string' && !tokenMatches(presented, secret)) throw new UnauthorizedError('The alert token is not valid');
-  const alert = parseAlert(req.body);
+  const alert = parseAlert(req.body, { protection: deps.settings.protection });
   const { token: _token, ...sanitized } = alert;
   trace.alert = sanitized;
   if (!tokenMatches(alert.token, secret)) throw new UnauthorizedError('The alert token is not valid');
@@ -178,17 +179,24 @@ async function execute(
   let lots: number;
   let ltp: number | undefined;
   let outcome: PlaceOutcome;
+  let protection: ReturnType<typeof protectionFields>;
+  let slices: number[];
   try {
+    // A size from risk or funds is computed here, with the quote already on its way.
+    if (p.sizing) p = { ...p, lots: await sizeFromMarket(deps.broker, p, quote) };
     const notAfter = record.leaseUntil - deps.settings.sendMarginMs;
     lots = p.reduceOnly ? await closableLots(deps, p, held.owner, notAfter) : p.lots;
     let offsets: { stopLossOffset?: number; takeProfitOffset?: number };
     if (p.orderType === 'LIMIT') {
       ltp = await quote;
       if (!(ltp && ltp > 0)) throw new DependencyUnavailableError(`No live price for ${inst.ticker}`);
+      assertLimitNearLtp(p.limitPrice!, ltp, deps.settings.limitPriceBandPercent);
       offsets = computeBracket({ side: p.side, entry: p.limitPrice!, tickSize: inst.tickSize, sl: p.sl, tp: p.tp });
     } else {
       offsets = bracketOffsets({ side: p.side, tickSize: inst.tickSize, sl: p.sl, tp: p.tp });
     }
+    protection = protectionFields(deps.settings.protection, p.productType, offsets);
+    slices = sliceUnits(lots * inst.lotSize, inst.lotSize, p.freezeQty);
     capDay = await reserveDailySlot(deps, controls);
     order = {
       symbol: inst.ticker,
@@ -197,9 +205,9 @@ async function execute(
       orderType: p.orderType,
       limitPrice: p.orderType === 'LIMIT' ? p.limitPrice : undefined,
       productType: p.productType,
-      stopLoss: offsets.stopLossOffset,
-      takeProfit: offsets.takeProfitOffset,
+      ...protection.order,
       orderTag: record.orderTag,
+      ...(slices.length > 1 ? { slice: true } : {}),
     };
     trace.brokerRequest = order;
     // Fencing by time: the order leaves early enough that even a broker timeout ends before the lease
@@ -224,10 +232,13 @@ async function execute(
   const result: OrderResult = baseResult(req, p, record, lots);
   try {
     ltp ??= await replyPrice(deps, quote, inst.ticker);
-    const levels = bracketLevels({ side: p.side, tickSize: inst.tickSize, entry: p.orderType === 'LIMIT' ? p.limitPrice : ltp, stopLossOffset: order.stopLoss, takeProfitOffset: order.takeProfit });
+    const levels = bracketLevels({
+      side: p.side, tickSize: inst.tickSize, entry: p.orderType === 'LIMIT' ? p.limitPrice : ltp,
+      stopLossOffset: order.stopLoss ?? protection.managed?.stopLossOffset, takeProfitOffset: order.takeProfit ?? protection.managed?.takeProfitOffset,
+    });
     Object.assign(trace, { ltp, stopLossPrice: levels.stopLossPrice, takeProfitPrice: levels.takeProfitPrice });
     Object.assign(result, { ltp, ...levels });
-    if (outcome.status === 'placed') Object.assign(result, { status: 'placed', orderId: outcome.orderId });
+    if (outcome.status === 'placed') Object.assign(result, { status: 'placed', orderId: outcome.orderId, ...acceptedDetails(outcome, slices, protection.managed) });
     else if (outcome.status === 'rejected') Object.assign(result, { status: 'rejected', reason: outcome.reason, brokerCode: outcome.code });
     else {
       // The answer was lost: the orderbook may know. Not finding it leaves the outcome unknown, never re-sent.

@@ -1,3 +1,4 @@
+import type { ProtectionMode } from '../alert/protection';
 import type { Broker } from '../broker/broker.port';
 import type { PreparedOrder } from './prepared-order';
 import type { Notifier } from '../notify/notifier.port';
@@ -9,16 +10,21 @@ import type { IdempotencyStore } from '../store/idempotency.port';
 import type { OrderResult } from './order-result';
 import type { LeaseStore } from '../store/lease.port';
 import type { SymbolIndex } from '../symbols/instrument';
-import type { TradingWindow } from '../risk/trading-window';
+import type { SessionPolicy } from '../risk/trading-window';
 import type { RecentKeys } from './recent-keys';
 
 /** Policy knobs of the pipeline, resolved from config by the composition root. */
 export interface PlaceOrderSettings {
   maxLots: number;
-  tradingWindow: TradingWindow;
+  /** Holidays and the optional TRADING_WINDOW narrowing; the session itself comes from the master. */
+  tradingWindow: SessionPolicy;
   enforceTradingWindow: boolean;
   coverOnlyBuy: boolean;
   freezeQtyOverrides: Record<string, number>;
+  /** What sl/tp do on INTRADAY/MARGIN (PROTECTION). */
+  protection: ProtectionMode;
+  /** A LIMIT price further than this from the option's LTP is refused. */
+  limitPriceBandPercent: number;
   dedupWindowMs: number;
   idempotencyTtlMs: number;
   idempotencyLeaseMs: number;
@@ -50,6 +56,8 @@ export interface PlaceOrderDeps {
   /** Keys this instance claimed lately; optional (without it an ATM quote always runs beside the claim). */
   recentKeys?: RecentKeys;
   settings: PlaceOrderSettings;
+  /** Throws (trading stopped) once today's loss has reached the limit; absent when no limit is set. */
+  lossGuard?: () => Promise<void>;
   /** The order lifecycle's record of an order that reached the broker (issue 13); returns the record id. Never throws. */
   trackOrder?: (result: OrderResult, prepared: PreparedOrder) => Promise<string | undefined>;
 }

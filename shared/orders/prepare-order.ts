@@ -4,9 +4,11 @@ import { DependencyUnavailableError, RiskRefusedError } from '../errors';
 import type { RuntimeControls } from '../store/controls.port';
 import type { SymbolIndex } from '../symbols/instrument';
 import { resolveExpiry } from '../symbols/resolve-expiry';
-import { normalizeUnderlying, resolveInstrument } from '../symbols/resolve-instrument';
-import { UNDERLYINGS } from '../symbols/underlyings';
-import { unitsForLots } from '../risk/lot-sizing';
+import { resolveInstrument } from '../symbols/resolve-instrument';
+import { resolveListing, type Listing } from '../symbols/resolve-listing';
+import { freezeQtyFor, spotTickerFor } from '../symbols/underlyings';
+import { slicesFor } from '../risk/lot-sizing';
+import { sizeLots } from '../risk/position-sizing';
 import { isTickMultiple } from '../symbols/tick';
 import type { PreparedOrder } from './prepared-order';
 
@@ -37,48 +39,57 @@ export type OrderPlan =
  * the strike waits for the spot price, which the use case fetches beside the claim.
  */
 export function planOrder(alert: Alert, ctx: PlanContext): OrderPlan {
-  const underlying = normalizeUnderlying(alert.symbol);
-  if (typeof alert.strikeprice !== 'object') return { kind: 'ready', prepared: finishOrder(alert, ctx, underlying, undefined) };
-  const spotTicker = UNDERLYINGS[underlying]?.spotTicker;
-  if (!spotTicker) throw new RiskRefusedError(`ATM strikes are not supported for ${underlying}: no spot quote is known`);
-  // The same refusals a full resolve gives for an unknown underlying or expiry, before any claim or quote.
-  if (!ctx.index.optionExpiries(underlying).length) resolveInstrument(ctx.index, { underlying, optionType: alert.optionType, expiry: alert.expiry, strike: alert.strikeprice }, { nowMs: ctx.nowMs });
-  resolveExpiry(ctx.index, underlying, alert.expiry, ctx.nowMs);
+  // The exchange is part of the contract's key: the alert's prefix, else NSE for a stock, else the one listing an index.
+  const listing = resolveListing(ctx.index, alert.symbol);
+  if (typeof alert.strikeprice !== 'object') return { kind: 'ready', prepared: finishOrder(alert, ctx, listing, undefined) };
+  const spotTicker = spotTickerFor(listing.exchange, listing.underlying);
+  if (!spotTicker) throw new RiskRefusedError(`ATM strikes are not supported for ${listing.underlying}: no spot quote is known`);
+  // The same refusal a full resolve gives for an unknown expiry, before any claim or quote.
+  resolveExpiry(ctx.index, listing, alert.expiry, ctx.nowMs);
   return {
     kind: 'needs-spot',
     spotTicker,
     finish: (spotLtp) => {
       if (!(spotLtp && spotLtp > 0)) throw new DependencyUnavailableError(`No live price for ${spotTicker}, so ATM cannot be resolved`);
-      return finishOrder(alert, ctx, underlying, spotLtp);
+      return finishOrder(alert, ctx, listing, spotLtp);
     },
   };
 }
 
-function finishOrder(alert: Alert, ctx: PlanContext, underlying: string, spotLtp: number | undefined): PreparedOrder {
+function finishOrder(alert: Alert, ctx: PlanContext, listing: Listing, spotLtp: number | undefined): PreparedOrder {
+  const { exchange, underlying } = listing;
   const instrument = resolveInstrument(
     ctx.index,
-    { underlying, optionType: alert.optionType, expiry: alert.expiry, strike: alert.strikeprice },
+    { underlying: `${exchange}:${underlying}`, optionType: alert.optionType, expiry: alert.expiry, strike: alert.strikeprice },
     { nowMs: ctx.nowMs, spotLtp },
   );
   if (alert.price !== undefined && !isTickMultiple(alert.price, instrument.tickSize)) {
     throw new RiskRefusedError(`price ${alert.price} is not a multiple of the tick size ${instrument.tickSize}`, { field: 'price' });
   }
   const maxLots = ctx.controls.maxLots ?? ctx.maxLots;
-  const freezeQty = ctx.freezeQtyOverrides[underlying] ?? UNDERLYINGS[underlying]?.freezeQty;
+  const freezeQty = freezeQtyFor(instrument, ctx.freezeQtyOverrides)?.qty;
   const reduceOnly = alert.intent === 'close' || ctx.controls.reduceOnly || (ctx.coverOnlyBuy && alert.action === 'BUY');
-  // The size check runs on the requested lots; a reduce-only order can only shrink from here.
-  unitsForLots(alert.qty, { maxLots, lotSize: instrument.lotSize, freezeQty });
+  // The size check runs on the requested lots; a reduce-only order can only shrink from here. A size
+  // computed from risk or funds needs the option's price and the funds, so it is finished once claimed
+  // (and sliced then, from the lots it comes to).
+  const computed = typeof alert.qty !== 'number';
+  const lots = computed ? 0 : sizeLots(alert.qty, { maxLots, lotSize: instrument.lotSize, freezeQty, side: alert.action });
+  const units = lots * instrument.lotSize;
+  const slices = computed || freezeQty === undefined ? [units] : slicesFor(units, instrument.lotSize, freezeQty);
   return {
     instrument,
     side: alert.action,
     productType: alert.productType,
     orderType: alert.orderType,
     limitPrice: alert.price,
-    lots: alert.qty,
+    lots,
+    slices,
+    ...(freezeQty !== undefined ? { freezeQty } : {}),
     reduceOnly,
     sl: alert.sl,
     tp: alert.tp,
     spotLtp,
+    ...(typeof alert.qty !== 'number' ? { sizing: { spec: alert.qty, maxLots, freezeQty } } : {}),
   };
 }
 
@@ -87,4 +98,25 @@ export async function prepareOrder(alert: Alert, ctx: PrepareContext): Promise<P
   const plan = planOrder(alert, ctx);
   if (plan.kind === 'ready') return plan.prepared;
   return plan.finish((await ctx.broker.getQuotes([plan.spotTicker])).get(plan.spotTicker));
+}
+
+/** The option's price and the account's funds, for a size given in rupees or as a share of funds. */
+export async function marketFacts(broker: Broker, ticker: string): Promise<{ premium?: number; availableFunds?: number }> {
+  const [quotes, funds] = await Promise.all([broker.getQuotes([ticker]), broker.getFunds()]);
+  return { premium: quotes.get(ticker), availableFunds: funds.available };
+}
+
+/** Finishes a computed size with the option's price (already being quoted) and the account's funds. */
+export async function sizeFromMarket(broker: Broker, p: PreparedOrder, premium: Promise<number | undefined>): Promise<number> {
+  if (!p.sizing) return p.lots;
+  const [price, funds] = await Promise.all([premium, broker.getFunds()]);
+  return sizeLots(p.sizing.spec, {
+    maxLots: p.sizing.maxLots,
+    freezeQty: p.sizing.freezeQty,
+    lotSize: p.instrument.lotSize,
+    side: p.side,
+    slPoints: p.sl,
+    premium: price,
+    availableFunds: funds.available,
+  });
 }

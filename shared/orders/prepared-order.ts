@@ -1,5 +1,6 @@
 import type { OrderType, ProductType, Side } from '../broker/broker.port';
 import type { Instrument } from '../symbols/instrument';
+import type { QtySpec } from '../risk/position-sizing';
 
 /** An alert turned into a concrete contract and size, before any state is claimed. */
 export interface PreparedOrder {
@@ -9,9 +10,15 @@ export interface PreparedOrder {
   orderType: OrderType;
   limitPrice?: number;
   lots: number;
+  /** The units each slice carries (one entry when the order fits under the freeze quantity). */
+  slices: number[];
+  /** The freeze quantity applied, if any is known. */
+  freezeQty?: number;
   /** Reduce-only (intent=close, COVER_ONLY_BUY for a BUY, or the reduce-only control). */
   reduceOnly: boolean;
   sl?: number;
   tp?: number;
   spotLtp?: number;
+  /** A size to compute once claimed (`lots` is 0 until then): from risk to the stop or a share of funds. */
+  sizing?: { spec: Exclude<QtySpec, number>; maxLots: number; freezeQty?: number };
 }

@@ -18,14 +18,30 @@ export function unitsForLots(lots: number, limits: LotLimits): number {
     throw new RiskRefusedError(`qty ${lots} lots exceeds the maximum of ${limits.maxLots} lots per order`, { field: 'qty', maxLots: limits.maxLots });
   }
   const units = lots * limits.lotSize;
-  if (limits.freezeQty !== undefined && units > limits.freezeQty) {
-    const maxByFreeze = Math.floor(limits.freezeQty / limits.lotSize);
+  if (limits.freezeQty !== undefined) slicesFor(units, limits.lotSize, limits.freezeQty);
+  return units;
+}
+
+/** Fyers slices at most this many ways (isSliceOrder). */
+export const MAX_SLICES = 10;
+
+/**
+ * The slices an order of `units` goes out as: one when it fits under the freeze quantity, else slices of
+ * the largest whole-lot size within it. Opens and closes alike: a close that cannot leave is a position
+ * carried overnight. More than 10 slices is refused, naming both limits.
+ */
+export function slicesFor(units: number, lotSize: number, freezeQty: number): number[] {
+  if (units <= freezeQty) return [units];
+  const per = Math.floor(freezeQty / lotSize) * lotSize;
+  if (per < lotSize) throw new RiskRefusedError(`The freeze quantity ${freezeQty} is below one lot (${lotSize}); the order cannot be placed`, { freezeQty });
+  const count = Math.ceil(units / per);
+  if (count > MAX_SLICES) {
     throw new RiskRefusedError(
-      `qty ${lots} lots (${units} units) exceeds the exchange freeze limit of ${limits.freezeQty} units (${maxByFreeze} lots)`,
-      { field: 'qty', freezeQty: limits.freezeQty },
+      `qty ${units / lotSize} lots (${units} units) needs ${count} slices at the freeze limit of ${freezeQty} units (${per / lotSize} lots each); at most ${MAX_SLICES} slices (${(MAX_SLICES * per) / lotSize} lots) go in one order`,
+      { field: 'qty', freezeQty, maxSlices: MAX_SLICES },
     );
   }
-  return units;
+  return Array.from({ length: count }, (_, i) => Math.min(per, units - i * per));
 }
 
 /**

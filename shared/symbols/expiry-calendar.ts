@@ -24,8 +24,13 @@ export function lastWeekdayOfMonth(year: number, month: number, weekday: number)
   return last - ((calendarDay(last).weekday - weekday + 7) % 7);
 }
 
-/** Contracts expire at the close, 15:30 IST; epoch seconds as the master stores them. */
-export const expiryInstantSec = (day: number): number => istInstant(calendarDay(day).iso, 15, 30) / 1000;
+/**
+ * Contracts expire at their exchange's close, as epoch seconds the way the master stores them: 15:40 IST on
+ * NSE since 3 Aug 2026 (the F&O session moved from 15:30), 15:30 on BSE (its later close is unconfirmed).
+ */
+export const CLOSE_MIN = { NSE: 15 * 60 + 40, BSE: 15 * 60 + 30 } as const;
+export const expiryInstantSec = (day: number, exchange: 'NSE' | 'BSE' = 'NSE'): number =>
+  istInstant(calendarDay(day).iso, Math.floor(CLOSE_MIN[exchange] / 60), CLOSE_MIN[exchange] % 60) / 1000;
 
 /** The next `count` days falling on `weekday`, from `fromDay` on. */
 export function upcomingWeekdays(fromDay: number, weekday: number, count: number): number[] {

@@ -6,7 +6,7 @@ import type { Instrument } from './instrument';
  * reserved ones added in March 2024 sit after everything we read, so older 19-column rows parse the same way.
  */
 const COL = {
-  fyToken: 0, description: 1, instrumentType: 2, lotSize: 3, tickSize: 4,
+  fyToken: 0, description: 1, instrumentType: 2, lotSize: 3, tickSize: 4, session: 6,
   expiry: 8, ticker: 9, underlying: 13, strike: 15, optionType: 16,
 } as const;
 const MIN_COLUMNS = COL.optionType + 1;
@@ -36,7 +36,18 @@ const num = (cell: string | undefined): number => {
 
 type RowResult = Instrument | 'out-of-scope' | string;
 
-function parseRow(cells: string[]): RowResult {
+/** Sessions repeat on every row: one shared string per distinct value instead of 100k copies. */
+function interner(): (s: string) => string {
+  const seen = new Map<string, string>();
+  return (s) => {
+    const hit = seen.get(s);
+    if (hit !== undefined) return hit;
+    seen.set(s, s);
+    return s;
+  };
+}
+
+function parseRow(cells: string[], intern: (s: string) => string): RowResult {
   if (cells.length < MIN_COLUMNS) return `has ${cells.length} columns, expected at least ${MIN_COLUMNS}`;
   const instrumentType = num(cells[COL.instrumentType]);
   const isFuture = FUTURE_TYPES.has(instrumentType);
@@ -55,24 +66,26 @@ function parseRow(cells: string[]): RowResult {
   if (!Number.isFinite(tickSize)) return `${ticker}: tick size "${cells[COL.tickSize]}" is not a number`;
   if (!Number.isInteger(expiry) || expiry <= 0) return `${ticker}: expiry "${cells[COL.expiry]}" is not epoch seconds`;
 
-  const rawType = cells[COL.optionType]!.trim().toUpperCase();
   let optionType: Instrument['optionType'];
   let strike: number;
   if (isFuture) {
+    // NSE futures say XX, BSE futures leave the cell empty: the instrument type decides, not this cell.
     optionType = 'XX';
     strike = -1;
   } else {
+    const rawType = cells[COL.optionType]!.trim().toUpperCase();
     if (rawType !== 'CE' && rawType !== 'PE') return `${ticker}: option type "${rawType}" is not CE or PE`;
     optionType = rawType;
     strike = num(cells[COL.strike]);
     if (!(Number.isFinite(strike) && strike > 0)) return `${ticker}: strike "${cells[COL.strike]}" is not a positive number`;
   }
+  const session = cells[COL.session]!.trim();
 
   return {
     ticker,
     fyToken: cells[COL.fyToken]!.trim(),
     description: cells[COL.description]!.trim(),
-    underlying,
+    underlying: intern(underlying),
     exchange,
     instrumentType,
     lotSize,
@@ -80,7 +93,34 @@ function parseRow(cells: string[]): RowResult {
     expiry,
     strike,
     optionType,
+    ...(session ? { session: intern(session) } : {}),
   };
+}
+
+/**
+ * Yields each non-blank line's cells. Fyers' masters never quote a cell, so a plain split per line is exact
+ * and keeps only one row alive at a time (papaparse's whole-file array of arrays cost ~100 MB on a full
+ * master). A file that does contain quotes goes through papaparse, which understands them.
+ */
+function* rowsOf(text: string): Generator<string[]> {
+  if (text.includes('"')) {
+    // An explicit delimiter: auto-detection can pick the '|' inside the trading-session column.
+    const parsed = Papa.parse<string[]>(text, { header: false, delimiter: ',', skipEmptyLines: true, dynamicTyping: false });
+    for (const cells of parsed.data) if (!(cells.length === 1 && !cells[0]!.trim())) yield cells;
+    return;
+  }
+  let start = 0;
+  const n = text.length;
+  while (start < n) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = n;
+    const stop = end > start && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
+    if (stop > start) {
+      const line = text.slice(start, stop);
+      if (line.trim()) yield line.split(',');
+    }
+    start = end + 1;
+  }
 }
 
 /**
@@ -90,19 +130,15 @@ function parseRow(cells: string[]): RowResult {
  */
 export function parseSymbolMaster(csv: string): ParsedSymbolMaster {
   const text = csv.charCodeAt(0) === 0xfeff ? csv.slice(1) : csv;
-  // An explicit delimiter: auto-detection can pick the '|' inside the trading-session column.
-  const parsed = Papa.parse<string[]>(text, { header: false, delimiter: ',', skipEmptyLines: true, dynamicTyping: false });
+  const intern = interner();
   const instruments: Instrument[] = [];
   const problems: string[] = [];
   let malformed = 0;
   let skipped = 0;
   let rows = 0;
-  for (let i = 0; i < parsed.data.length; i++) {
-    const cells = parsed.data[i]!;
-    // Whitespace-only lines; papaparse's 'greedy' mode would catch them too, at a third more parse time.
-    if (cells.length === 1 && !cells[0]!.trim()) continue;
+  for (const cells of rowsOf(text)) {
     rows++;
-    const result = parseRow(cells);
+    const result = parseRow(cells, intern);
     if (typeof result === 'object') {
       instruments.push(result);
       continue;

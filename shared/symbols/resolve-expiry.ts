@@ -2,6 +2,7 @@ import type { ExpirySelector } from '../alert/alert.schema';
 import { UnknownInstrumentError } from '../errors';
 import { istParts } from '../platform/ist';
 import type { SymbolIndex } from './instrument';
+import type { Listing } from './resolve-listing';
 
 const SHOWN = 5;
 
@@ -23,8 +24,9 @@ const monthKey = (year: number, month: number) => year * 12 + (month - 1);
  * passed, the last of next month), and `YYYY-MM-DD` the one on that IST date. Returns epoch seconds.
  * @throws UnknownInstrumentError naming the expiries that are available.
  */
-export function resolveExpiry(index: SymbolIndex, underlying: string, selector: ExpirySelector | undefined, nowMs: number): number {
-  const live = index.optionExpiries(underlying, nowMs);
+export function resolveExpiry(index: SymbolIndex, listing: Listing, selector: ExpirySelector | undefined, nowMs: number): number {
+  const { exchange, underlying } = listing;
+  const live = index.optionExpiries(exchange, underlying, nowMs);
   const fail = (why: string) =>
     new UnknownInstrumentError(`${why}; available ${underlying} expiries: ${listExpiries(live)}`, {
       field: 'expiry', underlying, available: live.slice(0, SHOWN).map(expiryDate),
@@ -54,6 +56,6 @@ export function resolveExpiry(index: SymbolIndex, underlying: string, selector: 
   }
   const found = live.find((e) => expiryDate(e) === sel.date);
   if (found !== undefined) return found;
-  const past = index.optionExpiries(underlying).some((e) => expiryDate(e) === sel.date);
+  const past = index.optionExpiries(exchange, underlying).some((e) => expiryDate(e) === sel.date);
   throw fail(past ? `the ${underlying} expiry on ${sel.date} has already expired` : `${underlying} has no expiry on ${sel.date}`);
 }

@@ -13,6 +13,8 @@ interface SampleUnderlying {
   lot: number;
   /** Exchange scrip code of the index, as in master column 14. */
   scrip: number;
+  /** Real masters: BANKNIFTY futures tick 0.2, NIFTY 0.1. */
+  futureTick: number;
 }
 
 const TUESDAY = 2;
@@ -21,31 +23,35 @@ const STRIKES_EACH_SIDE = 40;
 const WEEKLIES = 4;
 
 const SAMPLE: readonly SampleUnderlying[] = [
-  { name: 'NIFTY', exchange: 'NSE', weekday: TUESDAY, weekly: true, step: 50, lot: 65, scrip: 26000 },
-  { name: 'BANKNIFTY', exchange: 'NSE', weekday: TUESDAY, weekly: false, step: 100, lot: 30, scrip: 26009 },
-  { name: 'FINNIFTY', exchange: 'NSE', weekday: TUESDAY, weekly: false, step: 50, lot: 60, scrip: 26037 },
-  { name: 'MIDCPNIFTY', exchange: 'NSE', weekday: TUESDAY, weekly: false, step: 25, lot: 120, scrip: 26074 },
-  { name: 'SENSEX', exchange: 'BSE', weekday: THURSDAY, weekly: true, step: 100, lot: 20, scrip: 1 },
+  { name: 'NIFTY', exchange: 'NSE', weekday: TUESDAY, weekly: true, step: 50, lot: 65, scrip: 26000, futureTick: 0.1 },
+  { name: 'BANKNIFTY', exchange: 'NSE', weekday: TUESDAY, weekly: false, step: 100, lot: 30, scrip: 26009, futureTick: 0.2 },
+  { name: 'FINNIFTY', exchange: 'NSE', weekday: TUESDAY, weekly: false, step: 50, lot: 60, scrip: 26037, futureTick: 0.1 },
+  { name: 'MIDCPNIFTY', exchange: 'NSE', weekday: TUESDAY, weekly: false, step: 25, lot: 120, scrip: 26074, futureTick: 0.05 },
+  { name: 'SENSEX', exchange: 'BSE', weekday: THURSDAY, weekly: true, step: 100, lot: 20, scrip: 1, futureTick: 0.05 },
 ];
 
 const EXCHANGE_CODE = { NSE: '10', BSE: '12' } as const;
-const SESSION = '0915-1530|1815-1915:';
+/** Column 6 as the real 2026 masters state it: NSE F&O closes at 15:40 since 3 Aug 2026. */
+const SESSION = { NSE: '0915-1540|1815-1915:', BSE: '0915-1530|1815-1915:' } as const;
+/** NSE futures carry XX in the option-type column; real BSE_FO futures rows leave it empty. */
+const FUTURE_TYPE_CELL = { NSE: 'XX', BSE: '' } as const;
 
 /**
  * A small symbol master in the real header-less 21-column layout, with expiries laid out from `nowMs` so it
  * never goes stale: NIFTY and SENSEX weeklies for the next four weeks plus the monthlies of this and next
- * month, the other indices monthly only, and one future per underlying per month. Contracts whose 15:30 IST
- * expiry is already past at `nowMs` are left out. Exchange holidays are ignored. Used by the paper broker,
+ * month, the other indices monthly only, and one future per underlying per month. Contracts whose expiry
+ * (the exchange's close: 15:40 IST on NSE, 15:30 on BSE) is already past at `nowMs` are left out. Exchange holidays are ignored. Used by the paper broker,
  * local runs and tests; never by a live account.
  */
 export function sampleSymbolMaster(nowMs: number): { nseFo: string; bseFo: string } {
   const now = istParts(nowMs);
   const today = dayOf(now.year, now.month, now.day);
-  const isLive = (day: number) => expiryInstantSec(day) * 1000 >= nowMs;
+  
   let token = 35000;
   const lines: Record<'NSE' | 'BSE', string[]> = { NSE: [], BSE: [] };
 
   for (const u of SAMPLE) {
+    const isLive = (day: number) => expiryInstantSec(day, u.exchange) * 1000 >= nowMs;
     const monthlies = [0, 1].map((k) => lastWeekdayOfMonth(now.year, now.month + k, u.weekday)).filter(isLive);
     const weeklies = u.weekly ? upcomingWeekdays(today, u.weekday, WEEKLIES + 1).filter(isLive).slice(0, WEEKLIES) : [];
     const expiries = [...new Set([...weeklies, ...monthlies])].sort((a, b) => a - b);
@@ -59,11 +65,11 @@ export function sampleSymbolMaster(nowMs: number): { nseFo: string; bseFo: strin
       const when = { year: d.year, month: d.month, date: d.date };
       // Per-expiry cells, computed once: this runs for every strike of every expiry.
       const tokenPrefix = `${EXCHANGE_CODE[u.exchange]}11${d.iso.slice(2).replaceAll('-', '')}`;
-      const expirySec = expiryInstantSec(day);
+      const expirySec = expiryInstantSec(day, u.exchange);
       const row = (ticker: string, description: string, type: number, tick: number, strikeCell: string, opt: string) => {
         token++;
         return [
-          `${tokenPrefix}${token}`, description, type, u.lot, tick, '', SESSION, now.date, expirySec, ticker,
+          `${tokenPrefix}${token}`, description, type, u.lot, tick, '', SESSION[u.exchange], now.date, expirySec, ticker,
           EXCHANGE_CODE[u.exchange], 11, token, u.name, u.scrip, strikeCell, opt, underFyToken, 'None', 0, '0.0',
         ].join(',');
       };
@@ -76,7 +82,7 @@ export function sampleSymbolMaster(nowMs: number): { nseFo: string; bseFo: strin
         }
       }
       if (monthlySet.has(day)) {
-        lines[u.exchange].push(row(futureTicker(u.exchange, u.name, when), contractDescription(u.name, when), 11, 0.1, '-1.0', 'XX'));
+        lines[u.exchange].push(row(futureTicker(u.exchange, u.name, when), contractDescription(u.name, when), 11, u.futureTick, '-1.0', FUTURE_TYPE_CELL[u.exchange]));
       }
     }
   }

@@ -7,7 +7,7 @@ import { buildSymbolIndex } from './symbol-index';
  * Stored-index format. Bump it whenever the payload shape changes: a webhook instance running older code must
  * refuse a newer blob loudly (and keep its current index) rather than trade on a misread one.
  */
-export const SYMBOL_INDEX_FORMAT = 'fyers-symbol-index/1';
+export const SYMBOL_INDEX_FORMAT = 'fyers-symbol-index/2';
 
 export interface SymbolIndexMeta {
   builtAt: number;
@@ -36,9 +36,13 @@ interface Payload {
   expiry: number[];
   strike: number[];
   optionType: number[];
+  /** Dictionary reference of master column 6, -1 when the row had none. */
+  session: number[];
+  /** Units from the JSON master's qtyFreeze, 0 when it gave none. */
+  freezeQty: number[];
 }
 
-const COLUMNS = ['ticker', 'fyToken', 'description', 'underlying', 'exchange', 'instrumentType', 'lotSize', 'tickSize', 'expiry', 'strike', 'optionType'] as const;
+const COLUMNS = ['ticker', 'fyToken', 'description', 'underlying', 'exchange', 'instrumentType', 'lotSize', 'tickSize', 'expiry', 'strike', 'optionType', 'session', 'freezeQty'] as const;
 
 export function encodeSymbolIndex(instruments: readonly Instrument[], meta: SymbolIndexMeta): Buffer {
   const dict: string[] = [];
@@ -53,7 +57,7 @@ export function encodeSymbolIndex(instruments: readonly Instrument[], meta: Symb
   };
   const p: Payload = {
     format: SYMBOL_INDEX_FORMAT, builtAt: meta.builtAt, sources: meta.sources, count: instruments.length, dict,
-    ticker: [], fyToken: [], description: [], underlying: [], exchange: [], instrumentType: [], lotSize: [], tickSize: [], expiry: [], strike: [], optionType: [],
+    ticker: [], fyToken: [], description: [], underlying: [], exchange: [], instrumentType: [], lotSize: [], tickSize: [], expiry: [], strike: [], optionType: [], session: [], freezeQty: [],
   };
   for (const inst of instruments) {
     p.ticker.push(inst.ticker);
@@ -67,6 +71,8 @@ export function encodeSymbolIndex(instruments: readonly Instrument[], meta: Symb
     p.expiry.push(inst.expiry);
     p.strike.push(inst.strike);
     p.optionType.push(ref(inst.optionType));
+    p.session.push(inst.session ? ref(inst.session) : -1);
+    p.freezeQty.push(inst.freezeQty ?? 0);
   }
   return gzipSync(JSON.stringify(p));
 }
@@ -100,6 +106,8 @@ export function decodeSymbolIndexPayload(data: Buffer): { instruments: Instrumen
   };
   const instruments: Instrument[] = new Array(n);
   for (let i = 0; i < n; i++) {
+    const session = p.session[i]!;
+    const freezeQty = p.freezeQty[i]!;
     instruments[i] = {
       ticker: p.ticker[i]!,
       fyToken: p.fyToken[i]!,
@@ -112,11 +120,14 @@ export function decodeSymbolIndexPayload(data: Buffer): { instruments: Instrumen
       expiry: p.expiry[i]!,
       strike: p.strike[i]!,
       optionType: word(p.optionType[i]!) as Instrument['optionType'],
+      ...(session >= 0 ? { session: word(session) } : {}),
+      ...(freezeQty > 0 ? { freezeQty } : {}),
     };
   }
   return { instruments, meta: { builtAt: p.builtAt, sources: p.sources ?? [] } };
 }
 
-export function decodeSymbolIndex(data: Buffer, version: string): SymbolIndex {
-  return buildSymbolIndex(decodeSymbolIndexPayload(data).instruments, version);
+export function decodeSymbolIndex(data: Buffer, version: string, source = 'stored index'): SymbolIndex {
+  const { instruments, meta } = decodeSymbolIndexPayload(data);
+  return buildSymbolIndex(instruments, version, { source: meta.sources.length ? `${source} built from ${meta.sources.join(', ')}` : source, builtAt: meta.builtAt });
 }

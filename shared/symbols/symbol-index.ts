@@ -1,4 +1,5 @@
-import type { Instrument, SymbolIndex } from './instrument';
+import type { Exchange, Instrument, SymbolIndex, TradingSession } from './instrument';
+import { parseSessionCell } from './trading-session';
 
 type Side = 'CE' | 'PE';
 
@@ -27,53 +28,87 @@ function lowerBound(xs: readonly number[], x: number): number {
   return lo;
 }
 
+const keyOf = (exchange: Exchange, underlying: string) => `${exchange}:${underlying}`;
+
+/** The session most rows of an exchange state; a stray row with an odd value does not move the market's hours. */
+function commonSessions(instruments: readonly Instrument[]): Map<Exchange, TradingSession> {
+  const counts = new Map<Exchange, Map<string, number>>();
+  for (const inst of instruments) {
+    if (!inst.session) continue;
+    let c = counts.get(inst.exchange);
+    if (!c) counts.set(inst.exchange, (c = new Map()));
+    c.set(inst.session, (c.get(inst.session) ?? 0) + 1);
+  }
+  const out = new Map<Exchange, TradingSession>();
+  for (const [exchange, c] of counts) {
+    const ranked = [...c].filter(([cell]) => parseSessionCell(cell)).sort((a, b) => b[1] - a[1]);
+    if (ranked.length) out.set(exchange, parseSessionCell(ranked[0]![0])!);
+  }
+  return out;
+}
+
 /**
  * Builds the query structures once, so each alert costs a few map lookups and one binary search instead of
  * a scan of ~100k rows inside TradingView's 3 s budget. Arrays handed out are frozen: the index is shared by
  * every request on the instance and must not be changed by one of them.
+ * Chains are keyed by exchange and underlying: BSE lists options on SBIN, RELIANCE… under NSE's names, on
+ * its own expiry days, and an index keyed by name alone mixed the two.
  * Duplicate tickers or contracts keep the first row seen.
  */
-export function buildSymbolIndex(instruments: readonly Instrument[], version: string): SymbolIndex {
+export function buildSymbolIndex(instruments: readonly Instrument[], version: string, meta?: SymbolIndex['meta']): SymbolIndex {
   const byTicker = new Map<string, Instrument>();
   const building = new Map<string, Map<number, Record<Side, Map<number, Instrument>>>>();
   const allUnderlyings = new Set<string>();
+  const listings = new Map<string, Set<Exchange>>();
 
   for (const inst of instruments) {
     if (byTicker.has(inst.ticker)) continue;
     byTicker.set(inst.ticker, inst);
     allUnderlyings.add(inst.underlying);
     if (inst.optionType === 'XX') continue;
-    let byExpiry = building.get(inst.underlying);
-    if (!byExpiry) building.set(inst.underlying, (byExpiry = new Map()));
+    const key = keyOf(inst.exchange, inst.underlying);
+    let byExpiry = building.get(key);
+    if (!byExpiry) {
+      building.set(key, (byExpiry = new Map()));
+      let ex = listings.get(inst.underlying);
+      if (!ex) listings.set(inst.underlying, (ex = new Set()));
+      ex.add(inst.exchange);
+    }
     let sides = byExpiry.get(inst.expiry);
     if (!sides) byExpiry.set(inst.expiry, (sides = { CE: new Map(), PE: new Map() }));
     if (!sides[inst.optionType].has(inst.strike)) sides[inst.optionType].set(inst.strike, inst);
   }
 
   const views = new Map<string, UnderlyingView>();
-  for (const [underlying, byExpiry] of building) {
+  for (const [key, byExpiry] of building) {
     const chains = new Map<number, Chain>();
     for (const [expiry, sides] of byExpiry) {
       const sorted = (m: Map<number, Instrument>) => Object.freeze([...m.keys()].sort((a, b) => a - b));
       chains.set(expiry, { bySide: sides, strikes: { CE: sorted(sides.CE), PE: sorted(sides.PE) } });
     }
-    views.set(underlying, { expiries: Object.freeze([...chains.keys()].sort((a, b) => a - b)), chains });
+    views.set(key, { expiries: Object.freeze([...chains.keys()].sort((a, b) => a - b)), chains });
   }
   const underlyingList = Object.freeze([...allUnderlyings].sort());
+  const listed = new Map([...listings].map(([u, ex]) => [u, Object.freeze([...ex].sort())]));
+  const sessions = commonSessions(instruments);
+  const NONE: readonly Exchange[] = Object.freeze([]);
 
   return {
     version,
     instrumentCount: byTicker.size,
+    ...(meta ? { meta } : {}),
     underlyings: () => underlyingList as string[],
-    optionExpiries(underlying, nowMs) {
-      const expiries = views.get(underlying)?.expiries ?? EMPTY;
+    exchangesListing: (underlying) => (listed.get(underlying) ?? NONE) as Exchange[],
+    optionExpiries(exchange, underlying, nowMs) {
+      const expiries = views.get(keyOf(exchange, underlying))?.expiries ?? EMPTY;
       if (nowMs === undefined) return expiries as number[];
       // An expiry whose instant is exactly now is still listed; anything strictly before is gone.
       return expiries.slice(lowerBound(expiries, nowMs / 1000));
     },
-    strikes: (underlying, expiry, optionType) =>
-      (views.get(underlying)?.chains.get(expiry)?.strikes[optionType] ?? EMPTY) as number[],
-    find: (underlying, expiry, strike, optionType) => views.get(underlying)?.chains.get(expiry)?.bySide[optionType].get(strike),
+    strikes: (exchange, underlying, expiry, optionType) =>
+      (views.get(keyOf(exchange, underlying))?.chains.get(expiry)?.strikes[optionType] ?? EMPTY) as number[],
+    find: (exchange, underlying, expiry, strike, optionType) => views.get(keyOf(exchange, underlying))?.chains.get(expiry)?.bySide[optionType].get(strike),
     byTicker: (ticker) => byTicker.get(ticker),
+    session: (exchange) => sessions.get(exchange),
   };
 }

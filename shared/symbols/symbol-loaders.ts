@@ -10,14 +10,19 @@ import { decodeSymbolIndex } from './symbol-index.codec';
 import type { SymbolIndexLoader } from './symbol-source';
 
 /** Parses CSV texts and builds one index; refuses when nothing usable came out, so the source keeps the old one. */
-export function indexFromCsv(texts: { name: string; csv: string }[], version: string, check?: (instruments: Instrument[]) => string[]): SymbolIndex {
+export function indexFromCsv(
+  texts: { name: string; csv: string }[],
+  version: string,
+  check?: (instruments: Instrument[]) => string[],
+  meta?: SymbolIndex['meta'],
+): SymbolIndex {
   const instruments: Instrument[] = [];
   for (const t of texts) instruments.push(...parseSymbolMaster(t.csv).instruments);
   const problems = instruments.length ? (check?.(instruments) ?? []) : ['no futures or options could be read'];
   if (problems.length) {
     throw new DependencyUnavailableError(`The symbol master in ${texts.map((t) => t.name).join(', ')} is not usable: ${problems.join('; ')}`, { problems });
   }
-  return buildSymbolIndex(instruments, version);
+  return buildSymbolIndex(instruments, version, meta ?? { source: texts.map((t) => t.name).join(', ') });
 }
 
 /**
@@ -30,7 +35,9 @@ export function sampleLoader(clock: Clock): SymbolIndexLoader {
     version: async () => `sample-${istParts(clock()).date}`,
     load: async (version) => {
       const { nseFo, bseFo } = sampleSymbolMaster(clock());
-      return indexFromCsv([{ name: 'sample NSE_FO', csv: nseFo }, { name: 'sample BSE_FO', csv: bseFo }], version);
+      return indexFromCsv([{ name: 'sample NSE_FO', csv: nseFo }, { name: 'sample BSE_FO', csv: bseFo }], version, undefined, {
+        source: 'bundled sample master (fictional contracts; paper trading only)', builtAt: clock(), sample: true,
+      });
     },
   };
 }
@@ -58,27 +65,48 @@ export function fileLoader(
     },
     load: async (version) => {
       const texts = await Promise.all(paths.map(async (name) => ({ name, csv: await readFile(name) })));
-      return indexFromCsv(texts, version, opts.check);
+      // The version is `<mtime>:<size>|…`: the newest file's mtime is when this master was built.
+      const builtAt = Math.max(...version.split('|').map((v) => Number(v.split(':')[0])));
+      return indexFromCsv(texts, version, opts.check, { source: `files ${paths.join(', ')}`, ...(Number.isFinite(builtAt) ? { builtAt } : {}) });
     },
   };
 }
 
+/** Builds, validates and publishes an index from the configured sources; see indexBlobLoader. */
+export type BootstrapIndex = () => Promise<{ instruments: Instrument[]; generation?: string; builtAt: number; sources: string[] }>;
+
+/** Version of an index an instance built itself because nothing was published (or its publish lost a race). */
+const BOOTSTRAP = 'bootstrap';
+
 /**
  * The prebuilt index the refresh job publishes to Cloud Storage. The version is the object generation,
  * and load reads exactly that generation so a write between probe and read cannot mix versions.
+ *
+ * With `bootstrap`, an instance that finds nothing published builds the index from the configured sources
+ * (validated the same way as the refresh job) and publishes it, instead of refusing every alert until the
+ * next scheduled refresh. Once anything is published, the published generation wins.
  */
-export function indexBlobLoader(blobStore: BlobStore, objectName: string): SymbolIndexLoader {
+export function indexBlobLoader(blobStore: BlobStore, objectName: string, bootstrap?: BootstrapIndex): SymbolIndexLoader {
   return {
     describe: `blob ${objectName}`,
     version: async () => {
       const meta = await blobStore.stat(objectName);
-      if (!meta) throw new DependencyUnavailableError(`The symbol index ${objectName} has not been published yet`);
-      return meta.generation;
+      if (meta) return meta.generation;
+      if (bootstrap) return BOOTSTRAP;
+      throw new DependencyUnavailableError(`The symbol index ${objectName} has not been published yet`);
     },
     load: async (version) => {
+      if (version === BOOTSTRAP && bootstrap) {
+        const built = await bootstrap();
+        const from = `built at start from ${built.sources.join(', ')}`;
+        return buildSymbolIndex(built.instruments, built.generation ?? `${BOOTSTRAP}-${built.builtAt}`, {
+          source: built.generation ? `${from}, published as ${objectName}` : `${from} (not published)`,
+          builtAt: built.builtAt,
+        });
+      }
       const blob = await blobStore.read(objectName, version);
       if (!blob) throw new DependencyUnavailableError(`The symbol index ${objectName} generation ${version} is gone`);
-      return decodeSymbolIndex(blob.data, blob.meta.generation);
+      return decodeSymbolIndex(blob.data, blob.meta.generation, `blob ${objectName}`);
     },
   };
 }

@@ -55,7 +55,7 @@ it('opens after repeated failures, refuses fast without calling Fyers, reports i
 
   const probe = await a.post(a.alert({ strikeprice: 24_700 }));
   expect(probe.status).toBe(200);
-  expect(probe.body.status).toBe('placed');
+  expect(probe.body.status).toBe('accepted');
   const closed = await circuitOf(a);
   expect(closed.circuit).toMatchObject({ ok: true, state: 'closed', consecutiveFailures: 0 });
   expect(closed.status).toBe(200);

@@ -42,7 +42,7 @@ describe('Fyers answers too slowly (past BROKER_TIMEOUT_MS) but takes the order'
 
     const first = await a.post(alert);
     expect(first.status).toBe(200);
-    expect(first.body).toMatchObject({ status: 'placed', recoveredBy: 'orderbook-tag', orderId: a.fake.state.orders[0]!.id });
+    expect(first.body).toMatchObject({ status: 'filled', recoveredBy: 'orderbook-tag', orderId: a.fake.state.orders[0]!.id });
     expect(first.ms).toBeLessThan(2500);
     expect(a.fake.state.orders).toHaveLength(1);
     expect((await recordOf(a, alert))?.status).toBe('placed');
@@ -51,7 +51,7 @@ describe('Fyers answers too slowly (past BROKER_TIMEOUT_MS) but takes the order'
 
     const resend = await a.post(alert);
     expect(resend.status).toBe(200);
-    expect(resend.body).toMatchObject({ status: 'duplicate', originalStatus: 'placed', orderId: first.body.orderId });
+    expect(resend.body).toMatchObject({ status: 'duplicate', originalStatus: 'filled', orderId: first.body.orderId });
     expect(a.fake.state.orders).toHaveLength(1);
     expect(a.orderCalls()).toBe(1);
   });
@@ -105,7 +105,7 @@ describe('Fyers answers 5xx', () => {
 
     const first = await a.post(alert);
     expect(first.status).toBe(200);
-    expect(first.body).toMatchObject({ status: 'placed', recoveredBy: 'orderbook-tag' });
+    expect(first.body).toMatchObject({ status: 'filled', recoveredBy: 'orderbook-tag' });
     expect((await recordOf(a, alert))?.status).toBe('placed');
     expect(kinds(a)).not.toContain('order.unknown');
 
@@ -122,7 +122,7 @@ describe('Fyers rate-limits the placement (429 with Retry-After)', () => {
 
     const first = await a.post(alert);
     expect(first.status).toBe(200);
-    expect(first.body.status).toBe('placed');
+    expect(first.body.status).toBe('accepted');
     expect(first.ms).toBeGreaterThanOrEqual(400);
     expect(first.ms).toBeLessThan(2500);
     expect(a.orderCalls()).toBe(2);
@@ -151,7 +151,7 @@ describe('Fyers rate-limits the placement (429 with Retry-After)', () => {
     a.clock.advance(5500);
     const resend = await a.post(alert);
     expect(resend.status).toBe(200);
-    expect(resend.body.status).toBe('placed');
+    expect(resend.body.status).toBe('accepted');
     expect(a.fake.state.orders).toHaveLength(1);
     expect(a.orderCalls()).toBe(2);
   });
@@ -195,7 +195,7 @@ describe('Fyers answers code 201 (sent, no acknowledgement)', () => {
 
     const first = await a.post(alert);
     expect(first.status).toBe(200);
-    expect(first.body).toMatchObject({ status: 'placed', recoveredBy: 'orderbook-tag', orderId: a.fake.state.orders[0]!.id });
+    expect(first.body).toMatchObject({ status: 'filled', recoveredBy: 'orderbook-tag', orderId: a.fake.state.orders[0]!.id });
     expect((await recordOf(a, alert))?.status).toBe('placed');
     expect(await auditOf(a, first.body.requestId)).toMatchObject({ status: 'placed', httpStatus: 200 });
 
@@ -218,7 +218,7 @@ describe('Fyers answers code 201 (sent, no acknowledgement)', () => {
 
     const resend = await a.post(alert);
     expect(resend.status).toBe(200);
-    expect(resend.body).toMatchObject({ status: 'placed', orderId: a.fake.state.orders[0]!.id, recoveredBy: 'orderbook-tag' });
+    expect(resend.body).toMatchObject({ status: 'filled', orderId: a.fake.state.orders[0]!.id, recoveredBy: 'orderbook-tag' });
     expect((await recordOf(a, alert))?.status).toBe('placed');
     expect(kinds(a)).toEqual(['order.unknown', 'order.recovered']);
     expect(a.fake.state.orders).toHaveLength(1);
@@ -234,7 +234,7 @@ describe('Fyers takes the order but the response is lost', () => {
 
     const first = await a.post(alert);
     expect(first.status).toBe(200);
-    expect(first.body).toMatchObject({ status: 'placed', orderId: a.fake.state.orders[0]!.id, recoveredBy: 'orderbook-tag' });
+    expect(first.body).toMatchObject({ status: 'filled', orderId: a.fake.state.orders[0]!.id, recoveredBy: 'orderbook-tag' });
     expect(await auditOf(a, first.body.requestId)).toMatchObject({ status: 'placed', httpStatus: 200 });
     expect(kinds(a)).not.toContain('order.unknown');
 

@@ -24,7 +24,7 @@ it('places a burst of 30 distinct alerts exactly once each, with no 429 from Fye
   const answers = await Promise.all(legs.map((l) => a.post(l)));
 
   expect(answers.filter((r) => r.status !== 200).map((r) => ({ status: r.status, body: r.body }))).toEqual([]);
-  expect(answers.every((r) => r.body.status === 'placed')).toBe(true);
+  expect(answers.every((r) => r.body.status === 'accepted')).toBe(true);
   const orders = a.fake.state.orders;
   expect(orders).toHaveLength(30);
   expect(new Set(orders.map((o) => o.symbol)).size).toBe(30);

@@ -27,7 +27,7 @@ beforeAll(async () => {
   const now = Date.now();
   fake = await startSampleFake(now);
   const { index } = sampleContracts(now);
-  const expiry = index.optionExpiries('NIFTY', now + 86_400_000)[0]!;
+  const expiry = index.optionExpiries('NSE', 'NIFTY', now + 86_400_000)[0]!;
   expiryDate = new Date(expiry * 1000 + 330 * 60_000).toISOString().slice(0, 10);
   baseEnv = fakeFyersEnv(fake, {
     STORE: 'firestore',
@@ -98,7 +98,7 @@ describe('crash and timeout recovery across processes (Firestore emulator, one f
     const rescued = (await rescuer.report).replies[0]!;
 
     expect(rescued.status).toBe(200);
-    expect(rescued.body).toMatchObject({ status: 'placed', orderId: order.id, recoveredBy: 'orderbook-tag', qty: 65 });
+    expect(rescued.body).toMatchObject({ status: 'filled', orderId: order.id, recoveredBy: 'orderbook-tag', qty: 65 });
     expect(fake.state.orders).toHaveLength(ordersBefore + 1);
     expect(placeRequests()).toBe(placesBefore + 1);
     const record = await store.get(key);
@@ -121,7 +121,7 @@ describe('crash and timeout recovery across processes (Firestore emulator, one f
     expect(fake.state.orders).toHaveLength(ordersBefore + 1);
     const order = fake.state.orders.at(-1)!;
     expect(answer.status).toBe(200);
-    expect(answer.body).toMatchObject({ status: 'placed', orderId: order.id, recoveredBy: 'orderbook-tag' });
+    expect(answer.body).toMatchObject({ status: 'filled', orderId: order.id, recoveredBy: 'orderbook-tag' });
 
     await retry.ready;
     retry.go();
@@ -157,7 +157,7 @@ describe('crash and timeout recovery across processes (Firestore emulator, one f
     const again = (await retry.report).replies[0]!;
     const order = fake.state.orders.at(-1)!;
     expect(again.status).toBe(200);
-    expect(again.body).toMatchObject({ status: 'placed', orderId: order.id, recoveredBy: 'orderbook-tag' });
+    expect(again.body).toMatchObject({ status: 'filled', orderId: order.id, recoveredBy: 'orderbook-tag' });
     expect(fake.state.orders).toHaveLength(ordersBefore + 1);
     expect(placeRequests()).toBe(placesBefore + 1);
     expect(await store.get(key)).toMatchObject({ status: 'placed', result: { orderId: order.id } });

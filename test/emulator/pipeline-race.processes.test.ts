@@ -23,7 +23,7 @@ beforeAll(async () => {
   fake = await startSampleFake(now);
   // A listed expiry at least a day away, so no contract expires while the test runs.
   const { index } = sampleContracts(now);
-  const expiry = index.optionExpiries('NIFTY', now + 86_400_000)[0]!;
+  const expiry = index.optionExpiries('NSE', 'NIFTY', now + 86_400_000)[0]!;
   expiryDate = new Date(expiry * 1000 + 330 * 60_000).toISOString().slice(0, 10);
   env = fakeFyersEnv(fake, {
     STORE: 'firestore',
@@ -47,7 +47,7 @@ describe('the pipeline across processes (Firestore emulator, one fake Fyers)', (
     const replies = reports.flatMap((r) => r.replies);
     expect(replies).toHaveLength(100);
     expect(no5xx(replies)).toEqual([]);
-    const placed = replies.filter((r) => r.body.status === 'placed');
+    const placed = replies.filter((r) => r.body.status === 'accepted');
     expect(placed).toHaveLength(1);
     expect(replies.filter((r) => r.status === 409 || r.body.status === 'duplicate')).toHaveLength(99);
     expect(replies.filter((r) => r.body.status === 'duplicate').every((r) => r.body.orderId === placed[0]!.body.orderId)).toBe(true);
@@ -69,13 +69,13 @@ describe('the pipeline across processes (Firestore emulator, one fake Fyers)', (
     // Delivery i went to both processes: exactly one of the two placed it.
     for (let i = 0; i < 100; i++) {
       const pair = reports.map((r) => r.replies[i]!);
-      expect(pair.filter((r) => r.body.status === 'placed')).toHaveLength(1);
-      expect(pair.every((r) => r.body.status === 'placed' || r.body.status === 'duplicate' || r.status === 409)).toBe(true);
+      expect(pair.filter((r) => r.body.status === 'accepted')).toHaveLength(1);
+      expect(pair.every((r) => r.body.status === 'accepted' || r.body.status === 'duplicate' || r.status === 409)).toBe(true);
     }
     const orders = fake.state.orders.slice(before);
     expect(orders).toHaveLength(100);
     expect(new Set(orders.map((o) => o.orderTag)).size).toBe(100);
-    const placedIds = replies.filter((r) => r.body.status === 'placed').map((r) => r.body.orderId);
+    const placedIds = replies.filter((r) => r.body.status === 'accepted').map((r) => r.body.orderId);
     expect(new Set(placedIds)).toEqual(new Set(orders.map((o) => o.id)));
   });
 });

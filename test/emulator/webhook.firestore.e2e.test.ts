@@ -52,7 +52,7 @@ describe('webhook end to end with the Firestore store (emulator)', () => {
     const res = await postAlert(url, body);
 
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ status: 'placed', symbol: ATM.ticker, qty: 130, ltp: OPTION_LTP });
+    expect(res.body).toMatchObject({ status: 'accepted', symbol: ATM.ticker, qty: 130, ltp: OPTION_LTP });
     const order = fake.state.orders.find((o) => o.id === res.body.orderId);
     expect(order?.body).toMatchObject({ symbol: ATM.ticker, qty: 130, type: 2, side: 1, productType: 'INTRADAY', orderTag: res.body.orderTag });
 
@@ -67,9 +67,9 @@ describe('webhook end to end with the Firestore store (emulator)', () => {
     const placesBefore = placeRequests();
     const again = await postAlert(url, body, { contentType: 'application/json' });
 
-    expect(first.body.status).toBe('placed');
+    expect(first.body.status).toBe('accepted');
     expect(again.status).toBe(200);
-    expect(again.body).toMatchObject({ status: 'duplicate', originalStatus: 'placed', orderId: first.body.orderId, originalRequestId: first.body.requestId });
+    expect(again.body).toMatchObject({ status: 'duplicate', originalStatus: 'accepted', orderId: first.body.orderId, originalRequestId: first.body.requestId });
     expect(fake.state.orders).toHaveLength(ordersBefore);
     expect(placeRequests()).toBe(placesBefore);
   });
@@ -81,7 +81,7 @@ describe('webhook end to end with the Firestore store (emulator)', () => {
     const answers = await Promise.all(Array.from({ length: 50 }, () => postAlert(url, body)));
 
     expect(answers.filter((a) => a.status >= 500).map((a) => a.body)).toEqual([]);
-    const placed = answers.filter((a) => a.body.status === 'placed');
+    const placed = answers.filter((a) => a.body.status === 'accepted');
     expect(placed).toHaveLength(1);
     const others = answers.filter((a) => a !== placed[0]);
     expect(others.every((a) => a.status === 409 || (a.status === 200 && a.body.status === 'duplicate'))).toBe(true);

@@ -10,7 +10,10 @@ export type RouteName =
   | 'tradebook'
   | 'place-order'
   | 'modify-order'
-  | 'cancel-order';
+  | 'cancel-order'
+  | 'multi-order'
+  | 'funds'
+  | 'attach-legs';
 
 /**
  * `phase: 'before'` (default) acts before the fake handles the request, so nothing is recorded;

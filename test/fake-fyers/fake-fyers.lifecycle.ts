@@ -181,7 +181,9 @@ export function createLifecycle(state: FakeState, clock: () => number, opts: { m
       const ltp = state.ltp.get(o.symbol) ?? 100;
       if (o.type === 2) o.protectionPrice = round(o.side === 1 ? ltp * (1 + opts.mppBandPct) : ltp * (1 - opts.mppBandPct));
       if (!plan) {
-        if (o.type === 2) return fill(o, o.qty, ltp);
+        // A ticker the test holds back rests like an unmarketable order, so it can be cancelled.
+        if (o.type === 2 && !state.restSymbols.has(o.symbol)) return fill(o, o.qty, ltp);
+        if (o.type === 2) return;
         void send(o);
         // A marketable limit fills at once, as at the exchange.
         const p = marketablePrice(o);

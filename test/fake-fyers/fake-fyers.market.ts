@@ -1,5 +1,5 @@
 import { fyersError, json, type Reply } from './http-io';
-import type { FakePosition, FakeState } from './fake-fyers.state';
+import type { FakeState } from './fake-fyers.state';
 
 const MAX_QUOTE_SYMBOLS = 50;
 
@@ -25,33 +25,40 @@ export function quotes(state: FakeState, query: URLSearchParams): Reply {
   return json(200, { s: 'ok', code: 200, d });
 }
 
-/** The day's P&L as Fyers splits it: cash moved so far, plus the open quantity marked at the LTP. */
-function profitOf(p: FakePosition, ltp: number) {
-  const round = (x: number) => Math.round(x * 100) / 100;
-  const pl = round(p.sellVal - p.buyVal + p.netQty * ltp);
-  const closedQty = Math.min(p.buyQty, p.sellQty);
-  const realized = closedQty ? round(closedQty * (p.sellVal / p.sellQty - p.buyVal / p.buyQty)) : 0;
-  return { realized_profit: realized, unrealized_profit: round(pl - realized), pl };
-}
-
 /** GET /api/v3/positions in Fyers' shape: signed netQty, qty = |netQty|, side 1/-1/0, id `<symbol>-<productType>`. */
 export function positions(state: FakeState): Reply {
   const netPositions = [...state.positions.values()].map((p) => {
-    const ltp = state.ltp.get(p.symbol) ?? 0;
+    // The same default price quotes and fills use for a contract without one.
+    const ltp = state.ltp.get(p.symbol) ?? 100;
     const buyAvg = p.buyQty ? p.buyVal / p.buyQty : 0;
     const sellAvg = p.sellQty ? p.sellVal / p.sellQty : 0;
+    // Mark to market: what was received minus what was paid, plus what is held at today's price.
+    const pl = round2(p.sellVal - p.buyVal + p.netQty * ltp);
+    const unrealized = round2(p.netQty > 0 ? p.netQty * (ltp - buyAvg) : p.netQty < 0 ? p.netQty * (ltp - sellAvg) : 0);
     return {
       netQty: p.netQty, qty: Math.abs(p.netQty), avgPrice: p.netQty >= 0 ? buyAvg : sellAvg, netAvg: p.netQty >= 0 ? buyAvg : sellAvg,
-      side: Math.sign(p.netQty), productType: p.productType, ...profitOf(p, ltp), ltp,
+      side: Math.sign(p.netQty), productType: p.productType, realized_profit: round2(pl - unrealized), unrealized_profit: unrealized, pl, ltp,
       buyQty: p.buyQty, buyAvg, buyVal: p.buyVal, sellQty: p.sellQty, sellAvg, sellVal: p.sellVal, slNo: 0,
       fyToken: '', crossCurrency: 'N', rbiRefRate: 1, qtyMulti_com: 1, segment: 11, symbol: p.symbol,
       id: `${p.symbol}-${p.productType}`, cfBuyQty: 0, cfSellQty: 0, dayBuyQty: p.buyQty, daySellQty: p.sellQty, exchange: 10,
     };
   });
   const open = netPositions.filter((p) => p.netQty !== 0).length;
+  const sum = (f: (p: (typeof netPositions)[number]) => number) => round2(netPositions.reduce((s, p) => s + f(p), 0));
   return json(200, {
     s: 'ok', code: 200, message: '', netPositions,
-    overall: { count_total: netPositions.length, count_open: open, pl_total: 0, pl_realized: 0, pl_unrealized: 0 },
+    overall: { count_total: netPositions.length, count_open: open, pl_total: sum((p) => p.pl), pl_realized: sum((p) => p.realized_profit), pl_unrealized: sum((p) => p.unrealized_profit) },
+  });
+}
+
+const round2 = (x: number) => Math.round(x * 100) / 100;
+
+/** GET /api/v3/funds: the documented fund_limit rows; id 10 is the available balance. */
+export function funds(state: FakeState): Reply {
+  const row = (id: number, title: string, equityAmount: number) => ({ id, title, equityAmount, commodityAmount: 0 });
+  return json(200, {
+    code: 200, message: '', s: 'ok',
+    fund_limit: [row(1, 'Total Balance', state.funds), row(2, 'Utilized Amount', 0), row(3, 'Clear Balance', state.funds), row(10, 'Available Balance', state.funds)],
   });
 }
 

@@ -47,6 +47,18 @@ export function validateOrder(state: FakeState, b: Record<string, unknown>): Rep
   if (product === 'CO' && stopLoss <= 0) return invalid('Invalid stopLoss. stopLoss is mandatory for CO orders');
   if (product === 'CO' && type !== 1 && type !== 2) return invalid('Only market and limit orders are allowed for CO');
   if (product === 'BO' && (stopLoss <= 0 || takeProfit <= 0)) return invalid('Invalid stopLoss/takeProfit. Both are mandatory for BO orders');
+  // TP/SL legs (current official SDK): INTRADAY/MARGIN only, 1 = points, 2 = percent, at least one leg.
+  if (b.legType !== undefined) {
+    if (b.legType !== 1 && b.legType !== 2) return invalid('Invalid legType. Allowed values are 1 (points) and 2 (percent)');
+    if (product !== 'INTRADAY' && product !== 'MARGIN') return invalid('legType is only allowed for INTRADAY and MARGIN orders');
+    if (stopLoss <= 0 && takeProfit <= 0) return invalid('legType needs a stopLoss or a takeProfit');
+  }
+  const slice = b.isSliceOrder === true;
+  if (inst.freezeQty !== undefined && qty > inst.freezeQty) {
+    if (!slice) return fyersError(400, -99, `Order quantity ${qty} exceeds the freeze quantity ${inst.freezeQty}`);
+    const per = Math.floor(inst.freezeQty / inst.lotSize) * inst.lotSize;
+    if (Math.ceil(qty / per) > 10) return invalid('Slice order exceeds the maximum of 10 slices');
+  }
 
   const tag = b.orderTag;
   if (tag !== undefined && tag !== '') {
@@ -84,6 +96,7 @@ export function recordOrder(state: FakeState, b: Record<string, unknown>, nowMs:
     stopPrice: (b.stopPrice as number | undefined) ?? 0,
     stopLoss: (b.stopLoss as number | undefined) ?? 0,
     takeProfit: (b.takeProfit as number | undefined) ?? 0,
+    ...(typeof b.legType === 'number' ? { legType: b.legType } : {}),
     validity: b.validity as string,
     orderTag: tag === undefined ? '2:Untagged' : opts.tagPrefix ? `1:${tag}` : tag,
     status: 6,
@@ -104,7 +117,74 @@ export function movePosition(state: FakeState, o: FakeOrder, qty: number, price:
   state.positions.set(key, p);
 }
 
+/** One order through Fyers' checks, the RMS refusals the test set, and the book: the reply a single placement gets. */
+export function placeOne(state: FakeState, b: Record<string, unknown>, nowMs: number, opts: { tagPrefix: boolean; rejectStatus: number; afterRecord?: (o: FakeOrder) => void }): Reply {
+  const refusal = validateOrder(state, b);
+  if (refusal) return { ...refusal, status: opts.rejectStatus };
+  const rms = typeof b.symbol === 'string' ? state.rejectSymbols.get(b.symbol) : undefined;
+  if (rms !== undefined) return fyersError(opts.rejectStatus, -99, rms);
+  const order = recordOrder(state, b, nowMs, opts);
+  opts.afterRecord?.(order);
+  return placedReply(order);
+}
+
+/**
+ * POST /multi-order/sync: an array of up to 10 order bodies, each answered on its own in `data[]`
+ * ({statusCode, body, statusDescription}); the outer envelope says ok whatever the legs did.
+ */
+export function multiOrder(state: FakeState, raw: unknown, nowMs: number, opts: { tagPrefix: boolean; rejectStatus: number; afterRecord?: (o: FakeOrder) => void }): Reply {
+  if (!Array.isArray(raw) || raw.length === 0) return invalid('Invalid input: expected an array of orders');
+  if (raw.length > 10) return invalid('Maximum 10 orders are allowed in a multi order request');
+  const data = raw.map((item: unknown) => {
+    const b = item && typeof item === 'object' && !Array.isArray(item) ? (item as Record<string, unknown>) : {};
+    const r = placeOne(state, b, nowMs, opts);
+    return { statusCode: r.status, body: r.body, statusDescription: r.status === 200 ? 'HTTP OK' : 'Bad Request' };
+  });
+  return json(200, { s: 'ok', code: 200, message: '', data });
+}
+
+
 export const placedReply = (o: FakeOrder): Reply => json(200, { s: 'ok', code: 1101, message: 'Successfully placed order', id: o.id });
+
+/**
+ * isSliceOrder above the freeze quantity: one order per slice of at most the freeze quantity (whole lots),
+ * each under the same tag, answered in Fyers' slice shape. At or below the limit it is an ordinary order.
+ */
+export function placeSliced(state: FakeState, b: Record<string, unknown>, nowMs: number, opts: { tagPrefix: boolean }, afterPlace: (o: FakeOrder) => void): Reply {
+  const inst = state.instruments.get(b.symbol as string)!;
+  const qty = b.qty as number;
+  if (inst.freezeQty === undefined || qty <= inst.freezeQty) {
+    const one = recordOrder(state, b, nowMs, opts);
+    afterPlace(one);
+    return placedReply(one);
+  }
+  const per = Math.floor(inst.freezeQty / inst.lotSize) * inst.lotSize;
+  const data: unknown[] = [];
+  for (let left = qty; left > 0; left -= per) {
+    const o = recordOrder(state, { ...b, qty: Math.min(per, left) }, nowMs, opts);
+    afterPlace(o);
+    data.push({ statusCode: 200, body: { code: 1101, message: 'Successfully placed order', s: 'ok', id: o.id }, statusDescription: 'OK' });
+  }
+  return json(200, { s: 'ok', code: 1101, message: 'Order Slice placed successfully', data });
+}
+
+/**
+ * PATCH /positions (attach_position_legs): TP/SL legs on an open position. The reply's shape is not
+ * documented; this one follows the common envelope.
+ */
+export function attachLegs(state: FakeState, b: Record<string, unknown>): Reply {
+  const p = typeof b.positionId === 'string' ? state.positions.get(b.positionId) : undefined;
+  if (!p || p.netQty === 0) return fyersError(400, -53, 'Invalid position id');
+  const legType = b.legType ?? 1;
+  if (legType !== 1 && legType !== 2) return invalid('Invalid legType. Allowed values are 1 (points) and 2 (percent)');
+  const takeProfit = num(b.takeProfit ?? 0);
+  const stopLoss = num(b.stopLoss ?? 0);
+  if (takeProfit === undefined || stopLoss === undefined || takeProfit < 0 || stopLoss < 0 || (takeProfit === 0 && stopLoss === 0)) return invalid('Provide a valid takeProfit or stopLoss');
+  const qty = num(b.qty ?? Math.abs(p.netQty));
+  if (qty === undefined || qty <= 0 || qty > Math.abs(p.netQty)) return invalid('Invalid qty');
+  p.legs = { takeProfit, stopLoss, legType, qty };
+  return json(200, { s: 'ok', code: 200, message: 'Legs attached successfully' });
+}
 
 /** "09-Mar-2023 09:34:38" in IST, as the orderbook shows times. */
 export function istDateTime(ms: number): string {

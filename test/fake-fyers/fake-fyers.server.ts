@@ -4,7 +4,7 @@ import * as auth from './fake-fyers.auth';
 import { busyWait, sleep, takeFault, type Fault, type RouteName } from './fake-fyers.faults';
 import * as market from './fake-fyers.market';
 import { createLifecycle, type Lifecycle, type PlanFor, type PostbackConfig } from './fake-fyers.lifecycle';
-import { orderbook, placedReply, recordOrder, validateOrder } from './fake-fyers.orders';
+import { attachLegs, multiOrder, orderbook, placedReply, placeSliced, recordOrder, validateOrder } from './fake-fyers.orders';
 import { createRateLimiter } from './fake-fyers.rate-limit';
 import { createState, type FakeInstrument, type FakeState, type TokenDeath } from './fake-fyers.state';
 import { fyersError, json, readBody, writeReply as writeReplyTo, type Reply } from './http-io';
@@ -53,9 +53,13 @@ export interface FakeFyers {
   issueAccessToken(exp?: number | null): string;
   /** Sets the LTP; resting limit, stop-limit and MPP-held market orders of that ticker fill when it crosses them. */
   setLtp(ticker: string, lp: number): void;
+  /** MPP: from now on MARKET orders rest unfilled (as a price-protected limit beyond a gap) instead of filling. */
+  restMarketOrders(rest: boolean): void;
   /** Order state over time, postbacks, cancel/modify and the tradebook. */
   lifecycle: Lifecycle;
   setPosition(symbol: string, productType: string, netQty: number): void;
+  /** From now on RMS refuses orders for this ticker with `message` (code -99); `undefined` lifts it. */
+  rejectSymbol(ticker: string, message?: string): void;
   /** The URL a browser would open to log in. */
   authCodeUrl(state: string): string;
   close(): Promise<void>;
@@ -80,8 +84,12 @@ const ROUTES: Record<string, { route: RouteName; method: string; family: 'auth' 
   'PATCH /api/v3/orders/sync': { route: 'modify-order', method: 'PATCH', family: 'api' },
   'DELETE /api/v3/orders/sync': { route: 'cancel-order', method: 'DELETE', family: 'api' },
   '/api/v3/tradebook': { route: 'tradebook', method: 'GET', family: 'api' },
+  'PATCH /api/v3/positions': { route: 'attach-legs', method: 'PATCH', family: 'api' },
   '/data/quotes': { route: 'quotes', method: 'GET', family: 'data' },
+  '/api/v3/funds': { route: 'funds', method: 'GET', family: 'api' },
+  '/api/v3/multi-order/sync': { route: 'multi-order', method: 'POST', family: 'api' },
 };
+
 
 /** Starts a fake of the Fyers v3 REST API on 127.0.0.1 and an ephemeral port. */
 export async function startFakeFyers(opts: FakeFyersOptions = {}): Promise<FakeFyers> {
@@ -107,7 +115,7 @@ export async function startFakeFyers(opts: FakeFyersOptions = {}): Promise<FakeF
   const lifecycle = createLifecycle(state, clock, { mppBandPct: opts.mppBandPct ?? 0.05, postbacks: opts.postbacks, planFor: opts.planFor });
 
   /** The route's own behaviour, once auth, rate limits and 'before' faults have passed. */
-  const handle = (route: RouteName, query: URLSearchParams, body: Record<string, unknown>, fault?: Fault): Reply => {
+  const handle = (route: RouteName, query: URLSearchParams, body: Record<string, unknown>, fault?: Fault, rawJson?: unknown): Reply => {
     switch (route) {
       case 'generate-authcode': return auth.generateAuthCode(state, authOpts, query);
       case 'validate-authcode': return auth.validateAuthCode(state, authOpts, body);
@@ -119,15 +127,28 @@ export async function startFakeFyers(opts: FakeFyersOptions = {}): Promise<FakeF
       case 'tradebook': return lifecycle.tradebook(query);
       case 'cancel-order': return lifecycle.cancel(body);
       case 'modify-order': return lifecycle.modify(body);
+      case 'funds': return market.funds(state);
+      case 'multi-order': {
+        if (fault?.kind === 'reject') return fyersError(fault.httpStatus ?? rejectStatus, fault.code, fault.message);
+        return multiOrder(state, rawJson, clock(), { tagPrefix, rejectStatus, afterRecord: (o) => lifecycle.afterPlace(o) });
+      }
       case 'place-order': {
         if (fault?.kind === 'reject') return fyersError(fault.httpStatus ?? rejectStatus, fault.code, fault.message);
         const refusal = validateOrder(state, body);
         if (refusal) return { ...refusal, status: rejectStatus };
+        const rms = typeof body.symbol === 'string' ? state.rejectSymbols.get(body.symbol) : undefined;
+        if (rms !== undefined) return fyersError(rejectStatus, -99, rms);
+        if (body.isSliceOrder === true) {
+          const sliced = placeSliced(state, body, clock(), { tagPrefix }, (o) => lifecycle.afterPlace(o));
+          if (fault?.kind === 'no-ack') return json(fault.httpStatus ?? 200, { s: 'ok', code: 201, message: 'Request sent to the exchange; no acknowledgement received' });
+          return sliced;
+        }
         const order = recordOrder(state, body, clock(), { tagPrefix });
         lifecycle.afterPlace(order);
         if (fault?.kind === 'no-ack') return json(fault.httpStatus ?? 200, { s: 'ok', code: 201, message: 'Request sent to the exchange; no acknowledgement received' });
         return placedReply(order);
       }
+      case 'attach-legs': return attachLegs(state, body);
     }
   };
 
@@ -145,11 +166,14 @@ export async function startFakeFyers(opts: FakeFyersOptions = {}): Promise<FakeF
     if (!def || def.method !== req.method) return writeReply(res, json(404, { s: 'error', code: 404, message: 'Not found' }));
 
     let body: Record<string, unknown> = {};
+    let rawJson: unknown;
     if (req.method === 'POST' || req.method === 'PATCH' || req.method === 'DELETE') {
       try {
         const parsed: unknown = JSON.parse(raw);
-        if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
-        body = parsed as Record<string, unknown>;
+        rawJson = parsed;
+        // Only the basket takes an array; every other body is one object.
+        if (parsed === null || typeof parsed !== 'object' || (Array.isArray(parsed) && def.route !== 'multi-order')) throw new Error('not an object');
+        if (!Array.isArray(parsed)) body = parsed as Record<string, unknown>;
       } catch {
         return writeReply(res, fyersError(400, -50, 'Invalid input'));
       }
@@ -170,7 +194,7 @@ export async function startFakeFyers(opts: FakeFyersOptions = {}): Promise<FakeF
       if (denied) return writeReply(res, denied);
     }
 
-    const reply = handle(def.route, url.searchParams, body, fault);
+    const reply = handle(def.route, url.searchParams, body, fault, rawJson);
     if (fault?.kind === 'latency' && phase === 'after') await sleep(fault.ms);
     if (fault?.kind === 'reset' && phase === 'after') return void req.socket.destroy();
     if (fault?.kind === 'status' && phase === 'after') return writeReply(res, json(fault.status, fault.body ?? ''));
@@ -197,9 +221,18 @@ export async function startFakeFyers(opts: FakeFyersOptions = {}): Promise<FakeF
       lifecycle.onPrice(ticker);
     },
     lifecycle,
-    setPosition: (symbol, productType, netQty) => void state.positions.set(`${symbol}-${productType}`, {
-      symbol, productType, netQty, buyQty: Math.max(netQty, 0), sellQty: Math.max(-netQty, 0), buyVal: 0, sellVal: 0,
-    }),
+    restMarketOrders: (rest) => lifecycle.setPlan(rest ? () => ({ fills: [] }) : undefined),
+    // Entered at today's price, so a position set by hand starts with no P&L.
+    setPosition: (symbol, productType, netQty) => {
+      const px = state.ltp.get(symbol) ?? 100;
+      const buyQty = Math.max(netQty, 0);
+      const sellQty = Math.max(-netQty, 0);
+      state.positions.set(`${symbol}-${productType}`, { symbol, productType, netQty, buyQty, sellQty, buyVal: buyQty * px, sellVal: sellQty * px });
+    },
+    rejectSymbol: (ticker, message) => {
+      if (message === undefined) state.rejectSymbols.delete(ticker);
+      else state.rejectSymbols.set(ticker, message);
+    },
     authCodeUrl: (s) => `${origin}/api/v3/generate-authcode?${new URLSearchParams({ client_id: state.appId, redirect_uri: state.redirectUri, response_type: 'code', state: s })}`,
     close: () => new Promise<void>((resolve) => {
       lifecycle.stop();

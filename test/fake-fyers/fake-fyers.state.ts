@@ -5,6 +5,8 @@ export interface FakeInstrument {
   ticker: string;
   lotSize: number;
   tickSize: number;
+  /** Exchange freeze quantity in units: a larger order is refused unless sent with isSliceOrder. */
+  freezeQty?: number;
 }
 
 /** An order as the fake recorded it (fields named as in Fyers' orderbook). */
@@ -20,6 +22,8 @@ export interface FakeOrder {
   stopPrice: number;
   stopLoss: number;
   takeProfit: number;
+  /** TP/SL legs on INTRADAY/MARGIN: 1 points, 2 percent; absent when none. */
+  legType?: number;
   validity: string;
   /** As Fyers returns it: `1:<tag>` (or the bare tag when the fake runs with `tagPrefix: false`), else `2:Untagged`. */
   orderTag: string;
@@ -46,6 +50,8 @@ export interface FakePosition {
   sellQty: number;
   buyVal: number;
   sellVal: number;
+  /** Legs attached with PATCH /positions. */
+  legs?: { takeProfit: number; stopLoss: number; legType: number; qty: number };
 }
 
 /** How the fake answers a dead token; the HTTP status that accompanies it is not documented, hence configurable. */
@@ -66,6 +72,8 @@ export interface FakeState {
   /** Keyed `<symbol>-<productType>`, Fyers' position id. */
   positions: Map<string, FakePosition>;
   orders: FakeOrder[];
+  /** Fyers' MPP since April 2026: a MARKET order becomes a protected limit and may rest unfilled when the price gaps. */
+  marketOrdersRest: boolean;
   /** Access tokens currently accepted. */
   accessTokens: Set<string>;
   refreshTokens: Set<string>;
@@ -80,6 +88,12 @@ export interface FakeState {
    */
   requests: Array<{ method: string; url: string; route?: RouteName; headers: Record<string, string | string[] | undefined>; at: number; status?: number }>;
   orderSeq: number;
+  /** Available balance GET /funds reports (fund id 10). */
+  funds: number;
+  /** Orders for these tickers are refused by "RMS" with the given message (code -99), as a margin shortfall would be. */
+  rejectSymbols: Map<string, string>;
+  /** Market orders for these tickers rest at the exchange (status 6) instead of filling, so they can be cancelled. */
+  restSymbols: Set<string>;
   /** Every fill, in Fyers' tradebook shape (see fake-fyers.lifecycle). */
   trades: FakeTrade[];
   tradeSeq: number;
@@ -106,7 +120,8 @@ export function createState(init: {
     appSecret: init.appSecret,
     redirectUri: init.redirectUri,
     pin: init.pin,
-    instruments: new Map(init.instruments.map((i) => [i.ticker, { ticker: i.ticker, lotSize: i.lotSize, tickSize: i.tickSize }])),
+    marketOrdersRest: false,
+    instruments: new Map(init.instruments.map((i) => [i.ticker, { ticker: i.ticker, lotSize: i.lotSize, tickSize: i.tickSize, ...(i.freezeQty ? { freezeQty: i.freezeQty } : {}) }])),
     ltp: new Map(Object.entries(init.ltp)),
     positions: new Map(),
     orders: [],
@@ -116,6 +131,9 @@ export function createState(init: {
     faults: [],
     requests: [],
     orderSeq: 0,
+    funds: 500_000,
+    rejectSymbols: new Map(),
+    restSymbols: new Set(),
     trades: [],
     tradeSeq: 0,
   };

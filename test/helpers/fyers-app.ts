@@ -112,6 +112,7 @@ export async function startFyersApp(opts: FyersAppOptions = {}): Promise<FyersAp
   }
   const config = parseConfig({
     BROKER: 'fyers',
+    ALLOW_SAMPLE_MASTER: 'true',
     STORE: store,
     FYERS_APP_ID: fake.state.appId,
     FYERS_API_URL: fake.apiUrl,

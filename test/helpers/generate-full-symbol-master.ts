@@ -12,7 +12,8 @@ const IST_OFFSET_MS = 330 * 60_000;
 const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
 const WEEKLY_MONTH = '123456789OND';
 const TUESDAY = 2;
-const SESSION = '0915-1530|1815-1915:';
+/** NSE F&O closes at 15:40 since 3 Aug 2026; the real master's column 6 says so. */
+const SESSION = '0915-1540|1815-1915:';
 
 /** Real NSE F&O stock names (a subset); the tail beyond them is synthetic. */
 const STOCKS = [
@@ -56,7 +57,7 @@ const lastTuesday = (y: number, m: number): number => {
   const last = Date.UTC(y, m, 0) / DAY_MS;
   return last - ((cal(last).wd - TUESDAY + 7) % 7);
 };
-const expirySec = (day: number) => (day * DAY_MS + (15 * 60 + 30) * 60_000 - IST_OFFSET_MS) / 1000;
+const expirySec = (day: number) => (day * DAY_MS + (15 * 60 + 40) * 60_000 - IST_OFFSET_MS) / 1000;
 const p2 = (n: number) => String(n).padStart(2, '0');
 const fmtStrike = (s: number) => String(Number(s.toFixed(2)));
 
@@ -94,7 +95,7 @@ export function generateFullSymbolMaster(rows: number, nowMs: number): string {
         emit(u, scrip, day, optType, lot, 0.05, strike, 'CE');
         emit(u, scrip, day, optType, lot, 0.05, strike, 'PE');
       }
-      if (monthlies.includes(day)) emit(u, scrip, day, futType, lot, 0.1, -1, 'XX');
+      if (monthlies.includes(day)) emit(u, scrip, day, futType, lot, u === 'BANKNIFTY' ? 0.2 : 0.1, -1, 'XX');
     }
   };
 

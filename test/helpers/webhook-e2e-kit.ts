@@ -42,11 +42,13 @@ export function sampleContracts(nowMs: number): { index: SymbolIndex; instrument
   const index = sampleIndex(nowMs);
   const instruments: Instrument[] = [];
   for (const u of index.underlyings()) {
-    for (const expiry of index.optionExpiries(u)) {
-      for (const opt of ['CE', 'PE'] as const) {
-        for (const strike of index.strikes(u, expiry, opt)) {
-          const inst = index.find(u, expiry, strike, opt);
-          if (inst) instruments.push(inst);
+    for (const ex of index.exchangesListing(u)) {
+      for (const expiry of index.optionExpiries(ex, u)) {
+        for (const opt of ['CE', 'PE'] as const) {
+          for (const strike of index.strikes(ex, u, expiry, opt)) {
+            const inst = index.find(ex, u, expiry, strike, opt);
+            if (inst) instruments.push(inst);
+          }
         }
       }
     }
@@ -56,8 +58,8 @@ export function sampleContracts(nowMs: number): { index: SymbolIndex; instrument
 
 /** The NIFTY option the tests trade: nearest live expiry at `nowMs`, the given strike. */
 export function niftyOption(index: SymbolIndex, nowMs: number, strike: number, optionType: 'CE' | 'PE' = 'CE'): Instrument {
-  const expiry = index.optionExpiries('NIFTY', nowMs)[0];
-  const inst = expiry === undefined ? undefined : index.find('NIFTY', expiry, strike, optionType);
+  const expiry = index.optionExpiries('NSE', 'NIFTY', nowMs)[0];
+  const inst = expiry === undefined ? undefined : index.find('NSE', 'NIFTY', expiry, strike, optionType);
   if (!inst) throw new Error(`the sample master has no NIFTY ${strike} ${optionType} at ${new Date(nowMs).toISOString()}`);
   return inst;
 }
@@ -76,6 +78,7 @@ export async function startSampleFake(nowMs: number, opts: FakeFyersOptions & { 
 export function fakeFyersEnv(fake: FakeFyers, extra: Record<string, string> = {}): Record<string, string> {
   return {
     BROKER: 'fyers',
+    ALLOW_SAMPLE_MASTER: 'true',
     FYERS_APP_ID: fake.state.appId,
     FYERS_API_URL: fake.apiUrl,
     FYERS_DATA_URL: fake.dataUrl,

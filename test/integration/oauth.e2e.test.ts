@@ -64,7 +64,7 @@ describe('OAuth login through the local server and the fake Fyers', () => {
     const alert = await fetch(`${bridge.base}/webhook`, { method: 'POST', body: JSON.stringify(niftyAlert()) });
     const body = (await alert.json()) as { status: string; orderId: string; symbol: string };
     expect(alert.status).toBe(200);
-    expect(body.status).toBe('placed');
+    expect(body.status).toBe('accepted');
     expect(bridge.fake.state.orders).toHaveLength(1);
     expect(bridge.fake.state.orders[0]!.id).toBe(body.orderId);
     expect(bridge.fake.state.orders[0]!.symbol).toBe(body.symbol);

@@ -61,7 +61,7 @@ async function bash(script: string): Promise<string[]> {
 describe("the README's local commands, run as pasted", () => {
   it('the quick-start curl places a paper order', async () => {
     const [reply] = await bash(block('curl -s -X POST localhost:8080/webhook'));
-    expect(JSON.parse(reply!)).toMatchObject({ status: 'placed', side: 'BUY', lots: 1 });
+    expect(JSON.parse(reply!)).toMatchObject({ status: 'filled', side: 'BUY', lots: 1 });
   });
 
   it('the controls block reads, switches trading off, sets limits and reads the audit', async () => {

@@ -55,7 +55,7 @@ describe('a session that dies during the day', () => {
     bridge.clock.advance(TOKEN_CACHE_MS);
     const resumed = await sendAlert(bridge.deps, niftyAlert());
     expect(resumed.status).toBe(200);
-    expect(resumed.body.status).toBe('placed');
+    expect(resumed.body.status).toBe('accepted');
     expect(bridge.fake.state.orders).toHaveLength(2);
     const lastPlace = bridge.fake.state.requests.filter((r) => r.route === 'place-order').at(-1)!;
     expect(lastPlace.headers.authorization).toBe(`${bridge.fake.state.appId}:${fresh.accessToken}`);

@@ -23,7 +23,7 @@ describe('ALLOWED_SOURCE_IPS', () => {
   it('admits an alert whose platform-appended address is on the list', async () => {
     const r = await app!.post(app!.alert(), from(TRADINGVIEW[2]));
     expect(r.status).toBe(200);
-    expect(r.body.status).toBe('placed');
+    expect(r.body.status).toBe('accepted');
     // A proxy chain in front (client-supplied entries first) changes nothing: the rightmost entry decides.
     const chained = await app!.post(app!.alert({ strikeprice: 24_550 }), from(`198.51.100.1, ${TRADINGVIEW[0]}`));
     expect(chained.status).toBe(200);
@@ -64,7 +64,7 @@ describe('repeated bad tokens from one source', () => {
     // the owner's alert from the same address, with the right token, must still trade.
     const owners = await app!.post(app!.alert(), from(guesser));
     expect(owners.status).toBe(200);
-    expect(owners.body.status).toBe('placed');
+    expect(owners.body.status).toBe('accepted');
     expect(app!.fake.state.orders).toHaveLength(1);
     expect((await app!.post(app!.alert({ token: 'guess-12' }), from(guesser))).status).toBe(429);
 

@@ -6,7 +6,9 @@ import type { BlobStore } from '../../shared/blob/blob.port';
 import { createGcsBlobStore } from '../../shared/blob/blob.gcs';
 import { istParts } from '../../shared/platform/ist';
 import { sampleSymbolMaster } from '../../shared/symbols/sample-symbol-master';
+import { handleReadyz } from '../../functions/readyz/readyz.handler';
 import { startFakeGcs, type FakeGcs } from '../fakes/fake-gcs';
+import { jsonMasterFromCsv } from '../helpers/generate-full-json-master';
 import { niftyAlert, sendAlert, startBridge, storeLogin, type Bridge } from './helpers/bridge-kit';
 
 /**
@@ -65,7 +67,7 @@ const refresh = (deps = bridge.deps) => handleRefreshSymbolMaster(deps.symbolMas
 beforeEach(async () => {
   gcs = await startFakeGcs({ buckets: [BUCKET] });
   csv = await startCsvServer({});
-  bridge = await startBridge({ env: { SYMBOL_MASTER_URLS: csv.urls.join(','), SYMBOL_MASTER_BUCKET: BUCKET }, overrides: { blobs: gcsBlobs() } });
+  bridge = await startBridge({ env: { SYMBOL_MASTER_URLS: csv.urls.join(','), SYMBOL_MASTER_JSON_URLS: 'none', SYMBOL_MASTER_BUCKET: BUCKET }, overrides: { blobs: gcsBlobs() } });
   master = sampleSymbolMaster(bridge.clock());
   serve(master.nseFo);
 });
@@ -193,10 +195,69 @@ describe('refreshSymbolMaster', () => {
     bridge.clock.advance(61_000);
     const after = await sendAlert(bridge.deps, niftyAlert({ expiry: newestDate }));
     expect(after.status).toBe(200);
-    expect(after.body.status).toBe('placed');
+    expect(after.body.status).toBe('accepted');
     expect((await bridge.deps.adapters.symbols()).version).toBe(published.body.generation);
     const order = bridge.fake.state.orders.at(-1)!;
     expect(order.symbol).toBe(after.body.symbol);
     expect(master.nseFo).toContain(`${newest},${order.symbol},`);
+  });
+});
+
+describe('a master at start', () => {
+  const withBridge = async (env: Record<string, string>, body: (b: Bridge) => Promise<void>) => {
+    const b = await startBridge({ env: { SYMBOL_MASTER_URLS: csv.urls.join(','), SYMBOL_MASTER_BUCKET: BUCKET, ...env }, overrides: { blobs: gcsBlobs() } });
+    try {
+      await body(b);
+    } finally {
+      await b.close();
+    }
+  };
+
+  it('an instance with nothing published builds the index from the sources, with JSON freeze quantities, publishes it, and trades', async () => {
+    csv.files['/NSE_FO_sym_master.json'] = { status: 200, body: jsonMasterFromCsv(master.nseFo, { NIFTY: 1800, BANKNIFTY: 600 }) };
+    csv.files['/BSE_FO_sym_master.json'] = { status: 200, body: jsonMasterFromCsv(master.bseFo, { SENSEX: 1000 }) };
+    await withBridge({}, async (b) => {
+      await storeLogin(b);
+      expect(gcs.history(BUCKET, OBJECT)).toHaveLength(0);
+      const index = await b.deps.adapters.symbols();
+      expect(live()).toHaveLength(1);
+      expect(index.version).toBe(live()[0]!.generation);
+      const bankFut = lines(master.nseFo).map(cells).find((c) => c[UNDERLYING] === 'BANKNIFTY' && c[2] === '11')!;
+      expect(index.byTicker(bankFut[9]!)?.freezeQty).toBe(600);
+      expect(csv.hits).toEqual(expect.arrayContaining(['/NSE_FO.csv', '/BSE_FO.csv', '/NSE_FO_sym_master.json', '/BSE_FO_sym_master.json']));
+
+      const ready = await handleReadyz(b.deps.readyz);
+      const check = (ready.body as { checks: Record<string, Record<string, unknown>> }).checks.symbolMaster!;
+      expect(check).toMatchObject({ ok: true, version: index.version, ageHours: 0, instruments: index.instrumentCount });
+      expect(check.source).toMatch(/^built at start from http:\/\/127\.0\.0\.1:\d+\/NSE_FO\.csv, .*BSE_FO\.csv, published as symbol-master\/index\.json$/);
+
+      const placed = await sendAlert(b.deps, niftyAlert());
+      expect(placed.status).toBe(200);
+      // Once published, the refresh job replaces it as usual.
+      const r = await handleRefreshSymbolMaster(b.deps.symbolMaster);
+      expect(r.status).toBe(200);
+      expect(r.body.withFreezeQty).toBeGreaterThan(0);
+      expect(gcs.history(BUCKET, OBJECT)).toHaveLength(2);
+    });
+  });
+
+  it('a start-up build is validated the same way: a partial master is not published, and alerts get 503', async () => {
+    serve(lines(master.nseFo).filter((l) => cells(l)[UNDERLYING] !== 'BANKNIFTY').join('\n') + '\n');
+    await withBridge({ SYMBOL_MASTER_JSON_URLS: 'none' }, async (b) => {
+      await expect(b.deps.adapters.symbols()).rejects.toThrow('The symbol master is not available');
+      expect(gcs.history(BUCKET, OBJECT)).toHaveLength(0);
+      await storeLogin(b);
+      const r = await sendAlert(b.deps, niftyAlert());
+      expect(r.status).toBe(503);
+    });
+  });
+
+  it('a JSON master that cannot be read only costs the freeze quantities: the index is published with a warning', async () => {
+    csv.files['/NSE_FO_sym_master.json'] = { status: 200, body: '<html>maintenance</html>' };
+    const r = await handleRefreshSymbolMaster({ ...bridge.deps.symbolMaster, jsonUrls: [csv.urls[0]!.replace('.csv', '_sym_master.json')] });
+    expect(r.status).toBe(200);
+    expect(r.body.withFreezeQty).toBe(0);
+    expect((r.body.warnings as string[])[0]).toBe('NSE_FO_sym_master.json: not a Fyers JSON symbol master: not a JSON object; freeze quantities fall back to the table');
+    expect(bridge.notes.ofKind('symbol_master.warning')).toHaveLength(1);
   });
 });

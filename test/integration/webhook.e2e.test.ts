@@ -93,7 +93,7 @@ describe('webhook end to end: placed orders, field by field as Fyers receives th
     expect(sent.symbol).toBe(ATM.ticker);
     expect(fake.state.orders[0]!.orderTag).toBe(`1:${tag}`);
     expect(res.body).toEqual({
-      status: 'placed',
+      status: 'accepted',
       orderId: fake.state.orders[0]!.id,
       symbol: ATM.ticker,
       side: 'BUY',
@@ -119,7 +119,7 @@ describe('webhook end to end: placed orders, field by field as Fyers receives th
       symbol: ATM.ticker, qty: 65, type: 2, side: 1, productType: 'BO', limitPrice: 0, stopPrice: 0,
       validity: 'DAY', disclosedQty: 0, offlineOrder: false, stopLoss: 20, takeProfit: 40.05,
     });
-    expect(res.body).toMatchObject({ status: 'placed', productType: 'BO', ltp: OPTION_LTP, stopLossPrice: 132.35, takeProfitPrice: 192.4 });
+    expect(res.body).toMatchObject({ status: 'accepted', productType: 'BO', ltp: OPTION_LTP, stopLossPrice: 132.35, takeProfitPrice: 192.4 });
     expect(res.body).not.toHaveProperty('orderTag');
   });
 
@@ -132,7 +132,7 @@ describe('webhook end to end: placed orders, field by field as Fyers receives th
       symbol: ATM.ticker, qty: 65, type: 2, side: -1, productType: 'BO', limitPrice: 0, stopPrice: 0,
       validity: 'DAY', disclosedQty: 0, offlineOrder: false, stopLoss: 20, takeProfit: 40.05,
     });
-    expect(res.body).toMatchObject({ status: 'placed', side: 'SELL', stopLossPrice: 172.35, takeProfitPrice: 112.3 });
+    expect(res.body).toMatchObject({ status: 'accepted', side: 'SELL', stopLossPrice: 172.35, takeProfitPrice: 112.3 });
   });
 
   it('sends a SELL cover order with only a stop offset', async () => {
@@ -145,11 +145,12 @@ describe('webhook end to end: placed orders, field by field as Fyers receives th
       symbol: ATM.ticker, qty: 65, type: 2, side: -1, productType: 'CO', limitPrice: 0, stopPrice: 0,
       validity: 'DAY', disclosedQty: 0, offlineOrder: false, stopLoss: 7.5, takeProfit: 0,
     });
-    expect(res.body).toMatchObject({ status: 'placed', stopLossPrice: 159.85, takeProfitPrice: null });
+    expect(res.body).toMatchObject({ status: 'accepted', stopLossPrice: 159.85, takeProfitPrice: null });
   });
 
   it('sends a LIMIT order as type 1 with its price, on an explicit strike and date given as strings', async () => {
     const { fake, post } = await start();
+    fake.setLtp(OTHER.ticker, 148.2);
     const expiryDate = new Date(OTHER.expiry * 1000 + 330 * 60_000).toISOString().slice(0, 10);
     const body = alertBody({ optionType: 'pe', strikeprice: '24600', expiry: expiryDate, qty: '3', orderType: 'limit', price: '150.05', productType: 'margin' });
     const res = await post(body, { contentType: 'application/json' });
@@ -159,7 +160,7 @@ describe('webhook end to end: placed orders, field by field as Fyers receives th
       symbol: OTHER.ticker, qty: 195, type: 1, side: 1, productType: 'MARGIN', limitPrice: 150.05, stopPrice: 0,
       validity: 'DAY', disclosedQty: 0, offlineOrder: false, stopLoss: 0, takeProfit: 0, orderTag: tagFor(body, res.body.requestId),
     });
-    expect(res.body).toMatchObject({ status: 'placed', symbol: OTHER.ticker, lots: 3, qty: 195 });
+    expect(res.body).toMatchObject({ status: 'accepted', symbol: OTHER.ticker, lots: 3, qty: 195 });
   });
 
   it('reads the alert from a text/plain body and from an application/json body alike', async () => {
@@ -168,7 +169,7 @@ describe('webhook end to end: placed orders, field by field as Fyers receives th
     const json = await post(alertBody({ idempotency_key: 'json-1' }), { contentType: 'application/json' });
 
     expect([plain.status, json.status]).toEqual([200, 200]);
-    expect([plain.body.status, json.body.status]).toEqual(['placed', 'placed']);
+    expect([plain.body.status, json.body.status]).toEqual(['accepted', 'accepted']);
     expect(fake.state.orders.map((o) => o.body.symbol)).toEqual([ATM.ticker, ATM.ticker]);
   });
 });
@@ -180,10 +181,10 @@ describe('webhook end to end: replays and uncertain outcomes', () => {
     const first = await post(body);
     const again = await post(body, { contentType: 'application/json' });
 
-    expect(first.body.status).toBe('placed');
+    expect(first.body.status).toBe('accepted');
     expect(again.status).toBe(200);
     expect(again.body).toMatchObject({
-      status: 'duplicate', originalStatus: 'placed', originalRequestId: first.body.requestId, orderId: first.body.orderId, qty: 65,
+      status: 'duplicate', originalStatus: 'accepted', originalRequestId: first.body.requestId, orderId: first.body.orderId, qty: 65,
     });
     expect(again.body.requestId).not.toBe(first.body.requestId);
     expect(fake.state.orders).toHaveLength(1);
@@ -197,10 +198,10 @@ describe('webhook end to end: replays and uncertain outcomes', () => {
     const replay = await post(body, { headers: { 'Idempotency-Key': 'tv-alert-77' } });
     const other = await post(body, { headers: { 'Idempotency-Key': 'tv-alert-78' } });
 
-    expect(first.body.status).toBe('placed');
+    expect(first.body.status).toBe('accepted');
     expect(fake.state.orders[0]!.body.orderTag).toBe(tagFor(body, first.body.requestId, 'tv-alert-77'));
     expect(replay.body).toMatchObject({ status: 'duplicate', orderId: first.body.orderId });
-    expect(other.body.status).toBe('placed');
+    expect(other.body.status).toBe('accepted');
     expect(other.body.orderId).not.toBe(first.body.orderId);
     expect(fake.state.orders).toHaveLength(2);
   });
@@ -242,7 +243,8 @@ describe('webhook end to end: replays and uncertain outcomes', () => {
 
     const replay = await post(body);
     expect(replay.status).toBe(200);
-    expect(replay.body).toMatchObject({ status: 'placed', orderId: fake.state.orders[0]!.id, recoveredBy: 'orderbook-tag' });
+    // Found in the orderbook, where the fake filled it at once: the broker says filled, so the answer does.
+    expect(replay.body).toMatchObject({ status: 'filled', orderId: fake.state.orders[0]!.id, recoveredBy: 'orderbook-tag' });
     expect(fake.state.orders).toHaveLength(1);
     expect(placeRequests()).toBe(1);
   });
@@ -253,7 +255,7 @@ describe('webhook end to end: replays and uncertain outcomes', () => {
     const res = await post(alertBody());
 
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ status: 'placed', orderId: fake.state.orders[0]?.id, recoveredBy: 'orderbook-tag' });
+    expect(res.body).toMatchObject({ status: 'filled', orderId: fake.state.orders[0]?.id, recoveredBy: 'orderbook-tag' });
     expect(fake.state.orders).toHaveLength(1);
     expect(placeRequests()).toBe(1);
   });
@@ -269,7 +271,7 @@ describe('webhook end to end: replays and uncertain outcomes', () => {
     expect(res.body.status).toBe('unknown');
 
     const replay = await post(body);
-    expect(replay.body).toMatchObject({ status: 'placed', qty: 260, recoveredBy: 'orderbook-tag' });
+    expect(replay.body).toMatchObject({ status: 'filled', qty: 260, recoveredBy: 'orderbook-tag' });
     expect(fake.state.orders).toHaveLength(1);
     expect(placeRequests()).toBe(1);
   });
@@ -280,7 +282,7 @@ describe('webhook end to end: replays and uncertain outcomes', () => {
     const res = await post(alertBody({ action: 'SELL', productType: 'BO', sl: 10, tp: 20, qty: 3 }));
 
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ status: 'placed', orderId: fake.state.orders[0]?.id, recoveredBy: 'orderbook-match', qty: 195 });
+    expect(res.body).toMatchObject({ status: 'filled', orderId: fake.state.orders[0]?.id, recoveredBy: 'orderbook-match', qty: 195 });
     expect(fake.state.orders).toHaveLength(1);
     expect(fake.state.orders[0]!.orderTag).toBe('2:Untagged');
     expect(placeRequests()).toBe(1);
@@ -295,8 +297,8 @@ describe('webhook end to end: replays and uncertain outcomes', () => {
 
     const byStatus = (s: string) => answers.filter((a) => a.body.status === s);
     expect(answers.filter((a) => a.status >= 500)).toEqual([]);
-    expect(byStatus('placed')).toHaveLength(1);
-    const placed = byStatus('placed')[0]!;
+    expect(byStatus('accepted')).toHaveLength(1);
+    const placed = byStatus('accepted')[0]!;
     for (const a of answers.filter((x) => x !== placed)) {
       if (a.status === 409) expect(a.body.error?.code).toBe('IN_FLIGHT');
       else expect(a.body).toMatchObject({ status: 'duplicate', orderId: placed.body.orderId });
@@ -348,7 +350,7 @@ describe('webhook end to end: refusals, and nothing reaches Fyers', () => {
     await deps.adapters.controls.update({ tradingEnabled: true }, 'e2e-operator', clock());
     // The refusal left no claim behind: the same alert goes through now.
     const accepted = await post(alertBody());
-    expect(accepted.body.status).toBe('placed');
+    expect(accepted.body.status).toBe('accepted');
     expect(fake.state.orders).toHaveLength(1);
   });
 
@@ -361,7 +363,7 @@ describe('webhook end to end: refusals, and nothing reaches Fyers', () => {
     expect(fake.state.requests).toHaveLength(0);
 
     clock.set(IN_WINDOW);
-    expect((await post(alertBody())).body.status).toBe('placed');
+    expect((await post(alertBody())).body.status).toBe('accepted');
   });
 
   it('405 for anything but POST', async () => {
@@ -384,7 +386,7 @@ describe('webhook end to end: refusals, and nothing reaches Fyers', () => {
     expect(second.status).toBe(409);
     expect(second.body.error?.code).toBe('IN_FLIGHT');
     const done = await first;
-    expect(done.body.status).toBe('placed');
+    expect(done.body.status).toBe('accepted');
     expect(fake.state.orders).toHaveLength(1);
   });
 

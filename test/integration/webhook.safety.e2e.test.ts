@@ -57,7 +57,7 @@ describe('reduce-only never flips a position', () => {
   it('a close still working at the exchange counts as closing: a second close after the settle time finds nothing left', async () => {
     const { fake, clock } = await start();
     fake.setPosition(ATM.ticker, 'INTRADAY', ATM.lotSize);
-    const resting = await postAlert(server.url(), close('exit-limit', { orderType: 'LIMIT', price: 400 }));
+    const resting = await postAlert(server.url(), close('exit-limit', { orderType: 'LIMIT', price: 175 }));
     expect(resting.status).toBe(200);
     expect(fake.state.orders.at(-1)?.status).toBe(6); // pending: the position has not moved yet
     clock.set(clock() + 5_000);

@@ -8,13 +8,14 @@ describe('parseConfig', () => {
     expect(c.secrets).toBe('env');
     expect(c.port).toBe(8080);
     expect(c.dedupWindowMs).toBe(120_000);
-    expect(c.risk.tradingWindow).toEqual({ startMin: 9 * 60 + 15, endMin: 15 * 60 + 30 });
+    // No narrowing by default: each exchange's session comes from the symbol master.
+    expect(c.risk.tradingWindow).toBeUndefined();
     expect(c.risk.enforceTradingWindow).toBe(false);
     expect(c.fyers.apiUrl).toBe('https://api-t1.fyers.in/api/v3');
   });
 
   it('chooses fyers, firestore and Secret Manager on Cloud Run with an app id', () => {
-    const c = parseConfig({ K_SERVICE: 'webhook', FYERS_APP_ID: 'ABC-100' });
+    const c = parseConfig({ K_SERVICE: 'webhook', FYERS_APP_ID: 'ABC-100', SYMBOL_MASTER_BUCKET: 'symbols' });
     expect(c).toMatchObject({ broker: 'fyers', store: 'firestore', secrets: 'secret-manager', onGcp: true });
     expect(c.risk.enforceTradingWindow).toBe(true);
   });
@@ -36,8 +37,35 @@ describe('parseConfig', () => {
     expect(() => parseConfig({ BROKER: 'fyers' })).toThrow(/FYERS_APP_ID/);
   });
 
+  it('BROKER=fyers refuses the bundled sample master: real orders against fictional contracts', () => {
+    const fyers = { BROKER: 'fyers', FYERS_APP_ID: 'APP-100', WEBHOOK_SECRET: 'b7f3c91e0a2d4f6b8c1e3a5d7f9b0c2e4a6d8f1b3c5e7a9d', CONTROLS_KEY: 'Q2x9-vT7pLm4_Rz8KwYs3NbH6jFd1GcE' };
+    expect(() => parseConfig(fyers)).toThrow(/SYMBOL_MASTER_URLS: required when BROKER=fyers .*fictional contracts/);
+    expect(parseConfig({ ...fyers, SYMBOL_MASTER_URLS: 'https://public.fyers.in/sym_details/NSE_FO.csv' }).symbolMaster.jsonUrls).toEqual([
+      'https://public.fyers.in/sym_details/NSE_FO_sym_master.json',
+    ]);
+    expect(parseConfig({ ...fyers, SYMBOL_MASTER_FILE: './NSE_FO.csv' }).broker).toBe('fyers');
+    expect(parseConfig({ ...fyers, SYMBOL_MASTER_URLS: 'https://x/NSE_FO.csv', SYMBOL_MASTER_JSON_URLS: 'none' }).symbolMaster.jsonUrls).toEqual([]);
+    expect(parseConfig({ BROKER: 'paper' }).symbolMaster.urls).toEqual([]);
+  });
+
   it('parses freeze overrides and rejects malformed ones', () => {
     expect(parseConfig({ FREEZE_QTY_OVERRIDES: 'nifty=1755, SENSEX=1000' }).risk.freezeQtyOverrides).toEqual({ NIFTY: 1755, SENSEX: 1000 });
     expect(() => parseConfig({ FREEZE_QTY_OVERRIDES: 'NIFTY' })).toThrow(/FREEZE_QTY_OVERRIDES/);
+  });
+});
+
+describe('strategy risk settings', () => {
+  it('reads SQUARE_OFF_AT as a global time with per-strategy overrides, and the loss limit', () => {
+    const c = parseConfig({ SQUARE_OFF_AT: '15:10,scalper=14:50', DAILY_LOSS_LIMIT: '5000', LOSS_LIMIT_FLATTEN: 'false' });
+    expect(c.squareOff).toEqual({ atMin: 15 * 60 + 10, byStrategy: { scalper: 14 * 60 + 50 } });
+    expect(c.dailyLossLimit).toBe(5000);
+    expect(c.lossLimitFlatten).toBe(false);
+    expect(parseConfig({}).squareOff).toEqual({ atMin: 15 * 60 + 15, byStrategy: {} });
+    expect(parseConfig({}).dailyLossLimit).toBeUndefined();
+  });
+
+  it('names SQUARE_OFF_AT when a time is malformed', () => {
+    expect(() => parseConfig({ SQUARE_OFF_AT: '3pm' })).toThrow(/SQUARE_OFF_AT: "3pm"/);
+    expect(() => parseConfig({ SQUARE_OFF_AT: 'x=25:00' })).toThrow(/SQUARE_OFF_AT/);
   });
 });

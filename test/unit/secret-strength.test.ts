@@ -6,7 +6,7 @@ import { secretStrengthBits } from '../../shared/config/secret-strength';
 /** Issue 10 item 6: with the real broker, guessable keys stop the process at start-up, naming the variable. */
 const STRONG_WEBHOOK = 'b7f3c91e0a2d4f6b8c1e3a5d7f9b0c2e4a6d8f1b3c5e7a9d';
 const STRONG_CONTROLS = 'Q2x9-vT7pLm4_Rz8KwYs3NbH6jFd1GcE';
-const fyers = (env: Record<string, string>) => parseConfig({ BROKER: 'fyers', FYERS_APP_ID: 'ABC-100', WEBHOOK_SECRET: STRONG_WEBHOOK, CONTROLS_KEY: STRONG_CONTROLS, ...env });
+const fyers = (env: Record<string, string>) => parseConfig({ BROKER: 'fyers', FYERS_APP_ID: 'ABC-100', SYMBOL_MASTER_FILE: './NSE_FO.csv', WEBHOOK_SECRET: STRONG_WEBHOOK, CONTROLS_KEY: STRONG_CONTROLS, ...env });
 
 const problemsOf = (env: Record<string, string>): string => {
   try {

@@ -19,6 +19,8 @@ const ALLOW_LIST: GrantAllowList = {
     'roles/secretmanager.secretAccessor on secret:webhook-secret',
     'roles/datastore.user on project when this-database-only',
     'roles/storage.objectViewer on bucket:symbols',
+    // An instance that starts before any index exists builds and publishes the first one (create only).
+    'roles/storage.objectCreator on bucket:symbols',
     'roles/pubsub.publisher on topic:notifications',
     // An early fill postback is followed up (its events published) in the background of the webhook instance.
     'roles/pubsub.publisher on topic:order_events',
@@ -71,6 +73,7 @@ const ALLOW_LIST: GrantAllowList = {
   'fn:squareOff': [
     'roles/datastore.user on project when this-database-only',
     'roles/pubsub.publisher on topic:notifications',
+    // The paper broker prices from the symbol index (a first cloud run with broker = paper).
     'roles/storage.objectViewer on bucket:symbols',
   ],
   'sa:scheduler': [
@@ -113,7 +116,14 @@ const POLICY: ConsistencyPolicy = { allowList: ALLOW_LIST, staticEgressRequired:
  * Transitional: delete each name as its registration lands. The test fails if a name here is in fact
  * registered, so this list cannot go stale and hide a real gap.
  */
-const NOT_YET_REGISTERED: string[] = ['squareOff'];
+const NOT_YET_REGISTERED: string[] = [];
+
+/**
+ * Functions registered in code whose Terraform (function, identity, grants, scheduler job) is the deploy
+ * issue's to add. Transitional like the list above: the test fails once Terraform deploys a name here.
+ */
+const NOT_YET_IN_TERRAFORM: string[] = [];
+const DEPLOYED_NAMES = FUNCTION_NAMES.filter((n) => !NOT_YET_IN_TERRAFORM.includes(n));
 
 function readTerraformFiles(dir: string): SourceFile[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
@@ -131,7 +141,7 @@ const repo = {
 /** Runs the checker on (possibly edited) copies of the repository sources. */
 function check(input: { tfFiles?: SourceFile[]; indexTs?: string; names?: readonly string[] } = {}): string[] {
   return checkConsistency({
-    functionNames: input.names ?? FUNCTION_NAMES,
+    functionNames: input.names ?? DEPLOYED_NAMES,
     registrations: readRegistrations(input.indexTs ?? repo.indexTs),
     terraform: readTerraformModel(input.tfFiles ?? repo.tfFiles),
     policy: POLICY,
@@ -139,7 +149,9 @@ function check(input: { tfFiles?: SourceFile[]; indexTs?: string; names?: readon
 }
 
 const pendingProblem = (name: string) => `${name}: in FUNCTION_NAMES but not registered in functions/index.ts`;
-const withoutPending = (problems: string[]) => problems.filter((p) => !NOT_YET_REGISTERED.some((n) => p === pendingProblem(n)));
+const notInTerraformProblem = (name: string) => `${name}: registered in functions/index.ts but not in FUNCTION_NAMES`;
+const withoutPending = (problems: string[]) =>
+  problems.filter((p) => !NOT_YET_REGISTERED.some((n) => p === pendingProblem(n)) && !NOT_YET_IN_TERRAFORM.some((n) => p === notInTerraformProblem(n)));
 
 /** Replaces text in one .tf file of a copy; throws if the text is absent so a test cannot pass vacuously. */
 function editTf(file: string, edit: (text: string) => string): SourceFile[] {
@@ -167,11 +179,12 @@ describe('Terraform and code agree', () => {
 
   it('reads every function and a grant for each function identity from the .tf files', () => {
     const model = readTerraformModel(repo.tfFiles);
-    expect(model.functions.map((f) => f.name).sort()).toEqual([...FUNCTION_NAMES].sort());
+    expect(model.functions.map((f) => f.name).sort()).toEqual([...DEPLOYED_NAMES].sort());
     expect(model.functions.find((f) => f.name === 'notify')?.trigger).toBe('pubsub');
     expect(model.functions.find((f) => f.name === 'orderEventWebhooks')?.trigger).toBe('pubsub');
     const grantees = new Set(model.grants.map((g) => g.member));
-    for (const name of FUNCTION_NAMES) expect(grantees).toContain(`google_service_account.fn["${name}"].member`);
+    for (const name of DEPLOYED_NAMES) expect(grantees).toContain(`google_service_account.fn["${name}"].member`);
+    for (const name of NOT_YET_IN_TERRAFORM) expect(model.functions.map((f) => f.name)).not.toContain(name);
   });
 
   it('keeps the list of not-yet-registered functions honest', () => {

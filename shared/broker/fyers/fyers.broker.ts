@@ -2,13 +2,15 @@ import * as v from 'valibot';
 import type { Logger } from '../../platform/logger';
 import type { AccessTokenProvider } from '../../tokens/token.port';
 import { jwtExpiryMs } from '../../tokens/jwt-expiry';
-import type { Broker, BrokerOrder, BrokerSession, OrderRequest, PlaceOutcome, Position } from '../broker.port';
+import type { Broker, BrokerOrder, BrokerSession, CancelOutcome, OrderRequest, PlaceOutcome, Position } from '../broker.port';
+import { AVAILABLE_BALANCE_ID, basketOutcomes, MAX_BASKET_ORDERS } from './fyers.basket';
+import { BrokerRejectedError } from '../../errors';
 import { codeOf, isOk, isRefusedRead, isTokenDead, messageOf, notConnectedError, readFailure, throwIfSessionDeadOrRateLimited } from './fyers.errors';
 import { createFyersHttp, DEFAULT_FYERS_TIMEOUT_MS, FyersTransportError, type FyersHttp, type FyersReply } from './fyers.http';
 import { toFyersOrderBody } from './fyers.order-body';
 import { stripTag, toBrokerOrder } from './fyers.orderbook';
 import { placeOutcome } from './fyers.place-outcome';
-import { OrderbookSchema, PositionsSchema, QuotesSchema } from './fyers.schemas';
+import { FundsSchema, OrderbookSchema, PositionsSchema, QuotesSchema } from './fyers.schemas';
 
 export interface FyersBrokerOptions {
   /** e.g. https://api-t1.fyers.in/api/v3 */
@@ -96,7 +98,55 @@ export function createFyersBroker(opts: FyersBrokerOptions): Broker {
         ...(p.netAvg !== undefined ? { avgPrice: p.netAvg } : {}),
         ...(p.ltp !== undefined ? { ltp: p.ltp } : {}),
         ...(p.pl !== undefined ? { pnl: p.pl } : {}),
+        ...(p.realized_profit !== undefined ? { realized: p.realized_profit } : {}),
+        ...(p.unrealized_profit !== undefined ? { unrealized: p.unrealized_profit } : {}),
       }));
+    },
+
+    async getFunds() {
+      const reply = await read(api, 'funds', 'funds');
+      const parsed = v.safeParse(FundsSchema, reply.body);
+      const row = parsed.success ? parsed.output.fund_limit.find((f) => f.id === AVAILABLE_BALANCE_ID) : undefined;
+      if (!row) throw readFailure('funds', reply);
+      return { available: row.equityAmount };
+    },
+
+    async placeBasket(orders: OrderRequest[]): Promise<PlaceOutcome[]> {
+      if (orders.length === 0) return [];
+      if (orders.length > MAX_BASKET_ORDERS) throw new BrokerRejectedError(`Order not sent: a basket takes at most ${MAX_BASKET_ORDERS} orders`, { code: 'INVALID_REQUEST' });
+      const bodies = orders.map(toFyersOrderBody);
+      const ctx = { orders: orders.map((o) => ({ symbol: o.symbol, side: o.side, qty: o.qty, orderTag: o.orderTag })) };
+      let reply: FyersReply;
+      try {
+        reply = await api.post('multi-order/sync', bodies);
+      } catch (e) {
+        if (!(e instanceof FyersTransportError)) throw e;
+        if (!e.sent) {
+          log.warn('fyers basket not sent: no connection', { ...ctx, transport: e.kind });
+          throw notConnectedError('place basket', e);
+        }
+        log.error('fyers basket outcome unknown', { ...ctx, transport: e.kind });
+        const reason = e.kind === 'timeout' ? `No answer from Fyers within ${timeoutMs} ms` : 'The connection to Fyers failed after the basket was sent';
+        return orders.map(() => ({ status: 'unknown', reason }));
+      }
+      throwIfSessionDeadOrRateLimited(reply, 'place basket');
+      const outcomes = basketOutcomes(reply, orders.length);
+      log.info('fyers basket answered', { ...ctx, httpStatus: reply.httpStatus, outcomes: outcomes.map((o) => o.status) });
+      return outcomes;
+    },
+
+    async cancelOrder(orderId: string): Promise<CancelOutcome> {
+      let reply: FyersReply;
+      try {
+        reply = await api.delete('orders/sync', { id: orderId });
+      } catch (e) {
+        if (e instanceof FyersTransportError) throw readFailure('cancel order', e);
+        throw e;
+      }
+      throwIfSessionDeadOrRateLimited(reply, 'cancel order');
+      if (isOk(reply)) return { cancelled: true };
+      log.warn('fyers cancel refused', { orderId, httpStatus: reply.httpStatus, brokerCode: codeOf(reply.body), reason: messageOf(reply.body) });
+      return { cancelled: false, reason: messageOf(reply.body) || `Fyers refused the cancel (code ${codeOf(reply.body) ?? 'none'})` };
     },
 
     async placeOrder(order: OrderRequest): Promise<PlaceOutcome> {

@@ -16,6 +16,7 @@ export function toFyersOrderBody(o: OrderRequest): Record<string, unknown> {
   }
   if (!Number.isInteger(o.qty) || o.qty <= 0) throw refuse('qty must be a positive whole number of units');
   if (o.orderType === 'LIMIT' && !(o.limitPrice && o.limitPrice > 0)) throw refuse('a LIMIT order needs a limitPrice');
+  if (o.legs && (o.productType === 'BO' || o.productType === 'CO')) throw refuse('TP/SL legs are for INTRADAY/MARGIN; CO/BO carry their own');
   return {
     symbol: o.symbol,
     qty: o.qty,
@@ -30,5 +31,8 @@ export function toFyersOrderBody(o: OrderRequest): Record<string, unknown> {
     stopLoss: o.stopLoss ?? 0,
     takeProfit: o.takeProfit ?? 0,
     ...(o.orderTag !== undefined ? { orderTag: o.orderTag } : {}),
+    // TP/SL legs on INTRADAY/MARGIN: legType 1 = the offsets are points (2 would be percent of entry).
+    ...(o.legs === 'points' && (o.stopLoss || o.takeProfit) ? { legType: 1 } : {}),
+    ...(o.slice ? { isSliceOrder: true } : {}),
   };
 }

@@ -54,6 +54,7 @@ export function toBrokerOrder(row: unknown): BrokerOrder | undefined {
     qty: r.qty,
     productType: r.productType,
     state: orderStateOf(r.status, r.filledQty, r.qty),
+    ...(r.filledQty !== undefined ? { filledQty: r.filledQty } : {}),
     ...(tag !== undefined ? { orderTag: tag } : {}),
     ...(placedAt !== undefined ? { placedAt } : {}),
     ...(r.message ? { message: r.message } : {}),

@@ -1,4 +1,4 @@
-import type { PlaceOutcome } from '../broker.port';
+import type { PlaceOutcome, SliceOutcome } from '../broker.port';
 import { codeOf, messageOf } from './fyers.errors';
 import type { FyersReply } from './fyers.http';
 
@@ -20,6 +20,7 @@ export function placeOutcome(reply: FyersReply): PlaceOutcome {
   if (!body) return { status: 'unknown', reason: `Fyers answered HTTP ${httpStatus} without a readable body` };
   if (code === NO_ACK) return { status: 'unknown', reason: `Fyers sent the order but got no acknowledgement (code 201)${message ? `: ${message}` : ''}` };
   const id = typeof body.id === 'string' || typeof body.id === 'number' ? String(body.id) : '';
+  if (Array.isArray(body.data) && !id) return sliceOutcome(body.data, message);
   if (body.s === 'ok') {
     if (id) return { status: 'placed', orderId: id, ...(message ? { message } : {}) };
     return { status: 'unknown', reason: `Fyers said ok without an order id (code ${code ?? 'none'})` };
@@ -31,4 +32,26 @@ export function placeOutcome(reply: FyersReply): PlaceOutcome {
     return { status: 'rejected', code: httpStatus, reason: message || `Fyers refused the order (HTTP ${httpStatus})` };
   }
   return { status: 'unknown', reason: `Unexpected Fyers reply (HTTP ${httpStatus}, code ${code ?? 'none'})${message ? `: ${message}` : ''}` };
+}
+
+/**
+ * A sliced order's answer: `{code:1101, message:"Order Slice placed successfully", data:[{statusCode, body:{s,id,…}}, …]}`,
+ * one element per slice. Any accepted slice makes the order placed (its first id is the order's id) and every
+ * slice is listed; none accepted is a rejection; an element without a readable verdict makes the whole unknown,
+ * because that slice may exist.
+ */
+function sliceOutcome(data: unknown[], message: string | undefined): PlaceOutcome {
+  const slices: SliceOutcome[] = [];
+  for (const el of data) {
+    const b = (el as { body?: Record<string, unknown> } | null)?.body;
+    const sid = b && (typeof b.id === 'string' || typeof b.id === 'number') ? String(b.id) : '';
+    if (b?.s === 'ok' && sid) slices.push({ orderId: sid, status: 'accepted' });
+    else if (b?.s === 'error') slices.push({ status: 'rejected', code: codeOf(b), reason: messageOf(b) || 'slice refused' });
+    else return { status: 'unknown', reason: `Fyers answered a sliced order without a verdict for slice ${slices.length + 1}${message ? `: ${message}` : ''}` };
+  }
+  const first = slices.find((s): s is Extract<SliceOutcome, { status: 'accepted' }> => s.status === 'accepted');
+  if (first) return { status: 'placed', orderId: first.orderId, slices, ...(message ? { message } : {}) };
+  const r = slices[0];
+  if (!r || r.status !== 'rejected') return { status: 'unknown', reason: 'Fyers answered a sliced order with no slices' };
+  return { status: 'rejected', code: r.code ?? 'SLICES_REJECTED', reason: `every slice was refused: ${r.reason}` };
 }

@@ -23,9 +23,13 @@ export const QuotesSchema = v.looseObject({
 
 export const PositionsSchema = v.looseObject({
   netPositions: v.optional(
-    v.array(v.looseObject({ symbol: v.string(), netQty: num, productType: v.string(), netAvg: v.optional(num), ltp: v.optional(num), pl: v.optional(num) })),
+    v.array(v.looseObject({ symbol: v.string(), netQty: num, productType: v.string(), netAvg: v.optional(num), ltp: v.optional(num), pl: v.optional(num), realized_profit: v.optional(num), unrealized_profit: v.optional(num) })),
     [],
   ),
+});
+
+export const FundsSchema = v.looseObject({
+  fund_limit: v.array(v.looseObject({ id: num, equityAmount: num })),
 });
 
 export const OrderbookEntrySchema = v.looseObject({

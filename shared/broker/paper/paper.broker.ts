@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import type { Clock } from '../../platform/clock';
 import type { SymbolIndex } from '../../symbols/instrument';
 import { UNDERLYINGS } from '../../symbols/underlyings';
-import type { Broker, BrokerOrder, BrokerSession, OrderRequest, PlaceOutcome, Position } from '../broker.port';
+import type { Broker, BrokerOrder, BrokerSession, CancelOutcome, OrderRequest, PlaceOutcome, Position } from '../broker.port';
 import { PAPER_SPOT, paperPremium } from './paper-pricing';
 
 export interface PaperBrokerOptions {
@@ -14,10 +14,13 @@ export interface PaperBrokerOptions {
   fillPrice?: number;
   /** Where the order book and positions persist across restarts; memory only when absent. */
   stateFile?: string;
+  /** Available funds it reports, in rupees. */
+  funds?: number;
 }
 
 /** A position with the cash it moved, so its P&L is cash plus the open quantity at the current price. */
 type PaperPosition = Position & { cash?: number };
+const DEFAULT_PAPER_FUNDS = 1_000_000;
 
 interface PaperState {
   orders: BrokerOrder[];
@@ -51,7 +54,7 @@ export function createPaperBroker(opts: PaperBrokerOptions): Broker & { state():
     return paperPremium(inst, PAPER_SPOT[inst.underlying] ?? inst.strike, opts.clock());
   };
 
-  return {
+  const broker: Broker & { state(): PaperState } = {
     name: 'paper',
     state: () => state,
     async getQuotes(tickers) {
@@ -92,7 +95,20 @@ export function createPaperBroker(opts: PaperBrokerOptions): Broker & { state():
       if (price !== undefined && pos.cash !== undefined) pos.cash -= signed * price;
       state.positions[key] = pos;
       persist();
-      return { status: 'placed', orderId, message: 'paper order filled' };
+      return { status: 'placed', orderId, message: 'paper order filled', filled: true };
+    },
+    async placeBasket(orders: OrderRequest[]): Promise<PlaceOutcome[]> {
+      const out: PlaceOutcome[] = [];
+      for (const o of orders) out.push(await broker.placeOrder(o));
+      return out;
+    },
+    async cancelOrder(orderId: string): Promise<CancelOutcome> {
+      const order = state.orders.find((o) => o.orderId === orderId);
+      // Paper orders fill at once, so there is never anything left to cancel.
+      return { cancelled: false, reason: order ? 'the order is already filled' : `no order ${orderId}` };
+    },
+    async getFunds() {
+      return { available: opts.funds ?? DEFAULT_PAPER_FUNDS };
     },
     async findOrders(q) {
       return state.orders.filter((o) => q.tag === undefined || o.orderTag === q.tag).map((o) => ({ ...o }));
@@ -101,6 +117,7 @@ export function createPaperBroker(opts: PaperBrokerOptions): Broker & { state():
       return { valid: true };
     },
   };
+  return broker;
 }
 
 function load(file?: string): PaperState | undefined {

@@ -75,7 +75,8 @@ export function createFirestoreControlsStore(db: Firestore, options: FirestoreSt
     },
 
     watch(onChange, onError) {
-      return runtime.onSnapshot((snap) => onChange(withControlDefaults(snap.data() as Partial<RuntimeControls> | undefined)), onError);
+      // The same validation as a read: a pushed document that fails it disables trading, never the defaults.
+      return runtime.onSnapshot((snap) => onChange(controlsFrom(snap.data())), onError);
     },
 
     reserveDailyOrder(day: string, cap: number): Promise<boolean> {

@@ -52,9 +52,9 @@ describe('getPositions', () => {
     kit.fake.setLtp('NSE:NIFTY26JULFUT', 102.5);
     const positions = await kit.broker.getPositions();
     expect(positions).toEqual([
-      { symbol: TICKER, netQty: -130, productType: 'INTRADAY', avgPrice: 0, ltp: expect.any(Number), pnl: expect.any(Number) },
-      // Bought 65 at the fake's fill price of 100, now at 102.5: +162.5.
-      { symbol: 'NSE:NIFTY26JULFUT', netQty: 65, productType: 'MARGIN', avgPrice: 100, ltp: 102.5, pnl: 162.5 },
+      { symbol: TICKER, netQty: -130, productType: 'INTRADAY', avgPrice: 152.35, ltp: expect.any(Number), pnl: expect.any(Number), realized: expect.any(Number), unrealized: expect.any(Number) },
+      // Bought 65 at the fake's fill price of 100, now at 102.5: +162.5, all of it still open.
+      { symbol: 'NSE:NIFTY26JULFUT', netQty: 65, productType: 'MARGIN', avgPrice: 100, ltp: 102.5, pnl: 162.5, realized: 0, unrealized: 162.5 },
     ]);
   });
 

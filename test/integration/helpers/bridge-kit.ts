@@ -107,6 +107,7 @@ export async function startBridge(opts: BridgeOptions = {}): Promise<Bridge> {
   });
   const env: Record<string, string | undefined> = {
     BROKER: 'fyers',
+    ALLOW_SAMPLE_MASTER: 'true',
     FYERS_APP_ID: fake.state.appId,
     FYERS_APP_SECRET,
     FYERS_API_URL: fake.apiUrl,

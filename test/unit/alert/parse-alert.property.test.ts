@@ -68,7 +68,9 @@ function check(body: unknown): void {
   expect(alert.token.length).toBeGreaterThan(0);
   expect(['BUY', 'SELL']).toContain(alert.action);
   expect(['CE', 'PE']).toContain(alert.optionType);
-  expect(Number.isInteger(alert.qty) && alert.qty >= 1 && alert.qty <= 100_000).toBe(true);
+  const q = alert.qty;
+  if (typeof q === 'number') expect(Number.isInteger(q) && q >= 1 && q <= 100_000).toBe(true);
+  else expect(Object.values(q).every((n) => Number.isFinite(n) && n > 0)).toBe(true);
   expect(['INTRADAY', 'MARGIN', 'CO', 'BO']).toContain(alert.productType);
   expect(['MARKET', 'LIMIT']).toContain(alert.orderType);
   expect(typeof alert.strikeprice === 'number' ? Number.isFinite(alert.strikeprice) && alert.strikeprice > 0 : Number.isInteger(alert.strikeprice.atmOffset)).toBe(true);

@@ -69,10 +69,21 @@ describe('parseAlert', () => {
     expect(Object.keys(fieldsOf({ ...valid, ...patch }))).toContain(field);
   });
 
+  it('accepts sl/tp on INTRADAY and MARGIN as legs (or managed), and refuses them with PROTECTION=off or bracket', () => {
+    for (const protection of ['legs', 'managed'] as const) {
+      expect(parseAlert({ ...valid, sl: 20, tp: 40 }, { protection })).toMatchObject({ productType: 'INTRADAY', sl: 20, tp: 40 });
+      expect(parseAlert({ ...valid, productType: 'MARGIN', sl: 20 }, { protection })).toMatchObject({ productType: 'MARGIN', sl: 20 });
+    }
+    const off = (() => { try { parseAlert({ ...valid, sl: 20, tp: 40 }, { protection: 'off' }); } catch (e) { return (e as { details: { fields: Record<string, string> } }).details.fields; } return {}; })();
+    expect(off).toEqual({ sl: 'is not accepted here: PROTECTION=off: stop-loss and target are not accepted on INTRADAY', tp: 'is not accepted here: PROTECTION=off: stop-loss and target are not accepted on INTRADAY' });
+    // CO/BO keep their own rules whatever the mode.
+    expect(parseAlert({ ...valid, productType: 'BO', sl: 10, tp: 20 }, { protection: 'off' })).toMatchObject({ productType: 'BO' });
+  });
+
   it('enforces the SL/TP rules per product type', () => {
     expect(fieldsOf({ ...valid, productType: 'CO' }).sl).toMatch(/required/);
     expect(Object.keys(fieldsOf({ ...valid, productType: 'BO', sl: 10 }))).toEqual(['tp']);
-    expect(fieldsOf({ ...valid, sl: 10 }).sl).toMatch(/only accepted with productType CO or BO/);
+    expect(fieldsOf({ ...valid, sl: 10 }).sl).toMatch(/PROTECTION=bracket protects only productType CO or BO, not INTRADAY/);
     expect(fieldsOf({ ...valid, productType: 'CO', sl: 10, tp: 5 }).tp).toMatch(/not supported/);
     expect(parseAlert({ ...valid, productType: 'BO', sl: '12.5', tp: 30 })).toMatchObject({ sl: 12.5, tp: 30 });
   });

@@ -11,7 +11,8 @@ export const LAYERS: ReadonlyArray<readonly string[]> = [
   ['shared/alert', 'shared/risk', 'shared/notify', 'shared/secrets', 'shared/blob', 'shared/tokens', 'shared/controls'],
   ['shared/symbols'],
   ['shared/broker', 'shared/store'],
-  ['shared/orders'],
+  // Strategies (position mode, multi-leg, flatten, square-off, loss limit) are use cases beside single orders.
+  ['shared/orders', 'shared/strategy'],
   ['functions'],
 ];
 

@@ -24,6 +24,9 @@ function flakyBroker() {
     },
     findOrders: async () => [],
     checkSession: async () => ({ valid: true }),
+    placeBasket: async () => [],
+    cancelOrder: async () => ({ cancelled: false }),
+    getFunds: async () => ({ available: 0 }),
   };
   return { s, broker };
 }

@@ -24,6 +24,9 @@ function recordingBroker(opts: { failWith?: Error; placeAnswers?: Array<Error | 
     },
     findOrders: async () => [],
     checkSession: async () => ({ valid: true }),
+    placeBasket: async () => [],
+    cancelOrder: async () => ({ cancelled: false }),
+    getFunds: async () => ({ available: 0 }),
   };
   return { broker, quoteCalls, placeCalls };
 }

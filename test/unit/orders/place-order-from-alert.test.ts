@@ -61,7 +61,8 @@ describe('placeOrderFromAlert', () => {
       const k = useCaseKit();
       await expect(placeOrderFromAlert(k.deps, k.request(alertBody({ strikeprice: 24_510 })))).rejects.toBeInstanceOf(UnknownInstrumentError);
       await expect(placeOrderFromAlert(k.deps, k.request(alertBody({ qty: 11 })))).rejects.toBeInstanceOf(RiskRefusedError);
-      await expect(placeOrderFromAlert(k.deps, k.request(alertBody({ symbol: 'RELIANCE', strikeprice: 'ATM' })))).rejects.toBeInstanceOf(RiskRefusedError);
+      // Not listed in the sample master: refused by name before a spot quote is even looked for.
+      await expect(placeOrderFromAlert(k.deps, k.request(alertBody({ symbol: 'RELIANCE', strikeprice: 'ATM' })))).rejects.toBeInstanceOf(UnknownInstrumentError);
       await expect(placeOrderFromAlert(k.deps, k.request(alertBody({ strikeprice: 'ATM', expiry: '2031-01-01' })))).rejects.toBeInstanceOf(UnknownInstrumentError);
       expect(k.calls).toEqual([]);
       expect(k.records.size).toBe(0);
@@ -305,7 +306,7 @@ describe('placeOrderFromAlert', () => {
     it('a second close of the same contract while the first settles is refused with 503, nothing sent', async () => {
       const k = useCaseKit();
       k.script.positions = [];
-      const ticker = k.index.find('NIFTY', k.index.optionExpiries('NIFTY', k.clock())[0]!, 24500, 'CE')!.ticker;
+      const ticker = k.index.find('NSE', 'NIFTY', k.index.optionExpiries('NSE', 'NIFTY', k.clock())[0]!, 24500, 'CE')!.ticker;
       k.script.positions = [{ symbol: ticker, productType: 'INTRADAY', netQty: -650 }];
       await placeOrderFromAlert(k.deps, k.request(alertBody({ intent: 'close', idempotency_key: 'c1' })));
       const placedBefore = k.places().length;
@@ -316,7 +317,7 @@ describe('placeOrderFromAlert', () => {
 
     it('a close still queued for its send keeps the contract held past the settle time, so a second close cannot size the same position', async () => {
       const k = useCaseKit();
-      const ticker = k.index.find('NIFTY', k.index.optionExpiries('NIFTY', k.clock())[0]!, 24500, 'CE')!.ticker;
+      const ticker = k.index.find('NSE', 'NIFTY', k.index.optionExpiries('NSE', 'NIFTY', k.clock())[0]!, 24500, 'CE')!.ticker;
       k.script.positions = [{ symbol: ticker, productType: 'INTRADAY', netQty: -650 }];
       // The first close waits in the pacer (behind a burst) for longer than the 4 s settle time.
       const queued = deferred<void>();
@@ -338,7 +339,7 @@ describe('placeOrderFromAlert', () => {
 
     it('a close that certainly never left frees the contract at once', async () => {
       const k = useCaseKit();
-      const ticker = k.index.find('NIFTY', k.index.optionExpiries('NIFTY', k.clock())[0]!, 24500, 'CE')!.ticker;
+      const ticker = k.index.find('NSE', 'NIFTY', k.index.optionExpiries('NSE', 'NIFTY', k.clock())[0]!, 24500, 'CE')!.ticker;
       k.script.positions = [{ symbol: ticker, productType: 'INTRADAY', netQty: -650 }];
       k.script.place.push(new BrokerRateLimitedError('slow down', 1000));
       await expect(placeOrderFromAlert(k.deps, k.request(alertBody({ intent: 'close', idempotency_key: 'c1' })))).rejects.toBeInstanceOf(BrokerRateLimitedError);

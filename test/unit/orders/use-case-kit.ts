@@ -30,7 +30,7 @@ export function deferred<T>() {
   return { promise, resolve, reject };
 }
 
-export type Call = { op: 'quote'; tickers: string[] } | { op: 'place'; order: OrderRequest; opts?: PlaceOptions } | { op: 'positions' } | { op: 'orders'; tag?: string } | { op: 'claim' };
+export type Call = { op: 'quote'; tickers: string[] } | { op: 'place'; order: OrderRequest; opts?: PlaceOptions } | { op: 'positions' } | { op: 'orders'; tag?: string } | { op: 'claim' } | { op: 'funds' };
 
 /**
  * The use case's ports in memory: a scripted broker that logs every call in order (claims included),
@@ -52,6 +52,7 @@ export function useCaseKit(over: { controls?: Partial<RuntimeControls> } = {}) {
     place: [] as Array<PlaceOutcome | Error | ((o: OrderRequest) => PlaceOutcome)>,
     orders: [] as BrokerOrder[],
     positions: [] as Position[],
+    funds: 500_000,
     ordersError: undefined as Error | undefined,
     /** When set, the claim waits for it (to prove what runs beside the claim). */
     claimGate: undefined as Promise<void> | undefined,
@@ -81,6 +82,12 @@ export function useCaseKit(over: { controls?: Partial<RuntimeControls> } = {}) {
       return script.orders.filter((o) => q.tag === undefined || o.orderTag === q.tag);
     },
     checkSession: async () => ({ valid: true }),
+    placeBasket: async () => [],
+    cancelOrder: async () => ({ cancelled: false }),
+    getFunds: async () => {
+      calls.push({ op: 'funds' });
+      return { available: script.funds };
+    },
   };
   const idempotency: IdempotencyStore<OrderResult> = {
     async claim(input) {
@@ -129,10 +136,12 @@ export function useCaseKit(over: { controls?: Partial<RuntimeControls> } = {}) {
     recentKeys: createRecentKeys({ clock, ttlMs: 60_000, max: 100 }),
     settings: {
       maxLots: 10,
-      tradingWindow: { startMin: 9 * 60 + 15, endMin: 15 * 60 + 30, holidays: [] },
+      tradingWindow: { holidays: [] },
       enforceTradingWindow: true,
       coverOnlyBuy: false,
       freezeQtyOverrides: {},
+      protection: 'legs',
+      limitPriceBandPercent: 20,
       dedupWindowMs: 60_000,
       idempotencyTtlMs: 86_400_000,
       idempotencyLeaseMs: 30_000,

@@ -1,4 +1,4 @@
-import { reduceOnlyLots, unitsForLots } from '../../../shared/risk/lot-sizing';
+import { reduceOnlyLots, slicesFor, unitsForLots } from '../../../shared/risk/lot-sizing';
 import { RiskRefusedError } from '../../../shared/errors';
 
 describe('unitsForLots', () => {
@@ -10,9 +10,22 @@ describe('unitsForLots', () => {
     expect(() => unitsForLots(11, { maxLots: 10, lotSize: 65 })).toThrow(/maximum of 10 lots/);
   });
 
-  it('refuses above the freeze quantity and says how many lots fit', () => {
-    expect(() => unitsForLots(28, { maxLots: 100, lotSize: 65, freezeQty: 1800 })).toThrow(/freeze limit of 1800 units \(27 lots\)/);
-    expect(unitsForLots(27, { maxLots: 100, lotSize: 65, freezeQty: 1800 })).toBe(1755);
+  it('no longer refuses above the freeze quantity: it slices, up to 10 slices, and names both limits beyond', () => {
+    expect(unitsForLots(28, { maxLots: 1000, lotSize: 65, freezeQty: 1800 })).toBe(1820);
+    expect(() => unitsForLots(271, { maxLots: 1000, lotSize: 65, freezeQty: 1800 })).toThrow(
+      'qty 271 lots (17615 units) needs 11 slices at the freeze limit of 1800 units (27 lots each); at most 10 slices (270 lots) go in one order',
+    );
+  });
+});
+
+describe('slicesFor', () => {
+  it('BANKNIFTY (lot 30, freeze 600 since Nov 2025): 50 lots are 600 + 600 + 300', () => {
+    expect(slicesFor(1500, 30, 600)).toEqual([600, 600, 300]);
+    expect(slicesFor(600, 30, 600)).toEqual([600]);
+  });
+
+  it('NIFTY (lot 65, freeze 1800): a slice is the largest whole number of lots within the limit', () => {
+    expect(slicesFor(1820, 65, 1800)).toEqual([1755, 65]);
   });
 });
 

@@ -21,7 +21,7 @@ describe('sampleSymbolMaster', () => {
       expect(parsed.skipped).toBe(0);
       expect(parsed.instruments).toHaveLength(lines.length);
     }
-    expect(nseFo).toContain(`101126072135081,NIFTY 21 Jul 26 24500 CE,14,65,0.05,,0915-1530|1815-1915:,2026-07-21,${istInstant('2026-07-21', 15, 30) / 1000},NSE:NIFTY2672124500CE,10,11,35081,NIFTY,26000,24500.0,CE,101000000026000,None,0,0.0`);
+    expect(nseFo).toContain(`101126072135081,NIFTY 21 Jul 26 24500 CE,14,65,0.05,,0915-1540|1815-1915:,2026-07-21,${istInstant('2026-07-21', 15, 40) / 1000},NSE:NIFTY2672124500CE,10,11,35081,NIFTY,26000,24500.0,CE,101000000026000,None,0,0.0`);
   });
 
   it('puts each index on its exchange with its lot size, 0.05 ticks and 81 strikes per side around the paper spot', () => {
@@ -33,28 +33,40 @@ describe('sampleSymbolMaster', () => {
     expect(lots).toEqual({ NIFTY: 65, BANKNIFTY: 30, FINNIFTY: 60, MIDCPNIFTY: 120, SENSEX: 20 });
     expect([...nse, ...bse].filter((i) => i.optionType !== 'XX').every((i) => i.tickSize === 0.05)).toBe(true);
     const index = sampleIndex(nowMs);
-    const strikes = index.strikes('BANKNIFTY', index.optionExpiries('BANKNIFTY')[0]!, 'PE');
+    const strikes = index.strikes('NSE', 'BANKNIFTY', index.optionExpiries('NSE', 'BANKNIFTY')[0]!, 'PE');
     expect(strikes).toHaveLength(81);
     expect([strikes[0], strikes[40], strikes[80]]).toEqual([48000, 52000, 56000]);
-    expect(index.strikes('MIDCPNIFTY', index.optionExpiries('MIDCPNIFTY')[0]!, 'CE')[1]! - index.strikes('MIDCPNIFTY', index.optionExpiries('MIDCPNIFTY')[0]!, 'CE')[0]!).toBe(25);
+    expect(index.strikes('NSE', 'MIDCPNIFTY', index.optionExpiries('NSE', 'MIDCPNIFTY')[0]!, 'CE')[1]! - index.strikes('NSE', 'MIDCPNIFTY', index.optionExpiries('NSE', 'MIDCPNIFTY')[0]!, 'CE')[0]!).toBe(25);
   });
 
   it('lays out NIFTY weeklies plus monthlies, monthly-only indices and one future per month', () => {
     const index = sampleIndex(nowMs);
-    expect(index.optionExpiries('NIFTY').map(expiryDate)).toEqual(['2026-07-21', '2026-07-28', '2026-08-04', '2026-08-11', '2026-08-25']);
-    expect(index.optionExpiries('BANKNIFTY').map(expiryDate)).toEqual(['2026-07-28', '2026-08-25']);
-    expect(index.optionExpiries('SENSEX').map(expiryDate)).toEqual(['2026-07-23', '2026-07-30', '2026-08-06', '2026-08-13', '2026-08-27']);
+    expect(index.optionExpiries('NSE', 'NIFTY').map(expiryDate)).toEqual(['2026-07-21', '2026-07-28', '2026-08-04', '2026-08-11', '2026-08-25']);
+    expect(index.optionExpiries('NSE', 'BANKNIFTY').map(expiryDate)).toEqual(['2026-07-28', '2026-08-25']);
+    expect(index.optionExpiries('BSE', 'SENSEX').map(expiryDate)).toEqual(['2026-07-23', '2026-07-30', '2026-08-06', '2026-08-13', '2026-08-27']);
     expect(index.byTicker('NSE:NIFTY26JULFUT')).toMatchObject({ instrumentType: 11, strike: -1, optionType: 'XX' });
     expect(index.byTicker('NSE:FINNIFTY26AUGFUT')).toBeDefined();
     expect(index.byTicker('BSE:SENSEX26AUGFUT')).toBeDefined();
     expect(index.byTicker('NSE:NIFTY26SEPFUT')).toBeUndefined();
   });
 
-  it('leaves out an expiry day once 15:30 IST has passed on it', () => {
-    const after = sampleIndex(istInstant('2026-07-21', 15, 31));
-    expect(after.optionExpiries('NIFTY').map(expiryDate)[0]).toBe('2026-07-28');
-    const justBefore = sampleIndex(istInstant('2026-07-21', 15, 29));
-    expect(justBefore.optionExpiries('NIFTY').map(expiryDate)[0]).toBe('2026-07-21');
+  it('leaves out an NSE expiry day once 15:40 IST has passed on it, and a BSE one after 15:30', () => {
+    const after = sampleIndex(istInstant('2026-07-21', 15, 41));
+    expect(after.optionExpiries('NSE', 'NIFTY').map(expiryDate)[0]).toBe('2026-07-28');
+    const justBefore = sampleIndex(istInstant('2026-07-21', 15, 39));
+    expect(justBefore.optionExpiries('NSE', 'NIFTY').map(expiryDate)[0]).toBe('2026-07-21');
+    expect(sampleIndex(istInstant('2026-07-23', 15, 31)).optionExpiries('BSE', 'SENSEX').map(expiryDate)[0]).toBe('2026-07-30');
+    expect(sampleIndex(istInstant('2026-07-23', 15, 29)).optionExpiries('BSE', 'SENSEX').map(expiryDate)[0]).toBe('2026-07-23');
+  });
+
+  it('states the same facts as the real masters: NSE session 09:15-15:40, BANKNIFTY futures tick 0.2, BSE futures without an option type', () => {
+    const index = sampleIndex(nowMs);
+    expect(index.session('NSE')).toEqual({ startMin: 555, endMin: 940, label: '09:15-15:40' });
+    expect(index.session('BSE')?.label).toBe('09:15-15:30');
+    expect(index.byTicker('NSE:BANKNIFTY26JULFUT')?.tickSize).toBe(0.2);
+    expect(nseFo).toMatch(/,NSE:NIFTY26JULFUT,.*,-1\.0,XX,/);
+    const bseFut = bseFo.split('\n').find((l) => l.includes(',BSE:SENSEX26JULFUT,'))!;
+    expect(bseFut.split(',')[16]).toBe('');
   });
 
   it('is deterministic for a given instant', () => {
@@ -76,10 +88,10 @@ describe('sampleSymbolMaster', () => {
     for (const at of instants) {
       const index = sampleIndex(at);
       const when = `${istParts(at).date} ${istParts(at).minutes}`;
-      for (const u of CONFIGURED) if (index.optionExpiries(u, at).length < 1) stale.push(`${when} ${u}`);
-      const niftyLive = index.optionExpiries('NIFTY', at);
+      for (const u of CONFIGURED) if (index.optionExpiries(u === 'SENSEX' ? 'BSE' : 'NSE', u, at).length < 1) stale.push(`${when} ${u}`);
+      const niftyLive = index.optionExpiries('NSE', 'NIFTY', at);
       if (niftyLive.length < 2 || niftyLive[1]! - niftyLive[0]! !== 7 * 86_400) stale.push(`${when} NIFTY weeklies`);
-      if (index.optionExpiries('SENSEX', at).length < 2) stale.push(`${when} SENSEX weeklies`);
+      if (index.optionExpiries('BSE', 'SENSEX', at).length < 2) stale.push(`${when} SENSEX weeklies`);
     }
     expect(instants).toHaveLength(60);
     expect(stale).toEqual([]);

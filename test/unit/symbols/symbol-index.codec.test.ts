@@ -28,7 +28,7 @@ describe('symbol index codec', () => {
     expect(index.version).toBe('1723456789012345');
     expect(index.instrumentCount).toBe(instruments.length);
     const t = instruments.find((i) => i.optionType === 'CE' && i.underlying === 'NIFTY')!;
-    expect(index.find('NIFTY', t.expiry, t.strike, 'CE')).toEqual(t);
+    expect(index.find('NSE', 'NIFTY', t.expiry, t.strike, 'CE')).toEqual(t);
   });
 
   it('is compact: far smaller than the CSV it came from', () => {

@@ -47,7 +47,7 @@ describe('sampleLoader', () => {
     const index = await loader.load('sample-2026-07-21');
     expect(index.version).toBe('sample-2026-07-21');
     expect(index.underlyings()).toEqual(['BANKNIFTY', 'FINNIFTY', 'MIDCPNIFTY', 'NIFTY', 'SENSEX']);
-    expect(index.optionExpiries('NIFTY', nowMs).map(expiryDate)[0]).toBe('2026-07-21');
+    expect(index.optionExpiries('NSE', 'NIFTY', nowMs).map(expiryDate)[0]).toBe('2026-07-21');
   });
 });
 

@@ -1,7 +1,7 @@
 import { istInstant } from '../../../shared/platform/ist';
 import { parseSymbolMaster } from '../../../shared/symbols/parse-symbol-master';
 import { sampleSymbolMaster } from '../../../shared/symbols/sample-symbol-master';
-import { validateSymbolMaster } from '../../../shared/symbols/validate-symbol-master';
+import { screenImplausibleRows, validateSymbolMaster } from '../../../shared/symbols/validate-symbol-master';
 import { chain } from '../../helpers/symbol-fixtures';
 
 const nowMs = istInstant('2026-08-10', 11, 0);
@@ -26,21 +26,28 @@ describe('validateSymbolMaster', () => {
     expect(problems.some((p) => p.startsWith('NIFTY '))).toBe(false);
   });
 
-  it('flags lot sizes that are not positive whole numbers or are absurd, with examples', () => {
+  it('judges implausible lots per row: one absurd stock lot is left out and named, the file is still good', () => {
     const bad = [
       ...full.slice(0, 1500),
-      ...chain('NIFTY', ['2026-08-18'], [24500], { lotSize: 0 }),
-      ...chain('NIFTY', ['2026-08-25'], [24500], { lotSize: 32.5 }),
-      ...chain('NIFTY', ['2026-09-01'], [24500], { lotSize: 26_000 * 100 }),
+      ...chain('IDEA', ['2026-08-25'], [7.5], { lotSize: 26_000 * 100, instrumentType: 15 }),
     ];
-    const problems = validateSymbolMaster(bad, { ...expect5, underlyings: ['NIFTY'] });
-    expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatch(/^6 instrument\(s\) have a lot size that is not a whole number between 1 and 100000, e\.g\. .*\(lot 0\)/);
+    expect(validateSymbolMaster(bad, { ...expect5, underlyings: ['NIFTY'] })).toEqual([]);
+    const screened = screenImplausibleRows(bad);
+    expect(screened.kept).toHaveLength(1500);
+    expect(screened.problem).toBeUndefined();
+    expect(screened.dropped).toEqual([expect.stringMatching(/^2 instrument\(s\) left out: lot size not a whole number between 1 and 100000, e\.g\. NSE:IDEA.*\(lot 2600000\)/)]);
   });
 
-  it('flags tick sizes that are not positive', () => {
-    const bad = [...full.slice(0, 1500), ...chain('NIFTY', ['2026-08-18'], [24500], { tickSize: 0 })];
-    expect(validateSymbolMaster(bad, { ...expect5, underlyings: [] })).toEqual([expect.stringMatching(/^2 instrument\(s\) have a tick size that is not positive/)]);
+  it('calls the file broken when more than 1% of rows have implausible lots or ticks (a shifted column)', () => {
+    const bad = [
+      ...full.slice(0, 500),
+      ...chain('NIFTY', ['2026-08-18'], [24500], { lotSize: 0 }),
+      ...chain('NIFTY', ['2026-08-25'], [24500], { lotSize: 32.5 }),
+      ...chain('NIFTY', ['2026-09-01'], [24500], { tickSize: 0 }),
+    ];
+    const problems = validateSymbolMaster(bad, { ...expect5, minInstruments: 1, underlyings: ['NIFTY'] });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^6 of 506 instruments have an implausible lot or tick size \(more than 1%\)/);
   });
 
   it('flags a configured underlying whose options have all expired', () => {
