@@ -78,7 +78,9 @@ it('acknowledges then rejects by RMS, and posts both states to the postback URL 
   expect(statuses).toEqual([6, 5]);
   expect(JSON.parse(r.got[1]!.body)).toMatchObject({ id: placed.body.id, message: 'RMS:Margin Shortfall' });
   for (const g of r.got) expect(g.headers['x-fyers-signature']).toBe(signPostback(g.body, 's3cret'));
-  expect(fake.lifecycle.postbacks.every((p) => p.httpStatus === 200)).toBe(true);
+  // The receiver sees a body before the fake sees the receiver's answer: wait for both answers.
+  await waitFor(() => fake.lifecycle.postbacks.length === 2 && fake.lifecycle.postbacks.every((p) => p.httpStatus !== undefined));
+  expect(fake.lifecycle.postbacks.map((p) => p.httpStatus)).toEqual([200, 200]);
 });
 
 it('cancels and modifies resting orders, fills a sell stop-limit when the price falls through its trigger, and refuses to cancel a filled one', async () => {

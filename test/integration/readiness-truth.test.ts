@@ -56,7 +56,7 @@ describe('readiness tells the truth', () => {
     const r = await readyz();
     expect(r.status).toBe(503);
     expect(failing(r.body.checks)).toEqual(['broker']);
-    expect(r.body.checks.broker!.detail).toBe(`The broker session ends at ${TUESDAY} 14:00 IST, before the exchange closes at ${TUESDAY} 15:30 IST; log in again`);
+    expect(r.body.checks.broker!.detail).toBe(`The broker session ends at ${TUESDAY} 14:00 IST, before the exchange closes at ${TUESDAY} 15:40 IST; log in again`);
   });
 });
 
@@ -76,7 +76,7 @@ describe('the login result page says the same', () => {
     const page = await hop(await loginUntilCallback(bridge));
     const text = textOf(page.text);
     expect(text).toContain('Trading is NOT live');
-    expect(text).toContain(`ends at ${TUESDAY} 13:00 IST, before the exchange closes at ${TUESDAY} 15:30 IST`);
+    expect(text).toContain(`ends at ${TUESDAY} 13:00 IST, before the exchange closes at ${TUESDAY} 15:40 IST`);
   });
 
   it('says "live" on a full-day login during the session', async () => {

@@ -35,7 +35,7 @@ async function start(env: Record<string, string>): Promise<void> {
   const data = tempDataDir('risk-exits');
   server.onCleanup(data.cleanup);
   notes = [];
-  deps = await buildDeps(parseConfig(fakeFyersEnv(fake, { STORE: 'local', DATA_DIR: data.dir, ...env })), {
+  deps = await buildDeps(parseConfig(fakeFyersEnv(fake, { STORE: 'local', DATA_DIR: data.dir, LIMIT_PRICE_BAND_PERCENT: '100', ...env })), {
     clock, logger: silentLogger, notifier: { notify: async (n) => void notes.push(n) },
   });
   server.onCleanup(() => deps.close());
