@@ -14,10 +14,14 @@ export const FUNCTION_NAMES = [
   'console',
   'orderUpdates',
   'reconcileOrders',
+  'orderEventWebhooks',
   'squareOff',
 ] as const;
 
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
-/** The HTTP ones; `notify` is a CloudEvent function fed by Pub/Sub. */
-export const HTTP_FUNCTION_NAMES = FUNCTION_NAMES.filter((n) => n !== 'notify');
+/** The CloudEvent ones, each fed by a Pub/Sub push subscription. */
+const CLOUD_EVENT_FUNCTION_NAMES: readonly FunctionName[] = ['notify', 'orderEventWebhooks'];
+
+/** The HTTP ones. */
+export const HTTP_FUNCTION_NAMES = FUNCTION_NAMES.filter((n) => !CLOUD_EVENT_FUNCTION_NAMES.includes(n));

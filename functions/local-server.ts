@@ -15,7 +15,9 @@ import { requestSource } from './operator-auth/request-source';
  * In the cloud these are reachable only through IAM (Cloud Scheduler's and Pub/Sub's identities); on
  * the one-port server nothing stands in front of them, so they ask for the operator key instead.
  */
-const OPERATOR_ONLY = new Set(['notify', 'refreshToken', 'refreshSymbolMaster', 'reconcileOrders', 'squareOff']);
+// orderEventWebhooks signs whatever event it is given with each subscriber's secret: an open endpoint
+// would let anyone forge signed order events to the subscribers. squareOff places orders.
+const OPERATOR_ONLY = new Set(['notify', 'refreshToken', 'refreshSymbolMaster', 'reconcileOrders', 'orderEventWebhooks', 'squareOff']);
 
 export interface LocalServerOptions {
   /**

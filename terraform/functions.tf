@@ -1,7 +1,8 @@
 # One entry per entry point registered in functions/index.ts. The key is the code name and must equal
 # entry_point; test/unit/terraform-consistency.test.ts fails when this map and the code drift apart.
 #
-#   trigger        http: called over HTTPS; pubsub: receives CloudEvents from the notifications push subscription
+#   trigger        http: called over HTTPS; pubsub: receives CloudEvents from a push subscription (notify,
+#                  orderEventWebhooks)
 #   static_egress  all outbound traffic leaves through Cloud NAT's reserved IP (network.tf); required for
 #                  anything that may call a Fyers order or session API, since Fyers refuses other IPs
 #   ingress        ALLOW_INTERNAL_ONLY where only Cloud Scheduler / Pub/Sub in this project call the function
@@ -155,6 +156,36 @@ locals {
       entry_point   = "reconcileOrders"
       slug          = "reconcile"
       description   = "Backstop for lost postbacks: reads the orderbook and tradebook once a minute in the session and moves every open order record to its state. Cloud Scheduler only."
+      trigger       = "http"
+      ingress       = "ALLOW_INTERNAL_ONLY"
+      static_egress = true
+      memory        = "512Mi"
+      cpu           = null
+      concurrency   = 1
+      timeout       = 50
+      min_instances = 0
+      max_instances = 1
+    }
+    orderEventWebhooks = {
+      entry_point = "orderEventWebhooks"
+      slug        = "order-webhooks"
+      description = "Delivers each order event from the order-events push subscription to the subscribers' signed outbound webhooks. Pub/Sub push only."
+      trigger     = "pubsub"
+      ingress     = "ALLOW_INTERNAL_ONLY"
+      # Subscribers' endpoints are theirs, not Fyers: no need for the reserved IP.
+      static_egress = false
+      memory        = "256Mi"
+      cpu           = null
+      concurrency   = 1
+      # Each delivery gives up after 5 s; a few subscribers answer in parallel well inside this.
+      timeout       = 60
+      min_instances = 0
+      max_instances = 3
+    }
+    squareOff = {
+      entry_point   = "squareOff"
+      slug          = "square-off"
+      description   = "Flattens INTRADAY holdings once their square-off time (SQUARE_OFF_AT, default 15:15 IST) has come, before the broker's own auto square-off. Cloud Scheduler only."
       trigger       = "http"
       ingress       = "ALLOW_INTERNAL_ONLY"
       static_egress = true

@@ -24,20 +24,24 @@ resource "time_sleep" "iam_propagation" {
   ]
 }
 
-# Callers of the deployed functions: Cloud Scheduler's OIDC identity and the Pub/Sub push identity.
+# Callers of the deployed functions: Cloud Scheduler's OIDC identity and the Pub/Sub push identities.
 resource "time_sleep" "invoker_propagation" {
   create_duration = "60s"
 
   triggers = {
-    scheduler = google_service_account.scheduler.email
-    push      = google_service_account.notify_push.email
+    scheduler         = google_service_account.scheduler.email
+    push              = google_service_account.notify_push.email
+    order_events_push = google_service_account.order_events_push.email
   }
 
   depends_on = [
     google_cloud_run_v2_service_iam_member.scheduler_invokes_refresh_token,
     google_cloud_run_v2_service_iam_member.scheduler_invokes_refresh_symbol_master,
     google_cloud_run_v2_service_iam_member.scheduler_invokes_reconcile_orders,
+    google_cloud_run_v2_service_iam_member.scheduler_invokes_square_off,
     google_cloud_run_v2_service_iam_member.notify_push_invokes_notify,
     google_service_account_iam_member.pubsub_agent_signs_for_notify_push,
+    google_cloud_run_v2_service_iam_member.order_events_push_invokes_order_event_webhooks,
+    google_service_account_iam_member.pubsub_agent_signs_for_order_events_push,
   ]
 }

@@ -21,7 +21,7 @@ resource "google_service_account" "fn" {
 resource "google_service_account" "scheduler" {
   account_id   = "${local.prefix}-scheduler"
   display_name = "${local.prefix} Cloud Scheduler caller"
-  description  = "Signs the OIDC tokens Cloud Scheduler sends to refreshToken, refreshSymbolMaster and reconcileOrders."
+  description  = "Signs the OIDC tokens Cloud Scheduler sends to refreshToken, refreshSymbolMaster, reconcileOrders and squareOff."
 
   depends_on = [google_project_service.this]
 }
@@ -30,6 +30,14 @@ resource "google_service_account" "notify_push" {
   account_id   = "${local.prefix}-notify-push"
   display_name = "${local.prefix} notifications push"
   description  = "Identity of the Pub/Sub push subscription that delivers notifications to the notify function."
+
+  depends_on = [google_project_service.this]
+}
+
+resource "google_service_account" "order_events_push" {
+  account_id   = "${local.prefix}-order-events-push"
+  display_name = "${local.prefix} order-events push"
+  description  = "Identity of the Pub/Sub push subscription that delivers order events to the orderEventWebhooks function."
 
   depends_on = [google_project_service.this]
 }
@@ -79,6 +87,15 @@ resource "google_storage_bucket_iam_member" "webhook_publishes_first_symbol_inde
 
 resource "google_pubsub_topic_iam_member" "webhook_publishes_notifications" {
   topic  = google_pubsub_topic.notifications.name
+  role   = "roles/pubsub.publisher"
+  member = google_service_account.fn["webhook"].member
+}
+
+# A fill postback that arrives before the webhook has written the order's record is applied when the
+# record is created, and the webhook instance publishes those events in the background
+# (recordAccepted in shared/orders/lifecycle/order-tracker.ts).
+resource "google_pubsub_topic_iam_member" "webhook_publishes_order_events" {
+  topic  = google_pubsub_topic.order_events.name
   role   = "roles/pubsub.publisher"
   member = google_service_account.fn["webhook"].member
 }
@@ -356,6 +373,50 @@ resource "google_storage_bucket_iam_member" "reconcile_orders_reads_symbols" {
 }
 
 # ---------------------------------------------------------------------------------------------
+# orderEventWebhooks: read the registered subscribers (URL and signing secret live in Firestore)
+# ---------------------------------------------------------------------------------------------
+
+# Delivery only lists subscriptions; registering and removing them is the controls function's job.
+resource "google_project_iam_member" "order_event_webhooks_views_firestore" {
+  project = var.project_id
+  role    = "roles/datastore.viewer"
+  member  = google_service_account.fn["orderEventWebhooks"].member
+
+  condition {
+    title      = "this-database-only"
+    expression = local.firestore_database_condition
+  }
+}
+
+# ---------------------------------------------------------------------------------------------
+# squareOff: read the broker token and holdings, lock and update them, place exits, tell the operator
+# ---------------------------------------------------------------------------------------------
+
+resource "google_project_iam_member" "square_off_uses_firestore" {
+  project = var.project_id
+  role    = "roles/datastore.user"
+  member  = google_service_account.fn["squareOff"].member
+
+  condition {
+    title      = "this-database-only"
+    expression = local.firestore_database_condition
+  }
+}
+
+resource "google_pubsub_topic_iam_member" "square_off_publishes_notifications" {
+  topic  = google_pubsub_topic.notifications.name
+  role   = "roles/pubsub.publisher"
+  member = google_service_account.fn["squareOff"].member
+}
+
+# With broker = paper the simulated book prices the closes from the symbol index.
+resource "google_storage_bucket_iam_member" "square_off_reads_symbols" {
+  bucket = google_storage_bucket.symbols.name
+  role   = "roles/storage.objectViewer"
+  member = google_service_account.fn["squareOff"].member
+}
+
+# ---------------------------------------------------------------------------------------------
 # Who may call which function
 # ---------------------------------------------------------------------------------------------
 
@@ -473,6 +534,22 @@ resource "google_cloud_run_v2_service_iam_member" "scheduler_invokes_reconcile_o
   member   = google_service_account.scheduler.member
 }
 
+resource "google_cloud_run_v2_service_iam_member" "scheduler_invokes_square_off" {
+  project  = var.project_id
+  location = var.region
+  name     = module.function["squareOff"].name
+  role     = "roles/run.invoker"
+  member   = google_service_account.scheduler.member
+}
+
+resource "google_cloud_run_v2_service_iam_member" "order_events_push_invokes_order_event_webhooks" {
+  project  = var.project_id
+  location = var.region
+  name     = module.function["orderEventWebhooks"].name
+  role     = "roles/run.invoker"
+  member   = google_service_account.order_events_push.member
+}
+
 resource "google_cloud_run_v2_service_iam_member" "notify_push_invokes_notify" {
   project  = var.project_id
   location = var.region
@@ -482,8 +559,8 @@ resource "google_cloud_run_v2_service_iam_member" "notify_push_invokes_notify" {
 }
 
 # ---------------------------------------------------------------------------------------------
-# Pub/Sub service agent: dead-lettering and OIDC push tokens for the notify subscription, and
-# dead-lettering of outbound order-event webhook deliveries
+# Pub/Sub service agent: dead-lettering and OIDC push tokens for the notify and order-events push
+# subscriptions
 # ---------------------------------------------------------------------------------------------
 
 resource "google_pubsub_topic_iam_member" "pubsub_agent_publishes_dead_letters" {
@@ -494,7 +571,7 @@ resource "google_pubsub_topic_iam_member" "pubsub_agent_publishes_dead_letters" 
   depends_on = [google_project_service_identity.pubsub]
 }
 
-# Whatever push subscription delivers order events to subscribers' webhooks dead-letters here.
+# The order-events push subscription dead-letters here.
 resource "google_pubsub_topic_iam_member" "pubsub_agent_publishes_order_event_dead_letters" {
   topic  = google_pubsub_topic.order_events_dead_letter.name
   role   = "roles/pubsub.publisher"
@@ -507,6 +584,23 @@ resource "google_pubsub_subscription_iam_member" "pubsub_agent_acks_dead_lettere
   subscription = google_pubsub_subscription.notify_push.name
   role         = "roles/pubsub.subscriber"
   member       = local.pubsub_agent_member
+
+  depends_on = [google_project_service_identity.pubsub]
+}
+
+# Dead-lettering also needs the agent to acknowledge the message on its source subscription.
+resource "google_pubsub_subscription_iam_member" "pubsub_agent_acks_dead_lettered_order_events" {
+  subscription = google_pubsub_subscription.order_events_push.name
+  role         = "roles/pubsub.subscriber"
+  member       = local.pubsub_agent_member
+
+  depends_on = [google_project_service_identity.pubsub]
+}
+
+resource "google_service_account_iam_member" "pubsub_agent_signs_for_order_events_push" {
+  service_account_id = google_service_account.order_events_push.name
+  role               = "roles/iam.serviceAccountTokenCreator"
+  member             = local.pubsub_agent_member
 
   depends_on = [google_project_service_identity.pubsub]
 }

@@ -110,3 +110,46 @@ resource "google_project_service_identity" "pubsub" {
 locals {
   pubsub_agent_member = "serviceAccount:service-${data.google_project.this.number}@gcp-sa-pubsub.iam.gserviceaccount.com"
 }
+
+# Delivers every order event to the orderEventWebhooks function, which signs and posts it to each
+# registered subscriber. A failed delivery makes the function fail, so Pub/Sub retries with backoff
+# and, after max_delivery_attempts, dead-letters the event (kept a week on the dead-letter
+# subscription). Its own push identity: the notify push account may invoke notify only.
+resource "google_pubsub_subscription" "order_events_push" {
+  name  = "${local.prefix}-order-events-push"
+  topic = google_pubsub_topic.order_events.id
+
+  # At least the function's timeout, so a slow subscriber is not redelivered while in flight.
+  ack_deadline_seconds       = 60
+  message_retention_duration = "604800s"
+
+  expiration_policy {
+    ttl = ""
+  }
+
+  retry_policy {
+    minimum_backoff = "10s"
+    maximum_backoff = "600s"
+  }
+
+  dead_letter_policy {
+    dead_letter_topic     = google_pubsub_topic.order_events_dead_letter.id
+    max_delivery_attempts = 10
+  }
+
+  # Same shape as notify_push: the topic path in the URL lets the Functions Framework build the
+  # CloudEvent's source; the audience stays the service URL Cloud Run checks.
+  push_config {
+    push_endpoint = "${module.function["orderEventWebhooks"].uri}/${google_pubsub_topic.order_events.id}"
+
+    oidc_token {
+      service_account_email = google_service_account.order_events_push.email
+      audience              = module.function["orderEventWebhooks"].uri
+    }
+  }
+
+  depends_on = [
+    time_sleep.invoker_propagation,
+    google_pubsub_topic_iam_member.pubsub_agent_publishes_order_event_dead_letters,
+  ]
+}

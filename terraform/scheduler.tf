@@ -39,6 +39,17 @@ locals {
       deadline    = "60s"
       body        = { trigger = "schedule" }
     }
+    # Every minute from 15:00 to 15:29, not once at 15:15: squareOff acts only on holdings whose time
+    # (SQUARE_OFF_AT, per strategy too) has come and closes only what is still open, so the extra
+    # calls are cheap no-ops, while a run that failed, or found a holding locked by a concurrent
+    # order, is finished a minute later rather than left to the broker's auto square-off (and its fee).
+    "square-off" = {
+      function    = "squareOff"
+      schedule    = var.square_off_schedule
+      description = "Square off INTRADAY holdings at SQUARE_OFF_AT (every minute 15:00-15:29 IST, weekdays)."
+      deadline    = "60s"
+      body        = { trigger = "schedule" }
+    }
   }
 }
 

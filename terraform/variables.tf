@@ -323,6 +323,17 @@ variable "reconcile_schedule" {
   }
 }
 
+variable "square_off_schedule" {
+  description = "Cron (Asia/Kolkata) for squareOff. Every minute 15:00-15:29 on weekdays: the function flattens only holdings whose SQUARE_OFF_AT has come and is a no-op otherwise, so repeated runs retry what a failed or busy run left. Widen it if a strategy's square-off time is before 15:00; keep it before the 15:30 close."
+  type        = string
+  default     = "0-29 15 * * 1-5"
+
+  validation {
+    condition     = length(split(" ", trimspace(var.square_off_schedule))) == 5
+    error_message = "square_off_schedule must be a five-field cron expression."
+  }
+}
+
 variable "alert_email" {
   description = "E-mail address that receives Cloud Monitoring alerts (unknown outcome, broker circuit open, no login by 09:10 IST, stale symbol master, error rate). Empty: no e-mail channel is created; use alert_notification_channels instead or as well."
   type        = string

@@ -60,12 +60,20 @@ override_resource {
   }
 }
 
+override_resource {
+  target          = google_pubsub_topic.order_events
+  override_during = plan
+  values = {
+    id = "projects/my-trading-project/topics/tvfyers-order-events"
+  }
+}
+
 run "every_function_on_nodejs24_with_its_own_service_account" {
   command = plan
 
   assert {
-    condition     = length(module.function) == 11
-    error_message = "expected 11 functions (8 plus console, orderUpdates, reconcileOrders)"
+    condition     = length(module.function) == 13
+    error_message = "expected 13 functions (8 plus console, orderUpdates, reconcileOrders, orderEventWebhooks, squareOff)"
   }
   assert {
     condition     = alltrue([for k, m in module.function : m.runtime == "nodejs24"])
@@ -80,8 +88,12 @@ run "every_function_on_nodejs24_with_its_own_service_account" {
     error_message = "no two functions may share a service account"
   }
   assert {
-    condition     = length(google_service_account.fn) + 3 == 14
-    error_message = "11 function identities plus scheduler, notifications push and build"
+    condition     = length(google_service_account.fn) + 4 == 17
+    error_message = "13 function identities plus scheduler, notifications push, order-events push and build"
+  }
+  assert {
+    condition     = alltrue([for k in ["orderEventWebhooks", "squareOff"] : module.function[k].runtime == "nodejs24" && module.function[k].service_account_email == google_service_account.fn[k].email])
+    error_message = "orderEventWebhooks and squareOff run on nodejs24 as their own service accounts"
   }
 }
 
@@ -133,7 +145,7 @@ run "all_traffic_egress_through_the_nat_reserved_ip" {
   command = plan
 
   assert {
-    condition = alltrue([for k in ["webhook", "authCallback", "refreshToken", "orderUpdates", "reconcileOrders", "console"] :
+    condition = alltrue([for k in ["webhook", "authCallback", "refreshToken", "orderUpdates", "reconcileOrders", "console", "squareOff"] :
       module.function[k].egress != null
       && module.function[k].egress.traffic == "VPC_EGRESS_ALL_TRAFFIC"
       && module.function[k].egress.network == google_compute_network.egress.name
@@ -166,8 +178,8 @@ run "scheduler_jobs_in_ist_with_oidc" {
   command = plan
 
   assert {
-    condition     = length(google_cloud_scheduler_job.this) == 4
-    error_message = "symbol master, token keeper, session keep-alive and reconcile jobs"
+    condition     = length(google_cloud_scheduler_job.this) == 5
+    error_message = "symbol master, token keeper, session keep-alive, reconcile and square-off jobs"
   }
   assert {
     condition     = alltrue([for j in google_cloud_scheduler_job.this : j.time_zone == "Asia/Kolkata"])
@@ -184,8 +196,20 @@ run "scheduler_jobs_in_ist_with_oidc" {
     error_message = "reconcile runs every minute of the session hours on weekdays"
   }
   assert {
-    condition     = alltrue([for k in ["refreshToken", "refreshSymbolMaster", "reconcileOrders", "notify"] : module.function[k].ingress == "ALLOW_INTERNAL_ONLY"])
+    condition     = alltrue([for k in ["refreshToken", "refreshSymbolMaster", "reconcileOrders", "notify", "orderEventWebhooks", "squareOff"] : module.function[k].ingress == "ALLOW_INTERNAL_ONLY"])
     error_message = "scheduled and push-only functions accept internal traffic only"
+  }
+  assert {
+    condition = (google_cloud_scheduler_job.this["square-off"].time_zone == "Asia/Kolkata"
+      && google_cloud_scheduler_job.this["square-off"].schedule == "0-29 15 * * 1-5"
+      && google_cloud_scheduler_job.this["square-off"].http_target[0].uri == module.function["squareOff"].uri
+      && google_cloud_scheduler_job.this["square-off"].http_target[0].oidc_token[0].service_account_email == google_service_account.scheduler.email
+    && google_cloud_scheduler_job.this["square-off"].http_target[0].oidc_token[0].audience == module.function["squareOff"].uri)
+    error_message = "square-off runs every minute 15:00-15:29 IST on weekdays, calling squareOff with the scheduler's OIDC token"
+  }
+  assert {
+    condition     = google_cloud_run_v2_service_iam_member.scheduler_invokes_square_off.member == google_service_account.scheduler.member
+    error_message = "the scheduler may invoke squareOff"
   }
 }
 
@@ -206,13 +230,15 @@ run "no_function_identity_holds_an_unneeded_project_role" {
       google_project_iam_member.console_uses_firestore,
       google_project_iam_member.order_updates_uses_firestore,
       google_project_iam_member.reconcile_orders_uses_firestore,
+      google_project_iam_member.order_event_webhooks_views_firestore,
+      google_project_iam_member.square_off_uses_firestore,
       ] : contains(["roles/datastore.user", "roles/datastore.viewer"], g.role)
     && one(g.condition).expression == "resource.name == \"projects/my-trading-project/databases/(default)\""])
     error_message = "function identities get Firestore on this database only, nothing else project-wide"
   }
   assert {
-    condition     = google_project_iam_member.readyz_views_firestore.role == "roles/datastore.viewer"
-    error_message = "readyz only looks"
+    condition     = google_project_iam_member.readyz_views_firestore.role == "roles/datastore.viewer" && google_project_iam_member.order_event_webhooks_views_firestore.role == "roles/datastore.viewer"
+    error_message = "readyz and orderEventWebhooks only look"
   }
   assert {
     condition     = length(google_cloud_run_v2_service_iam_member.public_invokes_controls) == 0
@@ -247,6 +273,50 @@ run "notify_push_endpoint_names_the_topic" {
   assert {
     condition     = google_pubsub_subscription.notify_push.push_config[0].oidc_token[0].audience == module.function["notify"].uri
     error_message = "the OIDC audience stays the service URL"
+  }
+}
+
+run "order_events_push_to_order_event_webhooks" {
+  command = plan
+
+  assert {
+    condition     = google_pubsub_subscription.order_events_push.topic == google_pubsub_topic.order_events.id
+    error_message = "the push subscription reads the order-events topic"
+  }
+  assert {
+    condition     = google_pubsub_subscription.order_events_push.push_config[0].push_endpoint == "${module.function["orderEventWebhooks"].uri}/projects/my-trading-project/topics/tvfyers-order-events"
+    error_message = "the push endpoint is orderEventWebhooks and ends with projects/P/topics/T"
+  }
+  assert {
+    condition = (google_pubsub_subscription.order_events_push.push_config[0].oidc_token[0].service_account_email == google_service_account.order_events_push.email
+    && google_pubsub_subscription.order_events_push.push_config[0].oidc_token[0].audience == module.function["orderEventWebhooks"].uri)
+    error_message = "push authenticates with OIDC of its own push identity, audience the service URL"
+  }
+  assert {
+    condition     = google_service_account.order_events_push.email != google_service_account.notify_push.email && google_cloud_run_v2_service_iam_member.order_events_push_invokes_order_event_webhooks.member == google_service_account.order_events_push.member
+    error_message = "the order-events push identity is its own and may invoke orderEventWebhooks"
+  }
+  assert {
+    condition = (one(google_pubsub_subscription.order_events_push.dead_letter_policy).dead_letter_topic == google_pubsub_topic.order_events_dead_letter.id
+    && one(google_pubsub_subscription.order_events_push.dead_letter_policy).max_delivery_attempts >= 5)
+    error_message = "failed deliveries dead-letter to the order-events dead-letter topic after several attempts"
+  }
+  assert {
+    condition     = length(google_pubsub_subscription.order_events_push.retry_policy) == 1 && google_pubsub_subscription.order_events_push.ack_deadline_seconds >= local.functions["orderEventWebhooks"].timeout
+    error_message = "exponential retry, and no redelivery while a delivery is still in flight"
+  }
+  assert {
+    condition = (google_pubsub_subscription_iam_member.pubsub_agent_acks_dead_lettered_order_events.subscription == google_pubsub_subscription.order_events_push.name
+    && google_pubsub_topic_iam_member.pubsub_agent_publishes_order_event_dead_letters.topic == google_pubsub_topic.order_events_dead_letter.name)
+    error_message = "the Pub/Sub agent may forward dead letters and ack them on this subscription"
+  }
+  assert {
+    condition     = module.function["orderEventWebhooks"].egress == null
+    error_message = "subscriber webhooks need no static IP"
+  }
+  assert {
+    condition     = google_pubsub_topic_iam_member.webhook_publishes_order_events.member == google_service_account.fn["webhook"].member
+    error_message = "the webhook instance publishes early-fill events in the background"
   }
 }
 

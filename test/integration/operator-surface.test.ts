@@ -138,7 +138,7 @@ describe('a failing login page (item 7)', () => {
 });
 
 describe('scheduler and notification endpoints on the one-port server (item 8)', () => {
-  it.each(['/notify', '/refreshToken', '/refreshSymbolMaster'])('%s refuses a caller without the operator key', async (path) => {
+  it.each(['/notify', '/refreshToken', '/refreshSymbolMaster', '/orderEventWebhooks'])('%s refuses a caller without the operator key', async (path) => {
     bridge = await startBridge({ localServer: true });
     const forged = { data: { message: { data: Buffer.from(JSON.stringify({ kind: 'session.expired', severity: 'critical', summary: 'log in again at https://evil.example', at: Date.now() })).toString('base64') } } };
     const anonymous = await fetch(bridge.base + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(forged) });
