@@ -1,10 +1,18 @@
-import type { BrokerOrder, ProductType, Side } from '../broker/broker.port';
+import type { OrderReport, ProductType, Side } from '../broker/broker.port';
 
 /**
- * What became of one order of a strategy alert. `open` and `close` legs come from the alert; `exit`
- * orders undo filled open legs when a structure could not be completed.
+ * What became of one planned order. `open` and `close` legs come from the alert (or the job) that made
+ * the plan; `exit` orders undo filled open legs when a structure could not be completed.
  */
 export type LegStatus = 'filled' | 'working' | 'rejected' | 'unknown' | 'not-sent' | 'cancelled';
+
+/** One slice of a leg above the freeze quantity, as the broker took it. */
+export interface LegSlice {
+  qty: number;
+  orderId?: string;
+  status: 'accepted' | 'rejected' | 'sent';
+  reason?: string;
+}
 
 export interface LegResult {
   leg: number;
@@ -18,6 +26,15 @@ export interface LegResult {
   orderId?: string;
   status: LegStatus;
   reason?: string;
+  /** The broker's code for a refusal, when it gave one. */
+  code?: number | string;
+  /** Units filled and their average price, when the broker has said. */
+  filledQty?: number;
+  avgPrice?: number;
+  /** Above the freeze quantity: every slice the broker answered for. */
+  slices?: LegSlice[];
+  /** The order records written for this leg (one per slice). */
+  recordIds?: string[];
   /** For an open leg undone by the rollback: how. */
   rolledBack?: 'exited' | 'cancelled' | 'failed';
   /** For an exit order: the leg it undoes. */
@@ -25,7 +42,7 @@ export interface LegResult {
 }
 
 /** The port's order states as leg states: anything accepted and not yet done is still working. */
-export function legStatusOf(o: BrokerOrder): LegStatus {
+export function legStatusOf(o: Pick<OrderReport, 'state'>): LegStatus {
   switch (o.state) {
     case 'filled': return 'filled';
     case 'working':

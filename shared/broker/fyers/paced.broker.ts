@@ -1,5 +1,5 @@
-import { BrokerRateLimitedError } from '../errors';
-import type { Broker, PlaceOptions } from './broker.port';
+import { BrokerRateLimitedError } from '../../errors';
+import type { Broker, PlaceOptions } from '../broker.port';
 import type { RequestPacer } from './request-pacer';
 
 /** How long after the pacer refuses a queued call TradingView is told to come back. */
@@ -66,9 +66,11 @@ export function withPacing(inner: Broker, pacer: RequestPacer, opts: { coalesceM
         await options?.beforeSend?.();
         return inner.placeBasket(orders, options);
       }, options),
+    modifyOrder: (id, change) => paced(() => inner.modifyOrder(id, change)),
     cancelOrder: (id) => paced(() => inner.cancelOrder(id)),
     getFunds: () => paced(() => inner.getFunds()),
     findOrders: (q) => paced(() => inner.findOrders(q)),
+    tradebook: () => paced(() => inner.tradebook()),
     checkSession: () => paced(() => inner.checkSession()),
   };
 }

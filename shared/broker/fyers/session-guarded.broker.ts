@@ -1,8 +1,8 @@
-import { SessionExpiredError } from '../errors';
-import type { Notifier } from '../notify/notifier.port';
-import type { Clock } from '../platform/clock';
-import type { AccessTokens } from '../tokens/access-token-provider';
-import type { Broker, BrokerSession } from './broker.port';
+import { SessionExpiredError } from '../../errors';
+import type { Notifier } from '../../notify/notifier.port';
+import type { Clock } from '../../platform/clock';
+import type { AccessTokens } from '../../tokens/access-token-provider';
+import type { Broker, BrokerSession } from '../broker.port';
 
 export interface SessionGuardOptions {
   tokens: AccessTokens;
@@ -66,9 +66,11 @@ export function guardSession(inner: Broker, opts: SessionGuardOptions): Broker {
     getPositions: () => call(() => inner.getPositions()),
     placeOrder: (o, opts) => call(() => inner.placeOrder(o, opts)),
     placeBasket: (orders, opts) => call(() => inner.placeBasket(orders, opts)),
+    modifyOrder: (id, change) => call(() => inner.modifyOrder(id, change)),
     cancelOrder: (id) => call(() => inner.cancelOrder(id)),
     getFunds: () => call(() => inner.getFunds()),
     findOrders: (q) => call(() => inner.findOrders(q)),
+    tradebook: () => call(() => inner.tradebook()),
     async checkSession(): Promise<BrokerSession> {
       const session = await opts.tokens.session();
       const token = await opts.tokens.accessToken();

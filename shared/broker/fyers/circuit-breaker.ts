@@ -1,7 +1,7 @@
-import { BrokerCircuitOpenError, BrokerRateLimitedError, BrokerUnavailableError } from '../errors';
-import type { Notifier } from '../notify/notifier.port';
-import type { Clock } from '../platform/clock';
-import type { Broker, PlaceOutcome } from './broker.port';
+import { BrokerCircuitOpenError, BrokerRateLimitedError, BrokerUnavailableError } from '../../errors';
+import type { Notifier } from '../../notify/notifier.port';
+import type { Clock } from '../../platform/clock';
+import type { Broker, PlaceOutcome } from '../broker.port';
 
 export type BreakerState = 'closed' | 'open' | 'half-open';
 
@@ -113,9 +113,11 @@ export function withCircuitBreaker(inner: Broker, opts: CircuitBreakerOptions): 
     getPositions: () => guard(() => inner.getPositions()),
     placeOrder: (o, opts) => guard(() => inner.placeOrder(o, opts), (r) => !isUnknown(r)),
     placeBasket: (orders, opts) => guard(() => inner.placeBasket(orders, opts), (rs) => !rs.some(isUnknown)),
-    cancelOrder: (id) => guard(() => inner.cancelOrder(id)),
+    modifyOrder: (id, change) => guard(() => inner.modifyOrder(id, change), (r) => r.status !== 'unknown'),
+    cancelOrder: (id) => guard(() => inner.cancelOrder(id), (r) => r.status !== 'unknown'),
     getFunds: () => guard(() => inner.getFunds()),
     findOrders: (q) => guard(() => inner.findOrders(q)),
+    tradebook: () => guard(() => inner.tradebook()),
     checkSession: () => inner.checkSession(),
     snapshot: () => ({
       state: state === 'open' && opts.clock() - openedAt >= opts.openMs ? 'half-open' : state,
