@@ -24,7 +24,8 @@ import { systemResolveHost } from '../shared/notify/safe-target';
 import { createThrottledNotifier } from '../shared/notify/throttled-notifier';
 import { parseFyersPostback, verifyFyersPostback } from '../shared/broker/fyers/fyers.postback';
 import { managedExitsEnabled } from './protection-seam';
-import { trackAcceptedOrder } from '../shared/orders/lifecycle/track-order';
+import { createOrderExecutor, type OrderExecutor } from '../shared/orders/execute/execute-plan';
+import { lifecycleExits, lifecycleRecorder } from '../shared/orders/lifecycle/lifecycle-recorder';
 import type { ConsoleDeps } from './console/console.handler';
 import { orderViewsFromBroker } from '../shared/orders/order-views';
 import { createSourceGuard } from './webhook/source-guard';
@@ -83,10 +84,18 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
   const loginUrl = config.loginUrl;
   const operatorKey = createOperatorKeyGate({ secrets: adapters.secrets, clock, logger });
 
+  // The one executor: every alert, exit, flatten and rollback is a plan it runs through the one paced
+  // broker port; it records every order through the lifecycle, which in turn uses it for the exits.
+  const lifecycle = lifecycleDeps(config, adapters, { clock, logger, instanceId });
+  const executor: OrderExecutor = createOrderExecutor({ broker: adapters.broker, logger, recorder: lifecycle.recorder, exits: lifecycleExits(lifecycle) });
+  lifecycle.executor = executor;
+
   const flatten: FlattenDeps = {
     clock,
     logger,
     broker: adapters.broker,
+    executor,
+    symbols,
     holdings: adapters.holdings,
     leases: adapters.leases,
     freezeQtyOverrides: config.risk.freezeQtyOverrides,
@@ -105,29 +114,12 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
           // This instance must refuse the next alert at once, not after its controls cache expires.
           onControlsChanged: (after) => controls.changed(after),
         };
-  const lifecycle: LifecycleDeps = {
-    clock,
-    logger,
-    records: adapters.orderRecords,
-    publisher: adapters.orderEvents,
-    // Fills and exits can come by the dozen in a busy minute; the operator gets a few and a count.
-    notifier: createThrottledNotifier(adapters.notifier, { clock, windowMs: 60_000, perKindPerWindow: 5 }),
-    desk: adapters.orderDesk,
-    instanceId,
-    settings: {
-      managedExits: () => managedExitsEnabled(config),
-      // Longer than a broker call (timeout) twice over: a claim never lapses while its send is undecided.
-      exitClaimMs: Math.max(10_000, config.fyers.timeoutMs * 4),
-      stopLimitSlippagePct: 0.02,
-      unfilledAlertMs: config.lifecycle.unfilledAlertMs,
-      outboxGraceMs: 30_000,
-    },
-  };
 
   const webhook: WebhookDeps = {
     clock,
     logger,
     broker: adapters.broker,
+    executor,
     idempotency: adapters.idempotency,
     audit: adapters.audit,
     controls,
@@ -142,7 +134,6 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
     // Resends come within seconds; a few thousand keys cover a trading day's burst many times over.
     recentKeys: createRecentKeys({ clock, ttlMs: Math.max(config.dedupWindowMs, 60_000), max: 5000 }),
     guard: createSourceGuard({ allowedIps: config.allowedSourceIps }),
-    trackOrder: (result, prepared) => trackAcceptedOrder(lifecycle, result, prepared, prepared.instrument.tickSize),
     refusals: createRefusalDigest({ clock, notifier: adapters.notifier, windowMs: REFUSAL_DIGEST_WINDOW_MS }),
     settings: {
       maxLots: config.risk.maxLots,
@@ -286,6 +277,30 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
     },
   };
   return deps;
+}
+
+/** The order lifecycle: records, events, managed exits and the reconcile share it. Its executor is set once built. */
+function lifecycleDeps(config: Config, adapters: Adapters, ctx: { clock: Clock; logger: Logger; instanceId: string }): LifecycleDeps {
+  const lifecycle: LifecycleDeps = {
+    clock: ctx.clock,
+    logger: ctx.logger,
+    records: adapters.orderRecords,
+    publisher: adapters.orderEvents,
+    // Fills and exits can come by the dozen in a busy minute; the operator gets a few and a count.
+    notifier: createThrottledNotifier(adapters.notifier, { clock: ctx.clock, windowMs: 60_000, perKindPerWindow: 5 }),
+    broker: adapters.broker,
+    instanceId: ctx.instanceId,
+    settings: {
+      managedExits: () => managedExitsEnabled(config),
+      // Longer than a broker call (timeout) twice over: a claim never lapses while its send is undecided.
+      exitClaimMs: Math.max(10_000, config.fyers.timeoutMs * 4),
+      stopLimitSlippagePct: 0.02,
+      unfilledAlertMs: config.lifecycle.unfilledAlertMs,
+      outboxGraceMs: 30_000,
+    },
+  };
+  lifecycle.recorder = lifecycleRecorder(lifecycle);
+  return lifecycle;
 }
 
 let shared: Promise<AppDeps> | undefined;
