@@ -144,7 +144,11 @@ async function runPlan(deps: ExecutorDeps, exec: OrderExecutor, plan: OrderPlan)
         records.push(recordLeg(deps, plan, p, r, o));
       }
     }
-    if (plan.confirm !== false) await settleFromOrderbook(deps, group.map((p) => results.get(p.n)!).filter(Boolean));
+    if (plan.confirm !== false) {
+      // Records first, so what the orderbook says next moves an existing record (and arms its exits).
+      await Promise.all(records);
+      await settleFromOrderbook(deps, group.map((p) => results.get(p.n)!).filter(Boolean));
+    }
     const failed = group.map((p) => results.get(p.n)!).find((r) => !isLive(r));
     // A failed close stops the opens (a strategy must not hold both sides); a failed hedge stops the sells.
     if (failed && !stopReason) stopReason = `order ${failed.leg} (${failed.side} ${failed.symbol}) ${failed.status}${failed.reason ? `: ${failed.reason}` : ''}`;
