@@ -203,7 +203,8 @@ export function createFyersApi(opts: FyersApiOptions): Broker {
     async findOrders(query) {
       if (query.id !== undefined) {
         const wanted = query.id;
-        // The server filter is a convenience; only rows with that id (or its slices' ids under one tag) count.
+        // The server filter is a convenience; only the row with that id counts. A sliced order's other
+        // slices have ids of their own (PlaceOutcome.slices lists them), so they are not returned here.
         return (await orderbook({ id: wanted })).filter((o) => o.orderId === wanted && (query.tag === undefined || o.orderTag === query.tag));
       }
       if (query.tag === undefined) return orderbook();

@@ -87,16 +87,23 @@ export function createPaperBroker(opts: PaperBrokerOptions): Broker & { state():
     state.positions[key] = pos;
   };
 
-  /** The price a resting order fills at now, or undefined while it should keep resting. */
-  const fillPriceOf = (o: PaperOrder, ltp: number | undefined): number | undefined => {
+  /**
+   * The price an order fills at now, or undefined while it should keep resting. A new order that is
+   * marketable trades at the market (never worse than its limit); a resting one fills at its limit,
+   * since the price came to it somewhere between two reads. Marks a stop-limit triggered once its
+   * trigger is crossed, for good.
+   */
+  const fillPriceOf = (o: PaperOrder, ltp: number | undefined, isNew: boolean): number | undefined => {
     if (ltp === undefined) return undefined;
     const buy = o.side === 'BUY';
     if (o.orderType === 'STOP_LIMIT') {
       if (!o.triggered && (buy ? ltp >= o.stopPrice! : ltp <= o.stopPrice!)) o.triggered = true;
       if (!o.triggered) return undefined;
     }
-    if (o.orderType === 'LIMIT' || o.orderType === 'STOP_LIMIT') return (buy ? ltp <= o.limitPrice! : ltp >= o.limitPrice!) ? o.limitPrice : undefined;
-    return ltp;
+    if (o.orderType !== 'LIMIT' && o.orderType !== 'STOP_LIMIT') return ltp;
+    const limit = o.limitPrice!;
+    if (!(buy ? ltp <= limit : ltp >= limit)) return undefined;
+    return isNew ? ltp : limit;
   };
 
   /** Resting orders whose price has come fill now. */
@@ -106,7 +113,11 @@ export function createPaperBroker(opts: PaperBrokerOptions): Broker & { state():
     const ltps = await quotes([...new Set(resting.map((o) => o.symbol))]);
     let changed = false;
     for (const o of resting) {
-      const price = fillPriceOf(o, ltps.get(o.symbol));
+      // While the quotes were awaited another read may have filled it, or a cancel ended it.
+      if (o.state !== 'working') continue;
+      const wasTriggered = o.triggered;
+      const price = fillPriceOf(o, ltps.get(o.symbol), false);
+      if (o.triggered !== wasTriggered) changed = true;
       if (price === undefined) continue;
       fill(o, price);
       changed = true;
@@ -127,8 +138,10 @@ export function createPaperBroker(opts: PaperBrokerOptions): Broker & { state():
       orderId, symbol: order.symbol, side: order.side, qty: order.qty, productType: order.productType, state: 'working', filledQty: 0,
       orderTag: order.orderTag, placedAt: now, orderType: order.orderType, limitPrice: order.limitPrice, stopPrice: order.stopPrice,
     };
+    const ltp = (await quotes([order.symbol])).get(order.symbol);
+    // Into the book only once its own price is known, so a read sweeping meanwhile cannot fill it as well.
     state.orders.push(o);
-    const price = fillPriceOf(o, (await quotes([order.symbol])).get(order.symbol));
+    const price = fillPriceOf(o, ltp, true);
     if (price !== undefined) fill(o, price);
     persist();
     return o.state === 'filled'
@@ -171,6 +184,15 @@ export function createPaperBroker(opts: PaperBrokerOptions): Broker & { state():
       await sweep();
       const o = state.orders.find((x) => x.orderId === orderId);
       if (!o || o.state !== 'working') return { status: 'refused', reason: o ? `the order is already ${o.state}` : `no order ${orderId}` };
+      // Checked as at placement, all before any field changes, so a refused change leaves the order as it was.
+      if (change.qty !== undefined) {
+        const inst = (await opts.symbols()).byTicker(o.symbol);
+        if (!Number.isInteger(change.qty) || change.qty <= 0 || (inst && change.qty % inst.lotSize !== 0)) return { status: 'refused', reason: `qty ${change.qty} is not a positive multiple of the lot size` };
+      }
+      for (const price of [change.limitPrice, change.stopPrice]) {
+        if (price !== undefined && !(Number.isFinite(price) && price > 0)) return { status: 'refused', reason: `price ${price} is not positive` };
+      }
+      if (o.state !== 'working') return { status: 'refused', reason: `the order is already ${o.state}` };
       if (change.qty !== undefined) o.qty = change.qty;
       if (change.limitPrice !== undefined) o.limitPrice = change.limitPrice;
       if (change.stopPrice !== undefined) o.stopPrice = change.stopPrice;

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { parseFyersPostback, verifyFyersPostback } from '../../../shared/broker/fyers/fyers.postback';
+import { parseFyersPostback, verifyFyersPostback } from '../../../../shared/broker/fyers/fyers.postback';
 
 const SECRET = 'dashboard-secret';
 const body = Buffer.from(JSON.stringify({ id: '26072100000001', symbol: 'NSE:X', side: 1, qty: 130, status: 6, filledQty: 65, tradedPrice: 150.5, productType: 'INTRADAY', orderTag: '1:abc', orderDateTime: '22-Jul-2026 10:00:05' }));
@@ -30,7 +30,7 @@ describe('verifyFyersPostback accepts both readings of Fyers\' signing and nothi
 it('parses a postback into our words, with average price, exchange time and tag', () => {
   expect(parseFyersPostback(body)).toEqual({
     ok: true,
-    report: { orderId: '26072100000001', symbol: 'NSE:X', side: 'BUY', qty: 130, productType: 'INTRADAY', state: 'partially_filled', filledQty: 65, avgPrice: 150.5, exchangeTime: Date.UTC(2026, 6, 22, 4, 30, 5), orderTag: 'abc' },
+    report: { orderId: '26072100000001', symbol: 'NSE:X', side: 'BUY', qty: 130, productType: 'INTRADAY', state: 'partially_filled', filledQty: 65, avgPrice: 150.5, placedAt: Date.UTC(2026, 6, 22, 4, 30, 5), orderTag: 'abc' },
   });
   expect(parseFyersPostback(Buffer.from('nope'))).toEqual({ ok: false, reason: 'not JSON' });
   expect(parseFyersPostback(Buffer.from('{"id":"1","status":99}'))).toMatchObject({ ok: false });

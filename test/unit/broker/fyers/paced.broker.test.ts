@@ -1,8 +1,8 @@
-import type { Broker } from '../../../shared/broker/broker.port';
-import { withPacing } from '../../../shared/broker/paced.broker';
-import { createRequestPacer } from '../../../shared/broker/request-pacer';
-import { BrokerRateLimitedError, BrokerUnavailableError } from '../../../shared/errors';
-import { manualClock } from '../../../shared/platform/clock';
+import type { Broker } from '../../../../shared/broker/broker.port';
+import { withPacing } from '../../../../shared/broker/fyers/paced.broker';
+import { createRequestPacer } from '../../../../shared/broker/fyers/request-pacer';
+import { BrokerRateLimitedError, BrokerUnavailableError } from '../../../../shared/errors';
+import { manualClock } from '../../../../shared/platform/clock';
 
 function recordingBroker(opts: { failWith?: Error; placeAnswers?: Array<Error | 'placed'> } = {}) {
   const quoteCalls: string[][] = [];
@@ -25,7 +25,9 @@ function recordingBroker(opts: { failWith?: Error; placeAnswers?: Array<Error | 
     findOrders: async () => [],
     checkSession: async () => ({ valid: true }),
     placeBasket: async () => [],
-    cancelOrder: async () => ({ cancelled: false }),
+    cancelOrder: async () => ({ status: 'not-open', reason: 'stub' }),
+    modifyOrder: async () => ({ status: 'refused', reason: 'stub' }),
+    tradebook: async () => [],
     getFunds: async () => ({ available: 0 }),
   };
   return { broker, quoteCalls, placeCalls };

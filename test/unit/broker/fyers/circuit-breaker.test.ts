@@ -1,8 +1,8 @@
-import type { Broker, PlaceOutcome } from '../../../shared/broker/broker.port';
-import { withCircuitBreaker } from '../../../shared/broker/circuit-breaker';
-import { BrokerCircuitOpenError, BrokerRateLimitedError, BrokerUnavailableError } from '../../../shared/errors';
-import type { Notification } from '../../../shared/notify/notifier.port';
-import { manualClock } from '../../../shared/platform/clock';
+import type { Broker, PlaceOutcome } from '../../../../shared/broker/broker.port';
+import { withCircuitBreaker } from '../../../../shared/broker/fyers/circuit-breaker';
+import { BrokerCircuitOpenError, BrokerRateLimitedError, BrokerUnavailableError } from '../../../../shared/errors';
+import type { Notification } from '../../../../shared/notify/notifier.port';
+import { manualClock } from '../../../../shared/platform/clock';
 
 /** A broker whose health the test flips; it counts the calls that actually reached it. */
 function flakyBroker() {
@@ -25,7 +25,9 @@ function flakyBroker() {
     findOrders: async () => [],
     checkSession: async () => ({ valid: true }),
     placeBasket: async () => [],
-    cancelOrder: async () => ({ cancelled: false }),
+    cancelOrder: async () => ({ status: 'not-open', reason: 'stub' }),
+    modifyOrder: async () => ({ status: 'refused', reason: 'stub' }),
+    tradebook: async () => [],
     getFunds: async () => ({ available: 0 }),
   };
   return { s, broker };
@@ -127,4 +129,25 @@ describe('circuit breaker', () => {
     expect(order.status).toBe('fulfilled');
     expect(b.snapshot().state).toBe('closed');
   });
+});
+
+it('counts a cancel or modify whose outcome is unknown as a failure, and a definite refusal as Fyers being up', async () => {
+  const clock = manualClock(0);
+  let cancel: 'unknown' | 'not-open' = 'unknown';
+  const broker: Broker = {
+    ...flakyBroker().broker,
+    cancelOrder: async () => (cancel === 'unknown' ? { status: 'unknown', reason: 'timeout' } : { status: 'not-open', reason: 'already traded' }),
+    modifyOrder: async () => ({ status: 'unknown', reason: 'timeout' }),
+  };
+  const b = withCircuitBreaker(broker, { clock, notifier: { notify: async () => undefined }, failureThreshold: 3, openMs: 5_000 });
+  await b.cancelOrder('1');
+  await b.modifyOrder('1', { limitPrice: 10 });
+  expect(b.snapshot().consecutiveFailures).toBe(2);
+  cancel = 'not-open';
+  await expect(b.cancelOrder('1')).resolves.toMatchObject({ status: 'not-open' });
+  expect(b.snapshot()).toMatchObject({ state: 'closed', consecutiveFailures: 0 });
+  cancel = 'unknown';
+  for (let i = 0; i < 3; i++) await b.cancelOrder('1');
+  expect(b.snapshot().state).toBe('open');
+  await expect(b.cancelOrder('1')).rejects.toBeInstanceOf(BrokerCircuitOpenError);
 });

@@ -16,7 +16,7 @@ afterEach(async () => {
 
 describe('slicing above the freeze quantity', () => {
   it('sends isSliceOrder and reads every slice: 1500 units at a 600 freeze are 600 + 600 + 300, all under one tag', async () => {
-    const outcome = await kit.broker.placeOrder(marketBuy({ symbol: BN, qty: 1500, slice: true, orderTag: 'tvSlice1' }));
+    const outcome = await kit.api.placeOrder(marketBuy({ symbol: BN, qty: 1500, slice: true, orderTag: 'tvSlice1' }));
     const orders = kit.fake.state.orders;
     expect(orders.map((o) => o.qty)).toEqual([600, 600, 300]);
     expect(orders.every((o) => o.orderTag === '1:tvSlice1')).toBe(true);
@@ -28,12 +28,12 @@ describe('slicing above the freeze quantity', () => {
   });
 
   it('without slicing the exchange refuses an order above the freeze quantity', async () => {
-    const outcome = await kit.broker.placeOrder(marketBuy({ symbol: BN, qty: 630 }));
+    const outcome = await kit.api.placeOrder(marketBuy({ symbol: BN, qty: 630 }));
     expect(outcome).toEqual({ status: 'rejected', code: -99, reason: 'Order quantity 630 exceeds the freeze quantity 600' });
   });
 
   it('more than 10 slices is refused by Fyers, and nothing is placed', async () => {
-    const outcome = await kit.broker.placeOrder(marketBuy({ symbol: BN, qty: 600 * 10 + 30, slice: true }));
+    const outcome = await kit.api.placeOrder(marketBuy({ symbol: BN, qty: 600 * 10 + 30, slice: true }));
     expect(outcome).toMatchObject({ status: 'rejected', code: -50 });
     expect(kit.fake.state.orders).toHaveLength(0);
   });
@@ -41,7 +41,7 @@ describe('slicing above the freeze quantity', () => {
 
 describe('TP/SL legs', () => {
   it('sends stopLoss/takeProfit on INTRADAY with legType 1 (points)', async () => {
-    const outcome = await kit.broker.placeOrder(marketBuy({ symbol: BN, qty: 30, stopLoss: 20, takeProfit: 40.5, legs: 'points' }));
+    const outcome = await kit.api.placeOrder(marketBuy({ symbol: BN, qty: 30, stopLoss: 20, takeProfit: 40.5, legs: 'points' }));
     expect(outcome.status).toBe('placed');
     expect(kit.fake.state.orders[0]!.body).toMatchObject({ productType: 'INTRADAY', stopLoss: 20, takeProfit: 40.5, legType: 1 });
     expect(kit.fake.state.orders[0]!.legType).toBe(1);
@@ -54,7 +54,7 @@ describe('TP/SL legs', () => {
       body: JSON.stringify({ symbol: BN, qty: 30, type: 2, side: 1, productType: 'INTRADAY', limitPrice: 0, stopPrice: 0, validity: 'DAY', disclosedQty: 0, offlineOrder: false, stopLoss: 20, takeProfit: 0, legType: 3 }),
     });
     expect(await res.json()).toMatchObject({ s: 'error', code: -50, message: 'Invalid legType. Allowed values are 1 (points) and 2 (percent)' });
-    await expect(kit.broker.placeOrder(marketBuy({ symbol: BN, qty: 30, productType: 'BO', orderTag: undefined, stopLoss: 20, takeProfit: 40, legs: 'points' }))).rejects.toThrow('TP/SL legs are for INTRADAY/MARGIN');
+    await expect(kit.api.placeOrder(marketBuy({ symbol: BN, qty: 30, productType: 'BO', orderTag: undefined, stopLoss: 20, takeProfit: 40, legs: 'points' }))).rejects.toThrow('TP/SL legs are for INTRADAY/MARGIN');
   });
 
   it('the fake attaches legs to an open position (PATCH /positions) and refuses an unknown one', async () => {
@@ -73,9 +73,9 @@ describe('TP/SL legs', () => {
 describe('MPP: an accepted MARKET order is not a filled one', () => {
   it('with market orders resting, the order is placed but the orderbook shows it working, not filled', async () => {
     kit.fake.restMarketOrders(true);
-    const outcome = await kit.broker.placeOrder(marketBuy({ symbol: BN, qty: 30 }));
+    const outcome = await kit.api.placeOrder(marketBuy({ symbol: BN, qty: 30 }));
     expect(outcome.status).toBe('placed');
-    const [o] = await kit.broker.findOrders({ tag: 'tvA1b2c3' });
+    const [o] = await kit.api.findOrders({ tag: 'tvA1b2c3' });
     expect(o).toBeDefined();
     expect(kit.fake.state.orders[0]!.status).toBe(6);
     expect(kit.fake.state.positions.size).toBe(0);

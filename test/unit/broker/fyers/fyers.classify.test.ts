@@ -1,8 +1,8 @@
-import { retryAfterMs, isTokenDead } from '../../../shared/broker/fyers/fyers.errors';
-import { parseOrderTime, stripTag } from '../../../shared/broker/fyers/fyers.orderbook';
-import { placeOutcome } from '../../../shared/broker/fyers/fyers.place-outcome';
-import type { FyersBody } from '../../../shared/broker/fyers/fyers.http';
-import { jwtExpiryMs } from '../../../shared/tokens/jwt-expiry';
+import { retryAfterMs, isTokenDead } from '../../../../shared/broker/fyers/fyers.errors';
+import { parseOrderTime, stripTag } from '../../../../shared/broker/fyers/fyers.orderbook';
+import { placeOutcome } from '../../../../shared/broker/fyers/fyers.place-outcome';
+import type { FyersBody } from '../../../../shared/broker/fyers/fyers.http';
+import { jwtExpiryMs } from '../../../../shared/tokens/jwt-expiry';
 
 const reply = (httpStatus: number, body?: FyersBody, headers: Record<string, string> = {}) => ({ httpStatus, body, headers: new Headers(headers) });
 
