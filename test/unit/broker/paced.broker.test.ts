@@ -1,6 +1,6 @@
 import type { Broker } from '../../../shared/broker/broker.port';
-import { withPacing } from '../../../shared/broker/paced.broker';
-import { createRequestPacer } from '../../../shared/broker/request-pacer';
+import { withPacing } from '../../../shared/broker/fyers/paced.broker';
+import { createRequestPacer } from '../../../shared/broker/fyers/request-pacer';
 import { BrokerRateLimitedError, BrokerUnavailableError } from '../../../shared/errors';
 import { manualClock } from '../../../shared/platform/clock';
 
