@@ -1,6 +1,6 @@
 import { BrokerRateLimitedError } from '../../errors';
 import type { Broker, PlaceOptions } from '../broker.port';
-import type { RequestPacer } from './request-pacer';
+import type { PacerPriority, RequestPacer } from './request-pacer';
 
 /** How long after the pacer refuses a queued call TradingView is told to come back. */
 const QUEUE_FULL_RETRY_AFTER_MS = 5000;
@@ -11,19 +11,20 @@ const QUEUE_FULL_RETRY_AFTER_MS = 5000;
  * strategy firing at once) share one call, which is what lets a burst of 30 alerts fit in Fyers' 10
  * requests per second. A 429 pauses the pacer for its Retry-After; a placement is then retried once,
  * through the same queue, only if it can still leave by the caller's `retryUntil` (and `notAfter`).
- * A 429 is a certain non-placement, so that one retry cannot double an order.
+ * A 429 is a certain non-placement, so that one retry cannot double an order. Order writes (place,
+ * basket, modify, cancel) queue ahead of every read: the orderbook can wait a second, an order cannot.
  */
 export function withPacing(inner: Broker, pacer: RequestPacer, opts: { coalesceMs: number }): Broker {
-  const paced = async <T>(fn: () => Promise<T>, limit: PlaceOptions = {}): Promise<T> => {
+  const paced = async <T>(fn: () => Promise<T>, limit: PlaceOptions = {}, priority: PacerPriority = 'read'): Promise<T> => {
     let r: { value: T } | undefined;
     try {
-      r = await pacer.run(fn, { notAfter: limit.notAfter });
+      r = await pacer.run(fn, { notAfter: limit.notAfter, priority });
     } catch (e) {
       if (!(e instanceof BrokerRateLimitedError)) throw e;
       pacer.pauseFor(e.retryAfterMs);
       if (limit.retryUntil === undefined) throw e;
       // The pause holds the retry back in the queue; the pacer drops it if it cannot leave in time.
-      const retried = await pacer.run(fn, { notAfter: Math.min(limit.notAfter ?? Infinity, limit.retryUntil) }).catch((again: unknown) => {
+      const retried = await pacer.run(fn, { notAfter: Math.min(limit.notAfter ?? Infinity, limit.retryUntil), priority }).catch((again: unknown) => {
         if (again instanceof BrokerRateLimitedError) pacer.pauseFor(again.retryAfterMs);
         throw again;
       });
@@ -60,14 +61,14 @@ export function withPacing(inner: Broker, pacer: RequestPacer, opts: { coalesceM
       paced(async () => {
         await options?.beforeSend?.();
         return inner.placeOrder(o, options);
-      }, options),
+      }, options, 'write'),
     placeBasket: (orders, options) =>
       paced(async () => {
         await options?.beforeSend?.();
         return inner.placeBasket(orders, options);
-      }, options),
-    modifyOrder: (id, change) => paced(() => inner.modifyOrder(id, change)),
-    cancelOrder: (id) => paced(() => inner.cancelOrder(id)),
+      }, options, 'write'),
+    modifyOrder: (id, change) => paced(() => inner.modifyOrder(id, change), {}, 'write'),
+    cancelOrder: (id) => paced(() => inner.cancelOrder(id), {}, 'write'),
     getFunds: () => paced(() => inner.getFunds()),
     findOrders: (q) => paced(() => inner.findOrders(q)),
     tradebook: () => paced(() => inner.tradebook()),

@@ -85,6 +85,26 @@ describe('paced broker', () => {
     await expect(paced.placeOrder(order)).rejects.toBeInstanceOf(BrokerRateLimitedError);
   });
 
+  it('sends queued order writes before queued reads', async () => {
+    const clock = manualClock(0);
+    const pacer = createRequestPacer({ clock, perSecond: 1, perMinute: 180, maxWaitMs: 10_000, sleep: async (ms) => clock.advance(ms) });
+    const sentOrder: string[] = [];
+    const { broker } = recordingBroker();
+    const traced: Broker = {
+      ...broker,
+      getPositions: async () => (sentOrder.push('positions'), []),
+      getFunds: async () => (sentOrder.push('funds'), { available: 0 }),
+      findOrders: async () => (sentOrder.push('orders'), []),
+      placeOrder: async () => (sentOrder.push('place'), { status: 'placed', orderId: '1' }),
+      cancelOrder: async () => (sentOrder.push('cancel'), { status: 'cancelled' }),
+      modifyOrder: async () => (sentOrder.push('modify'), { status: 'modified' }),
+    };
+    const paced = withPacing(traced, pacer, { coalesceMs: 1 });
+    await Promise.all([paced.getPositions(), paced.getFunds(), paced.findOrders({}), paced.placeOrder(order), paced.cancelOrder('9'), paced.modifyOrder('9', { qty: 2 })]);
+    // positions was granted the free slot at once; every write then goes before the waiting reads.
+    expect(sentOrder).toEqual(['positions', 'place', 'cancel', 'modify', 'funds', 'orders']);
+  });
+
   describe('the one retry after a 429', () => {
     const setUp = (answers: Array<Error | 'placed'>) => {
       const clock = manualClock(0);

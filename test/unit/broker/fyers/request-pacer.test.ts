@@ -1,5 +1,5 @@
 import { manualClock } from '../../../shared/platform/clock';
-import { createRequestPacer } from '../../../shared/broker/request-pacer';
+import { createRequestPacer } from '../../../shared/broker/fyers/request-pacer';
 
 /** A pacer on a manual clock whose sleeps advance that clock, so the schedule is exact and instant. */
 function pacer(perSecond: number, perMinute: number, maxWaitMs = 120_000) {
@@ -15,6 +15,14 @@ function pacer(perSecond: number, perMinute: number, maxWaitMs = 120_000) {
   });
   return { clock, p };
 }
+
+/** Lets every pending promise and immediate run, without waiting on real time. */
+const settle = async () => {
+  for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+};
+
+/** How many of `starts` fall in the window of `ms` ending at each start, at most. */
+const busiestWindow = (starts: number[], ms: number) => Math.max(...starts.map((t) => starts.filter((u) => u > t - ms && u <= t).length));
 
 describe('request pacer', () => {
   it('never lets more than perSecond calls start within any one-second window, and runs them all', async () => {
@@ -95,7 +103,7 @@ describe('request pacer', () => {
     const first = p.run(() => new Promise<void>((r) => (release = r)));
     let secondRan = false;
     const second = p.run(async () => void (secondRan = true));
-    await new Promise((r) => setTimeout(r, 20));
+    await settle();
     expect(secondRan).toBe(false);
     release();
     await first;
@@ -110,5 +118,90 @@ describe('request pacer', () => {
     await Promise.all(Array.from({ length: 7 }, () => p.run(async () => void starts.push(clock()))));
     expect(starts.filter((t) => t === starts[0])).toHaveLength(3);
     for (const t of starts) expect(starts.filter((u) => u > t - 1000 && u <= t).length).toBeLessThanOrEqual(3);
+  });
+
+  describe('fractional shares', () => {
+    it('0.5/s lets one call go every two seconds', async () => {
+      const { clock, p } = pacer(0.5, 100);
+      const starts: number[] = [];
+      await Promise.all(Array.from({ length: 5 }, () => p.run(async () => void starts.push(clock()))));
+      expect(starts.slice(1).map((t, i) => t - starts[i]!)).toEqual([2000, 2000, 2000, 2000]);
+    });
+
+    it('2.5/min averages 2.5 a minute and never puts more than 3 in one minute', async () => {
+      const { clock, p } = pacer(10, 2.5, 10 * 60_000);
+      const starts: number[] = [];
+      await Promise.all(Array.from({ length: 11 }, () => p.run(async () => void starts.push(clock()))));
+      expect(starts).toHaveLength(11);
+      expect(busiestWindow(starts, 60_000)).toBeLessThanOrEqual(3);
+      // Ten gaps at 2.5 a minute: four minutes at least.
+      expect(starts[10]! - starts[0]!).toBeGreaterThanOrEqual(4 * 60_000);
+    });
+
+    it('a zero share refuses every call without running it (a function Terraform gave no budget)', async () => {
+      const { p } = pacer(0, 0);
+      let ran = false;
+      expect(await p.run(async () => void (ran = true))).toBeUndefined();
+      expect(ran).toBe(false);
+    });
+  });
+
+  describe('priority', () => {
+    it('a write queued after reads goes before them', async () => {
+      const { p } = pacer(1, 100);
+      const order: string[] = [];
+      const call = (name: string, priority: 'read' | 'write') => p.run(async () => void order.push(name), { priority });
+      await Promise.all([call('r0', 'read'), call('r1', 'read'), call('r2', 'read'), call('w1', 'write'), call('w2', 'write')]);
+      // r0 was granted at once; then writes in arrival order, then the reads that waited.
+      expect(order).toEqual(['r0', 'w1', 'w2', 'r1', 'r2']);
+    });
+
+    it('a write that arrives while the pacer waits for a read slot takes that slot', async () => {
+      const clock = manualClock(0);
+      const order: string[] = [];
+      let p!: ReturnType<typeof createRequestPacer>;
+      let write: Promise<unknown> | undefined;
+      p = createRequestPacer({
+        clock,
+        perSecond: 1,
+        perMinute: 100,
+        maxWaitMs: 60_000,
+        sleep: async (ms) => {
+          // The write arrives half way through the wait the queued read is sleeping out.
+          write ??= p.run(async () => void order.push('write'), { priority: 'write' });
+          clock.advance(ms);
+        },
+      });
+      await p.run(async () => void order.push('first read'));
+      await Promise.all([p.run(async () => void order.push('queued read')), (await settle(), write)]);
+      await write;
+      expect(order).toEqual(['first read', 'write', 'queued read']);
+    });
+
+    it('reads still go, after the writes, and keep their arrival order', async () => {
+      const { p } = pacer(2, 100);
+      const order: string[] = [];
+      await Promise.all(['a', 'b', 'c', 'd'].map((n) => p.run(async () => void order.push(n))));
+      expect(order).toEqual(['a', 'b', 'c', 'd']);
+    });
+  });
+
+  it('refuses at once a call whose deadline falls before the next possible slot, without waiting its turn', async () => {
+    // Sleeps that only end when the test says so: the clock stands still while calls queue.
+    const clock = manualClock(0);
+    const wakes: Array<() => void> = [];
+    const p = createRequestPacer({ clock, perSecond: 1, perMinute: 100, maxWaitMs: 60_000, sleep: (ms) => new Promise<void>((r) => wakes.push(() => (clock.advance(ms), r()))) });
+    await p.run(async () => undefined);
+    let queuedRan = 0;
+    const queued = Array.from({ length: 3 }, () => p.run(async () => void queuedRan++));
+    expect(await p.run(async () => 'sent', { notAfter: 500 })).toBeUndefined();
+    expect(clock()).toBe(0);
+    expect(queuedRan).toBe(0);
+    while (queuedRan < 3) {
+      await settle();
+      wakes.shift()?.();
+    }
+    await Promise.all(queued);
+    expect(clock()).toBe(3000);
   });
 });
