@@ -28,6 +28,7 @@ import { createOrderExecutor, type OrderExecutor } from '../shared/orders/execut
 import { lifecycleExits, lifecycleRecorder } from '../shared/orders/lifecycle/lifecycle-recorder';
 import type { ConsoleDeps } from './console/console.handler';
 import { orderViewsFromBroker } from '../shared/orders/order-views';
+import { PAGE_READ_TTLS, withCachedReads } from '../shared/broker/cached-reads';
 import { createSourceGuard } from './webhook/source-guard';
 import { createRefusalDigest } from '../shared/notify/refusal-digest';
 import { createOperatorKeyGate, type OperatorKeyGate } from './operator-auth/operator-key';
@@ -161,10 +162,13 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
     endMin: Math.min(15 * 60 + 40, config.risk.tradingWindow?.endMin ?? 24 * 60),
     holidays: config.risk.holidays,
   };
+  // Pages (readiness, the console) read through a short cache: a reload, or ten phones polling, cannot
+  // spend the account's budget. Nothing that trades reads through it: orders need fresh answers.
+  const pageBroker = withCachedReads(adapters.broker, { clock, ttlMs: PAGE_READ_TTLS });
   const readyz: ReadyzDeps = {
     clock,
     logger,
-    broker: adapters.broker,
+    broker: pageBroker,
     symbols,
     probes: adapters.probes,
     probeTimeoutMs: 1500,
@@ -239,8 +243,8 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
         readiness: readyz,
         controls: adapters.controls,
         audit: adapters.audit,
-        broker: adapters.broker,
-        orders: orderViewsFromBroker(adapters.broker),
+        broker: pageBroker,
+        orders: orderViewsFromBroker(pageBroker),
         notifications: adapters.recentNotifications,
         symbolMaster: async () => {
           const index = await symbols();

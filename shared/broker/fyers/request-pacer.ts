@@ -26,6 +26,8 @@ export interface PacerSnapshot {
   inFlight: number;
   sentLastSecond: number;
   sentLastMinute: number;
+  /** Every call this pacer has let through since it was made: readiness, and the proof that nothing bypasses it. */
+  granted: number;
   pausedUntil?: number;
 }
 
@@ -65,6 +67,7 @@ export function createRequestPacer(opts: PacerOptions) {
   const queue: Waiter[] = [];
   let pausedUntil = 0;
   let pumping = false;
+  let granted = 0;
   let ended: { promise: Promise<void>; resolve: () => void } | undefined;
 
   const endSignal = () => {
@@ -137,6 +140,7 @@ export function createRequestPacer(opts: PacerOptions) {
           // Taken at grant time, not arrival time: a write that came in while we slept goes first.
           const slot: Sent = { endedAt: Infinity };
           sent.push(slot);
+          granted += 1;
           queue.shift()!.grant(slot);
         }
       }
@@ -181,6 +185,7 @@ export function createRequestPacer(opts: PacerOptions) {
         inFlight: sent.filter((s) => s.endedAt === Infinity).length,
         sentLastSecond: countSince(now - 1000),
         sentLastMinute: countSince(now - 60_000),
+        granted,
         pausedUntil: pausedUntil > now ? pausedUntil : undefined,
       };
     },

@@ -1,4 +1,4 @@
-import { paceWindows } from '../../../shared/broker/fyers/pace-windows';
+import { paceWindows } from '../../../../shared/broker/fyers/pace-windows';
 
 describe('pace windows', () => {
   it('keeps a whole rate as one window of its own length', () => {

@@ -1,5 +1,5 @@
-import { manualClock } from '../../../shared/platform/clock';
-import { createRequestPacer } from '../../../shared/broker/fyers/request-pacer';
+import { manualClock } from '../../../../shared/platform/clock';
+import { createRequestPacer } from '../../../../shared/broker/fyers/request-pacer';
 
 /** A pacer on a manual clock whose sleeps advance that clock, so the schedule is exact and instant. */
 function pacer(perSecond: number, perMinute: number, maxWaitMs = 120_000) {
