@@ -34,6 +34,8 @@ import { createRefusalDigest } from '../shared/notify/refusal-digest';
 import { createOperatorKeyGate, type OperatorKeyGate } from './operator-auth/operator-key';
 import { buildAdapters, symbolMasterPolicy, type Adapters } from './adapters';
 import { getConfig } from './config';
+import { istParts } from '../shared/platform/ist';
+import { tradingWindowFor } from '../shared/risk/trading-window';
 
 /** What each function's handler receives. Built once per instance. */
 export interface AppDeps {
@@ -155,13 +157,10 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
     },
   };
 
-  // Readiness and the login page judge one session: NSE F&O's (09:15-15:40 since 3 Aug 2026), narrowed by
+  // Readiness and the login page judge NSE F&O's session from the market calendar, narrowed by
   // TRADING_WINDOW. Alerts themselves are judged against their own exchange's session from the master.
-  const readinessWindow = {
-    startMin: Math.max(9 * 60 + 15, config.risk.tradingWindow?.startMin ?? 0),
-    endMin: Math.min(15 * 60 + 40, config.risk.tradingWindow?.endMin ?? 24 * 60),
-    holidays: config.risk.holidays,
-  };
+  const today = istParts(clock()).date;
+  const readinessWindow = tradingWindowFor('NSE', today, config.risk.tradingWindow, config.risk.holidays);
   // Pages (readiness, the console) read through a short cache: a reload, or ten phones polling, cannot
   // spend the account's budget. Nothing that trades reads through it: orders need fresh answers.
   const pageBroker = withCachedReads(adapters.broker, { clock, ttlMs: PAGE_READ_TTLS });
@@ -263,8 +262,8 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
     orderUpdates: { ...lifecycle, secrets: adapters.secrets, postbacks: { verify: verifyFyersPostback, parse: parseFyersPostback }, answerWithinMs: 2_000 },
     reconcile: {
       ...lifecycle,
-      // Reconcile runs through the longest session (NSE F&O, 09:15-15:40 since Aug 2026) unless narrowed.
-      tradingWindow: { startMin: config.risk.tradingWindow?.startMin ?? 9 * 60 + 15, endMin: config.risk.tradingWindow?.endMin ?? 15 * 60 + 40, holidays: config.risk.holidays },
+      // Reconcile runs through NSE F&O's calendar session (the widest), narrowed by TRADING_WINDOW.
+      tradingWindow: tradingWindowFor('NSE', today, config.risk.tradingWindow, config.risk.holidays),
       afterCloseMs: 20 * 60_000,
     },
     operatorKey,
