@@ -2,10 +2,6 @@ import { join } from 'node:path';
 import type { BlobStore } from '../shared/blob/blob.port';
 import type { Broker } from '../shared/broker/broker.port';
 import { createPaperBroker } from '../shared/broker/paper/paper.broker';
-import { guardSession } from '../shared/broker/session-guarded.broker';
-import { withCircuitBreaker } from '../shared/broker/circuit-breaker';
-import { withPacing } from '../shared/broker/paced.broker';
-import { createRequestPacer } from '../shared/broker/request-pacer';
 import type { Config } from '../shared/config/config';
 import type { Notification, NotificationDelivery, Notifier } from '../shared/notify/notifier.port';
 import { rememberNotifications, type RecentNotifications } from '../shared/notify/recent-notifications';
@@ -23,7 +19,6 @@ import type { OAuthStateStore } from '../shared/store/oauth-state.port';
 import type { OrderRecordStore } from '../shared/store/order-records.port';
 import type { OrderRecord } from '../shared/orders/lifecycle/order-record';
 import type { OrderEventV1 } from '../shared/orders/lifecycle/order-event';
-import type { OrderDesk } from '../shared/broker/order-desk.port';
 import type { OrderEventPublisher } from '../shared/orders/lifecycle/order-events.port';
 import type { WebhookSubscriptionStore } from '../shared/store/webhook-subscriptions.port';
 import { createStoreHealth, type StoreHealth } from '../shared/store/store-health';
@@ -48,8 +43,6 @@ export interface Adapters {
   oauthStates: OAuthStateStore;
   holdings: HoldingsStore;
   orderRecords: OrderRecordStore<OrderRecord, OrderEventV1>;
-  /** The lifecycle's broker side; absent with the paper broker. */
-  orderDesk?: OrderDesk;
   orderEvents: OrderEventPublisher;
   webhookSubscriptions: WebhookSubscriptionStore;
   secrets: SecretSource;
@@ -298,7 +291,7 @@ async function buildBroker(
   b: Basics,
   ctx: { symbols: () => Promise<SymbolIndex>; tokens: TokenStore; secrets: SecretSource; notifier: Notifier },
   probes: Record<string, () => Promise<Check>>,
-): Promise<{ broker: Broker; accessTokens: AccessTokens; login?: BrokerLogin; orderDesk?: OrderDesk }> {
+): Promise<{ broker: Broker; accessTokens: AccessTokens; login?: BrokerLogin }> {
   const accessTokens = createAccessTokens({ store: ctx.tokens, envToken: config.localSecrets.fyersAccessToken, clock: b.clock, cacheMs: 5_000 });
   if (config.broker === 'paper') {
     const broker = createPaperBroker({ clock: b.clock, symbols: ctx.symbols, fillPrice: config.paperFillPrice, stateFile: join(config.dataDir, 'paper-broker.json') });
@@ -307,23 +300,24 @@ async function buildBroker(
   const { createFyersBroker } = await import('../shared/broker/fyers/fyers.broker');
   const { createFyersAuth } = await import('../shared/broker/fyers/fyers.auth');
   const appId = config.fyers.appId!;
-  const inner = createFyersBroker({
+  const broker = createFyersBroker({
     apiUrl: config.fyers.apiUrl,
     dataUrl: config.fyers.dataUrl,
     appId,
-    accessToken: () => accessTokens.accessToken(),
+    tokens: accessTokens,
     timeoutMs: config.fyers.timeoutMs,
+    // This function's share of the app's budget (Terraform declares every function's share). A queued
+    // alert may wait past TradingView's 3 s (it does not resend timeouts, and the claim stops a resend
+    // from doubling) but not past the idempotency lease.
+    budget: { perSecond: config.fyers.maxPerSecond, perMinute: config.fyers.maxPerMinute, maxWaitMs: Math.min(15_000, config.idempotencyLeaseMs / 2) },
+    clock: b.clock,
     logger: b.logger,
+    notifier: ctx.notifier,
+    loginUrl: config.loginUrl,
   });
-  const loginUrl = config.loginUrl;
-  // Headroom under Fyers' 10/s and 200/min; a queued alert may wait past TradingView's 3 s (it does not
-  // resend timeouts, and the claim stops a resend from doubling) but not past the idempotency lease.
-  const pacer = createRequestPacer({ clock: b.clock, perSecond: config.fyers.maxPerSecond, perMinute: config.fyers.maxPerMinute, maxWaitMs: Math.min(15_000, config.idempotencyLeaseMs / 2) });
-  const breaker = withCircuitBreaker(withPacing(inner, pacer, { coalesceMs: 5 }), { clock: b.clock, notifier: ctx.notifier, failureThreshold: 5, openMs: 30_000 });
-  const broker = guardSession(breaker, { tokens: accessTokens, notifier: ctx.notifier, clock: b.clock, loginUrl });
   probes.brokerCircuit = async () => {
-    const snap = breaker.snapshot();
-    return { ok: snap.state !== 'open', ...snap, retryAt: snap.retryAt ? new Date(snap.retryAt).toISOString() : undefined, pacing: pacer.snapshot() };
+    const snap = broker.health();
+    return { ok: snap.state !== 'open', ...snap, retryAt: snap.retryAt ? new Date(snap.retryAt).toISOString() : undefined };
   };
   const auth = createFyersAuth({
     apiUrl: config.fyers.apiUrl,
@@ -338,9 +332,7 @@ async function buildBroker(
     timeoutMs: config.fyers.timeoutMs,
     clock: b.clock,
   });
-  const { createFyersOrderDesk } = await import('../shared/broker/fyers/fyers.order-desk');
-  const orderDesk = createFyersOrderDesk({ apiUrl: config.fyers.apiUrl, appId, accessToken: () => accessTokens.accessToken(), timeoutMs: config.fyers.timeoutMs, logger: b.logger });
-  return { broker, accessTokens, login: auth, orderDesk };
+  return { broker, accessTokens, login: auth };
 }
 
 /** Delivery to the operator's chat webhook; throws on a retryable failure so Pub/Sub redelivers. */
@@ -389,7 +381,6 @@ export async function buildAdapters(config: Config, b: Basics, overrides: Partia
   const events = overrides.orderEvents ? { publisher: overrides.orderEvents, close: async () => undefined } : await buildOrderEvents(config, b, overrides.webhookSubscriptions ?? stores.webhookSubscriptions);
   return {
     orderRecords: overrides.orderRecords ?? stores.orderRecords,
-    orderDesk: 'orderDesk' in overrides ? overrides.orderDesk : brokerParts.orderDesk,
     orderEvents: events.publisher,
     webhookSubscriptions: overrides.webhookSubscriptions ?? stores.webhookSubscriptions,
     idempotency: overrides.idempotency ?? stores.idempotency,

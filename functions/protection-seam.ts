@@ -1,11 +1,11 @@
 import type { Config } from '../shared/config/config';
 
 /**
- * Whether the bridge manages exits itself (PROTECTION=managed). The PROTECTION setting belongs to the
- * market-rules configuration; this seam reads it where it lands and answers false (off) until then,
- * so managed exits can never switch on by accident.
+ * Whether the bridge manages exits itself (PROTECTION=managed). PROTECTION is parsed and validated into
+ * `config.risk.protection`, so the seam reads that typed field: a renamed or retyped setting breaks the
+ * build here instead of silently answering "off". It takes only the slice it reads, so a test passes
+ * `{ risk: { protection } }` rather than a whole Config.
  */
-export function managedExitsEnabled(config: Config): boolean {
-  const protection = (config as unknown as { protection?: unknown; risk?: { protection?: unknown } }).protection ?? (config as unknown as { risk?: { protection?: unknown } }).risk?.protection;
-  return protection === 'managed';
+export function managedExitsEnabled(config: { readonly risk: Pick<Config['risk'], 'protection'> }): boolean {
+  return config.risk.protection === 'managed';
 }

@@ -341,7 +341,9 @@ async function lifecycle() {
   const { handleOrderUpdate } = ds('functions/order-updates/order-updates.handler.js');
   const { recordAccepted } = ds('shared/orders/lifecycle/order-tracker.js');
   const { reconcileOrders } = ds('shared/orders/lifecycle/reconcile-orders.js');
-  const { createFyersOrderDesk } = ds('shared/broker/fyers/fyers.order-desk.js');
+  const { createFyersApi } = ds('shared/broker/fyers/fyers.api.js');
+  const { createOrderExecutor } = ds('shared/orders/execute/execute-plan.js');
+  const { lifecycleRecorder, lifecycleExits } = ds('shared/orders/lifecycle/lifecycle-recorder.js');
   const { verifyFyersPostback, parseFyersPostback } = ds('shared/broker/fyers/fyers.postback.js');
   const { createLogger } = ds('shared/platform/logger.js');
   const TICKER = 'NSE:NIFTY2672124400CE';
@@ -353,9 +355,11 @@ async function lifecycle() {
     const token = fake.issueAccessToken();
     const deps = {
       clock: Date.now, logger, records, publisher: { publish: async () => undefined }, notifier: { notify: async () => undefined },
-      desk: createFyersOrderDesk({ apiUrl: fake.apiUrl, appId: fake.state.appId, accessToken: async () => token, logger, timeoutMs: 2000 }),
+      broker: createFyersApi({ apiUrl: fake.apiUrl, dataUrl: fake.dataUrl, appId: fake.state.appId, accessToken: async () => token, logger, timeoutMs: 2000 }),
       instanceId: 'bench', settings: { managedExits: () => true, exitClaimMs: 10_000, stopLimitSlippagePct: 0.02, unfilledAlertMs: 3_600_000, outboxGraceMs: 0 },
     };
+    deps.recorder = lifecycleRecorder(deps);
+    deps.executor = createOrderExecutor({ broker: deps.broker, logger, recorder: deps.recorder, exits: lifecycleExits(deps) });
     const od = { ...deps, postbacks: { verify: verifyFyersPostback, parse: parseFyersPostback }, secrets: { get: async () => SECRET }, answerWithinMs: 30_000 };
     const server = http.createServer((req, res) => {
       const chunks = [];

@@ -10,6 +10,13 @@
 #                  needs concurrency 1 (a Cloud Run rule); those functions are low-traffic anyway. Only
 #                  whole numbers are written, because a written fraction can come back rounded and
 #                  redeploy the function on every apply (see modules/function/variables.tf)
+#   broker_share   what this function may spend of the Fyers app's budget, across ALL its instances:
+#                  { per_second, per_minute }, fractions allowed. Fyers counts 10/s and 200/min per app,
+#                  whoever calls, and three broken minutes block the app for the day, so every caller
+#                  has a declared share and together they stay under var.broker_account_budget
+#                  (broker-budget.tf refuses a plan that exceeds it). Each instance gets share /
+#                  max_instances as BROKER_MAX_PER_SECOND/MINUTE. null: no share, and the function's
+#                  pacer refuses every Fyers call (BROKER_MAX_* = 0)
 locals {
   functions = {
     webhook = {
@@ -25,6 +32,7 @@ locals {
       timeout       = 30
       min_instances = local.webhook_min_instances
       max_instances = var.webhook_max_instances
+      broker_share  = { per_second = 4, per_minute = 90 }
     }
     readyz = {
       entry_point   = "readyz"
@@ -39,6 +47,7 @@ locals {
       timeout       = 30
       min_instances = 0
       max_instances = 1
+      broker_share  = { per_second = 0.25, per_minute = 4 }
     }
     authUrl = {
       entry_point   = "authUrl"
@@ -53,6 +62,7 @@ locals {
       timeout       = 30
       min_instances = 0
       max_instances = 1
+      broker_share  = null
     }
     authCallback = {
       entry_point   = "authCallback"
@@ -67,6 +77,7 @@ locals {
       timeout       = 60
       min_instances = 0
       max_instances = 2
+      broker_share  = { per_second = 0.125, per_minute = 2 }
     }
     refreshToken = {
       entry_point   = "refreshToken"
@@ -81,6 +92,7 @@ locals {
       timeout       = 120
       min_instances = 0
       max_instances = 1
+      broker_share  = { per_second = 0.125, per_minute = 2 }
     }
     refreshSymbolMaster = {
       entry_point   = "refreshSymbolMaster"
@@ -95,6 +107,7 @@ locals {
       timeout       = 300
       min_instances = 0
       max_instances = 1
+      broker_share  = null
     }
     controls = {
       entry_point   = "controls"
@@ -109,6 +122,7 @@ locals {
       timeout       = 30
       min_instances = 0
       max_instances = 1
+      broker_share  = null
     }
     notify = {
       entry_point   = "notify"
@@ -123,6 +137,7 @@ locals {
       timeout       = 60
       min_instances = 0
       max_instances = 2
+      broker_share  = null
     }
     console = {
       entry_point   = "console"
@@ -137,6 +152,7 @@ locals {
       timeout       = 30
       min_instances = 0
       max_instances = 3
+      broker_share  = { per_second = 0.5, per_minute = 8 }
     }
     orderUpdates = {
       entry_point   = "orderUpdates"
@@ -151,6 +167,7 @@ locals {
       timeout       = 30
       min_instances = 0
       max_instances = 2
+      broker_share  = { per_second = 2, per_minute = 50 }
     }
     reconcileOrders = {
       entry_point   = "reconcileOrders"
@@ -165,6 +182,7 @@ locals {
       timeout       = 50
       min_instances = 0
       max_instances = 1
+      broker_share  = { per_second = 0.5, per_minute = 12 }
     }
     orderEventWebhooks = {
       entry_point = "orderEventWebhooks"
@@ -181,6 +199,7 @@ locals {
       timeout       = 60
       min_instances = 0
       max_instances = 3
+      broker_share  = null
     }
     squareOff = {
       entry_point   = "squareOff"
@@ -195,6 +214,7 @@ locals {
       timeout       = 50
       min_instances = 0
       max_instances = 1
+      broker_share  = { per_second = 0.5, per_minute = 10 }
     }
   }
 }
@@ -224,7 +244,8 @@ module "function" {
   max_instances         = each.value.max_instances
   ingress               = each.value.ingress
 
-  environment = local.common_environment
+  # Shared settings plus this function's own slice of the Fyers budget.
+  environment = merge(local.common_environment, local.broker_environment[each.key])
   # Read from env by the code, so Cloud Run resolves it at instance start. Everything else the code
   # reads through the Secret Manager client (SECRETS=secret-manager) and never sits in an env var.
   secret_environment = each.key == "notify" && var.notify_webhook_enabled ? {

@@ -18,7 +18,7 @@ locals {
   function_names = { for k, f in local.functions : k => "${local.prefix}-${f.slug}" }
 
   # Every function loads the same index.ts, and index.ts parses the whole configuration at start-up,
-  # so all of them get the same environment. Names mirror shared/config/config.schema.ts.
+  # so all of them get the same environment, except each one's share of the Fyers budget. Names mirror shared/config/config.schema.ts.
   common_environment = {
     GOOGLE_CLOUD_PROJECT = var.project_id
     LOG_LEVEL            = var.log_level
@@ -40,9 +40,7 @@ locals {
     ORDER_EVENTS_TOPIC   = google_pubsub_topic.order_events.name
     PUBLIC_BASE_URL      = local.cloudfunctions_base_url
     LOGIN_URL            = "${local.cloudfunctions_base_url}/${local.function_names.authUrl}"
-    # Each webhook instance paces its own Fyers calls; together they stay under 8/s and 180/min.
-    BROKER_MAX_PER_SECOND = tostring(max(1, floor(8 / var.webhook_max_instances)))
-    BROKER_MAX_PER_MINUTE = tostring(max(10, floor(180 / var.webhook_max_instances)))
+    # BROKER_MAX_PER_SECOND/MINUTE differ per function: broker-budget.tf.
   }
 
   # With real orders, one webhook instance stays warm unless the operator chose otherwise: a cold

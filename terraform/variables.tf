@@ -94,13 +94,30 @@ variable "webhook_min_instances" {
 }
 
 variable "webhook_max_instances" {
-  description = "Upper bound on webhook instances. Fyers allows 10 requests/s and 200/min per app, and each instance paces its own calls, so every instance gets an equal share of that budget (BROKER_MAX_PER_SECOND/MINUTE). One instance at concurrency 80 handles far more alerts than Fyers accepts and keeps the whole budget in one pacer."
+  description = "Upper bound on webhook instances. Each instance paces its own Fyers calls, so every instance gets an equal part of the webhook's share of the app budget (broker_share in functions.tf, as BROKER_MAX_PER_SECOND/MINUTE). One instance at concurrency 80 handles far more alerts than Fyers accepts and keeps the webhook's whole share in one pacer."
   type        = number
   default     = 1
 
   validation {
     condition     = var.webhook_max_instances >= 1 && var.webhook_max_instances <= 8 && floor(var.webhook_max_instances) == var.webhook_max_instances
-    error_message = "webhook_max_instances must be a whole number from 1 to 8: each instance gets at least 1 request/s of Fyers' budget, and together they must stay under 8/s."
+    error_message = "webhook_max_instances must be a whole number from 1 to 8: beyond that one instance's part of the webhook's Fyers share (4/s) falls below one request per two seconds."
+  }
+}
+
+variable "broker_account_budget" {
+  description = "How much of the Fyers app's limits (10 requests/s and 200/min, counted across every caller) the functions' declared shares (broker_share in functions.tf) may add up to. The rest is headroom: three broken minutes block the app for the day."
+  type = object({
+    per_second = number
+    per_minute = number
+  })
+  default = {
+    per_second = 8
+    per_minute = 180
+  }
+
+  validation {
+    condition     = var.broker_account_budget.per_second > 0 && var.broker_account_budget.per_second <= 10 && var.broker_account_budget.per_minute > 0 && var.broker_account_budget.per_minute <= 200
+    error_message = "broker_account_budget must stay within Fyers' limits: per_second in (0, 10], per_minute in (0, 200]."
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Broker, Position } from '../../shared/broker/broker.port';
+import { cachedRead, PAGE_READ_TTLS, readCacheFor, type CachedRead } from '../../shared/broker/cached-reads';
 import type { Notification } from '../../shared/notify/notifier.port';
 import type { RecentNotifications } from '../../shared/notify/recent-notifications';
 import type { OrderView, OrderViews } from '../../shared/orders/order-views';
@@ -67,7 +68,23 @@ async function part<T>(name: string, work: () => Promise<T>, deps: ConsoleViewDe
   }
 }
 
-/** Everything the page shows, read side by side. */
+/** Today's orders per OrderViews object, cached like the broker reads (the orders part is a broker orderbook read). */
+const ordersCaches = new WeakMap<OrderViews, CachedRead<string, OrderView[]>>();
+function cachedOrdersToday(deps: ConsoleViewDeps, now: number): Promise<OrderView[]> {
+  let cache = ordersCaches.get(deps.orders);
+  if (!cache) {
+    const orders = deps.orders;
+    cache = cachedRead((_day: string) => orders.today(deps.clock()), { clock: deps.clock, ttlMs: PAGE_READ_TTLS.orders });
+    ordersCaches.set(orders, cache);
+  }
+  return cache.get(istParts(now).date);
+}
+
+/**
+ * Everything the page shows, read side by side. The broker's parts (session, positions, orders) are
+ * reused for a few seconds (shared/broker/cached-reads.ts), so reloading the page cannot spend the
+ * Fyers budget the order paths need.
+ */
 export async function gatherConsoleView(deps: ConsoleViewDeps): Promise<ConsoleView> {
   const now = deps.clock();
   const day = istParts(now).date;
@@ -76,8 +93,8 @@ export async function gatherConsoleView(deps: ConsoleViewDeps): Promise<ConsoleV
     part('controls', () => deps.controls.get(), deps),
     part('symbolMaster', deps.symbolMaster, deps),
     part('alerts', () => deps.audit.list({ day, limit: 200 }), deps),
-    part('orders', () => deps.orders.today(now), deps),
-    part('positions', async () => (await deps.broker.getPositions()).filter((p) => p.netQty !== 0 || (p.pnl ?? 0) !== 0), deps),
+    part('orders', () => cachedOrdersToday(deps, now), deps),
+    part('positions', async () => (await readCacheFor(deps.broker, { clock: deps.clock }).getPositions()).filter((p) => p.netQty !== 0 || (p.pnl ?? 0) !== 0), deps),
     part('notifications', () => deps.notifications.list(20), deps),
   ]);
   return {

@@ -1,4 +1,5 @@
 import type { Broker } from '../../shared/broker/broker.port';
+import { readCacheFor } from '../../shared/broker/cached-reads';
 import type { Clock } from '../../shared/platform/clock';
 import type { Logger } from '../../shared/platform/logger';
 import { brokerSessionVerdict, exchangeSessionVerdict, killSwitchVerdict } from '../../shared/risk/trading-readiness';
@@ -46,7 +47,9 @@ export async function runReadinessChecks(deps: ReadyzDeps): Promise<Record<strin
   const now = deps.clock();
   const probes: Record<string, () => Promise<Check>> = {
     broker: async () => {
-      const s = await deps.broker.checkSession();
+      // Reused for a few seconds and shared by concurrent checks: uptime polls and console reloads
+      // would otherwise each spend a Fyers call (GET /profile) of the app's per-minute budget.
+      const s = await readCacheFor(deps.broker, { clock: deps.clock }).checkSession();
       const verdict = brokerSessionVerdict(now, s, deps.session.window, deps.session.enforce);
       return {
         ...verdict,

@@ -33,12 +33,12 @@ export async function handleSquareOff(deps: SquareOffDeps): Promise<HttpReply> {
   await deps.notifier.notify({
     kind: 'strategy.squared_off',
     severity: ok ? 'info' : 'critical',
-    summary: `Square-off ${hhmm(ist.minutes)} IST: ${due.map((h) => `${h.strategy}/${h.underlying}`).join(', ')}: ${report.execution.status}, ${report.execution.legs.length} orders, ${report.cancelled.length} cancelled${report.busy.length ? `; busy, retried next run: ${report.busy.join(', ')}` : ''}${ok ? '' : '. Check the positions at Fyers.'}`,
+    summary: `Square-off ${hhmm(ist.minutes)} IST: ${due.map((h) => `${h.strategy}/${h.underlying}`).join(', ')}: ${report.execution.status}, ${report.execution.legs.length} orders, ${report.cancelled.length} cancelled${report.resting.length ? `; resting unfilled, left working: ${report.resting.join(', ')}` : ''}${report.busy.length ? `; busy, retried next run: ${report.busy.join(', ')}` : ''}${ok ? '' : '. Check the positions at Fyers.'}`,
     at: deps.clock(),
-    details: { legs: report.execution.legs, cancelled: report.cancelled, busy: report.busy },
+    details: { legs: report.execution.legs, cancelled: report.cancelled, busy: report.busy, resting: report.resting },
   });
   return {
     status: ok ? 200 : 500,
-    body: { status: report.execution.status, due: due.length, legs: report.execution.legs, cancelled: report.cancelled, busy: report.busy },
+    body: { status: report.execution.status, due: due.length, legs: report.execution.legs, cancelled: report.cancelled, busy: report.busy, resting: report.resting },
   };
 }

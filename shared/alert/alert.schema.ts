@@ -19,6 +19,9 @@ const numeric = (message: string) =>
 const positive = (message: string) => v.pipe(numeric(message), v.gtValue(0, message), v.maxValue(1_000_000, message));
 
 /** `24500`, `"24500"`, `ATM`, `ATM+2`, `atm - 1`. */
+/** A stop-loss or target distance: positive points from the entry. */
+export const PointsSchema = positive('must be positive points from the entry');
+
 export const StrikeSchema = v.pipe(
   v.union([v.number(), v.string()], 'must be a strike or ATM, ATM+n, ATM-n'),
   v.rawTransform(({ dataset, addIssue, NEVER }) => {

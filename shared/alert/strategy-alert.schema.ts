@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { InvalidAlertError } from '../errors';
-import { ExpirySchema, QtySchema, StrikeSchema, SymbolSchema } from './alert.schema';
+import { ExpirySchema, PointsSchema, QtySchema, StrikeSchema, SymbolSchema } from './alert.schema';
+import type { ProtectionMode } from './protection';
 import type { FieldErrors } from './parse-alert';
 
 /**
@@ -45,6 +46,9 @@ const LegSchema = v.strictObject({
     1,
   ),
   expiry: v.optional(ExpirySchema),
+  /** This leg's own stop and target, where legs differ; else the alert's. */
+  sl: v.optional(PointsSchema),
+  tp: v.optional(PointsSchema),
 });
 
 export const StrategyAlertSchema = v.strictObject({
@@ -58,6 +62,9 @@ export const StrategyAlertSchema = v.strictObject({
   strikeprice: v.optional(StrikeSchema, 'ATM'),
   expiry: v.optional(ExpirySchema, 'nearest'),
   qty: v.optional(QtySchema, 1),
+  /** Stop and target in points from the entry, for what the alert opens (every leg that names none). */
+  sl: v.optional(PointsSchema),
+  tp: v.optional(PointsSchema),
   productType: v.optional(upper(['INTRADAY', 'MARGIN'], 'must be INTRADAY or MARGIN (CO/BO cannot carry the tags strategies rely on)'), 'INTRADAY'),
   idempotency_key: v.optional(v.pipe(v.string('must be a string'), v.trim(), v.regex(/^[A-Za-z0-9_.:{}\-]{1,128}$/, 'must be 1-128 letters, digits or _ . : - characters'))),
   comment: v.optional(v.pipe(v.string(), v.maxLength(500))),
@@ -83,7 +90,7 @@ export function isStrategyAlert(body: unknown): boolean {
   return 'position' in b || 'legs' in b || (typeof b.intent === 'string' && b.intent.trim().toLowerCase() === 'flatten');
 }
 
-export function parseStrategyAlert(body: unknown): StrategyAlert {
+export function parseStrategyAlert(body: unknown, opts: { protection?: ProtectionMode } = {}): StrategyAlert {
   const errors: FieldErrors = Object.create(null) as FieldErrors;
   const result = v.safeParse(StrategyAlertSchema, body);
   if (!result.success) {
@@ -105,6 +112,22 @@ export function parseStrategyAlert(body: unknown): StrategyAlert {
   if (a.position !== undefined && a.intent !== 'open') errors.intent = 'is not used with position (the position says what to hold)';
   if (a.legs === undefined && a.mapping !== undefined && a.position === undefined) errors.mapping = 'is only used with position';
   if (a.legs !== undefined && typeof a.qty !== 'number') errors.qty = 'must be whole lots for legs (each leg takes qty x its ratio)';
+  protectionRefusals(a, opts.protection ?? 'managed', errors);
   if (Object.keys(errors).length > 0) throw new InvalidAlertError('The alert is invalid', { fields: errors });
   return a;
+}
+
+/**
+ * Stops and targets protect what an alert opens, in the same units and under the same PROTECTION modes
+ * as a single order: `managed` (the bridge's own exits) or `legs` (Fyers' TP/SL legs). A close or a
+ * flatten opens nothing, so a stop there would protect nothing and is refused by name.
+ */
+function protectionRefusals(a: StrategyAlert, mode: ProtectionMode, errors: FieldErrors): void {
+  const asked: Array<[string, unknown]> = [['sl', a.sl], ['tp', a.tp], ...(a.legs ?? []).flatMap((l, i): Array<[string, unknown]> => [[`legs.${i}.sl`, l.sl], [`legs.${i}.tp`, l.tp]])];
+  const opens = (a.position !== undefined && a.position !== 'flat') || (a.legs !== undefined && a.intent === 'open');
+  for (const [field, value] of asked) {
+    if (value === undefined) continue;
+    if (!opens) errors[field] = 'is only used when the alert opens a position (position long/short, or legs with intent open)';
+    else if (mode !== 'managed' && mode !== 'legs') errors[field] = `is not accepted here: PROTECTION=${mode} does not protect strategy positions (use managed or legs)`;
+  }
 }

@@ -1,17 +1,20 @@
 /**
- * The broker port. Fyers and paper implement it; the use case sees nothing else.
+ * The one broker port. Fyers and paper implement it; everything above sees nothing else, and the
+ * order executor (shared/orders/execute/) is its only caller of place, modify and cancel.
  *
  * Contract on certainty, which the whole exactly-once design rests on:
- * - `placeOrder` THROWS only when it is certain the order did not reach the broker
- *   (connection refused before send, 429 from the rate limiter, dead session, invalid request
- *   refused before send) — the caller may then release its claim and let TradingView retry.
+ * - A write (`placeOrder`, `placeBasket`, `modifyOrder`, `cancelOrder`) THROWS only when it is certain
+ *   nothing reached the broker (connection refused before send, 429, dead session, open breaker, a
+ *   request refused before send, no pacing slot in time). The caller may then release its claim.
  * - Anything after the request may have left the process (timeout, reset, 5xx, Fyers code 201)
- *   RESOLVES as `{ status: 'unknown' }`; the caller must look the order up, never blindly re-send.
- * - A definite refusal by the broker RESOLVES as `{ status: 'rejected' }` with its code and reason.
+ *   RESOLVES as `unknown`; the caller must look the order up, never blindly re-send.
+ * - A definite refusal by the broker RESOLVES as `rejected` (place), `refused` (modify) or `not-open` (cancel).
+ * Reads throw when they get no usable answer.
  */
 export type Side = 'BUY' | 'SELL';
 export type ProductType = 'INTRADAY' | 'MARGIN' | 'CO' | 'BO';
-export type OrderType = 'MARKET' | 'LIMIT';
+/** STOP_LIMIT is Fyers' SL-L: it triggers at `stopPrice` and then rests at `limitPrice`. */
+export type OrderType = 'MARKET' | 'LIMIT' | 'STOP_LIMIT';
 
 export interface OrderRequest {
   /** Fyers ticker, e.g. NSE:NIFTY2672124400CE. */
@@ -20,8 +23,10 @@ export interface OrderRequest {
   qty: number;
   side: Side;
   orderType: OrderType;
-  /** Required for LIMIT, a multiple of the tick size. */
+  /** Required for LIMIT and STOP_LIMIT, a multiple of the tick size. */
   limitPrice?: number;
+  /** The trigger of a STOP_LIMIT. */
+  stopPrice?: number;
   productType: ProductType;
   /** Offsets in price points from the entry, already tick-rounded; Fyers takes offsets, not levels. */
   stopLoss?: number;
@@ -44,7 +49,15 @@ export interface OrderRequest {
 export type SliceOutcome = { orderId: string; status: 'accepted' } | { status: 'rejected'; code?: number | string; reason: string };
 
 export type PlaceOutcome =
-  | { status: 'placed'; orderId: string; message?: string; slices?: SliceOutcome[]; /** Only when the broker says so (paper fills at once). */ filled?: boolean }
+  | {
+      status: 'placed';
+      orderId: string;
+      message?: string;
+      slices?: SliceOutcome[];
+      /** Only when the broker says so at once (paper fills at once), with the price it filled at. */
+      filled?: boolean;
+      avgPrice?: number;
+    }
   | { status: 'rejected'; code: number | string; reason: string }
   | { status: 'unknown'; reason: string };
 
@@ -84,33 +97,47 @@ export interface Funds {
   available: number;
 }
 
-export interface CancelOutcome {
-  /** True when the order is cancelled now (or already was); false when it could not be (already filled, unknown id). */
-  cancelled: boolean;
-  reason?: string;
-}
-
 /**
  * Where an order stands at the broker, in the port's words. `working` = accepted, not yet filled
  * (in transit or pending); `partially_filled` = still working with part of it filled.
  */
 export type OrderState = 'working' | 'filled' | 'partially_filled' | 'rejected' | 'cancelled' | 'expired';
 
-export interface BrokerOrder {
+/** One order as the broker reports it: an orderbook row, or what a postback claims. */
+export interface OrderReport {
   orderId: string;
   symbol: string;
   side: Side;
   qty: number;
   productType: string;
   state: OrderState;
+  /** Units filled so far (0 when nothing has). */
+  filledQty: number;
+  /** Average fill price, when anything filled. */
+  avgPrice?: number;
   /** The tag as placed (without Fyers' `1:` prefix), if any. */
   orderTag?: string;
-  /** Epoch ms when the broker recorded the order. */
+  /** Epoch ms of the broker's timestamp for the order. */
   placedAt?: number;
+  /** The broker's text: the RMS reason on a rejection, for instance. */
   message?: string;
-  /** Units filled so far and their average price, when the broker reports them. */
-  filledQty?: number;
-  avgFillPrice?: number;
+}
+
+export interface TradeFill {
+  orderId: string;
+  tradeId: string;
+  qty: number;
+  price: number;
+  at?: number;
+}
+
+export type CancelOutcome = { status: 'cancelled' } | { status: 'not-open'; reason: string } | { status: 'unknown'; reason: string };
+export type ModifyOutcome = { status: 'modified' } | { status: 'refused'; reason: string } | { status: 'unknown'; reason: string };
+
+export interface OrderChange {
+  qty?: number;
+  limitPrice?: number;
+  stopPrice?: number;
 }
 
 export interface BrokerSession {
@@ -129,23 +156,24 @@ export interface Broker {
    * the caller can refuse before claiming anything. Absent or silent: calls may go ahead.
    */
   assertAvailable?(): void;
+
   /** Last traded prices keyed by ticker; tickers the broker does not know are absent. */
   getQuotes(tickers: string[]): Promise<Map<string, number>>;
   getPositions(): Promise<Position[]>;
-  /**
-   * `notAfter` (epoch ms): the order must not leave after this instant — past it the caller's claim may
-   * be taken over by another instance. An adapter that would have to wait (pacing) throws instead.
-   */
+  getFunds(): Promise<Funds>;
+  /** Cheap liveness check of the session (Fyers: GET /profile). */
+  checkSession(): Promise<BrokerSession>;
+  /** The day's orders; with `tag`, only those carrying it; with `id`, that order (and its slices) only. */
+  findOrders(query: { tag?: string; id?: string }): Promise<OrderReport[]>;
+  /** The day's fills. */
+  tradebook(): Promise<TradeFill[]>;
+
   placeOrder(order: OrderRequest, opts?: PlaceOptions): Promise<PlaceOutcome>;
   /**
    * Up to 10 orders in one request (Fyers' basket). One outcome per order, in order, with the same
    * certainty contract as placeOrder: it throws only when none of them can have reached the broker.
    */
   placeBasket(orders: OrderRequest[], opts?: PlaceOptions): Promise<PlaceOutcome[]>;
+  modifyOrder(orderId: string, change: OrderChange): Promise<ModifyOutcome>;
   cancelOrder(orderId: string): Promise<CancelOutcome>;
-  getFunds(): Promise<Funds>;
-  /** Orderbook lookup; with `tag`, only orders carrying that tag. */
-  findOrders(query: { tag?: string }): Promise<BrokerOrder[]>;
-  /** Cheap liveness check of the session (Fyers: GET /profile). */
-  checkSession(): Promise<BrokerSession>;
 }

@@ -7,6 +7,9 @@ import * as v from 'valibot';
  */
 const int = (min: number, max: number) =>
   v.pipe(v.string(), v.trim(), v.regex(/^-?\d+$/, 'must be a whole number'), v.transform(Number), v.number(), v.minValue(min), v.maxValue(max));
+/** A rate that may be fractional (0.25 = one call per 4 s) and may be 0 (no share: no calls at all). */
+const rate = (max: number) =>
+  v.pipe(v.string(), v.trim(), v.regex(/^\d+(\.\d+)?$/, 'must be a number such as 4 or 0.25'), v.transform(Number), v.number(), v.minValue(0), v.maxValue(max));
 const bool = v.pipe(
   v.string(),
   v.trim(),
@@ -48,9 +51,13 @@ export const EnvSchema = v.object({
   FYERS_API_URL: v.optional(url, 'https://api-t1.fyers.in/api/v3'),
   FYERS_DATA_URL: v.optional(url, 'https://api-t1.fyers.in/data'),
   BROKER_TIMEOUT_MS: v.optional(int(100, 2800), '2000'),
-  /** This instance's share of Fyers' 10/s and 200/min per-app limits (Terraform divides by max instances). */
-  BROKER_MAX_PER_SECOND: v.optional(int(1, 10), '8'),
-  BROKER_MAX_PER_MINUTE: v.optional(int(10, 200), '180'),
+  /**
+   * This instance's share of Fyers' 10/s and 200/min per-app limits. Terraform gives each function its
+   * own share (terraform/functions.tf, broker_share) divided over its instances; 0 = no Fyers calls.
+   * The defaults suit one local process, which is the only caller.
+   */
+  BROKER_MAX_PER_SECOND: v.optional(rate(10), '8'),
+  BROKER_MAX_PER_MINUTE: v.optional(rate(200), '180'),
   PAPER_FILL_PRICE: v.optional(v.pipe(v.string(), v.transform(Number), v.number(), v.minValue(0.05))),
 
   SYMBOL_MASTER_URLS: v.optional(list),

@@ -7,7 +7,7 @@ export class TradingDisabledError extends AppError {
   readonly code = 'TRADING_DISABLED';
 }
 
-/** The alert arrived outside 09:15-15:30 IST on a weekday. */
+/** The alert arrived outside its exchange's F&O session (master rows, else the market calendar) or on a weekend or holiday. */
 export class OutsideTradingWindowError extends AppError {
   readonly code = 'OUTSIDE_TRADING_WINDOW';
 }

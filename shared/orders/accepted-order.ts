@@ -1,4 +1,4 @@
-import type { BrokerOrder, PlaceOutcome } from '../broker/broker.port';
+import type { OrderReport, PlaceOutcome } from '../broker/broker.port';
 import { RiskRefusedError } from '../errors';
 import { slicesFor } from '../risk/lot-sizing';
 import { limitPriceRefusal } from '../risk/price-band';
@@ -42,7 +42,7 @@ export function acceptedDetails(
 }
 
 /** The slices of an order found in the orderbook under its tag, for the answer and the record. */
-export function slicesFromOrderbook(found: { slices?: BrokerOrder[] }): Pick<OrderResult, 'slices'> {
+export function slicesFromOrderbook(found: { slices?: OrderReport[] }): Pick<OrderResult, 'slices'> {
   if (!found.slices) return {};
   return {
     slices: found.slices.map((o): OrderSlice =>
@@ -53,5 +53,5 @@ export function slicesFromOrderbook(found: { slices?: BrokerOrder[] }): Pick<Ord
 }
 
 /** Filled only when the broker says every slice is. */
-export const foundFilled = (found: { order: BrokerOrder; slices?: BrokerOrder[] }): boolean =>
+export const foundFilled = (found: { order: OrderReport; slices?: OrderReport[] }): boolean =>
   (found.slices ?? [found.order]).every((o) => o.state === 'filled');

@@ -1,4 +1,4 @@
-import type { Broker, BrokerOrder, OrderState, Side } from '../broker/broker.port';
+import type { Broker, OrderReport, OrderState, Side } from '../broker/broker.port';
 import type { OrderResult } from './order-result';
 import { foundFilled, slicesFromOrderbook } from './accepted-order';
 
@@ -12,11 +12,11 @@ export interface ExistingOrderQuery {
 }
 
 export interface FoundOrder {
-  order: BrokerOrder;
+  order: OrderReport;
   /** 'orderbook-tag' or 'orderbook-match'. */
   method: string;
   /** A sliced order: every order under the one tag (the first is `order`). */
-  slices?: BrokerOrder[];
+  slices?: OrderReport[];
 }
 
 const SKEW_MS = 5_000;

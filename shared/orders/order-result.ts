@@ -1,5 +1,5 @@
 import type { ProductType, Side } from '../broker/broker.port';
-import type { LegResult } from '../strategy/leg-result';
+import type { LegResult } from './leg-result';
 
 /** What an alert became. Stored with the idempotency record and replayed verbatim to duplicates. */
 export interface OrderResult {

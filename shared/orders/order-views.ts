@@ -1,4 +1,4 @@
-import type { Broker, BrokerOrder, Side } from '../broker/broker.port';
+import type { Broker, OrderReport, Side } from '../broker/broker.port';
 import { istParts } from '../platform/ist';
 
 /** An order as the operator reads it: its state in words, and its fills when the broker reports them. */
@@ -23,7 +23,7 @@ export interface OrderViews {
   today(nowMs: number): Promise<OrderView[]>;
 }
 
-const STATE_WORDS: Record<BrokerOrder['state'], OrderState> = {
+const STATE_WORDS: Record<OrderReport['state'], OrderState> = {
   working: 'working',
   partially_filled: 'partly filled',
   filled: 'filled',
@@ -32,7 +32,7 @@ const STATE_WORDS: Record<BrokerOrder['state'], OrderState> = {
   expired: 'expired',
 };
 
-export function toOrderView(o: BrokerOrder): OrderView {
+export function toOrderView(o: OrderReport): OrderView {
   return {
     orderId: o.orderId,
     symbol: o.symbol,
@@ -40,8 +40,8 @@ export function toOrderView(o: BrokerOrder): OrderView {
     qty: o.qty,
     productType: o.productType,
     state: STATE_WORDS[o.state] ?? 'unknown',
-    ...(o.filledQty !== undefined ? { filledQty: o.filledQty } : {}),
-    ...(o.avgFillPrice !== undefined ? { avgFillPrice: o.avgFillPrice } : {}),
+    filledQty: o.filledQty,
+    ...(o.avgPrice !== undefined ? { avgFillPrice: o.avgPrice } : {}),
     ...(o.placedAt !== undefined ? { placedAt: o.placedAt } : {}),
     ...(o.orderTag !== undefined ? { orderTag: o.orderTag } : {}),
     ...(o.message !== undefined ? { message: o.message } : {}),

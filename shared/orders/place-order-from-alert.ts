@@ -1,15 +1,10 @@
 import { parseAlert } from '../alert/parse-alert';
-import type { Alert } from '../alert/alert.schema';
-import { tokenMatches } from '../alert/authenticate-alert';
-import { alertKey, orderTagFor } from '../alert/idempotency-key';
+import { orderTagFor } from '../alert/idempotency-key';
+import { admitAlert, claimAlert } from './admission';
 import type { OrderRequest, PlaceOutcome } from '../broker/broker.port';
-import {
-  DependencyUnavailableError,
-  InFlightError,
-  RiskRefusedError,
-  TradingDisabledError,
-  UnauthorizedError,
-} from '../errors';
+import { NothingSentError, type Execution } from './execute/execute-plan';
+import type { OrderPlan } from './execute/order-plan';
+import { DependencyUnavailableError, RiskRefusedError, TradingDisabledError } from '../errors';
 import { istParts } from '../platform/ist';
 import type { RuntimeControls } from '../store/controls.port';
 import type { AlertOutcome } from './alert-outcome';
@@ -27,7 +22,6 @@ import type { AlertRequest } from './alert-request';
 import { baseResult, finish, releaseClaim, type HeldClaim } from './held-claim';
 import { acceptedDetails, assertLimitNearLtp, sliceUnits } from './accepted-order';
 import { protectionFields } from './order-protection';
-import { assertInSession } from './session-gate';
 
 export type { AlertRequest } from './alert-request';
 
@@ -48,51 +42,27 @@ const RETRY_MARGIN_MS = 500;
  * own quote, which only feeds the reply, runs beside the claim (named strike) or the send (ATM).
  */
 export async function placeOrderFromAlert(deps: PlaceOrderDeps, req: AlertRequest, trace: AlertTrace = {}): Promise<AlertOutcome> {
-  const alert = await authenticatedAlert(deps, req, trace);
-  const controls = await deps.controls();
-  if (!controls.tradingEnabled) throw new TradingDisabledError('Trading is disabled by the kill switch');
+  const { alert, controls, index } = await admitAlert(deps, req, (body) => parseAlert(body, { protection: deps.settings.protection }), trace);
   const s = deps.settings;
-  const index = await deps.symbols();
-  if (s.enforceTradingWindow) assertInSession(index, alert.symbol, req.receivedAt, s.tradingWindow);
-  await deps.lossGuard?.();
-
   const plan = planOrder(alert, { index, controls, maxLots: s.maxLots, coverOnlyBuy: s.coverOnlyBuy, freezeQtyOverrides: s.freezeQtyOverrides, nowMs: deps.clock() });
   if (plan.kind === 'ready') trace.instrument = plan.prepared.instrument;
 
-  // A broker that refuses everything right now (open circuit breaker) refuses here, before any claim.
-  deps.broker.assertAvailable?.();
-
-  const { key, fromBody } = alertKey(req.body as Record<string, unknown>, alert.idempotency_key ?? req.headerKey);
-  trace.idempotencyKey = key;
-  const owner = `${s.instanceId}:${req.requestId}`;
   // Quotes start beside the claim: the underlying's for ATM (it picks the strike), the option's for a
   // named strike (it only feeds the reply, and so never lags behind the order). A key this instance saw
   // lately is most likely a resend: it claims first, so a resend costs no broker call.
-  const fresh = !deps.recentKeys?.has(key);
-  deps.recentKeys?.add(key);
-  const spot = plan.kind === 'needs-spot' && fresh ? quoteOf(deps, plan.spotTicker) : undefined;
-  const optionQuote = plan.kind === 'ready' && fresh ? quoteOf(deps, plan.prepared.instrument.ticker) : undefined;
+  let spot: Promise<number | undefined> | undefined;
+  let optionQuote: Promise<number | undefined> | undefined;
   const tagAllowed = alert.productType !== 'CO' && alert.productType !== 'BO';
-  const claim = await deps.idempotency.claim({
-    key,
-    owner,
-    requestId: req.requestId,
-    orderTag: tagAllowed ? orderTagFor(key, req.requestId) : undefined,
-    nowMs: deps.clock(),
-    leaseMs: s.idempotencyLeaseMs,
-    ttlMs: s.idempotencyTtlMs,
-    reclaimCompletedAfterMs: fromBody ? s.dedupWindowMs : undefined,
+  const claim = await claimAlert(deps, req, alert, (key) => (tagAllowed ? orderTagFor(key, req.requestId) : undefined), trace, (key) => {
+    const fresh = !deps.recentKeys?.has(key);
+    deps.recentKeys?.add(key);
+    if (!fresh) return;
+    if (plan.kind === 'needs-spot') spot = quoteOf(deps, plan.spotTicker);
+    else optionQuote = quoteOf(deps, plan.prepared.instrument.ticker);
   });
+  if (claim.kind === 'duplicate') return claim;
 
-  switch (claim.kind) {
-    case 'completed':
-      if (!claim.record.result) throw new DependencyUnavailableError('A completed alert record has no stored result');
-      return { kind: 'duplicate', result: claim.record.result };
-    case 'in-flight':
-      throw new InFlightError('The same alert is still being processed; not placing it again', { requestId: claim.record.requestId });
-  }
-
-  const held: HeldClaim = { record: claim.record, owner };
+  const { held } = claim;
   let prepared: PreparedOrder;
   try {
     prepared = plan.kind === 'ready' ? plan.prepared : plan.finish(await (spot ?? quoteOf(deps, plan.spotTicker)));
@@ -102,26 +72,11 @@ export async function placeOrderFromAlert(deps: PlaceOrderDeps, req: AlertReques
   }
   trace.instrument = prepared.instrument;
 
-  if (claim.kind === 'recover') {
+  if (claim.previous !== undefined) {
     const recovered = await recoverEarlierAttempt(deps, req, prepared, held, claim.previous, trace);
     if (recovered) return recovered;
   }
   return execute(deps, req, prepared, held, controls, trace, optionQuote);
-}
-
-/**
- * A caller without the secret learns nothing about the alert format: a wrong token is refused before
- * the schema speaks. A missing or malformed token is left to the parser, which names the field.
- */
-async function authenticatedAlert(deps: PlaceOrderDeps, req: AlertRequest, trace: AlertTrace): Promise<Alert> {
-  const presented = (req.body as { token?: unknown } | null)?.token;
-  const secret = await deps.secrets.get('webhook-secret');
-  if (typeof presented === 'string' && !tokenMatches(presented, secret)) throw new UnauthorizedError('The alert token is not valid');
-  const alert = parseAlert(req.body, { protection: deps.settings.protection });
-  const { token: _token, ...sanitized } = alert;
-  trace.alert = sanitized;
-  if (!tokenMatches(alert.token, secret)) throw new UnauthorizedError('The alert token is not valid');
-  return alert;
 }
 
 /**
@@ -181,6 +136,7 @@ async function execute(
   let outcome: PlaceOutcome;
   let protection: ReturnType<typeof protectionFields>;
   let slices: number[];
+  let execution: Execution;
   try {
     // A size from risk or funds is computed here, with the quote already on its way.
     if (p.sizing) p = { ...p, lots: await sizeFromMarket(deps.broker, p, quote) };
@@ -207,19 +163,20 @@ async function execute(
       productType: p.productType,
       ...protection.order,
       orderTag: record.orderTag,
-      ...(slices.length > 1 ? { slice: true } : {}),
     };
-    trace.brokerRequest = order;
+    trace.brokerRequest = slices.length > 1 ? { ...order, slice: true } : order;
     // Fencing by time: the order leaves early enough that even a broker timeout ends before the lease
     // lapses, so no other instance can take the claim over while this send is still undecided.
     await stillTrading(deps);
-    outcome = await deps.broker.placeOrder(order, {
+    execution = await deps.executor.run(onePlan(req, p, order, lots, protection.managed, {
       notAfter,
       retryUntil: req.receivedAt + deps.settings.responseBudgetMs - RETRY_MARGIN_MS,
       // The order may wait in the pacer behind a burst: a kill switch set meanwhile still stops it.
       beforeSend: () => stillTrading(deps),
-    });
-  } catch (e) {
+    }));
+    outcome = execution.outcomes.get(0) ?? { status: 'unknown', reason: 'the executor gave no answer' };
+  } catch (err) {
+    const e = err instanceof NothingSentError ? err.cause : err;
     if (p.reduceOnly) await settleCloseHold(deps, p, held.owner, false);
     // Certain that nothing reached the broker: free the key and give back the daily-cap slot, so a
     // resend does not use up a second one.
@@ -250,8 +207,30 @@ async function execute(
     Object.assign(result, { status: 'unknown', reason: 'internal error after the order was sent' });
   }
 
-  // The lifecycle's record is written beside the claim's result, not after it (issue 13).
-  [, trace.orderRecordId] = await Promise.all([finish(deps, held, result), deps.trackOrder?.(result, p)]);
+  // The lifecycle's records (written by the executor) land beside the claim's result, not after it.
+  await Promise.all([finish(deps, held, result), execution.recorded]);
+  trace.orderRecordId = execution.legs[0]?.recordIds?.[0];
   await notifyOutcome(deps, result, { stage: 'sent' }, req.requestId);
   return { kind: result.status, result };
+}
+
+/**
+ * The alert's one order as a plan. A close first takes back the bridge's own exits on the contract (so
+ * they cannot fill beside it); an open under PROTECTION=managed asks for exits once it fills. Nothing
+ * is read back before answering: TradingView gives 3 s, and the postback and the reconcile follow it.
+ */
+function onePlan(
+  req: AlertRequest, p: PreparedOrder, order: OrderRequest, lots: number,
+  managed: { stopLossOffset?: number; takeProfitOffset?: number } | undefined,
+  send: Pick<OrderPlan, 'notAfter' | 'retryUntil' | 'beforeSend'>,
+): OrderPlan {
+  const exits = managed && !p.reduceOnly ? { slPoints: managed.stopLossOffset, tpPoints: managed.takeProfitOffset, tickSize: p.instrument.tickSize } : undefined;
+  return {
+    requestId: req.requestId,
+    orders: [{ n: 0, intent: p.reduceOnly ? 'close' : 'open', order, lots, lotSize: p.instrument.lotSize, freezeQty: p.freezeQty, ...(exits ? { exits } : {}) }],
+    ...(p.reduceOnly ? { withdrawExitsOn: [{ symbol: order.symbol, productType: order.productType }] } : {}),
+    ...send,
+    confirm: false,
+    deferRecording: true,
+  };
 }

@@ -1,6 +1,6 @@
 import type { ProtectionMode } from '../alert/protection';
 import type { Broker } from '../broker/broker.port';
-import type { PreparedOrder } from './prepared-order';
+import type { OrderExecutor } from './execute/execute-plan';
 import type { Notifier } from '../notify/notifier.port';
 import type { Clock } from '../platform/clock';
 import type { Logger } from '../platform/logger';
@@ -42,7 +42,10 @@ export interface PlaceOrderSettings {
 export interface PlaceOrderDeps {
   clock: Clock;
   logger: Logger;
+  /** Reads only (quotes, funds, positions, the orderbook): every order goes through `executor`. */
   broker: Broker;
+  /** The one executor: the only sender of orders. */
+  executor: OrderExecutor;
   idempotency: IdempotencyStore<OrderResult>;
   /** Cached read of the runtime controls. */
   controls: () => Promise<RuntimeControls>;
@@ -58,6 +61,4 @@ export interface PlaceOrderDeps {
   settings: PlaceOrderSettings;
   /** Throws (trading stopped) once today's loss has reached the limit; absent when no limit is set. */
   lossGuard?: () => Promise<void>;
-  /** The order lifecycle's record of an order that reached the broker (issue 13); returns the record id. Never throws. */
-  trackOrder?: (result: OrderResult, prepared: PreparedOrder) => Promise<string | undefined>;
 }

@@ -9,6 +9,19 @@ import type { PlaceOrderDeps } from './place-order.deps';
 import type { AlertRequest } from './alert-request';
 import { baseResult, finish, releaseClaim, type HeldClaim } from './held-claim';
 import type { PreparedOrder } from './prepared-order';
+import type { OrderPlan } from './execute/order-plan';
+
+/** The alert's order as its plan said, for recording what an earlier attempt of it left at the broker. */
+function adoptionPlan(req: AlertRequest, p: PreparedOrder, orderTag: string | undefined): OrderPlan {
+  const qty = p.lots * p.instrument.lotSize;
+  return {
+    requestId: req.requestId,
+    orders: [{
+      n: 0, intent: p.reduceOnly ? 'close' : 'open', lots: p.lots, lotSize: p.instrument.lotSize, freezeQty: p.freezeQty,
+      order: { symbol: p.instrument.ticker, qty, side: p.side, orderType: p.orderType, limitPrice: p.limitPrice, productType: p.productType, orderTag },
+    }],
+  };
+}
 
 /**
  * A claim taken over from an earlier attempt whose outcome is not known (its owner died, or Fyers never
@@ -50,7 +63,9 @@ export async function recoverEarlierAttempt(
       requestId: record.result?.requestId ?? record.requestId,
       ...resultFromFound(existing),
     };
-    [, trace.orderRecordId] = await Promise.all([finish(deps, held, result), deps.trackOrder?.(result, prepared)]);
+    // The earlier attempt may have died before its record was written: the order is adopted as this alert's.
+    const adopt = deps.executor.adopt(adoptionPlan(req, prepared, record.orderTag), existing.slices ?? [existing.order]);
+    [, [trace.orderRecordId]] = await Promise.all([finish(deps, held, result), adopt]);
     await notifyOutcome(deps, result, { stage: 'recovered', previous }, req.requestId);
     return { kind: result.status, result };
   }
@@ -64,7 +79,7 @@ export async function recoverEarlierAttempt(
           ? 'An earlier attempt was sent but never confirmed, and the orderbook does not show it yet'
           : 'An earlier attempt of this untaggable (CO/BO) order was interrupted and no matching order is visible; not re-sending',
     };
-    [, trace.orderRecordId] = await Promise.all([finish(deps, held, result), deps.trackOrder?.(result, prepared)]);
+    await finish(deps, held, result);
     await notifyOutcome(deps, result, { stage: 'recovered', previous }, req.requestId);
     return { kind: 'unknown', result };
   }

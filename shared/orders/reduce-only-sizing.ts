@@ -1,10 +1,11 @@
 import type { OrderState } from '../broker/broker.port';
 import { DependencyUnavailableError } from '../errors';
 import { reduceOnlyLots } from '../risk/lot-sizing';
+import { isManagedExitTag } from './order-tags';
 import type { PlaceOrderDeps } from './place-order.deps';
 import type { PreparedOrder } from './prepared-order';
 
-/** Accepted but not done: their full quantity counts as already closing (conservative on partial fills). */
+/** Accepted but not done: what they have not filled yet is already on its way to close. */
 const STILL_WORKING: ReadonlySet<OrderState> = new Set(['working', 'partially_filled']);
 
 /**
@@ -12,7 +13,8 @@ const STILL_WORKING: ReadonlySet<OrderState> = new Set(['working', 'partially_fi
  * orders fill, so two closes close together would both see the whole position: the contract is held
  * for a settle time (a second close gets a certain-nothing-sent 503 and TradingView resends it after
  * 5 s, by which time the first has filled), and orders still working on the closing side count as
- * already closing.
+ * already closing. The bridge's own managed exits are not someone else's close: the close withdraws
+ * them before it leaves, so they never count here.
  */
 export async function closableLots(
   deps: Pick<PlaceOrderDeps, 'broker' | 'leases' | 'settings' | 'clock'>,
@@ -32,7 +34,9 @@ export async function closableLots(
   const [positions, orders] = await Promise.all([deps.broker.getPositions(), deps.broker.findOrders({})]);
   const same = (x: { symbol: string; productType: string }) => x.symbol === inst.ticker && x.productType === p.productType;
   const netQty = positions.filter(same).reduce((sum, pos) => sum + pos.netQty, 0);
-  const working = orders.filter((o) => same(o) && o.side === p.side && STILL_WORKING.has(o.state)).reduce((sum, o) => sum + o.qty, 0);
+  const working = orders
+    .filter((o) => same(o) && o.side === p.side && STILL_WORKING.has(o.state) && !isManagedExitTag(o.orderTag))
+    .reduce((sum, o) => sum + o.qty - o.filledQty, 0);
   const effective = netQty > 0 ? Math.max(0, netQty - working) : Math.min(0, netQty + working);
   return reduceOnlyLots(p.lots, p.side, effective, inst.lotSize);
 }

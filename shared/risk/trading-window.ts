@@ -1,9 +1,6 @@
 import { istParts } from '../platform/ist';
-
-const hhmm = (min: number) => `${String(Math.floor(min / 60)).padStart(2, '0')}:${String(min % 60).padStart(2, '0')}`;
-
-/** `09:15-15:40`, the way a session is quoted to an operator. */
-export const sessionLabel = (startMin: number, endMin: number): string => `${hhmm(startMin)}-${hhmm(endMin)}`;
+import { sessionFor, type Exchange } from '../market/market-calendar';
+import { sessionLabel } from '../market/session-time';
 
 export interface TradingWindow {
   /** Minutes after IST midnight. */
@@ -28,26 +25,38 @@ export interface SessionPolicy {
   holidays: readonly string[];
 }
 
-/** Used only when the master states no session for the exchange: the older, shorter NSE/BSE session. */
-export const FALLBACK_SESSION = { startMin: 9 * 60 + 15, endMin: 15 * 60 + 30 } as const;
+/**
+ * The exchange's session on `date` from the market calendar, narrowed by TRADING_WINDOW (never widened),
+ * with the operator's holidays: the window readiness, the login page and reconcile judge by.
+ */
+export function tradingWindowFor(
+  exchange: Exchange,
+  date: string,
+  narrowing: { startMin: number; endMin: number } | undefined,
+  holidays: readonly string[],
+): TradingWindow {
+  const s = sessionFor(exchange, date);
+  return { startMin: Math.max(s.startMin, narrowing?.startMin ?? 0), endMin: Math.min(s.endMin, narrowing?.endMin ?? 24 * 60), holidays };
+}
 
 /**
  * Why an alert at `epochMs` may not trade on `exchange`, or undefined when it may. The session comes from
- * the exchange's master rows (NSE F&O closes at 15:40 since 3 Aug 2026); TRADING_WINDOW can only narrow it.
- * The text quotes the session actually applied, so an operator sees the real hours in the refusal.
+ * the exchange's master rows when they state one, else from the market calendar for that day (NSE and BSE
+ * F&O close at 15:40 since 3 Aug 2026); TRADING_WINDOW can only narrow it. The text quotes the session
+ * actually applied, so an operator sees the real hours in the refusal.
  */
 export function sessionRefusal(
   epochMs: number,
-  exchange: string,
+  exchange: Exchange,
   session: { startMin: number; endMin: number } | undefined,
   policy: SessionPolicy,
 ): string | undefined {
-  const base = session ?? FALLBACK_SESSION;
+  const base = session ?? sessionFor(exchange, istParts(epochMs).date);
   const n = policy.narrowing;
   const startMin = n ? Math.max(base.startMin, n.startMin) : base.startMin;
   const endMin = n ? Math.min(base.endMin, n.endMin) : base.endMin;
   const label = sessionLabel(base.startMin, base.endMin);
-  const sessionText = `the ${exchange} F&O session is ${label} IST${session ? '' : ' (assumed: the symbol master states none)'}`;
+  const sessionText = `the ${exchange} F&O session is ${label} IST${session ? '' : ' (from the market calendar: the symbol master states none)'}`;
   const p = istParts(epochMs);
   if (p.weekday === 0 || p.weekday === 6) return `Outside trading hours: ${p.date} is a weekend; ${sessionText} on trading days`;
   if (policy.holidays.includes(p.date)) return `Outside trading hours: ${p.date} is a market holiday; ${sessionText} on trading days`;

@@ -1,4 +1,4 @@
-import type { OrderStatusReport } from '../broker/order-desk.port';
+import type { OrderReport } from '../broker/broker.port';
 
 /** States in which a record is still open (the reconcile visits these). */
 export const OPEN_RECORD_STATES = ['accepted', 'partially_filled', 'unknown'] as const;
@@ -54,11 +54,11 @@ export interface OrderRecordStore<R extends StoredOrderRecord = StoredOrderRecor
    * `orderId` (see saveOrphan): `build` receives it and returns the record and events to write.
    * Returns undefined when the record already existed.
    */
-  create<T>(id: string, orderId: string | undefined, build: (early: OrderStatusReport | undefined) => RecordMutation<T, R, E>): Promise<T | undefined>;
+  create<T>(id: string, orderId: string | undefined, build: (early: OrderReport | undefined) => RecordMutation<T, R, E>): Promise<T | undefined>;
   /**
    * Keeps a report for an order with no record yet (a postback faster than the placing instance),
    * atomically with checking that neither `recordIds` exists; false (nothing kept) when one does.
    * Newest (most filled) wins. Together with `create` no report falls between the two.
    */
-  saveOrphan(report: OrderStatusReport, recordIds: string[], nowMs: number): Promise<boolean>;
+  saveOrphan(report: OrderReport, recordIds: string[], nowMs: number): Promise<boolean>;
 }

@@ -1,19 +1,23 @@
 import type { Broker } from '../broker/broker.port';
+import { NothingSentError, type Execution, type OrderExecutor } from '../orders/execute/execute-plan';
 import { sha256Hex } from '../platform/ids';
 import type { Clock } from '../platform/clock';
 import type { Logger } from '../platform/logger';
 import type { Holding, HoldingsStore } from '../store/holdings.port';
 import type { LeaseStore } from '../store/lease.port';
-import { addCloses, bookExecution, freezeQtyFor, type PlanBuilder } from './close-plan';
-import { executePlan, NothingSentError, type Execution } from './execute-legs';
+import type { SymbolIndex } from '../symbols/instrument';
+import { addCloses, bookExecution, closedContracts, freezeOf, type PlanBuilder } from './close-plan';
 import { positionPool, reconcileLegs } from './transition-plan';
 
 export interface FlattenDeps {
   clock: Clock;
   logger: Logger;
+  /** Reads only (positions); every order goes through the executor. */
   broker: Broker;
+  executor: OrderExecutor;
   holdings: HoldingsStore;
   leases: LeaseStore;
+  symbols: () => Promise<SymbolIndex>;
   freezeQtyOverrides: Record<string, number>;
   /** Who holds the holding locks while this runs. */
   owner: string;
@@ -26,20 +30,25 @@ export interface FlattenReport {
   cancelled: string[];
   /** Holdings skipped because an alert of that strategy held the lock. */
   busy: string[];
+  /** Closes the broker took but has not filled (MPP limits can rest): they stay working, followed by the lifecycle. */
+  resting: string[];
 }
 
+const emptyExecution = (): Execution => ({ status: 'placed', legs: [], outcomes: new Map(), cancelled: [], recorded: Promise.resolve() });
+
 /**
- * Closes the given holdings outside an alert (square-off, loss limit): every leg reconciled against the
- * broker's positions first, so a rerun closes only what is still open; written legs bought back before
- * bought ones are sold; quantities above the freeze limit sliced; then the working orders in those
- * contracts (and, when asked, every working order the bridge tagged) cancelled. `runKey` names the run:
- * its tags and its booking derive from it, so a retried run books nothing twice.
+ * Closes the given holdings outside an alert (square-off, loss limit) as one plan: the bridge's own
+ * exits on those contracts withdrawn and the other working orders there cancelled first (so nothing
+ * reopens later, and never the closes themselves), then every leg reconciled against the broker's
+ * positions (a rerun closes only what is still open), written legs bought back first, each close
+ * sliced above the master's freeze quantity. `runKey` names the run: its tags and its booking derive
+ * from it, so a retried run books nothing twice.
  */
 export async function flattenHoldings(
   deps: FlattenDeps,
   targets: Holding[],
   runKey: string,
-  opts: { cancelProduct?: 'INTRADAY' | 'MARGIN'; cancelTagged?: boolean } = {},
+  opts: { cancelProduct?: 'INTRADAY' | 'MARGIN'; cancelTagged?: boolean; requestId?: string } = {},
 ): Promise<FlattenReport> {
   const locked: string[] = [];
   const busy: string[] = [];
@@ -53,53 +62,38 @@ export async function flattenHoldings(
   }
   const b: PlanBuilder = { plan: [], meta: new Map() };
   const baseTag = 'tv' + sha256Hex(runKey).slice(0, 24);
-  let execution: Execution = { status: 'placed', legs: [] };
-  const cancelled: string[] = [];
+  let execution = emptyExecution();
   try {
-    const pool = positionPool(await deps.broker.getPositions());
+    const [positions, index] = await Promise.all([deps.broker.getPositions(), deps.symbols()]);
+    const pool = positionPool(positions);
+    const freeze = freezeOf(index, deps.freezeQtyOverrides);
     for (const t of mine) {
       const fresh = (await deps.holdings.get(t.strategy, t.underlying)) ?? t;
       // Only the legs the caller chose (e.g. INTRADAY ones) are closed.
       const chosen = fresh.legs.filter((l) => t.legs.some((x) => x.ticker === l.ticker && x.side === l.side));
-      addCloses(b, { strategy: t.strategy, underlying: t.underlying }, reconcileLegs(chosen, pool).legs, baseTag, freezeQtyFor(t.underlying, deps.freezeQtyOverrides));
+      addCloses(b, { strategy: t.strategy, underlying: t.underlying }, reconcileLegs(chosen, pool).legs, baseTag, freeze);
     }
-    if (b.plan.length) {
+    const tickers = [...new Set(mine.flatMap((t) => t.legs.map((l) => l.ticker)))];
+    if (b.plan.length || opts.cancelTagged || tickers.length) {
       try {
-        execution = await executePlan(deps, b.plan, { allOrNothing: false, notAfter: Number.POSITIVE_INFINITY });
+        execution = await deps.executor.run({
+          requestId: opts.requestId ?? runKey,
+          orders: b.plan,
+          withdrawExitsOn: closedContracts(b),
+          cancelWorkingIn: { tickers, productType: opts.cancelProduct, tagged: opts.cancelTagged },
+          confirm: true,
+        });
       } catch (e) {
         throw e instanceof NothingSentError ? e.cause : e;
       }
-      await bookExecution(deps.holdings, b, execution, runKey, deps.clock());
+      if (b.plan.length) await bookExecution(deps.holdings, b, execution, runKey, deps.clock());
     }
-    cancelled.push(...(await cancelWorking(deps, new Set(mine.flatMap((t) => t.legs.map((l) => l.ticker))), opts)));
   } finally {
     for (const name of locked) await deps.leases.release(name, deps.owner).catch(() => undefined);
   }
-  return { execution, cancelled, busy };
+  return { execution, cancelled: execution.cancelled, busy, resting: restingCloses(execution) };
 }
 
-/**
- * Cancels working orders in the given contracts (and, with `cancelTagged`, every working order the
- * bridge tagged), optionally of one product only. Returns the ids cancelled; a refusal is logged, not thrown.
- */
-export async function cancelWorking(
-  deps: { broker: Broker; logger: Logger },
-  tickers: Set<string>,
-  opts: { cancelProduct?: 'INTRADAY' | 'MARGIN'; cancelTagged?: boolean } = {},
-): Promise<string[]> {
-  const book = await deps.broker.findOrders({});
-  const working = book.filter(
-    (o) => (o.state === 'working' || o.state === 'partially_filled') &&
-      (tickers.has(o.symbol) || (opts.cancelTagged && /^t[vx]/.test(o.orderTag ?? ''))) &&
-      (opts.cancelProduct === undefined || o.productType === opts.cancelProduct),
-  );
-  const cancelled: string[] = [];
-  for (const o of working) {
-    const c = await deps.broker.cancelOrder(o.orderId).catch((e: unknown) => {
-      deps.logger.warn('could not cancel a working order while flattening', { orderId: o.orderId, error: e });
-      return { cancelled: false };
-    });
-    if (c.cancelled) cancelled.push(o.orderId);
-  }
-  return cancelled;
-}
+/** Closes still working after the orderbook read: the answer must say so (accepted is not filled). */
+export const restingCloses = (ex: Pick<Execution, 'legs'>): string[] =>
+  ex.legs.filter((l) => l.role === 'close' && l.status === 'working').map((l) => `${l.side} ${l.qty} ${l.symbol}${l.orderId ? ` (${l.orderId})` : ''}`);

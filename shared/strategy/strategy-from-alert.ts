@@ -1,28 +1,27 @@
-import { tokenMatches } from '../alert/authenticate-alert';
-import { alertKey, orderTagFor } from '../alert/idempotency-key';
+import { orderTagFor } from '../alert/idempotency-key';
 import { DEFAULT_MAPPING, parseStrategyAlert, type PositionSide, type StrategyAlert } from '../alert/strategy-alert.schema';
-import {
-  AppError, DependencyUnavailableError, InFlightError, OutsideTradingWindowError, RiskRefusedError, TradingDisabledError, UnauthorizedError,
-} from '../errors';
+import { AppError, DependencyUnavailableError, RiskRefusedError } from '../errors';
+import { admitAlert, claimAlert } from '../orders/admission';
 import type { AlertOutcome } from '../orders/alert-outcome';
+import type { AlertRequest } from '../orders/alert-request';
 import type { AlertTrace } from '../orders/alert-trace';
-import type { AlertRequest } from '../orders/place-order-from-alert';
+import { legTag, NothingSentError, type Execution } from '../orders/execute/execute-plan';
+import type { OrderPlan } from '../orders/execute/order-plan';
+import type { HeldClaim } from '../orders/held-claim';
 import type { OrderResult } from '../orders/order-result';
 import { marketFacts } from '../orders/prepare-order';
-import { unitsForLots } from '../risk/lot-sizing';
-import { sizeLots, needsMarketFacts } from '../risk/position-sizing';
-import { sessionRefusal } from '../risk/trading-window';
-import { assertInSession } from '../orders/session-gate';
 import { istParts } from '../platform/ist';
+import { sizeLots, needsMarketFacts } from '../risk/position-sizing';
 import type { RuntimeControls } from '../store/controls.port';
-import type { IdempotencyRecord } from '../store/idempotency.port';
-import type { Instrument } from '../symbols/instrument';
+import type { IdempotencyStatus } from '../store/idempotency.port';
+import type { Instrument, SymbolIndex } from '../symbols/instrument';
 import { normalizeUnderlying, resolveInstrument } from '../symbols/resolve-instrument';
-import { UNDERLYINGS } from '../symbols/underlyings';
-import { addCloses, bookExecution, freezeQtyFor, type PlanBuilder } from './close-plan';
-import { executePlan, legTag, NothingSentError, resumeFromBook, type Execution } from './execute-legs';
+import { freezeQtyFor, UNDERLYINGS } from '../symbols/underlyings';
+import { assertAlertLots } from './alert-lots';
+import { addCloses, bookExecution, closedContracts, freezeOf, type PlanBuilder } from './close-plan';
+import { restingCloses } from './flatten-holdings';
+import { openProtection } from './open-protection';
 import type { StrategyDeps } from './strategy.deps';
-import { cancelWorking } from './flatten-holdings';
 import { planTransition, positionPool, reconcileLegs } from './transition-plan';
 
 /** Contracts resolved before the claim, so an alert that can never trade leaves no claim behind. */
@@ -31,86 +30,38 @@ interface Resolved {
   /** Position mode: the contract each side would open. */
   sides?: Partial<Record<'long' | 'short', Instrument>>;
   mapping: Record<'long' | 'short', PositionSide>;
-  /** Multi-leg open: one contract and size per leg. */
-  legs?: Array<{ inst: Instrument; side: 'BUY' | 'SELL'; lots: number }>;
+  /** Multi-leg open: one contract and size per leg, with the leg's own stop and target. */
+  legs?: Array<{ inst: Instrument; side: 'BUY' | 'SELL'; lots: number; sl?: number; tp?: number }>;
 }
 
 /**
  * A strategy alert: move a strategy's holding in one underlying to a position, open or close a
- * multi-leg structure, or flatten. Same door as a single order (token, kill switch, window, loss limit,
- * one claim per alert key), then one lock per holding so two alerts of a strategy never plan from the
- * same book, the book reconciled against the broker's positions, and the plan executed leg by leg with
- * tags derived from the alert's key.
+ * multi-leg structure, or flatten. The same admission and claim as a single order, then one lock per
+ * holding so two alerts of a strategy never plan from the same book, the book reconciled against the
+ * broker's positions, and one plan for the executor: the bridge's exits on what it closes withdrawn,
+ * closes, then opens protected as a single order would be, all with tags derived from the alert's key.
  */
 export async function strategyFromAlert(deps: StrategyDeps, req: AlertRequest, trace: AlertTrace = {}): Promise<AlertOutcome> {
-  const presented = (req.body as { token?: unknown } | null)?.token;
-  const secret = await deps.secrets.get('webhook-secret');
-  if (typeof presented === 'string' && !tokenMatches(presented, secret)) throw new UnauthorizedError('The alert token is not valid');
-  const alert = parseStrategyAlert(req.body);
-  const { token: _token, ...sanitized } = alert;
-  trace.alert = sanitized;
-  if (!tokenMatches(alert.token, secret)) throw new UnauthorizedError('The alert token is not valid');
-  const controls = await deps.controls();
-  if (!controls.tradingEnabled) throw new TradingDisabledError('Trading is disabled by the kill switch');
-  const s = deps.settings;
-  if (s.enforceTradingWindow) {
-    // The session of the exchange the underlying trades on (from the master); a strategy-wide flatten
-    // names no underlying and follows NSE's.
-    const index = await deps.symbols();
-    if (alert.symbol) assertInSession(index, alert.symbol, req.receivedAt, s.tradingWindow);
-    else {
-      const why = sessionRefusal(req.receivedAt, 'NSE', index.session('NSE'), s.tradingWindow);
-      if (why) throw new OutsideTradingWindowError(why, { exchange: 'NSE' });
-    }
-  }
-  await deps.lossGuard?.();
-  const resolved = await resolveContracts(deps, alert, controls);
-
-  const { key, fromBody } = alertKey(req.body as Record<string, unknown>, alert.idempotency_key ?? req.headerKey);
-  trace.idempotencyKey = key;
-  const owner = `${s.instanceId}:${req.requestId}`;
-  const claim = await deps.idempotency.claim({
-    key, owner, requestId: req.requestId, orderTag: orderTagFor(key, req.requestId), nowMs: deps.clock(),
-    leaseMs: s.idempotencyLeaseMs, ttlMs: s.idempotencyTtlMs, reclaimCompletedAfterMs: fromBody ? s.dedupWindowMs : undefined,
-  });
-  switch (claim.kind) {
-    case 'completed':
-      if (!claim.record.result) throw new DependencyUnavailableError('A completed alert record has no stored result');
-      return { kind: 'duplicate', result: claim.record.result };
-    case 'in-flight':
-      throw new InFlightError('The same alert is still being processed; not placing it again', { requestId: claim.record.requestId });
-    case 'recover':
-      return run(deps, req, alert, resolved, controls, claim.record, owner, trace, claim.previous);
-    case 'claimed':
-      return run(deps, req, alert, resolved, controls, claim.record, owner, trace);
-  }
+  const { alert, controls, index } = await admitAlert(deps, req, (body) => parseStrategyAlert(body, { protection: deps.settings.protection }), trace);
+  const resolved = await resolveContracts(deps, alert, controls, index);
+  const claim = await claimAlert(deps, req, alert, (key) => orderTagFor(key, req.requestId), trace);
+  if (claim.kind === 'duplicate') return claim;
+  return run(deps, req, alert, resolved, controls, index, claim.held, trace, claim.previous);
 }
 
-async function resolveContracts(deps: StrategyDeps, a: StrategyAlert, controls: RuntimeControls): Promise<Resolved> {
+async function resolveContracts(deps: StrategyDeps, a: StrategyAlert, controls: RuntimeControls, index: SymbolIndex): Promise<Resolved> {
   const mapping = { long: a.mapping?.long ?? DEFAULT_MAPPING.long, short: a.mapping?.short ?? DEFAULT_MAPPING.short };
   if (!a.symbol) return { mapping };
   const underlying = normalizeUnderlying(a.symbol);
   const opening = (a.position !== undefined && a.position !== 'flat') || (a.legs !== undefined && a.intent === 'open');
   if (!opening) return { underlying, mapping };
-  const index = await deps.symbols();
   const nowMs = deps.clock();
   const spot = await spotFor(deps, underlying, a);
   const find = (optionType: 'CE' | 'PE', strike: StrategyAlert['strikeprice'], expiry: StrategyAlert['expiry']) =>
     resolveInstrument(index, { underlying, optionType, expiry, strike }, { nowMs, spotLtp: spot });
   if (a.legs) {
-    const maxLots = controls.maxLots ?? deps.settings.maxLots;
-    const freezeQty = freezeQtyFor(underlying, deps.settings.freezeQtyOverrides);
-    const legs = a.legs.map((l, i) => {
-      const inst = find(l.optionType, l.strike, l.expiry ?? a.expiry);
-      const lots = (a.qty as number) * l.ratio;
-      try {
-        unitsForLots(lots, { maxLots, lotSize: inst.lotSize, freezeQty });
-      } catch (e) {
-        if (e instanceof RiskRefusedError) throw new RiskRefusedError(`legs[${i}]: ${e.publicMessage}`, { field: `legs.${i}` });
-        throw e;
-      }
-      return { inst, side: l.action, lots };
-    });
+    const legs = a.legs.map((l) => ({ inst: find(l.optionType, l.strike, l.expiry ?? a.expiry), side: l.action, lots: (a.qty as number) * l.ratio, sl: l.sl ?? a.sl, tp: l.tp ?? a.tp }));
+    assertAlertLots(legs.map((l) => ({ ticker: l.inst.ticker, lots: l.lots })), controls.maxLots ?? deps.settings.maxLots);
     return { underlying, mapping, legs };
   }
   const want = a.position as 'long' | 'short';
@@ -130,17 +81,18 @@ async function spotFor(deps: StrategyDeps, underlying: string, a: StrategyAlert)
 const lockName = (strategy: string, underlying: string) => `holding:${strategy}|${underlying}`;
 
 async function run(
-  deps: StrategyDeps, req: AlertRequest, alert: StrategyAlert, r: Resolved, controls: RuntimeControls,
-  record: IdempotencyRecord, owner: string, trace: AlertTrace, previous?: string,
+  deps: StrategyDeps, req: AlertRequest, alert: StrategyAlert, r: Resolved, controls: RuntimeControls, index: SymbolIndex,
+  held: HeldClaim, trace: AlertTrace, previous?: IdempotencyStatus,
 ): Promise<AlertOutcome> {
   const s = deps.settings;
+  const { record, owner } = held;
   const baseTag = record.orderTag ?? orderTagFor(record.key, record.requestId);
-  const held: string[] = [];
+  const locks: string[] = [];
   const releaseAll = async () => {
-    for (const name of held) await deps.leases.release(name, owner).catch(() => undefined);
+    for (const name of locks) await deps.leases.release(name, owner).catch(() => undefined);
   };
   const b: PlanBuilder = { plan: [], meta: new Map() };
-  let execution: Execution;
+  let execution: Pick<Execution, 'status' | 'legs' | 'reason'>;
   const notes: string[] = [];
   let capSlots: { day: string; count: number } | undefined;
   try {
@@ -152,10 +104,11 @@ async function run(
       if (!(await deps.leases.tryAcquire(name, owner, s.idempotencyLeaseMs, deps.clock()))) {
         throw new DependencyUnavailableError(`Another alert of strategy ${t.strategy} on ${t.underlying} is being executed; nothing was sent. TradingView will retry.`, { retryAfterMs: 5000 });
       }
-      held.push(name);
+      locks.push(name);
     }
     // Re-read under the lock: the book may have moved while we waited for it.
     const books = await Promise.all(targets.map(async (t) => (await deps.holdings.get(t.strategy, t.underlying)) ?? t));
+    const freeze = freezeOf(index, s.freezeQtyOverrides);
     if (books.some((h) => h.applied.includes(record.key))) {
       execution = { status: 'placed', legs: [], reason: 'this alert was already booked by an earlier attempt' };
     } else {
@@ -164,7 +117,6 @@ async function run(
         const rec = reconcileLegs(h.legs, pool);
         if (rec.trimmed.length) notes.push(`book of ${h.strategy} on ${h.underlying} trimmed to the broker's positions: ${rec.trimmed.map((x) => `${x.ticker} ${x.from}->${x.to}`).join(', ')}`);
         const target = { strategy: h.strategy, underlying: h.underlying };
-        const freeze = freezeQtyFor(h.underlying, s.freezeQtyOverrides);
         if (alert.position !== undefined) {
           const plan = planTransition(rec.legs, alert.position, r.mapping);
           addCloses(b, target, plan.close, baseTag, freeze);
@@ -174,7 +126,11 @@ async function run(
           if (controls.reduceOnly) throw new RiskRefusedError('The reduce-only control is on: a new structure would open positions', { field: 'intent' });
           for (const l of r.legs!) {
             const n = b.plan.length;
-            b.plan.push({ n, role: 'open', lots: l.lots, order: { symbol: l.inst.ticker, qty: l.lots * l.inst.lotSize, side: l.side, orderType: 'MARKET', productType: alert.productType, orderTag: legTag(baseTag, 'open', n) } });
+            const protect = openProtection(s.protection, alert.productType, l.side, l.inst.tickSize, l.sl, l.tp);
+            b.plan.push({
+              n, intent: 'open', lots: l.lots, lotSize: l.inst.lotSize, freezeQty: freezeQtyFor(l.inst, s.freezeQtyOverrides)?.qty, ...(protect.exits ? { exits: protect.exits } : {}),
+              order: { symbol: l.inst.ticker, qty: l.lots * l.inst.lotSize, side: l.side, orderType: 'MARKET', productType: alert.productType, orderTag: legTag(baseTag, 'open', n), ...protect.order },
+            });
             b.meta.set(n, { ...target, optionType: l.inst.optionType as 'CE' | 'PE', lotSize: l.inst.lotSize });
           }
         } else {
@@ -182,15 +138,27 @@ async function run(
           addCloses(b, target, rec.legs, baseTag, freeze);
         }
       }
+      const plan: OrderPlan = {
+        requestId: req.requestId,
+        ...(alert.strategy ? { strategy: alert.strategy } : {}),
+        orders: b.plan,
+        withdrawExitsOn: closedContracts(b),
+        // A flatten or close also takes back what is still working in those contracts, so nothing reopens later.
+        ...(alert.intent === 'flatten' || alert.intent === 'close' ? { cancelWorkingIn: { tickers: closedContracts(b).map((c) => c.symbol) } } : {}),
+        allOrNothing: alert.legs !== undefined && alert.intent === 'open',
+        notAfter: record.leaseUntil - s.sendMarginMs,
+        confirm: true,
+      };
       trace.brokerRequest = { orders: b.plan.map((p) => p.order) };
-      const opts = { allOrNothing: alert.legs !== undefined && alert.intent === 'open', notAfter: record.leaseUntil - s.sendMarginMs };
-      const resumed = previous !== undefined ? await resumeFromBook(deps, b.plan, opts) : undefined;
+      const resumed = previous !== undefined ? await deps.executor.resume(plan) : undefined;
       if (resumed) execution = resumed;
       else if (previous === 'unknown') execution = { status: 'unknown', legs: [], reason: 'an earlier attempt was sent but never confirmed, and the orderbook does not show it yet' };
       else if (b.plan.length === 0) execution = { status: 'placed', legs: [], reason: alert.position !== undefined ? 'already there: nothing to do' : 'nothing held: nothing to do' };
       else {
         capSlots = await reserveDailySlots(deps, controls, b.plan.length);
-        execution = await executePlan(deps, b.plan, opts);
+        const done = await deps.executor.run(plan);
+        if (done.cancelled.length) notes.push(`cancelled working orders ${done.cancelled.join(', ')}`);
+        execution = done;
       }
     }
   } catch (e) {
@@ -201,16 +169,9 @@ async function run(
     const cause = e instanceof NothingSentError ? e.cause : e;
     throw cause instanceof AppError ? cause : new DependencyUnavailableError('The strategy could not be executed; nothing was sent', undefined, { cause });
   }
+  const resting = restingCloses(execution);
+  if (resting.length) notes.push(`closes resting unfilled at the broker, left working and followed: ${resting.join(', ')}`);
 
-  if (alert.intent === 'flatten' || alert.intent === 'close') {
-    // A flatten also takes back what is still working in those contracts, so nothing reopens later.
-    const tickers = new Set(b.plan.map((p) => p.order.symbol));
-    const cancelled = await cancelWorking(deps, tickers).catch((e: unknown) => {
-      deps.logger.warn('could not cancel working orders after a flatten', { error: e });
-      return [] as string[];
-    });
-    if (cancelled.length) notes.push(`cancelled working orders ${cancelled.join(', ')}`);
-  }
   trace.brokerResponse = { legs: execution.legs };
   await bookExecution(deps.holdings, b, execution, record.key, deps.clock()).catch(async (e: unknown) => {
     // The orders stand but the book does not show them: the next signal of this strategy would plan
@@ -232,11 +193,11 @@ async function run(
     deps.logger.error('could not record the outcome of a strategy alert', { key: record.key, error: e });
   }
   await releaseAll();
-  if (execution.status !== 'placed') {
+  if (execution.status !== 'placed' || resting.length) {
     await deps.notifier.notify({
-      kind: execution.status === 'rejected' ? 'order.rejected' : 'order.unknown',
-      severity: execution.status === 'rejected' ? 'warning' : 'critical',
-      summary: `Strategy ${alert.strategy ?? '*'} on ${r.underlying ?? 'all underlyings'}: ${execution.status}${execution.reason ? ` (${execution.reason})` : ''}; legs: ${execution.legs.map((l) => `${l.role} ${l.side} ${l.symbol} ${l.status}${l.rolledBack ? `/${l.rolledBack}` : ''}`).join('; ')}`,
+      kind: execution.status === 'rejected' ? 'order.rejected' : execution.status === 'unknown' ? 'order.unknown' : 'order.unfilled',
+      severity: execution.status === 'rejected' || resting.length ? 'warning' : 'critical',
+      summary: `Strategy ${alert.strategy ?? '*'} on ${r.underlying ?? 'all underlyings'}: ${execution.status}${result.reason ? ` (${result.reason})` : ''}; legs: ${execution.legs.map((l) => `${l.role} ${l.side} ${l.symbol} ${l.status}${l.rolledBack ? `/${l.rolledBack}` : ''}`).join('; ')}`,
       requestId: req.requestId,
       at: deps.clock(),
       details: { legs: execution.legs },
@@ -266,19 +227,18 @@ async function addOpen(
   const inst = r.sides?.[sideName];
   if (!inst) throw new DependencyUnavailableError('The contract to open was not resolved');
   const market = needsMarketFacts(alert.qty) ? await marketFacts(deps.broker, inst.ticker) : {};
-  const lots = sizeLots(alert.qty, {
-    maxLots: controls.maxLots ?? deps.settings.maxLots,
-    lotSize: inst.lotSize,
-    freezeQty: freezeQtyFor(target.underlying, deps.settings.freezeQtyOverrides),
-    side: want.side,
-    ...market,
-  });
+  const freezeQty = freezeQtyFor(inst, deps.settings.freezeQtyOverrides)?.qty;
+  const lots = sizeLots(alert.qty, { maxLots: controls.maxLots ?? deps.settings.maxLots, lotSize: inst.lotSize, freezeQty, side: want.side, slPoints: alert.sl, ...market });
+  const protect = openProtection(deps.settings.protection, alert.productType, want.side, inst.tickSize, alert.sl, alert.tp);
   const n = b.plan.length;
-  b.plan.push({ n, role: 'open', lots, order: { symbol: inst.ticker, qty: lots * inst.lotSize, side: want.side, orderType: 'MARKET', productType: alert.productType, orderTag: legTag(baseTag, 'open', n) } });
+  b.plan.push({
+    n, intent: 'open', lots, lotSize: inst.lotSize, freezeQty, ...(protect.exits ? { exits: protect.exits } : {}),
+    order: { symbol: inst.ticker, qty: lots * inst.lotSize, side: want.side, orderType: 'MARKET', productType: alert.productType, orderTag: legTag(baseTag, 'open', n), ...protect.order },
+  });
   b.meta.set(n, { ...target, optionType: want.optionType, lotSize: inst.lotSize });
 }
 
-function strategyResult(req: AlertRequest, a: StrategyAlert, r: Resolved, ex: Execution, notes: string[]): OrderResult {
+function strategyResult(req: AlertRequest, a: StrategyAlert, r: Resolved, ex: Pick<Execution, 'status' | 'legs' | 'reason'>, notes: string[]): OrderResult {
   const mine = ex.legs.filter((l) => l.role !== 'exit');
   const first = mine[0];
   const reason = [ex.reason, ...notes].filter(Boolean).join('; ');
@@ -296,5 +256,3 @@ function strategyResult(req: AlertRequest, a: StrategyAlert, r: Resolved, ex: Ex
     ...(reason ? { reason } : {}),
   };
 }
-
-

@@ -56,13 +56,3 @@ export function positionPool(positions: Position[]): PositionPool {
   for (const p of positions) pool.set(`${p.symbol}|${p.productType}`, (pool.get(`${p.symbol}|${p.productType}`) ?? 0) + p.netQty);
   return pool;
 }
-
-/** Splits a quantity into orders no larger than the exchange freeze limit, in whole lots. */
-export function sliceQty(qty: number, lotSize: number, freezeQty?: number): number[] {
-  if (freezeQty === undefined || qty <= freezeQty) return [qty];
-  const max = Math.floor(freezeQty / lotSize) * lotSize;
-  if (max <= 0) return [qty];
-  const out: number[] = [];
-  for (let rest = qty; rest > 0; rest -= Math.min(rest, max)) out.push(Math.min(rest, max));
-  return out;
-}

@@ -1,4 +1,5 @@
 import { istInstant } from '../platform/ist';
+import { sessionFor, type Exchange } from '../market/market-calendar';
 
 /**
  * Calendar arithmetic on IST dates for generating expiry schedules. Dates are whole-day numbers (days since
@@ -25,12 +26,14 @@ export function lastWeekdayOfMonth(year: number, month: number, weekday: number)
 }
 
 /**
- * Contracts expire at their exchange's close, as epoch seconds the way the master stores them: 15:40 IST on
- * NSE since 3 Aug 2026 (the F&O session moved from 15:30), 15:30 on BSE (its later close is unconfirmed).
+ * Contracts expire at their exchange's close on the expiry day, as epoch seconds the way the master stores
+ * them. The close is the market calendar's for that date, so an expiry before 3 Aug 2026 keeps 15:30.
  */
-export const CLOSE_MIN = { NSE: 15 * 60 + 40, BSE: 15 * 60 + 30 } as const;
-export const expiryInstantSec = (day: number, exchange: 'NSE' | 'BSE' = 'NSE'): number =>
-  istInstant(calendarDay(day).iso, Math.floor(CLOSE_MIN[exchange] / 60), CLOSE_MIN[exchange] % 60) / 1000;
+export function expiryInstantSec(day: number, exchange: Exchange = 'NSE'): number {
+  const { iso } = calendarDay(day);
+  const { endMin } = sessionFor(exchange, iso);
+  return istInstant(iso, Math.floor(endMin / 60), endMin % 60) / 1000;
+}
 
 /** The next `count` days falling on `weekday`, from `fromDay` on. */
 export function upcomingWeekdays(fromDay: number, weekday: number, count: number): number[] {

@@ -1,4 +1,7 @@
-export type Exchange = 'NSE' | 'BSE';
+import type { Exchange } from '../market/market-calendar';
+
+// The market calendar owns which exchanges there are; the symbol master speaks of the same ones.
+export type { Exchange };
 
 /** One tradable contract from the Fyers symbol master (a row of NSE_FO.csv / BSE_FO.csv). */
 export interface Instrument {
@@ -13,7 +16,7 @@ export interface Instrument {
   readonly instrumentType: number;
   readonly lotSize: number;
   readonly tickSize: number;
-  /** Expiry instant, epoch seconds (the session close of the expiry day: 15:40 IST on NSE since Aug 2026). */
+  /** Expiry instant, epoch seconds (the session close of the expiry day, as the market calendar dates it). */
   readonly expiry: number;
   /** Strike; -1 for futures. */
   readonly strike: number;

@@ -1,5 +1,6 @@
 import { SAMPLE_SPOT } from './sample-spot';
 import { istParts } from '../platform/ist';
+import { sessionFor, type Exchange } from '../market/market-calendar';
 import { calendarDay, dayOf, expiryInstantSec, lastWeekdayOfMonth, upcomingWeekdays } from './expiry-calendar';
 import { contractDescription, futureTicker, optionTicker } from './fyers-ticker';
 
@@ -31,8 +32,11 @@ const SAMPLE: readonly SampleUnderlying[] = [
 ];
 
 const EXCHANGE_CODE = { NSE: '10', BSE: '12' } as const;
-/** Column 6 as the real 2026 masters state it: NSE F&O closes at 15:40 since 3 Aug 2026. */
-const SESSION = { NSE: '0915-1540|1815-1915:', BSE: '0915-1530|1815-1915:' } as const;
+/** Column 6 the way real masters write it (`0915-1540|1815-1915:`), with the calendar's hours for `date`. */
+const sessionCell = (exchange: Exchange, date: string): string => {
+  const s = sessionFor(exchange, date);
+  return `${s.opens.replace(':', '')}-${s.closes.replace(':', '')}|1815-1915:`;
+};
 /** NSE futures carry XX in the option-type column; real BSE_FO futures rows leave it empty. */
 const FUTURE_TYPE_CELL = { NSE: 'XX', BSE: '' } as const;
 
@@ -40,7 +44,7 @@ const FUTURE_TYPE_CELL = { NSE: 'XX', BSE: '' } as const;
  * A small symbol master in the real header-less 21-column layout, with expiries laid out from `nowMs` so it
  * never goes stale: NIFTY and SENSEX weeklies for the next four weeks plus the monthlies of this and next
  * month, the other indices monthly only, and one future per underlying per month. Contracts whose expiry
- * (the exchange's close: 15:40 IST on NSE, 15:30 on BSE) is already past at `nowMs` are left out. Exchange holidays are ignored. Used by the paper broker,
+ * (the exchange's close that day, from the market calendar) is already past at `nowMs` are left out. Exchange holidays are ignored. Used by the paper broker,
  * local runs and tests; never by a live account.
  */
 export function sampleSymbolMaster(nowMs: number): { nseFo: string; bseFo: string } {
@@ -48,6 +52,7 @@ export function sampleSymbolMaster(nowMs: number): { nseFo: string; bseFo: strin
   const today = dayOf(now.year, now.month, now.day);
   
   let token = 35000;
+  const session = { NSE: sessionCell('NSE', now.date), BSE: sessionCell('BSE', now.date) };
   const lines: Record<'NSE' | 'BSE', string[]> = { NSE: [], BSE: [] };
 
   for (const u of SAMPLE) {
@@ -69,7 +74,7 @@ export function sampleSymbolMaster(nowMs: number): { nseFo: string; bseFo: strin
       const row = (ticker: string, description: string, type: number, tick: number, strikeCell: string, opt: string) => {
         token++;
         return [
-          `${tokenPrefix}${token}`, description, type, u.lot, tick, '', SESSION[u.exchange], now.date, expirySec, ticker,
+          `${tokenPrefix}${token}`, description, type, u.lot, tick, '', session[u.exchange], now.date, expirySec, ticker,
           EXCHANGE_CODE[u.exchange], 11, token, u.name, u.scrip, strikeCell, opt, underFyToken, 'None', 0, '0.0',
         ].join(',');
       };

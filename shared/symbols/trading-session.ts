@@ -1,4 +1,4 @@
-import { sessionLabel } from '../risk/trading-window';
+import { sessionLabel } from '../market/session-time';
 import type { TradingSession } from './instrument';
 
 /**

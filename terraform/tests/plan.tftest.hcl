@@ -385,3 +385,52 @@ run "fyers_without_app_id_fails" {
 
   expect_failures = [google_storage_bucket_object.function_source]
 }
+
+run "each_fyers_caller_gets_its_own_share_of_the_app_budget" {
+  command = plan
+
+  # Shares are per function across its instances; an instance gets its part, rounded down.
+  assert {
+    condition     = local.broker_environment["webhook"].BROKER_MAX_PER_SECOND == "4" && local.broker_environment["webhook"].BROKER_MAX_PER_MINUTE == "90"
+    error_message = "one webhook instance carries the webhook's whole share"
+  }
+  assert {
+    condition     = local.broker_environment["readyz"].BROKER_MAX_PER_SECOND == "0.25" && local.broker_environment["readyz"].BROKER_MAX_PER_MINUTE == "4"
+    error_message = "readyz gets a quarter call a second"
+  }
+  assert {
+    condition     = local.broker_environment["console"].BROKER_MAX_PER_MINUTE == "2.666"
+    error_message = "console's 8/min over 3 instances rounds down to 2.666 each"
+  }
+  assert {
+    condition     = local.broker_environment["notify"].BROKER_MAX_PER_SECOND == "0" && local.broker_environment["controls"].BROKER_MAX_PER_MINUTE == "0"
+    error_message = "functions without a share get 0: their pacer refuses every Fyers call"
+  }
+  assert {
+    condition     = output.broker_shares.total.per_second <= 8 && output.broker_shares.total.per_minute <= 180
+    error_message = "the shares fit the default budget"
+  }
+}
+
+run "more_webhook_instances_split_the_webhook_share" {
+  command = plan
+
+  variables {
+    webhook_max_instances = 3
+  }
+
+  assert {
+    condition     = local.broker_environment["webhook"].BROKER_MAX_PER_SECOND == "1.333" && local.broker_environment["webhook"].BROKER_MAX_PER_MINUTE == "30"
+    error_message = "three webhook instances share 4/s and 90/min"
+  }
+}
+
+run "shares_over_the_account_budget_fail_the_plan" {
+  command = plan
+
+  variables {
+    broker_account_budget = { per_second = 7, per_minute = 180 }
+  }
+
+  expect_failures = [output.broker_shares]
+}

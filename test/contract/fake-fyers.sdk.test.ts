@@ -16,6 +16,9 @@ interface SdkClient {
   get_orders(): Promise<SdkResult>;
   get_filtered_orders(q: { order_id: string }): Promise<SdkResult>;
   get_positions(): Promise<SdkResult>;
+  modify_order(body: Record<string, unknown>): Promise<SdkResult>;
+  cancel_order(body: { id: string }): Promise<SdkResult>;
+  get_tradebook(): Promise<SdkResult>;
   generateAuthCode(): string;
   generate_access_token(q: { client_id: string; secret_key: string; auth_code: string }): Promise<SdkResult>;
 }
@@ -82,6 +85,20 @@ describe('the official SDK against the fake', () => {
 
     const pos = await sdk.get_positions();
     expect(pos.netPositions).toEqual([expect.objectContaining({ symbol: TICKER, netQty: 65, productType: 'INTRADAY', id: `${TICKER}-INTRADAY` })]);
+  });
+
+  it('modifies and cancels a resting order (PATCH / DELETE with a JSON body) and lists fills in the tradebook', async () => {
+    const resting = await sdk.place_order(order({ type: 1, limitPrice: 1.05 }));
+    const id = String(resting.id);
+    expect(await sdk.modify_order({ id, type: 1, limitPrice: 1.1, qty: 130 })).toMatchObject({ s: 'ok', id });
+    expect(fake.state.orders[0]).toMatchObject({ limitPrice: 1.1, qty: 130, status: 6 });
+    expect(await sdk.cancel_order({ id })).toMatchObject({ s: 'ok', code: 1103, id });
+    expect(fake.state.orders[0]?.status).toBe(1);
+    await expect(sdk.cancel_order({ id })).rejects.toMatchObject({ s: 'error' });
+
+    const filled = await sdk.place_order(order());
+    const trades = (await sdk.get_tradebook()).tradeBook as Array<Record<string, unknown>>;
+    expect(trades).toEqual([expect.objectContaining({ orderNumber: filled.id, tradedQty: 65, symbol: TICKER, orderTag: '1:tvA1b2c3' })]);
   });
 
   it('completes the login flow: generateAuthCode URL, redirect with auth_code, generate_access_token', async () => {

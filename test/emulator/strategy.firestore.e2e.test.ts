@@ -1,7 +1,7 @@
 import { buildDeps, type AppDeps } from '../../functions/composition';
 import { handleWebhook } from '../../functions/webhook/webhook.handler';
 import { alertKey } from '../../shared/alert/idempotency-key';
-import { legTag } from '../../shared/strategy/execute-legs';
+import { legTag } from '../../shared/orders/execute/execute-plan';
 import { parseConfig } from '../../shared/config/config';
 import { silentLogger } from '../../shared/platform/logger';
 import type { FakeFyers } from '../fake-fyers';

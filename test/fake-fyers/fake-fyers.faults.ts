@@ -13,7 +13,8 @@ export type RouteName =
   | 'cancel-order'
   | 'multi-order'
   | 'funds'
-  | 'attach-legs';
+  | 'attach-legs'
+  | 'symbol-master';
 
 /**
  * `phase: 'before'` (default) acts before the fake handles the request, so nothing is recorded;

@@ -55,6 +55,7 @@ export function validateOrder(state: FakeState, b: Record<string, unknown>): Rep
   }
   const slice = b.isSliceOrder === true;
   if (inst.freezeQty !== undefined && qty > inst.freezeQty) {
+    // Fyers documents no code or text for this refusal; an RMS-style -99 naming both numbers stands in.
     if (!slice) return fyersError(400, -99, `Order quantity ${qty} exceeds the freeze quantity ${inst.freezeQty}`);
     const per = Math.floor(inst.freezeQty / inst.lotSize) * inst.lotSize;
     if (Math.ceil(qty / per) > 10) return invalid('Slice order exceeds the maximum of 10 slices');
@@ -123,6 +124,10 @@ export function placeOne(state: FakeState, b: Record<string, unknown>, nowMs: nu
   if (refusal) return { ...refusal, status: opts.rejectStatus };
   const rms = typeof b.symbol === 'string' ? state.rejectSymbols.get(b.symbol) : undefined;
   if (rms !== undefined) return fyersError(opts.rejectStatus, -99, rms);
+  // How Fyers answers a slice order inside a basket is undocumented; refusing it beats quietly
+  // recording one order above the freeze, which the exchange never would.
+  const freeze = state.instruments.get(b.symbol as string)?.freezeQty;
+  if (b.isSliceOrder === true && freeze !== undefined && (b.qty as number) > freeze) return fyersError(opts.rejectStatus, -50, 'isSliceOrder is not supported in a multi order request');
   const order = recordOrder(state, b, nowMs, opts);
   opts.afterRecord?.(order);
   return placedReply(order);

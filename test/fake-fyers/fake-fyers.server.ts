@@ -7,6 +7,7 @@ import { createLifecycle, type Lifecycle, type PlanFor, type PostbackConfig } fr
 import { attachLegs, multiOrder, orderbook, placedReply, placeSliced, recordOrder, validateOrder } from './fake-fyers.orders';
 import { createRateLimiter } from './fake-fyers.rate-limit';
 import { createState, type FakeInstrument, type FakeState, type TokenDeath } from './fake-fyers.state';
+import { instrumentsFromJsonMaster, SYMBOL_MASTER_PATH, symbolMaster } from './fake-fyers.symbol-master';
 import { fyersError, json, readBody, writeReply as writeReplyTo, type Reply } from './http-io';
 
 export interface FakeFyersOptions {
@@ -16,6 +17,12 @@ export interface FakeFyersOptions {
   pin?: string;
   /** Tradable contracts (ticker → lot and tick); any object with these fields, e.g. an Instrument, will do. */
   instruments?: FakeInstrument[];
+  /**
+   * JSON symbol masters the fake publishes at `<origin>/sym_details/<file name>`, e.g.
+   * `{ 'NSE_FO_sym_master.json': text }`. Their contracts are tradable too (over `instruments` for the
+   * same ticker), with the lot, tick and freeze quantity (`qtyFreeze`) the file gives.
+   */
+  jsonMasters?: Record<string, string>;
   /** Initial LTPs by ticker (index tickers included, which are quotable but not tradable). */
   ltp?: Record<string, number>;
   /** Enforce 10 requests/s and 200/min over /api/v3 and /data (auth routes excluded). Off by default. */
@@ -73,7 +80,11 @@ export const DEFAULT_INSTRUMENTS: FakeInstrument[] = [
   { ticker: 'NSE:BANKNIFTY26JULFUT', lotSize: 30, tickSize: 0.2 },
 ];
 
-const ROUTES: Record<string, { route: RouteName; method: string; family: 'auth' | 'api' | 'data' }> = {
+type RouteDef = { route: RouteName; method: string; family: 'auth' | 'api' | 'data' | 'public' };
+/** Fyers' public files: no login and no API rate limit. */
+const SYMBOL_MASTER_ROUTE: RouteDef = { route: 'symbol-master', method: 'GET', family: 'public' };
+
+const ROUTES: Record<string, RouteDef> = {
   '/api/v3/generate-authcode': { route: 'generate-authcode', method: 'GET', family: 'auth' },
   '/api/v3/validate-authcode': { route: 'validate-authcode', method: 'POST', family: 'auth' },
   '/api/v3/validate-refresh-token': { route: 'validate-refresh-token', method: 'POST', family: 'auth' },
@@ -99,7 +110,7 @@ export async function startFakeFyers(opts: FakeFyersOptions = {}): Promise<FakeF
     appSecret: opts.appSecret ?? 'fake-app-secret',
     redirectUri: opts.redirectUri ?? 'http://127.0.0.1/fyers/callback',
     pin: opts.pin ?? '1234',
-    instruments: opts.instruments ?? DEFAULT_INSTRUMENTS,
+    instruments: [...(opts.instruments ?? DEFAULT_INSTRUMENTS), ...Object.values(opts.jsonMasters ?? {}).flatMap(instrumentsFromJsonMaster)],
     ltp: opts.ltp ?? { 'NSE:NIFTY50-INDEX': 24410.5, 'NSE:NIFTY2672124400CE': 152.35 },
   });
   const authOpts: auth.AuthOptions = {
@@ -112,11 +123,14 @@ export async function startFakeFyers(opts: FakeFyersOptions = {}): Promise<FakeF
   const admit = limits ? createRateLimiter(limits, clock) : () => 0;
   const tagPrefix = opts.tagPrefix ?? true;
   const rejectStatus = opts.rejectStatus ?? 400;
+  const masters = new Map(Object.entries(opts.jsonMasters ?? {}));
   const lifecycle = createLifecycle(state, clock, { mppBandPct: opts.mppBandPct ?? 0.05, postbacks: opts.postbacks, planFor: opts.planFor });
 
   /** The route's own behaviour, once auth, rate limits and 'before' faults have passed. */
-  const handle = (route: RouteName, query: URLSearchParams, body: Record<string, unknown>, fault?: Fault, rawJson?: unknown): Reply => {
+  const handle = (route: RouteName, url: URL, body: Record<string, unknown>, fault?: Fault, rawJson?: unknown): Reply => {
+    const query = url.searchParams;
     switch (route) {
+      case 'symbol-master': return symbolMaster(masters, url.pathname);
       case 'generate-authcode': return auth.generateAuthCode(state, authOpts, query);
       case 'validate-authcode': return auth.validateAuthCode(state, authOpts, body);
       case 'validate-refresh-token': return auth.validateRefreshToken(state, authOpts, body);
@@ -154,7 +168,7 @@ export async function startFakeFyers(opts: FakeFyersOptions = {}): Promise<FakeF
 
   const serve = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://fake');
-    const def = ROUTES[`${req.method} ${url.pathname}`] ?? ROUTES[url.pathname];
+    const def = ROUTES[`${req.method} ${url.pathname}`] ?? ROUTES[url.pathname] ?? (url.pathname.startsWith(SYMBOL_MASTER_PATH) ? SYMBOL_MASTER_ROUTE : undefined);
     const entry: FakeState['requests'][number] = { method: req.method ?? '', url: url.pathname + url.search, route: def?.route, headers: { ...req.headers }, at: clock() };
     state.requests.push(entry);
     // Every answer is logged with its status, so a test can prove e.g. that the fake never answered 429.
@@ -187,14 +201,14 @@ export async function startFakeFyers(opts: FakeFyersOptions = {}): Promise<FakeF
     if (fault?.kind === 'status' && phase === 'before') return writeReply(res, json(fault.status, fault.body ?? ''));
     if (fault?.kind === 'rate-limited') return writeReply(res, tooManyRequests(fault.retryAfterMs ?? 1000, fault.emptyBody));
 
-    if (def.family !== 'auth') {
+    if (def.family === 'api' || def.family === 'data') {
       const wait = admit();
       if (wait > 0) return writeReply(res, tooManyRequests(wait, false));
       const denied = auth.checkAuth(state, req, def.family);
       if (denied) return writeReply(res, denied);
     }
 
-    const reply = handle(def.route, url.searchParams, body, fault, rawJson);
+    const reply = handle(def.route, url, body, fault, rawJson);
     if (fault?.kind === 'latency' && phase === 'after') await sleep(fault.ms);
     if (fault?.kind === 'reset' && phase === 'after') return void req.socket.destroy();
     if (fault?.kind === 'status' && phase === 'after') return writeReply(res, json(fault.status, fault.body ?? ''));

@@ -6,7 +6,7 @@ import { parseSymbolMaster } from '../../shared/symbols/parse-symbol-master';
 import { sampleSymbolMaster } from '../../shared/symbols/sample-symbol-master';
 import { buildSymbolIndex } from '../../shared/symbols/symbol-index';
 
-/** Epoch seconds of 15:40 IST on an IST date: when NSE options expire since 3 Aug 2026 (BSE: pass 15, 30). */
+/** Epoch seconds of 15:40 IST on an IST date: when NSE and BSE options expire from 3 Aug 2026 (before it: pass 15, 30). */
 export const expiryOn = (date: string, hh = 15, mm = 40): number => istInstant(date, hh, mm) / 1000;
 
 /** One option contract with plausible defaults; override what the test is about. */

@@ -134,13 +134,18 @@ describe('protection', () => {
 });
 
 describe('sessions per exchange, enforced', () => {
-  it('at 15:35 IST an NSE alert trades (the F&O close is 15:40) and a BSE one is refused quoting the BSE session', async () => {
-    const day = new Date(nextMarketOpen() + 330 * 60_000).toISOString().slice(0, 10);
-    await start({ ENFORCE_TRADING_WINDOW: 'true' }, istInstant(day, 15, 35));
-    const nse = await app.post(app.alert());
-    expect(nse.status).toBe(200);
+  const day = () => new Date(nextMarketOpen() + 330 * 60_000).toISOString().slice(0, 10);
+
+  it('at 15:35 IST NSE and BSE alerts both trade (both F&O closes moved to 15:40 on 3 Aug 2026)', async () => {
+    await start({ ENFORCE_TRADING_WINDOW: 'true' }, istInstant(day(), 15, 35));
+    expect((await app.post(app.alert())).status).toBe(200);
+    expect((await app.post(app.alert({ symbol: 'SENSEX', strikeprice: 80_500 }))).status).toBe(200);
+  });
+
+  it('at 15:40 IST a BSE alert is refused quoting the BSE session', async () => {
+    await start({ ENFORCE_TRADING_WINDOW: 'true' }, istInstant(day(), 15, 40));
     const bse = await app.post(app.alert({ symbol: 'SENSEX', strikeprice: 80_500 }));
     expect(bse.status).toBe(403);
-    expect((bse.body.error as { message: string }).message).toBe('Outside trading hours: the BSE F&O session is 09:15-15:30 IST on trading days');
+    expect((bse.body.error as { message: string }).message).toBe('Outside trading hours: the BSE F&O session is 09:15-15:40 IST on trading days');
   });
 });

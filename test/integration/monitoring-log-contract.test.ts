@@ -43,7 +43,7 @@ describe('the log lines the monitoring filters read', () => {
     filterReads('jsonPayload.broker=\\"fyers\\"');
     filterReads('jsonPayload.outcome');
     expect(monitoringTf).toContain('NOT jsonPayload.message=\\"fyers order rejected\\"');
-    expect(read('shared/broker/fyers/fyers.broker.ts')).toContain("'fyers order rejected'");
+    expect(read('shared/broker/fyers/fyers.api.ts')).toContain("'fyers order rejected'");
   });
 
   it('the other functions still write the messages and fields the filters name', () => {

@@ -50,6 +50,9 @@ describe('readyz', () => {
     expectNoSecrets(ok.text, token.accessToken);
 
     bridge.fake.killTokens();
+    // readyz reuses the broker's session answer for 15 s (shared/broker/cached-reads.ts), so polls
+    // cannot spend the Fyers budget; a dead session shows once that answer is old.
+    bridge.clock.advance(15_000);
     const dead = await readyz();
     expect(dead.status).toBe(503);
     expect(dead.body.status).toBe('not_ready');

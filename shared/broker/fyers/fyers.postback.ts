@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { OrderStatusReport } from '../order-desk.port';
-import { toStatusReport } from './fyers.order-status';
+import type { OrderReport } from '../broker.port';
+import { toOrderReport } from './fyers.orderbook';
 
 /**
  * Fyers order postbacks. The API dashboard takes a URL and a secret; the payload is the orderbook row
@@ -32,7 +32,7 @@ export function verifyFyersPostback(raw: Buffer, headers: Record<string, string 
   return ok;
 }
 
-export type ParsedPostback = { ok: true; report: OrderStatusReport } | { ok: false; reason: string };
+export type ParsedPostback = { ok: true; report: OrderReport } | { ok: false; reason: string };
 
 export function parseFyersPostback(raw: Buffer): ParsedPostback {
   let body: unknown;
@@ -43,6 +43,6 @@ export function parseFyersPostback(raw: Buffer): ParsedPostback {
   }
   // Some senders wrap the row (`{"d": {...}}` on Fyers' order socket); accept either.
   const row = body && typeof body === 'object' && 'd' in body && typeof (body as { d: unknown }).d === 'object' ? (body as { d: unknown }).d : body;
-  const report = toStatusReport(row);
+  const report = toOrderReport(row, { unknownStatus: 'skip' });
   return report ? { ok: true, report } : { ok: false, reason: 'not an order update we can read' };
 }

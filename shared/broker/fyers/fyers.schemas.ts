@@ -32,27 +32,7 @@ export const FundsSchema = v.looseObject({
   fund_limit: v.array(v.looseObject({ id: num, equityAmount: num })),
 });
 
-export const OrderbookEntrySchema = v.looseObject({
-  id: v.union([v.string(), v.pipe(v.number(), v.transform(String))]),
-  symbol: v.string(),
-  side: num,
-  qty: num,
-  productType: v.optional(v.string(), ''),
-  status: num,
-  filledQty: v.optional(num),
-  orderTag: v.optional(v.nullable(v.string())),
-  orderDateTime: v.optional(v.unknown()),
-  message: v.optional(v.nullable(v.string())),
-  tradedPrice: v.optional(num),
-});
-
-export const OrderbookSchema = v.looseObject({
-  orderBook: v.optional(v.nullable(v.array(v.unknown())), []),
-});
-
 export const TokenReplySchema = v.looseObject({
   access_token: v.pipe(v.string(), v.minLength(1)),
   refresh_token: v.optional(v.string()),
 });
-
-export type OrderbookEntry = v.InferOutput<typeof OrderbookEntrySchema>;

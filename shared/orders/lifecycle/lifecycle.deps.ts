@@ -1,4 +1,6 @@
-import type { OrderDesk } from '../../broker/order-desk.port';
+import type { Broker } from '../../broker/broker.port';
+import type { OrderExecutor } from '../execute/execute-plan';
+import type { OrderRecorder } from '../execute/order-recorder.port';
 import type { OrderEventPublisher } from './order-events.port';
 import type { Notifier } from '../../notify/notifier.port';
 import type { Clock } from '../../platform/clock';
@@ -30,8 +32,12 @@ export interface LifecycleDeps {
   records: OrderRecordStore<OrderRecord, OrderEventV1>;
   publisher: OrderEventPublisher;
   notifier: Notifier;
-  /** Absent with the paper broker: nothing to reconcile against, no exits placed. */
-  desk?: OrderDesk;
+  /** The one broker port, for reads (orderbook, tradebook); absent: nothing to reconcile against. */
+  broker?: Broker;
+  /** The one executor, which places, modifies and cancels every exit; absent: no exits are placed. */
+  executor?: OrderExecutor;
+  /** This lifecycle's own recorder, for exits another process sent and this one found by tag. */
+  recorder?: OrderRecorder;
   instanceId: string;
   settings: LifecycleSettings;
 }

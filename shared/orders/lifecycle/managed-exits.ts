@@ -1,8 +1,9 @@
-import type { Side } from '../../broker/broker.port';
-import type { ExitOrderRequest, OrderStatusReport } from '../../broker/order-desk.port';
-import { randomToken, sha256Hex } from '../../platform/ids';
+import type { OrderReport, OrderRequest, Side } from '../../broker/broker.port';
+import { randomToken } from '../../platform/ids';
+import type { SentOrder } from '../execute/order-recorder.port';
+import type { OrderExecutor } from '../execute/execute-plan';
+import { managedExitTag } from '../order-tags';
 import type { LifecycleDeps } from './lifecycle.deps';
-import { recordAccepted } from './order-tracker';
 import type { ExitLeg, ManagedExits, OrderRecord, StateChange } from './order-record';
 
 /**
@@ -14,6 +15,9 @@ import type { ExitLeg, ManagedExits, OrderRecord, StateChange } from './order-re
  * before it is sent, so whoever comes next (after a crash, or when the answer was lost) looks the tag
  * up before sending again. (3) `settleExits` compares the record with the wanted state and does only
  * the difference, so running it twice, or from a postback and a reconcile at once, adds nothing.
+ *
+ * Every leg is a one-order plan for the executor, which sends it through the paced broker port and
+ * records it; this module only decides what the legs should be.
  */
 
 type LegName = 'stop' | 'target';
@@ -22,7 +26,7 @@ const opposite = (s: Side): Side => (s === 'BUY' ? 'SELL' : 'BUY');
 const roundToTick = (price: number, tick: number) => Math.round(Math.round(price / tick) * tick * 1e6) / 1e6;
 
 /** Fyers tags: letters and digits, at most 30. */
-export const exitTag = (entryId: string, suffix: string) => `X${sha256Hex(entryId).slice(0, 20)}${suffix}`;
+export const exitTag = managedExitTag;
 
 const live = (leg: ExitLeg | undefined): leg is ExitLeg => leg !== undefined && leg.status !== 'gone';
 
@@ -98,8 +102,9 @@ export type SettleResult = 'settled' | 'busy' | 'nothing';
 
 /** Brings an entry's exits to the wanted state (see the file comment). Safe to call any number of times. */
 export async function settleExits(deps: LifecycleDeps, entryId: string): Promise<SettleResult> {
-  const desk = deps.desk;
-  if (!desk || !(await deps.settings.managedExits())) return 'nothing';
+  const broker = deps.broker;
+  const executor = deps.executor;
+  if (!broker || !executor || !(await deps.settings.managedExits())) return 'nothing';
   const owner = `${deps.instanceId}:${randomToken(4)}`;
   const now = deps.clock();
   const claimed = await deps.records.mutate<OrderRecord | 'busy' | undefined>(entryId, (cur) => {
@@ -114,14 +119,14 @@ export async function settleExits(deps: LifecycleDeps, entryId: string): Promise
 
   const entry = claimed;
   const ex: ManagedExits = { ...entry.exits! };
-  const created: Array<Parameters<typeof recordAccepted>[1]> = [];
+  const created: SentOrder[] = [];
   const notes: string[] = [];
   try {
     // 1. Legs sent by someone who never learnt the answer: find them by tag.
     for (const name of LEGS) {
       const leg = ex[name];
       if (leg?.status !== 'unknown') continue;
-      const found = (await desk.findByTag(leg.tag))[0];
+      const found = (await broker.findOrders({ tag: leg.tag })).find((o) => o.orderTag === leg.tag);
       if (found) {
         ex[name] = legFrom(leg, found);
         created.push(legRecord(entry, name, found.orderId, leg.tag, found.qty, 'placed'));
@@ -133,22 +138,22 @@ export async function settleExits(deps: LifecycleDeps, entryId: string): Promise
     const legsFilled = (ex.stop?.filledQty ?? 0) + (ex.target?.filledQty ?? 0);
     const want = entry.filledQty;
     if (ex.done === 'closed') {
-      for (const name of LEGS) if (live(ex[name])) ex[name] = await cancelLeg(deps, entryId, name, ex[name]!);
+      for (const name of LEGS) if (live(ex[name])) ex[name] = await cancelLeg(deps, executor, entryId, name, ex[name]!);
     } else if (legsFilled > 0) {
       // One-cancels-other, share by share: what one leg has filled, the other no longer needs.
       const left = Math.max(0, want - legsFilled);
       for (const name of LEGS) {
         const leg = ex[name];
         if (!live(leg) || (leg.filledQty ?? 0) > 0) continue;
-        if (left === 0) ex[name] = await cancelLeg(deps, entryId, name, leg);
+        if (left === 0) ex[name] = await cancelLeg(deps, executor, entryId, name, leg);
         else if (leg.qty !== left && leg.orderId) {
-          const m = await desk.modify(leg.orderId, { qty: left });
+          const m = await executor.modify(leg.orderId, { qty: left });
           if (m.status === 'modified') ex[name] = { ...leg, qty: left };
         }
       }
       if (left === 0 && !ex.done) ex.done = (ex.target?.filledQty ?? 0) >= (ex.stop?.filledQty ?? 0) ? 'target_filled' : 'stop_filled';
       const excess = legsFilled - want - (ex.flattenedQty ?? 0);
-      if (excess > 0) await flatten(deps, entry, ex, excess, created, notes);
+      if (excess > 0) await flatten(deps, executor, entry, ex, excess, notes);
     } else if (want > 0) {
       const levels = exitLevels(entry, ex, deps.settings.stopLimitSlippagePct);
       const placements: Array<Promise<void>> = [];
@@ -157,9 +162,9 @@ export async function settleExits(deps: LifecycleDeps, entryId: string): Promise
         const level = levels[name];
         if (!level) continue;
         if (!leg) {
-          placements.push(placeLeg(deps, entry, ex, name, want, level, created, notes));
+          placements.push(placeLeg(deps, executor, entry, ex, name, want, level, notes));
         } else if (live(leg) && leg.qty < want && leg.orderId) {
-          const m = await desk.modify(leg.orderId, { qty: want });
+          const m = await executor.modify(leg.orderId, { qty: want });
           if (m.status === 'modified') {
             ex[name] = { ...leg, qty: want };
             notes.push(`${name} now ${want}`);
@@ -187,7 +192,8 @@ export async function settleExits(deps: LifecycleDeps, entryId: string): Promise
       return { result: undefined, record: { ...cur, exits: merged, exitsActive: stillWorking || newerFills, updatedAt: deps.clock() } };
     });
   }
-  for (const c of created) await recordAccepted(deps, c).catch((e: unknown) => deps.logger.error('could not record an exit order', { error: e, tag: c.orderTag }));
+  // Legs another process sent and this one found by tag: their records may be missing (it died first).
+  for (const c of created) await deps.recorder?.record(c);
   if (notes.length > 0) {
     await deps.notifier.notify({ kind: 'exit.placed', severity: 'info', summary: `Exits for ${entry.side} ${entry.filledQty} ${entry.symbol}: ${notes.join('; ')}`, requestId: entry.requestId, at: deps.clock() });
   }
@@ -200,39 +206,52 @@ export async function settleExits(deps: LifecycleDeps, entryId: string): Promise
   return 'settled';
 }
 
-function legFrom(leg: ExitLeg, found: OrderStatusReport): ExitLeg {
+function legFrom(leg: ExitLeg, found: OrderReport): ExitLeg {
   const gone = found.state === 'filled' || found.state === 'cancelled' || found.state === 'rejected' || found.state === 'expired';
   return { ...leg, orderId: found.orderId, qty: found.qty, filledQty: found.filledQty, status: gone ? 'gone' : 'placed' };
 }
 
-function legRecord(entry: OrderRecord, name: LegName, orderId: string | undefined, tag: string, qty: number, status: 'placed' | 'unknown') {
+function legRecord(entry: OrderRecord, name: LegName, orderId: string | undefined, tag: string, qty: number, status: 'placed' | 'unknown'): SentOrder {
   return {
-    status, orderId, orderTag: tag, requestId: entry.requestId, role: name, parentId: entry.id, symbol: entry.symbol,
-    side: opposite(entry.side), qty, productType: entry.productType, orderType: name === 'stop' ? 'SL-L' : 'LIMIT',
-  } as const;
+    status, orderId, orderTag: tag, requestId: entry.requestId, role: name, parentId: entry.id, symbol: entry.symbol, strategy: entry.strategy,
+    side: opposite(entry.side), qty, productType: entry.productType, orderType: name === 'stop' ? 'SL-L' : 'LIMIT', intent: 'close',
+  };
+}
+
+/** One exit order as a plan of one: the executor sends it through the paced port and records it. */
+async function sendExit(executor: OrderExecutor, entry: OrderRecord, role: 'stop' | 'target' | 'flatten', order: OrderRequest & { orderTag: string }) {
+  const lotSize = entry.qty > 0 ? entry.qty : order.qty;
+  const ex = await executor.run({
+    requestId: entry.requestId,
+    strategy: entry.strategy,
+    orders: [{ n: 0, intent: 'close', role, parentId: entry.id, order, lots: 1, lotSize }],
+    confirm: false,
+  });
+  return ex.outcomes.get(0) ?? { status: 'unknown' as const, reason: 'no answer' };
 }
 
 async function placeLeg(
   deps: LifecycleDeps,
+  executor: OrderExecutor,
   entry: OrderRecord,
   ex: ManagedExits,
   name: LegName,
   qty: number,
   level: { trigger: number; limit: number } | number,
-  created: Array<Parameters<typeof recordAccepted>[1]>,
   notes: string[],
 ): Promise<void> {
   const tag = exitTag(entry.id, name === 'stop' ? 'S' : 'T');
   // Intent first: should this process die mid-send, the next one finds the tag before re-sending.
   ex[name] = { tag, qty, status: 'unknown' };
   await deps.records.mutate(entry.id, (cur) => (cur?.exits ? { result: undefined, record: { ...cur, exits: { ...cur.exits, [name]: ex[name] } } } : { result: undefined }));
-  const req: ExitOrderRequest =
+  const productType = entry.productType as OrderRequest['productType'];
+  const req: OrderRequest & { orderTag: string } =
     typeof level === 'number'
-      ? { symbol: entry.symbol, side: opposite(entry.side), qty, productType: entry.productType, kind: 'limit', limitPrice: level, orderTag: tag }
-      : { symbol: entry.symbol, side: opposite(entry.side), qty, productType: entry.productType, kind: 'stop-limit', stopPrice: level.trigger, limitPrice: level.limit, orderTag: tag };
+      ? { symbol: entry.symbol, side: opposite(entry.side), qty, productType, orderType: 'LIMIT', limitPrice: level, orderTag: tag }
+      : { symbol: entry.symbol, side: opposite(entry.side), qty, productType, orderType: 'STOP_LIMIT', stopPrice: level.trigger, limitPrice: level.limit, orderTag: tag };
   let outcome;
   try {
-    outcome = await deps.desk!.place(req);
+    outcome = await sendExit(executor, entry, name, req);
   } catch (e) {
     ex[name] = undefined; // certain it was not sent
     deps.logger.warn('exit order not sent; will retry', { name, tag, error: e });
@@ -240,7 +259,6 @@ async function placeLeg(
   }
   if (outcome.status === 'placed') {
     ex[name] = { tag, qty, status: 'placed', orderId: outcome.orderId };
-    created.push(legRecord(entry, name, outcome.orderId, tag, qty, 'placed'));
     notes.push(typeof level === 'number' ? `target ${qty} @ ${level}` : `stop ${qty} @ ${level.trigger}/${level.limit}`);
   } else if (outcome.status === 'rejected') {
     ex[name] = { tag, qty, status: 'gone' };
@@ -255,29 +273,27 @@ async function placeLeg(
   // unknown: stays `unknown`; the next settle finds it by tag.
 }
 
-async function cancelLeg(deps: LifecycleDeps, entryId: string, name: LegName, leg: ExitLeg): Promise<ExitLeg> {
+async function cancelLeg(deps: LifecycleDeps, executor: OrderExecutor, entryId: string, name: LegName, leg: ExitLeg): Promise<ExitLeg> {
   if (!leg.orderId) return leg;
   // Marked before sending, so the cancel's own postback is known for ours and not reported as a failure.
   await deps.records.mutate(entryId, (cur) => {
     const l = cur?.exits?.[name];
     return cur?.exits && l?.orderId === leg.orderId ? { result: undefined, record: { ...cur, exits: { ...cur.exits, [name]: { ...l, status: 'gone' } } } } : { result: undefined };
   });
-  const r = await deps.desk!.cancel(leg.orderId);
+  const r = await executor.cancel(leg.orderId).catch((e: unknown) => ({ status: 'unknown' as const, reason: String(e) }));
   // not-open: it ended on its own (likely filled); its postback or the reconcile brings the fill.
   return r.status === 'unknown' ? leg : { ...leg, status: 'gone' };
 }
 
-async function flatten(deps: LifecycleDeps, entry: OrderRecord, ex: ManagedExits, qty: number, created: Array<Parameters<typeof recordAccepted>[1]>, notes: string[]): Promise<void> {
+async function flatten(deps: LifecycleDeps, executor: OrderExecutor, entry: OrderRecord, ex: ManagedExits, qty: number, notes: string[]): Promise<void> {
   const n = (ex.flattens ?? 0) + 1;
   const tag = exitTag(entry.id, `F${n}`);
   ex.flattens = n;
   ex.flattenedQty = (ex.flattenedQty ?? 0) + qty;
   // Written before sending, like a leg: a flatten is sent at most once per excess.
   await deps.records.mutate(entry.id, (cur) => (cur?.exits ? { result: undefined, record: { ...cur, exits: { ...cur.exits, flattens: ex.flattens, flattenedQty: ex.flattenedQty } } } : { result: undefined }));
-  const outcome = await deps.desk!.place({ symbol: entry.symbol, side: entry.side, qty, productType: entry.productType, kind: 'market', orderTag: tag }).catch((e: unknown) => ({ status: 'failed' as const, reason: String(e) }));
-  if (outcome.status === 'placed') {
-    created.push({ status: 'placed', orderId: outcome.orderId, orderTag: tag, requestId: entry.requestId, role: 'flatten', parentId: entry.id, symbol: entry.symbol, side: entry.side, qty, productType: entry.productType, orderType: 'MARKET' });
-  }
+  const order = { symbol: entry.symbol, side: entry.side, qty, productType: entry.productType as OrderRequest['productType'], orderType: 'MARKET' as const, orderTag: tag };
+  const outcome = await sendExit(executor, entry, 'flatten', order).catch((e: unknown) => ({ status: 'failed' as const, reason: String(e) }));
   notes.push(`flatten ${entry.side} ${qty}: ${outcome.status}`);
   await deps.notifier.notify({
     kind: 'position.flattened',

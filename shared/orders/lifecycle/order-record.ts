@@ -1,5 +1,4 @@
-import type { Side } from '../../broker/broker.port';
-import type { BrokerOrderState, OrderStatusReport } from '../../broker/order-desk.port';
+import type { OrderReport, OrderState, Side } from '../../broker/broker.port';
 import { OPEN_RECORD_STATES } from '../../store/order-records.port';
 
 /**
@@ -73,6 +72,8 @@ export interface OrderRecord {
   exits?: ManagedExits;
   /** True while managed exits may still need work (placing, following fills, cancelling); the reconcile visits these. */
   exitsActive?: boolean;
+  /** The strategy whose alert caused this order, for the console's per-strategy view. */
+  strategy?: string;
   /** `close` for a reduce-only alert: its fill ends the managed exits of the contract. */
   intent?: 'open' | 'close';
   /** One-shot notifications already sent for this record. */
@@ -85,7 +86,7 @@ export const recordIdFor = (orderId: string | undefined, orderTag: string | unde
   throw new Error('an order record needs an order id or a tag');
 };
 
-const FROM_BROKER: Record<BrokerOrderState, OrderRecordState> = {
+const FROM_BROKER: Record<OrderState, OrderRecordState> = {
   working: 'accepted',
   partially_filled: 'partially_filled',
   filled: 'filled',
@@ -107,7 +108,7 @@ export interface StateChange {
  * (postbacks and reconciles race), so a report only moves a record forward: ends are final, filled
  * quantity never shrinks, and a report that changes nothing is no change (hence no event).
  */
-export function applyReport(rec: OrderRecord, report: OrderStatusReport, nowMs: number): StateChange | undefined {
+export function applyReport(rec: OrderRecord, report: OrderReport, nowMs: number): StateChange | undefined {
   if (!isOpenState(rec.state)) return undefined;
   if (report.filledQty < rec.filledQty) return undefined;
   const to = FROM_BROKER[report.state];
@@ -119,7 +120,7 @@ export function applyReport(rec: OrderRecord, report: OrderStatusReport, nowMs: 
     state: to,
     filledQty: report.filledQty,
     avgPrice: report.avgPrice ?? rec.avgPrice,
-    exchangeTime: report.exchangeTime ?? rec.exchangeTime,
+    exchangeTime: report.placedAt ?? rec.exchangeTime,
     message: report.message ?? rec.message,
     resolvedFromUnknown: rec.resolvedFromUnknown || rec.state === 'unknown' || undefined,
     version: rec.version + 1,

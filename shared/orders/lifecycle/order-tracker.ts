@@ -1,28 +1,13 @@
-import type { Side } from '../../broker/broker.port';
-import type { OrderStatusReport } from '../../broker/order-desk.port';
+import type { OrderReport } from '../../broker/broker.port';
+import type { SentOrder } from '../execute/order-recorder.port';
 import { randomToken } from '../../platform/ids';
 import type { LifecycleDeps } from './lifecycle.deps';
 import { onEntryChange, onLegChange } from './managed-exits';
 import { orderEventFor, type OrderEventV1 } from './order-event';
-import { applyReport, recordIdFor, type ManagedExits, type OrderRecord, type OrderRole, type StateChange } from './order-record';
+import { applyReport, recordIdFor, type OrderRecord, type StateChange } from './order-record';
 
 /** What the order path knows when an order was accepted (or left unknown). */
-export interface AcceptedOrder {
-  status: 'placed' | 'unknown';
-  orderId?: string;
-  orderTag?: string;
-  requestId: string;
-  role?: OrderRole;
-  parentId?: string;
-  symbol: string;
-  side: Side;
-  qty: number;
-  productType: string;
-  orderType: string;
-  intent?: 'open' | 'close';
-  /** Present when the bridge is to manage this entry's exits. */
-  exits?: ManagedExits;
-}
+export type AcceptedOrder = SentOrder;
 
 /**
  * Creates the record of an accepted (or unknown) order with its first event. Idempotent: a second call
@@ -49,6 +34,7 @@ export async function recordAccepted(deps: LifecycleDeps, o: AcceptedOrder, opts
     createdAt: now,
     updatedAt: now,
     intent: o.intent,
+    ...(o.strategy ? { strategy: o.strategy } : {}),
     exits: o.exits,
     exitsActive: o.exits ? true : undefined,
   };
@@ -76,7 +62,7 @@ export async function recordAccepted(deps: LifecycleDeps, o: AcceptedOrder, opts
 
 export type ApplyResult = 'changed' | 'unchanged' | 'unmatched';
 
-async function findRecordId(deps: LifecycleDeps, report: OrderStatusReport): Promise<string | undefined> {
+async function findRecordId(deps: LifecycleDeps, report: OrderReport): Promise<string | undefined> {
   if (await deps.records.get(report.orderId)) return report.orderId;
   if (report.orderTag) {
     const byTag = recordIdFor(undefined, report.orderTag);
@@ -89,7 +75,7 @@ async function findRecordId(deps: LifecycleDeps, report: OrderStatusReport): Pro
  * Moves the order's record by one broker report (postback or reconcile). Exactly one caller wins each
  * change, whatever the number of duplicates racing: that caller publishes the event and reacts to it.
  */
-export async function applyBrokerReport(deps: LifecycleDeps, report: OrderStatusReport, knownId?: string): Promise<ApplyResult> {
+export async function applyBrokerReport(deps: LifecycleDeps, report: OrderReport, knownId?: string): Promise<ApplyResult> {
   const id = knownId ?? (await findRecordId(deps, report));
   if (!id) {
     const candidates = [report.orderId, ...(report.orderTag ? [recordIdFor(undefined, report.orderTag)] : [])];

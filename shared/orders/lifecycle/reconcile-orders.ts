@@ -1,4 +1,4 @@
-import type { OrderStatusReport, TradeFill } from '../../broker/order-desk.port';
+import type { OrderReport, TradeFill } from '../../broker/broker.port';
 import type { LifecycleDeps } from './lifecycle.deps';
 import { settleExits } from './managed-exits';
 import { applyBrokerReport, flushOutbox } from './order-tracker';
@@ -19,12 +19,12 @@ async function inBatches<T>(items: T[], size: number, work: (t: T) => Promise<vo
 }
 
 /** Fills the average price and exchange time from the tradebook when the orderbook row lacks them. */
-function withTrades(report: OrderStatusReport, fills: TradeFill[] | undefined): OrderStatusReport {
+function withTrades(report: OrderReport, fills: TradeFill[] | undefined): OrderReport {
   if (!fills || fills.length === 0) return report;
   const qty = fills.reduce((s, f) => s + f.qty, 0);
   const avg = Math.round((fills.reduce((s, f) => s + f.qty * f.price, 0) / qty) * 100) / 100;
   const last = Math.max(...fills.map((f) => f.at ?? 0));
-  return { ...report, avgPrice: report.avgPrice ?? avg, exchangeTime: last > 0 ? last : report.exchangeTime };
+  return { ...report, avgPrice: report.avgPrice ?? avg, placedAt: last > 0 ? last : report.placedAt };
 }
 
 /**
@@ -36,11 +36,11 @@ function withTrades(report: OrderStatusReport, fills: TradeFill[] | undefined): 
  */
 export async function reconcileOrders(deps: LifecycleDeps, opts: { sessionEnding?: boolean } = {}): Promise<ReconcileReport> {
   const report: ReconcileReport = { open: 0, changed: 0, missing: 0, exitsSettled: 0, published: 0, notified: 0 };
-  const desk = deps.desk;
+  const broker = deps.broker;
   const [open, active] = await Promise.all([deps.records.listOpen(), deps.records.listExitsActive()]);
   report.open = open.length;
-  if (desk && open.length > 0) {
-    const [book, trades] = await Promise.all([desk.orderbook(), desk.tradebook()]);
+  if (broker && open.length > 0) {
+    const [book, trades] = await Promise.all([broker.findOrders({}), broker.tradebook()]);
     const byId = new Map(book.map((o) => [o.orderId, o]));
     const byTag = new Map(book.filter((o) => o.orderTag).map((o) => [o.orderTag!, o]));
     const fillsOf = new Map<string, TradeFill[]>();

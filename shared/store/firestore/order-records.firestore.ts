@@ -1,5 +1,5 @@
 import type { Firestore } from '@google-cloud/firestore';
-import type { OrderStatusReport } from '../../broker/order-desk.port';
+import type { OrderReport } from '../../broker/broker.port';
 import { OPEN_RECORD_STATES, type OrderRecordStore, type RecordMutation, type StoredOrderEvent, type StoredOrderRecord } from '../order-records.port';
 import { compareAndSet } from './compare-and-set';
 import { collectionName, docIdFor, guarded, withoutUndefined, type FirestoreStoreOptions } from './firestore-docs';
@@ -91,21 +91,21 @@ export function createFirestoreOrderRecordStore<R extends StoredOrderRecord, E e
           const snaps = await tx.getAll(...recordIds.map((id) => records.doc(docIdFor(id))), orphan);
           if (snaps.slice(0, -1).some((x) => x.exists)) return false;
           const prev = snaps[snaps.length - 1]!;
-          const prevReport = prev.exists ? (prev.data() as { report: OrderStatusReport }).report : undefined;
+          const prevReport = prev.exists ? (prev.data() as { report: OrderReport }).report : undefined;
           if (!prevReport || prevReport.filledQty <= report.filledQty) tx.set(orphan, withoutUndefined({ report, at: nowMs }));
           return true;
         }),
       );
     },
 
-    create<T>(id: string, orderId: string | undefined, build: (early: OrderStatusReport | undefined) => RecordMutation<T, R, E>): Promise<T | undefined> {
+    create<T>(id: string, orderId: string | undefined, build: (early: OrderReport | undefined) => RecordMutation<T, R, E>): Promise<T | undefined> {
       const doc = records.doc(docIdFor(id));
       const orphan = orderId ? orphans.doc(docIdFor(orderId)) : undefined;
       return guarded('create an order record', () =>
         db.runTransaction(async (tx) => {
           const [snap, early] = await tx.getAll(doc, ...(orphan ? [orphan] : []));
           if (snap!.exists) return undefined;
-          const report = early?.exists ? (early.data() as { report: OrderStatusReport }).report : undefined;
+          const report = early?.exists ? (early.data() as { report: OrderReport }).report : undefined;
           const m = build(report);
           if (m.record) tx.create(doc, withoutUndefined(m.record));
           for (const event of m.events ?? []) tx.create(outbox.doc(docIdFor(event.eventId)), withoutUndefined({ event, recordedAt: event.recordedAt, published: false } satisfies OutboxDoc<E>));

@@ -1,6 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { OrderStatusReport } from '../../broker/order-desk.port';
+import type { OrderReport } from '../../broker/broker.port';
 import { OPEN_RECORD_STATES, type OrderRecordStore, type RecordMutation, type StoredOrderEvent, type StoredOrderRecord } from '../order-records.port';
 import { readJsonFile, removeFile, writeJsonFileAtomic } from './json-file';
 import { fileLocks } from './keyed-mutex';
@@ -105,23 +105,23 @@ export function createLocalOrderRecordStore<R extends StoredOrderRecord, E exten
     },
 
     // One lock for both: locally that is what makes "no record yet → keep the report" atomic with create.
-    saveOrphan(report: OrderStatusReport, recordIds: string[]) {
+    saveOrphan(report: OrderReport, recordIds: string[]) {
       return fileLocks.run(ORPHAN_LOCK, async () => {
         for (const id of recordIds) if (await readJsonFile(file('records', id))) return false;
         const f = file('orphans', report.orderId);
-        const prev = await readJsonFile<OrderStatusReport>(f);
+        const prev = await readJsonFile<OrderReport>(f);
         if (!prev || prev.filledQty <= report.filledQty) await writeJsonFileAtomic(f, report);
         return true;
       });
     },
 
-    create<T>(id: string, orderId: string | undefined, build: (early: OrderStatusReport | undefined) => RecordMutation<T, R, E>): Promise<T | undefined> {
+    create<T>(id: string, orderId: string | undefined, build: (early: OrderReport | undefined) => RecordMutation<T, R, E>): Promise<T | undefined> {
       const f = file('records', id);
       return fileLocks.run(ORPHAN_LOCK, () =>
         fileLocks.run(f, async () => {
           if (await readJsonFile(f)) return undefined;
           const of = orderId ? file('orphans', orderId) : undefined;
-          const early = of ? await readJsonFile<OrderStatusReport>(of) : undefined;
+          const early = of ? await readJsonFile<OrderReport>(of) : undefined;
           const m = build(early);
           for (const event of m.events ?? []) {
             await writeJsonFileAtomic(file('outbox', event.eventId), { event, recordedAt: event.recordedAt, published: false } satisfies OutboxFile<E>);

@@ -1,5 +1,5 @@
 /**
- * Builds the order lifecycle as a deployed function would (Firestore store, Fyers order desk, Pub/Sub
+ * Builds the order lifecycle as a deployed function would (Firestore store, Fyers broker and the one executor, Pub/Sub
  * events), pointed at the emulators and a fake Fyers. Shared by in-process tests and worker processes.
  */
 import { createServer, type Server } from 'node:http';
@@ -7,7 +7,9 @@ import type { AddressInfo } from 'node:net';
 import { Firestore } from '@google-cloud/firestore';
 import { PubSub } from '@google-cloud/pubsub';
 import { handleOrderUpdate, type OrderUpdatesDeps } from '../../../functions/order-updates/order-updates.handler';
-import { createFyersOrderDesk } from '../../../shared/broker/fyers/fyers.order-desk';
+import { createFyersApi } from '../../../shared/broker/fyers/fyers.api';
+import { createOrderExecutor } from '../../../shared/orders/execute/execute-plan';
+import { lifecycleExits, lifecycleRecorder } from '../../../shared/orders/lifecycle/lifecycle-recorder';
 import { parseFyersPostback, verifyFyersPostback } from '../../../shared/broker/fyers/fyers.postback';
 import { createPubSubOrderEventPublisher } from '../../../shared/notify/order-events.pubsub';
 import type { Notification } from '../../../shared/notify/notifier.port';
@@ -47,10 +49,12 @@ export function buildLifecycle(w: LifecycleWiring): BuiltLifecycle {
     records: createFirestoreOrderRecordStore(db, { prefix: w.prefix }),
     publisher: createPubSubOrderEventPublisher(pubsub.topic(w.topic)),
     notifier: { notify: async (n) => void notifications.push(n) },
-    desk: createFyersOrderDesk({ apiUrl: w.apiUrl, appId: w.appId, accessToken: async () => w.token, logger, timeoutMs: 2000 }),
+    broker: createFyersApi({ apiUrl: w.apiUrl, dataUrl: w.apiUrl.replace(/\/api\/v3$/, '/data'), appId: w.appId, accessToken: async () => w.token, logger, timeoutMs: 2000 }),
     instanceId: w.instanceId,
     settings: { managedExits: () => w.managedExits ?? true, exitClaimMs: 10_000, stopLimitSlippagePct: 0.02, unfilledAlertMs: 60_000, outboxGraceMs: 0 },
   };
+  deps.recorder = lifecycleRecorder(deps);
+  deps.executor = createOrderExecutor({ broker: deps.broker!, logger, recorder: deps.recorder, exits: lifecycleExits(deps) });
   return {
     deps,
     notifications,

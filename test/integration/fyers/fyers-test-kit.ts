@@ -1,4 +1,4 @@
-import { createFyersBroker } from '../../../shared/broker/fyers/fyers.broker';
+import { createFyersApi } from '../../../shared/broker/fyers/fyers.api';
 import type { Broker, OrderRequest } from '../../../shared/broker/broker.port';
 import type { Logger } from '../../../shared/platform/logger';
 import { startFakeFyers, type FakeFyers, type FakeFyersOptions } from '../../fake-fyers';
@@ -38,7 +38,11 @@ export const marketBuy = (over: Partial<OrderRequest> = {}): OrderRequest => ({
 
 export interface Kit {
   fake: FakeFyers;
-  broker: Broker;
+  /**
+   * The raw REST client (no pacer, breaker or session guard), so each test sees exactly what one call
+   * to Fyers answers; fyers.broker.test.ts covers the wrapped broker the app uses.
+   */
+  api: Broker;
   logger: ReturnType<typeof capturingLogger>;
   token: string;
 }
@@ -47,8 +51,8 @@ export async function startKit(fakeOpts: FakeFyersOptions = {}, timeoutMs = 1500
   const fake = await startFakeFyers(fakeOpts);
   const token = fake.issueAccessToken();
   const logger = capturingLogger();
-  const broker = createFyersBroker({ apiUrl: fake.apiUrl, dataUrl: fake.dataUrl, appId: fake.state.appId, accessToken: async () => token, timeoutMs, logger });
-  return { fake, broker, logger, token };
+  const api = createFyersApi({ apiUrl: fake.apiUrl, dataUrl: fake.dataUrl, appId: fake.state.appId, accessToken: async () => token, timeoutMs, logger });
+  return { fake, api, logger, token };
 }
 
 /** Waits until `check` holds; the fake keeps working after a client has given up on it. */

@@ -1,5 +1,5 @@
 import { createFyersAuth, fallbackExpiry } from '../../../shared/broker/fyers/fyers.auth';
-import { createFyersBroker } from '../../../shared/broker/fyers/fyers.broker';
+import { createFyersApi } from '../../../shared/broker/fyers/fyers.api';
 import { BrokerAuthRefusedError, BrokerUnavailableError } from '../../../shared/errors';
 import { istInstant } from '../../../shared/platform/ist';
 import { jwtExpiryMs } from '../../../shared/tokens/jwt-expiry';
@@ -39,7 +39,7 @@ describe('login with an auth code', () => {
     expect(tokens.expiresAt).toBe(fallbackExpiry(Date.now()));
 
     const logger = capturingLogger();
-    const broker = createFyersBroker({ apiUrl: f.apiUrl, dataUrl: f.dataUrl, appId: f.state.appId, accessToken: async () => tokens.accessToken, logger });
+    const broker = createFyersApi({ apiUrl: f.apiUrl, dataUrl: f.dataUrl, appId: f.state.appId, accessToken: async () => tokens.accessToken, logger });
     expect(await broker.checkSession()).toEqual({ valid: true, expiresAt: tokens.expiresAt });
     expect(dump(logger.entries)).not.toContain(tokens.accessToken);
   });

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { OrderDesk, OrderStatusReport } from '../../../shared/broker/order-desk.port';
+import type { Broker, OrderReport } from '../../../shared/broker/broker.port';
 import type { Notification } from '../../../shared/notify/notifier.port';
 import type { LifecycleDeps } from '../../../shared/orders/lifecycle/lifecycle.deps';
 import { recordAccepted } from '../../../shared/orders/lifecycle/order-tracker';
@@ -14,20 +14,21 @@ let dir: string;
 beforeEach(async () => (dir = await mkdtemp(join(tmpdir(), 'recon-'))));
 afterEach(() => rm(dir, { recursive: true, force: true }));
 
-function world(book: OrderStatusReport[]) {
+function world(book: OrderReport[]) {
   const clock = manualClock(Date.UTC(2026, 6, 22, 5, 0));
   const notes: Notification[] = [];
-  const desk: OrderDesk = {
-    orderbook: async () => book, tradebook: async () => [], findByTag: async () => [],
-    place: async () => ({ status: 'rejected', code: 0, reason: 'not in this test' }), cancel: async () => ({ status: 'cancelled' }), modify: async () => ({ status: 'modified' }),
+  const broker: Broker = {
+    name: 'fyers', getQuotes: async () => new Map(), getPositions: async () => [], getFunds: async () => ({ available: 0 }), checkSession: async () => ({ valid: true }),
+    findOrders: async () => book, tradebook: async () => [],
+    placeOrder: async () => ({ status: 'rejected', code: 0, reason: 'not in this test' }), placeBasket: async () => [], cancelOrder: async () => ({ status: 'cancelled' }), modifyOrder: async () => ({ status: 'modified' }),
   };
   const deps: LifecycleDeps = {
     clock, logger: silentLogger, records: createLocalOrderRecordStore(dir), publisher: { publish: async () => undefined }, notifier: { notify: async (n) => void notes.push(n) },
-    desk, instanceId: 't', settings: { managedExits: () => false, exitClaimMs: 10_000, stopLimitSlippagePct: 0.02, unfilledAlertMs: 60_000, outboxGraceMs: 0 },
+    broker, instanceId: 't', settings: { managedExits: () => false, exitClaimMs: 10_000, stopLimitSlippagePct: 0.02, unfilledAlertMs: 60_000, outboxGraceMs: 0 },
   };
   return { clock, notes, deps };
 }
-const report = (orderId: string, over: Partial<OrderStatusReport> = {}): OrderStatusReport => ({ orderId, symbol: 'NSE:X', side: 'BUY', qty: 130, productType: 'INTRADAY', state: 'working', filledQty: 0, ...over });
+const report = (orderId: string, over: Partial<OrderReport> = {}): OrderReport => ({ orderId, symbol: 'NSE:X', side: 'BUY', qty: 130, productType: 'INTRADAY', state: 'working', filledQty: 0, ...over });
 const accept = (deps: LifecycleDeps, orderId: string, orderType = 'MARKET') =>
   recordAccepted(deps, { status: 'placed', orderId, requestId: `r-${orderId}`, symbol: 'NSE:X', side: 'BUY', qty: 130, productType: 'INTRADAY', orderType });
 

@@ -2,17 +2,23 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 /**
- * The house rule "layers point one way", as data. A module may import its own layer or any lower one.
- * Within a layer the folders are peers, except that symbols sit below broker and store: a broker may
- * price an instrument, but the symbol master must never need a broker.
+ * The house rule "layers point one way", as data, lowest first. A module may import its own layer or any
+ * lower one. Within a layer the folders are peers; the cycle check below keeps peers from leaning on each
+ * other in a circle.
  */
 export const LAYERS: ReadonlyArray<readonly string[]> = [
   ['shared/errors', 'shared/platform', 'shared/config'],
+  // Exchange facts (session hours, the closing-time change by date): nothing of ours, so below every rule that reads them.
+  ['shared/market'],
   ['shared/alert', 'shared/risk', 'shared/notify', 'shared/secrets', 'shared/blob', 'shared/tokens', 'shared/controls'],
+  // Symbols sit below broker and store: a broker may price an instrument, but the symbol master must never need a broker.
   ['shared/symbols'],
   ['shared/broker', 'shared/store'],
-  // Strategies (position mode, multi-leg, flatten, square-off, loss limit) are use cases beside single orders.
-  ['shared/orders', 'shared/strategy'],
+  // Single orders and their lifecycle (postbacks, reconcile, managed exits).
+  ['shared/orders'],
+  // Strategies (position mode, multi-leg, flatten, square-off, loss limit) are built from orders, so they sit
+  // above them: an order's result must not need to know about a strategy's legs.
+  ['shared/strategy'],
   ['functions'],
 ];
 
@@ -28,6 +34,9 @@ export const ADAPTER_FILES = [
   'shared/notify/forward-notification.ts',
 ];
 export const COMPOSITION_ROOT = ['functions/composition.ts', 'functions/adapters.ts'];
+/** The composition root's per-module wiring factories: part of the root, so they may see adapters. */
+export const WIRING_DIR = 'functions/wiring/';
+const inRoot = (file: string) => COMPOSITION_ROOT.includes(file) || file.startsWith(WIRING_DIR);
 /** Entry points wire the instance; everything below them receives its dependencies and never reaches back. */
 export const ENTRY_POINTS = ['functions/index.ts', 'functions/local-server.ts'];
 
@@ -82,16 +91,111 @@ export function checkImports(files: ReadonlyMap<string, string>): Violation[] {
       const to = layerOf(target);
       if (to < 0) continue; // outside functions/ and shared/ (none today)
       if (to > from) violations.push({ file, imports: target, rule: 'upward' });
-      if (COMPOSITION_ROOT.includes(target) && !ENTRY_POINTS.includes(file) && !COMPOSITION_ROOT.includes(file)) {
+      if (inRoot(target) && !ENTRY_POINTS.includes(file) && !inRoot(file)) {
         violations.push({ file, imports: target, rule: 'reaches-for-the-composition-root' });
       }
       const adapter = adapterOf(target);
-      if (adapter && !COMPOSITION_ROOT.includes(file) && adapterOf(file) !== adapter) {
+      if (adapter && !inRoot(file) && adapterOf(file) !== adapter) {
         violations.push({ file, imports: target, rule: 'adapter-outside-composition-root' });
       }
     }
   }
   return violations;
+}
+
+/** Which layer a folder-level violation crossed, in words, so a failing run says what to move. */
+const layerName = (file: string): string => LAYERS[layerOf(file)]?.find((d) => file === d || file.startsWith(d + '/')) ?? '(no layer)';
+
+/** One line per violation, the way the real-tree test prints them. */
+export function describeViolation(v: Violation): string {
+  switch (v.rule) {
+    case 'upward':
+      return `upward import: ${v.file} imports ${v.imports} (${layerName(v.file)} sits below ${layerName(v.imports)})`;
+    case 'unlayered':
+      return `unlayered: ${v.file} is in no folder of LAYERS`;
+    case 'adapter-outside-composition-root':
+      return `adapter outside the composition root: ${v.file} imports ${v.imports}`;
+    case 'reaches-for-the-composition-root':
+      return `reaches for the composition root: ${v.file} imports ${v.imports}`;
+  }
+}
+
+/**
+ * Who imports whom, as repo-relative .ts paths. Type-only imports count: a circle of types is still two
+ * modules that cannot be understood, moved or tested apart. Imports of files outside the set are kept, so
+ * a missing file shows up as a node with no edges rather than vanishing.
+ */
+export function importGraph(files: ReadonlyMap<string, string>): Map<string, string[]> {
+  const exists = (p: string) => files.has(p);
+  const graph = new Map<string, string[]>();
+  for (const [file, source] of files) graph.set(file, [...new Set(importsOf(source).map((spec) => resolveImport(file, spec, exists)))]);
+  return graph;
+}
+
+/**
+ * Every import circle, one per strongly connected group of modules, each written as the shortest circle
+ * through the group's first file (alphabetically) and back: ['a.ts', 'b.ts', 'a.ts']. A file importing
+ * itself is a circle of one. Sorted, so the output is stable whatever order the files were read in.
+ */
+export function findImportCycles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
+  const edges = (n: string) => graph.get(n) ?? [];
+  // Tarjan's strongly connected components.
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const groups: string[][] = [];
+  const visit = (v: string) => {
+    index.set(v, index.size);
+    low.set(v, index.get(v)!);
+    stack.push(v);
+    onStack.add(v);
+    for (const w of edges(v)) {
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+    }
+    if (low.get(v) !== index.get(v)) return;
+    const group: string[] = [];
+    for (let w = stack.pop()!; ; w = stack.pop()!) {
+      onStack.delete(w);
+      group.push(w);
+      if (w === v) break;
+    }
+    if (group.length > 1 || edges(v).includes(v)) groups.push(group);
+  };
+  for (const n of [...graph.keys()].sort()) if (!index.has(n)) visit(n);
+
+  return groups.map((group) => shortestCircle(group.sort()[0]!, new Set(group), edges)).sort((a, b) => a.join().localeCompare(b.join()));
+}
+
+/** Breadth-first from `start` inside its group until an edge leads back to it. */
+function shortestCircle(start: string, group: ReadonlySet<string>, edges: (n: string) => readonly string[]): string[] {
+  const cameFrom = new Map<string, string>();
+  const queue = [start];
+  for (let i = 0; i < queue.length; i++) {
+    const v = queue[i]!;
+    for (const w of [...edges(v)].sort()) {
+      if (w === start) {
+        const path = [start];
+        for (let at = v; at !== start; at = cameFrom.get(at)!) path.splice(1, 0, at);
+        return [...path, start];
+      }
+      if (group.has(w) && !cameFrom.has(w)) {
+        cameFrom.set(w, v);
+        queue.push(w);
+      }
+    }
+  }
+  return [start, start]; // unreachable for a real group: every member lies on a circle through start
+}
+
+export const describeCycle = (cycle: readonly string[]): string => `import cycle: ${cycle.join(' → ')}`;
+
+/** Everything wrong with a source tree's imports, one readable line each; empty when the rules hold. */
+export function architectureProblems(files: ReadonlyMap<string, string>): string[] {
+  return [...checkImports(files).map(describeViolation), ...findImportCycles(importGraph(files)).map(describeCycle)];
 }
 
 export function readSources(root: string, dirs: string[]): Map<string, string> {

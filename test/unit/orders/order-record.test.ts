@@ -1,14 +1,14 @@
-import type { OrderStatusReport } from '../../../shared/broker/order-desk.port';
+import type { OrderReport } from '../../../shared/broker/broker.port';
 import { exitLevels, exitTag } from '../../../shared/orders/lifecycle/managed-exits';
 import { orderEventFor, ORDER_EVENT_SCHEMA } from '../../../shared/orders/lifecycle/order-event';
 import { applyReport, type OrderRecord } from '../../../shared/orders/lifecycle/order-record';
-import { stateOf } from '../../../shared/broker/fyers/fyers.order-status';
+import { orderStateOf as stateOf } from '../../../shared/broker/fyers/fyers.orderbook';
 
 const rec = (over: Partial<OrderRecord> = {}): OrderRecord => ({
   id: 'O1', orderId: 'O1', requestId: 'req1', role: 'entry', symbol: 'NSE:X', side: 'BUY', qty: 130, productType: 'INTRADAY', orderType: 'MARKET',
   state: 'accepted', filledQty: 0, version: 1, createdAt: 0, updatedAt: 0, ...over,
 });
-const report = (over: Partial<OrderStatusReport> = {}): OrderStatusReport => ({
+const report = (over: Partial<OrderReport> = {}): OrderReport => ({
   orderId: 'O1', symbol: 'NSE:X', side: 'BUY', qty: 130, productType: 'INTRADAY', state: 'working', filledQty: 0, ...over,
 });
 
@@ -16,7 +16,7 @@ describe('applyReport: a report only moves a record forward', () => {
   it('moves accepted → partially_filled → filled, bumping the version each time, with quantity and price', () => {
     const a = applyReport(rec(), report({ state: 'partially_filled', filledQty: 65, avgPrice: 150 }), 10)!;
     expect(a).toMatchObject({ from: 'accepted', to: 'partially_filled', record: { filledQty: 65, avgPrice: 150, version: 2, updatedAt: 10 } });
-    const b = applyReport(a.record, report({ state: 'filled', filledQty: 130, avgPrice: 151, exchangeTime: 99 }), 20)!;
+    const b = applyReport(a.record, report({ state: 'filled', filledQty: 130, avgPrice: 151, placedAt: 99 }), 20)!;
     expect(b.record).toMatchObject({ state: 'filled', filledQty: 130, avgPrice: 151, exchangeTime: 99, version: 3 });
   });
 

@@ -1,3 +1,4 @@
+import { managedExitTag } from '../../../shared/orders/order-tags';
 import { placeOrderFromAlert } from '../../../shared/orders/place-order-from-alert';
 import {
   BrokerRateLimitedError,
@@ -119,7 +120,7 @@ describe('placeOrderFromAlert', () => {
       const k = useCaseKit();
       // Fyers took the order (the orderbook shows it under the claim's tag) but the answer was lost.
       k.script.place.push((o) => {
-        k.script.orders.push({ orderId: 'X1', symbol: o.symbol, side: 'BUY', qty: 65, productType: 'INTRADAY', state: 'working', orderTag: o.orderTag });
+        k.script.orders.push({ orderId: 'X1', symbol: o.symbol, side: 'BUY', qty: 65, productType: 'INTRADAY', state: 'working', filledQty: 0, orderTag: o.orderTag });
         return { status: 'unknown', reason: 'timeout' };
       });
       await expect(placeOrderFromAlert(k.deps, k.request(alertBody()))).resolves.toMatchObject({ kind: 'placed', result: { orderId: 'X1', recoveredBy: 'orderbook-tag' } });
@@ -239,7 +240,7 @@ describe('placeOrderFromAlert', () => {
     it('finds the order by its tag and reports it placed, without sending again', async () => {
       const k = useCaseKit();
       const rec = await abandoned(k, 'pending');
-      k.script.orders.push({ orderId: 'OLD', symbol: rec.result!.symbol, side: 'BUY', qty: 65, productType: 'INTRADAY', state: 'filled', orderTag: rec.orderTag });
+      k.script.orders.push({ orderId: 'OLD', symbol: rec.result!.symbol, side: 'BUY', qty: 65, productType: 'INTRADAY', state: 'filled', filledQty: 65, orderTag: rec.orderTag });
       const outcome = await placeOrderFromAlert(k.deps, k.request(alertBody()));
       expect(outcome).toMatchObject({ kind: 'placed', result: { orderId: 'OLD', recoveredBy: 'orderbook-tag' } });
       expect(k.places()).toEqual([]);
@@ -249,7 +250,7 @@ describe('placeOrderFromAlert', () => {
     it.each(['cancelled', 'expired', 'rejected'] as const)('a found order that is %s is not reported as placed, and is not re-sent', async (state) => {
       const k = useCaseKit();
       const rec = await abandoned(k, 'pending');
-      k.script.orders.push({ orderId: 'OLD', symbol: rec.result!.symbol, side: 'BUY', qty: 65, productType: 'INTRADAY', state, orderTag: rec.orderTag });
+      k.script.orders.push({ orderId: 'OLD', symbol: rec.result!.symbol, side: 'BUY', qty: 65, productType: 'INTRADAY', state, filledQty: 0, orderTag: rec.orderTag });
       const outcome = await placeOrderFromAlert(k.deps, k.request(alertBody()));
       expect(outcome.kind).toBe('rejected');
       expect(outcome.result.reason).toMatch(state === 'rejected' ? /rejected/ : new RegExp(state));
@@ -298,9 +299,22 @@ describe('placeOrderFromAlert', () => {
       const k = useCaseKit();
       const ticker = (await placeOrderFromAlert(k.deps, k.request(alertBody({ idempotency_key: 'open' })))).result.symbol;
       k.script.positions = [{ symbol: ticker, productType: 'INTRADAY', netQty: 65 * 3 }];
-      k.script.orders = [{ orderId: 'W', symbol: ticker, side: 'SELL', qty: 65, productType: 'INTRADAY', state: 'partially_filled' }];
+      k.script.orders = [{ orderId: 'W', symbol: ticker, side: 'SELL', qty: 130, filledQty: 65, productType: 'INTRADAY', state: 'partially_filled' }];
       const close = await placeOrderFromAlert(k.deps, k.request(alertBody({ action: 'SELL', intent: 'close', qty: 5, idempotency_key: 'close' })));
+      // 3 lots held, 1 lot of the working close still to fill: 2 lots may close.
       expect(close.result).toMatchObject({ status: 'placed', lots: 2, qty: 130 });
+    });
+
+    it("never counts the bridge's own managed exits as someone else's close", async () => {
+      const k = useCaseKit();
+      const ticker = (await placeOrderFromAlert(k.deps, k.request(alertBody({ idempotency_key: 'open' })))).result.symbol;
+      k.script.positions = [{ symbol: ticker, productType: 'INTRADAY', netQty: 65 }];
+      k.script.orders = [
+        { orderId: 'STOP', symbol: ticker, side: 'SELL', qty: 65, filledQty: 0, productType: 'INTRADAY', state: 'working', orderTag: managedExitTag('E1', 'S') },
+        { orderId: 'TGT', symbol: ticker, side: 'SELL', qty: 65, filledQty: 0, productType: 'INTRADAY', state: 'working', orderTag: managedExitTag('E1', 'T') },
+      ];
+      const close = await placeOrderFromAlert(k.deps, k.request(alertBody({ action: 'SELL', intent: 'close', qty: 1, idempotency_key: 'close' })));
+      expect(close.result).toMatchObject({ status: 'placed', lots: 1, qty: 65 });
     });
 
     it('a second close of the same contract while the first settles is refused with 503, nothing sent', async () => {

@@ -1,7 +1,8 @@
-import type { Broker, BrokerOrder, OrderRequest, PlaceOptions, PlaceOutcome, Position } from '../../../shared/broker/broker.port';
+import type { Broker, OrderReport, OrderRequest, PlaceOptions, PlaceOutcome, Position } from '../../../shared/broker/broker.port';
 import type { Notification } from '../../../shared/notify/notifier.port';
 import type { OrderResult } from '../../../shared/orders/order-result';
 import type { PlaceOrderDeps } from '../../../shared/orders/place-order.deps';
+import { createOrderExecutor } from '../../../shared/orders/execute/execute-plan';
 import { createRecentKeys } from '../../../shared/orders/recent-keys';
 import { manualClock } from '../../../shared/platform/clock';
 import { createLogger } from '../../../shared/platform/logger';
@@ -50,7 +51,7 @@ export function useCaseKit(over: { controls?: Partial<RuntimeControls> } = {}) {
     quoteError: undefined as Error | undefined,
     /** Answers to successive sends; a function sees the order (e.g. to put it in the orderbook). */
     place: [] as Array<PlaceOutcome | Error | ((o: OrderRequest) => PlaceOutcome)>,
-    orders: [] as BrokerOrder[],
+    orders: [] as OrderReport[],
     positions: [] as Position[],
     funds: 500_000,
     ordersError: undefined as Error | undefined,
@@ -83,7 +84,9 @@ export function useCaseKit(over: { controls?: Partial<RuntimeControls> } = {}) {
     },
     checkSession: async () => ({ valid: true }),
     placeBasket: async () => [],
-    cancelOrder: async () => ({ cancelled: false }),
+    cancelOrder: async () => ({ status: 'not-open', reason: 'scripted' }),
+    modifyOrder: async () => ({ status: 'refused', reason: 'scripted' }),
+    tradebook: async () => [],
     getFunds: async () => {
       calls.push({ op: 'funds' });
       return { available: script.funds };
@@ -125,6 +128,7 @@ export function useCaseKit(over: { controls?: Partial<RuntimeControls> } = {}) {
     clock,
     logger: createLogger({ level: 'ERROR', sink: () => undefined }),
     broker,
+    executor: createOrderExecutor({ broker, logger: createLogger({ level: 'ERROR', sink: () => undefined }) }),
     idempotency,
     controls: async () => controls,
     reserveDailyOrder: async (_day, limit) => (cap.used < limit ? (cap.used++, true) : false),

@@ -4,6 +4,9 @@ import { parseSessionCell } from '../../../shared/symbols/trading-session';
 import { assertInSession } from '../../../shared/orders/session-gate';
 import { OutsideTradingWindowError } from '../../../shared/errors';
 import { sampleIndex } from '../../helpers/symbol-fixtures';
+import { sampleSymbolMaster } from '../../../shared/symbols/sample-symbol-master';
+import { parseSymbolMaster } from '../../../shared/symbols/parse-symbol-master';
+import { buildSymbolIndex } from '../../../shared/symbols/symbol-index';
 
 const NSE = parseSessionCell('0915-1540|1815-1915:')!;
 const BSE = parseSessionCell('0915-1530|1815-1915:')!;
@@ -38,14 +41,23 @@ describe('sessions from master column 6', () => {
     expect(sessionRefusal(at(10, 0, '2026-11-28'), 'NSE', NSE, policy)).toMatch(/^Outside trading hours: 2026-11-28 is a weekend/);
   });
 
-  it('without a session in the master the older, shorter session applies and the text says it is assumed', () => {
-    expect(sessionRefusal(at(15, 35), 'NSE', undefined, policy)).toBe('Outside trading hours: the NSE F&O session is 09:15-15:30 IST (assumed: the symbol master states none) on trading days');
+  it('without a session in the master the market calendar answers for that day, and the text says so', () => {
+    const fromCalendar = (hours: string, exchange = 'NSE') => `Outside trading hours: the ${exchange} F&O session is ${hours} IST (from the market calendar: the symbol master states none) on trading days`;
+    expect(sessionRefusal(at(15, 35), 'NSE', undefined, policy)).toBeUndefined();
+    expect(sessionRefusal(at(15, 40), 'NSE', undefined, policy)).toBe(fromCalendar('09:15-15:40'));
+    expect(sessionRefusal(at(15, 35, '2026-07-31'), 'NSE', undefined, policy)).toBe(fromCalendar('09:15-15:30'));
+    expect(sessionRefusal(at(15, 35, '2026-07-31'), 'BSE', undefined, policy)).toBe(fromCalendar('09:15-15:30', 'BSE'));
+    expect(sessionRefusal(at(15, 35, '2026-08-03'), 'BSE', undefined, policy)).toBeUndefined();
   });
 
-  it('the gate judges each alert by its own exchange: NIFTY at 15:35 trades, SENSEX at 15:35 is refused', () => {
-    const index = sampleIndex(at(10, 0));
+  it('the gate judges each alert by its own exchange, and the master’s session wins over the calendar', () => {
+    // A BSE master still stating 15:30 after the calendar moved to 15:40: NIFTY at 15:35 trades, SENSEX is refused.
+    const { nseFo, bseFo } = sampleSymbolMaster(at(10, 0));
+    const index = buildSymbolIndex([...parseSymbolMaster(nseFo).instruments, ...parseSymbolMaster(bseFo.replaceAll('0915-1540|', '0915-1530|')).instruments], 'test');
     expect(() => assertInSession(index, 'NIFTY', at(15, 35), policy)).not.toThrow();
     expect(() => assertInSession(index, 'SENSEX', at(15, 35), policy)).toThrow(OutsideTradingWindowError);
     expect(() => assertInSession(index, 'SENSEX', at(15, 35), policy)).toThrow('the BSE F&O session is 09:15-15:30 IST');
+    // The generated sample states the calendar's hours, so on it SENSEX trades at 15:35 too.
+    expect(() => assertInSession(sampleIndex(at(10, 0)), 'SENSEX', at(15, 35), policy)).not.toThrow();
   });
 });

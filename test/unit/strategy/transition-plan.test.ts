@@ -1,6 +1,6 @@
 import { DEFAULT_MAPPING } from '../../../shared/alert/strategy-alert.schema';
 import type { HeldLeg } from '../../../shared/store/holdings.port';
-import { planTransition, reconcileLegs, sliceQty } from '../../../shared/strategy/transition-plan';
+import { planTransition, reconcileLegs } from '../../../shared/strategy/transition-plan';
 
 const leg = (optionType: 'CE' | 'PE', side: 'BUY' | 'SELL', qty = 65, ticker = `NSE:NIFTY26JUL24500${optionType}`): HeldLeg => ({
   ticker, optionType, side, qty, lotSize: 65, productType: 'INTRADAY',
@@ -50,10 +50,3 @@ describe('reconcileLegs', () => {
   });
 });
 
-describe('sliceQty', () => {
-  it('splits above the freeze limit into whole-lot orders', () => {
-    expect(sliceQty(65 * 40, 65, 1800)).toEqual([1755, 845]);
-    expect(sliceQty(130, 65, 1800)).toEqual([130]);
-    expect(sliceQty(130, 65)).toEqual([130]);
-  });
-});

@@ -13,10 +13,10 @@ const NSE_NIFTY = { exchange: 'NSE', underlying: 'NIFTY' } as const;
 describe('resolveExpiry on the sample master', () => {
   beforeEach(() => clock.set(istInstant('2026-07-21', 10, 0)));
 
-  it('nearest is today before 15:40 IST, and next week a moment after', () => {
+  it('nearest is today until the close (15:30 IST before 3 Aug 2026), and next week a moment after', () => {
     expect(dateOf('nearest')).toBe('2026-07-21');
     expect(dateOf(undefined)).toBe('2026-07-21');
-    clock.set(istInstant('2026-07-21', 15, 40));
+    clock.set(istInstant('2026-07-21', 15, 30));
     expect(dateOf('nearest')).toBe('2026-07-21');
     clock.advance(1);
     expect(dateOf('nearest')).toBe('2026-07-28');
@@ -54,7 +54,8 @@ describe('resolveExpiry on the sample master', () => {
 
   it('a date picks the expiry on that IST date', () => {
     expect(dateOf({ date: '2026-08-04' })).toBe('2026-08-04');
-    expect(resolveExpiry(sampleIndex(clock()), NSE_NIFTY, { date: '2026-07-28' }, clock())).toBe(expiryOn('2026-07-28'));
+    expect(resolveExpiry(sampleIndex(clock()), NSE_NIFTY, { date: '2026-07-28' }, clock())).toBe(expiryOn('2026-07-28', 15, 30));
+    expect(resolveExpiry(sampleIndex(clock()), NSE_NIFTY, { date: '2026-08-04' }, clock())).toBe(expiryOn('2026-08-04'));
   });
 
   it('an unknown date fails, listing up to five available expiries as IST dates', () => {

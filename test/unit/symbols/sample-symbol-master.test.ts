@@ -21,7 +21,7 @@ describe('sampleSymbolMaster', () => {
       expect(parsed.skipped).toBe(0);
       expect(parsed.instruments).toHaveLength(lines.length);
     }
-    expect(nseFo).toContain(`101126072135081,NIFTY 21 Jul 26 24500 CE,14,65,0.05,,0915-1540|1815-1915:,2026-07-21,${istInstant('2026-07-21', 15, 40) / 1000},NSE:NIFTY2672124500CE,10,11,35081,NIFTY,26000,24500.0,CE,101000000026000,None,0,0.0`);
+    expect(nseFo).toContain(`101126072135081,NIFTY 21 Jul 26 24500 CE,14,65,0.05,,0915-1530|1815-1915:,2026-07-21,${istInstant('2026-07-21', 15, 30) / 1000},NSE:NIFTY2672124500CE,10,11,35081,NIFTY,26000,24500.0,CE,101000000026000,None,0,0.0`);
   });
 
   it('puts each index on its exchange with its lot size, 0.05 ticks and 81 strikes per side around the paper spot', () => {
@@ -50,19 +50,25 @@ describe('sampleSymbolMaster', () => {
     expect(index.byTicker('NSE:NIFTY26SEPFUT')).toBeUndefined();
   });
 
-  it('leaves out an NSE expiry day once 15:40 IST has passed on it, and a BSE one after 15:30', () => {
-    const after = sampleIndex(istInstant('2026-07-21', 15, 41));
-    expect(after.optionExpiries('NSE', 'NIFTY').map(expiryDate)[0]).toBe('2026-07-28');
-    const justBefore = sampleIndex(istInstant('2026-07-21', 15, 39));
-    expect(justBefore.optionExpiries('NSE', 'NIFTY').map(expiryDate)[0]).toBe('2026-07-21');
-    expect(sampleIndex(istInstant('2026-07-23', 15, 31)).optionExpiries('BSE', 'SENSEX').map(expiryDate)[0]).toBe('2026-07-30');
-    expect(sampleIndex(istInstant('2026-07-23', 15, 29)).optionExpiries('BSE', 'SENSEX').map(expiryDate)[0]).toBe('2026-07-23');
+  it('leaves out an expiry day once that day’s close has passed: 15:30 before 3 Aug 2026, 15:40 from then on both exchanges', () => {
+    const first = (at: number, exchange: 'NSE' | 'BSE', u: string) => sampleIndex(at).optionExpiries(exchange, u).map(expiryDate)[0];
+    expect(first(istInstant('2026-07-21', 15, 29), 'NSE', 'NIFTY')).toBe('2026-07-21');
+    expect(first(istInstant('2026-07-21', 15, 31), 'NSE', 'NIFTY')).toBe('2026-07-28');
+    expect(first(istInstant('2026-07-23', 15, 29), 'BSE', 'SENSEX')).toBe('2026-07-23');
+    expect(first(istInstant('2026-07-23', 15, 31), 'BSE', 'SENSEX')).toBe('2026-07-30');
+    expect(first(istInstant('2026-08-04', 15, 39), 'NSE', 'NIFTY')).toBe('2026-08-04');
+    expect(first(istInstant('2026-08-04', 15, 41), 'NSE', 'NIFTY')).toBe('2026-08-11');
+    expect(first(istInstant('2026-08-06', 15, 39), 'BSE', 'SENSEX')).toBe('2026-08-06');
+    expect(first(istInstant('2026-08-06', 15, 41), 'BSE', 'SENSEX')).toBe('2026-08-13');
   });
 
-  it('states the same facts as the real masters: NSE session 09:15-15:40, BANKNIFTY futures tick 0.2, BSE futures without an option type', () => {
+  it('states the market calendar’s session for its day, BANKNIFTY futures tick 0.2, and BSE futures without an option type', () => {
     const index = sampleIndex(nowMs);
-    expect(index.session('NSE')).toEqual({ startMin: 555, endMin: 940, label: '09:15-15:40' });
+    expect(index.session('NSE')).toEqual({ startMin: 555, endMin: 930, label: '09:15-15:30' });
     expect(index.session('BSE')?.label).toBe('09:15-15:30');
+    const afterChange = sampleIndex(istInstant('2026-08-03', 10, 0));
+    expect(afterChange.session('NSE')).toEqual({ startMin: 555, endMin: 940, label: '09:15-15:40' });
+    expect(afterChange.session('BSE')?.label).toBe('09:15-15:40');
     expect(index.byTicker('NSE:BANKNIFTY26JULFUT')?.tickSize).toBe(0.2);
     expect(nseFo).toMatch(/,NSE:NIFTY26JULFUT,.*,-1\.0,XX,/);
     const bseFut = bseFo.split('\n').find((l) => l.includes(',BSE:SENSEX26JULFUT,'))!;

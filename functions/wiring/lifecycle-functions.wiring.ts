@@ -1,0 +1,19 @@
+import { parseFyersPostback, verifyFyersPostback } from '../../shared/broker/fyers/fyers.postback';
+import { systemResolveHost } from '../../shared/notify/safe-target';
+import type { LifecycleDeps } from '../../shared/orders/lifecycle/lifecycle.deps';
+import type { OrderEventWebhooksDeps } from '../order-events/order-event-webhooks.handler';
+import type { OrderUpdatesDeps } from '../order-updates/order-updates.handler';
+import type { ReconcileDeps } from '../reconcile-orders/reconcile-orders.handler';
+import { readinessWindow } from './pages.wiring';
+import type { WiringContext } from './wiring-context';
+
+/** The functions that follow orders after they leave: postbacks, the reconcile, event deliveries. */
+export function lifecycleFunctions(w: WiringContext, lifecycle: LifecycleDeps): { orderUpdates: OrderUpdatesDeps; reconcile: ReconcileDeps; orderEventWebhooks: OrderEventWebhooksDeps } {
+  const { adapters, clock, logger } = w;
+  return {
+    orderUpdates: { ...lifecycle, secrets: adapters.secrets, postbacks: { verify: verifyFyersPostback, parse: parseFyersPostback }, answerWithinMs: 2_000 },
+    // Reconcile runs through NSE F&O's calendar session (the widest), narrowed by TRADING_WINDOW.
+    reconcile: { ...lifecycle, tradingWindow: readinessWindow(w), afterCloseMs: 20 * 60_000 },
+    orderEventWebhooks: { subscriptions: adapters.webhookSubscriptions, resolve: systemResolveHost, logger, clock, timeoutMs: 5_000 },
+  };
+}

@@ -1,0 +1,77 @@
+import { PAGE_READ_TTLS, withCachedReads } from '../../shared/broker/cached-reads';
+import { systemResolveHost } from '../../shared/notify/safe-target';
+import { orderViewsFromBroker } from '../../shared/orders/order-views';
+import { istParts } from '../../shared/platform/ist';
+import { tradingWindowFor, type TradingWindow } from '../../shared/risk/trading-window';
+import type { ConsoleDeps } from '../console/console.handler';
+import type { ControlsDeps } from '../controls/controls.handler';
+import type { ReadyzDeps } from '../readyz/readyz.handler';
+import type { WiringContext } from './wiring-context';
+
+/** Short enough that a phone left unlocked is not a standing key to the kill switch. */
+const CONSOLE_SESSION_MS = 20 * 60_000;
+
+/**
+ * Readiness and the login page judge NSE F&O's session from the market calendar, narrowed by
+ * TRADING_WINDOW; alerts themselves are judged against their own exchange's session from the master.
+ */
+export const readinessWindow = (w: WiringContext): TradingWindow =>
+  tradingWindowFor('NSE', istParts(w.clock()).date, w.config.risk.tradingWindow, w.config.risk.holidays);
+
+/** What a person looks at: readiness, the controls API, the console. */
+export function pages(w: WiringContext): { readyz: ReadyzDeps; controls: ControlsDeps; console: ConsoleDeps } {
+  const { config, adapters, clock, logger, operatorKey } = w;
+  // Pages read through a short cache: a reload, or ten phones polling, cannot spend the account's
+  // budget. Nothing that trades reads through it: orders need fresh answers.
+  const pageBroker = withCachedReads(adapters.broker, { clock, ttlMs: PAGE_READ_TTLS });
+  const readyz: ReadyzDeps = {
+    clock,
+    logger,
+    broker: pageBroker,
+    symbols: w.symbols,
+    probes: adapters.probes,
+    probeTimeoutMs: 1500,
+    controls: w.controls,
+    session: { window: readinessWindow(w), enforce: config.risk.enforceTradingWindow },
+  };
+  const controls: ControlsDeps = {
+    clock,
+    logger,
+    controls: adapters.controls,
+    audit: adapters.audit,
+    operatorKey,
+    notifier: adapters.notifier,
+    onChanged: (after) => w.controls.changed(after),
+    webhooks: { store: adapters.webhookSubscriptions, resolve: systemResolveHost, clock },
+  };
+  const publishedIndex = Boolean(config.symbolMaster.bucket) || config.symbolMaster.urls.length > 0;
+  const console: ConsoleDeps = {
+    clock,
+    logger,
+    secrets: adapters.secrets,
+    controls,
+    operatorKey,
+    loginUrl: config.loginUrl,
+    sessionTtlMs: CONSOLE_SESSION_MS,
+    defaultMaxLots: config.risk.maxLots,
+    view: {
+      clock,
+      logger,
+      readiness: readyz,
+      controls: adapters.controls,
+      audit: adapters.audit,
+      broker: pageBroker,
+      orders: orderViewsFromBroker(pageBroker),
+      notifications: adapters.recentNotifications,
+      symbolMaster: async () => {
+        const index = await w.symbols();
+        const meta = publishedIndex ? await adapters.blobs.stat(config.symbolMaster.object) : undefined;
+        const source = meta ? 'the refresh job' : config.symbolMaster.file ? 'local files' : 'the bundled sample, generated for today';
+        return { version: index.version, instruments: index.instrumentCount, publishedAt: meta?.updated, source };
+      },
+      defaultMaxLots: config.risk.maxLots,
+      partTimeoutMs: 2_500,
+    },
+  };
+  return { readyz, controls, console };
+}

@@ -1,0 +1,34 @@
+import type { OrderExecutor } from '../../shared/orders/execute/execute-plan';
+import type { LossLimitDeps } from '../../shared/strategy/daily-loss';
+import type { FlattenDeps } from '../../shared/strategy/flatten-holdings';
+import type { SquareOffDeps } from '../square-off/square-off.handler';
+import type { WiringContext } from './wiring-context';
+
+/** Flattens outside an alert: the scheduled square-off and the account's daily loss limit. */
+export function strategyJobs(w: WiringContext, executor: OrderExecutor): { flatten: FlattenDeps; squareOff: SquareOffDeps; lossLimit?: LossLimitDeps } {
+  const { config, adapters, clock, logger, instanceId } = w;
+  const flatten: FlattenDeps = {
+    clock,
+    logger,
+    broker: adapters.broker,
+    executor,
+    symbols: w.symbols,
+    holdings: adapters.holdings,
+    leases: adapters.leases,
+    freezeQtyOverrides: config.risk.freezeQtyOverrides,
+    owner: `${instanceId}:flatten`,
+    lockMs: config.idempotencyLeaseMs,
+  };
+  const squareOff: SquareOffDeps = { ...flatten, notifier: adapters.notifier, atMin: config.squareOff.atMin, byStrategy: config.squareOff.byStrategy };
+  if (config.dailyLossLimit === undefined) return { flatten, squareOff };
+  const lossLimit: LossLimitDeps = {
+    ...flatten,
+    controls: adapters.controls,
+    notifier: adapters.notifier,
+    limit: config.dailyLossLimit,
+    flattenOnLimit: config.lossLimitFlatten,
+    // This instance must refuse the next alert at once, not after its controls cache expires.
+    onControlsChanged: (after) => w.controls.changed(after),
+  };
+  return { flatten, squareOff, lossLimit };
+}

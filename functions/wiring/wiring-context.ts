@@ -1,0 +1,20 @@
+import type { Config } from '../../shared/config/config';
+import type { Clock } from '../../shared/platform/clock';
+import type { Logger } from '../../shared/platform/logger';
+import type { LiveControls } from '../../shared/store/live-controls';
+import type { SymbolIndex } from '../../shared/symbols/instrument';
+import type { OperatorKeyGate } from '../operator-auth/operator-key';
+import type { Adapters } from '../adapters';
+
+/** What every wiring factory starts from: the config, the chosen adapters and the instance's shared pieces. */
+export interface WiringContext {
+  config: Config;
+  adapters: Adapters;
+  clock: Clock;
+  logger: Logger;
+  instanceId: string;
+  /** Runtime controls, cached per instance and told at once when this instance changes them. */
+  controls: LiveControls;
+  symbols: () => Promise<SymbolIndex>;
+  operatorKey: OperatorKeyGate;
+}

@@ -1,0 +1,68 @@
+import type { ExitsControl, OrderRecorder } from '../execute/order-recorder.port';
+import type { Contract } from '../execute/order-plan';
+import type { LifecycleDeps } from './lifecycle.deps';
+import { settleExits } from './managed-exits';
+import { applyBrokerReport, recordAccepted } from './order-tracker';
+
+/**
+ * The lifecycle as the executor's recorder: every order the executor sends gets its record here, and
+ * every state it reads back moves that record. Failures are logged, never thrown: the order stands
+ * whether or not its record could be written, and the reconcile finds it by tag.
+ */
+export function lifecycleRecorder(deps: LifecycleDeps): OrderRecorder {
+  return {
+    async record(o, opts) {
+      try {
+        return await recordAccepted(deps, o, opts);
+      } catch (e) {
+        deps.logger.error('could not record an order; the reconcile cannot see it', { orderId: o.orderId, orderTag: o.orderTag, error: e });
+        return undefined;
+      }
+    },
+    async observe(report) {
+      try {
+        await applyBrokerReport(deps, report);
+      } catch (e) {
+        deps.logger.error('could not apply an orderbook state to its record', { orderId: report.orderId, error: e });
+      }
+    },
+  };
+}
+
+const onContract = (contracts: Contract[]) => (r: { symbol: string; productType: string }) => contracts.some((c) => c.symbol === r.symbol && c.productType === r.productType);
+
+/**
+ * Withdrawing and restoring the bridge's own exits, for plans that close a contract. The close must not
+ * race a stop of the same position (both could fill and flip it), so the exits are marked closed and
+ * cancelled before the close leaves; if the close then certainly never left, they are put back.
+ */
+export function lifecycleExits(deps: LifecycleDeps): ExitsControl {
+  return {
+    async withdraw(contracts) {
+      const hit = (await deps.records.listExitsActive()).filter(onContract(contracts));
+      const ids: string[] = [];
+      for (const entry of hit) {
+        const marked = await deps.records.mutate(entry.id, (cur) =>
+          cur?.exits && !cur.exits.done ? { result: true, record: { ...cur, exits: { ...cur.exits, done: 'closed' as const }, updatedAt: deps.clock() } } : { result: false });
+        if (!marked) continue;
+        ids.push(entry.id);
+        // Busy means another process holds the exits right now; it reads `done` before it lets go.
+        await settleExits(deps, entry.id).catch((e: unknown) => deps.logger.error('could not withdraw managed exits', { recordId: entry.id, error: e }));
+      }
+      return ids;
+    },
+    async restore(entryIds) {
+      for (const id of entryIds) {
+        await deps.records.mutate(id, (cur) => {
+          if (!cur?.exits || cur.exits.done !== 'closed') return { result: undefined };
+          const exits = { ...cur.exits };
+          delete exits.done;
+          // Legs cancelled for the close are placed afresh; a leg that filled meanwhile stays as it is.
+          for (const n of ['stop', 'target'] as const) if (exits[n]?.status === 'gone' && !(exits[n]!.filledQty ?? 0)) delete exits[n];
+          return { result: undefined, record: { ...cur, exits, exitsActive: true, updatedAt: deps.clock() } };
+        });
+        await settleExits(deps, id).catch((e: unknown) => deps.logger.error('could not restore managed exits', { recordId: id, error: e }));
+      }
+    },
+  };
+}

@@ -1,0 +1,194 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { OrderRequest, PlaceOutcome } from '../../../../shared/broker/broker.port';
+import { createPaperBroker } from '../../../../shared/broker/paper/paper.broker';
+import { manualClock } from '../../../../shared/platform/clock';
+import { buildSymbolIndex } from '../../../../shared/symbols/symbol-index';
+import { option } from '../../../helpers/symbol-fixtures';
+
+const CE = option('NIFTY', '2026-07-21', 24400, 'CE');
+const index = buildSymbolIndex([CE], 'test');
+
+/** A live feed the test moves by hand; every read of it waits a turn of the event loop, as a real one would. */
+function feed(start: number) {
+  let ltp = start;
+  return {
+    set: (p: number) => void (ltp = p),
+    quotes: async (tickers: string[]) => {
+      await new Promise((r) => setImmediate(r));
+      return new Map(tickers.filter((t) => t === CE.ticker).map((t) => [t, ltp]));
+    },
+  };
+}
+
+function paper(start = 150, stateFile?: string) {
+  const prices = feed(start);
+  const broker = createPaperBroker({ clock: manualClock(Date.UTC(2026, 6, 20, 5, 0)), symbols: async () => index, quotes: prices.quotes, ...(stateFile ? { stateFile } : {}) });
+  return { broker, prices };
+}
+
+const order = (over: Partial<OrderRequest> = {}): OrderRequest => ({ symbol: CE.ticker, qty: 65, side: 'BUY', orderType: 'MARKET', productType: 'INTRADAY', orderTag: 'tvPaper1', ...over });
+const idOf = (o: PlaceOutcome): string => {
+  if (o.status !== 'placed') throw new Error(`expected a placed order, got ${JSON.stringify(o)}`);
+  return o.orderId;
+};
+
+describe('placing', () => {
+  it('fills a MARKET order at once at the feed price, and moves the position', async () => {
+    const { broker } = paper(150);
+    const outcome = await broker.placeOrder(order());
+    expect(outcome).toMatchObject({ status: 'placed', filled: true, avgPrice: 150 });
+    expect(await broker.findOrders({ id: idOf(outcome) })).toEqual([expect.objectContaining({ state: 'filled', filledQty: 65, avgPrice: 150 })]);
+    expect(await broker.getPositions()).toEqual([expect.objectContaining({ symbol: CE.ticker, netQty: 65, ltp: 150, pnl: 0 })]);
+  });
+
+  it('rests a LIMIT that is not marketable, and fills it at its limit once the price comes to it', async () => {
+    const { broker, prices } = paper(150);
+    const outcome = await broker.placeOrder(order({ orderType: 'LIMIT', limitPrice: 140 }));
+    expect(outcome).toEqual({ status: 'placed', orderId: expect.any(String), message: 'paper order resting' });
+    const id = idOf(outcome);
+    prices.set(141);
+    expect(await broker.findOrders({ id })).toEqual([expect.objectContaining({ state: 'working', filledQty: 0 })]);
+    expect(await broker.getPositions()).toEqual([]);
+    prices.set(139.5);
+    expect(await broker.findOrders({ id })).toEqual([expect.objectContaining({ state: 'filled', filledQty: 65, avgPrice: 140 })]);
+    expect(await broker.getPositions()).toEqual([expect.objectContaining({ netQty: 65 })]);
+  });
+
+  it('fills a marketable LIMIT at once at the market, not at a worse limit', async () => {
+    const { broker } = paper(150);
+    expect(await broker.placeOrder(order({ orderType: 'LIMIT', limitPrice: 155 }))).toMatchObject({ filled: true, avgPrice: 150 });
+    expect(await broker.placeOrder(order({ side: 'SELL', orderType: 'LIMIT', limitPrice: 145, orderTag: 'tvPaper2' }))).toMatchObject({ filled: true, avgPrice: 150 });
+  });
+
+  it('rests a STOP_LIMIT until its trigger is crossed, then works it as a limit, remembering the trigger', async () => {
+    const { broker, prices } = paper(150);
+    const id = idOf(await broker.placeOrder(order({ side: 'SELL', orderType: 'STOP_LIMIT', stopPrice: 140, limitPrice: 139.5 })));
+    prices.set(141);
+    expect((await broker.findOrders({ id }))[0]?.state).toBe('working');
+    // Triggered, but the price gapped through the limit: it rests as a sell limit at 139.5.
+    prices.set(139);
+    expect((await broker.findOrders({ id }))[0]?.state).toBe('working');
+    // Back above the trigger: already triggered, so the limit is marketable now.
+    prices.set(141);
+    expect(await broker.findOrders({ id })).toEqual([expect.objectContaining({ state: 'filled', avgPrice: 139.5 })]);
+    expect(await broker.getPositions()).toEqual([expect.objectContaining({ netQty: -65 })]);
+  });
+
+  it('refuses a symbol it does not know and a quantity off the lot size', async () => {
+    const { broker } = paper();
+    expect(await broker.placeOrder(order({ symbol: 'NSE:NOPE' }))).toMatchObject({ status: 'rejected', code: -300 });
+    expect(await broker.placeOrder(order({ qty: 50 }))).toMatchObject({ status: 'rejected', code: -50 });
+    expect(await broker.findOrders({})).toEqual([]);
+  });
+});
+
+describe('cancel and modify', () => {
+  it('cancels a resting order once; a filled or unknown order is not-open', async () => {
+    const { broker } = paper(150);
+    const resting = idOf(await broker.placeOrder(order({ orderType: 'LIMIT', limitPrice: 140 })));
+    const filled = idOf(await broker.placeOrder(order({ orderTag: 'tvPaper2' })));
+    expect(await broker.cancelOrder(resting)).toEqual({ status: 'cancelled' });
+    expect(await broker.cancelOrder(resting)).toEqual({ status: 'not-open', reason: expect.stringContaining('cancelled') });
+    expect(await broker.cancelOrder(filled)).toEqual({ status: 'not-open', reason: expect.stringContaining('filled') });
+    expect(await broker.cancelOrder('PAPER-NONE')).toMatchObject({ status: 'not-open' });
+    expect((await broker.findOrders({ id: resting }))[0]?.state).toBe('cancelled');
+  });
+
+  it('never fills a cancelled order, even when the price comes afterwards', async () => {
+    const { broker, prices } = paper(150);
+    const id = idOf(await broker.placeOrder(order({ orderType: 'LIMIT', limitPrice: 140 })));
+    await broker.cancelOrder(id);
+    prices.set(130);
+    expect((await broker.findOrders({ id }))[0]?.state).toBe('cancelled');
+    expect(await broker.tradebook()).toEqual([]);
+  });
+
+  it('modifies a resting order; moved to a marketable price it fills on the next read', async () => {
+    const { broker } = paper(150);
+    const id = idOf(await broker.placeOrder(order({ orderType: 'LIMIT', limitPrice: 140 })));
+    expect(await broker.modifyOrder(id, { qty: 130 })).toEqual({ status: 'modified' });
+    expect(await broker.findOrders({ id })).toEqual([expect.objectContaining({ state: 'working', qty: 130 })]);
+    expect(await broker.modifyOrder(id, { limitPrice: 151 })).toEqual({ status: 'modified' });
+    expect(await broker.findOrders({ id })).toEqual([expect.objectContaining({ state: 'filled', qty: 130, filledQty: 130, avgPrice: 151 })]);
+    expect(await broker.modifyOrder(id, { limitPrice: 152 })).toEqual({ status: 'refused', reason: expect.stringContaining('filled') });
+  });
+
+  it('refuses a change Fyers would refuse: a quantity off the lot size, a price that is not positive', async () => {
+    const { broker } = paper(150);
+    const id = idOf(await broker.placeOrder(order({ orderType: 'LIMIT', limitPrice: 140 })));
+    expect(await broker.modifyOrder(id, { qty: 100 })).toMatchObject({ status: 'refused' });
+    expect(await broker.modifyOrder(id, { qty: 0 })).toMatchObject({ status: 'refused' });
+    expect(await broker.modifyOrder(id, { limitPrice: -1 })).toMatchObject({ status: 'refused' });
+    expect(await broker.findOrders({ id })).toEqual([expect.objectContaining({ qty: 65, state: 'working' })]);
+  });
+});
+
+describe('reads', () => {
+  it('lists every fill in the tradebook, in order, each with its order', async () => {
+    const { broker, prices } = paper(150);
+    const a = idOf(await broker.placeOrder(order()));
+    const b = idOf(await broker.placeOrder(order({ side: 'SELL', orderType: 'LIMIT', limitPrice: 160, orderTag: 'tvPaper2' })));
+    prices.set(161);
+    const fills = await broker.tradebook();
+    expect(fills).toEqual([
+      { orderId: a, tradeId: expect.any(String), qty: 65, price: 150, at: expect.any(Number) },
+      { orderId: b, tradeId: expect.any(String), qty: 65, price: 160, at: expect.any(Number) },
+    ]);
+    expect(fills[0]!.tradeId).not.toBe(fills[1]!.tradeId);
+  });
+
+  it('finds orders by tag and by id', async () => {
+    const { broker } = paper(150);
+    const a = idOf(await broker.placeOrder(order({ orderTag: 'tvAlpha' })));
+    const b = idOf(await broker.placeOrder(order({ orderTag: 'tvBeta', orderType: 'LIMIT', limitPrice: 140 })));
+    expect((await broker.findOrders({ tag: 'tvBeta' })).map((o) => o.orderId)).toEqual([b]);
+    expect((await broker.findOrders({ id: a })).map((o) => o.orderTag)).toEqual(['tvAlpha']);
+    expect(await broker.findOrders({ id: a, tag: 'tvBeta' })).toEqual([]);
+    expect(await broker.findOrders({ tag: 'tvNone' })).toEqual([]);
+    expect((await broker.findOrders({})).map((o) => o.orderId)).toEqual([a, b]);
+    // The report is the port's shape: no resting-order internals leak out.
+    expect(Object.keys((await broker.findOrders({ id: b }))[0]!)).not.toEqual(expect.arrayContaining(['limitPrice']));
+  });
+
+  it('fills a resting order once when two reads see its price at the same time', async () => {
+    const { broker, prices } = paper(150);
+    const id = idOf(await broker.placeOrder(order({ orderType: 'LIMIT', limitPrice: 140 })));
+    prices.set(139);
+    await Promise.all([broker.findOrders({ id }), broker.tradebook(), broker.getPositions()]);
+    expect(await broker.tradebook()).toHaveLength(1);
+    expect(await broker.getPositions()).toEqual([expect.objectContaining({ netQty: 65 })]);
+  });
+
+  it('does not fill an order cancelled while a read was waiting for its price', async () => {
+    const { broker, prices } = paper(150);
+    const id = idOf(await broker.placeOrder(order({ orderType: 'LIMIT', limitPrice: 140 })));
+    prices.set(139);
+    const read = broker.findOrders({});
+    // The cancel's own look at the price comes after the read's; whichever decides first must hold.
+    const cancel = broker.cancelOrder(id);
+    const [orders, outcome] = await Promise.all([read, cancel]);
+    const trades = await broker.tradebook();
+    if (outcome.status === 'cancelled') expect(trades).toEqual([]);
+    else expect(trades).toHaveLength(1);
+    expect(orders.find((o) => o.orderId === id)?.state).toBe(outcome.status === 'cancelled' ? 'working' : 'filled');
+  });
+});
+
+describe('persistence', () => {
+  let dir: string;
+  beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'paper-')); });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('a restarted paper broker keeps resting orders and a stop-limit\'s trigger', async () => {
+    const file = join(dir, 'paper.json');
+    const first = paper(150, file);
+    const id = idOf(await first.broker.placeOrder(order({ side: 'SELL', orderType: 'STOP_LIMIT', stopPrice: 140, limitPrice: 139.5 })));
+    first.prices.set(139);
+    await first.broker.findOrders({ id });
+
+    const second = paper(141, file);
+    expect(await second.broker.findOrders({ id })).toEqual([expect.objectContaining({ state: 'filled', avgPrice: 139.5 })]);
+  });
+});
