@@ -7,6 +7,8 @@ import type { FakeFyers } from '../fake-fyers';
 import { WEBHOOK_SECRET, waitFor } from './webhook-e2e-kit';
 
 export const POSTBACK_SECRET = 'trader-day-postback-secret-4f1c9a';
+/** The token in the postback URL the operator pastes into Fyers' dashboard (FYERS_POSTBACK_TOKEN). */
+export const POSTBACK_TOKEN = 'trader-day-url-token-7d3e9b1c5a2f8e4d';
 
 /** Serves the bridge's orderUpdates on 127.0.0.1 and points the fake's postbacks at it. */
 export async function wirePostbacks(fake: FakeFyers, deps: AppDeps): Promise<Server> {
@@ -14,13 +16,13 @@ export async function wirePostbacks(fake: FakeFyers, deps: AppDeps): Promise<Ser
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      void handleOrderUpdate(deps.orderUpdates, { method: req.method ?? '', rawBody: Buffer.concat(chunks), headers: req.headers }).then((reply) => {
+      void handleOrderUpdate(deps.orderUpdates, { method: req.method ?? '', url: req.url, rawBody: Buffer.concat(chunks), headers: req.headers }).then((reply) => {
         res.writeHead(reply.status, { 'content-type': 'application/json' }).end(JSON.stringify(reply.body));
       });
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  fake.lifecycle.setPostbacks({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/orderUpdates`, secret: POSTBACK_SECRET });
+  fake.lifecycle.setPostbacks({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/orderUpdates/${POSTBACK_TOKEN}`, secret: POSTBACK_SECRET });
   return server;
 }
 
