@@ -42,6 +42,7 @@ export function createLocalServer(opts: LocalServerOptions = {}): http.Server {
   // what insists that every deployed name has a handler.
   for (const name of FUNCTION_NAMES) if (getFunction(name)) apps.set(name, getTestServer(name).listeners('request')[0] as RequestListener);
 
+  const postbacks = (req: http.IncomingMessage) => /^\/orderUpdates(\/|\?|$)/.test(req.url ?? '');
   return http.createServer(guardRequestBodies((req, res) => {
     const url = new URL(req.url ?? '/', 'http://local');
     const [, name = '', ...rest] = url.pathname.split('/');
@@ -67,7 +68,7 @@ export function createLocalServer(opts: LocalServerOptions = {}): http.Server {
           sendJson(res, r.status, r.body, r.headers);
         },
       );
-  }));
+  }, undefined, { answerOk: postbacks }));
 }
 
 if (require.main === module) {
