@@ -52,6 +52,8 @@ export const consoleFunction =
           cookie: cookieFrom(req.header('cookie'), SESSION_COOKIE),
           sourceIp: clientIpFrom(req.header('x-forwarded-for'), req.socket?.remoteAddress),
           fetchSite: req.header('sec-fetch-site'),
+          origin: req.header('origin'),
+          host: req.header('host'),
         }),
       );
     } catch {
