@@ -27,6 +27,11 @@ export interface LocalServerOptions {
   trustForwardedFor?: boolean;
 }
 
+/** The request target as a path on this host: leading slashes and backslashes collapsed to one `/`. */
+export function sameHostPath(target: string | undefined): string {
+  return (target ?? '/').replace(/^[/\\]+/, '/') || '/';
+}
+
 function sendJson(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   res.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', ...headers });
   res.end(JSON.stringify(body));
@@ -44,7 +49,10 @@ export function createLocalServer(opts: LocalServerOptions = {}): http.Server {
 
   const postbacks = (req: http.IncomingMessage) => /^\/orderUpdates(\/|\?|$)/.test(req.url ?? '');
   return http.createServer(guardRequestBodies((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://local');
+    // `//evil.example/console/login` is a path here, but a handler that links to its own path would
+    // turn it into a redirect to another host: one leading slash, always (and `\` counts as `/`).
+    req.url = sameHostPath(req.url);
+    const url = new URL(req.url, 'http://local');
     const [, name = '', ...rest] = url.pathname.split('/');
     const app = apps.get(name);
     if (!app) {

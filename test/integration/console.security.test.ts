@@ -1,3 +1,4 @@
+import http from "node:http";
 import { CONTROLS_KEY, startBridge, type Bridge } from './helpers/bridge-kit';
 import { submitKey } from './helpers/login-flow';
 
@@ -154,4 +155,34 @@ describe('console security', () => {
     expect(res.headers.get('set-cookie')).toBeNull();
   });
 
+});
+
+/** Issue 19 item 5: no path of the one-port server redirects to another host. */
+describe('no open redirect on the local server', () => {
+  const raw = (path: string, method = 'GET') =>
+    new Promise<{ status?: number; location?: string }>((resolve, reject) => {
+      const u = new URL(bridge.base);
+      const req = http.request({ host: u.hostname, port: u.port, path, method, headers: method === 'POST' ? { 'content-type': 'application/x-www-form-urlencoded' } : {} }, (res) => {
+        res.resume();
+        resolve({ status: res.statusCode, location: res.headers.location });
+      });
+      req.on('error', reject);
+      req.end(method === 'POST' ? 'key=x' : undefined);
+    });
+
+  it.each([
+    ['GET', '//evil.example/console/login'],
+    ['GET', '///evil.example/console/login'],
+    ['GET', '/\\evil.example/console/login'],
+    ['POST', '//evil.example/console/logout'],
+    ['POST', '//evil.example/console/apply'],
+    ['GET', '//evil.example/authUrl'],
+  ])('%s %s stays on this host', async (method, path) => {
+    const r = await raw(path, method);
+    if (r.location !== undefined) {
+      expect(r.location).toMatch(/^\/(?![/\\])/);
+      expect(new URL(r.location, 'http://this.host').host).toBe('this.host');
+    }
+    expect(r.status).toBeLessThan(500);
+  });
 });
