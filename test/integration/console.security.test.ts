@@ -161,13 +161,14 @@ describe('console security', () => {
 describe('no open redirect on the local server', () => {
   const raw = (path: string, method = 'GET') =>
     new Promise<{ status?: number; location?: string }>((resolve, reject) => {
-      const u = new URL(bridge.base);
+      const u = new URL(bridge.base!);
       const req = http.request({ host: u.hostname, port: u.port, path, method, headers: method === 'POST' ? { 'content-type': 'application/x-www-form-urlencoded' } : {} }, (res) => {
         res.resume();
         resolve({ status: res.statusCode, location: res.headers.location });
       });
       req.on('error', reject);
-      req.end(method === 'POST' ? 'key=x' : undefined);
+      if (method === 'POST') req.end('key=x');
+      else req.end();
     });
 
   it.each([
