@@ -132,8 +132,8 @@ async function buildStores(config: Config, health: StoreHealth): Promise<Stores>
   const { createLocalWebhookSubscriptionStore } = await import('../shared/store/local/webhook-subscriptions.local');
   const controls = createLocalControlsStore(join(dir, 'controls'), health);
   return {
-    orderRecords: createLocalOrderRecordStore<OrderRecord, OrderEventV1>(join(dir, 'orders')),
-    webhookSubscriptions: createLocalWebhookSubscriptionStore(join(dir, 'webhooks')),
+    orderRecords: createLocalOrderRecordStore<OrderRecord, OrderEventV1>(join(dir, 'orders'), health),
+    webhookSubscriptions: createLocalWebhookSubscriptionStore(join(dir, 'webhooks'), health),
     idempotency: createLocalIdempotencyStore<OrderResult>(join(dir, 'idempotency'), health),
     audit: createLocalAuditLog(join(dir, 'audit')),
     controls,
