@@ -132,8 +132,8 @@ async function buildStores(config: Config, health: StoreHealth): Promise<Stores>
   const { createLocalWebhookSubscriptionStore } = await import('../shared/store/local/webhook-subscriptions.local');
   const controls = createLocalControlsStore(join(dir, 'controls'), health);
   return {
-    orderRecords: createLocalOrderRecordStore<OrderRecord, OrderEventV1>(join(dir, 'orders')),
-    webhookSubscriptions: createLocalWebhookSubscriptionStore(join(dir, 'webhooks')),
+    orderRecords: createLocalOrderRecordStore<OrderRecord, OrderEventV1>(join(dir, 'orders'), health),
+    webhookSubscriptions: createLocalWebhookSubscriptionStore(join(dir, 'webhooks'), health),
     idempotency: createLocalIdempotencyStore<OrderResult>(join(dir, 'idempotency'), health),
     audit: createLocalAuditLog(join(dir, 'audit')),
     controls,
@@ -160,7 +160,7 @@ async function buildSecrets(config: Config, b: Basics): Promise<{ secrets: Secre
       secrets,
       probe: async () => {
         const weak = (await strong?.weakOnes()) ?? [];
-        if (weak.length > 0) return { ok: false, detail: `too easy to guess (at least 128 bits needed): ${weak.join(', ')}` };
+        if (weak.length > 0) return { ok: false, detail: `refused: too easy to guess (at least 128 bits needed) or equal to another key: ${weak.join(', ')}` };
         const present = Boolean(await secrets.get('webhook-secret'));
         return { ok: present, detail: present ? undefined : 'the webhook-secret secret has no value' };
       },
@@ -175,6 +175,7 @@ async function buildSecrets(config: Config, b: Basics): Promise<{ secrets: Secre
     FYERS_APP_SECRET: values.fyersAppSecret,
     FYERS_PIN: values.fyersPin,
     FYERS_POSTBACK_SECRET: values.fyersPostbackSecret,
+    FYERS_POSTBACK_TOKEN: values.fyersPostbackToken,
   });
   return { secrets, probe: async () => ({ ok: Boolean(values.webhookSecret), detail: values.webhookSecret ? undefined : 'WEBHOOK_SECRET is not set' }) };
 }

@@ -35,7 +35,8 @@ process.env.NODE_ENV ??= 'production';
 // ...and in production it logs those errors with console.error, quoting the body (and any token in it).
 scrubConsole();
 // Bodies are size- and encoding-checked before the framework's parsers buffer or inflate them.
-installRequestBodyGuard();
+// orderUpdates answers 200 even then: Fyers blacklists a postback URL after non-200 answers.
+installRequestBodyGuard({ answerOk: () => getConfig().functionTarget === 'orderUpdates' });
 
 // On Cloud Run the first Firestore call of an instance costs a gRPC channel set-up (~1-2 s) and the
 // symbol master a download; start both while the platform is still routing the first request here,

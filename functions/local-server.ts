@@ -27,6 +27,11 @@ export interface LocalServerOptions {
   trustForwardedFor?: boolean;
 }
 
+/** The request target as a path on this host: leading slashes and backslashes collapsed to one `/`. */
+export function sameHostPath(target: string | undefined): string {
+  return (target ?? '/').replace(/^[/\\]+/, '/') || '/';
+}
+
 function sendJson(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   res.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', ...headers });
   res.end(JSON.stringify(body));
@@ -42,8 +47,12 @@ export function createLocalServer(opts: LocalServerOptions = {}): http.Server {
   // what insists that every deployed name has a handler.
   for (const name of FUNCTION_NAMES) if (getFunction(name)) apps.set(name, getTestServer(name).listeners('request')[0] as RequestListener);
 
+  const postbacks = (req: http.IncomingMessage) => /^\/orderUpdates(\/|\?|$)/.test(req.url ?? '');
   return http.createServer(guardRequestBodies((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://local');
+    // `//evil.example/console/login` is a path here, but a handler that links to its own path would
+    // turn it into a redirect to another host: one leading slash, always (and `\` counts as `/`).
+    req.url = sameHostPath(req.url);
+    const url = new URL(req.url, 'http://local');
     const [, name = '', ...rest] = url.pathname.split('/');
     const app = apps.get(name);
     if (!app) {
@@ -67,7 +76,7 @@ export function createLocalServer(opts: LocalServerOptions = {}): http.Server {
           sendJson(res, r.status, r.body, r.headers);
         },
       );
-  }));
+  }, undefined, { answerOk: postbacks }));
 }
 
 if (require.main === module) {

@@ -5,6 +5,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 export const MAX_REQUEST_BODY_BYTES = 64 * 1024;
 
 const GUARDED = Symbol('request-body-guarded');
+const ANSWER_OK = Symbol('request-body-answer-ok');
 type Guarded = IncomingMessage & { [GUARDED]?: true };
 
 /**
@@ -18,10 +19,27 @@ type Guarded = IncomingMessage & { [GUARDED]?: true };
  *    ever sees the end of a truncated body and the handler never runs on one.
  * Guarding a request twice (the one-port server wraps apps that are already wrapped) is a no-op.
  */
-export function guardRequestBodies(listener: RequestListener, limit = MAX_REQUEST_BODY_BYTES): RequestListener {
+export interface BodyGuardOptions {
+  /**
+   * Requests whose refusal must still answer 200 (with no effect): Fyers blacklists a postback URL for
+   * 30 minutes after non-200 answers, so orderUpdates never gives one, however bad the body.
+   */
+  answerOk?: (req: IncomingMessage) => boolean;
+}
+
+/** The answer orderUpdates gives to every body it cannot use (the same as its handler's). */
+const IGNORED_BODY = JSON.stringify({ status: 'ignored' });
+
+export function guardRequestBodies(listener: RequestListener, limit = MAX_REQUEST_BODY_BYTES, opts: BodyGuardOptions = {}): RequestListener {
   return (req: Guarded, res) => {
     if (req[GUARDED]) return listener(req, res);
     req[GUARDED] = true;
+    if (opts.answerOk?.(req)) {
+      (res as ServerResponse & { [ANSWER_OK]?: true })[ANSWER_OK] = true;
+      // No framework parser may answer for the handler (a JSON parse error is a 400 from Express): a
+      // body of no declared type is left to the handler, which reads the raw bytes itself.
+      delete req.headers['content-type'];
+    }
     const encoding = String(req.headers['content-encoding'] ?? '').trim().toLowerCase();
     const declared = req.headers['content-length'];
     // Refused before reading: a modest declared body is read off the wire and discarded (never buffered)
@@ -72,8 +90,9 @@ function refuse(req: IncomingMessage, res: ServerResponse, status: number, code:
     res.end();
     return;
   }
-  res.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', ...(close ? { Connection: 'close' } : {}) });
-  res.end(JSON.stringify({ status: 'error', error: { code, message } }));
+  const ok = (res as ServerResponse & { [ANSWER_OK]?: true })[ANSWER_OK];
+  res.writeHead(ok ? 200 : status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', ...(close ? { Connection: 'close' } : {}) });
+  res.end(ok ? IGNORED_BODY : JSON.stringify({ status: 'error', error: { code, message } }));
 }
 
 const FRAMEWORK_SERVER = /[\\/]@google-cloud[\\/]functions-framework[\\/]build[\\/]src[\\/]server\.js/;
@@ -84,14 +103,14 @@ let installed = false;
  * (`functions-framework --target=X` on Cloud Run, and getTestServer). Wrapping the listener it passes
  * there puts the guard in front of its body parsers; servers anyone else creates are left alone.
  */
-export function installRequestBodyGuard(): void {
+export function installRequestBodyGuard(opts: BodyGuardOptions = {}): void {
   if (installed) return;
   installed = true;
   const original = http.createServer;
   const patched = function createServer(this: unknown, ...args: unknown[]) {
     const last = args.length - 1;
     if (typeof args[last] === 'function' && FRAMEWORK_SERVER.test(new Error().stack ?? '')) {
-      args[last] = guardRequestBodies(args[last] as RequestListener);
+      args[last] = guardRequestBodies(args[last] as RequestListener, MAX_REQUEST_BODY_BYTES, opts);
     }
     return (original as (...a: unknown[]) => http.Server).apply(this, args);
   };

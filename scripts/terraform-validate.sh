@@ -26,7 +26,7 @@ terraform -chdir="$root" fmt -check -recursive terraform
 
 providers="$tf_dir/.terraform/providers/registry.terraform.io/hashicorp"
 missing=()
-for p in google google-beta archive time; do
+for p in google google-beta archive time random; do
   [ -d "$providers/$p" ] || missing+=("$p")
 done
 

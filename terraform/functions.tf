@@ -157,7 +157,7 @@ locals {
     orderUpdates = {
       entry_point   = "orderUpdates"
       slug          = "order-updates"
-      description   = "Fyers order postbacks in (filled, rejected, cancelled...). Public: Fyers cannot authenticate with Google, so each postback is checked against fyers-postback-secret in the app."
+      description   = "Fyers order postbacks in (filled, rejected, cancelled...). Public: Fyers cannot authenticate with Google, so each postback must carry the token in its URL; it only names an order the app reads from the orderbook."
       trigger       = "http"
       ingress       = "ALLOW_ALL"
       static_egress = true

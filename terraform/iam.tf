@@ -308,6 +308,12 @@ resource "google_secret_manager_secret_iam_member" "order_updates_reads_postback
   member    = google_service_account.fn["orderUpdates"].member
 }
 
+resource "google_secret_manager_secret_iam_member" "order_updates_reads_postback_token" {
+  secret_id = google_secret_manager_secret.this["fyers-postback-token"].secret_id
+  role      = "roles/secretmanager.secretAccessor"
+  member    = google_service_account.fn["orderUpdates"].member
+}
+
 resource "google_project_iam_member" "order_updates_uses_firestore" {
   project = var.project_id
   role    = "roles/datastore.user"
@@ -451,7 +457,10 @@ resource "google_cloud_run_v2_service_iam_member" "public_invokes_auth_url" {
 }
 
 # The operator's phone page: the operator key, a short session cookie and attempt limits guard it.
+# Public exactly when the login page is (var.public_login): with public_login = false both are
+# reached through `gcloud run services proxy` with a Google identity.
 resource "google_cloud_run_v2_service_iam_member" "public_invokes_console" {
+  count    = var.public_login || var.public_operator_functions ? 1 : 0
   project  = var.project_id
   location = var.region
   name     = module.function["console"].name
@@ -459,8 +468,9 @@ resource "google_cloud_run_v2_service_iam_member" "public_invokes_console" {
   member   = "allUsers"
 }
 
-# Fyers posts order updates here and cannot present a Google identity; each postback is verified
-# against fyers-postback-secret in the app.
+# Fyers posts order updates here and cannot present a Google identity; each postback must carry the
+# fyers-postback-token in its URL (and match fyers-postback-secret if signed), and only names an
+# order the app then reads from the orderbook.
 resource "google_cloud_run_v2_service_iam_member" "public_invokes_order_updates" {
   project  = var.project_id
   location = var.region
@@ -496,6 +506,17 @@ resource "google_cloud_run_v2_service_iam_member" "operator_invokes_auth_url" {
   project  = var.project_id
   location = var.region
   name     = module.function["authUrl"].name
+  role     = "roles/run.invoker"
+  member   = each.value
+}
+
+# With public_login = false the console is reached like the login page: through the proxy, as the operator.
+resource "google_cloud_run_v2_service_iam_member" "operator_invokes_console" {
+  for_each = toset(var.operator_members)
+
+  project  = var.project_id
+  location = var.region
+  name     = module.function["console"].name
   role     = "roles/run.invoker"
   member   = each.value
 }

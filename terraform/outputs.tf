@@ -53,13 +53,14 @@ output "tradingview_alert_template" {
 }
 
 output "console_url" {
-  description = "The operator's phone page (session, kill switch, today's alerts and orders). Protected by the operator key (controls-key)."
+  description = "The operator's phone page (session, kill switch, today's alerts and orders). Protected by the operator key (controls-key); with public_login = false also by IAM (open it through `gcloud run services proxy`)."
   value       = module.function["console"].url
 }
 
 output "fyers_postback_url" {
-  description = "Set this as the Postback URL of the Fyers app, with the fyers-postback-secret value as its secret (docs/deploy.md, step 6)."
-  value       = module.function["orderUpdates"].url
+  description = "Paste this whole URL (it ends in the postback token) as the Postback URL of the Fyers app, with the fyers-postback-secret value as its secret (docs/deploy.md, step 6). `terraform output -raw fyers_postback_url` shows it."
+  value       = "${module.function["orderUpdates"].url}/${random_password.postback_url_token.result}"
+  sensitive   = true
 }
 
 output "region" {

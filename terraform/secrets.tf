@@ -11,9 +11,27 @@ locals {
     "fyers-app-secret",
     "fyers-pin",
     "notify-webhook-url",
-    # Set in the Fyers API dashboard next to the postback URL; orderUpdates checks every postback with it.
+    # Set in the Fyers API dashboard next to the postback URL; a postback's signature header, when
+    # Fyers sends one, must match it.
     "fyers-postback-secret",
+    # The token in the postback URL itself, orderUpdates' primary check (Fyers' signing is undocumented).
+    # Generated below, unlike the others: it is part of the URL the operator pastes (output fyers_postback_url).
+    "fyers-postback-token",
   ])
+}
+
+# 256 bits, URL-safe. It lives in Terraform state (as the output does); the state bucket is the
+# operator's own, and the token only lets one post order hints that the app checks against the orderbook.
+resource "random_password" "postback_url_token" {
+  length  = 43
+  special = false
+}
+
+resource "google_secret_manager_secret_version" "postback_url_token" {
+  secret = google_secret_manager_secret.this["fyers-postback-token"].id
+  # Write-only: not copied into this resource's state as well.
+  secret_data_wo         = random_password.postback_url_token.result
+  secret_data_wo_version = 1
 }
 
 resource "google_secret_manager_secret" "this" {

@@ -22,5 +22,10 @@ terraform {
       source  = "hashicorp/time"
       version = "~> 0.12"
     }
+    # random_password: the postback URL token (secrets.tf).
+    random = {
+      source  = "hashicorp/random"
+      version = "~> 3.6"
+    }
   }
 }

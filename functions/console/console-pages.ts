@@ -175,6 +175,22 @@ function alertsCard(view: ConsoleView): string {
   );
 }
 
+/** Requests that did not carry the webhook secret: counted per source and hour, never listed as alerts. */
+function noiseCard(view: ConsoleView): string {
+  if (!view.noise.ok) return `<section class="card" id="noise"><h2>Requests without the secret</h2>${unavailable(view.noise)}</section>`;
+  if (view.noise.value.length === 0) return '';
+  const total = view.noise.value.reduce((s, n) => s + n.count, 0);
+  const rows = view.noise.value
+    .slice(0, 50)
+    .map((n) => `<tr>${td('Hour', esc(`${String(n.hour).padStart(2, '0')}:00`))}${td('Source', esc(n.source))}${td('Requests', esc(n.count), 'num')}</tr>`)
+    .join('');
+  return (
+    `<section class="card" id="noise"><h2>Requests without the secret (${esc(total)})</h2>` +
+    `<p class="muted">Refused before they counted as alerts. Many from one source means someone is guessing; the secret's length is what stops them.</p>` +
+    `<table class="stack"><thead><tr><th>Hour</th><th>Source</th><th class="num">Requests</th></tr></thead><tbody>${rows}</tbody></table></section>`
+  );
+}
+
 const STATE_CLASS: Record<string, string> = { filled: 'ok', 'partly filled': 'warn', working: 'warn', 'in transit': 'warn', rejected: 'bad', cancelled: 'bad', expired: 'bad' };
 
 function ordersCard(view: ConsoleView): string {
@@ -241,6 +257,7 @@ export function dashboardPage(view: ConsoleView, ctx: PageContext): string {
     ordersCard(view) +
     positionsCard(view) +
     notificationsCard(view) +
+    noiseCard(view) +
     `<p class="muted">Console session ends ${esc(formatIst(ctx.sessionExpiresAt))}. Reload the page for fresh numbers.</p>`;
   return page('Console', body, topBar(ctx, view.now));
 }
@@ -251,7 +268,7 @@ export function loginPage(base: string, message?: string, status: 'error' | 'loc
     `<section class="card"><h2>Operator console</h2>${message ? `<p class="${status === 'locked' ? 'warn' : 'bad'}" id="login-message">${esc(message)}</p>` : ''}` +
       `<form method="post" action="${esc(base)}/login"><label>Operator key<input type="password" name="key" autocomplete="current-password" required></label>` +
       `<p><button type="submit">Open the console</button></p></form>` +
-      `<p class="muted">The key is the controls-key secret. It travels in the form body, never in the address; a few wrong keys lock this address out for a while.</p></section>`,
+      `<p class="muted">The key is the controls-key secret. It travels in the form body, never in the address; wrong keys from one address are slowed down; the right key always works.</p></section>`,
   );
 }
 

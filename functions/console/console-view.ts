@@ -7,7 +7,7 @@ import type { Clock } from '../../shared/platform/clock';
 import { istParts } from '../../shared/platform/ist';
 import type { Logger } from '../../shared/platform/logger';
 import { exchangeSessionAt, type ExchangeSession } from '../../shared/risk/exchange-session';
-import type { AuditEntry, AuditLog } from '../../shared/store/audit.port';
+import type { AuditEntry, AuditLog, NoiseCount } from '../../shared/store/audit.port';
 import type { ControlsStore, RuntimeControls } from '../../shared/store/controls.port';
 import { runReadinessChecks, type Check, type ReadyzDeps } from '../readyz/readyz.handler';
 
@@ -48,6 +48,8 @@ export interface ConsoleView {
   brokerName: string;
   symbolMaster: Part<SymbolMasterInfo>;
   alerts: Part<AuditEntry[]>;
+  /** Requests without the webhook secret today, per source and hour (never listed as alerts). */
+  noise: Part<NoiseCount[]>;
   orders: Part<OrderView[]>;
   positions: Part<Position[]>;
   notifications: Part<Notification[]>;
@@ -88,11 +90,12 @@ function cachedOrdersToday(deps: ConsoleViewDeps, now: number): Promise<OrderVie
 export async function gatherConsoleView(deps: ConsoleViewDeps): Promise<ConsoleView> {
   const now = deps.clock();
   const day = istParts(now).date;
-  const [checks, controls, symbolMaster, alerts, orders, positions, notifications] = await Promise.all([
+  const [checks, controls, symbolMaster, alerts, noise, orders, positions, notifications] = await Promise.all([
     part('readiness', () => runReadinessChecks(deps.readiness), deps),
     part('controls', () => deps.controls.get(), deps),
     part('symbolMaster', deps.symbolMaster, deps),
     part('alerts', () => deps.audit.list({ day, limit: 200 }), deps),
+    part('noise', async () => (await deps.audit.noise(day)).sort((a, b) => b.hour - a.hour || b.count - a.count), deps),
     part('orders', () => cachedOrdersToday(deps, now), deps),
     part('positions', async () => (await readCacheFor(deps.broker, { clock: deps.clock }).getPositions()).filter((p) => p.netQty !== 0 || (p.pnl ?? 0) !== 0), deps),
     part('notifications', () => deps.notifications.list(20), deps),
@@ -106,6 +109,7 @@ export async function gatherConsoleView(deps: ConsoleViewDeps): Promise<ConsoleV
     brokerName: deps.broker.name,
     symbolMaster,
     alerts,
+    noise,
     orders,
     positions,
     notifications,

@@ -11,6 +11,7 @@ import type { OperatorKeyGate } from '../operator-auth/operator-key';
 import { confirmPage, dashboardPage, duration, loginPage, messagePage } from './console-pages';
 import { clearedSessionCookie, csrfMatches, csrfTokenFor, issueSession, sessionCookie, verifySession, type ConsoleSession } from './console-session';
 import { gatherConsoleView, type ConsoleViewDeps } from './console-view';
+import type { ConsoleLogouts } from './console-logouts';
 
 export interface ConsoleDeps {
   clock: Clock;
@@ -25,6 +26,8 @@ export interface ConsoleDeps {
   loginUrl?: string;
   sessionTtlMs: number;
   defaultMaxLots: number;
+  /** Server-side logout: a revoked session's cookie opens nothing anywhere. */
+  logouts: ConsoleLogouts;
 }
 
 export interface ConsoleRequest {
@@ -39,6 +42,23 @@ export interface ConsoleRequest {
   sourceIp: string;
   /** The browser's Sec-Fetch-Site header, when it sent one. */
   fetchSite?: string;
+  /** The browser's Origin header and the Host the request was sent to, to refuse cross-site posts. */
+  origin?: string;
+  host?: string;
+}
+
+/**
+ * A post another site made the operator's browser send. Sec-Fetch-Site where the browser sends it;
+ * otherwise Origin against Host (browsers send Origin on every cross-origin POST).
+ */
+function crossSitePost(req: ConsoleRequest): boolean {
+  if (req.fetchSite !== undefined) return req.fetchSite !== 'same-origin' && req.fetchSite !== 'none';
+  if (!req.origin || !req.host) return false;
+  try {
+    return new URL(req.origin).host !== req.host;
+  } catch {
+    return true;
+  }
 }
 
 export type ConsoleReply = { status: number; html: string; headers?: Record<string, string> } | { status: 303; location: string; headers?: Record<string, string> };
@@ -85,6 +105,12 @@ export async function handleConsole(deps: ConsoleDeps, req: ConsoleRequest): Pro
 
   if (path === '/login') {
     if (req.method !== 'POST') return { status: 303, location: home };
+    // A login form another site auto-posts from the operator's browser is refused before its key is
+    // compared or counted: it can neither log the operator in nor spend the address's attempts.
+    if (crossSitePost(req)) {
+      deps.logger.warn('console login refused: posted from another site', { fetchSite: req.fetchSite });
+      return { status: 403, html: messagePage('Refused', 'This login did not come from the console page. Open the console and log in there.', req.base) };
+    }
     try {
       await deps.operatorKey.verify(req.form.key, req.sourceIp);
     } catch (e) {
@@ -95,21 +121,23 @@ export async function handleConsole(deps: ConsoleDeps, req: ConsoleRequest): Pro
       if (e instanceof UnauthorizedError) return { status: 401, html: loginPage(req.base, 'That operator key is not valid.') };
       throw e;
     }
-    const { cookieValue } = issueSession(key, now, deps.sessionTtlMs);
+    const { cookieValue, session: started } = issueSession(key, now, deps.sessionTtlMs);
+    await deps.logouts.stillLive(started.id, started.expiresAt, now);
     deps.logger.info('console session started');
     return { status: 303, location: home, headers: { 'Set-Cookie': sessionCookie(cookieValue, deps.sessionTtlMs) } };
   }
 
-  const session = verifySession(key, req.cookie, now);
+  const signed = verifySession(key, req.cookie, now);
+  const session = signed && (await deps.logouts.stillLive(signed.id, signed.expiresAt, now)) ? signed : undefined;
   if (!session) {
     if (req.method === 'GET' && path === '/') return { status: 200, html: loginPage(req.base) };
-    // An expired session on a form post changes nothing; the login page follows.
-    return { status: 303, location: home, headers: { 'Set-Cookie': clearedSessionCookie() } };
+    // No session, no change: the login page follows. The cookie is left alone, so a post from anywhere
+    // without a session (another site's form) cannot log the operator out.
+    return { status: 303, location: home };
   }
 
   if (req.method === 'POST') {
-    const crossSite = req.fetchSite !== undefined && req.fetchSite !== 'same-origin' && req.fetchSite !== 'none';
-    if (crossSite || !csrfMatches(key, session, req.form.csrf)) {
+    if (crossSitePost(req) || !csrfMatches(key, session, req.form.csrf)) {
       deps.logger.warn('console change refused: missing or wrong CSRF token', { fetchSite: req.fetchSite });
       return { status: 403, html: messagePage('Refused', 'This form did not come from your console session, so nothing was changed. Open the console again and retry.', req.base) };
     }
@@ -122,7 +150,11 @@ export async function handleConsole(deps: ConsoleDeps, req: ConsoleRequest): Pro
   }
   if (req.method !== 'POST') return { status: 405, html: messagePage('Not here', 'Use the buttons on the console.', req.base), headers: { Allow: 'POST' } };
 
-  if (path === '/logout') return { status: 303, location: home, headers: { 'Set-Cookie': clearedSessionCookie() } };
+  if (path === '/logout') {
+    await deps.logouts.revoke(session.id, session.expiresAt, now);
+    deps.logger.info('console session ended');
+    return { status: 303, location: home, headers: { 'Set-Cookie': clearedSessionCookie() } };
+  }
 
   if (path === '/confirm' || path === '/apply') {
     const current = await deps.controls.controls.get();

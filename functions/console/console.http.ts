@@ -25,7 +25,8 @@ function baseOf(req: Request): string {
   const full = (req.originalUrl || '/').split('?')[0]!;
   const below = req.path || '/';
   const base = full.endsWith(below) ? full.slice(0, full.length - below.length) : below === '/' ? full : '';
-  return base.replace(/\/+$/, '');
+  // Only ever a path on this host: `//host` or `/\\host` in a Location would send the browser elsewhere.
+  return base.replace(/\/+$/, '').replace(/^[/\\]+/, '/').replace(/^\/$/, '');
 }
 
 const formOf = (req: Request): Record<string, string> => {
@@ -52,6 +53,8 @@ export const consoleFunction =
           cookie: cookieFrom(req.header('cookie'), SESSION_COOKIE),
           sourceIp: clientIpFrom(req.header('x-forwarded-for'), req.socket?.remoteAddress),
           fetchSite: req.header('sec-fetch-site'),
+          origin: req.header('origin'),
+          host: req.header('host'),
         }),
       );
     } catch {

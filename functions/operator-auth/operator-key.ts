@@ -11,8 +11,11 @@ import { createAttemptLimiter, type AttemptLimiter } from './attempt-limiter';
  */
 export interface OperatorKeyGate {
   /**
-   * Resolves when `presented` is the operator key. Throws TooManyRequestsError while `source` is locked
-   * out (the key is then not compared at all) and UnauthorizedError for a missing or wrong key.
+   * Resolves when `presented` is the operator key, whatever others have tried from `source`: strangers
+   * guessing from the operator's own address (a shared NAT, a cross-site form in the operator's
+   * browser) must not lock the operator out. A missing or wrong key throws TooManyRequestsError while
+   * `source` is in the penalty box and UnauthorizedError otherwise; the box only shortens a guesser's
+   * answers, and the key's 128 bits are what defeat guessing (as the webhook's box does).
    */
   verify(presented: string | undefined, source: string): Promise<void>;
 }
@@ -28,14 +31,17 @@ export function createOperatorKeyGate(deps: OperatorKeyGateDeps): OperatorKeyGat
   const limiter = deps.limiter ?? createAttemptLimiter();
   return {
     async verify(presented, source) {
-      limiter.check(source, deps.clock());
       const key = await deps.secrets.get('controls-key');
-      if (!presented || !tokenMatches(presented, key)) {
-        limiter.failed(source, deps.clock());
-        deps.logger.warn('operator key refused', { source, configured: Boolean(key) });
-        throw new UnauthorizedError(presented ? 'The operator key is not valid' : 'Send the operator key as "Authorization: Bearer <key>"');
+      if (presented && tokenMatches(presented, key)) {
+        limiter.succeeded(source);
+        return;
       }
-      limiter.succeeded(source);
+      const now = deps.clock();
+      // Locked: answered 429 without counting (the box does not grow while the guesser is in it).
+      limiter.check(source, now);
+      limiter.failed(source, now);
+      deps.logger.warn('operator key refused', { source, configured: Boolean(key) });
+      throw new UnauthorizedError(presented ? 'The operator key is not valid' : 'Send the operator key as "Authorization: Bearer <key>"');
     },
   };
 }

@@ -1,55 +1,80 @@
 import type { PostbackReader } from '../../shared/broker/postback.port';
 import type { LifecycleDeps } from '../../shared/orders/lifecycle/lifecycle.deps';
-import { applyBrokerReport } from '../../shared/orders/lifecycle/order-tracker';
+import { applyPostback } from '../../shared/orders/lifecycle/order-tracker';
 import { newRequestId } from '../../shared/platform/ids';
 import type { SecretSource } from '../../shared/secrets/secrets.port';
 import type { HttpReply } from '../http-response';
+import { createHeaderNamesLog } from './header-names-log';
+import { postbackTokenOf, sameToken } from './postback-token';
 
 export interface OrderUpdatesDeps extends LifecycleDeps {
   secrets: SecretSource;
-  /** Verifies and reads the broker's postbacks. */
+  /** Reads the broker's postbacks and their signature headers. */
   postbacks: PostbackReader;
   /** Answer by this long even if reactions (exits) are still running; the reconcile finishes what is left. */
   answerWithinMs: number;
+  /** Which postbacks of the day log their header names (one per instance; tests pass their own). */
+  headerNames?: ReturnType<typeof createHeaderNamesLog>;
 }
 
 export interface OrderUpdateRequest {
   method: string;
+  /** The request's path and query as received: the postback URL carries the token. */
+  url?: string;
   rawBody: Buffer | undefined;
   headers: Record<string, string | string[] | undefined>;
 }
 
 const MAX_BODY_BYTES = 64 * 1024;
-const ok = (status: string, requestId: string): HttpReply => ({ status: 200, body: { status, requestId } });
+const sharedHeaderNames = createHeaderNamesLog();
+
+/**
+ * The one answer to every postback that is unusable or not authenticated, byte for byte: whether the
+ * token, the signature, the body or the order was wrong must not be learnable from the answer.
+ */
+export const IGNORED: HttpReply = Object.freeze({ status: 200, body: Object.freeze({ status: 'ignored' }) }) as HttpReply;
 
 /**
  * Fyers order postbacks. Fyers blacklists a URL for 30 minutes after repeated non-200 answers, and a
- * blacklisted URL loses every fill until it lifts; so everything that is not a server fault answers
- * 200: unsigned, malformed, unknown orders are logged (ERROR for a bad signature, which usually means
- * the secret in the dashboard and Secret Manager differ) and acknowledged without effect.
- * Only a failure to record a valid update answers 503, so Fyers retries it.
+ * blacklisted URL loses every fill until it lifts; so every postback, however bad, answers 200. A
+ * postback is authentic when its URL carries the postback token (and its signature header, if it
+ * has one, matches the postback secret). Even then it only names an order to look at: the record moves
+ * by the broker's orderbook row (shared/orders/lifecycle/order-tracker.ts applyPostback). Anything
+ * that fails is left to the one-minute reconcile.
  */
 export async function handleOrderUpdate(deps: OrderUpdatesDeps, req: OrderUpdateRequest): Promise<HttpReply> {
   const requestId = newRequestId();
   const log = deps.logger.child({ requestId, function: 'orderUpdates' });
-  if (req.method !== 'POST') return ok('ignored', requestId);
+  const names = (deps.headerNames ?? sharedHeaderNames).take(deps.clock(), req.headers);
+  if (names) log.info('postback headers (names only)', { headerNames: names });
+  if (req.method !== 'POST') return IGNORED;
   const raw = req.rawBody;
   if (!raw || raw.length === 0 || raw.length > MAX_BODY_BYTES) {
     log.warn('postback ignored: empty or oversized body', { bytes: raw?.length ?? 0 });
-    return ok('ignored', requestId);
+    return IGNORED;
   }
-  const secret = await deps.secrets.get('fyers-postback-secret');
-  if (!secret || !deps.postbacks.verify(raw, req.headers, secret)) {
-    log.error('postback ignored: not signed with the postback secret', { secretConfigured: Boolean(secret) });
-    return ok('ignored', requestId);
+  const [token, secret] = await Promise.all([deps.secrets.get('fyers-postback-token'), deps.secrets.get('fyers-postback-secret')]);
+  if (!token) {
+    log.error('postback ignored: fyers-postback-token has no value, so no postback can be authenticated');
+    return IGNORED;
+  }
+  if (!sameToken(postbackTokenOf(req.url), token)) {
+    log.warn('postback ignored: the URL does not carry the postback token');
+    return IGNORED;
+  }
+  const signature = deps.postbacks.signature(raw, req.headers, secret);
+  if (signature === 'invalid') {
+    // The URL was right, so this is probably Fyers: the dashboard's secret and Secret Manager's differ.
+    log.error('postback ignored: its signature header does not match fyers-postback-secret', { secretConfigured: Boolean(secret) });
+    return IGNORED;
   }
   const parsed = deps.postbacks.parse(raw);
   if (!parsed.ok) {
     log.warn('postback ignored: unreadable', { reason: parsed.reason });
-    return ok('ignored', requestId);
+    return IGNORED;
   }
-  const r = parsed.report;
-  const work = applyBrokerReport(deps, r);
+  const hint = parsed.report;
+  const work = applyPostback(deps, hint);
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<'late'>((resolve) => {
     timer = setTimeout(() => resolve('late'), deps.answerWithinMs);
@@ -57,15 +82,16 @@ export async function handleOrderUpdate(deps: OrderUpdatesDeps, req: OrderUpdate
   try {
     const result = await Promise.race([work, late]);
     if (result === 'late') {
-      work.catch((e: unknown) => log.error('postback processing failed after the answer', { orderId: r.orderId, error: e }));
-      log.warn('postback still being processed; answered early', { orderId: r.orderId });
-      return ok('accepted', requestId);
+      work.catch((e: unknown) => log.error('postback processing failed after the answer', { orderId: hint.orderId, error: e }));
+      log.warn('postback still being processed; answered early', { orderId: hint.orderId });
+      return { status: 200, body: { status: 'accepted', requestId } };
     }
-    log.info('postback', { orderId: r.orderId, state: r.state, filledQty: r.filledQty, result });
-    return ok(result, requestId);
+    log.info('postback', { orderId: hint.orderId, signature, result });
+    return { status: 200, body: { status: result, requestId } };
   } catch (e) {
-    log.error('postback could not be recorded; Fyers will retry', { orderId: r.orderId, error: e });
-    return { status: 503, body: { status: 'error', requestId } };
+    // 200 all the same: a non-200 risks Fyers' blacklist, and the reconcile reads the orderbook anyway.
+    log.error('postback could not be followed; the reconcile will', { orderId: hint.orderId, error: e });
+    return { status: 200, body: { status: 'deferred', requestId } };
   } finally {
     clearTimeout(timer);
   }

@@ -1,15 +1,19 @@
 import type { HttpFunction } from '@google-cloud/functions-framework';
-import { rawBodyOf, send } from '../http-adapter';
-import { handleOrderUpdate, type OrderUpdatesDeps } from './order-updates.handler';
+import { readBody, send } from '../http-adapter';
+import { handleOrderUpdate, IGNORED, type OrderUpdatesDeps } from './order-updates.handler';
 
-/** Fyers' postback URL. */
+/** Fyers' postback URL. Every answer is 200 (a non-200 gets the URL blacklisted by Fyers for 30 minutes). */
 export const orderUpdatesFunction =
   (deps: () => Promise<OrderUpdatesDeps>): HttpFunction =>
   async (req, res) => {
+    let built: OrderUpdatesDeps;
     try {
-      send(res, await handleOrderUpdate(await deps(), { method: req.method, rawBody: rawBodyOf(req), headers: req.headers }));
+      built = await deps();
     } catch {
-      // Deps failed to build: nothing was recorded, and Fyers' retry may find a healthy instance.
-      send(res, { status: 503, body: { status: 'error' } });
+      // Deps failed to build: nothing was recorded, and the reconcile reads the orderbook on a healthy instance.
+      send(res, IGNORED);
+      return;
     }
+    const rawBody = await readBody(req).catch(() => undefined);
+    send(res, await handleOrderUpdate(built, { method: req.method, url: req.originalUrl ?? req.url, rawBody, headers: req.headers }));
   };

@@ -100,8 +100,12 @@ export async function handleWebhook(deps: WebhookDeps, req: WebhookRequest): Pro
   const status = outcome?.kind ?? (failure instanceof AppError ? failure.code.toLowerCase() : 'error');
   if (failure && !(failure instanceof AppError)) log.error('webhook failed unexpectedly', { error: failure, latencyMs });
   else log.info('alert handled', { status, httpStatus: reply.status, latencyMs, symbol: outcome?.result.symbol, orderId: outcome?.result.orderId });
-  // Requests refused at the door (method, source) are not alerts and leave no audit record.
-  if (req.method === 'POST') {
+  // Requests that never proved they know the secret are not alerts: no audit record (their text is
+  // the sender's choice) and no refusal notice, only a count per source and hour for the console.
+  if (req.method === 'POST' && !trace.authenticated) {
+    const at = istParts(receivedAt);
+    await deps.audit.countNoise(at.date, Math.floor(at.minutes / 60), req.sourceIp || 'unknown').catch((e: unknown) => log.error('could not count an unauthenticated request', { error: e }));
+  } else if (req.method === 'POST') {
     await deps.audit
       .record({
         requestId,

@@ -1,4 +1,4 @@
-import { parseFyersPostback, verifyFyersPostback } from '../../shared/broker/fyers/fyers.postback';
+import { fyersPostbackSignature, parseFyersPostback } from '../../shared/broker/fyers/fyers.postback';
 import { systemResolveHost } from '../../shared/notify/safe-target';
 import type { LifecycleDeps } from '../../shared/orders/lifecycle/lifecycle.deps';
 import type { OrderEventWebhooksDeps } from '../order-events/order-event-webhooks.handler';
@@ -11,7 +11,7 @@ import type { WiringContext } from './wiring-context';
 export function lifecycleFunctions(w: WiringContext, lifecycle: LifecycleDeps): { orderUpdates: OrderUpdatesDeps; reconcile: ReconcileDeps; orderEventWebhooks: OrderEventWebhooksDeps } {
   const { adapters, clock, logger } = w;
   return {
-    orderUpdates: { ...lifecycle, secrets: adapters.secrets, postbacks: { verify: verifyFyersPostback, parse: parseFyersPostback }, answerWithinMs: 2_000 },
+    orderUpdates: { ...lifecycle, secrets: adapters.secrets, postbacks: { signature: fyersPostbackSignature, parse: parseFyersPostback }, answerWithinMs: 2_000 },
     // Reconcile runs through NSE F&O's calendar session (the widest), narrowed by TRADING_WINDOW.
     reconcile: { ...lifecycle, tradingWindow: readinessWindow(w), afterCloseMs: 20 * 60_000 },
     orderEventWebhooks: { subscriptions: adapters.webhookSubscriptions, resolve: systemResolveHost, logger, clock, timeoutMs: 5_000 },

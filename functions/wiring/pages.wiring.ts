@@ -4,6 +4,7 @@ import { orderViewsFromBroker } from '../../shared/orders/order-views';
 import { istParts } from '../../shared/platform/ist';
 import { tradingWindowFor, type TradingWindow } from '../../shared/risk/trading-window';
 import type { ConsoleDeps } from '../console/console.handler';
+import { consoleLogoutsOn } from '../console/console-logouts';
 import type { ControlsDeps } from '../controls/controls.handler';
 import type { ReadyzDeps } from '../readyz/readyz.handler';
 import type { WiringContext } from './wiring-context';
@@ -53,6 +54,7 @@ export function pages(w: WiringContext): { readyz: ReadyzDeps; controls: Control
     operatorKey,
     loginUrl: config.loginUrl,
     sessionTtlMs: CONSOLE_SESSION_MS,
+    logouts: consoleLogoutsOn(adapters.leases),
     defaultMaxLots: config.risk.maxLots,
     view: {
       clock,

@@ -27,6 +27,8 @@ export function strategyJobs(w: WiringContext, executor: OrderExecutor): { flatt
     notifier: adapters.notifier,
     limit: config.dailyLossLimit,
     flattenOnLimit: config.lossLimitFlatten,
+    // Real money: a day whose P&L the broker does not report is not a day without losses.
+    requirePnl: config.broker === 'fyers',
     // This instance must refuse the next alert at once, not after its controls cache expires.
     onControlsChanged: (after) => w.controls.changed(after),
   };

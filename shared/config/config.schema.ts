@@ -93,6 +93,7 @@ export const EnvSchema = v.object({
   LOSS_LIMIT_FLATTEN: v.optional(bool, 'true'),
 
   FYERS_POSTBACK_SECRET: optionalText,
+  FYERS_POSTBACK_TOKEN: optionalText,
   /** Pub/Sub topic for order events (the lifecycle's output); without it events are only logged. */
   ORDER_EVENTS_TOPIC: optionalText,
   /** A market order still unfilled this long after acceptance is reported. */

@@ -24,6 +24,8 @@ export interface Config {
     fyersAccessToken?: string;
     fyersPin?: string;
     fyersPostbackSecret?: string;
+    /** The token in the postback URL; without it every postback is ignored. */
+    fyersPostbackToken?: string;
   };
   fyers: { appId?: string; redirectUrl?: string; apiUrl: string; dataUrl: string; timeoutMs: number; maxPerSecond: number; maxPerMinute: number };
   paperFillPrice?: number;
@@ -120,11 +122,22 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   if (broker === 'fyers' && secrets === 'env' && !e.WEBHOOK_SECRET) problems.push('WEBHOOK_SECRET: required when BROKER=fyers and secrets come from env');
   // With real money behind them, the two keys a stranger can present must be unguessable.
   if (broker === 'fyers') {
-    for (const [name, value] of [['WEBHOOK_SECRET', e.WEBHOOK_SECRET], ['CONTROLS_KEY', e.CONTROLS_KEY]] as const) {
+    const keys = [
+      ['WEBHOOK_SECRET', e.WEBHOOK_SECRET],
+      ['CONTROLS_KEY', e.CONTROLS_KEY],
+      ['FYERS_POSTBACK_SECRET', e.FYERS_POSTBACK_SECRET],
+      ['FYERS_POSTBACK_TOKEN', e.FYERS_POSTBACK_TOKEN],
+    ] as const;
+    for (const [name, value] of keys) {
       const problem = value === undefined ? undefined : weakSecretProblem(name, value);
       if (problem) problems.push(problem);
     }
     if (e.CONTROLS_KEY !== undefined && e.CONTROLS_KEY === e.WEBHOOK_SECRET) problems.push('CONTROLS_KEY: must differ from WEBHOOK_SECRET (every alert carries the webhook secret)');
+    // The postback secret and URL token open the order lifecycle: knowing another key must not give them away.
+    for (const [name, value] of keys.slice(2)) {
+      const twin = keys.find(([other, v]) => other !== name && v !== undefined && v === value);
+      if (value !== undefined && twin) problems.push(`${name}: must differ from ${twin[0]} (each key opens something different)`);
+    }
   }
   const store = e.STORE ?? (onGcp ? 'firestore' : 'local');
   if (onGcp && store === 'local') problems.push('STORE: local is not allowed on Cloud Run (instances do not share a disk)');
@@ -149,6 +162,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       fyersAccessToken: e.FYERS_ACCESS_TOKEN,
       fyersPin: e.FYERS_PIN,
       fyersPostbackSecret: e.FYERS_POSTBACK_SECRET,
+      fyersPostbackToken: e.FYERS_POSTBACK_TOKEN,
     },
     fyers: {
       appId: e.FYERS_APP_ID,

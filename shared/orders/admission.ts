@@ -34,6 +34,7 @@ export async function admitAlert<A extends { token: string; symbol?: string }>(
   const presented = (req.body as { token?: unknown } | null)?.token;
   const secret = await deps.secrets.get('webhook-secret');
   const valid = typeof presented === 'string' && tokenMatches(presented, secret);
+  if (valid) trace.authenticated = true;
   if (typeof presented === 'string' && !valid) throw new UnauthorizedError('The alert token is not valid');
   // A missing or malformed token is left to the parser, which names the field.
   const alert = parse(req.body);

@@ -3,6 +3,8 @@ import type { Instrument } from '../symbols/instrument';
 
 /** What the pipeline learned on the way, filled in as it goes and written to the audit trail at the end. */
 export interface AlertTrace {
+  /** The request carried the webhook secret: only then is it an alert (audited) rather than noise (counted). */
+  authenticated?: boolean;
   alert?: Record<string, unknown>;
   idempotencyKey?: string;
   instrument?: Instrument;

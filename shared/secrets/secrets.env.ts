@@ -8,6 +8,7 @@ export const SECRET_ENV_VARS: Readonly<Record<SecretName, string>> = {
   'fyers-app-secret': 'FYERS_APP_SECRET',
   'fyers-pin': 'FYERS_PIN',
   'fyers-postback-secret': 'FYERS_POSTBACK_SECRET',
+  'fyers-postback-token': 'FYERS_POSTBACK_TOKEN',
 };
 
 /**

@@ -26,7 +26,23 @@ export interface AuditEntry {
   latencyMs: number;
 }
 
+/** How many unauthenticated requests one source sent in one IST hour of a day. */
+export interface NoiseCount {
+  day: string;
+  /** IST hour, 0-23. */
+  hour: number;
+  source: string;
+  count: number;
+}
+
 export interface AuditLog {
   record(entry: AuditEntry): Promise<void>;
   list(query: { day: string; status?: string; limit?: number }): Promise<AuditEntry[]>;
+  /**
+   * Counts one request that never proved it knows the webhook secret. Such requests are not alerts:
+   * their attacker-chosen text never enters the audit, and a flood of them cannot push the day's real
+   * alerts out of view; only a count per source and hour is kept.
+   */
+  countNoise(day: string, hour: number, source: string): Promise<void>;
+  noise(day: string): Promise<NoiseCount[]>;
 }

@@ -18,6 +18,11 @@ export interface LossLimitDeps extends FlattenDeps {
   /** Rupees of loss at which trading stops. */
   limit: number;
   flattenOnLimit: boolean;
+  /**
+   * With the real broker a position without any P&L figure means the total cannot be known: the
+   * check fails closed (alerts refused) rather than counting it as zero. Paper may leave them out.
+   */
+  requirePnl?: boolean;
   /** Told when this check switched trading off, so the instance's cached controls follow at once. */
   onControlsChanged?: (after: RuntimeControls) => void;
 }
@@ -31,8 +36,27 @@ export interface LossCheck {
   flatten?: FlattenReport;
 }
 
-/** Realised plus unrealised P&L over today's positions, as the broker reports them. */
-export const mtmOf = (positions: Position[]): number => positions.reduce((s, p) => s + (p.realized ?? 0) + (p.unrealized ?? 0), 0);
+/**
+ * Realised plus unrealised P&L over today's positions, as the broker reports them: the broker's own
+ * total for the contract (`pnl`, Fyers' `pl`) where given, else realised + unrealised. A position with
+ * neither counts as 0 only when `requirePnl` is off; otherwise the total is unknown and this throws.
+ */
+export function mtmOf(positions: Position[], opts: { requirePnl?: boolean } = {}): number {
+  let total = 0;
+  for (const p of positions) {
+    if (p.pnl !== undefined) total += p.pnl;
+    else if (p.realized !== undefined || p.unrealized !== undefined) total += (p.realized ?? 0) + (p.unrealized ?? 0);
+    else if (opts.requirePnl) throw new PnlUnknownError(p.symbol);
+  }
+  return total;
+}
+
+/** The broker reported a position without any P&L: the day's loss cannot be judged, so nothing trades. */
+export class PnlUnknownError extends TradingDisabledError {
+  constructor(symbol: string) {
+    super(`The broker reported no P&L for ${symbol}: the daily loss limit cannot be checked, so alerts are refused until it does`);
+  }
+}
 
 /**
  * The daily loss limit. Reads the broker's positions; at or past the limit the kill switch goes on
@@ -41,7 +65,7 @@ export const mtmOf = (positions: Position[]): number => positions.reduce((s, p) 
  * reconcile run calls; acting twice does nothing more, because the kill switch is already off.
  */
 export async function enforceDailyLossLimit(deps: LossLimitDeps): Promise<LossCheck> {
-  const mtm = Math.round(mtmOf(await deps.broker.getPositions()) * 100) / 100;
+  const mtm = Math.round(mtmOf(await deps.broker.getPositions(), { requirePnl: deps.requirePnl }) * 100) / 100;
   if (mtm > -deps.limit) return { mtm, breached: false, acted: false };
   const controls = await deps.controls.get();
   if (!controls.tradingEnabled) return { mtm, breached: true, acted: false };

@@ -34,6 +34,12 @@ mock_provider "archive" {
 mock_provider "time" {
   override_during = plan
 }
+mock_provider "random" {
+  override_during = plan
+  mock_resource "random_password" {
+    defaults = { result = "mockPostbackToken0123456789abcdefghijklmnop" }
+  }
+}
 
 variables {
   project_id          = "my-trading-project"
@@ -261,6 +267,19 @@ run "login_page_private_when_asked" {
     condition     = length(google_cloud_run_v2_service_iam_member.public_invokes_auth_url) == 0
     error_message = "public_login = false keeps authUrl behind IAM"
   }
+  assert {
+    condition     = length(google_cloud_run_v2_service_iam_member.public_invokes_console) == 0
+    error_message = "public_login = false keeps the console behind IAM too (issue 19)"
+  }
+}
+
+run "console_public_with_the_login_page" {
+  command = plan
+
+  assert {
+    condition     = length(google_cloud_run_v2_service_iam_member.public_invokes_console) == 1
+    error_message = "by default (public_login = true) the console is reachable from the phone"
+  }
 }
 
 run "notify_push_endpoint_names_the_topic" {
@@ -369,6 +388,14 @@ run "order_lifecycle_plumbing" {
   assert {
     condition     = google_secret_manager_secret.this["fyers-postback-secret"].secret_id == "fyers-postback-secret"
     error_message = "postback secret container"
+  }
+  assert {
+    condition     = google_secret_manager_secret_version.postback_url_token.secret == google_secret_manager_secret.this["fyers-postback-token"].id && google_secret_manager_secret_iam_member.order_updates_reads_postback_token.secret_id == google_secret_manager_secret.this["fyers-postback-token"].secret_id
+    error_message = "the postback URL token is generated into its secret, which orderUpdates reads (issue 19)"
+  }
+  assert {
+    condition     = endswith(output.fyers_postback_url, "/mockPostbackToken0123456789abcdefghijklmnop")
+    error_message = "the postback URL the operator pastes ends in the token"
   }
   assert {
     condition     = module.function["orderUpdates"].ingress == "ALLOW_ALL" && google_cloud_run_v2_service_iam_member.public_invokes_order_updates.member == "allUsers"

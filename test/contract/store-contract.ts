@@ -280,6 +280,21 @@ export function auditContract(open: Open<AuditLog>): void {
       expect(got).not.toHaveProperty('message');
     });
 
+    it('counts unauthenticated requests per day, hour and source, apart from the entries (issue 19)', async () => {
+      await Promise.all([log.countNoise('2026-01-05', 9, '203.0.113.9'), log.countNoise('2026-01-05', 9, '203.0.113.9')]);
+      await log.countNoise('2026-01-05', 10, '203.0.113.9');
+      await log.countNoise('2026-01-05', 9, '2001:db8::1');
+      await log.countNoise('2026-01-06', 9, '203.0.113.9');
+      const day = (await log.noise('2026-01-05')).sort((a, b) => a.hour - b.hour || a.source.localeCompare(b.source));
+      expect(day).toEqual([
+        { day: '2026-01-05', hour: 9, source: '2001:db8::1', count: 1 },
+        { day: '2026-01-05', hour: 9, source: '203.0.113.9', count: 2 },
+        { day: '2026-01-05', hour: 10, source: '203.0.113.9', count: 1 },
+      ]);
+      expect(await log.list({ day: '2026-01-05' })).toEqual([]);
+      expect(await log.noise('2026-01-07')).toEqual([]);
+    });
+
     it('lets a later record of the same request supersede the earlier one', async () => {
       await log.record(auditEntry('r-same', '2026-01-05', 'in-flight', T0));
       await log.record(auditEntry('r-same', '2026-01-05', 'placed', T0 + 5));

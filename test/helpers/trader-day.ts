@@ -7,6 +7,8 @@ import type { FakeFyers } from '../fake-fyers';
 import { WEBHOOK_SECRET, waitFor } from './webhook-e2e-kit';
 
 export const POSTBACK_SECRET = 'trader-day-postback-secret-4f1c9a';
+/** The token in the postback URL the operator pastes into Fyers' dashboard (FYERS_POSTBACK_TOKEN). */
+export const POSTBACK_TOKEN = 'trader-day-url-token-7d3e9b1c5a2f8e4d';
 
 export interface PostbackReceiver {
   server: Server;
@@ -25,7 +27,7 @@ export async function wirePostbacks(fake: FakeFyers, deps: AppDeps): Promise<Pos
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const work = handleOrderUpdate(od, { method: req.method ?? '', rawBody: Buffer.concat(chunks), headers: req.headers }).then((reply) => {
+      const work = handleOrderUpdate(od, { method: req.method ?? '', url: req.url, rawBody: Buffer.concat(chunks), headers: req.headers }).then((reply) => {
         res.writeHead(reply.status, { 'content-type': 'application/json' }).end(JSON.stringify(reply.body));
       });
       inFlight.add(work);
@@ -33,7 +35,7 @@ export async function wirePostbacks(fake: FakeFyers, deps: AppDeps): Promise<Pos
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  fake.lifecycle.setPostbacks({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/orderUpdates`, secret: POSTBACK_SECRET });
+  fake.lifecycle.setPostbacks({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/orderUpdates/${POSTBACK_TOKEN}`, secret: POSTBACK_SECRET });
   return {
     server,
     close: async () => {

@@ -1,3 +1,4 @@
+import http from "node:http";
 import { CONTROLS_KEY, startBridge, type Bridge } from './helpers/bridge-kit';
 import { submitKey } from './helpers/login-flow';
 
@@ -92,7 +93,8 @@ describe('console security', () => {
     bridge.clock.advance(21 * 60_000);
     const stale = await killSwitch(cookie!, { csrf });
     expect(stale.status).toBe(303);
-    expect(stale.headers.get('set-cookie')).toMatch(/Max-Age=0/);
+    // No session, no cookie change (issue 19: a post without a session must not log anyone out).
+    expect(stale.headers.get('set-cookie')).toBeNull();
     expect((await bridge.deps.adapters.controls.get()).tradingEnabled).toBe(true);
     expect(await (await fetch(`${bridge.base}/console/`, { headers: { cookie: cookie! } })).text()).toContain('Operator key');
   });
@@ -106,20 +108,82 @@ describe('console security', () => {
     expect(await bridge.deps.adapters.controls.get()).toEqual({ tradingEnabled: true, reduceOnly: false });
   });
 
-  it('locks an address out after repeated wrong keys, even for the right key, on the console and the login page alike', async () => {
+  it('slows repeated wrong keys from an address with 429s, on the console and the login page alike, but lets the right key in (issue 19)', async () => {
     for (let i = 0; i < 5; i++) expect((await logIn('guess-' + i)).res.status).toBe(401);
     // The sixth guess is made on the Fyers login page: the pages share one operator-key gate.
     expect((await submitKey(bridge, 'guess-5')).status).toBe(401);
-    const locked = await logIn();
+    bridge.clock.advance(-60_000);
+    const locked = await logIn('guess-6');
     expect(locked.res.status).toBe(429);
     expect(Number(locked.res.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect(locked.cookie).toBeUndefined();
     expect(await locked.res.text()).toContain('Too many wrong keys from this address');
-    expect((await submitKey(bridge)).status).toBe(429);
+    expect((await submitKey(bridge, 'guess-7')).status).toBe(429);
     expect(bridge.fake.state.requests).toHaveLength(0);
-
-    bridge.clock.advance(2_000);
-    expect((await logIn()).res.status).toBe(303);
+    const right = await logIn();
+    expect(right.res.status).toBe(303);
+    expect(right.cookie).toMatch(/^__Host-console-session=/);
   });
 
+
+  it('refuses a cross-site login post before its key is compared or counted (issue 19)', async () => {
+    for (let i = 0; i < 10; i++) {
+      const r = await logIn(i % 2 ? CONTROLS_KEY : `guess-${i}`, i < 5 ? { 'sec-fetch-site': 'cross-site' } : { origin: 'https://evil.example' });
+      expect(r.res.status).toBe(403);
+      expect(r.cookie).toBeUndefined();
+    }
+    // None of them counted: the address's first wrong key is still a plain 401.
+    expect((await logIn('guess-x')).res.status).toBe(401);
+    expect((await logIn(CONTROLS_KEY, { 'sec-fetch-site': 'same-origin' })).res.status).toBe(303);
+  });
+
+  it('logout ends the session on the server: the old cookie opens nothing afterwards (issue 19)', async () => {
+    const { cookie } = await logIn();
+    const csrf = await csrfOf(cookie!);
+    const out = await fetch(`${bridge.base}/console/logout`, { ...form({ csrf }), headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookie! } });
+    expect(out.status).toBe(303);
+    expect(out.headers.get('set-cookie')).toMatch(/Max-Age=0/);
+    // A copy of the cookie kept from before (another tab, a stolen one) is dead too.
+    expect(await (await fetch(`${bridge.base}/console/`, { headers: { cookie: cookie! } })).text()).toContain('Operator key');
+    expect((await killSwitch(cookie!, { csrf })).status).toBe(303);
+    expect((await bridge.deps.adapters.controls.get()).tradingEnabled).toBe(true);
+  });
+
+  it('a post without a session (another site logging the operator out) never clears the cookie (issue 19)', async () => {
+    const res = await fetch(`${bridge.base}/console/logout`, { ...form({}) });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('set-cookie')).toBeNull();
+  });
+
+});
+
+/** Issue 19 item 5: no path of the one-port server redirects to another host. */
+describe('no open redirect on the local server', () => {
+  const raw = (path: string, method = 'GET') =>
+    new Promise<{ status?: number; location?: string }>((resolve, reject) => {
+      const u = new URL(bridge.base!);
+      const req = http.request({ host: u.hostname, port: u.port, path, method, headers: method === 'POST' ? { 'content-type': 'application/x-www-form-urlencoded' } : {} }, (res) => {
+        res.resume();
+        resolve({ status: res.statusCode, location: res.headers.location });
+      });
+      req.on('error', reject);
+      if (method === 'POST') req.end('key=x');
+      else req.end();
+    });
+
+  it.each([
+    ['GET', '//evil.example/console/login'],
+    ['GET', '///evil.example/console/login'],
+    ['GET', '/\\evil.example/console/login'],
+    ['POST', '//evil.example/console/logout'],
+    ['POST', '//evil.example/console/apply'],
+    ['GET', '//evil.example/authUrl'],
+  ])('%s %s stays on this host', async (method, path) => {
+    const r = await raw(path, method);
+    if (r.location !== undefined) {
+      expect(r.location).toMatch(/^\/(?![/\\])/);
+      expect(new URL(r.location, 'http://this.host').host).toBe('this.host');
+    }
+    expect(r.status).toBeLessThan(500);
+  });
 });

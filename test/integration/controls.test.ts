@@ -141,8 +141,10 @@ describe('controls function', () => {
     const ids = new Set(bridge.fake.state.orders.map((o) => o.id));
     expect(placed.body.entries.every((e: { brokerResponse: { orderId: string } }) => ids.has(e.brokerResponse.orderId))).toBe(true);
 
+    // The wrong-token post is noise, not an alert (issue 19): counted, never audited.
     const all = await ctl('GET', `/audit?day=${day}`);
-    expect(all.body.entries).toHaveLength(3);
+    expect(all.body.entries).toHaveLength(2);
+    expect((await bridge.deps.adapters.audit.noise(day)).reduce((n, c) => n + c.count, 0)).toBe(1);
     const text = JSON.stringify(all.body);
     expect(text).not.toContain(WEBHOOK_SECRET);
     expect(text).not.toContain('wrong-secret-xyz');

@@ -18,7 +18,8 @@ import { useWebhookServer } from '../helpers/webhook-test-server';
 const { index } = sampleContracts(IN_WINDOW);
 const ATM = niftyOption(index, IN_WINDOW, 24500, 'CE');
 const server = useWebhookServer();
-const POSTBACK_SECRET = 'e2e-postback-secret';
+const POSTBACK_SECRET = 'e2e-postback-secret-5c1d8a2f9b7e';
+const POSTBACK_TOKEN = 'e2e-postback-url-token-3a9f0c7b2d6e';
 
 async function start() {
   const clock = tickingClock(IN_WINDOW);
@@ -26,7 +27,7 @@ async function start() {
   server.onCleanup(() => fake.close());
   const data = tempDataDir('lifecycle');
   server.onCleanup(data.cleanup);
-  const deps = await buildDeps(parseConfig(fakeFyersEnv(fake, { STORE: 'local', DATA_DIR: data.dir, FYERS_POSTBACK_SECRET: POSTBACK_SECRET })), { clock, logger: silentLogger });
+  const deps = await buildDeps(parseConfig(fakeFyersEnv(fake, { STORE: 'local', DATA_DIR: data.dir, FYERS_POSTBACK_SECRET: POSTBACK_SECRET, FYERS_POSTBACK_TOKEN: POSTBACK_TOKEN })), { clock, logger: silentLogger });
   server.onCleanup(() => deps.close());
   setDepsForTests(deps);
   return { fake, deps, clock };
@@ -45,7 +46,7 @@ it('an accepted alert leaves an order record linked from its audit entry; a sign
 
   const order = fake.state.orders[0]!;
   const body = Buffer.from(JSON.stringify(orderbookEntry(fake.state, order)));
-  const reply = await handleOrderUpdate(deps.orderUpdates, { method: 'POST', rawBody: body, headers: { 'x-fyers-signature': signPostback(body.toString(), POSTBACK_SECRET) } });
+  const reply = await handleOrderUpdate(deps.orderUpdates, { method: 'POST', url: `/orderUpdates/${POSTBACK_TOKEN}`, rawBody: body, headers: { 'x-fyers-signature': signPostback(body.toString(), POSTBACK_SECRET) } });
   expect(reply).toMatchObject({ status: 200, body: { status: 'changed' } });
   expect(await deps.adapters.orderRecords.get(orderId)).toMatchObject({ state: 'filled', filledQty: 130, avgPrice: OPTION_LTP, version: 2 });
 

@@ -136,3 +136,37 @@ describe('every function, not only the webhook', () => {
     }
   });
 });
+
+/** Issue 19: Fyers blacklists a postback URL for 30 minutes after non-200 answers; orderUpdates never gives one. */
+describe('orderUpdates answers 200 to every body, however bad', () => {
+  const bad: [string, Record<string, string>, Buffer][] = [
+    ['compressed', { 'content-type': 'application/json', 'content-encoding': 'gzip' }, gzipSync(Buffer.from('{}'))],
+    ['oversized', { 'content-type': 'application/json', 'content-length': String(64 * 1024 + 1) }, Buffer.alloc(64 * 1024 + 1, 0x20)],
+    ['not JSON although it says so', { 'content-type': 'application/json' }, Buffer.from('{not json')],
+    ['of no declared type', {}, Buffer.from('hello')],
+  ];
+
+  it('as Cloud Run serves it (the framework server, FUNCTION_TARGET=orderUpdates)', async () => {
+    const server = await startFrameworkProcess('orderUpdates', { FUNCTION_TARGET: 'orderUpdates' });
+    try {
+      for (const [label, headers, body] of bad) {
+        const a = await send(server.base + '/some-token', headers, body);
+        expect([label, a.status, a.body]).toEqual([label, 200, JSON.stringify({ status: 'ignored' })]);
+      }
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('on the one-port server', async () => {
+    const server = await startLocalServerProcess();
+    try {
+      for (const [label, headers, body] of bad) {
+        const a = await send(server.base + '/orderUpdates/some-token', headers, body);
+        expect([label, a.status, a.body]).toEqual([label, 200, JSON.stringify({ status: 'ignored' })]);
+      }
+    } finally {
+      await server.stop();
+    }
+  });
+});

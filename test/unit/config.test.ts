@@ -48,6 +48,16 @@ describe('parseConfig', () => {
     expect(parseConfig({ BROKER: 'paper' }).symbolMaster.urls).toEqual([]);
   });
 
+  it('BROKER=fyers refuses a weak postback secret or token, and one equal to the webhook secret or operator key, at start (issue 19)', () => {
+    const fyers = { BROKER: 'fyers', FYERS_APP_ID: 'APP-100', SYMBOL_MASTER_FILE: './NSE_FO.csv', WEBHOOK_SECRET: 'b7f3c91e0a2d4f6b8c1e3a5d7f9b0c2e4a6d8f1b3c5e7a9d', CONTROLS_KEY: 'Q2x9-vT7pLm4_Rz8KwYs3NbH6jFd1GcE' };
+    expect(() => parseConfig({ ...fyers, FYERS_POSTBACK_SECRET: 'q9' })).toThrow(/FYERS_POSTBACK_SECRET: too easy to guess/);
+    expect(() => parseConfig({ ...fyers, FYERS_POSTBACK_TOKEN: 'abc123' })).toThrow(/FYERS_POSTBACK_TOKEN: too easy to guess/);
+    expect(() => parseConfig({ ...fyers, FYERS_POSTBACK_SECRET: fyers.WEBHOOK_SECRET })).toThrow(/FYERS_POSTBACK_SECRET: must differ from WEBHOOK_SECRET/);
+    expect(() => parseConfig({ ...fyers, FYERS_POSTBACK_TOKEN: fyers.CONTROLS_KEY })).toThrow(/FYERS_POSTBACK_TOKEN: must differ from CONTROLS_KEY/);
+    const ok = parseConfig({ ...fyers, FYERS_POSTBACK_SECRET: 'e1d9c7b5a3f2e0d8c6b4a2f0e9d7c5b3', FYERS_POSTBACK_TOKEN: 'Zk4-rP8qW2xN6tY0vB3mC7jH5gF1dS9a' });
+    expect(ok.localSecrets).toMatchObject({ fyersPostbackToken: 'Zk4-rP8qW2xN6tY0vB3mC7jH5gF1dS9a' });
+  });
+
   it('parses freeze overrides and rejects malformed ones', () => {
     expect(parseConfig({ FREEZE_QTY_OVERRIDES: 'nifty=1755, SENSEX=1000' }).risk.freezeQtyOverrides).toEqual({ NIFTY: 1755, SENSEX: 1000 });
     expect(() => parseConfig({ FREEZE_QTY_OVERRIDES: 'NIFTY' })).toThrow(/FREEZE_QTY_OVERRIDES/);

@@ -57,6 +57,7 @@ const ALLOW_LIST: GrantAllowList = {
   ],
   'fn:orderUpdates': [
     'roles/secretmanager.secretAccessor on secret:fyers-postback-secret',
+    'roles/secretmanager.secretAccessor on secret:fyers-postback-token',
     'roles/datastore.user on project when this-database-only',
     'roles/pubsub.publisher on topic:order_events',
     'roles/pubsub.publisher on topic:notifications',
@@ -94,11 +95,11 @@ const ALLOW_LIST: GrantAllowList = {
     'roles/run.invoker on function:webhook',
     'roles/run.invoker on function:authCallback',
     'roles/run.invoker on function:authUrl if var.public_login || var.public_operator_functions ? 1 : 0',
-    'roles/run.invoker on function:console',
+    'roles/run.invoker on function:console if var.public_login || var.public_operator_functions ? 1 : 0',
     'roles/run.invoker on function:orderUpdates',
     'roles/run.invoker on function:controls if var.public_operator_functions ? 1 : 0',
   ],
-  operator: ['roles/run.invoker on function:readyz', 'roles/run.invoker on function:authUrl', 'roles/run.invoker on function:controls'],
+  operator: ['roles/run.invoker on function:readyz', 'roles/run.invoker on function:authUrl', 'roles/run.invoker on function:console', 'roles/run.invoker on function:controls'],
   'agent:pubsub': [
     'roles/pubsub.publisher on topic:notifications_dead_letter',
     'roles/pubsub.publisher on topic:order_events_dead_letter',

@@ -1,13 +1,15 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { OrderReport } from '../broker.port';
+import type { PostbackSignature } from '../postback.port';
 import { toOrderReport } from './fyers.orderbook';
 
 /**
  * Fyers order postbacks. The API dashboard takes a URL and a secret; the payload is the orderbook row
- * as raw JSON. How the secret travels is not stated in any source we found (the docs name the secret;
- * one third-party client checks a hex HMAC-SHA256 of the raw body in `X-Fyers-Signature`). Until it is
- * confirmed, both readings are accepted, in constant time: an HMAC-SHA256 of the raw body (hex or
- * base64) or the secret itself, in any of the headers below. Anything else is unauthenticated.
+ * as raw JSON. How (or whether) the secret travels is not stated in any source we found (one
+ * third-party client checks a hex HMAC-SHA256 of the raw body in `X-Fyers-Signature`). So the bridge's
+ * primary check is a token in the postback URL (functions/order-updates), and a signature header,
+ * when one is present, must also match: an HMAC-SHA256 of the raw body (hex or base64) or the secret
+ * itself, compared in constant time. Nothing in a postback is trusted beyond "look at this order".
  */
 export const POSTBACK_SIGNATURE_HEADERS = ['x-fyers-signature', 'x-signature', 'x-fyers-secret', 'x-webhook-secret'] as const;
 
@@ -17,19 +19,26 @@ const same = (a: string, b: string) => {
   return x.length === y.length && timingSafeEqual(x, y);
 };
 
-export function verifyFyersPostback(raw: Buffer, headers: Record<string, string | string[] | undefined>, secret: string): boolean {
-  if (!secret) return false;
-  const mac = createHmac('sha256', secret).update(raw).digest();
-  const accepted = [mac.toString('hex'), mac.toString('base64'), `sha256=${mac.toString('hex')}`, secret];
-  let ok = false;
+export function fyersPostbackSignature(raw: Buffer, headers: Record<string, string | string[] | undefined>, secret: string | undefined): PostbackSignature {
+  const presented: string[] = [];
   for (const name of POSTBACK_SIGNATURE_HEADERS) {
     const h = headers[name];
     const value = (Array.isArray(h) ? h[0] : h)?.trim();
-    if (!value) continue;
-    // Every candidate is compared, so the time taken does not tell which one (or which header) matched.
-    for (const a of accepted) ok = same(value, a) || ok;
+    if (value) presented.push(value);
   }
-  return ok;
+  if (presented.length === 0) return 'absent';
+  if (!secret) return 'invalid';
+  const mac = createHmac('sha256', secret).update(raw).digest();
+  const accepted = [mac.toString('hex'), mac.toString('base64'), `sha256=${mac.toString('hex')}`, secret];
+  // Every header present must match one reading; every candidate is compared, so the time taken does
+  // not tell which one (or which header) matched.
+  let ok = true;
+  for (const value of presented) {
+    let one = false;
+    for (const a of accepted) one = same(value, a) || one;
+    ok = ok && one;
+  }
+  return ok ? 'valid' : 'invalid';
 }
 
 export type ParsedPostback = { ok: true; report: OrderReport } | { ok: false; reason: string };

@@ -110,15 +110,19 @@ export interface StateChange {
  */
 export function applyReport(rec: OrderRecord, report: OrderReport, nowMs: number): StateChange | undefined {
   if (!isOpenState(rec.state)) return undefined;
-  if (report.filledQty < rec.filledQty) return undefined;
+  // Another contract's or direction's report never moves this record, and no report fills more than
+  // the record ordered: exits are sized from filledQty.
+  if (report.symbol !== rec.symbol || report.side !== rec.side) return undefined;
+  const filledQty = Math.min(report.filledQty, rec.qty);
+  if (filledQty < rec.filledQty) return undefined;
   const to = FROM_BROKER[report.state];
   if (rank(to) < rank(rec.state)) return undefined;
-  if (to === rec.state && report.filledQty === rec.filledQty) return undefined;
+  if (to === rec.state && filledQty === rec.filledQty) return undefined;
   const record: OrderRecord = {
     ...rec,
     orderId: rec.orderId ?? report.orderId,
     state: to,
-    filledQty: report.filledQty,
+    filledQty,
     avgPrice: report.avgPrice ?? rec.avgPrice,
     exchangeTime: report.placedAt ?? rec.exchangeTime,
     message: report.message ?? rec.message,

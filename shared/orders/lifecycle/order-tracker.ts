@@ -39,21 +39,18 @@ export async function recordAccepted(deps: LifecycleDeps, o: AcceptedOrder, opts
     exitsActive: o.exits ? true : undefined,
   };
   const first = orderEventFor(record, undefined);
-  // A postback faster than this instance may have arrived before the record existed: it is applied
-  // in the same step that creates the record.
-  const early = await deps.records.create<{ change?: StateChange }>(id, o.orderId, (report) => {
-    const change = report ? applyReport(record, report, now) : undefined;
-    if (!change) return { result: {}, record, events: [first] };
-    return { result: { change }, record: change.record, events: [first, orderEventFor(change.record, change.from)] };
-  });
-  if (!early) return id;
+  // A postback faster than this instance may have arrived before the record existed. It is only a
+  // hint that the broker has news for this order: its content is never applied (anyone who can post
+  // could have planted it); the broker's own orderbook row is read instead.
+  const created = await deps.records.create<{ hinted: boolean }>(id, o.orderId, (report) => ({ result: { hinted: Boolean(report) }, record, events: [first] }));
+  if (!created) return id;
   const follow = async () => {
-    await Promise.all([publishPending(deps, id), early.change ? react(deps, early.change) : undefined]);
+    await Promise.all([publishPending(deps, id), created.hinted && o.orderId ? followHint(deps, id, o.orderId) : undefined]);
   };
-  // The order path must not wait on Pub/Sub or exit orders: it leaves this running (and the reconcile
-  // finishes it should the instance stop first).
+  // The order path must not wait on Pub/Sub, broker reads or exit orders: it leaves this running (and
+  // the reconcile finishes it should the instance stop first).
   if (opts.publishNow === false) {
-    if (early.change) void follow().catch((e: unknown) => deps.logger.error('could not follow up an early order report', { recordId: id, error: e }));
+    if (created.hinted) void follow().catch((e: unknown) => deps.logger.error('could not follow up an early order report', { recordId: id, error: e }));
   } else {
     await follow();
   }
@@ -62,12 +59,62 @@ export async function recordAccepted(deps: LifecycleDeps, o: AcceptedOrder, opts
 
 export type ApplyResult = 'changed' | 'unchanged' | 'unmatched';
 
-async function findRecordId(deps: LifecycleDeps, report: OrderReport): Promise<string | undefined> {
+/** What a postback led to: a change by the broker's row, or why nothing changed. */
+export type PostbackResult = ApplyResult | 'not_in_orderbook' | 'mismatch' | 'no_broker';
+
+async function findRecordId(deps: LifecycleDeps, report: Pick<OrderReport, 'orderId' | 'orderTag'>): Promise<string | undefined> {
   if (await deps.records.get(report.orderId)) return report.orderId;
   if (report.orderTag) {
     const byTag = recordIdFor(undefined, report.orderTag);
     if (await deps.records.get(byTag)) return byTag;
   }
+  return undefined;
+}
+
+/**
+ * A postback only says where to look: the record moves by the broker's own orderbook row for that
+ * order id (read through the paced port), never by the postback's content. A postback for an order
+ * with no record yet is kept as a hint; when its record is created the row is read then.
+ */
+export async function applyPostback(deps: LifecycleDeps, hint: OrderReport): Promise<PostbackResult> {
+  const id = await findRecordId(deps, hint);
+  if (id) return followHint(deps, id, hint.orderId);
+  const candidates = [hint.orderId, ...(hint.orderTag ? [recordIdFor(undefined, hint.orderTag)] : [])];
+  if (await deps.records.saveOrphan(hint, candidates, deps.clock())) return 'unmatched';
+  // The record was created meanwhile: look for it again.
+  const created = await findRecordId(deps, hint);
+  return created ? followHint(deps, created, hint.orderId) : 'unmatched';
+}
+
+/** Reads order `orderId` from the broker and moves record `recordId` by that row, if the row is this record's order. */
+async function followHint(deps: LifecycleDeps, recordId: string, orderId: string): Promise<PostbackResult> {
+  const log = deps.logger.child({ recordId, orderId });
+  if (!deps.broker) {
+    log.warn('postback not followed: no broker to read the order from; the reconcile will');
+    return 'no_broker';
+  }
+  const rec = await deps.records.get(recordId);
+  if (!rec) return 'unmatched';
+  const row = (await deps.broker.findOrders({ id: orderId })).find((r) => r.orderId === orderId);
+  if (!row) {
+    log.warn('postback names an order the orderbook does not have; ignored');
+    return 'not_in_orderbook';
+  }
+  const problem = rowMismatch(rec, row);
+  if (problem) {
+    log.error('postback ignored: the orderbook row is not this record\'s order', { problem });
+    return 'mismatch';
+  }
+  return applyBrokerReport(deps, row, recordId);
+}
+
+/** Why a broker row cannot be the record's order, or undefined when it can. */
+export function rowMismatch(rec: OrderRecord, row: OrderReport): string | undefined {
+  if (rec.orderId && rec.orderId !== row.orderId) return 'order id';
+  // A record still unknown was found by its tag: the row must carry that tag.
+  if (!rec.orderId && rec.orderTag && row.orderTag !== rec.orderTag) return 'order tag';
+  if (row.symbol !== rec.symbol) return 'symbol';
+  if (row.side !== rec.side) return 'side';
   return undefined;
 }
 

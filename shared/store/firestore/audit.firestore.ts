@@ -1,5 +1,5 @@
-import type { Firestore } from '@google-cloud/firestore';
-import type { AuditEntry, AuditLog } from '../audit.port';
+import { FieldValue, type Firestore } from '@google-cloud/firestore';
+import type { AuditEntry, AuditLog, NoiseCount } from '../audit.port';
 import { collectionName, docIdFor, guarded, withoutUndefined, type FirestoreStoreOptions } from './firestore-docs';
 
 const DEFAULT_LIMIT = 100;
@@ -15,6 +15,8 @@ const DEFAULT_LIMIT = 100;
  */
 export function createFirestoreAuditLog(db: Firestore, options: FirestoreStoreOptions = {}): AuditLog {
   const col = db.collection(collectionName(options, 'audit'));
+  // `<prefix>audit-noise/<day>_<hour>_<source>`: one counter per source and hour (single-field query).
+  const noiseCol = db.collection(collectionName(options, 'audit-noise'));
 
   return {
     async record(entry: AuditEntry): Promise<void> {
@@ -26,6 +28,16 @@ export function createFirestoreAuditLog(db: Firestore, options: FirestoreStoreOp
       if (query.status !== undefined) q = q.where('status', '==', query.status);
       const snap = await guarded('list audit entries', () => q.orderBy('receivedAt', 'desc').limit(query.limit ?? DEFAULT_LIMIT).get());
       return snap.docs.map((d) => d.data() as AuditEntry);
+    },
+
+    async countNoise(day: string, hour: number, source: string): Promise<void> {
+      const id = docIdFor(`${day}_${hour}_${source}`);
+      await guarded('count an unauthenticated request', () => noiseCol.doc(id).set({ day, hour, source, count: FieldValue.increment(1) }, { merge: true }));
+    },
+
+    async noise(day: string): Promise<NoiseCount[]> {
+      const snap = await guarded('list unauthenticated request counts', () => noiseCol.where('day', '==', day).get());
+      return snap.docs.map((d) => d.data() as NoiseCount);
     },
   };
 }

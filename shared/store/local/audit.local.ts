@@ -1,6 +1,7 @@
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { AuditEntry, AuditLog } from '../audit.port';
+import { writeFile } from 'node:fs/promises';
+import type { AuditEntry, AuditLog, NoiseCount } from '../audit.port';
 import { fileLocks } from './keyed-mutex';
 
 const DEFAULT_LIMIT = 100;
@@ -16,6 +17,15 @@ export function createLocalAuditLog(dir: string): AuditLog {
     // The day becomes a file name: accept only the calendar-date shape.
     if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) throw new Error(`audit day must be YYYY-MM-DD, got ${JSON.stringify(day)}`);
     return path.join(root, `${day}.jsonl`);
+  };
+  const noiseFileFor = (day: string) => fileFor(day).replace(/\.jsonl$/, '.noise.json');
+  const readNoise = async (file: string): Promise<Record<string, NoiseCount>> => {
+    try {
+      return JSON.parse(await readFile(file, 'utf8')) as Record<string, NoiseCount>;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return {};
+      throw e;
+    }
   };
 
   return {
@@ -50,6 +60,21 @@ export function createLocalAuditLog(dir: string): AuditLog {
         .filter((e) => query.status === undefined || e.status === query.status)
         .sort((a, b) => b.receivedAt - a.receivedAt)
         .slice(0, query.limit ?? DEFAULT_LIMIT);
+    },
+
+    async countNoise(day: string, hour: number, source: string): Promise<void> {
+      const file = noiseFileFor(day);
+      await fileLocks.run(file, async () => {
+        await mkdir(root, { recursive: true });
+        const counts = await readNoise(file);
+        const key = `${hour}|${source}`;
+        counts[key] = { day, hour, source, count: (counts[key]?.count ?? 0) + 1 };
+        await writeFile(file, JSON.stringify(counts), 'utf8');
+      });
+    },
+
+    async noise(day: string): Promise<NoiseCount[]> {
+      return Object.values(await readNoise(noiseFileFor(day)));
     },
   };
 }

@@ -2,7 +2,8 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { OrderReport } from '../../broker/broker.port';
 import { OPEN_RECORD_STATES, type OrderRecordStore, type RecordMutation, type StoredOrderEvent, type StoredOrderRecord } from '../order-records.port';
-import { readJsonFile, removeFile, writeJsonFileAtomic } from './json-file';
+import type { StoreHealth } from '../store-health';
+import { readCheckedJsonFile, readJsonFile, removeFile, UnreadableFileError, writeJsonFileAtomic } from './json-file';
 import { fileLocks } from './keyed-mutex';
 
 interface OutboxFile<E> {
@@ -17,8 +18,31 @@ interface OutboxFile<E> {
  * Order records for local runs, one JSON file each under `<dir>/records`, the outbox under
  * `<dir>/outbox`. One process only (see KeyedMutex); the record lock also covers its events.
  */
-export function createLocalOrderRecordStore<R extends StoredOrderRecord, E extends StoredOrderEvent>(dir: string): OrderRecordStore<R, E> {
+export function createLocalOrderRecordStore<R extends StoredOrderRecord, E extends StoredOrderEvent>(dir: string, health?: StoreHealth): OrderRecordStore<R, E> {
   const root = path.resolve(dir);
+  const isRecord = (v: unknown): v is R =>
+    typeof v === 'object' && v !== null && typeof (v as R).id === 'string' && typeof (v as R).state === 'string' && typeof (v as R).version === 'number';
+  /**
+   * A record file that exists but does not hold a record (torn, `null`, hand-edited) is an error the
+   * operator is told about, never "no record": a fill applied to nothing would be silently lost.
+   */
+  const readRecord = async (f: string): Promise<R | undefined> => {
+    try {
+      return await readCheckedJsonFile(f, isRecord);
+    } catch (e) {
+      if (!(e instanceof UnreadableFileError)) throw e;
+      const id = decodeURIComponent(path.basename(f, '.json'));
+      health?.unreadable(`order-record/${id}`, `Order record ${id} is unreadable: its postbacks and reconciles are refused until it is repaired (check the order at the broker)`, () =>
+        readCheckedJsonFile(f, isRecord).then(() => true, () => false),
+      );
+      throw e;
+    }
+  };
+  /** Lists skip an unreadable record (reported above) so every other order is still followed. */
+  const readListed = (f: string) => readRecord(f).catch((e: unknown) => {
+    if (e instanceof UnreadableFileError) return undefined;
+    throw e;
+  });
   const ORPHAN_LOCK = path.join(root, 'orphans.lock');
   const file = (sub: string, id: string) => path.join(root, sub, `${encodeURIComponent(id)}.json`);
   const listDir = async (sub: string) => {
@@ -31,12 +55,12 @@ export function createLocalOrderRecordStore<R extends StoredOrderRecord, E exten
   };
 
   return {
-    get: (id) => readJsonFile<R>(file('records', id)),
+    get: (id) => readRecord(file('records', id)),
 
     mutate<T>(id: string, decide: (current: R | undefined) => RecordMutation<T, R, E>): Promise<T> {
       const f = file('records', id);
       return fileLocks.run(f, async () => {
-        const m = decide(await readJsonFile<R>(f));
+        const m = decide(await readRecord(f));
         for (const event of m.events ?? []) {
           await writeJsonFileAtomic(file('outbox', event.eventId), { event, recordedAt: event.recordedAt, published: false } satisfies OutboxFile<E>);
         }
@@ -48,7 +72,7 @@ export function createLocalOrderRecordStore<R extends StoredOrderRecord, E exten
     async listOpen() {
       const out: R[] = [];
       for (const name of await listDir('records')) {
-        const r = await readJsonFile<R>(path.join(root, 'records', name));
+        const r = await readListed(path.join(root, 'records', name));
         if (r && (OPEN_RECORD_STATES as readonly string[]).includes(r.state)) out.push(r);
       }
       return out;
@@ -57,7 +81,7 @@ export function createLocalOrderRecordStore<R extends StoredOrderRecord, E exten
     async listExitsActive() {
       const out: R[] = [];
       for (const name of await listDir('records')) {
-        const r = await readJsonFile<R>(path.join(root, 'records', name));
+        const r = await readListed(path.join(root, 'records', name));
         if (r?.exitsActive) out.push(r);
       }
       return out;
@@ -107,7 +131,7 @@ export function createLocalOrderRecordStore<R extends StoredOrderRecord, E exten
     // One lock for both: locally that is what makes "no record yet → keep the report" atomic with create.
     saveOrphan(report: OrderReport, recordIds: string[]) {
       return fileLocks.run(ORPHAN_LOCK, async () => {
-        for (const id of recordIds) if (await readJsonFile(file('records', id))) return false;
+        for (const id of recordIds) if (await readRecord(file('records', id))) return false;
         const f = file('orphans', report.orderId);
         const prev = await readJsonFile<OrderReport>(f);
         if (!prev || prev.filledQty <= report.filledQty) await writeJsonFileAtomic(f, report);
@@ -119,7 +143,7 @@ export function createLocalOrderRecordStore<R extends StoredOrderRecord, E exten
       const f = file('records', id);
       return fileLocks.run(ORPHAN_LOCK, () =>
         fileLocks.run(f, async () => {
-          if (await readJsonFile(f)) return undefined;
+          if (await readRecord(f)) return undefined;
           const of = orderId ? file('orphans', orderId) : undefined;
           const early = of ? await readJsonFile<OrderReport>(of) : undefined;
           const m = build(early);

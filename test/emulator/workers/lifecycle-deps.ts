@@ -10,7 +10,7 @@ import { handleOrderUpdate, type OrderUpdatesDeps } from '../../../functions/ord
 import { createFyersApi } from '../../../shared/broker/fyers/fyers.api';
 import { createOrderExecutor } from '../../../shared/orders/execute/execute-plan';
 import { lifecycleExits, lifecycleRecorder } from '../../../shared/orders/lifecycle/lifecycle-recorder';
-import { parseFyersPostback, verifyFyersPostback } from '../../../shared/broker/fyers/fyers.postback';
+import { fyersPostbackSignature, parseFyersPostback } from '../../../shared/broker/fyers/fyers.postback';
 import { createPubSubOrderEventPublisher } from '../../../shared/notify/order-events.pubsub';
 import type { Notification } from '../../../shared/notify/notifier.port';
 import type { LifecycleDeps } from '../../../shared/orders/lifecycle/lifecycle.deps';
@@ -65,20 +65,27 @@ export function buildLifecycle(w: LifecycleWiring): BuiltLifecycle {
   };
 }
 
-/** Serves handleOrderUpdate on 127.0.0.1, as the orderUpdates function would. */
+export const POSTBACK_URL_TOKEN = 'tok-9f2c41d7e8a6b35c0d1e2f3a4b5c6d7e';
+
+/** Serves handleOrderUpdate on 127.0.0.1, as the orderUpdates function would; `url` carries the postback token. */
 export async function servePostbacks(deps: LifecycleDeps, secret: string): Promise<{ url: string; server: Server; answers: number[] }> {
-  const od: OrderUpdatesDeps = { ...deps, postbacks: { verify: verifyFyersPostback, parse: parseFyersPostback }, secrets: { get: async (n) => (n === 'fyers-postback-secret' ? secret : undefined) }, answerWithinMs: 30_000 };
+  const od: OrderUpdatesDeps = {
+    ...deps,
+    postbacks: { signature: fyersPostbackSignature, parse: parseFyersPostback },
+    secrets: { get: async (n) => (n === 'fyers-postback-secret' ? secret : n === 'fyers-postback-token' ? POSTBACK_URL_TOKEN : undefined) },
+    answerWithinMs: 30_000,
+  };
   const answers: number[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      void handleOrderUpdate(od, { method: req.method ?? '', rawBody: Buffer.concat(chunks), headers: req.headers }).then((reply) => {
+      void handleOrderUpdate(od, { method: req.method ?? '', url: req.url, rawBody: Buffer.concat(chunks), headers: req.headers }).then((reply) => {
         answers.push(reply.status);
         res.writeHead(reply.status, { 'content-type': 'application/json' }).end(JSON.stringify(reply.body));
       });
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/orderUpdates`, server, answers };
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/orderUpdates/${POSTBACK_URL_TOKEN}`, server, answers };
 }

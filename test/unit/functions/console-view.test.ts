@@ -20,7 +20,7 @@ function deps(over: Partial<ConsoleViewDeps> = {}): ConsoleViewDeps {
       session: { window: { startMin: 555, endMin: 930, holidays: [] }, enforce: true },
     },
     controls: { get: async () => ({ tradingEnabled: true, reduceOnly: false }) } as never,
-    audit: { list: async () => [], record: async () => undefined },
+    audit: { list: async () => [], record: async () => undefined, countNoise: async () => undefined, noise: async () => [] },
     broker: { name: 'fyers', getPositions: async () => [{ symbol: 'NSE:X', netQty: 65, productType: 'INTRADAY', pnl: -12.5 }] },
     orders: { today: async () => [] },
     notifications: { list: async () => [], append: async () => undefined },
@@ -35,7 +35,7 @@ const ctx = { base: '', csrf: 'c', loginUrl: 'https://example.test/authUrl', ses
 
 describe('console view', () => {
   it('shows a hanging or failing part as unavailable and still renders the rest', async () => {
-    const view = await gatherConsoleView(deps({ broker: { name: 'fyers', getPositions: () => new Promise(() => undefined) }, audit: { list: async () => Promise.reject(new Error('store down')), record: async () => undefined } }));
+    const view = await gatherConsoleView(deps({ broker: { name: 'fyers', getPositions: () => new Promise(() => undefined) }, audit: { list: async () => Promise.reject(new Error('store down')), record: async () => undefined, countNoise: async () => undefined, noise: async () => [] } }));
     expect(view.positions).toEqual({ ok: false, error: 'unavailable right now' });
     expect(view.alerts.ok).toBe(false);
     expect(view.controls.ok).toBe(true);
@@ -50,6 +50,8 @@ describe('console view', () => {
         audit: {
           list: async () => [{ requestId: 'r', receivedAt: NOW, day: '2027-01-12', status: 'alert_invalid', httpStatus: 400, latencyMs: 3, alert: { strategy: '<script>x</script>' }, fields: { '<b>': '"><img>' } }],
           record: async () => undefined,
+          countNoise: async () => undefined,
+          noise: async () => [],
         },
         notifications: { list: async () => [{ kind: 'alert.refused', severity: 'warning', summary: '<i>hi</i>', at: NOW }], append: async () => undefined },
       }),

@@ -28,7 +28,7 @@ function setUp() {
     logger: silentLogger,
     readiness,
     controls: { get: async () => ({ tradingEnabled: true, reduceOnly: false }) } as never,
-    audit: { list: async () => [], record: async () => undefined },
+    audit: { list: async () => [], record: async () => undefined, countNoise: async () => undefined, noise: async () => [] },
     broker,
     orders: { today: async () => (calls.orders++, []) },
     notifications: { list: async () => [], append: async () => undefined },

@@ -30,6 +30,13 @@ describe('applyReport: a report only moves a record forward', () => {
     }
   });
 
+  it('never fills more than the record ordered, and ignores a report for another symbol or side (issue 19)', () => {
+    const over = applyReport(rec(), report({ state: 'filled', filledQty: 13_000 }), 1)!;
+    expect(over.record).toMatchObject({ state: 'filled', filledQty: 130 });
+    expect(applyReport(rec(), report({ symbol: 'NSE:Y', state: 'filled', filledQty: 130 }), 1)).toBeUndefined();
+    expect(applyReport(rec(), report({ side: 'SELL', state: 'filled', filledQty: 130 }), 1)).toBeUndefined();
+  });
+
   it('a partly filled order that is cancelled keeps its filled quantity', () => {
     const c = applyReport(rec({ state: 'partially_filled', filledQty: 65, version: 2 }), report({ state: 'cancelled', filledQty: 65 }), 1)!;
     expect(c.record).toMatchObject({ state: 'cancelled', filledQty: 65 });

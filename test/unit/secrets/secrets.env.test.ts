@@ -19,6 +19,7 @@ describe('createEnvSecretSource', () => {
       'fyers-app-secret': 'FYERS_APP_SECRET',
       'fyers-pin': 'FYERS_PIN',
       'fyers-postback-secret': 'FYERS_POSTBACK_SECRET',
+      'fyers-postback-token': 'FYERS_POSTBACK_TOKEN',
     });
   });
 

@@ -1,29 +1,33 @@
 import { createHmac } from 'node:crypto';
-import { parseFyersPostback, verifyFyersPostback } from '../../../../shared/broker/fyers/fyers.postback';
+import { fyersPostbackSignature, parseFyersPostback } from '../../../../shared/broker/fyers/fyers.postback';
 
 const SECRET = 'dashboard-secret';
 const body = Buffer.from(JSON.stringify({ id: '26072100000001', symbol: 'NSE:X', side: 1, qty: 130, status: 6, filledQty: 65, tradedPrice: 150.5, productType: 'INTRADAY', orderTag: '1:abc', orderDateTime: '22-Jul-2026 10:00:05' }));
 const mac = createHmac('sha256', SECRET).update(body).digest();
 
-describe('verifyFyersPostback accepts both readings of Fyers\' signing and nothing else', () => {
+describe('fyersPostbackSignature: a signature header, when present, must match the secret', () => {
   it.each([
     ['hex HMAC in X-Fyers-Signature', { 'x-fyers-signature': mac.toString('hex') }],
     ['base64 HMAC', { 'x-fyers-signature': mac.toString('base64') }],
     ['sha256= prefixed HMAC in X-Signature', { 'x-signature': `sha256=${mac.toString('hex')}` }],
     ['the secret itself in X-Fyers-Secret', { 'x-fyers-secret': SECRET }],
-  ])('%s', (_label, headers) => {
-    expect(verifyFyersPostback(body, headers, SECRET)).toBe(true);
+  ])('%s is valid', (_label, headers) => {
+    expect(fyersPostbackSignature(body, headers, SECRET)).toBe('valid');
+  });
+  it('no signature header at all is absent (the URL token decides)', () => {
+    expect(fyersPostbackSignature(body, { 'content-type': 'application/json' }, SECRET)).toBe('absent');
+    expect(fyersPostbackSignature(body, {}, undefined)).toBe('absent');
   });
   it.each([
-    ['no header', {}],
     ['a MAC of another body', { 'x-fyers-signature': createHmac('sha256', SECRET).update('{}').digest('hex') }],
     ['a MAC with another secret', { 'x-fyers-signature': createHmac('sha256', 'other').update(body).digest('hex') }],
     ['the wrong secret', { 'x-fyers-secret': 'dashboard-secreT' }],
+    ['one good header and one bad', { 'x-fyers-secret': SECRET, 'x-signature': 'nope' }],
   ])('refuses %s', (_label, headers) => {
-    expect(verifyFyersPostback(body, headers, SECRET)).toBe(false);
+    expect(fyersPostbackSignature(body, headers, SECRET)).toBe('invalid');
   });
-  it('refuses everything when no secret is configured', () => {
-    expect(verifyFyersPostback(body, { 'x-fyers-secret': '' }, '')).toBe(false);
+  it('a header with no secret configured to check it is invalid', () => {
+    expect(fyersPostbackSignature(body, { 'x-fyers-secret': 'anything' }, undefined)).toBe('invalid');
   });
 });
 
