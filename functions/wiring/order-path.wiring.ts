@@ -32,7 +32,7 @@ export function orderPath(w: WiringContext): { executor: OrderExecutor; lifecycl
     },
   };
   lifecycle.recorder = lifecycleRecorder(lifecycle);
-  const executor = createOrderExecutor({ broker: adapters.broker, logger, recorder: lifecycle.recorder, exits: lifecycleExits(lifecycle) });
+  const executor = createOrderExecutor({ broker: adapters.broker, logger, recorder: lifecycle.recorder, exits: lifecycleExits(lifecycle), notify: { notifier: adapters.notifier, clock } });
   lifecycle.executor = executor;
   return { executor, lifecycle };
 }

@@ -80,8 +80,15 @@ export const EnvSchema = v.object({
   COVER_ONLY_BUY: v.optional(bool, 'false'),
   FREEZE_QTY_OVERRIDES: v.optional(list, ''),
   ALLOWED_SOURCE_IPS: v.optional(list, ''),
-  /** Where sl/tp on INTRADAY/MARGIN go: Fyers TP/SL legs, CO/BO only, the bridge's own exits, or nowhere. */
-  PROTECTION: v.optional(v.picklist(['legs', 'bracket', 'managed', 'off'], 'must be legs, bracket, managed or off'), 'legs'),
+  /** Where sl/tp go: Fyers TP/SL legs, the bridge's own exits, or nowhere. `bracket` (CO/BO) went with Fyers' -1800. */
+  PROTECTION: v.optional(
+    v.pipe(
+      v.string(),
+      v.check((x) => x.trim().toLowerCase() !== 'bracket', 'bracket is gone: Fyers retired CO and BO (code -1800); use legs (TP/SL legs on the order) or managed (the bridge\'s own exits)'),
+      v.picklist(['legs', 'managed', 'off'], 'must be legs, managed or off'),
+    ),
+    'legs',
+  ),
   /** A LIMIT price further than this from the option's LTP is refused as a likely wrong price. */
   LIMIT_PRICE_BAND_PERCENT: v.optional(int(1, 100), '20'),
   CONTROLS_CACHE_SECONDS: v.optional(int(0, 300), '5'),

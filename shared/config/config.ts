@@ -36,7 +36,7 @@ export interface Config {
     holidays: string[];
     coverOnlyBuy: boolean;
     freezeQtyOverrides: Record<string, number>;
-    protection: 'legs' | 'bracket' | 'managed' | 'off';
+    protection: 'legs' | 'managed' | 'off';
     limitPriceBandPercent: number;
   };
   dedupWindowMs: number;
