@@ -263,8 +263,9 @@ describe('sizing by risk, end to end', () => {
     await start();
     const res = await post({ action: 'BUY', optionType: 'CE', strikeprice: 'ATM', productType: 'CO', sl: 10, qty: { riskRupees: 2000 }, idempotency_key: 'rr-1' });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ lots: 3, qty: 195 });
-    expect(fake.state.orders[0]?.body).toMatchObject({ qty: 195, productType: 'CO', stopLoss: 10 });
+    expect(res.body).toMatchObject({ lots: 3, qty: 195, productType: 'INTRADAY' });
+    // CO is retired at Fyers: carried as INTRADAY (legs or managed exits, as PROTECTION says).
+    expect(fake.state.orders[0]?.body).toMatchObject({ qty: 195, productType: 'INTRADAY' });
   });
 
   it('refuses, naming the field, when the funds do not pay for one lot', async () => {
