@@ -75,7 +75,7 @@ export function createRefusalDigest(o: RefusalDigestOptions): RefusalDigest {
     await o.notifier.notify({
       kind: 'alert.refused',
       severity: 'warning',
-      summary: `${all.length} refusals in ${minutes(span)} min: ${shown.join(', ')}${more}`,
+      summary: `${all.length} ${all.some((r) => r.told) ? 'refusals (alerts and broker rejections)' : 'alerts refused'} in ${minutes(span)} min: ${shown.join(', ')}${more}`,
       at: o.clock(),
       requestId: all[all.length - 1]!.requestId,
       details: { count: all.length, since: windowStart, groups: groups.map((g) => ({ reason: g.text, count: g.n })), requestIds: all.slice(-10).map((r) => r.requestId) },
