@@ -96,7 +96,7 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
     squareOff: jobs.squareOff,
     ...(jobs.lossLimit ? { lossLimit: jobs.lossLimit } : {}),
     lifecycle,
-    ...lifecycleFunctions(w, lifecycle),
+    ...lifecycleFunctions(w, lifecycle, jobs.strategyRisk),
     operatorKey: w.operatorKey,
     warmUp: async () => {
       const started = clock();

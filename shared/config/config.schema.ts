@@ -96,6 +96,8 @@ export const EnvSchema = v.object({
   SQUARE_OFF_AT: v.optional(list, '15:15'),
   /** Rupees of today's loss (realised + unrealised) at which trading stops. */
   DAILY_LOSS_LIMIT: v.optional(int(1, 1_000_000_000)),
+  /** Per-strategy risk rules in rupees, JSON: {"<id>": {"stop":3000,"target":5000,"lockAfter":4000,"lockGiveBack":1500,"dailyTarget":8000}}. */
+  STRATEGY_RISK: optionalText,
   /** At the loss limit, also flatten every strategy holding (not only switch trading off). */
   LOSS_LIMIT_FLATTEN: v.optional(bool, 'true'),
 

@@ -1,3 +1,4 @@
+import { assertStrategyRunning } from './strategy-risk-run';
 import { offsetPoints, pointsOf, type Offset } from '../alert/offset';
 import { orderTagFor } from '../alert/idempotency-key';
 import { DEFAULT_MAPPING, parseStrategyAlert, type PositionSide, type StrategyAlert } from '../alert/strategy-alert.schema';
@@ -44,6 +45,8 @@ interface Resolved {
  */
 export async function strategyFromAlert(deps: StrategyDeps, req: AlertRequest, trace: AlertTrace = {}): Promise<AlertOutcome> {
   const { alert, controls, index } = await admitAlert(deps, req, (body) => parseStrategyAlert(body, { protection: deps.settings.protection }), trace);
+  // A strategy a risk rule stopped for today opens nothing more (a flatten still goes through).
+  if (alert.intent !== 'flatten') assertStrategyRunning(controls, alert.strategy, deps.clock());
   const resolved = await resolveContracts(deps, alert, controls, index);
   const claim = await claimAlert(deps, req, alert, (key) => orderTagFor(key, req.requestId), trace);
   if (claim.kind === 'duplicate') return claim;

@@ -1,6 +1,7 @@
 import type { Position } from '../../../shared/broker/broker.port';
 import type { Holding } from '../../../shared/store/holdings.port';
-import { evaluateStrategyRisk, parseStrategyRisk, strategyMtm } from '../../../shared/strategy/strategy-risk';
+import { parseStrategyRisk } from '../../../shared/config/strategy-risk-config';
+import { evaluateStrategyRisk, strategyMtm } from '../../../shared/strategy/strategy-risk';
 
 const holding = (strategy: string, ticker: string, qty: number): Holding => ({
   strategy, underlying: 'NIFTY', updatedAt: 0, applied: [], legs: [{ ticker, optionType: 'CE', side: 'BUY', qty, lotSize: 65, productType: 'INTRADAY' }],
