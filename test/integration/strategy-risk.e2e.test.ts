@@ -22,6 +22,7 @@ const server = useWebhookServer();
 let fake: FakeFyers;
 let deps: AppDeps;
 const notes: Notification[] = [];
+beforeEach(() => void notes.splice(0));
 
 async function start(rules: Record<string, unknown>): Promise<void> {
   const clock = tickingClock(IN_WINDOW);
@@ -75,4 +76,26 @@ it('MTM past a strategy\'s stop flattens that strategy only, stops it for the da
   // A later run does not act twice.
   await handleReconcile(deps.reconcile);
   expect(notes.filter((n) => n.kind === 'strategy.risk')).toHaveLength(1);
+});
+
+it('the profit lock: after +X, giving back more than Y flattens the strategy; the daily target flattens the other at its figure', async () => {
+  await start({ locked: { lockAfter: 1000, lockGiveBack: 500 }, daily: { dailyTarget: 1300 } });
+  expect((await post({ strategy: 'locked', position: 'long', qty: 1, idempotency_key: 'pl-1' })).status).toBe(200);
+  expect((await post({ strategy: 'daily', position: 'short', qty: 1, idempotency_key: 'pl-2' })).status).toBe(200);
+  const ce = fake.state.ltp.get(CE.ticker) ?? 100;
+  const pe = fake.state.ltp.get(PE.ticker) ?? 100;
+
+  fake.setLtp(CE.ticker, ce + 20); // locked +1300: the lock is armed, best 1300
+  fake.setLtp(PE.ticker, pe + 10); // daily +650
+  expect((await handleReconcile(deps.reconcile)).body).toMatchObject({ strategyRisk: { stopped: [] } });
+  fake.setLtp(CE.ticker, ce + 14); // locked +910: 390 back from its best, inside the lock
+  expect((await handleReconcile(deps.reconcile)).body).toMatchObject({ strategyRisk: { stopped: [] } });
+  fake.setLtp(CE.ticker, ce + 12); // locked +780: 520 back, past the lock
+  fake.setLtp(PE.ticker, pe + 20); // daily +1300: its daily target
+  const run = await handleReconcile(deps.reconcile);
+  expect(run.body).toMatchObject({ strategyRisk: { stopped: ['locked', 'daily'], mtm: { locked: 780, daily: 1300 } } });
+  expect([netOf(CE.ticker), netOf(PE.ticker)]).toEqual([0, 0]);
+  const told = notes.filter((n) => n.kind === 'strategy.risk').map((n) => n.summary);
+  expect(told.find((s) => s.startsWith('Strategy locked'))).toMatch(/gave back ₹520 from its best of ₹1,300 \(profit lock: after ₹1,000, at most ₹500 back\)/);
+  expect(told.find((s) => s.startsWith('Strategy daily'))).toMatch(/reached the daily profit target of ₹1,300/);
 });
