@@ -277,3 +277,20 @@ describe('sizing by risk, end to end', () => {
     expect(fake.state.orders).toHaveLength(0);
   });
 });
+
+describe('a strategy open whose legs Fyers refuses', () => {
+  it('is placed once more without legs and protected by managed exits; the answer names the fallback', async () => {
+    await start({ PROTECTION: 'legs' });
+    fake.refuseLegs(CE.ticker);
+    const res = await post({ strategy: 'trend', position: 'long', qty: 1, sl: 20, tp: 40, idempotency_key: 'lf-1' });
+    expect(res.status).toBe(200);
+    expect((res.body.notes as string[]).join(' ')).toMatch(/Fyers refused the TP\/SL legs .*sent once without them.*managed exits/);
+    // Refused with legs, placed without, then the stop and the target: the fill, read back from the
+    // orderbook by the executor, armed the bridge's own exits at once.
+    expect(fake.state.requests.filter((r) => r.route === 'place-order').map((r) => r.status)).toEqual([400, 200, 200, 200]);
+    expect(fake.state.orders[0]!.body).not.toHaveProperty('legType');
+    expect(fake.state.orders[0]!.body).toMatchObject({ symbol: CE.ticker, side: 1, qty: 65, stopLoss: 0, takeProfit: 0 });
+    const exits = fake.state.orders.slice(1).map((o) => `${o.side === 1 ? 'BUY' : 'SELL'} ${o.type === 4 ? 'SL-L' : 'LIMIT'} ${o.qty}`).sort();
+    expect(exits).toEqual(['SELL LIMIT 65', 'SELL SL-L 65']);
+  });
+});

@@ -133,6 +133,8 @@ describe('webhook end to end: placed orders, field by field as Fyers receives th
     const res = await post(alertBody({ productType: 'BO', sl: 20, tp: 40 }));
     expect(res.body).toMatchObject({ status: 'accepted', productType: 'INTRADAY' });
     expect(fake.state.orders.map((o) => [o.productType, o.stopLoss, o.takeProfit, o.legType])).toEqual([['INTRADAY', 20, 40, 1]]);
+    // The fake would answer a CO/BO with -1800 and book nothing: exactly one placement reached it, the INTRADAY one.
+    expect(fake.state.requests.filter((r) => r.route === 'place-order' || r.route === 'multi-order').map((r) => r.status)).toEqual([200]);
     noRetiredProduct(fake);
   });
 
