@@ -36,7 +36,8 @@ export interface Fallback {
 
 /**
  * Never an unprotected position by surprise: when Fyers refuses an order because of its TP/SL legs, the
- * order is sent once more without them (same tag: the refused one never entered the book) and the
+ * order is sent once more without them, under the same tag (a refusal at validation books no order, so
+ * the tag still names one order; should Fyers ever book the refused one, recovery reads both) and the
  * bridge's managed exits protect it once it fills. The answer and the operator both hear it. Refused
  * again, the broker's reason stands. Sent only once: a second refusal is never retried.
  */
