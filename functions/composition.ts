@@ -24,6 +24,8 @@ import { buildAdapters, symbolMasterPolicy, type Adapters } from './adapters';
 import { getConfig } from './config';
 import { lifecycleFunctions } from './wiring/lifecycle-functions.wiring';
 import { orderPath } from './wiring/order-path.wiring';
+import { createRefusalDigest } from '../shared/notify/refusal-digest';
+import { REFUSAL_DIGEST_WINDOW_MS } from './wiring/webhook.wiring';
 import { pages } from './wiring/pages.wiring';
 import { brokerSession } from './wiring/session.wiring';
 import { strategyJobs } from './wiring/strategy-jobs.wiring';
@@ -73,6 +75,7 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
     controls: liveControls(adapters.controls, { clock, logger, cacheMs: config.controlsCacheMs }),
     symbols: adapters.symbols,
     operatorKey: createOperatorKeyGate({ secrets: adapters.secrets, clock, logger }),
+    refusals: createRefusalDigest({ clock, notifier: adapters.notifier, windowMs: REFUSAL_DIGEST_WINDOW_MS }),
   };
 
   const { executor, lifecycle } = orderPath(w);
@@ -93,7 +96,7 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
     squareOff: jobs.squareOff,
     ...(jobs.lossLimit ? { lossLimit: jobs.lossLimit } : {}),
     lifecycle,
-    ...lifecycleFunctions(w, lifecycle),
+    ...lifecycleFunctions(w, lifecycle, jobs.strategyRisk),
     operatorKey: w.operatorKey,
     warmUp: async () => {
       const started = clock();

@@ -272,7 +272,7 @@ export function loginPage(base: string, message?: string, status: 'error' | 'loc
   );
 }
 
-const LABELS: Record<keyof RuntimeControls, string> = { tradingEnabled: 'Trading', maxLots: 'Max lots', dailyOrderCap: 'Daily order cap', reduceOnly: 'Reduce-only' };
+const LABELS: Record<keyof RuntimeControls, string> = { tradingEnabled: 'Trading', maxLots: 'Max lots', dailyOrderCap: 'Daily order cap', reduceOnly: 'Reduce-only', strategyDay: 'Strategies stopped today' };
 
 function shown(key: keyof RuntimeControls, value: unknown, defaultMaxLots: number): string {
   if (key === 'tradingEnabled') return value ? 'ON (alerts place orders)' : 'OFF (kill switch ON)';

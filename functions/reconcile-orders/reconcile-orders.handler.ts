@@ -2,11 +2,14 @@ import type { LifecycleDeps } from '../../shared/orders/lifecycle/lifecycle.deps
 import { reconcileOrders } from '../../shared/orders/lifecycle/reconcile-orders';
 import { isWithinTradingWindow, type TradingWindow } from '../../shared/risk/trading-window';
 import type { HttpReply } from '../http-response';
+import type { StrategyRiskRun } from '../../shared/strategy/strategy-risk-run';
 
 export interface ReconcileDeps extends LifecycleDeps {
   tradingWindow: TradingWindow;
   /** Keep reconciling this long after the close: late fills, expiries and the session-end report. */
   afterCloseMs: number;
+  /** The per-strategy risk rules (STRATEGY_RISK), evaluated each in-session run; absent: none configured. */
+  strategyRisk?: () => Promise<StrategyRiskRun>;
 }
 
 /**
@@ -20,7 +23,14 @@ export async function handleReconcile(deps: ReconcileDeps): Promise<HttpReply> {
   if (!inSession && !inGrace) return { status: 200, body: { status: 'skipped', reason: 'outside the exchange session' } };
   const started = deps.clock();
   const report = await reconcileOrders(deps, { sessionEnding: inGrace });
+  // After the records moved (fills known), one positions read judges every strategy's MTM.
+  const risk = inSession && deps.strategyRisk
+    ? await deps.strategyRisk().catch((e: unknown) => {
+      deps.logger.error('strategy risk rules could not be evaluated this minute', { error: e });
+      return undefined;
+    })
+    : undefined;
   const ms = deps.clock() - started;
-  deps.logger.info('reconcile done', { ...report, ms });
-  return { status: 200, body: { status: 'reconciled', ...report, ms } };
+  deps.logger.info('reconcile done', { ...report, ms, strategiesStopped: risk?.stopped });
+  return { status: 200, body: { status: 'reconciled', ...report, ...(risk ? { strategyRisk: risk } : {}), ms } };
 }

@@ -22,6 +22,7 @@ export function orderPath(w: WiringContext): { executor: OrderExecutor; lifecycl
     notifier: createThrottledNotifier(adapters.notifier, { clock, windowMs: 60_000, perKindPerWindow: 5 }),
     broker: adapters.broker,
     instanceId,
+    refusals: w.refusals,
     settings: {
       managedExits: () => managedExitsEnabled(config),
       // Longer than a broker call (timeout) twice over: a claim never lapses while its send is undecided.
@@ -32,7 +33,7 @@ export function orderPath(w: WiringContext): { executor: OrderExecutor; lifecycl
     },
   };
   lifecycle.recorder = lifecycleRecorder(lifecycle);
-  const executor = createOrderExecutor({ broker: adapters.broker, logger, recorder: lifecycle.recorder, exits: lifecycleExits(lifecycle) });
+  const executor = createOrderExecutor({ broker: adapters.broker, logger, recorder: lifecycle.recorder, exits: lifecycleExits(lifecycle), notify: { notifier: adapters.notifier, clock } });
   lifecycle.executor = executor;
   return { executor, lifecycle };
 }

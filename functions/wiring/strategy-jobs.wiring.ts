@@ -1,11 +1,12 @@
 import type { OrderExecutor } from '../../shared/orders/execute/execute-plan';
 import type { LossLimitDeps } from '../../shared/strategy/daily-loss';
 import type { FlattenDeps } from '../../shared/strategy/flatten-holdings';
+import type { StrategyRiskDeps } from '../../shared/strategy/strategy-risk-run';
 import type { SquareOffDeps } from '../square-off/square-off.handler';
 import type { WiringContext } from './wiring-context';
 
 /** Flattens outside an alert: the scheduled square-off and the account's daily loss limit. */
-export function strategyJobs(w: WiringContext, executor: OrderExecutor): { flatten: FlattenDeps; squareOff: SquareOffDeps; lossLimit?: LossLimitDeps } {
+export function strategyJobs(w: WiringContext, executor: OrderExecutor): { flatten: FlattenDeps; squareOff: SquareOffDeps; lossLimit?: LossLimitDeps; strategyRisk?: StrategyRiskDeps } {
   const { config, adapters, clock, logger, instanceId } = w;
   const flatten: FlattenDeps = {
     clock,
@@ -20,7 +21,14 @@ export function strategyJobs(w: WiringContext, executor: OrderExecutor): { flatt
     lockMs: config.idempotencyLeaseMs,
   };
   const squareOff: SquareOffDeps = { ...flatten, notifier: adapters.notifier, atMin: config.squareOff.atMin, byStrategy: config.squareOff.byStrategy };
-  if (config.dailyLossLimit === undefined) return { flatten, squareOff };
+  const strategyRisk: StrategyRiskDeps | undefined = Object.keys(config.strategyRisk).length === 0 ? undefined : {
+    ...flatten,
+    controls: adapters.controls,
+    notifier: adapters.notifier,
+    rules: config.strategyRisk,
+    onControlsChanged: (after) => w.controls.changed(after),
+  };
+  if (config.dailyLossLimit === undefined) return { flatten, squareOff, ...(strategyRisk ? { strategyRisk } : {}) };
   const lossLimit: LossLimitDeps = {
     ...flatten,
     controls: adapters.controls,
@@ -32,5 +40,5 @@ export function strategyJobs(w: WiringContext, executor: OrderExecutor): { flatt
     // This instance must refuse the next alert at once, not after its controls cache expires.
     onControlsChanged: (after) => w.controls.changed(after),
   };
-  return { flatten, squareOff, lossLimit };
+  return { flatten, squareOff, lossLimit, ...(strategyRisk ? { strategyRisk } : {}) };
 }

@@ -1,4 +1,3 @@
-import { createRefusalDigest } from '../../shared/notify/refusal-digest';
 import type { OrderExecutor } from '../../shared/orders/execute/execute-plan';
 import { createRecentKeys } from '../../shared/orders/recent-keys';
 import { lossGuard, type LossLimitDeps } from '../../shared/strategy/daily-loss';
@@ -9,7 +8,7 @@ import type { WiringContext } from './wiring-context';
 /** TradingView gives up at 3 s; leave room for the platform's own latency and the audit write. */
 const RESPONSE_BUDGET_MS = 2500;
 /** A broken alert firing every minute reads as one message now and one summary per this window. */
-const REFUSAL_DIGEST_WINDOW_MS = 10 * 60_000;
+export const REFUSAL_DIGEST_WINDOW_MS = 10 * 60_000;
 
 /** The alert door: admission, claim, plan, the one executor, and what the answer and the audit say. */
 export function webhookDeps(w: WiringContext, executor: OrderExecutor, lossLimit: LossLimitDeps | undefined): WebhookDeps {
@@ -33,7 +32,7 @@ export function webhookDeps(w: WiringContext, executor: OrderExecutor, lossLimit
     // Resends come within seconds; a few thousand keys cover a trading day's burst many times over.
     recentKeys: createRecentKeys({ clock, ttlMs: Math.max(config.dedupWindowMs, 60_000), max: 5000 }),
     guard: createSourceGuard({ allowedIps: config.allowedSourceIps }),
-    refusals: createRefusalDigest({ clock, notifier: adapters.notifier, windowMs: REFUSAL_DIGEST_WINDOW_MS }),
+    refusals: w.refusals,
     settings: {
       maxLots: config.risk.maxLots,
       tradingWindow: { narrowing: config.risk.tradingWindow, holidays: config.risk.holidays },

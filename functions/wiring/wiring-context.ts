@@ -5,6 +5,7 @@ import type { LiveControls } from '../../shared/store/live-controls';
 import type { SymbolIndex } from '../../shared/symbols/instrument';
 import type { OperatorKeyGate } from '../operator-auth/operator-key';
 import type { Adapters } from '../adapters';
+import type { RefusalDigest } from '../../shared/notify/refusal-digest';
 
 /** What every wiring factory starts from: the config, the chosen adapters and the instance's shared pieces. */
 export interface WiringContext {
@@ -17,4 +18,6 @@ export interface WiringContext {
   controls: LiveControls;
   symbols: () => Promise<SymbolIndex>;
   operatorKey: OperatorKeyGate;
+  /** The instance's one refusal digest: alerts refused at the webhook and orders the broker rejected after acceptance. */
+  refusals: RefusalDigest;
 }

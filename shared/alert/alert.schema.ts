@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { OffsetSchema } from './offset';
 
 /**
  * The TradingView alert contract. TradingView placeholders arrive as strings ("24500", "buy"),
@@ -18,10 +19,10 @@ const numeric = (message: string) =>
 
 const positive = (message: string) => v.pipe(numeric(message), v.gtValue(0, message), v.maxValue(1_000_000, message));
 
-/** `24500`, `"24500"`, `ATM`, `ATM+2`, `atm - 1`. */
-/** A stop-loss or target distance: positive points from the entry. */
-export const PointsSchema = positive('must be positive points from the entry');
+/** A stop-loss, target or trail distance: positive points from the entry, or a percent of the fill ("1.5%"). */
+export const PointsSchema = OffsetSchema;
 
+/** `24500`, `"24500"`, `ATM`, `ATM+2`, `atm - 1`. */
 export const StrikeSchema = v.pipe(
   v.union([v.number(), v.string()], 'must be a strike or ATM, ATM+n, ATM-n'),
   v.rawTransform(({ dataset, addIssue, NEVER }) => {
@@ -75,11 +76,14 @@ export const AlertSchema = v.object({
   strikeprice: StrikeSchema,
   expiry: v.optional(ExpirySchema, 'nearest'),
   qty: v.optional(QtySchema, 1),
-  productType: v.optional(upperEnum(['INTRADAY', 'MARGIN', 'CO', 'BO'], 'must be INTRADAY, MARGIN, CO or BO'), 'INTRADAY'),
+  // CO and BO are retired at Fyers (-1800); parseAlert carries them as INTRADAY with TP/SL legs and says so.
+  productType: v.optional(upperEnum(['INTRADAY', 'MARGIN', 'CO', 'BO'], 'must be INTRADAY or MARGIN (CO and BO are carried as INTRADAY with legs)'), 'INTRADAY'),
   orderType: v.optional(upperEnum(['MARKET', 'LIMIT'], 'must be MARKET or LIMIT'), 'MARKET'),
   price: v.optional(positive('must be a positive price')),
-  sl: v.optional(positive('must be positive points from the entry')),
-  tp: v.optional(positive('must be positive points from the entry')),
+  sl: v.optional(OffsetSchema),
+  tp: v.optional(OffsetSchema),
+  /** A trailing stop (PROTECTION=managed): the stop follows the best price at this distance, never back. */
+  trail: v.optional(OffsetSchema),
   intent: v.optional(v.pipe(v.string('must be open or close'), v.trim(), v.toLowerCase(), v.picklist(['open', 'close'], 'must be open or close')), 'open'),
   idempotency_key: v.optional(v.pipe(v.string('must be a string'), v.trim(), v.regex(/^[A-Za-z0-9_.:{}\-]{1,128}$/, 'must be 1-128 letters, digits or _ . : - characters'))),
   // Informational fields TradingView templates commonly carry; accepted and kept in the audit, never acted on.
@@ -90,7 +94,13 @@ export const AlertSchema = v.object({
   interval: v.optional(v.pipe(v.string(), v.maxLength(32))),
 });
 
-export type Alert = v.InferOutput<typeof AlertSchema>;
+/** An alert as written (CO/BO still possible). */
+export type RawAlert = v.InferOutput<typeof AlertSchema>;
+/**
+ * An alert as the bridge acts on it: never CO/BO (those became INTRADAY with legs), with `note` saying
+ * so in a plain sentence for the answer.
+ */
+export type Alert = Omit<RawAlert, 'productType'> & { productType: 'INTRADAY' | 'MARGIN'; note?: string };
 export type StrikeSelector = Alert['strikeprice'];
 export type ExpirySelector = Alert['expiry'];
 

@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { InvalidAlertError } from '../errors';
-import { ALERT_FIELDS, AlertSchema, type Alert } from './alert.schema';
-import { protectionErrors, type ProtectionMode } from './protection';
+import { ALERT_FIELDS, AlertSchema, type Alert, type RawAlert } from './alert.schema';
+import { carryRetiredProduct, protectionErrors, type ProtectionMode } from './protection';
 
 /** Field → message, for a 400 a trader can act on. */
 export type FieldErrors = Record<string, string>;
@@ -15,18 +15,14 @@ const SUGGEST: Record<string, string> = {
   ticker: 'symbol', limitPrice: 'price', limit_price: 'price',
 };
 
-function checkCrossFields(a: Alert, errors: FieldErrors, protection: ProtectionMode): void {
-  if (a.productType === 'CO') {
-    if (a.sl === undefined) errors.sl = 'is required for productType CO';
-    if (a.tp !== undefined) errors.tp = 'is not supported for productType CO (only sl)';
-  } else if (a.productType === 'BO') {
-    if (a.sl === undefined) errors.sl = 'is required for productType BO';
-    if (a.tp === undefined) errors.tp = 'is required for productType BO';
-  } else {
-    Object.assign(errors, protectionErrors(a, protection));
-  }
+/** Cross-field rules; returns the sentence to add to the answer when CO/BO was carried as INTRADAY. */
+function checkCrossFields(a: RawAlert, errors: FieldErrors, protection: ProtectionMode): string | undefined {
+  const carried = carryRetiredProduct(a, protection);
+  Object.assign(errors, carried.errors);
+  if (Object.keys(carried.errors).length === 0) Object.assign(errors, protectionErrors(a, protection));
   if (a.orderType === 'LIMIT' && a.price === undefined) errors.price = 'is required for orderType LIMIT';
   if (a.orderType === 'MARKET' && a.price !== undefined) errors.price = 'is only accepted with orderType LIMIT';
+  return carried.note;
 }
 
 /**
@@ -51,11 +47,13 @@ export function parseAlert(body: unknown, opts: { protection?: ProtectionMode } 
       const path = v.getDotPath(issue) ?? 'body';
       errors[path] ??= issue.message;
     }
-  } else {
-    checkCrossFields(result.output, errors, opts.protection ?? 'bracket');
   }
+  const note = result.success ? checkCrossFields(result.output, errors, opts.protection ?? 'legs') : undefined;
   if (Object.keys(errors).length > 0 || !result.success) {
     throw new InvalidAlertError('The alert is invalid', { fields: errors });
   }
-  return result.output;
+  const a = result.output;
+  // CO/BO never go further than here: what the bridge acts on is INTRADAY (the note says why).
+  const productType = a.productType === 'MARGIN' ? 'MARGIN' : 'INTRADAY';
+  return { ...a, productType, ...(note ? { note } : {}) };
 }

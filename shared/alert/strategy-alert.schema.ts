@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { InvalidAlertError } from '../errors';
+import { isPct, type Offset } from './offset';
 import { ExpirySchema, PointsSchema, QtySchema, StrikeSchema, SymbolSchema } from './alert.schema';
 import type { ProtectionMode } from './protection';
 import type { FieldErrors } from './parse-alert';
@@ -62,10 +63,12 @@ export const StrategyAlertSchema = v.strictObject({
   strikeprice: v.optional(StrikeSchema, 'ATM'),
   expiry: v.optional(ExpirySchema, 'nearest'),
   qty: v.optional(QtySchema, 1),
-  /** Stop and target in points from the entry, for what the alert opens (every leg that names none). */
+  /** Stop and target in points or percent from the entry, for what the alert opens (every leg that names none). */
   sl: v.optional(PointsSchema),
   tp: v.optional(PointsSchema),
-  productType: v.optional(upper(['INTRADAY', 'MARGIN'], 'must be INTRADAY or MARGIN (CO/BO cannot carry the tags strategies rely on)'), 'INTRADAY'),
+  /** A trailing stop for what the alert opens (PROTECTION=managed), in points or percent. */
+  trail: v.optional(PointsSchema),
+  productType: v.optional(upper(['INTRADAY', 'MARGIN'], 'must be INTRADAY or MARGIN (Fyers retired CO and BO; sl/tp give the same protection)'), 'INTRADAY'),
   idempotency_key: v.optional(v.pipe(v.string('must be a string'), v.trim(), v.regex(/^[A-Za-z0-9_.:{}\-]{1,128}$/, 'must be 1-128 letters, digits or _ . : - characters'))),
   comment: v.optional(v.pipe(v.string(), v.maxLength(500))),
   time: v.optional(v.pipe(v.string(), v.maxLength(64))),
@@ -123,7 +126,14 @@ export function parseStrategyAlert(body: unknown, opts: { protection?: Protectio
  * flatten opens nothing, so a stop there would protect nothing and is refused by name.
  */
 function protectionRefusals(a: StrategyAlert, mode: ProtectionMode, errors: FieldErrors): void {
-  const asked: Array<[string, unknown]> = [['sl', a.sl], ['tp', a.tp], ...(a.legs ?? []).flatMap((l, i): Array<[string, unknown]> => [[`legs.${i}.sl`, l.sl], [`legs.${i}.tp`, l.tp]])];
+  const asked: Array<[string, unknown]> = [['sl', a.sl], ['tp', a.tp], ['trail', a.trail], ...(a.legs ?? []).flatMap((l, i): Array<[string, unknown]> => [[`legs.${i}.sl`, l.sl], [`legs.${i}.tp`, l.tp]])];
+  if (a.trail !== undefined && mode !== 'managed') errors.trail = 'needs PROTECTION=managed: Fyers TP/SL legs do not trail, the bridge moves the stop itself';
+  if (mode === 'legs') {
+    const pairs: Array<[string, Offset | undefined, Offset | undefined]> = [['tp', a.sl, a.tp], ...(a.legs ?? []).map((l, i): [string, Offset | undefined, Offset | undefined] => [`legs.${i}.tp`, l.sl ?? a.sl, l.tp ?? a.tp])];
+    for (const [field, sl, tp] of pairs) {
+      if (sl !== undefined && tp !== undefined && isPct(sl) !== isPct(tp)) errors[field] = 'must be in the same unit as sl (both points or both percent) to go as Fyers TP/SL legs';
+    }
+  }
   const opens = (a.position !== undefined && a.position !== 'flat') || (a.legs !== undefined && a.intent === 'open');
   for (const [field, value] of asked) {
     if (value === undefined) continue;

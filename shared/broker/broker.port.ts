@@ -12,7 +12,8 @@
  * Reads throw when they get no usable answer.
  */
 export type Side = 'BUY' | 'SELL';
-export type ProductType = 'INTRADAY' | 'MARGIN' | 'CO' | 'BO';
+/** Fyers retired CO and BO (code -1800); an alert saying CO/BO is carried as INTRADAY with legs above the port. */
+export type ProductType = 'INTRADAY' | 'MARGIN';
 /** STOP_LIMIT is Fyers' SL-L: it triggers at `stopPrice` and then rests at `limitPrice`. */
 export type OrderType = 'MARKET' | 'LIMIT' | 'STOP_LIMIT';
 
@@ -28,16 +29,16 @@ export interface OrderRequest {
   /** The trigger of a STOP_LIMIT. */
   stopPrice?: number;
   productType: ProductType;
-  /** Offsets in price points from the entry, already tick-rounded; Fyers takes offsets, not levels. */
+  /**
+   * TP/SL legs as offsets from the entry: price points (already tick-rounded) or percent of the entry's
+   * fill price, as `legs` says; Fyers takes offsets, not levels.
+   */
   stopLoss?: number;
   takeProfit?: number;
-  /** Alphanumeric ≤ 30; omitted for CO/BO, where Fyers forbids tags. */
+  /** Alphanumeric ≤ 30. Every order the bridge sends carries one, so every order can be found again. */
   orderTag?: string;
-  /**
-   * How stopLoss/takeProfit are meant on INTRADAY/MARGIN: as TP/SL legs in points from the entry.
-   * Absent on CO/BO (their own offsets) and when no leg is sent.
-   */
-  legs?: 'points';
+  /** How stopLoss/takeProfit are meant: points or percent from the entry. Absent when no leg is sent. */
+  legs?: 'points' | 'percent';
   /**
    * Above the exchange freeze quantity: the broker splits the order into slices of at most that size
    * (Fyers `isSliceOrder`, at most 10 slices), all under the one tag, and answers for each slice.
@@ -58,7 +59,13 @@ export type PlaceOutcome =
       filled?: boolean;
       avgPrice?: number;
     }
-  | { status: 'rejected'; code: number | string; reason: string }
+  | {
+      status: 'rejected';
+      code: number | string;
+      reason: string;
+      /** The broker refused the order for its TP/SL legs (not for the order itself): it may go without them. */
+      legsRefused?: boolean;
+    }
   | { status: 'unknown'; reason: string };
 
 export interface PlaceOptions {

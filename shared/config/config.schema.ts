@@ -80,8 +80,15 @@ export const EnvSchema = v.object({
   COVER_ONLY_BUY: v.optional(bool, 'false'),
   FREEZE_QTY_OVERRIDES: v.optional(list, ''),
   ALLOWED_SOURCE_IPS: v.optional(list, ''),
-  /** Where sl/tp on INTRADAY/MARGIN go: Fyers TP/SL legs, CO/BO only, the bridge's own exits, or nowhere. */
-  PROTECTION: v.optional(v.picklist(['legs', 'bracket', 'managed', 'off'], 'must be legs, bracket, managed or off'), 'legs'),
+  /** Where sl/tp go: Fyers TP/SL legs, the bridge's own exits, or nowhere. `bracket` (CO/BO) went with Fyers' -1800. */
+  PROTECTION: v.optional(
+    v.pipe(
+      v.string(),
+      v.check((x) => x.trim().toLowerCase() !== 'bracket', 'bracket is gone: Fyers retired CO and BO (code -1800); use legs (TP/SL legs on the order) or managed (the bridge\'s own exits)'),
+      v.picklist(['legs', 'managed', 'off'], 'must be legs, managed or off'),
+    ),
+    'legs',
+  ),
   /** A LIMIT price further than this from the option's LTP is refused as a likely wrong price. */
   LIMIT_PRICE_BAND_PERCENT: v.optional(int(1, 100), '20'),
   CONTROLS_CACHE_SECONDS: v.optional(int(0, 300), '5'),
@@ -89,6 +96,8 @@ export const EnvSchema = v.object({
   SQUARE_OFF_AT: v.optional(list, '15:15'),
   /** Rupees of today's loss (realised + unrealised) at which trading stops. */
   DAILY_LOSS_LIMIT: v.optional(int(1, 1_000_000_000)),
+  /** Per-strategy risk rules in rupees, JSON: {"<id>": {"stop":3000,"target":5000,"lockAfter":4000,"lockGiveBack":1500,"dailyTarget":8000}}. */
+  STRATEGY_RISK: optionalText,
   /** At the loss limit, also flatten every strategy holding (not only switch trading off). */
   LOSS_LIMIT_FLATTEN: v.optional(bool, 'true'),
 

@@ -1,3 +1,4 @@
+import { parseStrategyRisk, type StrategyRiskConfig } from './strategy-risk-config';
 import * as v from 'valibot';
 import { EnvSchema } from './config.schema';
 import { weakSecretProblem } from './secret-strength';
@@ -38,7 +39,7 @@ export interface Config {
     holidays: string[];
     coverOnlyBuy: boolean;
     freezeQtyOverrides: Record<string, number>;
-    protection: 'legs' | 'bracket' | 'managed' | 'off';
+    protection: 'legs' | 'managed' | 'off';
     limitPriceBandPercent: number;
   };
   dedupWindowMs: number;
@@ -51,6 +52,8 @@ export interface Config {
   /** Absent: no daily loss limit. */
   dailyLossLimit?: number;
   lossLimitFlatten: boolean;
+  /** STRATEGY_RISK, parsed: strategy id → its MTM rules (empty: none). */
+  strategyRisk: StrategyRiskConfig;
   notify: { topic?: string; webhookUrl?: string };
   /** Order lifecycle: where order events go and when an unfilled market order is reported. */
   lifecycle: { orderEventsTopic?: string; unfilledAlertMs: number };
@@ -200,6 +203,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     squareOff,
     dailyLossLimit: e.DAILY_LOSS_LIMIT,
     lossLimitFlatten: e.LOSS_LIMIT_FLATTEN,
+    strategyRisk: parseStrategyRisk(e.STRATEGY_RISK),
     notify: { topic: e.NOTIFY_TOPIC, webhookUrl: e.NOTIFY_WEBHOOK_URL },
     lifecycle: { orderEventsTopic: e.ORDER_EVENTS_TOPIC, unfilledAlertMs: e.UNFILLED_ALERT_SECONDS * 1000 },
     publicBaseUrl: e.PUBLIC_BASE_URL,

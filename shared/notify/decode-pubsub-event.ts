@@ -21,6 +21,8 @@ const KINDS = [
   'exit.placed',
   'exit.filled',
   'exit.failed',
+  'protection.fallback',
+  'strategy.risk',
   'position.flattened',
   'alert.refused',
   'store.unreadable',

@@ -19,6 +19,8 @@ export type NotificationKind =
   | 'exit.placed'
   | 'exit.filled'
   | 'exit.failed'
+  | 'protection.fallback'
+  | 'strategy.risk'
   | 'position.flattened'
   | 'alert.refused'
   | 'store.unreadable';

@@ -10,6 +10,11 @@ export interface Refusal {
   message: string;
   fields?: Record<string, string>;
   symbol?: string;
+  /**
+   * Already told at once on its own (a broker rejection after an acknowledgement is critical): counted in
+   * the window's summary with the other refusals, never announced a second time.
+   */
+  told?: boolean;
 }
 
 export interface RefusalDigest {
@@ -70,7 +75,7 @@ export function createRefusalDigest(o: RefusalDigestOptions): RefusalDigest {
     await o.notifier.notify({
       kind: 'alert.refused',
       severity: 'warning',
-      summary: `${all.length} alerts refused in ${minutes(span)} min: ${shown.join(', ')}${more}`,
+      summary: `${all.length} ${all.some((r) => r.told) ? 'refusals (alerts and broker rejections)' : 'alerts refused'} in ${minutes(span)} min: ${shown.join(', ')}${more}`,
       at: o.clock(),
       requestId: all[all.length - 1]!.requestId,
       details: { count: all.length, since: windowStart, groups: groups.map((g) => ({ reason: g.text, count: g.n })), requestIds: all.slice(-10).map((r) => r.requestId) },
@@ -81,6 +86,13 @@ export function createRefusalDigest(o: RefusalDigestOptions): RefusalDigest {
     async record(r) {
       try {
         const now = o.clock();
+        if (r.told && (windowStart === undefined || now - windowStart >= o.windowMs)) {
+          // Opens a window without a message of its own: its own critical notice went out already.
+          await summarise();
+          windowStart = now;
+          inWindow = [r];
+          return;
+        }
         if (windowStart === undefined || now - windowStart >= o.windowMs) {
           await summarise();
           windowStart = now;

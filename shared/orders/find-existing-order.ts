@@ -1,43 +1,30 @@
-import type { Broker, OrderReport, OrderState, Side } from '../broker/broker.port';
+import type { Broker, OrderReport, OrderState } from '../broker/broker.port';
 import type { OrderResult } from './order-result';
 import { foundFilled, slicesFromOrderbook } from './accepted-order';
 
 export interface ExistingOrderQuery {
+  /** Every order the bridge sends is tagged; a claim without a tag (from before CO/BO were retired) finds nothing. */
   orderTag?: string;
-  symbol: string;
-  side: Side;
-  qty: number;
-  /** When the claim was first made; an untagged match must be no older than this (less clock skew). */
-  since: number;
 }
 
 export interface FoundOrder {
   order: OrderReport;
-  /** 'orderbook-tag' or 'orderbook-match'. */
+  /** 'orderbook-tag'. */
   method: string;
   /** A sliced order: every order under the one tag (the first is `order`). */
   slices?: OrderReport[];
 }
 
-const SKEW_MS = 5_000;
-
 /**
- * Looks for an order we may already have placed. Tagged orders are found by tag. CO/BO orders cannot
- * carry a tag at Fyers, so they are matched on symbol, side, quantity and time instead — weaker, and
- * the result says which method found it.
+ * Looks for an order we may already have placed, by its tag. Every order is tagged now that CO/BO (which
+ * Fyers forbade to tag) are gone, so there is no weaker match on symbol, side and time any more.
  */
 export async function findExistingOrder(broker: Broker, q: ExistingOrderQuery): Promise<FoundOrder | undefined> {
-  if (q.orderTag) {
-    const tagged = (await broker.findOrders({ tag: q.orderTag })).filter((o) => o.orderTag === q.orderTag);
-    const order = tagged[0];
-    // A sliced order is several orders under the one tag: all of them are the alert's order.
-    return order ? { order, method: 'orderbook-tag', ...(tagged.length > 1 ? { slices: tagged } : {}) } : undefined;
-  }
-  const all = await broker.findOrders({});
-  const order = all.find(
-    (o) => o.symbol === q.symbol && o.side === q.side && o.qty === q.qty && (o.placedAt === undefined || o.placedAt >= q.since - SKEW_MS),
-  );
-  return order ? { order, method: 'orderbook-match' } : undefined;
+  if (!q.orderTag) return undefined;
+  const tagged = (await broker.findOrders({ tag: q.orderTag })).filter((o) => o.orderTag === q.orderTag);
+  const order = tagged[0];
+  // A sliced order is several orders under the one tag: all of them are the alert's order.
+  return order ? { order, method: 'orderbook-tag', ...(tagged.length > 1 ? { slices: tagged } : {}) } : undefined;
 }
 
 /** States in which the order is not (or no longer) at the exchange: the alert did not become a live order. */

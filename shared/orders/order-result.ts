@@ -31,6 +31,11 @@ export interface OrderResult {
   filled?: boolean;
   /** Above the freeze quantity: every slice, with its order id and verdict (or only its size when unknown). */
   slices?: OrderSlice[];
+  /**
+   * Plain sentences on how the alert was carried out where it differs from what it said: a CO/BO carried
+   * as INTRADAY with legs, an order sent without legs Fyers refused (under managed exits instead).
+   */
+  notes?: string[];
   /** PROTECTION=managed: the offsets the bridge's own exit management is to hold (nothing was sent as legs). */
   managedProtection?: { stopLossOffset?: number; takeProfitOffset?: number };
 }

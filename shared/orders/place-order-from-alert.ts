@@ -9,7 +9,7 @@ import { istParts } from '../platform/ist';
 import type { RuntimeControls } from '../store/controls.port';
 import type { AlertOutcome } from './alert-outcome';
 import type { AlertTrace } from './alert-trace';
-import { bracketLevels, bracketOffsets, computeBracket } from './bracket';
+import { bracketLevels, computeBracket } from './bracket';
 import { findExistingOrder, resultFromFound } from './find-existing-order';
 import { notifyOutcome } from './notify-outcome';
 import type { OrderResult } from './order-result';
@@ -21,7 +21,8 @@ import { closableLots, settleCloseHold } from './reduce-only-sizing';
 import type { AlertRequest } from './alert-request';
 import { baseResult, finish, releaseClaim, type HeldClaim } from './held-claim';
 import { acceptedDetails, assertLimitNearLtp, sliceUnits } from './accepted-order';
-import { protectionFields } from './order-protection';
+import { protectionFor, type Protection } from './order-protection';
+import { offsetPoints, pointsOf } from '../alert/offset';
 
 export type { AlertRequest } from './alert-request';
 
@@ -52,8 +53,8 @@ export async function placeOrderFromAlert(deps: PlaceOrderDeps, req: AlertReques
   // lately is most likely a resend: it claims first, so a resend costs no broker call.
   let spot: Promise<number | undefined> | undefined;
   let optionQuote: Promise<number | undefined> | undefined;
-  const tagAllowed = alert.productType !== 'CO' && alert.productType !== 'BO';
-  const claim = await claimAlert(deps, req, alert, (key) => (tagAllowed ? orderTagFor(key, req.requestId) : undefined), trace, (key) => {
+  // Every order is tagged (CO/BO, which Fyers forbade to tag, are gone), so every one can be found again.
+  const claim = await claimAlert(deps, req, alert, (key) => orderTagFor(key, req.requestId), trace, (key) => {
     const fresh = !deps.recentKeys?.has(key);
     deps.recentKeys?.add(key);
     if (!fresh) return;
@@ -134,7 +135,7 @@ async function execute(
   let lots: number;
   let ltp: number | undefined;
   let outcome: PlaceOutcome;
-  let protection: ReturnType<typeof protectionFields>;
+  let protection: Protection;
   let slices: number[];
   let execution: Execution;
   try {
@@ -142,16 +143,14 @@ async function execute(
     if (p.sizing) p = { ...p, lots: await sizeFromMarket(deps.broker, p, quote) };
     const notAfter = record.leaseUntil - deps.settings.sendMarginMs;
     lots = p.reduceOnly ? await closableLots(deps, p, held.owner, notAfter) : p.lots;
-    let offsets: { stopLossOffset?: number; takeProfitOffset?: number };
     if (p.orderType === 'LIMIT') {
       ltp = await quote;
       if (!(ltp && ltp > 0)) throw new DependencyUnavailableError(`No live price for ${inst.ticker}`);
       assertLimitNearLtp(p.limitPrice!, ltp, deps.settings.limitPriceBandPercent);
-      offsets = computeBracket({ side: p.side, entry: p.limitPrice!, tickSize: inst.tickSize, sl: p.sl, tp: p.tp });
-    } else {
-      offsets = bracketOffsets({ side: p.side, tickSize: inst.tickSize, sl: p.sl, tp: p.tp });
+      // A points stop wider than the limit price is refused before anything leaves.
+      computeBracket({ side: p.side, entry: p.limitPrice!, tickSize: inst.tickSize, sl: pointsOf(p.sl), tp: pointsOf(p.tp) });
     }
-    protection = protectionFields(deps.settings.protection, p.productType, offsets);
+    protection = protectionFor(deps.settings.protection, p.side, inst.tickSize, { sl: p.sl, tp: p.tp, trail: p.trail });
     slices = sliceUnits(lots * inst.lotSize, inst.lotSize, p.freezeQty);
     capDay = await reserveDailySlot(deps, controls);
     order = {
@@ -168,7 +167,7 @@ async function execute(
     // Fencing by time: the order leaves early enough that even a broker timeout ends before the lease
     // lapses, so no other instance can take the claim over while this send is still undecided.
     await stillTrading(deps);
-    execution = await deps.executor.run(onePlan(req, p, order, lots, protection.managed, {
+    execution = await deps.executor.run(onePlan(req, p, order, lots, protection, {
       notAfter,
       retryUntil: req.receivedAt + deps.settings.responseBudgetMs - RETRY_MARGIN_MS,
       // The order may wait in the pacer behind a burst: a kill switch set meanwhile still stops it.
@@ -189,17 +188,23 @@ async function execute(
   const result: OrderResult = baseResult(req, p, record, lots);
   try {
     ltp ??= await replyPrice(deps, quote, inst.ticker);
+    // The reply's levels from the expected entry (the fill decides the real ones for a percent or managed stop).
+    const entry = p.orderType === 'LIMIT' ? p.limitPrice : ltp;
     const levels = bracketLevels({
-      side: p.side, tickSize: inst.tickSize, entry: p.orderType === 'LIMIT' ? p.limitPrice : ltp,
-      stopLossOffset: order.stopLoss ?? protection.managed?.stopLossOffset, takeProfitOffset: order.takeProfit ?? protection.managed?.takeProfitOffset,
+      side: p.side, tickSize: inst.tickSize, entry,
+      stopLossOffset: p.sl === undefined || !entry ? undefined : offsetPoints(p.sl, entry),
+      takeProfitOffset: p.tp === undefined || !entry ? undefined : offsetPoints(p.tp, entry),
     });
     Object.assign(trace, { ltp, stopLossPrice: levels.stopLossPrice, takeProfitPrice: levels.takeProfitPrice });
     Object.assign(result, { ltp, ...levels });
-    if (outcome.status === 'placed') Object.assign(result, { status: 'placed', orderId: outcome.orderId, ...acceptedDetails(outcome, slices, protection.managed) });
+    const notes = [...(p.note ? [p.note] : []), ...execution.notes];
+    if (notes.length) result.notes = notes;
+    const managed = protection.exits ?? (execution.notes.length ? protection.exitsIfLegsRefused : undefined);
+    if (outcome.status === 'placed') Object.assign(result, { status: 'placed', orderId: outcome.orderId, ...acceptedDetails(outcome, slices, managed ? protection.offsets : undefined) });
     else if (outcome.status === 'rejected') Object.assign(result, { status: 'rejected', reason: outcome.reason, brokerCode: outcome.code });
     else {
       // The answer was lost: the orderbook may know. Not finding it leaves the outcome unknown, never re-sent.
-      const found = await findExistingOrder(deps.broker, { orderTag: record.orderTag, symbol: order.symbol, side: order.side, qty: order.qty, since: record.createdAt }).catch(() => undefined);
+      const found = await findExistingOrder(deps.broker, { orderTag: record.orderTag }).catch(() => undefined);
       Object.assign(result, found ? resultFromFound(found) : { status: 'unknown', reason: outcome.reason });
     }
   } catch (e) {
@@ -221,13 +226,17 @@ async function execute(
  */
 function onePlan(
   req: AlertRequest, p: PreparedOrder, order: OrderRequest, lots: number,
-  managed: { stopLossOffset?: number; takeProfitOffset?: number } | undefined,
+  protection: Protection,
   send: Pick<OrderPlan, 'notAfter' | 'retryUntil' | 'beforeSend'>,
 ): OrderPlan {
-  const exits = managed && !p.reduceOnly ? { slPoints: managed.stopLossOffset, tpPoints: managed.takeProfitOffset, tickSize: p.instrument.tickSize } : undefined;
+  // A close is never protected: it only reduces.
+  const exits = p.reduceOnly ? {} : {
+    ...(protection.exits ? { exits: protection.exits } : {}),
+    ...(protection.exitsIfLegsRefused ? { exitsIfLegsRefused: protection.exitsIfLegsRefused } : {}),
+  };
   return {
     requestId: req.requestId,
-    orders: [{ n: 0, intent: p.reduceOnly ? 'close' : 'open', order, lots, lotSize: p.instrument.lotSize, freezeQty: p.freezeQty, ...(exits ? { exits } : {}) }],
+    orders: [{ n: 0, intent: p.reduceOnly ? 'close' : 'open', order, lots, lotSize: p.instrument.lotSize, freezeQty: p.freezeQty, ...exits }],
     ...(p.reduceOnly ? { withdrawExitsOn: [{ symbol: order.symbol, productType: order.productType }] } : {}),
     ...send,
     confirm: false,

@@ -1,3 +1,4 @@
+import { offsetPoints, pointsOf } from '../alert/offset';
 import type { Alert } from '../alert/alert.schema';
 import type { Broker } from '../broker/broker.port';
 import { DependencyUnavailableError, RiskRefusedError } from '../errors';
@@ -88,6 +89,8 @@ function finishOrder(alert: Alert, ctx: PlanContext, listing: Listing, spotLtp: 
     reduceOnly,
     sl: alert.sl,
     tp: alert.tp,
+    ...(alert.trail !== undefined ? { trail: alert.trail } : {}),
+    ...(alert.note ? { note: alert.note } : {}),
     spotLtp,
     ...(typeof alert.qty !== 'number' ? { sizing: { spec: alert.qty, maxLots, freezeQty } } : {}),
   };
@@ -115,7 +118,8 @@ export async function sizeFromMarket(broker: Broker, p: PreparedOrder, premium: 
     freezeQty: p.sizing.freezeQty,
     lotSize: p.instrument.lotSize,
     side: p.side,
-    slPoints: p.sl,
+    // A percent stop risks that share of the premium per unit.
+    slPoints: p.sl === undefined ? undefined : price ? offsetPoints(p.sl, price) : pointsOf(p.sl),
     premium: price,
     availableFunds: funds.available,
   });

@@ -1,3 +1,4 @@
+import type { Offset } from '../alert/offset';
 import type { OrderType, ProductType, Side } from '../broker/broker.port';
 import type { Instrument } from '../symbols/instrument';
 import type { QtySpec } from '../risk/position-sizing';
@@ -16,8 +17,12 @@ export interface PreparedOrder {
   freezeQty?: number;
   /** Reduce-only (intent=close, COVER_ONLY_BUY for a BUY, or the reduce-only control). */
   reduceOnly: boolean;
-  sl?: number;
-  tp?: number;
+  /** Stop, target and trail from the alert: points, or percent of the entry's fill price. */
+  sl?: Offset;
+  tp?: Offset;
+  trail?: Offset;
+  /** Said in the answer: the alert's CO/BO was carried as INTRADAY. */
+  note?: string;
   spotLtp?: number;
   /** A size to compute once claimed (`lots` is 0 until then): from risk to the stop or a share of funds. */
   sizing?: { spec: Exclude<QtySpec, number>; maxLots: number; freezeQty?: number };

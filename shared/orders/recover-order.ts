@@ -27,7 +27,7 @@ function adoptionPlan(req: AlertRequest, p: PreparedOrder, orderTag: string | un
  * A claim taken over from an earlier attempt whose outcome is not known (its owner died, or Fyers never
  * confirmed the send). The orderbook decides:
  * - the order is there → its outcome, recorded and reported (a cancelled or expired one is not "placed");
- * - it is not, and the attempt was `unknown` or untaggable (CO/BO) → still unknown, for a human: "not
+ * - it is not, and the attempt was `unknown` or carried no tag (a claim from before CO/BO were retired) → still unknown, for a human: "not
  *   found" proves nothing there, and a second order is worse than a missing one;
  * - it is not, and the tag would have shown it → undefined: the caller places the order, once.
  */
@@ -42,13 +42,7 @@ export async function recoverEarlierAttempt(
   const { record } = held;
   let existing;
   try {
-    existing = await findExistingOrder(deps.broker, {
-      orderTag: record.orderTag,
-      symbol: prepared.instrument.ticker,
-      side: prepared.side,
-      qty: record.result?.qty ?? prepared.lots * prepared.instrument.lotSize,
-      since: record.createdAt,
-    });
+    existing = await findExistingOrder(deps.broker, { orderTag: record.orderTag });
   } catch (e) {
     // We cannot tell whether the earlier attempt reached the broker: the claim goes back to its state
     // (release of a takeover restores it), so a TradingView resend only repeats this lookup.
@@ -77,7 +71,7 @@ export async function recoverEarlierAttempt(
       reason:
         previous === 'unknown'
           ? 'An earlier attempt was sent but never confirmed, and the orderbook does not show it yet'
-          : 'An earlier attempt of this untaggable (CO/BO) order was interrupted and no matching order is visible; not re-sending',
+          : 'An earlier attempt of this order carried no tag and was interrupted, so it cannot be looked up; not re-sending',
     };
     await finish(deps, held, result);
     await notifyOutcome(deps, result, { stage: 'recovered', previous }, req.requestId);

@@ -8,6 +8,18 @@ export interface RuntimeControls {
   dailyOrderCap?: number;
   /** When true every alert is treated as intent=close (only reduces positions). */
   reduceOnly: boolean;
+  /**
+   * Per-strategy risk state for the IST day (STRATEGY_RISK): the best MTM seen once a profit lock is
+   * armed, and the rule that stopped the strategy for the day. A state of an earlier day means nothing.
+   */
+  strategyDay?: Record<string, StrategyDayState>;
+}
+
+export interface StrategyDayState {
+  /** IST date (YYYY-MM-DD) the state belongs to. */
+  day: string;
+  peak?: number;
+  stopped?: { rule: string; summary: string; at: number };
 }
 
 export interface ControlsChange {

@@ -34,7 +34,7 @@ export interface FlattenReport {
   resting: string[];
 }
 
-const emptyExecution = (): Execution => ({ status: 'placed', legs: [], outcomes: new Map(), cancelled: [], recorded: Promise.resolve() });
+const emptyExecution = (): Execution => ({ status: 'placed', legs: [], outcomes: new Map(), cancelled: [], recorded: Promise.resolve(), notes: [] });
 
 /**
  * Closes the given holdings outside an alert (square-off, loss limit) as one plan: the bridge's own

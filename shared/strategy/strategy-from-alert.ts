@@ -1,3 +1,5 @@
+import { assertStrategyRunning } from './strategy-risk-run';
+import { offsetPoints, pointsOf, type Offset } from '../alert/offset';
 import { orderTagFor } from '../alert/idempotency-key';
 import { DEFAULT_MAPPING, parseStrategyAlert, type PositionSide, type StrategyAlert } from '../alert/strategy-alert.schema';
 import { AppError, DependencyUnavailableError, RiskRefusedError } from '../errors';
@@ -31,7 +33,7 @@ interface Resolved {
   sides?: Partial<Record<'long' | 'short', Instrument>>;
   mapping: Record<'long' | 'short', PositionSide>;
   /** Multi-leg open: one contract and size per leg, with the leg's own stop and target. */
-  legs?: Array<{ inst: Instrument; side: 'BUY' | 'SELL'; lots: number; sl?: number; tp?: number }>;
+  legs?: Array<{ inst: Instrument; side: 'BUY' | 'SELL'; lots: number; sl?: Offset; tp?: Offset }>;
 }
 
 /**
@@ -43,6 +45,8 @@ interface Resolved {
  */
 export async function strategyFromAlert(deps: StrategyDeps, req: AlertRequest, trace: AlertTrace = {}): Promise<AlertOutcome> {
   const { alert, controls, index } = await admitAlert(deps, req, (body) => parseStrategyAlert(body, { protection: deps.settings.protection }), trace);
+  // A strategy a risk rule stopped for today opens nothing more (a flatten still goes through).
+  if (alert.intent !== 'flatten') assertStrategyRunning(controls, alert.strategy, deps.clock());
   const resolved = await resolveContracts(deps, alert, controls, index);
   const claim = await claimAlert(deps, req, alert, (key) => orderTagFor(key, req.requestId), trace);
   if (claim.kind === 'duplicate') return claim;
@@ -126,9 +130,9 @@ async function run(
           if (controls.reduceOnly) throw new RiskRefusedError('The reduce-only control is on: a new structure would open positions', { field: 'intent' });
           for (const l of r.legs!) {
             const n = b.plan.length;
-            const protect = openProtection(s.protection, alert.productType, l.side, l.inst.tickSize, l.sl, l.tp);
+            const protect = openProtection(s.protection, l.side, l.inst.tickSize, l.sl, l.tp, alert.trail);
             b.plan.push({
-              n, intent: 'open', lots: l.lots, lotSize: l.inst.lotSize, freezeQty: freezeQtyFor(l.inst, s.freezeQtyOverrides)?.qty, ...(protect.exits ? { exits: protect.exits } : {}),
+              n, intent: 'open', lots: l.lots, lotSize: l.inst.lotSize, freezeQty: freezeQtyFor(l.inst, s.freezeQtyOverrides)?.qty, ...protect.plan,
               order: { symbol: l.inst.ticker, qty: l.lots * l.inst.lotSize, side: l.side, orderType: 'MARKET', productType: alert.productType, orderTag: legTag(baseTag, 'open', n), ...protect.order },
             });
             b.meta.set(n, { ...target, optionType: l.inst.optionType as 'CE' | 'PE', lotSize: l.inst.lotSize });
@@ -187,6 +191,7 @@ async function run(
     });
   });
   const result = strategyResult(req, alert, r, execution, notes);
+  if ('notes' in execution && Array.isArray(execution.notes) && execution.notes.length) result.notes = [...execution.notes];
   try {
     if (!(await deps.idempotency.complete(record.key, owner, result, deps.clock()))) deps.logger.error('claim was lost before the result could be recorded', { key: record.key });
   } catch (e) {
@@ -228,11 +233,12 @@ async function addOpen(
   if (!inst) throw new DependencyUnavailableError('The contract to open was not resolved');
   const market = needsMarketFacts(alert.qty) ? await marketFacts(deps.broker, inst.ticker) : {};
   const freezeQty = freezeQtyFor(inst, deps.settings.freezeQtyOverrides)?.qty;
-  const lots = sizeLots(alert.qty, { maxLots: controls.maxLots ?? deps.settings.maxLots, lotSize: inst.lotSize, freezeQty, side: want.side, slPoints: alert.sl, ...market });
-  const protect = openProtection(deps.settings.protection, alert.productType, want.side, inst.tickSize, alert.sl, alert.tp);
+  const slPoints = alert.sl === undefined ? undefined : market.premium ? offsetPoints(alert.sl, market.premium) : pointsOf(alert.sl);
+  const lots = sizeLots(alert.qty, { maxLots: controls.maxLots ?? deps.settings.maxLots, lotSize: inst.lotSize, freezeQty, side: want.side, slPoints, ...market });
+  const protect = openProtection(deps.settings.protection, want.side, inst.tickSize, alert.sl, alert.tp, alert.trail);
   const n = b.plan.length;
   b.plan.push({
-    n, intent: 'open', lots, lotSize: inst.lotSize, freezeQty, ...(protect.exits ? { exits: protect.exits } : {}),
+    n, intent: 'open', lots, lotSize: inst.lotSize, freezeQty, ...protect.plan,
     order: { symbol: inst.ticker, qty: lots * inst.lotSize, side: want.side, orderType: 'MARKET', productType: alert.productType, orderTag: legTag(baseTag, 'open', n), ...protect.order },
   });
   b.meta.set(n, { ...target, optionType: want.optionType, lotSize: inst.lotSize });

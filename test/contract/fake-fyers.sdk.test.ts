@@ -139,7 +139,7 @@ describe('the fake refuses what Fyers refuses', () => {
   });
   it('a price off the tick grid', async () => {
     expect(await refused(order({ type: 1, limitPrice: 101.03 }))).toMatchObject({ code: -50, message: expect.stringMatching(/tick size 0\.0500/) });
-    expect(await refused(order({ productType: 'BO', orderTag: undefined, stopLoss: 2.02, takeProfit: 5 }))).toMatchObject({
+    expect(await refused(order({ legType: 1, stopLoss: 2.02, takeProfit: 5 }))).toMatchObject({
       code: -50, message: 'StopLoss not a multiple of tick size 0.0500',
     });
   });
@@ -147,20 +147,24 @@ describe('the fake refuses what Fyers refuses', () => {
     expect(await refused(order({ orderTag: 'tv-1' }))).toMatchObject({ code: -50, message: expect.stringMatching(/orderTag/) });
     expect(await refused(order({ orderTag: 'a'.repeat(31) }))).toMatchObject({ code: -50 });
   });
-  it('any orderTag on BO or CO', async () => {
-    expect(await refused(order({ productType: 'BO', stopLoss: 5, takeProfit: 10 }))).toMatchObject({ code: -50, message: expect.stringMatching(/BO and CO/) });
-    expect(await refused(order({ productType: 'CO', stopLoss: 5 }))).toMatchObject({ code: -50, message: expect.stringMatching(/BO and CO/) });
+  it('BO and CO, retired: HTTP 400 with code -1800, as the official Go SDK documents', async () => {
+    expect(await refused(order({ productType: 'BO', orderTag: undefined, stopLoss: 5, takeProfit: 10 }))).toMatchObject({ s: 'error', code: -1800, message: expect.stringMatching(/deprecated/) });
+    expect(await refused(order({ productType: 'CO', orderTag: undefined, stopLoss: 5 }))).toMatchObject({ s: 'error', code: -1800 });
   });
-  it('CO without stopLoss, BO without takeProfit, an unknown symbol, bad side and product', async () => {
-    expect(await refused(order({ productType: 'CO', orderTag: undefined }))).toMatchObject({ code: -50, message: expect.stringMatching(/stopLoss/) });
-    expect(await refused(order({ productType: 'BO', orderTag: undefined, stopLoss: 5 }))).toMatchObject({ code: -50 });
+  it('legs on a contract set to refuse them, naming the legs; the same order without legs goes through', async () => {
+    fake.refuseLegs(String(order({}).symbol));
+    expect(await refused(order({ legType: 1, stopLoss: 5 }))).toMatchObject({ code: -50, message: expect.stringMatching(/stopLoss/) });
+    await expect(sdk.place_order(order({}))).resolves.toMatchObject({ s: 'ok' });
+    fake.refuseLegs(String(order({}).symbol), null);
+  });
+  it('an unknown symbol, bad side and product', async () => {
     expect(await refused(order({ symbol: 'NSE:NIFTY26JUL99999CE' }))).toMatchObject({ code: -300 });
     expect(await refused(order({ side: 0 }))).toMatchObject({ code: -50, message: 'Invalid side' });
     expect(await refused(order({ productType: 'DELIVERY' }))).toMatchObject({ code: -50, message: 'Invalid productType' });
   });
-  it('accepts a valid BO (no tag, offsets on the tick grid) and CO', async () => {
-    await expect(sdk.place_order(order({ productType: 'BO', orderTag: undefined, type: 1, limitPrice: 150.05, stopLoss: 5, takeProfit: 10.5 }))).resolves.toMatchObject({ s: 'ok' });
-    await expect(sdk.place_order(order({ productType: 'CO', orderTag: undefined, stopLoss: 2 }))).resolves.toMatchObject({ s: 'ok' });
-    expect(fake.state.orders.map((o) => o.orderTag)).toEqual(['2:Untagged', '2:Untagged']);
+  it('accepts TP/SL legs in points (on the tick grid) and in percent (legType 2, no tick rule)', async () => {
+    await expect(sdk.place_order(order({ type: 1, limitPrice: 150.05, legType: 1, stopLoss: 5, takeProfit: 10.5 }))).resolves.toMatchObject({ s: 'ok' });
+    await expect(sdk.place_order(order({ legType: 2, stopLoss: 1.37, takeProfit: 2.5 }))).resolves.toMatchObject({ s: 'ok' });
+    expect(fake.state.orders.map((o) => o.legType)).toEqual([1, 2]);
   });
 });

@@ -21,6 +21,8 @@ export function validateOrder(state: FakeState, b: Record<string, unknown>): Rep
   if (type !== 1 && type !== 2 && type !== 3 && type !== 4) return invalid('Invalid order type');
   const product = b.productType;
   if (typeof product !== 'string' || !PRODUCT_TYPES.includes(product)) return invalid('Invalid productType');
+  // Retired products: the official Go SDK marks BO and CO "deprecated and rejected by the API (HTTP 400, code -1800)".
+  if (product === 'BO' || product === 'CO') return fyersError(400, -1800, 'BO/CO product types are deprecated. Use INTRADAY or MARGIN with takeProfit/stopLoss offsets instead');
   if (b.validity !== 'DAY' && b.validity !== 'IOC') return invalid('Invalid validity');
   const qty = num(b.qty);
   if (qty === undefined || !Number.isInteger(qty) || qty <= 0) return invalid('Invalid qty');
@@ -42,8 +44,9 @@ export function validateOrder(state: FakeState, b: Record<string, unknown>): Rep
   const takeProfit = num(b.takeProfit ?? 0);
   if (stopLoss === undefined || stopLoss < 0) return invalid('Invalid stopLoss');
   if (takeProfit === undefined || takeProfit < 0) return invalid('Invalid takeProfit');
-  if (!isMultiple(stopLoss, inst.tickSize)) return invalid(`StopLoss not a multiple of tick size ${tick}`);
-  if (!isMultiple(takeProfit, inst.tickSize)) return invalid(`TakeProfit not a multiple of tick size ${tick}`);
+  // Percent legs (legType 2) are a share of the entry, not a price: no tick rule applies to them.
+  if (b.legType !== 2 && !isMultiple(stopLoss, inst.tickSize)) return invalid(`StopLoss not a multiple of tick size ${tick}`);
+  if (b.legType !== 2 && !isMultiple(takeProfit, inst.tickSize)) return invalid(`TakeProfit not a multiple of tick size ${tick}`);
   if (product === 'CO' && stopLoss <= 0) return invalid('Invalid stopLoss. stopLoss is mandatory for CO orders');
   if (product === 'CO' && type !== 1 && type !== 2) return invalid('Only market and limit orders are allowed for CO');
   if (product === 'BO' && (stopLoss <= 0 || takeProfit <= 0)) return invalid('Invalid stopLoss/takeProfit. Both are mandatory for BO orders');
@@ -52,6 +55,9 @@ export function validateOrder(state: FakeState, b: Record<string, unknown>): Rep
     if (b.legType !== 1 && b.legType !== 2) return invalid('Invalid legType. Allowed values are 1 (points) and 2 (percent)');
     if (product !== 'INTRADAY' && product !== 'MARGIN') return invalid('legType is only allowed for INTRADAY and MARGIN orders');
     if (stopLoss <= 0 && takeProfit <= 0) return invalid('legType needs a stopLoss or a takeProfit');
+    if (b.legType === 2 && (stopLoss > 100 || takeProfit > 100)) return invalid('takeProfit/stopLoss percentage must be between 0.0025 and 100');
+    const refused = typeof b.symbol === 'string' ? state.refuseLegsSymbols.get(b.symbol) : undefined;
+    if (refused !== undefined) return invalid(refused);
   }
   const slice = b.isSliceOrder === true;
   if (inst.freezeQty !== undefined && qty > inst.freezeQty) {

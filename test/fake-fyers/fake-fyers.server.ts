@@ -67,6 +67,8 @@ export interface FakeFyers {
   setPosition(symbol: string, productType: string, netQty: number): void;
   /** From now on RMS refuses orders for this ticker with `message` (code -99); `undefined` lifts it. */
   rejectSymbol(ticker: string, message?: string): void;
+  /** From now on orders with TP/SL legs for this ticker are refused (code -50, naming the legs); `null` lifts it. */
+  refuseLegs(ticker: string, message?: string | null): void;
   /** The URL a browser would open to log in. */
   authCodeUrl(state: string): string;
   close(): Promise<void>;
@@ -246,6 +248,10 @@ export async function startFakeFyers(opts: FakeFyersOptions = {}): Promise<FakeF
     rejectSymbol: (ticker, message) => {
       if (message === undefined) state.rejectSymbols.delete(ticker);
       else state.rejectSymbols.set(ticker, message);
+    },
+    refuseLegs: (ticker, message) => {
+      if (message === null) state.refuseLegsSymbols.delete(ticker);
+      else state.refuseLegsSymbols.set(ticker, message ?? 'TP/SL legs (stopLoss/takeProfit) are not allowed for this contract');
     },
     authCodeUrl: (s) => `${origin}/api/v3/generate-authcode?${new URLSearchParams({ client_id: state.appId, redirect_uri: state.redirectUri, response_type: 'code', state: s })}`,
     close: () => new Promise<void>((resolve) => {

@@ -92,6 +92,8 @@ export interface FakeState {
   funds: number;
   /** Orders for these tickers are refused by "RMS" with the given message (code -99), as a margin shortfall would be. */
   rejectSymbols: Map<string, string>;
+  /** Orders carrying TP/SL legs (legType) for these tickers are refused with the given message (code -50). */
+  refuseLegsSymbols: Map<string, string>;
   /** Market orders for these tickers rest at the exchange (status 6) instead of filling, so they can be cancelled. */
   restSymbols: Set<string>;
   /** Every fill, in Fyers' tradebook shape (see fake-fyers.lifecycle). */
@@ -133,6 +135,7 @@ export function createState(init: {
     orderSeq: 0,
     funds: 500_000,
     rejectSymbols: new Map(),
+    refuseLegsSymbols: new Map(),
     restSymbols: new Set(),
     trades: [],
     tradeSeq: 0,

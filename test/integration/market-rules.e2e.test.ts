@@ -112,15 +112,23 @@ describe('protection', () => {
     expect(r.body.takeProfitPrice).toBeGreaterThan(r.body.ltp as number);
   });
 
-  it('PROTECTION=bracket refuses sl on INTRADAY (400 naming the field); CO still carries its stop', async () => {
-    await start({ PROTECTION: 'bracket' });
-    const r = await app.post(app.alert({ sl: 20 }));
-    expect(r.status).toBe(400);
-    expect((r.body.error as { fields: Record<string, string> }).fields.sl).toMatch(/PROTECTION=bracket/);
+  it('a CO alert (retired at Fyers) is carried as INTRADAY with a stop leg only, and says so; no CO reaches Fyers', async () => {
+    await start({ PROTECTION: 'legs' });
     const co = await app.post(app.alert({ productType: 'CO', sl: 20 }));
     expect(co.status).toBe(200);
-    expect(app.fake.state.orders[0]!.body).toMatchObject({ productType: 'CO', stopLoss: 20 });
+    expect(app.fake.state.orders[0]!.body).toMatchObject({ productType: 'INTRADAY', stopLoss: 20, takeProfit: 0, legType: 1 });
+    expect((co.body.notes as string[])[0]).toMatch(/productType CO is retired at Fyers/);
+    expect(app.fake.state.orders.some((o) => o.productType === 'CO' || o.productType === 'BO')).toBe(false);
+  });
+
+  it('PROTECTION=managed: a BO alert is carried as INTRADAY without legs, its offsets handed to managed exits', async () => {
+    await start({ PROTECTION: 'managed' });
+    const bo = await app.post(app.alert({ productType: 'BO', sl: 20, tp: 40 }));
+    expect(bo.status).toBe(200);
+    expect(app.fake.state.orders[0]!.body).toMatchObject({ productType: 'INTRADAY', stopLoss: 0, takeProfit: 0 });
     expect(app.fake.state.orders[0]!.body).not.toHaveProperty('legType');
+    expect(bo.body).toMatchObject({ managedProtection: { stopLossOffset: 20, takeProfitOffset: 40 } });
+    expect((bo.body.notes as string[])[0]).toMatch(/INTRADAY with managed exits/);
   });
 
   it('PROTECTION=managed: the order goes without legs and the result hands the offsets to managed protection', async () => {

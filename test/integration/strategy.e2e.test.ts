@@ -263,8 +263,9 @@ describe('sizing by risk, end to end', () => {
     await start();
     const res = await post({ action: 'BUY', optionType: 'CE', strikeprice: 'ATM', productType: 'CO', sl: 10, qty: { riskRupees: 2000 }, idempotency_key: 'rr-1' });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ lots: 3, qty: 195 });
-    expect(fake.state.orders[0]?.body).toMatchObject({ qty: 195, productType: 'CO', stopLoss: 10 });
+    expect(res.body).toMatchObject({ lots: 3, qty: 195, productType: 'INTRADAY' });
+    // CO is retired at Fyers: carried as INTRADAY (legs or managed exits, as PROTECTION says).
+    expect(fake.state.orders[0]?.body).toMatchObject({ qty: 195, productType: 'INTRADAY' });
   });
 
   it('refuses, naming the field, when the funds do not pay for one lot', async () => {
@@ -274,5 +275,22 @@ describe('sizing by risk, end to end', () => {
     expect(res.status).toBe(422);
     expect(res.body.error?.fields).toHaveProperty('qty');
     expect(fake.state.orders).toHaveLength(0);
+  });
+});
+
+describe('a strategy open whose legs Fyers refuses', () => {
+  it('is placed once more without legs and protected by managed exits; the answer names the fallback', async () => {
+    await start({ PROTECTION: 'legs' });
+    fake.refuseLegs(CE.ticker);
+    const res = await post({ strategy: 'trend', position: 'long', qty: 1, sl: 20, tp: 40, idempotency_key: 'lf-1' });
+    expect(res.status).toBe(200);
+    expect((res.body.notes as string[]).join(' ')).toMatch(/Fyers refused the TP\/SL legs .*sent once without them.*managed exits/);
+    // Refused with legs, placed without, then the stop and the target: the fill, read back from the
+    // orderbook by the executor, armed the bridge's own exits at once.
+    expect(fake.state.requests.filter((r) => r.route === 'place-order').map((r) => r.status)).toEqual([400, 200, 200, 200]);
+    expect(fake.state.orders[0]!.body).not.toHaveProperty('legType');
+    expect(fake.state.orders[0]!.body).toMatchObject({ symbol: CE.ticker, side: 1, qty: 65, stopLoss: 0, takeProfit: 0 });
+    const exits = fake.state.orders.slice(1).map((o) => `${o.side === 1 ? 'BUY' : 'SELL'} ${o.type === 4 ? 'SL-L' : 'LIMIT'} ${o.qty}`).sort();
+    expect(exits).toEqual(['SELL LIMIT 65', 'SELL SL-L 65']);
   });
 });

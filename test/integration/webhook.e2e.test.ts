@@ -108,7 +108,11 @@ describe('webhook end to end: placed orders, field by field as Fyers receives th
     });
   });
 
-  it('sends a BUY bracket order with tick-rounded OFFSETS, no tag, and reports the stop below and the target above', async () => {
+  // CO and BO are retired at Fyers: the fake answers them -1800, as the official Go SDK documents.
+  const noRetiredProduct = (fake: { state: { orders: Array<{ productType: string }>; requests: Array<{ route?: string }> } }) =>
+    expect(fake.state.orders.filter((o) => o.productType === 'CO' || o.productType === 'BO')).toEqual([]);
+
+  it('carries a BUY BO alert as INTRADAY with tick-rounded TP/SL legs and a tag, says so, and reports the stop below and the target above', async () => {
     const { fake, post } = await start();
     // 20.02 rounds to 20.00 (400 ticks), 40.03 to 40.05 (801 ticks) on a 0.05 tick.
     const res = await post(alertBody({ productType: 'BO', sl: '20.02', tp: 40.03 }));
@@ -116,36 +120,80 @@ describe('webhook end to end: placed orders, field by field as Fyers receives th
     expect(res.status).toBe(200);
     expect(fake.state.orders).toHaveLength(1);
     expect(fake.state.orders[0]!.body).toEqual({
-      symbol: ATM.ticker, qty: 65, type: 2, side: 1, productType: 'BO', limitPrice: 0, stopPrice: 0,
-      validity: 'DAY', disclosedQty: 0, offlineOrder: false, stopLoss: 20, takeProfit: 40.05,
+      symbol: ATM.ticker, qty: 65, type: 2, side: 1, productType: 'INTRADAY', limitPrice: 0, stopPrice: 0,
+      validity: 'DAY', disclosedQty: 0, offlineOrder: false, stopLoss: 20, takeProfit: 40.05, legType: 1, orderTag: expect.stringMatching(/^[A-Za-z0-9]+$/),
     });
-    expect(res.body).toMatchObject({ status: 'accepted', productType: 'BO', ltp: OPTION_LTP, stopLossPrice: 132.35, takeProfitPrice: 192.4 });
-    expect(res.body).not.toHaveProperty('orderTag');
+    expect(res.body).toMatchObject({ status: 'accepted', productType: 'INTRADAY', ltp: OPTION_LTP, stopLossPrice: 132.35, takeProfitPrice: 192.4, orderTag: expect.any(String) });
+    expect(res.body.notes).toEqual(['productType BO is retired at Fyers, so this order was sent as INTRADAY with TP/SL legs: a stop-loss of 20.02 points and a target of 40.03 points.']);
+    noRetiredProduct(fake);
   });
 
-  it('sends a SELL bracket order with the same positive offsets, and reports the stop above and the target below', async () => {
+  it('the Done-when case: a BO alert with sl 20, tp 40 ends as an INTRADAY order with legs 20/40, and no CO/BO request reaches the fake', async () => {
+    const { fake, post } = await start();
+    const res = await post(alertBody({ productType: 'BO', sl: 20, tp: 40 }));
+    expect(res.body).toMatchObject({ status: 'accepted', productType: 'INTRADAY' });
+    expect(fake.state.orders.map((o) => [o.productType, o.stopLoss, o.takeProfit, o.legType])).toEqual([['INTRADAY', 20, 40, 1]]);
+    // The fake would answer a CO/BO with -1800 and book nothing: exactly one placement reached it, the INTRADAY one.
+    expect(fake.state.requests.filter((r) => r.route === 'place-order' || r.route === 'multi-order').map((r) => r.status)).toEqual([200]);
+    noRetiredProduct(fake);
+  });
+
+  it('carries a SELL BO alert with the same positive offsets, and reports the stop above and the target below', async () => {
     const { fake, post } = await start();
     const res = await post(alertBody({ action: 'SELL', productType: 'BO', sl: 20.02, tp: '40.03' }));
 
     expect(res.status).toBe(200);
-    expect(fake.state.orders[0]!.body).toEqual({
-      symbol: ATM.ticker, qty: 65, type: 2, side: -1, productType: 'BO', limitPrice: 0, stopPrice: 0,
-      validity: 'DAY', disclosedQty: 0, offlineOrder: false, stopLoss: 20, takeProfit: 40.05,
+    expect(fake.state.orders[0]!.body).toMatchObject({
+      symbol: ATM.ticker, qty: 65, type: 2, side: -1, productType: 'INTRADAY', stopLoss: 20, takeProfit: 40.05, legType: 1,
     });
     expect(res.body).toMatchObject({ status: 'accepted', side: 'SELL', stopLossPrice: 172.35, takeProfitPrice: 112.3 });
   });
 
-  it('sends a SELL cover order with only a stop offset', async () => {
+  it('carries a SELL CO alert as INTRADAY with only a stop leg', async () => {
     const { fake, post } = await start();
     // 7.52 → 7.50 (150 ticks); a SELL's stop sits above the entry.
     const res = await post(alertBody({ action: 'sell', productType: 'co', sl: '7.52' }));
 
     expect(res.status).toBe(200);
-    expect(fake.state.orders[0]!.body).toEqual({
-      symbol: ATM.ticker, qty: 65, type: 2, side: -1, productType: 'CO', limitPrice: 0, stopPrice: 0,
-      validity: 'DAY', disclosedQty: 0, offlineOrder: false, stopLoss: 7.5, takeProfit: 0,
+    expect(fake.state.orders[0]!.body).toMatchObject({
+      symbol: ATM.ticker, qty: 65, type: 2, side: -1, productType: 'INTRADAY', stopLoss: 7.5, takeProfit: 0, legType: 1,
     });
     expect(res.body).toMatchObject({ status: 'accepted', stopLossPrice: 159.85, takeProfitPrice: null });
+    expect((res.body.notes as string[])[0]).toMatch(/productType CO is retired at Fyers/);
+    noRetiredProduct(fake);
+  });
+
+  it('percent sl/tp go as legType 2 legs; the reply prices them from the LTP', async () => {
+    const { fake, post } = await start();
+    const res = await post(alertBody({ sl: '10%', tp: '20%' }));
+    expect(res.status).toBe(200);
+    expect(fake.state.orders[0]!.body).toMatchObject({ productType: 'INTRADAY', stopLoss: 10, takeProfit: 20, legType: 2 });
+    // 10 % of 152.35 = 15.235 → 137.115 → 137.10 on the tick; 20 % = 30.47 → 182.82 → 182.80.
+    expect(res.body).toMatchObject({ status: 'accepted', ltp: OPTION_LTP, stopLossPrice: 137.1, takeProfitPrice: 182.8 });
+  });
+
+  it('an order whose legs Fyers refuses on this contract is placed once more without them, under managed exits, and the answer says so', async () => {
+    const { fake, post } = await start();
+    fake.refuseLegs(ATM.ticker);
+    const res = await post(alertBody({ sl: 20, tp: 40 }));
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ status: expect.stringMatching(/accepted|filled/), managedProtection: { stopLossOffset: 20, takeProfitOffset: 40 } });
+    expect((res.body.notes as string[]).join(' ')).toMatch(/refused the TP\/SL legs.*sent once without them.*managed exits/);
+    const places = fake.state.requests.filter((r) => r.route === 'place-order');
+    expect(places).toHaveLength(2);
+    expect(fake.state.orders).toHaveLength(1);
+    expect(fake.state.orders[0]!.body).not.toHaveProperty('legType');
+    expect(fake.state.orders[0]!.body).toMatchObject({ stopLoss: 0, takeProfit: 0, orderTag: expect.any(String) });
+  });
+
+  it('refused again without legs: the broker\'s reason is the answer', async () => {
+    const { fake, post } = await start();
+    fake.refuseLegs(ATM.ticker);
+    fake.rejectSymbol(ATM.ticker, 'RMS:Margin Shortfall');
+    const res = await post(alertBody({ sl: 20 }));
+    expect(res.body).toMatchObject({ status: 'rejected', reason: 'RMS:Margin Shortfall' });
+    expect(fake.state.requests.filter((r) => r.route === 'place-order')).toHaveLength(2);
+    expect(fake.state.orders).toHaveLength(0);
   });
 
   it('sends a LIMIT order as type 1 with its price, on an explicit strike and date given as strings', async () => {
@@ -276,15 +324,15 @@ describe('webhook end to end: replays and uncertain outcomes', () => {
     expect(placeRequests()).toBe(1);
   });
 
-  it('recovers a bracket order (which Fyers cannot tag) whose reply was lost by matching symbol, side, qty and time', async () => {
+  it('recovers a BO alert (now a tagged INTRADAY order) whose reply was lost by its tag, like every order', async () => {
     const { fake, post, placeRequests } = await start();
     fake.inject('place-order', { kind: 'reset', phase: 'after' }, 1);
     const res = await post(alertBody({ action: 'SELL', productType: 'BO', sl: 10, tp: 20, qty: 3 }));
 
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ status: 'filled', orderId: fake.state.orders[0]?.id, recoveredBy: 'orderbook-match', qty: 195 });
+    expect(res.body).toMatchObject({ status: 'filled', orderId: fake.state.orders[0]?.id, recoveredBy: 'orderbook-tag', qty: 195 });
     expect(fake.state.orders).toHaveLength(1);
-    expect(fake.state.orders[0]!.orderTag).toBe('2:Untagged');
+    expect(fake.state.orders[0]!.orderTag).not.toBe('2:Untagged');
     expect(placeRequests()).toBe(1);
   });
 

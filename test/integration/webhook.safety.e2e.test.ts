@@ -68,8 +68,8 @@ describe('reduce-only never flips a position', () => {
   });
 });
 
-describe('an interrupted CO/BO order is not re-sent blind', () => {
-  it('an abandoned untagged claim whose order is not visible becomes unknown, is notified, and nothing is sent', async () => {
+describe('a claim left without a tag (written before CO/BO were retired) is not re-sent blind', () => {
+  it('an abandoned untagged claim cannot be looked up: it becomes unknown, is notified, and nothing is sent', async () => {
     const { fake, deps, clock, notes } = await start();
     const body = alertBody({ productType: 'CO', sl: 10, idempotency_key: 'co-entry-1' });
     // Another instance claimed this alert and died before recording anything.

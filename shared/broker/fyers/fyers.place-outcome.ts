@@ -8,6 +8,14 @@ const NO_ACK = 201;
 const AMBIGUOUS_CODES: ReadonlySet<number> = new Set([-96, -201, -202, -204, -205]);
 
 /**
+ * Fyers names the leg fields when it refuses an order over its TP/SL legs ("StopLoss not a multiple of
+ * tick size", "legType is only allowed for…", "TP/SL not allowed for this contract"). The wording is not
+ * documented as a code, so the fields it names decide; only an order that carried legs acts on it.
+ */
+const LEG_REFUSAL = /\b(stop ?loss|take ?profit|leg ?type|tp ?\/ ?sl|sl ?\/ ?tp)\b/i;
+export const refusedForLegs = (message: string | undefined): boolean => !!message && LEG_REFUSAL.test(message);
+
+/**
  * Classifies a reply to POST /orders/sync that is neither a dead session nor a rate limit (those throw first).
  * Only a well-formed answer decides: `s:'ok'` with an id is placed; `s:'error'` with a code is rejected;
  * 5xx, code 201, unreadable bodies and anything else are unknown, because the order may have been taken.
@@ -26,7 +34,7 @@ export function placeOutcome(reply: FyersReply): PlaceOutcome {
     return { status: 'unknown', reason: `Fyers said ok without an order id (code ${code ?? 'none'})` };
   }
   if (body.s === 'error' && code !== undefined && !AMBIGUOUS_CODES.has(code)) {
-    return { status: 'rejected', code, reason: message || `Fyers refused the order (code ${code})` };
+    return { status: 'rejected', code, reason: message || `Fyers refused the order (code ${code})`, ...(refusedForLegs(message) ? { legsRefused: true } : {}) };
   }
   if (body.s === 'error' && code === undefined && httpStatus >= 400) {
     return { status: 'rejected', code: httpStatus, reason: message || `Fyers refused the order (HTTP ${httpStatus})` };

@@ -6,6 +6,7 @@ import { isLive, legStatusOf, type LegResult, type LegSlice } from '../leg-resul
 import { isManagedExitTag, planTag, rollbackTag } from '../order-tags';
 import type { Contract, OrderPlan, PlannedOrder } from './order-plan';
 import type { ExitsControl, OrderRecorder, SentOrder } from './order-recorder.port';
+import { legsRefused, placeWithoutLegs, type FallbackDeps } from './legs-fallback';
 
 export interface ExecutorDeps {
   broker: Broker;
@@ -14,6 +15,8 @@ export interface ExecutorDeps {
   recorder?: OrderRecorder;
   /** Absent: no managed exits exist to withdraw. */
   exits?: ExitsControl;
+  /** Who hears that an order went without its refused legs (see legs-fallback). */
+  notify?: FallbackDeps['notify'];
 }
 
 export interface Execution {
@@ -26,6 +29,8 @@ export interface Execution {
   cancelled: string[];
   /** Settles when every record of this execution is written (at once unless the plan deferred them). */
   recorded: Promise<void>;
+  /** Plain sentences for the answer: an order that went without its refused legs, under managed exits. */
+  notes: string[];
 }
 
 /** Marker: nothing at all reached the broker, so the caller may release its claim. */
@@ -95,6 +100,7 @@ async function runPlan(deps: ExecutorDeps, exec: OrderExecutor, plan: OrderPlan)
 
   const results = new Map<number, LegResult>();
   const outcomes = new Map<number, PlaceOutcome>();
+  const notes: string[] = [];
   const records: Array<Promise<unknown>> = [];
   let sentAny = false;
   const groups = [
@@ -136,8 +142,16 @@ async function runPlan(deps: ExecutorDeps, exec: OrderExecutor, plan: OrderPlan)
         continue;
       }
       sentAny = true;
-      for (const [j, p] of chunk.entries()) {
-        const o = answers[j]!;
+      for (const [j, planned] of chunk.entries()) {
+        let p = planned;
+        let o = answers[j]!;
+        if (o.status === 'rejected' && legsRefused(p, o)) {
+          const fb = await placeWithoutLegs(deps, p, o, opts, sliceOf.get(p.n)!.length > 1, plan.requestId);
+          if (fb) {
+            ({ order: p, outcome: o } = fb);
+            notes.push(fb.note);
+          }
+        }
         outcomes.set(p.n, o);
         const r = legFromAnswer(p, o, sliceOf.get(p.n)!);
         results.set(p.n, r);
@@ -157,7 +171,7 @@ async function runPlan(deps: ExecutorDeps, exec: OrderExecutor, plan: OrderPlan)
   const recorded = Promise.all(records).then(() => undefined);
   if (!plan.deferRecording) await recorded;
   const done = await finish(deps, exec, plan, legs, stopReason);
-  return { ...done, outcomes, cancelled, recorded };
+  return { ...done, outcomes, cancelled, recorded, notes };
 }
 
 function legFromAnswer(p: PlannedOrder, o: PlaceOutcome, slices: number[]): LegResult {
@@ -191,7 +205,7 @@ async function recordLeg(deps: ExecutorDeps, plan: OrderPlan, p: PlannedOrder, r
     productType: p.order.productType,
     orderType: p.order.orderType === 'STOP_LIMIT' ? 'SL-L' : p.order.orderType,
     intent: p.intent,
-    ...(p.exits && (p.exits.slPoints !== undefined || p.exits.tpPoints !== undefined) ? { exits: { ...p.exits } } : {}),
+    ...(p.exits && [p.exits.slPoints, p.exits.tpPoints, p.exits.slPct, p.exits.tpPct].some((x) => x !== undefined) ? { exits: { ...p.exits } } : {}),
   };
   const ids: string[] = [];
   const accepted = r.slices?.filter((s) => s.status === 'accepted' && s.orderId);
@@ -362,7 +376,7 @@ async function resumeFromBook(deps: ExecutorDeps, plan: OrderPlan): Promise<Exec
   await Promise.all(records);
   const exec = createOrderExecutor(deps);
   const done = await finish(deps, exec, plan, legs, 'an earlier attempt was interrupted');
-  return { ...done, outcomes: new Map(), cancelled: [], recorded: Promise.resolve() };
+  return { ...done, outcomes: new Map(), cancelled: [], recorded: Promise.resolve(), notes: [] };
 }
 
 async function adoptFound(deps: ExecutorDeps, plan: OrderPlan, found: OrderReport[]): Promise<string[]> {

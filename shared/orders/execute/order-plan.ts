@@ -7,10 +7,17 @@ export interface Contract {
   productType: string;
 }
 
-/** Managed exits an order is to hold once it fills (PROTECTION=managed), as offsets in points. */
+/**
+ * Managed exits an order is to hold once it fills (PROTECTION=managed, or after Fyers refused its legs):
+ * offsets in points or in percent of the fill price, and an optional trailing distance for the stop.
+ */
 export interface ExitSpec {
   slPoints?: number;
   tpPoints?: number;
+  slPct?: number;
+  tpPct?: number;
+  trailPoints?: number;
+  trailPct?: number;
   tickSize: number;
 }
 
@@ -23,7 +30,7 @@ export interface PlannedOrder {
   role?: OrderRole;
   /** Exit legs and flattens: the record of the entry they belong to. */
   parentId?: string;
-  /** Tagged, so it can be found again by name; only a CO/BO (which Fyers forbids to tag) goes without. */
+  /** Tagged, so it can be found again by name (every order: CO/BO, which Fyers forbade to tag, are gone). */
   order: OrderRequest;
   lots: number;
   /** Units per lot, so slices can be sized in whole lots. */
@@ -32,6 +39,11 @@ export interface PlannedOrder {
   freezeQty?: number;
   /** Managed exits to hold for this order once it fills. */
   exits?: ExitSpec;
+  /**
+   * The order carries TP/SL legs: should the broker refuse it for them, it is sent once more without
+   * legs and holds these managed exits instead (see legs-fallback).
+   */
+  exitsIfLegsRefused?: ExitSpec;
 }
 
 /**

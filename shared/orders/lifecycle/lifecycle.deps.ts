@@ -3,6 +3,7 @@ import type { OrderExecutor } from '../execute/execute-plan';
 import type { OrderRecorder } from '../execute/order-recorder.port';
 import type { OrderEventPublisher } from './order-events.port';
 import type { Notifier } from '../../notify/notifier.port';
+import type { RefusalDigest } from '../../notify/refusal-digest';
 import type { Clock } from '../../platform/clock';
 import type { Logger } from '../../platform/logger';
 import type { OrderRecordStore } from '../../store/order-records.port';
@@ -40,4 +41,6 @@ export interface LifecycleDeps {
   recorder?: OrderRecorder;
   instanceId: string;
   settings: LifecycleSettings;
+  /** The refusal digest alerts' refusals go to: a late rejection is counted there too (after its own notice). */
+  refusals?: RefusalDigest;
 }

@@ -5,6 +5,7 @@ import type { OrderExecutor } from '../execute/execute-plan';
 import { managedExitTag } from '../order-tags';
 import type { LifecycleDeps } from './lifecycle.deps';
 import type { ExitLeg, ManagedExits, OrderRecord, StateChange } from './order-record';
+import { exitLevels } from './exit-levels';
 
 /**
  * Managed exits (PROTECTION=managed): after the entry fills, a stop (SL-L) and a target (LIMIT) for
@@ -23,30 +24,14 @@ import type { ExitLeg, ManagedExits, OrderRecord, StateChange } from './order-re
 type LegName = 'stop' | 'target';
 const LEGS: readonly LegName[] = ['stop', 'target'];
 const opposite = (s: Side): Side => (s === 'BUY' ? 'SELL' : 'BUY');
-const roundToTick = (price: number, tick: number) => Math.round(Math.round(price / tick) * tick * 1e6) / 1e6;
 
 /** Fyers tags: letters and digits, at most 30. */
 export const exitTag = managedExitTag;
 
 const live = (leg: ExitLeg | undefined): leg is ExitLeg => leg !== undefined && leg.status !== 'gone';
 
-/** The price levels of both legs from the entry's average fill. */
-export function exitLevels(entry: OrderRecord, ex: ManagedExits, slippagePct: number) {
-  const avg = entry.avgPrice ?? 0;
-  const dir = entry.side === 'BUY' ? 1 : -1;
-  const tick = ex.tickSize;
-  const out: { stop?: { trigger: number; limit: number }; target?: number } = {};
-  if (ex.slPoints && avg > 0) {
-    const trigger = roundToTick(avg - dir * ex.slPoints, tick);
-    const slip = Math.max(tick, roundToTick(trigger * slippagePct, tick));
-    // The limit sits on the far side of the trigger, inside the exchange's protection band, so a
-    // fast market still fills it; a limit too far out would be refused by the band.
-    const limit = roundToTick(trigger - dir * slip, tick);
-    if (trigger > 0 && limit > 0) out.stop = { trigger, limit };
-  }
-  if (ex.tpPoints && avg > 0) out.target = roundToTick(avg + dir * ex.tpPoints, tick);
-  return out;
-}
+/** The levels (points or percent of the fill) are computed in exit-levels, shared with the trailing stop. */
+export { exitLevels };
 
 export async function onEntryChange(deps: LifecycleDeps, change: StateChange): Promise<void> {
   const r = change.record;
@@ -258,7 +243,8 @@ async function placeLeg(
     return;
   }
   if (outcome.status === 'placed') {
-    ex[name] = { tag, qty, status: 'placed', orderId: outcome.orderId };
+    // A stop remembers where it stands, so a trailing stop only ever raises it.
+    ex[name] = { tag, qty, status: 'placed', orderId: outcome.orderId, ...(typeof level === 'number' ? {} : { trigger: level.trigger, limit: level.limit }) };
     notes.push(typeof level === 'number' ? `target ${qty} @ ${level}` : `stop ${qty} @ ${level.trigger}/${level.limit}`);
   } else if (outcome.status === 'rejected') {
     ex[name] = { tag, qty, status: 'gone' };

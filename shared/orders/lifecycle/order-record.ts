@@ -22,13 +22,23 @@ export interface ExitLeg {
   /** placed: the broker took it; unknown: sent, answer lost (found again by tag); gone: cancelled, rejected or filled. */
   status: 'placed' | 'unknown' | 'gone';
   filledQty?: number;
+  /** A stop's trigger and limit as last placed or modified (a trailing stop only ever raises them). */
+  trigger?: number;
+  limit?: number;
 }
 
 /** Managed exits (PROTECTION=managed) kept on the entry's record, so one transaction guards them. */
 export interface ManagedExits {
-  /** Offsets from the average fill price, in points, as the alert asked. */
+  /** Offsets from the average fill price, in points or percent of it, as the alert asked. */
   slPoints?: number;
   tpPoints?: number;
+  slPct?: number;
+  tpPct?: number;
+  /** A trailing stop: the stop follows the best price seen at this distance, never back. */
+  trailPoints?: number;
+  trailPct?: number;
+  /** The best price the trail has seen (highest for a long entry, lowest for a short). */
+  trailBest?: number;
   tickSize: number;
   stop?: ExitLeg;
   target?: ExitLeg;

@@ -206,14 +206,19 @@ async function react(deps: LifecycleDeps, change: StateChange): Promise<void> {
         details: { orderTag: r.orderTag, state: r.state, filledQty: r.filledQty },
       });
     } else if (r.state === 'rejected') {
+      // Accepted, then refused by the broker's risk system (status 5 after ok): the position the trader
+      // expects does not exist. Told at once (critical: never held back), with the broker's own words,
+      // and counted with the other refusals of the window.
+      const reason = r.message ?? 'no reason given';
       await deps.notifier.notify({
         kind: 'order.rejected_after_ack',
         severity: 'critical',
-        summary: `Order ${r.orderId} (${what}) was accepted, then rejected: ${r.message ?? 'no reason given'}`,
+        summary: `Order ${r.orderId} (${what}) was accepted, then rejected by the broker: ${reason}`,
         requestId: r.requestId,
         at,
-        details: { role: r.role },
+        details: { role: r.role, orderTag: r.orderTag, brokerMessage: r.message, strategy: r.strategy },
       });
+      await deps.refusals?.record({ at, requestId: r.requestId, httpStatus: 0, code: 'REJECTED_AFTER_ACK', message: `${reason} (rejected after acceptance)`, symbol: r.symbol, told: true });
     }
     if (r.role === 'entry') await onEntryChange(deps, change);
     else if (r.role === 'stop' || r.role === 'target') await onLegChange(deps, change);

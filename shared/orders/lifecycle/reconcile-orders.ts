@@ -2,6 +2,7 @@ import type { OrderReport, TradeFill } from '../../broker/broker.port';
 import type { LifecycleDeps } from './lifecycle.deps';
 import { settleExits } from './managed-exits';
 import { applyBrokerReport, flushOutbox } from './order-tracker';
+import { trailStops } from './trailing-stop';
 import type { OrderRecord } from './order-record';
 
 export interface ReconcileReport {
@@ -9,6 +10,9 @@ export interface ReconcileReport {
   changed: number;
   missing: number;
   exitsSettled: number;
+  /** Trailing stops raised, and the quote calls that cost (one at most). */
+  trailsRaised: number;
+  trailQuoteCalls: number;
   published: number;
   notified: number;
 }
@@ -35,7 +39,7 @@ function withTrades(report: OrderReport, fills: TradeFill[] | undefined): OrderR
  * unfilled for too long, and (with `sessionEnding`) partial fills still open at the close.
  */
 export async function reconcileOrders(deps: LifecycleDeps, opts: { sessionEnding?: boolean } = {}): Promise<ReconcileReport> {
-  const report: ReconcileReport = { open: 0, changed: 0, missing: 0, exitsSettled: 0, published: 0, notified: 0 };
+  const report: ReconcileReport = { open: 0, changed: 0, missing: 0, exitsSettled: 0, trailsRaised: 0, trailQuoteCalls: 0, published: 0, notified: 0 };
   const broker = deps.broker;
   const [open, active] = await Promise.all([deps.records.listOpen(), deps.records.listExitsActive()]);
   report.open = open.length;
@@ -65,6 +69,13 @@ export async function reconcileOrders(deps: LifecycleDeps, opts: { sessionEnding
       deps.logger.error('reconcile could not settle exits', { recordId: entry.id, error: e });
     }
   });
+  // The minute's trail: one quote call for every trailed stop, after the settles above (fresh legs).
+  const trail = await trailStops(deps).catch((e: unknown) => {
+    deps.logger.error('reconcile could not trail stops', { error: e });
+    return undefined;
+  });
+  report.trailsRaised = trail?.raised ?? 0;
+  report.trailQuoteCalls = trail?.quoteCalls ?? 0;
   report.notified += await notifyStragglers(deps, opts.sessionEnding === true);
   report.published = await flushOutbox(deps);
   return report;

@@ -22,11 +22,17 @@ describe('placeOrder: definite answers', () => {
     });
   });
 
-  it('sends a BO as a limit sell with offsets and without a tag', async () => {
-    const outcome = await kit.api.placeOrder(marketBuy({ side: 'SELL', orderType: 'LIMIT', limitPrice: 152.35, productType: 'BO', stopLoss: 10, takeProfit: 20.5, orderTag: undefined }));
+  it('sends percent TP/SL legs as legType 2, unrounded', async () => {
+    const outcome = await kit.api.placeOrder(marketBuy({ stopLoss: 1.5, takeProfit: 3.25, legs: 'percent' }));
     expect(outcome.status).toBe('placed');
-    expect(kit.fake.state.orders[0]?.body).toMatchObject({ type: 1, side: -1, limitPrice: 152.35, productType: 'BO', stopLoss: 10, takeProfit: 20.5 });
-    expect(kit.fake.state.orders[0]?.body).not.toHaveProperty('orderTag');
+    expect(kit.fake.state.orders[0]?.body).toMatchObject({ productType: 'INTRADAY', stopLoss: 1.5, takeProfit: 3.25, legType: 2 });
+  });
+
+  it('marks a refusal over the legs, so the executor may send the order without them', async () => {
+    kit.fake.refuseLegs(TICKER);
+    const outcome = await kit.api.placeOrder(marketBuy({ stopLoss: 20, legs: 'points' }));
+    expect(outcome).toMatchObject({ status: 'rejected', code: -50, legsRefused: true });
+    expect(await kit.api.placeOrder(marketBuy({ qty: 50 }))).not.toHaveProperty('legsRefused');
   });
 
   it('is rejected with Fyers code and reason for a quantity off the lot size', async () => {
@@ -41,7 +47,8 @@ describe('placeOrder: definite answers', () => {
   });
 
   it('refuses before sending a tag Fyers would refuse (throws, nothing sent)', async () => {
-    await expect(kit.api.placeOrder(marketBuy({ productType: 'CO', stopLoss: 5 }))).rejects.toBeInstanceOf(BrokerRejectedError);
+    // CO/BO are retired at Fyers (-1800): never sent, whoever asks.
+    await expect(kit.api.placeOrder(marketBuy({ productType: 'CO' as 'INTRADAY', stopLoss: 5 }))).rejects.toBeInstanceOf(BrokerRejectedError);
     await expect(kit.api.placeOrder(marketBuy({ orderTag: 'tv-1' }))).rejects.toBeInstanceOf(BrokerRejectedError);
     expect(kit.fake.state.requests).toHaveLength(0);
   });

@@ -47,14 +47,23 @@ describe('TP/SL legs', () => {
     expect(kit.fake.state.orders[0]!.legType).toBe(1);
   });
 
-  it('the fake refuses legs on CO/BO and a legType other than 1 or 2, as Fyers documents', async () => {
+  it('the fake refuses a legType other than 1 or 2, and CO/BO with -1800 as the Go SDK documents; the api never sends CO/BO', async () => {
     const res = await fetch(`${kit.fake.apiUrl}/orders/sync`, {
       method: 'POST',
       headers: { authorization: `${kit.fake.state.appId}:${kit.token}`, 'content-type': 'application/json' },
       body: JSON.stringify({ symbol: BN, qty: 30, type: 2, side: 1, productType: 'INTRADAY', limitPrice: 0, stopPrice: 0, validity: 'DAY', disclosedQty: 0, offlineOrder: false, stopLoss: 20, takeProfit: 0, legType: 3 }),
     });
     expect(await res.json()).toMatchObject({ s: 'error', code: -50, message: 'Invalid legType. Allowed values are 1 (points) and 2 (percent)' });
-    await expect(kit.api.placeOrder(marketBuy({ symbol: BN, qty: 30, productType: 'BO', orderTag: undefined, stopLoss: 20, takeProfit: 40, legs: 'points' }))).rejects.toThrow('TP/SL legs are for INTRADAY/MARGIN');
+    const bo = await fetch(`${kit.fake.apiUrl}/orders/sync`, {
+      method: 'POST',
+      headers: { authorization: `${kit.fake.state.appId}:${kit.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ symbol: BN, qty: 30, type: 2, side: 1, productType: 'BO', limitPrice: 0, stopPrice: 0, validity: 'DAY', disclosedQty: 0, offlineOrder: false, stopLoss: 20, takeProfit: 40 }),
+    });
+    expect(bo.status).toBe(400);
+    expect(await bo.json()).toMatchObject({ s: 'error', code: -1800 });
+    const before = kit.fake.state.requests.length;
+    await expect(kit.api.placeOrder(marketBuy({ symbol: BN, qty: 30, productType: 'BO' as 'INTRADAY', stopLoss: 20, takeProfit: 40, legs: 'points' }))).rejects.toThrow(/retired CO and BO/);
+    expect(kit.fake.state.requests.length).toBe(before);
   });
 
   it('the fake attaches legs to an open position (PATCH /positions) and refuses an unknown one', async () => {

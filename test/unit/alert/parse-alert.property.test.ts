@@ -71,12 +71,16 @@ function check(body: unknown): void {
   const q = alert.qty;
   if (typeof q === 'number') expect(Number.isInteger(q) && q >= 1 && q <= 100_000).toBe(true);
   else expect(Object.values(q).every((n) => Number.isFinite(n) && n > 0)).toBe(true);
-  expect(['INTRADAY', 'MARGIN', 'CO', 'BO']).toContain(alert.productType);
+  expect(['INTRADAY', 'MARGIN']).toContain(alert.productType);
   expect(['MARKET', 'LIMIT']).toContain(alert.orderType);
   expect(typeof alert.strikeprice === 'number' ? Number.isFinite(alert.strikeprice) && alert.strikeprice > 0 : Number.isInteger(alert.strikeprice.atmOffset)).toBe(true);
-  for (const n of [alert.price, alert.sl, alert.tp]) if (n !== undefined) expect(Number.isFinite(n) && n > 0).toBe(true);
+  for (const o of [alert.price, alert.sl, alert.tp]) {
+    const n = typeof o === 'object' ? o.pct : o;
+    if (n !== undefined) expect(Number.isFinite(n) && n > 0).toBe(true);
+  }
   expect(Object.getPrototypeOf(alert)).toBe(Object.prototype);
-  expect(Object.keys(alert).every((k) => ALERT_FIELDS.includes(k))).toBe(true);
+  // `note` is the bridge's own sentence on a CO/BO carried as INTRADAY, never an echo of input.
+  expect(Object.keys(alert).every((k) => ALERT_FIELDS.includes(k) || (k === 'note' && typeof alert.note === 'string'))).toBe(true);
 }
 
 afterAll(() => {

@@ -69,23 +69,40 @@ describe('parseAlert', () => {
     expect(Object.keys(fieldsOf({ ...valid, ...patch }))).toContain(field);
   });
 
-  it('accepts sl/tp on INTRADAY and MARGIN as legs (or managed), and refuses them with PROTECTION=off or bracket', () => {
+  it('accepts sl/tp on INTRADAY and MARGIN as legs (or managed), and refuses them with PROTECTION=off', () => {
     for (const protection of ['legs', 'managed'] as const) {
       expect(parseAlert({ ...valid, sl: 20, tp: 40 }, { protection })).toMatchObject({ productType: 'INTRADAY', sl: 20, tp: 40 });
       expect(parseAlert({ ...valid, productType: 'MARGIN', sl: 20 }, { protection })).toMatchObject({ productType: 'MARGIN', sl: 20 });
     }
     const off = (() => { try { parseAlert({ ...valid, sl: 20, tp: 40 }, { protection: 'off' }); } catch (e) { return (e as { details: { fields: Record<string, string> } }).details.fields; } return {}; })();
-    expect(off).toEqual({ sl: 'is not accepted here: PROTECTION=off: stop-loss and target are not accepted on INTRADAY', tp: 'is not accepted here: PROTECTION=off: stop-loss and target are not accepted on INTRADAY' });
-    // CO/BO keep their own rules whatever the mode.
-    expect(parseAlert({ ...valid, productType: 'BO', sl: 10, tp: 20 }, { protection: 'off' })).toMatchObject({ productType: 'BO' });
+    const why = 'is not accepted here: PROTECTION=off: stop-loss, target and trail are not accepted on INTRADAY';
+    expect(off).toEqual({ sl: why, tp: why });
   });
 
-  it('enforces the SL/TP rules per product type', () => {
+  it('carries CO/BO (retired at Fyers, -1800) as INTRADAY with the same offsets, and says so in a plain sentence', () => {
+    const bo = parseAlert({ ...valid, productType: 'BO', sl: '12.5', tp: 30 });
+    expect(bo).toMatchObject({ productType: 'INTRADAY', sl: 12.5, tp: 30 });
+    expect(bo.note).toBe('productType BO is retired at Fyers, so this order was sent as INTRADAY with TP/SL legs: a stop-loss of 12.5 points and a target of 30 points.');
+    const co = parseAlert({ ...valid, productType: 'CO', sl: 10 }, { protection: 'managed' });
+    expect(co).toMatchObject({ productType: 'INTRADAY', sl: 10 });
+    expect(co.note).toMatch(/CO is retired.*INTRADAY with managed exits \(a stop-loss of 10 points\)/);
+  });
+
+  it('keeps the CO/BO rules (CO: stop only, BO: both), and refuses them where no stop can be carried', () => {
     expect(fieldsOf({ ...valid, productType: 'CO' }).sl).toMatch(/required/);
     expect(Object.keys(fieldsOf({ ...valid, productType: 'BO', sl: 10 }))).toEqual(['tp']);
-    expect(fieldsOf({ ...valid, sl: 10 }).sl).toMatch(/PROTECTION=bracket protects only productType CO or BO, not INTRADAY/);
-    expect(fieldsOf({ ...valid, productType: 'CO', sl: 10, tp: 5 }).tp).toMatch(/not supported/);
-    expect(parseAlert({ ...valid, productType: 'BO', sl: '12.5', tp: 30 })).toMatchObject({ sl: 12.5, tp: 30 });
+    expect(fieldsOf({ ...valid, productType: 'CO', sl: 10, tp: 5 }).tp).toMatch(/stop only/);
+    const off = (() => { try { parseAlert({ ...valid, productType: 'BO', sl: 10, tp: 20 }, { protection: 'off' }); } catch (e) { return (e as { details: { fields: Record<string, string> } }).details.fields; } return {}; })();
+    expect(off.productType).toMatch(/retired at Fyers.*send productType INTRADAY/);
+  });
+
+  it('takes sl/tp/trail in percent of the fill ("1.5%"), refuses a trail outside managed and mixed units as legs', () => {
+    expect(parseAlert({ ...valid, sl: '1.5%', tp: '3 %' })).toMatchObject({ sl: { pct: 1.5 }, tp: { pct: 3 } });
+    expect(parseAlert({ ...valid, sl: 10, tp: '3%', trail: '1%' }, { protection: 'managed' })).toMatchObject({ sl: 10, tp: { pct: 3 }, trail: { pct: 1 } });
+    expect(fieldsOf({ ...valid, sl: 10, tp: '3%' }).tp).toMatch(/same unit/);
+    expect(fieldsOf({ ...valid, sl: 10, trail: 5 }).trail).toMatch(/PROTECTION=managed/);
+    expect(fieldsOf({ ...valid, sl: '100%' }).sl).toMatch(/below 100/);
+    expect(fieldsOf({ ...valid, sl: '-2%' }).sl).toMatch(/percent/);
   });
 
   it('requires a price for LIMIT and refuses one for MARKET', () => {

@@ -2,9 +2,13 @@ import { managedExitsEnabled } from '../../../functions/protection-seam';
 import { parseConfig } from '../../../shared/config/config';
 
 describe('managed exits seam', () => {
-  it('is on only for PROTECTION=managed, read from the parsed config', () => {
+  it('is on for PROTECTION=managed and legs (an order whose legs Fyers refused falls back to them), off for off', () => {
     expect(managedExitsEnabled(parseConfig({ PROTECTION: 'managed' }))).toBe(true);
-    expect(managedExitsEnabled(parseConfig({}))).toBe(false); // default legs
-    for (const protection of ['legs', 'bracket', 'off'] as const) expect(managedExitsEnabled({ risk: { protection } })).toBe(false);
+    expect(managedExitsEnabled(parseConfig({}))).toBe(true); // default legs
+    expect(managedExitsEnabled({ risk: { protection: 'off' } })).toBe(false);
+  });
+
+  it('PROTECTION=bracket is refused, naming what replaces it', () => {
+    expect(() => parseConfig({ PROTECTION: 'bracket' })).toThrow(/bracket is gone.*-1800.*legs/);
   });
 });

@@ -114,3 +114,15 @@ describe('refusal digest', () => {
     await expect(digest.record({ at: T0, requestId: 'x', httpStatus: 400, code: 'C', message: 'm' })).resolves.toBeUndefined();
   });
 });
+
+describe('refusal digest: a broker rejection after acceptance', () => {
+  it('is not announced a second time (its own critical notice went out), and is summed up with the alert refusals of its window', async () => {
+    const { sent, digest, refusal, advance } = setup();
+    await digest.record(refusal({ httpStatus: 0, code: 'REJECTED_AFTER_ACK', message: 'RMS:Margin Shortfall (rejected after acceptance)', fields: undefined, told: true }));
+    expect(sent).toEqual([]);
+    await digest.record(refusal());
+    await advance(10 * MIN);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.summary).toMatch(/^2 refusals \(alerts and broker rejections\) in 10 min: .*RMS:Margin Shortfall \(rejected after acceptance\) ×1/);
+  });
+});

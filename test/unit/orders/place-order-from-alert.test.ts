@@ -79,11 +79,12 @@ describe('placeOrderFromAlert', () => {
       await new Promise((r) => setImmediate(r));
       // The order is at the broker while the option's quote is still unanswered.
       expect(k.calls.map((c) => c.op)).toEqual(['quote', 'claim', 'place']);
-      expect(k.places()[0]!.order).toMatchObject({ qty: 65, side: 'BUY', orderType: 'MARKET', productType: 'BO', stopLoss: 10, takeProfit: 20 });
-      expect(k.places()[0]!.order).not.toHaveProperty('orderTag', expect.anything()); // BO: no tag at Fyers
+      // BO is retired at Fyers: carried as INTRADAY with TP/SL legs at the same offsets, and tagged like any order.
+      expect(k.places()[0]!.order).toMatchObject({ qty: 65, side: 'BUY', orderType: 'MARKET', productType: 'INTRADAY', stopLoss: 10, takeProfit: 20, legs: 'points', orderTag: expect.any(String) });
       gate.resolve();
       const outcome = await pending;
-      expect(outcome).toMatchObject({ kind: 'placed', result: { status: 'placed', ltp: 120, stopLossPrice: 110, takeProfitPrice: 140, lots: 1, qty: 65 } });
+      expect(outcome).toMatchObject({ kind: 'placed', result: { status: 'placed', productType: 'INTRADAY', ltp: 120, stopLossPrice: 110, takeProfitPrice: 140, lots: 1, qty: 65 } });
+      expect(outcome.result.notes).toEqual([expect.stringMatching(/^productType BO is retired at Fyers, so this order was sent as INTRADAY with TP\/SL legs/)]);
       expect(k.records.get(KEY)).toMatchObject({ status: 'placed' });
       expect(k.notes).toEqual([]);
     });
@@ -267,13 +268,13 @@ describe('placeOrderFromAlert', () => {
       expect(k.notes.map((n) => [n.kind, n.severity])).toEqual([['order.unknown', 'critical']]);
     });
 
-    it('an interrupted untaggable (CO/BO) order that cannot be matched stays unknown', async () => {
+    it('an interrupted CO alert is recovered by tag like any order (CO is carried as a tagged INTRADAY order): placed now, once', async () => {
       const k = useCaseKit();
       await abandoned(k, 'pending', alertBody({ productType: 'CO', sl: 5 }));
       const outcome = await placeOrderFromAlert(k.deps, k.request(alertBody({ productType: 'CO', sl: 5 })));
-      expect(outcome.kind).toBe('unknown');
-      expect(outcome.result.reason).toMatch(/untaggable/);
-      expect(k.places()).toEqual([]);
+      expect(outcome.kind).toBe('placed');
+      expect(k.places()).toHaveLength(1);
+      expect(k.places()[0]!.order).toMatchObject({ productType: 'INTRADAY', stopLoss: 5, orderTag: expect.any(String) });
     });
 
     it('a dead owner whose tag shows nothing never sent: the order is placed now, once', async () => {

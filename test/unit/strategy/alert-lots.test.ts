@@ -18,14 +18,18 @@ describe('one alert is bounded by MAX_LOTS however it is split', () => {
 
 describe("a strategy open is protected as a single order's would be", () => {
   it('PROTECTION=legs puts tick-rounded offsets on the order as TP/SL legs in points', () => {
-    expect(openProtection('legs', 'INTRADAY', 'BUY', 0.05, 10.02, 20)).toEqual({ order: { stopLoss: 10, takeProfit: 20, legs: 'points' } });
+    expect(openProtection('legs', 'BUY', 0.05, 10.02, 20)).toEqual({
+      order: { stopLoss: 10, takeProfit: 20, legs: 'points' },
+      plan: { exitsIfLegsRefused: { slPoints: 10, tpPoints: 20, tickSize: 0.05 } },
+    });
   });
 
   it('PROTECTION=managed sends no legs and hands the offsets to the managed exits', () => {
-    expect(openProtection('managed', 'INTRADAY', 'BUY', 0.05, 10, undefined)).toEqual({ order: {}, exits: { slPoints: 10, tpPoints: undefined, tickSize: 0.05 } });
+    expect(openProtection('managed', 'BUY', 0.05, 10, undefined)).toEqual({ order: {}, plan: { exits: { slPoints: 10, tickSize: 0.05 } } });
+    expect(openProtection('managed', 'BUY', 0.05, { pct: 1.5 }, undefined, { pct: 1 })).toEqual({ order: {}, plan: { exits: { slPct: 1.5, trailPct: 1, tickSize: 0.05 } } });
   });
 
   it('nothing asked, nothing added', () => {
-    expect(openProtection('managed', 'INTRADAY', 'BUY', 0.05, undefined, undefined)).toEqual({ order: {} });
+    expect(openProtection('managed', 'BUY', 0.05, undefined, undefined)).toEqual({ order: {}, plan: {} });
   });
 });

@@ -1,0 +1,83 @@
+import { RiskRefusedError } from '../errors';
+import type { Notifier } from '../notify/notifier.port';
+import { istParts } from '../platform/ist';
+import type { ControlsStore, RuntimeControls, StrategyDayState } from '../store/controls.port';
+import { flattenHoldings, type FlattenDeps } from './flatten-holdings';
+import { evaluateStrategyRisk, strategyMtm, type StrategyRiskConfig } from './strategy-risk';
+
+export interface StrategyRiskDeps extends FlattenDeps {
+  controls: ControlsStore;
+  notifier: Notifier;
+  rules: StrategyRiskConfig;
+  /** Told when this run changed the controls, so this instance's cached copy follows at once. */
+  onControlsChanged?: (after: RuntimeControls) => void;
+}
+
+export interface StrategyRiskRun {
+  /** MTM per strategy with rules, as evaluated this run. */
+  mtm: Record<string, number>;
+  /** Strategies stopped by this run. */
+  stopped: string[];
+}
+
+/**
+ * The per-strategy risk rules, run from the scheduled reconcile each minute: ONE positions read for the
+ * whole account, each strategy's MTM from the contracts it holds, and for a strategy that hits a rule:
+ * that strategy only is flattened (through flattenHoldings and the executor), stopped for the day (its
+ * alerts are refused, see assertStrategyRunning) and the operator is told the rule and the figures.
+ */
+export async function enforceStrategyRisk(deps: StrategyRiskDeps): Promise<StrategyRiskRun> {
+  const ids = Object.keys(deps.rules);
+  const run: StrategyRiskRun = { mtm: {}, stopped: [] };
+  if (ids.length === 0) return run;
+  const now = deps.clock();
+  const day = istParts(now).date;
+  const [positions, holdings, controls] = await Promise.all([deps.broker.getPositions(), deps.holdings.list({}), deps.controls.get()]);
+  const mtm = strategyMtm(positions, holdings);
+  const states: Record<string, StrategyDayState> = { ...(controls.strategyDay ?? {}) };
+  let changed = false;
+  for (const id of ids) {
+    const rules = deps.rules[id]!;
+    const state: StrategyDayState = states[id]?.day === day ? { ...states[id]! } : { day };
+    if (state.stopped) continue;
+    const held = holdings.filter((h) => h.strategy === id && h.legs.some((l) => l.qty > 0));
+    const value = mtm.get(id) ?? 0;
+    run.mtm[id] = value;
+    if (held.length === 0 && state.peak === undefined) continue; // nothing held, nothing to watch
+    const verdict = evaluateStrategyRisk(id, rules, value, state.peak);
+    if (verdict.breach) {
+      const flat = await flattenHoldings(deps, held, `strategy-risk:${id}:${day}`, { requestId: `strategy-risk-${id}-${day}` }).catch((e: unknown) => {
+        deps.logger.error('could not flatten a strategy at its risk rule', { strategy: id, error: e });
+        return undefined;
+      });
+      states[id] = { day, peak: verdict.peak, stopped: { rule: verdict.breach.rule, summary: verdict.breach.summary, at: now } };
+      changed = true;
+      run.stopped.push(id);
+      await deps.notifier.notify({
+        kind: 'strategy.risk',
+        severity: 'critical',
+        summary: `${verdict.breach.summary}. Flattened ${flat ? `${flat.execution.status} (${flat.execution.legs.length} orders)` : 'FAILED: check the positions'}; ${id} is stopped for today.`,
+        at: now,
+        details: { strategy: id, rule: verdict.breach.rule, mtm: value, peak: verdict.peak, rules, legs: flat?.execution.legs, busy: flat?.busy },
+      });
+    } else if (rules.lockAfter !== undefined && verdict.peak >= rules.lockAfter && verdict.peak !== state.peak) {
+      // The best MTM is kept only once the lock is armed: the one rule that needs memory.
+      states[id] = { ...state, peak: verdict.peak };
+      changed = true;
+    }
+  }
+  if (changed) {
+    const change = await deps.controls.update({ strategyDay: states }, 'strategy-risk', now);
+    deps.onControlsChanged?.(change.after);
+  }
+  return run;
+}
+
+/** Refuses an alert of a strategy a risk rule stopped for today, saying which rule and why. */
+export function assertStrategyRunning(controls: RuntimeControls, strategy: string | undefined, nowMs: number): void {
+  if (!strategy) return;
+  const s = controls.strategyDay?.[strategy];
+  if (s?.stopped && s.day === istParts(nowMs).date) {
+    throw new RiskRefusedError(`Strategy ${strategy} is stopped for today by its ${s.stopped.rule} rule (${s.stopped.summary}); nothing was sent`, { field: 'strategy' });
+  }
+}
