@@ -434,3 +434,20 @@ run "shares_over_the_account_budget_fail_the_plan" {
 
   expect_failures = [output.broker_shares]
 }
+
+run "alert_template_is_the_position_template" {
+  command = plan
+
+  assert {
+    condition     = jsondecode(output.tradingview_alert_template).position == "{{strategy.market_position}}"
+    error_message = "the printed template says what the strategy should hold (position mode), not an order action"
+  }
+  assert {
+    condition     = !contains(keys(jsondecode(output.tradingview_alert_template)), "action") && !contains(keys(jsondecode(output.tradingview_alert_template)), "mapping")
+    error_message = "no action and no mapping: the printed template can never write an option"
+  }
+  assert {
+    condition     = length(regexall("\\{\\{timenow\\}\\}", jsondecode(output.tradingview_alert_template).idempotency_key)) == 1 && jsondecode(output.tradingview_alert_template).strategy != ""
+    error_message = "a strategy id and a per-firing key"
+  }
+}
