@@ -1,7 +1,7 @@
-import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { findChromium, screenshotsDir } from './helpers/chromium';
 import { CONTROLS_KEY, tempDir, type Bridge } from './helpers/bridge-kit';
 import { startConsoleDay } from './helpers/console-day';
 
@@ -10,16 +10,15 @@ import { startConsoleDay } from './helpers/console-day';
  * must work without it): log in with the key, read the day, stop trading through the confirmation page.
  * Saves the screenshots the README shows, at phone and desktop widths.
  */
-const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM = findChromium();
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const SHOTS = path.resolve(__dirname, '../../docs/screenshots');
+const SHOTS = screenshotsDir();
 
 let bridge: Bridge;
 let context: BrowserContext | undefined;
 let profileDir: string;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install it with \`apt-get install chromium\` (this test never skips)`);
   await mkdir(SHOTS, { recursive: true });
 });
 
