@@ -451,3 +451,39 @@ run "alert_template_is_the_position_template" {
     error_message = "a strategy id and a per-firing key"
   }
 }
+
+run "trading_settings_reach_every_function" {
+  command = plan
+
+  variables {
+    daily_loss_limit       = 25000
+    loss_limit_flatten     = false
+    square_off_at          = ["15:10", "scalper=14:50"]
+    protection             = "managed"
+    enforce_trading_window = true
+  }
+
+  assert {
+    condition = alltrue([for k in keys(local.functions) :
+      merge(local.common_environment, local.broker_environment[k]).DAILY_LOSS_LIMIT == "25000"
+    ])
+    error_message = "every function gets DAILY_LOSS_LIMIT"
+  }
+  assert {
+    condition     = local.common_environment.LOSS_LIMIT_FLATTEN == "false" && local.common_environment.SQUARE_OFF_AT == "15:10,scalper=14:50" && local.common_environment.PROTECTION == "managed" && local.common_environment.ENFORCE_TRADING_WINDOW == "true"
+    error_message = "loss-limit flatten, square-off times, protection and the session switch are passed as set"
+  }
+}
+
+run "unset_optional_settings_are_left_to_the_code" {
+  command = plan
+
+  assert {
+    condition     = !contains(keys(local.common_environment), "DAILY_LOSS_LIMIT") && !contains(keys(local.common_environment), "ENFORCE_TRADING_WINDOW") && !contains(keys(local.common_environment), "PAPER_FILL_PRICE")
+    error_message = "no limit and the broker's own session default when nothing is set"
+  }
+  assert {
+    condition     = local.common_environment.PROTECTION == "legs" && local.common_environment.SQUARE_OFF_AT == "15:15" && local.common_environment.LOSS_LIMIT_FLATTEN == "true"
+    error_message = "defaults match shared/config/config.schema.ts"
+  }
+}
