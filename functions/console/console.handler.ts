@@ -11,6 +11,8 @@ import type { OperatorKeyGate } from '../operator-auth/operator-key';
 import { confirmPage, dashboardPage, duration, loginPage, messagePage } from './console-pages';
 import { clearedSessionCookie, csrfMatches, csrfTokenFor, issueSession, sessionCookie, verifySession, type ConsoleSession } from './console-session';
 import { gatherConsoleView, type ConsoleViewDeps } from './console-view';
+import { actionFields, actionFrom, runConsoleAction, type ConsoleActionDeps } from './console-actions';
+import { actionConfirmPage, actionDonePage, limitsPage } from './console-pages';
 
 export interface ConsoleDeps {
   clock: Clock;
@@ -23,6 +25,8 @@ export interface ConsoleDeps {
   operatorKey: OperatorKeyGate;
   /** The Fyers login page (the authUrl function). */
   loginUrl?: string;
+  /** Exit one holding, cancel one order, flatten one strategy: each a plan for the one executor. */
+  actions: ConsoleActionDeps;
   sessionTtlMs: number;
   defaultMaxLots: number;
 }
@@ -118,7 +122,12 @@ export async function handleConsole(deps: ConsoleDeps, req: ConsoleRequest): Pro
 
   if (path === '/' && req.method === 'GET') {
     const view = await gatherConsoleView(deps.view);
-    return { status: 200, html: dashboardPage(view, { ...ctx(session), flash: FLASH[req.query.changed ?? ''] }) };
+    return { status: 200, html: dashboardPage(view, { ...ctx(session), flash: FLASH[req.query.changed ?? ''], only: req.query.only === 'refusals' ? 'refusals' : undefined }) };
+  }
+  // The limits form lives on its own page: the dashboard refreshes itself, which would wipe a half-typed value.
+  if (path === '/limits' && req.method === 'GET') {
+    const current = await deps.controls.controls.get();
+    return { status: 200, html: limitsPage(current, deps.defaultMaxLots, ctx(session), now) };
   }
   if (req.method !== 'POST') return { status: 405, html: messagePage('Not here', 'Use the buttons on the console.', req.base), headers: { Allow: 'POST' } };
 
@@ -134,6 +143,16 @@ export async function handleConsole(deps: ConsoleDeps, req: ConsoleRequest): Pro
     }
     await applyControlsChange(deps.controls, asked.change, 'console', newRequestId());
     return { status: 303, location: `${home}?changed=1` };
+  }
+  if (path === '/act' || path === '/do') {
+    const action = actionFrom(req.form);
+    if ('error' in action) return { status: 400, html: messagePage('That action is not valid', action.error, req.base) };
+    if (path === '/act') {
+      const view = await gatherConsoleView(deps.view);
+      return { status: 200, html: actionConfirmPage(action, actionFields(action), view, ctx(session)) };
+    }
+    const result = await runConsoleAction(deps.actions, action);
+    return { status: result.ok ? 200 : 502, html: actionDonePage(result, ctx(session), now) };
   }
   return { status: 404, html: messagePage('Not found', 'There is no such page in the console.', req.base) };
 }

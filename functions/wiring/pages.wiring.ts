@@ -3,6 +3,8 @@ import { systemResolveHost } from '../../shared/notify/safe-target';
 import { orderViewsFromBroker } from '../../shared/orders/order-views';
 import { istParts } from '../../shared/platform/ist';
 import { tradingWindowFor, type TradingWindow } from '../../shared/risk/trading-window';
+import type { OrderExecutor } from '../../shared/orders/execute/execute-plan';
+import type { FlattenDeps } from '../../shared/strategy/flatten-holdings';
 import type { ConsoleDeps } from '../console/console.handler';
 import type { ControlsDeps } from '../controls/controls.handler';
 import type { ReadyzDeps } from '../readyz/readyz.handler';
@@ -18,8 +20,11 @@ const CONSOLE_SESSION_MS = 20 * 60_000;
 export const readinessWindow = (w: WiringContext): TradingWindow =>
   tradingWindowFor('NSE', istParts(w.clock()).date, w.config.risk.tradingWindow, w.config.risk.holidays);
 
-/** What a person looks at: readiness, the controls API, the console. */
-export function pages(w: WiringContext): { readyz: ReadyzDeps; controls: ControlsDeps; console: ConsoleDeps } {
+/**
+ * What a person looks at: readiness, the controls API, the console. The console's actions (exit,
+ * cancel, flatten) go through the one executor and the jobs' flatten, like every other order.
+ */
+export function pages(w: WiringContext, executor: OrderExecutor, flatten: FlattenDeps): { readyz: ReadyzDeps; controls: ControlsDeps; console: ConsoleDeps } {
   const { config, adapters, clock, logger, operatorKey } = w;
   // Pages read through a short cache: a reload, or ten phones polling, cannot spend the account's
   // budget. Nothing that trades reads through it: orders need fresh answers.
@@ -52,6 +57,7 @@ export function pages(w: WiringContext): { readyz: ReadyzDeps; controls: Control
     controls,
     operatorKey,
     loginUrl: config.loginUrl,
+    actions: { clock, logger, flatten: { ...flatten, owner: `${w.instanceId}:console` }, executor, holdings: adapters.holdings, records: adapters.orderRecords, audit: adapters.audit, notifier: adapters.notifier, symbols: w.symbols },
     sessionTtlMs: CONSOLE_SESSION_MS,
     defaultMaxLots: config.risk.maxLots,
     view: {
@@ -62,6 +68,9 @@ export function pages(w: WiringContext): { readyz: ReadyzDeps; controls: Control
       audit: adapters.audit,
       broker: pageBroker,
       orders: orderViewsFromBroker(pageBroker),
+      holdings: adapters.holdings,
+      records: adapters.orderRecords,
+      symbols: w.symbols,
       notifications: adapters.recentNotifications,
       symbolMaster: async () => {
         const index = await w.symbols();

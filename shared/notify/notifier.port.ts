@@ -21,7 +21,8 @@ export type NotificationKind =
   | 'exit.failed'
   | 'position.flattened'
   | 'alert.refused'
-  | 'store.unreadable';
+  | 'store.unreadable'
+  | 'console.action';
 
 export interface Notification {
   kind: NotificationKind;

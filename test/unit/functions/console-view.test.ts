@@ -21,7 +21,10 @@ function deps(over: Partial<ConsoleViewDeps> = {}): ConsoleViewDeps {
     },
     controls: { get: async () => ({ tradingEnabled: true, reduceOnly: false }) } as never,
     audit: { list: async () => [], record: async () => undefined },
-    broker: { name: 'fyers', getPositions: async () => [{ symbol: 'NSE:X', netQty: 65, productType: 'INTRADAY', pnl: -12.5 }] },
+    broker: { name: 'fyers', getPositions: async () => [{ symbol: 'NSE:X', netQty: 65, productType: 'INTRADAY', pnl: -12.5 }], getFunds: async () => ({ available: 50_000 }) },
+    holdings: { list: async () => [] },
+    records: { listCreatedBetween: async () => [] },
+    symbols: async () => ({ byTicker: () => undefined }) as never,
     orders: { today: async () => [] },
     notifications: { list: async () => [], append: async () => undefined },
     symbolMaster: async () => ({ version: 'v1', instruments: 10, source: 'test' }),
@@ -35,13 +38,13 @@ const ctx = { base: '', csrf: 'c', loginUrl: 'https://example.test/authUrl', ses
 
 describe('console view', () => {
   it('shows a hanging or failing part as unavailable and still renders the rest', async () => {
-    const view = await gatherConsoleView(deps({ broker: { name: 'fyers', getPositions: () => new Promise(() => undefined) }, audit: { list: async () => Promise.reject(new Error('store down')), record: async () => undefined } }));
+    const view = await gatherConsoleView(deps({ broker: { name: 'fyers', getPositions: () => new Promise(() => undefined), getFunds: async () => ({ available: 1 }) }, audit: { list: async () => Promise.reject(new Error('store down')), record: async () => undefined } }));
     expect(view.positions).toEqual({ ok: false, error: 'unavailable right now' });
     expect(view.alerts.ok).toBe(false);
     expect(view.controls.ok).toBe(true);
     const html = dashboardPage(view, ctx);
     expect(html).toMatch(/id="positions">.*Could not be read: unavailable right now/s);
-    expect(html).toContain('Trading ON');
+    expect(html).toContain('Trading is ON');
   });
 
   it('escapes everything that came from outside (alert fields, notification text)', async () => {
