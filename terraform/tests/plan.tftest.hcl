@@ -345,7 +345,7 @@ run "recovery_and_monitoring" {
     error_message = "alert_email creates the operator's channel"
   }
   assert {
-    condition = alltrue([for p in concat(values(google_monitoring_alert_policy.count), [google_monitoring_alert_policy.symbol_master_stale, google_monitoring_alert_policy.no_login]) :
+    condition = alltrue([for p in concat(values(google_monitoring_alert_policy.count), [google_monitoring_alert_policy.symbol_master_stale, google_monitoring_alert_policy.no_login, google_monitoring_alert_policy.webhook_latency, google_monitoring_alert_policy.order_events_dead_letter]) :
     length(p.notification_channels) == 1])
     error_message = "every alert policy routes to the operator's channel"
   }
@@ -485,5 +485,26 @@ run "unset_optional_settings_are_left_to_the_code" {
   assert {
     condition     = local.common_environment.PROTECTION == "legs" && local.common_environment.SQUARE_OFF_AT == "15:15" && local.common_environment.LOSS_LIMIT_FLATTEN == "true"
     error_message = "defaults match shared/config/config.schema.ts"
+  }
+}
+
+run "alerts_that_matter_to_a_trader" {
+  command = plan
+
+  assert {
+    condition     = google_monitoring_alert_policy.webhook_latency.conditions[0].condition_threshold[0].threshold_value == 2500 && google_monitoring_alert_policy.webhook_latency.conditions[0].condition_threshold[0].aggregations[0].per_series_aligner == "ALIGN_PERCENTILE_99" && strcontains(google_monitoring_alert_policy.webhook_latency.conditions[0].condition_threshold[0].filter, google_logging_metric.webhook_latency.name)
+    error_message = "webhook p99 above 2.5 s (TradingView gives up at 3 s) on the latency distribution"
+  }
+  assert {
+    condition     = strcontains(google_monitoring_alert_policy.order_events_dead_letter.conditions[0].condition_threshold[0].filter, "num_undelivered_messages") && strcontains(google_monitoring_alert_policy.order_events_dead_letter.conditions[0].condition_threshold[0].filter, "subscription_id=\"tvfyers-order-events-dead-letter\"")
+    error_message = "order events on the dead-letter subscription raise an alert"
+  }
+  assert {
+    condition     = strcontains(google_monitoring_alert_policy.count["protection_failed"].conditions[0].condition_threshold[0].filter, "metric.label.kind=\"exit.failed\"") && google_monitoring_alert_policy.count["protection_failed"].severity == "CRITICAL"
+    error_message = "a protection that could not be placed is critical"
+  }
+  assert {
+    condition     = length(google_monitoring_alert_policy.webhook_latency.notification_channels) == 1 && length(google_monitoring_alert_policy.order_events_dead_letter.notification_channels) == 1
+    error_message = "the new policies reach the operator"
   }
 }
