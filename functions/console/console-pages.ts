@@ -409,7 +409,7 @@ function actionSentence(a: ConsoleAction, view: ConsoleView): { title: string; d
     const qty = held ? `${held.qty} ` : '';
     return {
       title: 'Exit this position?',
-      detail: `${a.side === 'BUY' ? 'Sell' : 'Buy back'} ${qty}${name(a.ticker)} for ${a.strategy} at market, in one closing order (above the freeze limit, in slices). Its stop and target, and other working orders in this contract, are cancelled first. Nothing else is touched.`,
+      detail: `For ${a.strategy}: ${a.side === 'BUY' ? 'sell' : 'buy back'} ${qty}${name(a.ticker)}, at market, in one closing order (above the freeze limit, in slices). Its stop and target, and other working orders in this contract, are cancelled first. Nothing else is touched.`,
     };
   }
   if (a.kind === 'flatten') {

@@ -186,7 +186,7 @@ describe('a busy day on a phone: 30 alerts', () => {
     const ordersBefore = fake.state.orders.length;
     await trend.getByRole('button', { name: 'Exit this position' }).click();
     expect(await page.title()).toBe('Confirm the action');
-    expect(await text(page, '#confirm')).toMatch(/Sell 65 NIFTY 24500 CE, expires \S+ for trend at market, in one closing order/);
+    expect(await text(page, '#confirm')).toMatch(/For trend: sell 65 NIFTY 24500 CE, expires \S+, at market, in one closing order/);
     // Asking sends nothing.
     expect(fake.state.orders).toHaveLength(ordersBefore);
     await page.screenshot({ path: path.join(SHOTS, 'console-confirm-phone.png'), fullPage: true });
