@@ -8,11 +8,10 @@ import type { SecretSource } from '../../shared/secrets/secrets.port';
 import type { RuntimeControls } from '../../shared/store/controls.port';
 import { applyControlsChange, type ControlsDeps } from '../controls/controls.handler';
 import type { OperatorKeyGate } from '../operator-auth/operator-key';
-import { confirmPage, dashboardPage, duration, loginPage, messagePage } from './console-pages';
+import { actionConfirmPage, actionDonePage, confirmPage, dashboardPage, duration, limitsPage, loginPage, messagePage } from './console-pages';
 import { clearedSessionCookie, csrfMatches, csrfTokenFor, issueSession, sessionCookie, verifySession, type ConsoleSession } from './console-session';
 import { gatherConsoleView, type ConsoleViewDeps } from './console-view';
 import { actionFields, actionFrom, runConsoleAction, type ConsoleActionDeps } from './console-actions';
-import { actionConfirmPage, actionDonePage, limitsPage } from './console-pages';
 
 export interface ConsoleDeps {
   clock: Clock;
