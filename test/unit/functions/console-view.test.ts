@@ -63,4 +63,25 @@ describe('console view', () => {
     expect(html).not.toContain('<i>hi');
     expect(html).toContain('&#60;script&#62;x');
   });
+
+  it('the broker card tells the truth in every mode', async () => {
+    const fyers = await gatherConsoleView(deps());
+    expect(dashboardPage(fyers, ctx)).toMatch(/id="login-link" href="https:\/\/example.test\/authUrl"/);
+    // Fyers without a login page: it says so, never that no login is needed.
+    const noLink = dashboardPage(fyers, { ...ctx, loginUrl: undefined });
+    expect(noLink).toContain('No login page is configured for this server');
+    expect(noLink).not.toMatch(/needs no login|no broker login/);
+    const paper = await gatherConsoleView(deps({ broker: { name: 'paper', getPositions: async () => [], getFunds: async () => ({ available: 1 }) } as never }));
+    const paperHtml = dashboardPage(paper, ctx);
+    expect(paperHtml).toContain('no broker login exists or is needed');
+    expect(paperHtml).not.toContain('id="login-link"');
+  });
+
+  it('reloads itself without script, and says the P&L and funds on the first screen', async () => {
+    const html = dashboardPage(await gatherConsoleView(deps()), ctx);
+    expect(html).toContain('<meta http-equiv="refresh" content="30">');
+    expect(html).toMatch(/id="day-pnl"[^>]*><span class="bad">−₹12.50<\/span>/);
+    expect(html).toMatch(/id="funds"[^>]*>₹50,000.00/);
+    expect(html).toContain('Stop trading: refuse every new alert');
+  });
 });
