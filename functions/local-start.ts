@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Server } from 'node:http';
-import type { AppDeps } from './composition';
 import type { Drain } from './drain';
 
 /**
@@ -50,11 +49,17 @@ export function consoleLines(base: string, key: LocalKey): string[] {
   return lines;
 }
 
+/** What stopping needs of the instance's deps (functions/composition.ts builds them; only the entry point may import it). */
+export interface BuiltDeps {
+  webhook: { refusals: { flush(): Promise<void> } };
+  close(): Promise<void>;
+}
+
 /**
  * Local stop, as on Cloud Run: refuse new alerts, let those in flight finish, then send the pending
  * refusal summary and close the clients before exiting, so a Ctrl-C never drops the operator's digest.
  */
-export async function stopLocal(o: { drain: Drain; server: Pick<Server, 'close' | 'closeIdleConnections'>; deps: () => Promise<AppDeps> | undefined; graceMs?: number; closeMs?: number }): Promise<void> {
+export async function stopLocal(o: { drain: Drain; server: Pick<Server, 'close' | 'closeIdleConnections'>; deps: () => Promise<BuiltDeps> | undefined; graceMs?: number; closeMs?: number }): Promise<void> {
   o.drain.start();
   o.server.closeIdleConnections();
   await o.drain.idle(o.graceMs ?? 8_500);
