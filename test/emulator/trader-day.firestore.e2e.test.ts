@@ -17,11 +17,11 @@ it('a strategy day on Firestore: entry with SL → fill postback → exits → r
   const config = parseConfig(fakeFyersEnv(fake, { STORE: 'firestore', GOOGLE_CLOUD_PROJECT: isolatedProject('trader-day'), PROTECTION: 'managed', FYERS_POSTBACK_SECRET: POSTBACK_SECRET }));
   const deps = await buildDeps(config, { clock, logger: silentLogger });
   await deps.warmUp();
-  const server = await wirePostbacks(fake, deps);
+  const postbacks = await wirePostbacks(fake, deps);
   try {
     expectCleanDay(await runTraderDay(fake, deps, CE.ticker, PE.ticker, 'fs-day'), CE.ticker, PE.ticker);
   } finally {
-    server.close();
+    await postbacks.close();
     await deps.close();
     await fake.close();
   }

@@ -15,11 +15,11 @@ it('a strategy day on the one order path: every step leaves exactly the orders i
   const fake = await startSampleFake(IN_WINDOW, { clock, optionLtps: { [CE.ticker]: 150, [PE.ticker]: 140 } });
   const data = tempDataDir('trader-day');
   const deps = await buildDeps(parseConfig(fakeFyersEnv(fake, { STORE: 'local', DATA_DIR: data.dir, PROTECTION: 'managed', FYERS_POSTBACK_SECRET: POSTBACK_SECRET })), { clock, logger: silentLogger });
-  const server = await wirePostbacks(fake, deps);
+  const postbacks = await wirePostbacks(fake, deps);
   try {
     expectCleanDay(await runTraderDay(fake, deps, CE.ticker, PE.ticker, 'local-day'), CE.ticker, PE.ticker);
   } finally {
-    server.close();
+    await postbacks.close();
     await deps.close();
     await fake.close();
     data.cleanup();
