@@ -319,7 +319,7 @@ function notificationsCard(view: ConsoleView): string {
 }
 
 /** Seconds between the dashboard's own reloads (a meta refresh: no script). Forms live on other pages. */
-export const REFRESH_SECONDS = 30;
+export const REFRESH_SECONDS = 60;
 
 export function dashboardPage(view: ConsoleView, ctx: PageContext): string {
   const flash = ctx.flash ? `<section class="banner info" id="flash">${esc(ctx.flash)}</section>` : '';

@@ -10,6 +10,13 @@ import type { ControlsDeps } from '../controls/controls.handler';
 import type { ReadyzDeps } from '../readyz/readyz.handler';
 import type { WiringContext } from './wiring-context';
 
+/**
+ * The console reloads itself every minute (console-pages REFRESH_SECONDS): its own reads are reused
+ * for just under that, and funds (which change only with a trade) for five, so a phone left open
+ * costs about 3.2 Fyers reads a minute, inside the console's 10/min share over its 3 instances.
+ */
+const CONSOLE_READ_TTLS = { ...PAGE_READ_TTLS, positions: 55_000, orders: 55_000, funds: 300_000 };
+
 /** Short enough that a phone left unlocked is not a standing key to the kill switch. */
 const CONSOLE_SESSION_MS = 20 * 60_000;
 
@@ -49,6 +56,7 @@ export function pages(w: WiringContext, executor: OrderExecutor, flatten: Flatte
     onChanged: (after) => w.controls.changed(after),
     webhooks: { store: adapters.webhookSubscriptions, resolve: systemResolveHost, clock },
   };
+  const consoleBroker = withCachedReads(adapters.broker, { clock, ttlMs: CONSOLE_READ_TTLS });
   const publishedIndex = Boolean(config.symbolMaster.bucket) || config.symbolMaster.urls.length > 0;
   const console: ConsoleDeps = {
     clock,
@@ -66,8 +74,8 @@ export function pages(w: WiringContext, executor: OrderExecutor, flatten: Flatte
       readiness: readyz,
       controls: adapters.controls,
       audit: adapters.audit,
-      broker: pageBroker,
-      orders: orderViewsFromBroker(pageBroker),
+      broker: consoleBroker,
+      orders: orderViewsFromBroker(consoleBroker),
       holdings: adapters.holdings,
       records: adapters.orderRecords,
       symbols: w.symbols,

@@ -399,8 +399,8 @@ run "each_fyers_caller_gets_its_own_share_of_the_app_budget" {
     error_message = "readyz gets a quarter call a second"
   }
   assert {
-    condition     = local.broker_environment["console"].BROKER_MAX_PER_MINUTE == "2.666"
-    error_message = "console's 8/min over 3 instances rounds down to 2.666 each"
+    condition     = local.broker_environment["console"].BROKER_MAX_PER_MINUTE == "3.333"
+    error_message = "console's 10/min over 3 instances rounds down to 3.333 each"
   }
   assert {
     condition     = local.broker_environment["notify"].BROKER_MAX_PER_SECOND == "0" && local.broker_environment["controls"].BROKER_MAX_PER_MINUTE == "0"

@@ -78,7 +78,7 @@ describe('the console in a real browser, without JavaScript', () => {
     expect(cookie).toMatchObject({ name: '__Host-console-session', httpOnly: true, secure: true, sameSite: 'Strict', path: '/' });
     expect(cookie!.value).not.toContain(CONTROLS_KEY);
     // It reloads itself, without script.
-    expect(await page.locator('meta[http-equiv="refresh"]').getAttribute('content')).toBe('30');
+    expect(await page.locator('meta[http-equiv="refresh"]').getAttribute('content')).toBe('60');
 
     // The first screen: readiness in words, the day's P&L, funds, and a kill switch that says what it does.
     expect(await text(page, '#status')).toContain('READY: the next alert would place its order.');

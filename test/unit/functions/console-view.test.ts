@@ -79,7 +79,7 @@ describe('console view', () => {
 
   it('reloads itself without script, and says the P&L and funds on the first screen', async () => {
     const html = dashboardPage(await gatherConsoleView(deps()), ctx);
-    expect(html).toContain('<meta http-equiv="refresh" content="30">');
+    expect(html).toContain('<meta http-equiv="refresh" content="60">');
     expect(html).toMatch(/id="day-pnl"[^>]*><span class="bad">−₹12.50<\/span>/);
     expect(html).toMatch(/id="funds"[^>]*>₹50,000.00/);
     expect(html).toContain('Stop trading: refuse every new alert');
