@@ -58,7 +58,7 @@ export function alertWords(e: AuditEntry): AlertWords {
   if (e.status === 'unknown') return { tone: 'warn', headline: 'Sent, but the broker has not confirmed it: check before resending', refused: false };
   if (e.status === 'placed') return { tone: 'ok', headline: placedWords(e), refused: false };
   const kind = REFUSAL.find(([test]) => test(e))?.[1] ?? 'not placed';
-  const fields = e.fields ? Object.entries(e.fields).map(([f, why]) => `${f} ${why.replace(/^must/, 'must')}`) : [];
+  const fields = e.fields ? Object.entries(e.fields).map(([f, why]) => `${f} ${why}`) : [];
   const reason = fields.length ? fields.join('; ') : e.message ?? '';
   const verb = e.status === 'rejected' ? 'Rejected' : 'Refused';
   return { tone: 'bad', headline: `${verb}: ${kind}${reason ? ` — ${reason}` : ''}`, refused: true };
