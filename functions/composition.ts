@@ -80,7 +80,7 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
 
   const { executor, lifecycle } = orderPath(w);
   const jobs = strategyJobs(w, executor);
-  const page = pages(w);
+  const page = pages(w, executor, jobs.flatten);
   const session = brokerSession(w);
   return {
     config,

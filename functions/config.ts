@@ -15,3 +15,12 @@ export function getConfig(): Config {
 export function setConfigForTests(next: Config | undefined): void {
   config = next;
 }
+
+/**
+ * The local entry point completes the environment after the modules have loaded (a first start's
+ * generated operator key, functions/local-start.ts) and reads it again, before anything is built.
+ */
+export function rereadConfig(): Config {
+  config = parseConfig(process.env);
+  return config;
+}

@@ -2,8 +2,9 @@ import http from 'node:http';
 import type { RequestListener } from 'node:http';
 import { getFunction, getTestServer } from '@google-cloud/functions-framework/testing';
 import { FUNCTION_NAMES } from './index';
-import { getConfig } from './config';
-import { getDeps } from './composition';
+import { getConfig, rereadConfig } from './config';
+import { builtDeps, getDeps } from './composition';
+import { consoleLines, ensureLocalOperatorKey, stopLocal } from './local-start';
 import { PAPER_DEMO_SECRET } from './adapters';
 import { webhookDrain } from './drain';
 import { guardRequestBodies } from './request-body-guard';
@@ -80,7 +81,10 @@ export function createLocalServer(opts: LocalServerOptions = {}): http.Server {
 }
 
 if (require.main === module) {
-  const config = getConfig();
+  // Before the configuration is read: a first start gets a generated operator key (.env still wins).
+  // index.ts has read the environment already; read it again with the key in place, before any deps exist.
+  const key = ensureLocalOperatorKey(process.env);
+  const config = key.source === 'generated' || key.source === 'file' ? rereadConfig() : getConfig();
   const server = createLocalServer();
   // Build the adapters and load the symbol master before the first alert, as a warm instance would have.
   void getDeps()
@@ -95,6 +99,8 @@ if (require.main === module) {
         `tv-fyers-bridge listening on ${base} (broker=${config.broker}, store=${config.store}, data in ${config.dataDir})`,
         `functions: ${FUNCTION_NAMES.filter((n) => getFunction(n)).map((n) => `${base}/${n}`).join('  ')}`,
         '',
+        ...consoleLines(base, key),
+        '',
         'Send a test alert:',
         `  curl -s -X POST ${base}/webhook -H 'Content-Type: text/plain' \\`,
         `    -d '{"token":"${secret}","symbol":"NIFTY","action":"BUY","optionType":"CE","strikeprice":"ATM","qty":1}'`,
@@ -102,11 +108,13 @@ if (require.main === module) {
       ].join('\n') + '\n',
     );
   });
-  // As on Cloud Run: refuse new alerts, let those in flight finish and be recorded, then exit.
+  // As on Cloud Run: refuse new alerts, let those in flight finish and be recorded, send the pending
+  // refusal summary, then exit.
+  let stopping = false;
   const stop = () => {
-    webhookDrain.start();
-    void webhookDrain.idle(8_500).then(() => server.close(() => process.exit(0)));
-    server.closeIdleConnections();
+    if (stopping) return;
+    stopping = true;
+    void stopLocal({ drain: webhookDrain, server, deps: builtDeps }).finally(() => process.exit(0));
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

@@ -21,7 +21,26 @@ die() {
 }
 say() { echo "bootstrap: $*"; }
 
-[ $# -eq 1 ] || die "usage: $0 PROJECT_ID"
+usage() {
+  cat <<USAGE
+usage: $0 PROJECT_ID
+
+First steps in a new GCP project before terraform apply (docs/deploy.md, step 2): checks that gcloud
+is signed in, billing is on and you hold the roles a deploy needs; makes PROJECT_ID the current
+project; creates Application Default Credentials billed to it; enables the Service Usage and Cloud
+Resource Manager APIs. Safe to run again.
+
+  BOOTSTRAP_NO_LOGIN=1   never open a browser (fail instead)
+USAGE
+}
+case "${1:-}" in
+  -h | --help | help)
+    usage
+    exit 0
+    ;;
+  -*) usage >&2; die "unknown option $1" ;;
+esac
+[ $# -eq 1 ] || { usage >&2; exit 1; }
 project="$1"
 [[ "$project" =~ ^[a-z][a-z0-9-]{4,28}[a-z0-9]$ ]] || die "\"$project\" is not a project id (6-30 lowercase letters, digits, hyphens)"
 command -v gcloud >/dev/null 2>&1 || die "gcloud is not installed: https://cloud.google.com/sdk/docs/install"

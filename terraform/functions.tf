@@ -152,7 +152,9 @@ locals {
       timeout       = 30
       min_instances = 0
       max_instances = 3
-      broker_share  = { per_second = 0.5, per_minute = 8 }
+      # The page reloads itself every minute: session, positions, orders and (every 5 min) funds are
+      # about 3.2 reads a minute, inside 10/3 per instance (functions/wiring/pages.wiring.ts).
+      broker_share = { per_second = 0.5, per_minute = 10 }
     }
     orderUpdates = {
       entry_point   = "orderUpdates"

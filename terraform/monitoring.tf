@@ -171,6 +171,14 @@ locals {
       above  = 0
       doc    = "Fyers failed several times in a row; alerts are answered 503 at once while the circuit is open. Check Fyers' status, the static IP whitelist and the session (readyz or the console)."
     }
+    protection_failed = {
+      title  = "A protection could not be placed"
+      metric = "notifications"
+      label  = "metric.label.kind=\"exit.failed\""
+      period = "60s"
+      above  = 0
+      doc    = "A filled entry's stop or target (PROTECTION=managed) could not be placed, modified or withdrawn: the position may be unprotected now. Open the console: the strategy's Protection line says which leg; place the stop by hand at Fyers or exit the position from the console."
+    }
     error_rate = {
       title  = "Error rate"
       metric = "errors"
@@ -221,6 +229,85 @@ resource "google_monitoring_alert_policy" "count" {
   }
 
   depends_on = [time_sleep.log_metric_descriptors]
+}
+
+# TradingView gives up on a webhook after 3 s and never resends a timeout: a p99 above 2.5 s over
+# five minutes means alerts are close to being lost (a cold instance, a slow Fyers, a busy pacer).
+resource "google_monitoring_alert_policy" "webhook_latency" {
+  display_name          = "${local.prefix}: Webhook latency nearing TradingView's 3 s"
+  combiner              = "OR"
+  severity              = "CRITICAL"
+  notification_channels = local.alert_channels
+
+  conditions {
+    display_name = "Webhook p99 latency above 2.5 s for 5 minutes"
+
+    condition_threshold {
+      filter          = "metric.type=\"${local.metric_type_latency}\" AND resource.type=\"cloud_run_revision\""
+      comparison      = "COMPARISON_GT"
+      threshold_value = 2500
+      duration        = "0s"
+
+      aggregations {
+        alignment_period     = "300s"
+        per_series_aligner   = "ALIGN_PERCENTILE_99"
+        cross_series_reducer = "REDUCE_MAX"
+      }
+
+      trigger {
+        count = 1
+      }
+    }
+  }
+
+  alert_strategy {
+    auto_close = "1800s"
+  }
+
+  documentation {
+    content   = "Alerts take close to TradingView's 3 s limit; past it TradingView drops them without a retry. Check the webhook's warm instance (webhook_min_instances), Fyers' latency (broker errors chart) and the dashboard's p99. docs/guarantees.md shows where the 3 s go."
+    mime_type = "text/markdown"
+  }
+
+  depends_on = [time_sleep.log_metric_descriptors]
+}
+
+# Order events that the order-event-webhooks push could not deliver pile up on the dead-letter
+# subscription (kept a week). Any message there is a subscriber that did not hear about an order.
+resource "google_monitoring_alert_policy" "order_events_dead_letter" {
+  display_name          = "${local.prefix}: Order events piling up in the dead-letter topic"
+  combiner              = "OR"
+  severity              = "WARNING"
+  notification_channels = local.alert_channels
+
+  conditions {
+    display_name = "Undelivered order events on the dead-letter subscription"
+
+    condition_threshold {
+      filter          = "metric.type=\"pubsub.googleapis.com/subscription/num_undelivered_messages\" AND resource.type=\"pubsub_subscription\" AND resource.labels.subscription_id=\"${google_pubsub_subscription.order_events_dead_letter.name}\""
+      comparison      = "COMPARISON_GT"
+      threshold_value = 0
+      duration        = "300s"
+
+      aggregations {
+        alignment_period   = "300s"
+        per_series_aligner = "ALIGN_MAX"
+      }
+
+      trigger {
+        count = 1
+      }
+    }
+  }
+
+  alert_strategy {
+    auto_close = "86400s"
+  }
+
+  documentation {
+    content   = "Order events could not be delivered to a registered outbound webhook and were dead-lettered. Check the orderEventWebhooks logs for the subscriber's answers, fix the receiver, then replay from the dead-letter subscription (docs/monitoring.md)."
+    mime_type = "text/markdown"
+  }
 }
 
 # Symbol master stale: no successful publish for 18 hours (the schedule publishes at 00:30 and 08:30

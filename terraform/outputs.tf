@@ -34,22 +34,9 @@ output "secrets_to_fill" {
 }
 
 output "tradingview_alert_template" {
-  description = "Alert message for TradingView. Replace <WEBHOOK_SECRET> with the webhook-secret value and adjust symbol/strike/qty; the {{...}} placeholders are filled by TradingView."
-  value = jsonencode({
-    token       = "<WEBHOOK_SECRET>"
-    symbol      = "NIFTY"
-    action      = "{{strategy.order.action}}"
-    optionType  = "CE"
-    strikeprice = "ATM"
-    expiry      = "nearest"
-    qty         = 1
-    productType = "INTRADAY"
-    orderType   = "MARKET"
-    strategy    = "{{strategy.order.id}}"
-    time        = "{{time}}"
-    timenow     = "{{timenow}}"
-    interval    = "{{interval}}"
-  })
+  description = "Alert message for TradingView: the position template (the strategy says long, short or flat; the bridge buys a call, buys a put or holds nothing). Replace YOUR_WEBHOOK_SECRET with the webhook-secret value and nifty-trend with your strategy's id; TradingView fills the {{...}} placeholders. It never writes an option unless you add a mapping (docs/alerts.md)."
+  # The same file the template test fires at the bridge (test/integration/alert-templates.e2e.test.ts).
+  value = file("${path.module}/templates/tradingview-alert.json")
 }
 
 output "console_url" {

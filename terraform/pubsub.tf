@@ -69,7 +69,7 @@ resource "google_pubsub_subscription" "notify_push" {
 }
 
 # Order events (issue: after the order): orderUpdates and reconcileOrders publish every order state
-# change here, once, in the versioned schema documented in the README. Subscribers' outbound webhooks
+# change here, once, in the versioned schema documented in docs/operating.md. Subscribers' outbound webhooks
 # are delivered from it with retries; deliveries that keep failing land in the dead-letter topic and
 # stay on its subscription for a week, for the operator to inspect or replay.
 resource "google_pubsub_topic" "order_events" {

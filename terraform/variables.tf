@@ -394,3 +394,158 @@ variable "firestore_backup_retention_days" {
     error_message = "firestore_backup_retention_days must be a whole number from 1 to 98 (14 weeks)."
   }
 }
+
+# --- Trading settings every function reads (shared/config/config.schema.ts). Unset optional ones are
+# --- left out of the environment, so the code's default applies (docs/configuration.md). -------------
+
+variable "daily_loss_limit" {
+  description = "Rupees of today's loss (realised + unrealised) at which trading stops (DAILY_LOSS_LIMIT). null = no limit."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.daily_loss_limit == null ? true : (var.daily_loss_limit >= 1 && floor(var.daily_loss_limit) == var.daily_loss_limit)
+    error_message = "daily_loss_limit must be a whole number of rupees, at least 1 (or null for no limit)."
+  }
+}
+
+variable "loss_limit_flatten" {
+  description = "At the daily loss limit, also flatten every strategy holding, not only switch trading off (LOSS_LIMIT_FLATTEN)."
+  type        = bool
+  default     = true
+}
+
+variable "square_off_at" {
+  description = "IST time the squareOff function flattens INTRADAY strategy holdings (SQUARE_OFF_AT), with optional per-strategy times: [\"15:15\", \"scalper=14:50\"]."
+  type        = list(string)
+  default     = ["15:15"]
+
+  validation {
+    condition     = alltrue([for s in var.square_off_at : can(regex("^([A-Za-z0-9_.-]{1,64}=)?([01][0-9]|2[0-3]):[0-5][0-9]$", s))])
+    error_message = "square_off_at entries must be HH:MM or strategy=HH:MM."
+  }
+}
+
+variable "protection" {
+  description = "What sl/tp do (PROTECTION): legs (Fyers TP/SL legs), managed (the bridge's own exits) or off. bracket is gone with CO/BO, which Fyers rejects."
+  type        = string
+  default     = "legs"
+
+  validation {
+    condition     = contains(["legs", "managed", "off"], var.protection)
+    error_message = "protection must be legs, managed or off (bracket went with CO/BO, which Fyers rejects)."
+  }
+}
+
+variable "strategy_risk" {
+  description = "Per-strategy risk rules in rupees (STRATEGY_RISK), keyed by strategy id: stop, target, lockAfter + lockGiveBack, dailyTarget. Empty = none."
+  type = map(object({
+    stop         = optional(number)
+    target       = optional(number)
+    lockAfter    = optional(number)
+    lockGiveBack = optional(number)
+    dailyTarget  = optional(number)
+  }))
+  default = {}
+}
+
+variable "limit_price_band_percent" {
+  description = "A LIMIT price further than this percentage from the option's LTP is refused (LIMIT_PRICE_BAND_PERCENT)."
+  type        = number
+  default     = 20
+
+  validation {
+    condition     = var.limit_price_band_percent >= 1 && var.limit_price_band_percent <= 100 && floor(var.limit_price_band_percent) == var.limit_price_band_percent
+    error_message = "limit_price_band_percent must be a whole number from 1 to 100."
+  }
+}
+
+variable "broker_timeout_ms" {
+  description = "Per-call timeout towards Fyers in ms (BROKER_TIMEOUT_MS); at most 2800, inside TradingView's 3 s."
+  type        = number
+  default     = 2000
+
+  validation {
+    condition     = var.broker_timeout_ms >= 100 && var.broker_timeout_ms <= 2800 && floor(var.broker_timeout_ms) == var.broker_timeout_ms
+    error_message = "broker_timeout_ms must be a whole number from 100 to 2800."
+  }
+}
+
+variable "enforce_trading_window" {
+  description = "Whether the exchange session (and trading_window) is enforced (ENFORCE_TRADING_WINDOW). null = on with broker fyers, off with paper."
+  type        = bool
+  default     = null
+}
+
+variable "dedup_window_seconds" {
+  description = "Identical alert bodies within this many seconds are one alert (DEDUP_WINDOW_SECONDS)."
+  type        = number
+  default     = 120
+
+  validation {
+    condition     = var.dedup_window_seconds >= 1 && var.dedup_window_seconds <= 86400 && floor(var.dedup_window_seconds) == var.dedup_window_seconds
+    error_message = "dedup_window_seconds must be a whole number from 1 to 86400."
+  }
+}
+
+variable "idempotency_ttl_hours" {
+  description = "How long an alert's record is kept (IDEMPOTENCY_TTL_HOURS)."
+  type        = number
+  default     = 24
+
+  validation {
+    condition     = var.idempotency_ttl_hours >= 1 && var.idempotency_ttl_hours <= 720 && floor(var.idempotency_ttl_hours) == var.idempotency_ttl_hours
+    error_message = "idempotency_ttl_hours must be a whole number from 1 to 720."
+  }
+}
+
+variable "idempotency_lease_seconds" {
+  description = "When an unfinished claim counts as abandoned (IDEMPOTENCY_LEASE_SECONDS)."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.idempotency_lease_seconds >= 5 && var.idempotency_lease_seconds <= 600 && floor(var.idempotency_lease_seconds) == var.idempotency_lease_seconds
+    error_message = "idempotency_lease_seconds must be a whole number from 5 to 600."
+  }
+}
+
+variable "controls_cache_seconds" {
+  description = "Controls cache per instance while the real-time listener is down (CONTROLS_CACHE_SECONDS)."
+  type        = number
+  default     = 5
+
+  validation {
+    condition     = var.controls_cache_seconds >= 0 && var.controls_cache_seconds <= 300 && floor(var.controls_cache_seconds) == var.controls_cache_seconds
+    error_message = "controls_cache_seconds must be a whole number from 0 to 300."
+  }
+}
+
+variable "unfilled_alert_seconds" {
+  description = "A market order still unfilled this long after acceptance is reported (UNFILLED_ALERT_SECONDS)."
+  type        = number
+  default     = 60
+
+  validation {
+    condition     = var.unfilled_alert_seconds >= 5 && var.unfilled_alert_seconds <= 3600 && floor(var.unfilled_alert_seconds) == var.unfilled_alert_seconds
+    error_message = "unfilled_alert_seconds must be a whole number from 5 to 3600."
+  }
+}
+
+variable "symbol_master_json_urls" {
+  description = "JSON masters read for freeze quantities (SYMBOL_MASTER_JSON_URLS); [] = each CSV URL's _sym_master.json, [\"none\"] turns them off."
+  type        = list(string)
+  default     = []
+}
+
+variable "symbol_master_object" {
+  description = "Object in the symbol-master bucket holding the validated index (SYMBOL_MASTER_OBJECT)."
+  type        = string
+  default     = "symbol-master/index.json"
+}
+
+variable "paper_fill_price" {
+  description = "With broker = paper, fill at this premium instead of the synthetic one (PAPER_FILL_PRICE). null = synthetic."
+  type        = number
+  default     = null
+}

@@ -1,17 +1,19 @@
 import type { Position } from '../../shared/broker/broker.port';
 import { formatIst, istParts } from '../../shared/platform/ist';
-import type { AuditEntry } from '../../shared/store/audit.port';
 import type { RuntimeControls } from '../../shared/store/controls.port';
-import type { OrderView } from '../../shared/orders/order-views';
 import type { Notification } from '../../shared/notify/notifier.port';
 import { CONSOLE_CSS } from './console-style';
+import type { ActionResult, ConsoleAction } from './console-actions';
+import { strategyViews, unattributedOrders, type OrderLine, type ProtectionLine } from './console-strategies';
+import { alertWords, contractName, legLines, singleOrderWords } from './console-words';
 import type { ConsoleView, Part } from './console-view';
 
 /** Server-rendered pages of the console: no script, every value escaped, every change a form post. */
 const esc = (s: unknown) => String(s ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-const page = (title: string, body: string, header = '') =>
+const page = (title: string, body: string, header = '', refreshSeconds?: number) =>
   `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">` +
+  (refreshSeconds ? `<meta http-equiv="refresh" content="${refreshSeconds}">` : '') +
   `<meta name="referrer" content="no-referrer"><link rel="icon" href="data:,"><title>${esc(title)}</title><style>${CONSOLE_CSS}</style></head>` +
   `<body>${header}<main>${body}</main></body></html>`;
 
@@ -47,6 +49,8 @@ export interface PageContext {
   loginUrl?: string;
   sessionExpiresAt: number;
   flash?: string;
+  /** `refusals`: the alerts list shows refusals only. */
+  only?: 'refusals';
 }
 
 function topBar(ctx: PageContext, now: number): string {
@@ -56,25 +60,69 @@ function topBar(ctx: PageContext, now: number): string {
   );
 }
 
+/** Readiness checks in words: what is wrong and what it means for the next alert. */
+const CHECK_WORDS: Record<string, string> = {
+  broker: 'Broker session',
+  killSwitch: 'Kill switch',
+  exchangeSession: 'Exchange session',
+  symbolMaster: 'Symbol master',
+  store: 'Bridge store',
+  secrets: 'Secrets',
+  controls: 'Controls',
+};
+const checkName = (name: string) => CHECK_WORDS[name] ?? name;
+
 function banner(view: ConsoleView): string {
-  if (!view.checks.ok) return `<section class="banner bad" id="status">Readiness could not be checked: ${esc(view.checks.error)}</section>`;
+  if (!view.checks.ok) return `<section class="banner bad" id="status">NOT READY: readiness could not be checked (${esc(view.checks.error)}).</section>`;
   const failing = Object.entries(view.checks.value).filter(([, c]) => !c.ok);
-  if (failing.length === 0) return `<section class="banner ok" id="status">READY: an alert would place an order now.</section>`;
+  if (failing.length === 0) return `<section class="banner ok" id="status">READY: the next alert would place its order.</section>`;
   return (
-    `<section class="banner bad" id="status">NOT READY: alerts are refused now.<ul>` +
-    failing.map(([name, c]) => `<li><strong>${esc(name)}</strong>: ${esc(c.detail ?? 'not ready')}</li>`).join('') +
+    `<section class="banner bad" id="status">NOT READY: the next alert would be refused.<ul>` +
+    failing.map(([name, c]) => `<li><strong>${esc(checkName(name))}</strong>: ${esc(c.detail ?? 'not ready')}</li>`).join('') +
     `</ul></section>`
+  );
+}
+
+const pnlSpan = (x: number | undefined) => (x === undefined ? '<span class="muted">—</span>' : `<span class="${x < 0 ? 'bad' : 'ok'}">${esc(money(x))}</span>`);
+
+/** Today's P&L over the broker's positions: realised + unrealised, as the broker reports it. */
+function dayPnl(view: ConsoleView): number | undefined {
+  if (!view.positions.ok) return undefined;
+  const known = view.positions.value.filter((p) => p.pnl !== undefined || p.realized !== undefined || p.unrealized !== undefined);
+  if (known.length === 0) return view.positions.value.length === 0 ? 0 : undefined;
+  return known.reduce((s, p) => s + (p.pnl ?? (p.realized ?? 0) + (p.unrealized ?? 0)), 0);
+}
+
+/** The first screen: the day's P&L, the funds and the kill switch, whose button says what it will do. */
+function todayCard(view: ConsoleView, ctx: PageContext): string {
+  const pnl = dayPnl(view);
+  const funds = view.funds.ok ? esc(money(view.funds.value.available)) : `<span class="muted">unavailable</span>`;
+  let kill = `<p class="bad">Kill switch state unavailable: ${esc(view.controls.ok ? '' : view.controls.error)}</p>`;
+  if (view.controls.ok) {
+    const on = view.controls.value.tradingEnabled;
+    kill =
+      (on ? `<p class="ok" id="trading-state"><strong>Trading is ON</strong>: alerts place orders.</p>` : `<p class="bad" id="trading-state"><strong>Trading is OFF</strong> (kill switch): every alert is refused.</p>`) +
+      `<form method="post" action="${esc(ctx.base)}/confirm">${csrfField(ctx.csrf)}<input type="hidden" name="tradingEnabled" value="${on ? 'false' : 'true'}">` +
+      (on ? `<button type="submit" class="danger">Stop trading: refuse every new alert</button>` : `<button type="submit" class="go">Resume trading: let alerts place orders</button>`) +
+      `</form>`;
+  }
+  return (
+    `<section class="card" id="today"><h2>Today</h2><dl class="big-dl"><dt>Day P&amp;L</dt><dd id="day-pnl" class="big">${pnlSpan(pnl)}</dd>` +
+    `<dt>Funds available</dt><dd id="funds" class="big">${funds}</dd></dl><p class="muted">P&amp;L is realised + unrealised over the account's positions, as the broker reports them.</p>${kill}</section>`
   );
 }
 
 function sessionCard(view: ConsoleView, ctx: PageContext): string {
   const broker = view.checks.ok ? view.checks.value.broker : undefined;
   const expiresAt = typeof broker?.expiresAt === 'string' ? Date.parse(broker.expiresAt) : undefined;
-  const state = !broker
-    ? `<p class="big bad">Unknown</p>`
-    : broker.ok
-      ? `<p class="big ok">Session valid</p>`
-      : `<p class="big bad">Not valid</p><p class="bad">${esc(broker.detail ?? '')}</p>`;
+  const paper = view.brokerName === 'paper';
+  const state = paper
+    ? `<p class="big ok">Paper broker</p><p class="muted">Orders are simulated here; no broker login exists or is needed.</p>`
+    : !broker
+      ? `<p class="big bad">Unknown</p>`
+      : broker.ok
+        ? `<p class="big ok">Session valid</p>`
+        : `<p class="big bad">Not valid</p><p class="bad">${esc(broker.detail ?? '')}</p>`;
   const expiry =
     expiresAt !== undefined && Number.isFinite(expiresAt)
       ? `<dt>Ends</dt><dd>${esc(formatIst(expiresAt))}</dd><dt>Time left</dt><dd id="session-countdown" class="${expiresAt - view.now < 3_600_000 ? 'bad' : ''}">${expiresAt > view.now ? `in ${esc(duration(expiresAt - view.now))}` : `ended ${esc(duration(view.now - expiresAt))} ago`}</dd>`
@@ -84,38 +132,33 @@ function sessionCard(view: ConsoleView, ctx: PageContext): string {
     : view.exchange.closesAt
       ? `opens later today, closes ${esc(formatIst(view.exchange.closesAt))}`
       : 'closed for the day';
-  const login = ctx.loginUrl && view.brokerName === 'fyers' ? `<p><a class="button" id="login-link" href="${esc(ctx.loginUrl)}">Log in to Fyers</a></p>` : `<p class="muted">The paper broker needs no login.</p>`;
+  // Every mode says what is true of it: paper needs no login; Fyers either has a login page or says how to get one.
+  const login = paper
+    ? ''
+    : ctx.loginUrl
+      ? `<p><a class="button" id="login-link" href="${esc(ctx.loginUrl)}">Log in to Fyers</a></p>`
+      : `<p class="bad" id="login-link-missing">No login page is configured for this server: set PUBLIC_BASE_URL (or LOGIN_URL) and open its /authUrl to log in to Fyers.</p>`;
   return (
-    `<section class="card" id="session"><h2>Broker session (${esc(view.brokerName)})</h2>${state}` +
+    `<section class="card" id="session"><h2>Broker (${esc(view.brokerName)})</h2>${state}` +
     `<dl>${expiry}<dt>Exchange</dt><dd>${exchange}</dd></dl>${login}</section>`
   );
 }
 
 function controlsCard(view: ConsoleView, ctx: PageContext): string {
-  if (!view.controls.ok) return `<section class="card" id="controls"><h2>Kill switch and limits</h2>${unavailable(view.controls)}</section>`;
+  if (!view.controls.ok) return `<section class="card" id="controls"><h2>Limits</h2>${unavailable(view.controls)}</section>`;
   const c = view.controls.value;
-  const killForm = c.tradingEnabled
-    ? `<form method="post" action="${esc(ctx.base)}/confirm">${csrfField(ctx.csrf)}<input type="hidden" name="tradingEnabled" value="false"><button type="submit" class="danger">Stop trading (kill switch ON)</button></form>`
-    : `<form method="post" action="${esc(ctx.base)}/confirm">${csrfField(ctx.csrf)}<input type="hidden" name="tradingEnabled" value="true"><button type="submit" class="go">Resume trading</button></form>`;
   return (
-    `<section class="card" id="controls"><h2>Kill switch and limits</h2>` +
-    (c.tradingEnabled ? `<p class="big ok">Trading ON</p>` : `<p class="big bad">Kill switch ON: trading stopped</p>`) +
-    killForm +
+    `<section class="card" id="controls"><h2>Limits</h2>` +
     `<dl><dt>Max lots</dt><dd>${c.maxLots ?? `${view.defaultMaxLots} (deployed default)`}</dd><dt>Daily order cap</dt><dd>${c.dailyOrderCap ?? 'none'}</dd>` +
     `<dt>Reduce-only</dt><dd>${c.reduceOnly ? 'on: alerts only close positions' : 'off'}</dd></dl>` +
-    `<form class="row" method="post" action="${esc(ctx.base)}/confirm">${csrfField(ctx.csrf)}` +
-    `<label>Max lots<input type="number" name="maxLots" min="0" max="10000" inputmode="numeric" value="${c.maxLots ?? ''}" placeholder="${view.defaultMaxLots}"></label>` +
-    `<label>Daily cap<input type="number" name="dailyOrderCap" min="0" max="100000" inputmode="numeric" value="${c.dailyOrderCap ?? ''}" placeholder="none"></label>` +
-    `<label>Reduce-only<select name="reduceOnly"><option value="false"${c.reduceOnly ? '' : ' selected'}>off</option><option value="true"${c.reduceOnly ? ' selected' : ''}>on</option></select></label>` +
-    `<button type="submit" class="secondary">Review change</button></form>` +
-    `<p class="muted">Empty clears an override. Every change asks for confirmation, is audited and is sent to your phone.</p></section>`
+    `<p><a class="button secondary" href="${esc(ctx.base)}/limits">Change limits</a></p></section>`
   );
 }
 
 function readinessCard(view: ConsoleView): string {
   if (!view.checks.ok) return `<section class="card" id="readiness"><h2>Readiness</h2>${unavailable(view.checks)}</section>`;
   const items = Object.entries(view.checks.value)
-    .map(([name, c]) => `<li class="${c.ok ? 'ok' : 'bad'}">${c.ok ? '✓' : '✗'} <strong>${esc(name)}</strong>${c.ok ? '' : `: ${esc(c.detail ?? 'not ready')}`}</li>`)
+    .map(([name, c]) => `<li class="${c.ok ? 'ok' : 'bad'}">${c.ok ? '✓' : '✗'} <strong>${esc(checkName(name))}</strong>${c.ok ? '' : `: ${esc(c.detail ?? 'not ready')}`}</li>`)
     .join('');
   return `<section class="card" id="readiness"><h2>Readiness</h2><ul class="checks">${items}</ul></section>`;
 }
@@ -133,46 +176,102 @@ function symbolCard(view: ConsoleView): string {
   );
 }
 
-const OUTCOME_CLASS: Record<string, string> = { placed: 'ok', duplicate: 'ok', unknown: 'warn', rejected: 'bad' };
+const nameOf = (view: ConsoleView) => (ticker: string) => contractName(ticker, view.instrument, view.now);
 
-function outcomeCell(e: AuditEntry): string {
-  const cls = OUTCOME_CLASS[e.status] ?? (e.httpStatus >= 400 ? 'bad' : 'warn');
-  const orderId = typeof e.brokerResponse?.orderId === 'string' ? ` <span class="muted">${esc(e.brokerResponse.orderId)}</span>` : '';
-  const fields = e.fields && Object.keys(e.fields).length ? `<ul class="fields">${Object.entries(e.fields).map(([f, why]) => `<li><code>${esc(f)}</code>: ${esc(why)}</li>`).join('')}</ul>` : '';
-  const message = e.message && e.status !== 'placed' ? `<div>${esc(e.message)}</div>` : '';
-  return `<span class="badge ${cls}">${esc(e.status)} ${e.httpStatus}</span>${orderId}${message}${fields}`;
+const actionForm = (ctx: PageContext, fields: Record<string, string>, label: string, cls = 'secondary') =>
+  `<form class="inline" method="post" action="${esc(ctx.base)}/act">${csrfField(ctx.csrf)}` +
+  Object.entries(fields).map(([k, v]) => `<input type="hidden" name="${esc(k)}" value="${esc(v)}">`).join('') +
+  `<button type="submit" class="${cls} small">${esc(label)}</button></form>`;
+
+const RECORD_WORDS: Record<string, string> = { accepted: 'working', partially_filled: 'partly filled', filled: 'filled', rejected: 'rejected', cancelled: 'cancelled', expired: 'expired', unknown: 'not confirmed' };
+const ROLE_WORDS: Record<string, string> = { entry: 'Entry', stop: 'Stop', target: 'Target', flatten: 'Flatten' };
+
+function orderLine(o: OrderLine, name: (t: string) => string, ctx: PageContext): string {
+  const r = o.record;
+  const fill = r.filledQty > 0 ? ` · ${r.filledQty} filled${r.avgPrice !== undefined ? ` @ ${price(r.avgPrice)}` : ''}` : '';
+  const broker = o.brokerState ? ` <span class="muted">(broker: ${esc(o.brokerState)})</span>` : '';
+  const cancel = o.cancellable ? actionForm(ctx, { kind: 'cancel', recordId: r.id }, 'Cancel order') : '';
+  return (
+    `<li id="o-${esc(r.id)}"><span class="muted">${esc(clockTime(r.createdAt))}</span> ${esc(ROLE_WORDS[r.role] ?? r.role)}: ${r.side === 'BUY' ? 'buy' : 'sell'} ${r.qty} ${esc(name(r.symbol))} — ` +
+    `<span class="badge ${STATE_CLASS[RECORD_WORDS[r.state] ?? ''] ?? ''}">${esc(RECORD_WORDS[r.state] ?? r.state)}</span>${esc(fill)}${broker}` +
+    `${r.state === 'rejected' && r.message ? `<div class="bad">${esc(r.message)}</div>` : ''}${cancel}</li>`
+  );
 }
 
-/** A strike as the trader wrote it: 24500, ATM, ATM+2. */
-function strikeText(raw: unknown): string {
-  if (raw && typeof raw === 'object' && 'atmOffset' in raw) {
-    const n = Number((raw as { atmOffset: unknown }).atmOffset);
-    return n === 0 ? 'ATM' : `ATM${n > 0 ? '+' : ''}${n}`;
-  }
-  return String(raw);
+function protectionLine(p: ProtectionLine, name: (t: string) => string): string {
+  const leg = (label: string, l: ProtectionLine['stop']) =>
+    l ? `${label} ${l.level !== undefined ? esc(price(l.level)) : '(level after the fill)'} <span class="${l.status === 'working' ? 'ok' : 'warn'}">${esc(l.status)}</span>${l.brokerState ? ` <span class="muted">(broker: ${esc(l.brokerState)})</span>` : ''}` : '';
+  const parts = [leg('Stop', p.stop), leg('Target', p.target)].filter(Boolean).join(' · ');
+  return `<li>${esc(name(p.symbol))}: ${parts}${p.trailing ? ' · trailing' : ''}${p.done ? ` · ended (${esc(p.done)})` : ''}</li>`;
 }
 
-function alertsCard(view: ConsoleView): string {
-  const head = `<h2>Today's alerts${view.alerts.ok ? ` (${view.alerts.value.length})` : ''}</h2>`;
+function strategiesSection(view: ConsoleView, ctx: PageContext): string {
+  const head = `<h2>Strategies</h2>`;
+  const missing = [view.holdings, view.records].find((x) => !x.ok) as { ok: false; error: string } | undefined;
+  if (missing) return `<section class="card" id="strategies">${head}${unavailable(missing)}</section>`;
+  const list = strategyViews({
+    holdings: view.holdings.ok ? view.holdings.value : [],
+    records: view.records.ok ? view.records.value : [],
+    positions: view.positions.ok ? view.positions.value : [],
+    brokerOrders: view.orders.ok ? view.orders.value : [],
+  });
+  if (list.length === 0) return `<section class="card" id="strategies">${head}<p class="muted">No strategy has held or traded anything today.</p></section>`;
+  const name = nameOf(view);
+  const cards = list
+    .map((s) => {
+      const held = s.held.length
+        ? `<ul class="held">${s.held
+            .map(
+              (h) =>
+                `<li><strong>${h.leg.side === 'BUY' ? 'Long' : 'Written'} ${h.leg.qty} ${esc(name(h.leg.ticker))}</strong>` +
+                `<div class="muted">avg ${esc(price(h.avgPrice))} · LTP ${esc(price(h.ltp))} · ${pnlSpan(h.unrealised)} · broker holds ${h.brokerNetQty ?? 0}</div>` +
+                actionForm(ctx, { kind: 'exit', strategy: s.name, underlying: h.underlying, ticker: h.leg.ticker, side: h.leg.side }, 'Exit this position') +
+                `</li>`,
+            )
+            .join('')}</ul>`
+        : `<p class="muted">Holds nothing in the bridge's book.</p>`;
+      const prot = s.protection.length ? `<h3>Protection</h3><ul class="prot">${s.protection.map((p) => protectionLine(p, name)).join('')}</ul>` : `<p class="muted">No stop or target managed by the bridge.</p>`;
+      const orders = s.orders.length ? `<details><summary>Orders today (${s.orders.length})</summary><ul class="orders">${s.orders.map((o) => orderLine(o, name, ctx)).join('')}</ul></details>` : '';
+      const flatten = s.held.length ? actionForm(ctx, { kind: 'flatten', strategy: s.name }, `Flatten ${s.name}`, 'danger') : '';
+      return `<article class="strategy" id="s-${esc(s.name.replace(/[^A-Za-z0-9_.-]/g, '_'))}"><h3>${esc(s.name)} <span class="pnl">${pnlSpan(s.pnl)}</span></h3>${held}${prot}${orders}${flatten}</article>`;
+    })
+    .join('');
+  return `<section class="card" id="strategies">${head}${cards}</section>`;
+}
+
+function alertsCard(view: ConsoleView, ctx: PageContext): string {
+  const all = view.alerts.ok ? view.alerts.value : [];
+  const words = new Map(all.map((e) => [e.requestId, alertWords(e)]));
+  const shown = ctx.only === 'refusals' ? all.filter((e) => words.get(e.requestId)!.refused) : all;
+  const filter =
+    ctx.only === 'refusals'
+      ? `<p class="filter">Showing refusals only · <a href="${esc(ctx.base)}/#alerts">show all</a></p>`
+      : `<p class="filter"><a id="refusals-only" href="${esc(ctx.base)}/?only=refusals#alerts">Refusals only</a></p>`;
+  const head = `<h2>Today's alerts${view.alerts.ok ? ` (${shown.length}${ctx.only === 'refusals' ? ` of ${all.length}` : ''})` : ''}</h2>`;
   if (!view.alerts.ok) return `<section class="card" id="alerts">${head}${unavailable(view.alerts)}</section>`;
-  if (view.alerts.value.length === 0) return `<section class="card" id="alerts">${head}<p class="muted">No alert yet today.</p></section>`;
-  const rows = view.alerts.value
+  if (all.length === 0) return `<section class="card" id="alerts">${head}<p class="muted">No alert yet today.</p></section>`;
+  const name = nameOf(view);
+  const firstByKey = new Map<string, string>();
+  for (const e of [...all].sort((a, b) => a.receivedAt - b.receivedAt)) if (e.idempotencyKey && e.status !== 'duplicate' && !firstByKey.has(e.idempotencyKey)) firstByKey.set(e.idempotencyKey, e.requestId);
+  const items = shown
     .map((e) => {
+      const w = words.get(e.requestId)!;
       const a = e.alert ?? {};
-      const strategy = typeof a.strategy === 'string' ? a.strategy : typeof a.comment === 'string' ? a.comment : '—';
-      const symbol = e.instrument?.ticker ?? (typeof a.symbol === 'string' ? a.symbol : '—');
-      const what = [a.action, a.optionType, a.strikeprice !== undefined ? strikeText(a.strikeprice) : '', a.qty !== undefined ? `×${String(a.qty)}` : ''].filter(Boolean).join(' ');
+      const who = e.actor === 'console' ? 'Console (operator)' : typeof a.strategy === 'string' ? a.strategy : typeof a.comment === 'string' ? a.comment : '';
+      const legs = legLines(e, name);
+      const single = legs.length === 0 ? singleOrderWords(e, name) : undefined;
+      const original = e.status === 'duplicate' && e.idempotencyKey ? firstByKey.get(e.idempotencyKey) : undefined;
       return (
-        `<tr>${td('Time', `${esc(clockTime(e.receivedAt))}`)}${td('Strategy', `${esc(strategy)}`)}` +
-        `${td('Symbol', `${esc(symbol)}<div class="muted">${esc(what)}</div>`)}${td('Outcome', `${outcomeCell(e)}`)}` +
-        `${td('Latency', `${esc(Math.round(e.latencyMs))} ms`, 'num')}</tr>`
+        `<li id="a-${esc(e.requestId)}" class="alert ${w.tone}"><div><span class="muted">${esc(clockTime(e.receivedAt))}</span> <strong>${esc(who)}</strong></div>` +
+        `<div class="${w.tone}">${esc(w.headline)}</div>` +
+        (single ? `<div class="muted">${esc(single)}</div>` : '') +
+        (legs.length ? `<ul class="legs">${legs.map((l) => `<li class="${l.tone}">${esc(l.text)}</li>`).join('')}</ul>` : '') +
+        (original ? `<div><a href="#a-${esc(original)}">the original alert</a></div>` : '') +
+        `</li>`
       );
     })
     .join('');
-  return (
-    `<section class="card" id="alerts">${head}<table class="stack"><thead><tr><th>Time</th><th>Strategy</th><th>Symbol</th><th>Outcome</th><th class="num">Latency</th></tr></thead>` +
-    `<tbody>${rows}</tbody></table></section>`
-  );
+  return `<section class="card" id="alerts">${head}${filter}<ul class="alerts">${items}</ul></section>`;
 }
 
 /** Requests that did not carry the webhook secret: counted per source and hour, never listed as alerts. */
@@ -191,46 +290,34 @@ function noiseCard(view: ConsoleView): string {
   );
 }
 
-const STATE_CLASS: Record<string, string> = { filled: 'ok', 'partly filled': 'warn', working: 'warn', 'in transit': 'warn', rejected: 'bad', cancelled: 'bad', expired: 'bad' };
+const STATE_CLASS: Record<string, string> = { filled: 'ok', 'partly filled': 'warn', working: 'warn', 'in transit': 'warn', rejected: 'bad', cancelled: 'bad', expired: 'bad', 'not confirmed': 'warn' };
 
-function ordersCard(view: ConsoleView): string {
-  const head = `<h2>Orders today${view.orders.ok ? ` (${view.orders.value.length})` : ''}</h2>`;
-  if (!view.orders.ok) return `<section class="card" id="orders">${head}${unavailable(view.orders)}</section>`;
-  if (view.orders.value.length === 0) return `<section class="card" id="orders">${head}<p class="muted">No order today.</p></section>`;
-  const rows = view.orders.value
-    .map((o: OrderView) => {
-      const fill = o.filledQty !== undefined ? `${o.filledQty} / ${o.qty}${o.avgFillPrice !== undefined ? ` @ ${price(o.avgFillPrice)}` : ''}` : '—';
-      return (
-        `<tr>${td('Time', `${o.placedAt !== undefined ? esc(clockTime(o.placedAt)) : '—'}`)}${td('Symbol', `${esc(o.symbol)}<div class="muted">${esc(o.productType)} · ${esc(o.orderId)}</div>`)}` +
-        `${td('Side', `${esc(o.side)}`)}${td('Qty', `${o.qty}`, 'num')}` +
-        `${td('State', `<span class="badge ${STATE_CLASS[o.state] ?? ''}">${esc(o.state)}</span>${o.state === 'rejected' && o.message ? `<div>${esc(o.message)}</div>` : ''}`)}` +
-        `${td('Filled', `${esc(fill)}`, 'num')}</tr>`
-      );
-    })
-    .join('');
-  return (
-    `<section class="card" id="orders">${head}<table class="stack"><thead><tr><th>Time</th><th>Symbol</th><th>Side</th><th class="num">Qty</th><th>State</th><th class="num">Filled @ avg</th></tr></thead>` +
-    `<tbody>${rows}</tbody></table></section>`
-  );
+/** Today's orders the bridge placed outside any strategy, from its own records with the broker's word beside. */
+function ordersCard(view: ConsoleView, ctx: PageContext): string {
+  if (!view.records.ok) return `<section class="card" id="orders"><h2>Other orders today</h2>${unavailable(view.records)}</section>`;
+  const lines = unattributedOrders(view.records.value, view.orders.ok ? view.orders.value : []);
+  const head = `<h2>Other orders today (${lines.length})</h2>`;
+  if (lines.length === 0) return `<section class="card" id="orders">${head}<p class="muted">Every order today belongs to a strategy above.</p></section>`;
+  return `<section class="card" id="orders">${head}<ul class="orders">${lines.map((o) => orderLine(o, nameOf(view), ctx)).join('')}</ul></section>`;
 }
 
 function positionsCard(view: ConsoleView): string {
-  const head = `<h2>Open positions</h2>`;
+  const head = `<h2>Broker positions (whole account)</h2>`;
   if (!view.positions.ok) return `<section class="card" id="positions">${head}${unavailable(view.positions)}</section>`;
   const list = view.positions.value;
   if (list.length === 0) return `<section class="card" id="positions">${head}<p class="muted">No open position.</p></section>`;
-  const pnlCell = (x: number | undefined) => (x === undefined ? '—' : `<span class="${x < 0 ? 'bad' : 'ok'}">${esc(money(x))}</span>`);
+  const name = nameOf(view);
   const rows = list
     .map(
       (p: Position) =>
-        `<tr>${td('Symbol', `${esc(p.symbol)}<div class="muted">${esc(p.productType)}</div>`)}${td('Net qty', `${p.netQty}`, 'num')}` +
-        `${td('Avg', `${esc(price(p.avgPrice))}`, 'num')}${td('LTP', `${esc(price(p.ltp))}`, 'num')}${td('P&L', `${pnlCell(p.pnl)}`, 'num')}</tr>`,
+        `<tr>${td('Contract', `${esc(name(p.symbol))}<div class="muted">${esc(p.productType)}</div>`)}${td('Net qty', `${p.netQty}`, 'num')}` +
+        `${td('Avg', `${esc(price(p.avgPrice))}`, 'num')}${td('LTP', `${esc(price(p.ltp))}`, 'num')}${td('P&L', `${pnlSpan(p.pnl)}`, 'num')}</tr>`,
     )
     .join('');
   const known = list.filter((p) => p.pnl !== undefined);
-  const total = known.length ? `<tr><td class="label-only" colspan="4"><strong>Total</strong></td>${td('Total P&L', `<strong>${pnlCell(known.reduce((s, p) => s + p.pnl!, 0))}</strong>`, 'num')}</tr>` : '';
+  const total = known.length ? `<tr><td class="label-only" colspan="4"><strong>Total</strong></td>${td('Total P&L', `<strong>${pnlSpan(known.reduce((s, p) => s + p.pnl!, 0))}</strong>`, 'num')}</tr>` : '';
   return (
-    `<section class="card" id="positions">${head}<table class="stack"><thead><tr><th>Symbol</th><th class="num">Net qty</th><th class="num">Avg</th><th class="num">LTP</th><th class="num">P&amp;L</th></tr></thead>` +
+    `<section class="card" id="positions">${head}<table class="stack"><thead><tr><th>Contract</th><th class="num">Net qty</th><th class="num">Avg</th><th class="num">LTP</th><th class="num">P&amp;L</th></tr></thead>` +
     `<tbody>${rows}${total}</tbody></table></section>`
   );
 }
@@ -247,19 +334,24 @@ function notificationsCard(view: ConsoleView): string {
   return `<section class="card" id="notifications">${head}<ul class="notes">${items}</ul></section>`;
 }
 
+/** Seconds between the dashboard's own reloads (a meta refresh: no script). Forms live on other pages. */
+export const REFRESH_SECONDS = 60;
+
 export function dashboardPage(view: ConsoleView, ctx: PageContext): string {
   const flash = ctx.flash ? `<section class="banner info" id="flash">${esc(ctx.flash)}</section>` : '';
   const body =
     flash +
     banner(view) +
-    `<div class="grid">${sessionCard(view, ctx)}${controlsCard(view, ctx)}${readinessCard(view)}${symbolCard(view)}</div>` +
-    alertsCard(view) +
-    ordersCard(view) +
+    todayCard(view, ctx) +
+    strategiesSection(view, ctx) +
+    alertsCard(view, ctx) +
+    ordersCard(view, ctx) +
     positionsCard(view) +
+    `<div class="grid">${sessionCard(view, ctx)}${controlsCard(view, ctx)}${readinessCard(view)}${symbolCard(view)}</div>` +
     notificationsCard(view) +
     noiseCard(view) +
-    `<p class="muted">Console session ends ${esc(formatIst(ctx.sessionExpiresAt))}. Reload the page for fresh numbers.</p>`;
-  return page('Console', body, topBar(ctx, view.now));
+    `<p class="muted">This page reloads itself every ${REFRESH_SECONDS} s. Console session ends ${esc(formatIst(ctx.sessionExpiresAt))}.</p>`;
+  return page('Console', body, topBar(ctx, view.now), REFRESH_SECONDS);
 }
 
 export function loginPage(base: string, message?: string, status: 'error' | 'locked' = 'error'): string {
@@ -275,7 +367,7 @@ export function loginPage(base: string, message?: string, status: 'error' | 'loc
 const LABELS: Record<keyof RuntimeControls, string> = { tradingEnabled: 'Trading', maxLots: 'Max lots', dailyOrderCap: 'Daily order cap', reduceOnly: 'Reduce-only', strategyDay: 'Strategies stopped today' };
 
 function shown(key: keyof RuntimeControls, value: unknown, defaultMaxLots: number): string {
-  if (key === 'tradingEnabled') return value ? 'ON (alerts place orders)' : 'OFF (kill switch ON)';
+  if (key === 'tradingEnabled') return value ? 'ON: alerts place orders' : 'OFF: every alert refused (kill switch)';
   if (key === 'reduceOnly') return value ? 'on' : 'off';
   if (value === undefined || value === null) return key === 'maxLots' ? `${defaultMaxLots} (deployed default)` : 'none';
   return String(value);
@@ -309,3 +401,63 @@ export function messagePage(title: string, detail: string, base: string): string
 }
 
 export type { Part };
+
+/** The limits form, on its own page so the dashboard's refresh never wipes a half-typed value. */
+export function limitsPage(c: RuntimeControls, defaultMaxLots: number, ctx: PageContext, now: number): string {
+  return page(
+    'Change limits',
+    `<section class="card" id="limits"><h2>Change limits</h2>` +
+      `<form class="row" method="post" action="${esc(ctx.base)}/confirm">${csrfField(ctx.csrf)}` +
+      `<label>Max lots<input type="number" name="maxLots" min="0" max="10000" inputmode="numeric" value="${c.maxLots ?? ''}" placeholder="${defaultMaxLots}"></label>` +
+      `<label>Daily cap<input type="number" name="dailyOrderCap" min="0" max="100000" inputmode="numeric" value="${c.dailyOrderCap ?? ''}" placeholder="none"></label>` +
+      `<label>Reduce-only<select name="reduceOnly"><option value="false"${c.reduceOnly ? '' : ' selected'}>off</option><option value="true"${c.reduceOnly ? ' selected' : ''}>on</option></select></label>` +
+      `<button type="submit" class="secondary">Review change</button></form>` +
+      `<p class="muted">Empty clears an override. Every change asks for confirmation, is audited and is sent to your phone.</p>` +
+      `<p><a class="button secondary" href="${esc(ctx.base)}/">Back to the console</a></p></section>`,
+    topBar(ctx, now),
+  );
+}
+
+/** What an action will do, in words, before anything is sent. */
+function actionSentence(a: ConsoleAction, view: ConsoleView): { title: string; detail: string } {
+  const name = nameOf(view);
+  if (a.kind === 'exit') {
+    const held = view.holdings.ok ? view.holdings.value.find((h) => h.strategy === a.strategy && h.underlying === a.underlying)?.legs.find((l) => l.ticker === a.ticker && l.side === a.side) : undefined;
+    const qty = held ? `${held.qty} ` : '';
+    return {
+      title: 'Exit this position?',
+      detail: `For ${a.strategy}: ${a.side === 'BUY' ? 'sell' : 'buy back'} ${qty}${name(a.ticker)}, at market, in one closing order (above the freeze limit, in slices). Its stop and target, and other working orders in this contract, are cancelled first. Nothing else is touched.`,
+    };
+  }
+  if (a.kind === 'flatten') {
+    const legs = view.holdings.ok ? view.holdings.value.filter((h) => h.strategy === a.strategy).flatMap((h) => h.legs) : [];
+    return {
+      title: `Flatten ${a.strategy}?`,
+      detail: `Close everything ${a.strategy} holds (${legs.map((l) => `${l.qty} ${name(l.ticker)}`).join(', ') || 'nothing held now'}) at market, written legs bought back first, after cancelling its working orders in those contracts.`,
+    };
+  }
+  const r = view.records.ok ? view.records.value.find((x) => x.id === a.recordId) : undefined;
+  return { title: 'Cancel this order?', detail: r ? `Cancel the working ${r.side === 'BUY' ? 'buy' : 'sell'} of ${r.qty} ${name(r.symbol)} (order ${r.orderId ?? r.id}).` : 'Cancel this order.' };
+}
+
+export function actionConfirmPage(a: ConsoleAction, fields: Record<string, string>, view: ConsoleView, ctx: PageContext): string {
+  const { title, detail } = actionSentence(a, view);
+  const hidden = Object.entries(fields).map(([k, v]) => `<input type="hidden" name="${esc(k)}" value="${esc(v)}">`).join('');
+  return page(
+    'Confirm the action',
+    `<section class="card" id="confirm"><h2>${esc(title)}</h2><p>${esc(detail)}</p>` +
+      `<form class="row" method="post" action="${esc(ctx.base)}/do">${csrfField(ctx.csrf)}${hidden}<button type="submit" class="danger">Confirm</button>` +
+      `<a class="button secondary" href="${esc(ctx.base)}/">Cancel</a></form></section>`,
+    topBar(ctx, view.now),
+  );
+}
+
+export function actionDonePage(result: ActionResult, ctx: PageContext, now: number): string {
+  return page(
+    result.ok ? 'Done' : 'Not done',
+    `<section class="card" id="result"><h2>${result.ok ? 'Done' : 'Not done'}</h2><p class="${result.ok ? 'ok' : 'bad'}">${esc(result.summary)}</p>` +
+      `<p class="muted">Audited as a console action (request ${esc(result.requestId)}); your phone was told.</p>` +
+      `<p><a class="button" href="${esc(ctx.base)}/">Back to the console</a></p></section>`,
+    topBar(ctx, now),
+  );
+}

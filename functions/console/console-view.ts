@@ -1,4 +1,9 @@
-import type { Broker, Position } from '../../shared/broker/broker.port';
+import type { Broker, Funds, Position } from '../../shared/broker/broker.port';
+import type { OrderRecord } from '../../shared/orders/lifecycle/order-record';
+import type { HoldingsStore, Holding } from '../../shared/store/holdings.port';
+import type { OrderRecordStore } from '../../shared/store/order-records.port';
+import type { Instrument, SymbolIndex } from '../../shared/symbols/instrument';
+import { istInstant } from '../../shared/platform/ist';
 import { cachedRead, PAGE_READ_TTLS, readCacheFor, type CachedRead } from '../../shared/broker/cached-reads';
 import type { Notification } from '../../shared/notify/notifier.port';
 import type { RecentNotifications } from '../../shared/notify/recent-notifications';
@@ -26,7 +31,12 @@ export interface ConsoleViewDeps {
   readiness: ReadyzDeps;
   controls: ControlsStore;
   audit: AuditLog;
-  broker: Pick<Broker, 'name' | 'getPositions'>;
+  broker: Pick<Broker, 'name' | 'getPositions' | 'getFunds'>;
+  /** Each strategy's book (the bridge's own), and the day's order records the bridge wrote. */
+  holdings: Pick<HoldingsStore, 'list'>;
+  records: Pick<OrderRecordStore<OrderRecord>, 'listCreatedBetween'>;
+  /** Names contracts as a trader says them. */
+  symbols: () => Promise<SymbolIndex>;
   orders: OrderViews;
   notifications: RecentNotifications;
   symbolMaster: () => Promise<SymbolMasterInfo>;
@@ -53,6 +63,11 @@ export interface ConsoleView {
   orders: Part<OrderView[]>;
   positions: Part<Position[]>;
   notifications: Part<Notification[]>;
+  funds: Part<Funds>;
+  holdings: Part<Holding[]>;
+  records: Part<OrderRecord[]>;
+  /** The contract behind a ticker, when the master knows it. */
+  instrument: (ticker: string) => Instrument | undefined;
 }
 
 async function part<T>(name: string, work: () => Promise<T>, deps: ConsoleViewDeps): Promise<Part<T>> {
@@ -90,7 +105,8 @@ function cachedOrdersToday(deps: ConsoleViewDeps, now: number): Promise<OrderVie
 export async function gatherConsoleView(deps: ConsoleViewDeps): Promise<ConsoleView> {
   const now = deps.clock();
   const day = istParts(now).date;
-  const [checks, controls, symbolMaster, alerts, noise, orders, positions, notifications] = await Promise.all([
+  const dayStart = istInstant(day);
+  const [checks, controls, symbolMaster, alerts, noise, orders, positions, notifications, funds, holdings, records, index] = await Promise.all([
     part('readiness', () => runReadinessChecks(deps.readiness), deps),
     part('controls', () => deps.controls.get(), deps),
     part('symbolMaster', deps.symbolMaster, deps),
@@ -99,6 +115,10 @@ export async function gatherConsoleView(deps: ConsoleViewDeps): Promise<ConsoleV
     part('orders', () => cachedOrdersToday(deps, now), deps),
     part('positions', async () => (await readCacheFor(deps.broker, { clock: deps.clock }).getPositions()).filter((p) => p.netQty !== 0 || (p.pnl ?? 0) !== 0), deps),
     part('notifications', () => deps.notifications.list(20), deps),
+    part('funds', () => readCacheFor(deps.broker, { clock: deps.clock }).getFunds(), deps),
+    part('holdings', () => deps.holdings.list({}), deps),
+    part('records', () => deps.records.listCreatedBetween(dayStart, dayStart + 86_400_000), deps),
+    part('symbols', deps.symbols, deps),
   ]);
   return {
     now,
@@ -113,5 +133,9 @@ export async function gatherConsoleView(deps: ConsoleViewDeps): Promise<ConsoleV
     orders,
     positions,
     notifications,
+    funds,
+    holdings,
+    records,
+    instrument: (ticker) => (index.ok ? index.value.byTicker(ticker) : undefined),
   };
 }

@@ -8,10 +8,11 @@ import type { SecretSource } from '../../shared/secrets/secrets.port';
 import type { RuntimeControls } from '../../shared/store/controls.port';
 import { applyControlsChange, type ControlsDeps } from '../controls/controls.handler';
 import type { OperatorKeyGate } from '../operator-auth/operator-key';
-import { confirmPage, dashboardPage, duration, loginPage, messagePage } from './console-pages';
+import { actionConfirmPage, actionDonePage, confirmPage, dashboardPage, duration, limitsPage, loginPage, messagePage } from './console-pages';
 import { clearedSessionCookie, csrfMatches, csrfTokenFor, issueSession, sessionCookie, verifySession, type ConsoleSession } from './console-session';
 import { gatherConsoleView, type ConsoleViewDeps } from './console-view';
 import type { ConsoleLogouts } from './console-logouts';
+import { actionFields, actionFrom, runConsoleAction, type ConsoleActionDeps } from './console-actions';
 
 export interface ConsoleDeps {
   clock: Clock;
@@ -24,6 +25,8 @@ export interface ConsoleDeps {
   operatorKey: OperatorKeyGate;
   /** The Fyers login page (the authUrl function). */
   loginUrl?: string;
+  /** Exit one holding, cancel one order, flatten one strategy: each a plan for the one executor. */
+  actions: ConsoleActionDeps;
   sessionTtlMs: number;
   defaultMaxLots: number;
   /** Server-side logout: a revoked session's cookie opens nothing anywhere. */
@@ -146,7 +149,12 @@ export async function handleConsole(deps: ConsoleDeps, req: ConsoleRequest): Pro
 
   if (path === '/' && req.method === 'GET') {
     const view = await gatherConsoleView(deps.view);
-    return { status: 200, html: dashboardPage(view, { ...ctx(session), flash: FLASH[req.query.changed ?? ''] }) };
+    return { status: 200, html: dashboardPage(view, { ...ctx(session), flash: FLASH[req.query.changed ?? ''], only: req.query.only === 'refusals' ? 'refusals' : undefined }) };
+  }
+  // The limits form lives on its own page: the dashboard refreshes itself, which would wipe a half-typed value.
+  if (path === '/limits' && req.method === 'GET') {
+    const current = await deps.controls.controls.get();
+    return { status: 200, html: limitsPage(current, deps.defaultMaxLots, ctx(session), now) };
   }
   if (req.method !== 'POST') return { status: 405, html: messagePage('Not here', 'Use the buttons on the console.', req.base), headers: { Allow: 'POST' } };
 
@@ -166,6 +174,16 @@ export async function handleConsole(deps: ConsoleDeps, req: ConsoleRequest): Pro
     }
     await applyControlsChange(deps.controls, asked.change, 'console', newRequestId());
     return { status: 303, location: `${home}?changed=1` };
+  }
+  if (path === '/act' || path === '/do') {
+    const action = actionFrom(req.form);
+    if ('error' in action) return { status: 400, html: messagePage('That action is not valid', action.error, req.base) };
+    if (path === '/act') {
+      const view = await gatherConsoleView(deps.view);
+      return { status: 200, html: actionConfirmPage(action, actionFields(action), view, ctx(session)) };
+    }
+    const result = await runConsoleAction(deps.actions, action);
+    return { status: result.ok ? 200 : 502, html: actionDonePage(result, ctx(session), now) };
   }
   return { status: 404, html: messagePage('Not found', 'There is no such page in the console.', req.base) };
 }

@@ -3,11 +3,20 @@ import { systemResolveHost } from '../../shared/notify/safe-target';
 import { orderViewsFromBroker } from '../../shared/orders/order-views';
 import { istParts } from '../../shared/platform/ist';
 import { tradingWindowFor, type TradingWindow } from '../../shared/risk/trading-window';
+import type { OrderExecutor } from '../../shared/orders/execute/execute-plan';
+import type { FlattenDeps } from '../../shared/strategy/flatten-holdings';
 import type { ConsoleDeps } from '../console/console.handler';
 import { consoleLogoutsOn } from '../console/console-logouts';
 import type { ControlsDeps } from '../controls/controls.handler';
 import type { ReadyzDeps } from '../readyz/readyz.handler';
 import type { WiringContext } from './wiring-context';
+
+/**
+ * The console reloads itself every minute (console-pages REFRESH_SECONDS): its own reads are reused
+ * for just under that, and funds (which change only with a trade) for five, so a phone left open
+ * costs about 3.2 Fyers reads a minute, inside the console's 10/min share over its 3 instances.
+ */
+const CONSOLE_READ_TTLS = { ...PAGE_READ_TTLS, positions: 55_000, orders: 55_000, funds: 300_000 };
 
 /** Short enough that a phone left unlocked is not a standing key to the kill switch. */
 const CONSOLE_SESSION_MS = 20 * 60_000;
@@ -19,8 +28,11 @@ const CONSOLE_SESSION_MS = 20 * 60_000;
 export const readinessWindow = (w: WiringContext): TradingWindow =>
   tradingWindowFor('NSE', istParts(w.clock()).date, w.config.risk.tradingWindow, w.config.risk.holidays);
 
-/** What a person looks at: readiness, the controls API, the console. */
-export function pages(w: WiringContext): { readyz: ReadyzDeps; controls: ControlsDeps; console: ConsoleDeps } {
+/**
+ * What a person looks at: readiness, the controls API, the console. The console's actions (exit,
+ * cancel, flatten) go through the one executor and the jobs' flatten, like every other order.
+ */
+export function pages(w: WiringContext, executor: OrderExecutor, flatten: FlattenDeps): { readyz: ReadyzDeps; controls: ControlsDeps; console: ConsoleDeps } {
   const { config, adapters, clock, logger, operatorKey } = w;
   // Pages read through a short cache: a reload, or ten phones polling, cannot spend the account's
   // budget. Nothing that trades reads through it: orders need fresh answers.
@@ -45,6 +57,7 @@ export function pages(w: WiringContext): { readyz: ReadyzDeps; controls: Control
     onChanged: (after) => w.controls.changed(after),
     webhooks: { store: adapters.webhookSubscriptions, resolve: systemResolveHost, clock },
   };
+  const consoleBroker = withCachedReads(adapters.broker, { clock, ttlMs: CONSOLE_READ_TTLS });
   const publishedIndex = Boolean(config.symbolMaster.bucket) || config.symbolMaster.urls.length > 0;
   const console: ConsoleDeps = {
     clock,
@@ -53,6 +66,7 @@ export function pages(w: WiringContext): { readyz: ReadyzDeps; controls: Control
     controls,
     operatorKey,
     loginUrl: config.loginUrl,
+    actions: { clock, logger, flatten: { ...flatten, owner: `${w.instanceId}:console` }, executor, holdings: adapters.holdings, records: adapters.orderRecords, audit: adapters.audit, notifier: adapters.notifier, symbols: w.symbols },
     sessionTtlMs: CONSOLE_SESSION_MS,
     logouts: consoleLogoutsOn(adapters.leases),
     defaultMaxLots: config.risk.maxLots,
@@ -62,8 +76,11 @@ export function pages(w: WiringContext): { readyz: ReadyzDeps; controls: Control
       readiness: readyz,
       controls: adapters.controls,
       audit: adapters.audit,
-      broker: pageBroker,
-      orders: orderViewsFromBroker(pageBroker),
+      broker: consoleBroker,
+      orders: orderViewsFromBroker(consoleBroker),
+      holdings: adapters.holdings,
+      records: adapters.orderRecords,
+      symbols: w.symbols,
       notifications: adapters.recentNotifications,
       symbolMaster: async () => {
         const index = await w.symbols();

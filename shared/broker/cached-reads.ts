@@ -123,9 +123,9 @@ export function withCachedReads(inner: Broker, opts: { clock: Clock; ttlMs: Read
 }
 
 /**
- * Short reuse for what the operator's pages and readiness show. The console's share is 8/min over 3
- * instances (about one call per 22 s each) and readyz's 4/min: one page load is three reads, so
- * reloads inside these windows cost nothing. A session that dies shows within `session` ms.
+ * Short reuse for what the operator's pages and readiness show (readyz's share is 4/min; the console
+ * reuses its own reads longer, functions/wiring/pages.wiring.ts), so reloads inside these windows cost
+ * nothing. A session that dies shows within `session` ms.
  */
 export const PAGE_READ_TTLS: ReadTtls = { session: 15_000, positions: 10_000, funds: 10_000, orders: 10_000 };
 

@@ -26,6 +26,7 @@ const KINDS = [
   'position.flattened',
   'alert.refused',
   'store.unreadable',
+  'console.action',
 ] as const satisfies readonly NotificationKind[];
 // Fails to compile if a kind is added to the port but not here.
 type Missing = Exclude<NotificationKind, (typeof KINDS)[number]>;

@@ -23,7 +23,8 @@ export type NotificationKind =
   | 'strategy.risk'
   | 'position.flattened'
   | 'alert.refused'
-  | 'store.unreadable';
+  | 'store.unreadable'
+  | 'console.action';
 
 export interface Notification {
   kind: NotificationKind;

@@ -172,7 +172,7 @@ async function execute(
       retryUntil: req.receivedAt + deps.settings.responseBudgetMs - RETRY_MARGIN_MS,
       // The order may wait in the pacer behind a burst: a kill switch set meanwhile still stops it.
       beforeSend: () => stillTrading(deps),
-    }));
+    }, typeof trace.alert?.strategy === 'string' ? trace.alert.strategy : undefined));
     outcome = execution.outcomes.get(0) ?? { status: 'unknown', reason: 'the executor gave no answer' };
   } catch (err) {
     const e = err instanceof NothingSentError ? err.cause : err;
@@ -228,6 +228,8 @@ function onePlan(
   req: AlertRequest, p: PreparedOrder, order: OrderRequest, lots: number,
   protection: Protection,
   send: Pick<OrderPlan, 'notAfter' | 'retryUntil' | 'beforeSend'>,
+  /** The alert's strategy label: its record carries it, so the console files the order under it. */
+  strategy?: string,
 ): OrderPlan {
   // A close is never protected: it only reduces.
   const exits = p.reduceOnly ? {} : {
@@ -236,6 +238,7 @@ function onePlan(
   };
   return {
     requestId: req.requestId,
+    ...(strategy ? { strategy } : {}),
     orders: [{ n: 0, intent: p.reduceOnly ? 'close' : 'open', order, lots, lotSize: p.instrument.lotSize, freezeQty: p.freezeQty, ...exits }],
     ...(p.reduceOnly ? { withdrawExitsOn: [{ symbol: order.symbol, productType: order.productType }] } : {}),
     ...send,

@@ -24,6 +24,8 @@ export interface AuditEntry {
   /** For a refusal, each field at fault and why (the same `fields` the 400/422 answer carries). */
   fields?: Record<string, string>;
   latencyMs: number;
+  /** Who acted when it was not an alert: `console` for an operator's exit, cancel or flatten. */
+  actor?: string;
 }
 
 /** How many unauthenticated requests one source sent in one IST hour of a day. */

@@ -9,6 +9,8 @@ export interface StoredOrderRecord {
   state: string;
   version: number;
   exitsActive?: boolean;
+  /** When the record was created (epoch ms): the console lists a day's records by it. */
+  createdAt?: number;
 }
 
 /** What the store needs of an outbox event; the lifecycle's OrderEventV1 has these and more. */
@@ -40,6 +42,8 @@ export interface OrderRecordStore<R extends StoredOrderRecord = StoredOrderRecor
   listOpen(): Promise<R[]>;
   /** Entry records whose managed exits are still active. */
   listExitsActive(): Promise<R[]>;
+  /** Records created in [fromMs, toMs), oldest first: a day's orders for the console. */
+  listCreatedBetween(fromMs: number, toMs: number): Promise<R[]>;
 
   /** Outbox: events not yet confirmed as published, oldest first. */
   unpublished(limit: number): Promise<E[]>;

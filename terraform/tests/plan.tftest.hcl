@@ -364,7 +364,7 @@ run "recovery_and_monitoring" {
     error_message = "alert_email creates the operator's channel"
   }
   assert {
-    condition = alltrue([for p in concat(values(google_monitoring_alert_policy.count), [google_monitoring_alert_policy.symbol_master_stale, google_monitoring_alert_policy.no_login]) :
+    condition = alltrue([for p in concat(values(google_monitoring_alert_policy.count), [google_monitoring_alert_policy.symbol_master_stale, google_monitoring_alert_policy.no_login, google_monitoring_alert_policy.webhook_latency, google_monitoring_alert_policy.order_events_dead_letter]) :
     length(p.notification_channels) == 1])
     error_message = "every alert policy routes to the operator's channel"
   }
@@ -426,8 +426,8 @@ run "each_fyers_caller_gets_its_own_share_of_the_app_budget" {
     error_message = "readyz gets a quarter call a second"
   }
   assert {
-    condition     = local.broker_environment["console"].BROKER_MAX_PER_MINUTE == "2.666"
-    error_message = "console's 8/min over 3 instances rounds down to 2.666 each"
+    condition     = local.broker_environment["console"].BROKER_MAX_PER_MINUTE == "3.333"
+    error_message = "console's 10/min over 3 instances rounds down to 3.333 each"
   }
   assert {
     condition     = local.broker_environment["notify"].BROKER_MAX_PER_SECOND == "0" && local.broker_environment["controls"].BROKER_MAX_PER_MINUTE == "0"
@@ -460,4 +460,78 @@ run "shares_over_the_account_budget_fail_the_plan" {
   }
 
   expect_failures = [output.broker_shares]
+}
+
+run "alert_template_is_the_position_template" {
+  command = plan
+
+  assert {
+    condition     = jsondecode(output.tradingview_alert_template).position == "{{strategy.market_position}}"
+    error_message = "the printed template says what the strategy should hold (position mode), not an order action"
+  }
+  assert {
+    condition     = !contains(keys(jsondecode(output.tradingview_alert_template)), "action") && !contains(keys(jsondecode(output.tradingview_alert_template)), "mapping")
+    error_message = "no action and no mapping: the printed template can never write an option"
+  }
+  assert {
+    condition     = length(regexall("\\{\\{timenow\\}\\}", jsondecode(output.tradingview_alert_template).idempotency_key)) == 1 && jsondecode(output.tradingview_alert_template).strategy != ""
+    error_message = "a strategy id and a per-firing key"
+  }
+}
+
+run "trading_settings_reach_every_function" {
+  command = plan
+
+  variables {
+    daily_loss_limit       = 25000
+    loss_limit_flatten     = false
+    square_off_at          = ["15:10", "scalper=14:50"]
+    protection             = "managed"
+    enforce_trading_window = true
+  }
+
+  assert {
+    condition = alltrue([for k in keys(local.functions) :
+      merge(local.common_environment, local.broker_environment[k]).DAILY_LOSS_LIMIT == "25000"
+    ])
+    error_message = "every function gets DAILY_LOSS_LIMIT"
+  }
+  assert {
+    condition     = local.common_environment.LOSS_LIMIT_FLATTEN == "false" && local.common_environment.SQUARE_OFF_AT == "15:10,scalper=14:50" && local.common_environment.PROTECTION == "managed" && local.common_environment.ENFORCE_TRADING_WINDOW == "true"
+    error_message = "loss-limit flatten, square-off times, protection and the session switch are passed as set"
+  }
+}
+
+run "unset_optional_settings_are_left_to_the_code" {
+  command = plan
+
+  assert {
+    condition     = !contains(keys(local.common_environment), "DAILY_LOSS_LIMIT") && !contains(keys(local.common_environment), "ENFORCE_TRADING_WINDOW") && !contains(keys(local.common_environment), "PAPER_FILL_PRICE")
+    error_message = "no limit and the broker's own session default when nothing is set"
+  }
+  assert {
+    condition     = local.common_environment.PROTECTION == "legs" && local.common_environment.SQUARE_OFF_AT == "15:15" && local.common_environment.LOSS_LIMIT_FLATTEN == "true"
+    error_message = "defaults match shared/config/config.schema.ts"
+  }
+}
+
+run "alerts_that_matter_to_a_trader" {
+  command = plan
+
+  assert {
+    condition     = google_monitoring_alert_policy.webhook_latency.conditions[0].condition_threshold[0].threshold_value == 2500 && google_monitoring_alert_policy.webhook_latency.conditions[0].condition_threshold[0].aggregations[0].per_series_aligner == "ALIGN_PERCENTILE_99" && strcontains(google_monitoring_alert_policy.webhook_latency.conditions[0].condition_threshold[0].filter, google_logging_metric.webhook_latency.name)
+    error_message = "webhook p99 above 2.5 s (TradingView gives up at 3 s) on the latency distribution"
+  }
+  assert {
+    condition     = strcontains(google_monitoring_alert_policy.order_events_dead_letter.conditions[0].condition_threshold[0].filter, "num_undelivered_messages") && strcontains(google_monitoring_alert_policy.order_events_dead_letter.conditions[0].condition_threshold[0].filter, "subscription_id=\"tvfyers-order-events-dead-letter\"")
+    error_message = "order events on the dead-letter subscription raise an alert"
+  }
+  assert {
+    condition     = strcontains(google_monitoring_alert_policy.count["protection_failed"].conditions[0].condition_threshold[0].filter, "metric.label.kind=\"exit.failed\"") && google_monitoring_alert_policy.count["protection_failed"].severity == "CRITICAL"
+    error_message = "a protection that could not be placed is critical"
+  }
+  assert {
+    condition     = length(google_monitoring_alert_policy.webhook_latency.notification_channels) == 1 && length(google_monitoring_alert_policy.order_events_dead_letter.notification_channels) == 1
+    error_message = "the new policies reach the operator"
+  }
 }

@@ -1,7 +1,7 @@
-import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { findChromium, screenshotsDir } from './helpers/chromium';
 import { CONTROLS_KEY, tempDir, type Bridge } from './helpers/bridge-kit';
 import { startConsoleDay } from './helpers/console-day';
 
@@ -10,16 +10,15 @@ import { startConsoleDay } from './helpers/console-day';
  * must work without it): log in with the key, read the day, stop trading through the confirmation page.
  * Saves the screenshots the README shows, at phone and desktop widths.
  */
-const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM = findChromium();
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const SHOTS = path.resolve(__dirname, '../../docs/screenshots');
+const SHOTS = screenshotsDir();
 
 let bridge: Bridge;
 let context: BrowserContext | undefined;
 let profileDir: string;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install it with \`apt-get install chromium\` (this test never skips)`);
   await mkdir(SHOTS, { recursive: true });
 });
 
@@ -55,9 +54,18 @@ async function logIn(page: Page) {
 
 const text = (page: Page, selector: string) => page.locator(selector).innerText();
 
+/** The element's bottom edge, in page pixels from the top (the page is scrolled to the top). */
+async function bottomOf(page: Page, selector: string): Promise<number> {
+  const box = await page.locator(selector).first().boundingBox();
+  if (!box) throw new Error(`${selector} is not rendered`);
+  return box.y + box.height;
+}
+
+const PHONE = { width: 390, height: 844 };
+
 describe('the console in a real browser, without JavaScript', () => {
   it('on a phone: logs in, shows the day, and stops trading through a confirmation', async () => {
-    const { page, errors } = await open(390, 844);
+    const { page, errors } = await open(PHONE.width, PHONE.height);
     await page.goto(`${bridge.base}/console`);
     await page.getByLabel('Operator key').fill('not-the-key');
     await page.getByRole('button', { name: 'Open the console' }).click();
@@ -69,44 +77,57 @@ describe('the console in a real browser, without JavaScript', () => {
     const [cookie] = await context!.cookies();
     expect(cookie).toMatchObject({ name: '__Host-console-session', httpOnly: true, secure: true, sameSite: 'Strict', path: '/' });
     expect(cookie!.value).not.toContain(CONTROLS_KEY);
+    // It reloads itself, without script.
+    expect(await page.locator('meta[http-equiv="refresh"]').getAttribute('content')).toBe('60');
 
-    expect(await text(page, '#status')).toContain('READY');
-    expect(await text(page, '#session')).toMatch(/Session valid[\s\S]*Time left\s+in \d+ h \d+ min/);
-    expect(await page.locator('#login-link').getAttribute('href')).toBe(`${bridge.base}/authUrl`);
-    expect(await text(page, '#controls')).toContain('Trading ON');
-    expect(await text(page, '#readiness')).toMatch(/✓ broker[\s\S]*✓ killSwitch[\s\S]*✓ exchangeSession/);
-    expect(await text(page, '#symbols')).toMatch(/Version\s+sample-2027-01-12/);
+    // The first screen: readiness in words, the day's P&L, funds, and a kill switch that says what it does.
+    expect(await text(page, '#status')).toContain('READY: the next alert would place its order.');
+    expect(await text(page, '#day-pnl')).toMatch(/₹[\d,]+\.\d\d/);
+    expect(await text(page, '#funds')).toMatch(/₹[\d,]+\.\d\d/);
+    const stop = page.getByRole('button', { name: 'Stop trading: refuse every new alert' });
+    for (const sel of ['#status', '#day-pnl', '#funds']) expect(await bottomOf(page, sel)).toBeLessThanOrEqual(PHONE.height);
+    const stopBox = await stop.boundingBox();
+    expect(stopBox!.y + stopBox!.height).toBeLessThanOrEqual(PHONE.height);
+
+    // The strategy: what it holds, as a trader names it, its P&L and its working stop and target.
+    const trend = await text(page, '#s-trend');
+    expect(trend).toMatch(/Long 65 NIFTY 24500 CE, expires/);
+    expect(trend).toMatch(/broker holds \d+/);
+    expect(trend).toMatch(/Stop [\d,.]+ working[\s\S]*Target [\d,.]+ working/);
+    expect(trend).toMatch(/trend\s+(−)?₹[\d,]+\.\d\d/);
 
     const alerts = await text(page, '#alerts');
-    expect(alerts).toContain("Today's alerts (4)");
-    expect(alerts).toMatch(/VWAP revert[\s\S]*alert_invalid 400[\s\S]*strikeprice/);
-    expect(alerts).toMatch(/risk_refused 422[\s\S]*qty/);
-    expect(alerts).toContain('placed 200');
-    expect(alerts).toMatch(/\d+ ms/);
+    expect(alerts).toMatch(/Refused: invalid alert — strikeprice/);
+    expect(alerts).toMatch(/Refused: refused by a risk rule — qty/);
+    expect(alerts).toMatch(/Opened: bought 65 NIFTY 24500 CE, expires \S+ \(filled\)/);
+    expect(alerts).toContain('Repeat of an earlier alert: nothing new sent');
+    expect(alerts).not.toMatch(/alert_invalid|risk_refused|placed 200| 400| 422/);
+    // The resend links the original.
+    const original = await page.locator('#alerts a', { hasText: 'the original alert' }).getAttribute('href');
+    expect(await page.locator(original!).innerText()).toContain('Now long');
 
-    const orders = await text(page, '#orders');
-    expect(orders).toContain('Orders today (2)');
-    expect(orders).toMatch(/filled[\s\S]*130 \/ 130 @ [\d,.]+/);
+    expect(await text(page, '#session')).toMatch(/Session valid[\s\S]*Time left\s+in \d+ h \d+ min/);
+    expect(await page.locator('#login-link').getAttribute('href')).toBe(`${bridge.base}/authUrl`);
+    expect(await text(page, '#readiness')).toMatch(/✓ Broker session[\s\S]*✓ Kill switch[\s\S]*✓ Exchange session/);
+    expect(await text(page, '#symbols')).toMatch(/Version\s+sample-2027-01-12/);
     const positions = await text(page, '#positions');
-    // Bought at the fake's fill of 100: 130 CE now at 118 (+2,340), 65 PE at 93 (−455).
-    expect(positions).toMatch(/24500CE[\s\S]*130[\s\S]*100\.00[\s\S]*118\.00[\s\S]*₹2,340\.00/);
-    expect(positions).toContain('−₹455.00');
-    expect(positions).toContain('₹1,885.00');
+    expect(positions).toMatch(/NIFTY 24500 CE, expires/);
     expect(await text(page, '#notifications')).toContain('Alert refused (400)');
 
     await page.screenshot({ path: path.join(SHOTS, 'console-phone.png'), fullPage: true });
 
-    await page.getByRole('button', { name: 'Stop trading (kill switch ON)' }).click();
+    await stop.click();
     expect(await page.title()).toBe('Confirm the change');
-    expect(await text(page, '#confirm')).toMatch(/Trading[\s\S]*ON \(alerts place orders\)[\s\S]*OFF \(kill switch ON\)/);
-    // Nothing has changed yet: the confirmation page only asks.
+    expect(await text(page, '#confirm')).toMatch(/Trading[\s\S]*ON: alerts place orders[\s\S]*OFF: every alert refused \(kill switch\)/);
+    // Nothing has changed yet, and the confirmation page does not reload itself under the thumb.
     expect((await bridge.deps.adapters.controls.get()).tradingEnabled).toBe(true);
-    await page.screenshot({ path: path.join(SHOTS, 'console-confirm-phone.png'), fullPage: true });
+    expect(await page.locator('meta[http-equiv="refresh"]').count()).toBe(0);
 
     await Promise.all([page.waitForURL(/changed=1/), page.getByRole('button', { name: 'Confirm' }).click()]);
     expect(await text(page, '#flash')).toContain('Controls changed');
-    expect(await text(page, '#controls')).toContain('Kill switch ON');
-    expect(await text(page, '#status')).toMatch(/NOT READY[\s\S]*killSwitch/);
+    expect(await text(page, '#trading-state')).toContain('Trading is OFF');
+    expect(await page.getByRole('button', { name: 'Resume trading: let alerts place orders' }).count()).toBe(1);
+    expect(await text(page, '#status')).toMatch(/NOT READY[\s\S]*Kill switch/);
     expect(await bridge.deps.adapters.controls.get()).toMatchObject({ tradingEnabled: false });
     expect((await bridge.deps.adapters.controls.history(1))[0]).toMatchObject({ actor: 'console' });
     expect(bridge.notes.ofKind('controls.changed')).toHaveLength(1);
@@ -115,11 +136,13 @@ describe('the console in a real browser, without JavaScript', () => {
     expect(errors).toEqual([]);
   });
 
-  it('on a desktop: the same page in columns, and limits changed through the confirmation', async () => {
+  it('on a desktop: the same page in columns, and limits changed through their own page and the confirmation', async () => {
     const { page, errors } = await open(1280, 900);
     await logIn(page);
     await page.screenshot({ path: path.join(SHOTS, 'console-desktop.png'), fullPage: true });
 
+    await page.getByRole('link', { name: 'Change limits' }).click();
+    expect(await page.locator('meta[http-equiv="refresh"]').count()).toBe(0);
     await page.getByLabel('Max lots').fill('3');
     await page.getByLabel('Reduce-only').selectOption('true');
     await page.getByRole('button', { name: 'Review change' }).click();
@@ -133,6 +156,55 @@ describe('the console in a real browser, without JavaScript', () => {
     await page.getByRole('button', { name: 'Log out' }).click();
     expect(await page.title()).toBe('Console login');
     expect(await context!.cookies()).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+});
+
+describe('a busy day on a phone: 30 alerts', () => {
+  it("shows one strategy's holding, P&L and working exits within two screens, and exits one position through the executor", async () => {
+    await bridge.close();
+    bridge = await startConsoleDay({ busy: true });
+    expect(await bridge.deps.adapters.audit.list({ day: '2027-01-12', limit: 200 })).toHaveLength(30);
+    const { page, errors } = await open(PHONE.width, PHONE.height);
+    await logIn(page);
+    expect(await text(page, '#alerts')).toContain("Today's alerts (30)");
+    expect(await text(page, '#alerts')).toContain('Already long: nothing to do');
+
+    const trend = page.locator('#s-trend');
+    for (const sel of ['#s-trend ul.held li', '#s-trend h3 .pnl', '#s-trend ul.prot li']) expect(await bottomOf(page, sel)).toBeLessThanOrEqual(2 * PHONE.height);
+    expect(await trend.locator('ul.prot').innerText()).toMatch(/Stop [\d,.]+ working[\s\S]*Target [\d,.]+ working/);
+
+    // Refusals only.
+    await page.locator('#refusals-only').click();
+    const refusals = await text(page, '#alerts');
+    expect(refusals).toMatch(/Today's alerts \(14 of 30\)/);
+    expect(refusals).not.toContain('Now long');
+    await page.goto(`${bridge.base}/console/`);
+
+    const fake = bridge.fake;
+    const call = (await bridge.deps.adapters.holdings.get('trend', 'NIFTY'))!.legs[0]!.ticker;
+    const ordersBefore = fake.state.orders.length;
+    await trend.getByRole('button', { name: 'Exit this position' }).click();
+    expect(await page.title()).toBe('Confirm the action');
+    expect(await text(page, '#confirm')).toMatch(/For trend: sell 65 NIFTY 24500 CE, expires \S+, at market, in one closing order/);
+    // Asking sends nothing.
+    expect(fake.state.orders).toHaveLength(ordersBefore);
+    await page.screenshot({ path: path.join(SHOTS, 'console-confirm-phone.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Confirm' }).click();
+    expect(await text(page, '#result')).toMatch(/Exit: sold 65 NIFTY 24500 CE, expires \S+ \(filled\)\./);
+
+    // Exactly one closing order reached the broker, and the bridge recorded it as the executor's.
+    const sent = fake.state.orders.slice(ordersBefore);
+    expect(sent.map((o) => `${o.side === 1 ? 'BUY' : 'SELL'} ${o.symbol} ${o.qty}`)).toEqual([`SELL ${call} 65`]);
+    const record = await bridge.deps.adapters.orderRecords.get(sent[0]!.id);
+    expect(record).toMatchObject({ side: 'SELL', symbol: call, qty: 65 });
+    // Its stop and target were withdrawn first, and the book no longer holds it.
+    expect(fake.state.orders.filter((o) => o.symbol === call && o.status === 6)).toEqual([]);
+    expect((await bridge.deps.adapters.holdings.get('trend', 'NIFTY'))?.legs ?? []).toEqual([]);
+    // Audited with the operator as actor, and told to the phone.
+    const audit = (await bridge.deps.adapters.audit.list({ day: '2027-01-12', limit: 200 })).find((e) => e.actor === 'console');
+    expect(audit).toMatchObject({ status: 'placed', alert: expect.objectContaining({ action: 'exit', strategy: 'trend', ticker: call }) });
+    expect(bridge.notes.ofKind('console.action')).toHaveLength(1);
     expect(errors).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
-import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { chromium, type BrowserContext } from 'playwright-core';
+import { findChromium } from './helpers/chromium';
 import { formatIst } from '../../shared/platform/ist';
 import { CONTROLS_KEY, niftyAlert, startBridge, tempDir, type Bridge } from './helpers/bridge-kit';
 
@@ -9,16 +9,12 @@ import { CONTROLS_KEY, niftyAlert, startBridge, tempDir, type Bridge } from './h
  * key, submits, follows Fyers' redirect back, and reads the result page. Catches what HTTP-level tests
  * cannot: form encoding, the form's action, redirects a browser actually follows, the page's CSP.
  */
-const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM = findChromium();
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 let bridge: Bridge;
 let context: BrowserContext | undefined;
 let profileDir: string;
-
-beforeAll(() => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install it with \`apt-get install chromium\` (this test never skips)`);
-});
 
 beforeEach(async () => {
   bridge = await startBridge({ localServer: true, fake: { authCodeMode: 'redirect' } });

@@ -14,7 +14,11 @@ import { tempDir } from './helpers/bridge-kit';
  * the paper broker, the way a reader on a fresh clone would run them. Only the port differs: the test
  * server listens on a free one instead of 8080.
  */
-const README = fs.readFileSync(path.resolve(__dirname, '../../README.md'), 'utf8');
+const root = path.resolve(__dirname, '../..');
+/** The README and the docs it links to: a reader pastes from all of them. */
+const README = ['README.md', ...fs.readdirSync(path.join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)]
+  .map((f) => fs.readFileSync(path.join(root, f), 'utf8'))
+  .join('\n');
 const shellBlocks = [...README.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]!);
 const run = promisify(execFile);
 

@@ -58,6 +58,12 @@ export function createFirestoreOrderRecordStore<R extends StoredOrderRecord, E e
       return snap.docs.map((d) => d.data() as R);
     },
 
+    async listCreatedBetween(fromMs, toMs) {
+      // One field, two bounds: Firestore's single-field index serves it, no composite index needed.
+      const snap = await guarded("list a day's order records", () => records.where('createdAt', '>=', fromMs).where('createdAt', '<', toMs).orderBy('createdAt').get());
+      return snap.docs.map((d) => d.data() as R);
+    },
+
     async unpublished(limit) {
       // Single-field filters only, so no composite index is needed; the backlog is small (minutes of events).
       const snap = await guarded('read the order-event outbox', () => outbox.where('published', '==', false).limit(limit).get());

@@ -87,6 +87,15 @@ export function createLocalOrderRecordStore<R extends StoredOrderRecord, E exten
       return out;
     },
 
+    async listCreatedBetween(fromMs, toMs) {
+      const out: R[] = [];
+      for (const name of await listDir('records')) {
+        const r = await readJsonFile<R>(path.join(root, 'records', name));
+        if (r && r.createdAt !== undefined && r.createdAt >= fromMs && r.createdAt < toMs) out.push(r);
+      }
+      return out.sort((a, b) => a.createdAt! - b.createdAt!);
+    },
+
     async unpublished(limit) {
       const out: OutboxFile<E>[] = [];
       for (const name of await listDir('outbox')) {

@@ -35,6 +35,13 @@ function run(project = 'my-trading-project') {
 const indexOf = (calls: string[], prefix: string) => calls.findIndex((c) => c.startsWith(prefix));
 
 describe('scripts/bootstrap-project.sh', () => {
+  it.each(['--help', '-h'])('%s prints the usage and calls gcloud for nothing', (flag) => {
+    const r = run(flag);
+    expect(r.status).toBe(0);
+    expect(r.out).toMatch(/^usage: .*bootstrap-project\.sh PROJECT_ID/);
+    expect(r.calls).toEqual([]);
+  });
+
   it('sets the project before creating credentials, bills them to it, then enables the two APIs', () => {
     const r = run();
     expect(r.status).toBe(0);

@@ -21,7 +21,10 @@ function deps(over: Partial<ConsoleViewDeps> = {}): ConsoleViewDeps {
     },
     controls: { get: async () => ({ tradingEnabled: true, reduceOnly: false }) } as never,
     audit: { list: async () => [], record: async () => undefined, countNoise: async () => undefined, noise: async () => [] },
-    broker: { name: 'fyers', getPositions: async () => [{ symbol: 'NSE:X', netQty: 65, productType: 'INTRADAY', pnl: -12.5 }] },
+    broker: { name: 'fyers', getPositions: async () => [{ symbol: 'NSE:X', netQty: 65, productType: 'INTRADAY', pnl: -12.5 }], getFunds: async () => ({ available: 50_000 }) },
+    holdings: { list: async () => [] },
+    records: { listCreatedBetween: async () => [] },
+    symbols: async () => ({ byTicker: () => undefined }) as never,
     orders: { today: async () => [] },
     notifications: { list: async () => [], append: async () => undefined },
     symbolMaster: async () => ({ version: 'v1', instruments: 10, source: 'test' }),
@@ -35,13 +38,13 @@ const ctx = { base: '', csrf: 'c', loginUrl: 'https://example.test/authUrl', ses
 
 describe('console view', () => {
   it('shows a hanging or failing part as unavailable and still renders the rest', async () => {
-    const view = await gatherConsoleView(deps({ broker: { name: 'fyers', getPositions: () => new Promise(() => undefined) }, audit: { list: async () => Promise.reject(new Error('store down')), record: async () => undefined, countNoise: async () => undefined, noise: async () => [] } }));
+    const view = await gatherConsoleView(deps({ broker: { name: 'fyers', getPositions: () => new Promise(() => undefined), getFunds: async () => ({ available: 1 }) }, audit: { list: async () => Promise.reject(new Error('store down')), record: async () => undefined, countNoise: async () => undefined, noise: async () => [] } }));
     expect(view.positions).toEqual({ ok: false, error: 'unavailable right now' });
     expect(view.alerts.ok).toBe(false);
     expect(view.controls.ok).toBe(true);
     const html = dashboardPage(view, ctx);
     expect(html).toMatch(/id="positions">.*Could not be read: unavailable right now/s);
-    expect(html).toContain('Trading ON');
+    expect(html).toContain('Trading is ON');
   });
 
   it('escapes everything that came from outside (alert fields, notification text)', async () => {
@@ -61,5 +64,26 @@ describe('console view', () => {
     expect(html).not.toContain('<img>');
     expect(html).not.toContain('<i>hi');
     expect(html).toContain('&#60;script&#62;x');
+  });
+
+  it('the broker card tells the truth in every mode', async () => {
+    const fyers = await gatherConsoleView(deps());
+    expect(dashboardPage(fyers, ctx)).toMatch(/id="login-link" href="https:\/\/example.test\/authUrl"/);
+    // Fyers without a login page: it says so, never that no login is needed.
+    const noLink = dashboardPage(fyers, { ...ctx, loginUrl: undefined });
+    expect(noLink).toContain('No login page is configured for this server');
+    expect(noLink).not.toMatch(/needs no login|no broker login/);
+    const paper = await gatherConsoleView(deps({ broker: { name: 'paper', getPositions: async () => [], getFunds: async () => ({ available: 1 }) } as never }));
+    const paperHtml = dashboardPage(paper, ctx);
+    expect(paperHtml).toContain('no broker login exists or is needed');
+    expect(paperHtml).not.toContain('id="login-link"');
+  });
+
+  it('reloads itself without script, and says the P&L and funds on the first screen', async () => {
+    const html = dashboardPage(await gatherConsoleView(deps()), ctx);
+    expect(html).toContain('<meta http-equiv="refresh" content="60">');
+    expect(html).toMatch(/id="day-pnl"[^>]*><span class="bad">−₹12.50<\/span>/);
+    expect(html).toMatch(/id="funds"[^>]*>₹50,000.00/);
+    expect(html).toContain('Stop trading: refuse every new alert');
   });
 });

@@ -7,11 +7,12 @@ import { silentLogger } from '../../../shared/platform/logger';
 /** The operator's pages reuse broker answers for a few seconds, so reloads do not spend the Fyers budget. */
 function setUp() {
   const clock = manualClock(istInstant('2027-01-12', 11, 0));
-  const calls = { session: 0, positions: 0, orders: 0 };
+  const calls = { session: 0, positions: 0, orders: 0, funds: 0 };
   const broker = {
     name: 'fyers' as const,
     checkSession: async () => (calls.session++, { valid: true, expiresAt: istInstant('2027-01-13', 6, 0) }),
     getPositions: async () => (calls.positions++, [{ symbol: 'NSE:X', netQty: 65, productType: 'INTRADAY' }]),
+    getFunds: async () => (calls.funds++, { available: 100_000 }),
   };
   const readiness: ReadyzDeps = {
     clock,
@@ -35,6 +36,9 @@ function setUp() {
     symbolMaster: async () => ({ version: 'v1', instruments: 10, source: 'test' }),
     defaultMaxLots: 10,
     partTimeoutMs: 1000,
+    holdings: { list: async () => [] },
+    records: { listCreatedBetween: async () => [] },
+    symbols: async () => ({ byTicker: () => undefined }) as never,
   };
   return { clock, calls, readiness, view };
 }
@@ -48,7 +52,7 @@ describe('page reads of the broker', () => {
       const page = await gatherConsoleView(view);
       expect(page.positions).toMatchObject({ ok: true, value: [expect.objectContaining({ netQty: 65 })] });
     }
-    expect(calls).toEqual({ session: 1, positions: 1, orders: 1 });
+    expect(calls).toEqual({ session: 1, positions: 1, orders: 1, funds: 1 });
   });
 
   it('reads the broker again once the answers are older than their reuse window', async () => {
@@ -56,6 +60,6 @@ describe('page reads of the broker', () => {
     await gatherConsoleView(view);
     clock.advance(15_000);
     await gatherConsoleView(view);
-    expect(calls).toEqual({ session: 2, positions: 2, orders: 2 });
+    expect(calls).toEqual({ session: 2, positions: 2, orders: 2, funds: 2 });
   });
 });
