@@ -148,7 +148,8 @@ export async function startBridge(opts: BridgeOptions = {}): Promise<Bridge> {
         await new Promise<void>((resolve) => server!.close(() => resolve()));
       }
       await Promise.allSettled([deps.close(), ...extra.map((d) => d.close()), fake.close()]);
-      await rm(dataDir, { recursive: true, force: true });
+      // A notification written just as the stores close may still be landing in the folder: retry, do not fail the suite.
+      await rm(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
     },
   };
 }
