@@ -87,10 +87,11 @@ describe('crash and timeout recovery across processes (Firestore emulator, one f
 
     early.go();
     const earlyReply = (await early.report).replies[0]!;
-    // Within the lease a retry must wait (409); only assert it when it surely arrived inside the lease.
-    // It was warm before the order went out, so it asks well inside the lease: the claim is still live.
-    expect(earlyReply.sentAt).toBeLessThan(orphan!.leaseUntil);
-    expect(earlyReply).toMatchObject({ status: 409, body: { error: { code: 'IN_FLIGHT' } } });
+    // Within the lease a retry must wait (409). A loaded machine may deliver it after the lease instead;
+    // then it is the one that takes over, and the rescuer sees a duplicate. Either way, one order.
+    const insideLease = earlyReply.sentAt < orphan!.leaseUntil;
+    if (insideLease) expect(earlyReply).toMatchObject({ status: 409, body: { error: { code: 'IN_FLIGHT' } } });
+    else expect(earlyReply).toMatchObject({ status: 200, body: { status: 'filled', orderId: order.id, recoveredBy: 'orderbook-tag' } });
 
     await rescuer.ready;
     await sleep(Math.max(0, orphan!.leaseUntil - Date.now() + 200));
@@ -98,7 +99,8 @@ describe('crash and timeout recovery across processes (Firestore emulator, one f
     const rescued = (await rescuer.report).replies[0]!;
 
     expect(rescued.status).toBe(200);
-    expect(rescued.body).toMatchObject({ status: 'filled', orderId: order.id, recoveredBy: 'orderbook-tag', qty: 65 });
+    if (insideLease) expect(rescued.body).toMatchObject({ status: 'filled', orderId: order.id, recoveredBy: 'orderbook-tag', qty: 65 });
+    else expect(rescued.body).toMatchObject({ status: 'duplicate', orderId: order.id });
     expect(fake.state.orders).toHaveLength(ordersBefore + 1);
     expect(placeRequests()).toBe(placesBefore + 1);
     const record = await store.get(key);
