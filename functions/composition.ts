@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { backgroundWork } from '../shared/platform/background-work';
 import type { Config } from '../shared/config/config';
 import type { Clock } from '../shared/platform/clock';
 import { systemClock } from '../shared/platform/clock';
@@ -73,6 +74,7 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
     controls: liveControls(adapters.controls, { clock, logger, cacheMs: config.controlsCacheMs }),
     symbols: adapters.symbols,
     operatorKey: createOperatorKeyGate({ secrets: adapters.secrets, clock, logger }),
+    background: backgroundWork(),
   };
 
   const { executor, lifecycle } = orderPath(w);
@@ -104,6 +106,8 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
     },
     close: async () => {
       w.controls.close();
+      // Exits a postback started are let finish (bounded); the reconcile completes any cut short.
+      if (!(await w.background.idle(10_000))) logger.warn('closing with work still running', { pending: w.background.size });
       await adapters.close();
     },
   };

@@ -49,7 +49,8 @@ export async function handleOrderUpdate(deps: OrderUpdatesDeps, req: OrderUpdate
     return ok('ignored', requestId);
   }
   const r = parsed.report;
-  const work = applyBrokerReport(deps, r);
+  // Answered once the change is committed: exits and event publishing go on without Fyers waiting.
+  const work = applyBrokerReport(deps, r, undefined, { detach: true });
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<'late'>((resolve) => {
     timer = setTimeout(() => resolve('late'), deps.answerWithinMs);

@@ -22,6 +22,7 @@ export function orderPath(w: WiringContext): { executor: OrderExecutor; lifecycl
     notifier: createThrottledNotifier(adapters.notifier, { clock, windowMs: 60_000, perKindPerWindow: 5 }),
     broker: adapters.broker,
     instanceId,
+    background: w.background.add,
     settings: {
       managedExits: () => managedExitsEnabled(config),
       // Longer than a broker call (timeout) twice over: a claim never lapses while its send is undecided.

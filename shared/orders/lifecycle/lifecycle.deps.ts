@@ -40,4 +40,9 @@ export interface LifecycleDeps {
   recorder?: OrderRecorder;
   instanceId: string;
   settings: LifecycleSettings;
+  /**
+   * Receives work that outlives its request (a postback's exits and events after the answer), so a
+   * shutdown or a test can wait for it; absent: it just runs. The reconcile repeats whatever is lost.
+   */
+  background?: (work: Promise<unknown>) => void;
 }
