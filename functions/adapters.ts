@@ -10,6 +10,9 @@ import type { Logger } from '../shared/platform/logger';
 import { registerSecret } from '../shared/platform/logger';
 import type { SecretSource } from '../shared/secrets/secrets.port';
 import type { AuditLog } from '../shared/store/audit.port';
+import type { AlertCommitStore } from '../shared/store/alert-commit.port';
+import { composedAlertCommit } from '../shared/store/composed-alert-commit';
+import type { StoredOrderEvent, StoredOrderRecord } from '../shared/store/order-records.port';
 import type { ControlsStore } from '../shared/store/controls.port';
 import type { IdempotencyStore } from '../shared/store/idempotency.port';
 import type { OrderResult } from '../shared/orders/order-result';
@@ -43,6 +46,8 @@ export interface Adapters {
   oauthStates: OAuthStateStore;
   holdings: HoldingsStore;
   orderRecords: OrderRecordStore<OrderRecord, OrderEventV1>;
+  /** The alert's one write after the send: outcome, order records and audit together. */
+  alertCommit: AlertCommitStore<OrderResult>;
   orderEvents: OrderEventPublisher;
   webhookSubscriptions: WebhookSubscriptionStore;
   secrets: SecretSource;
@@ -69,7 +74,7 @@ interface Basics {
 /** Local paper runs work without any setup: this secret is printed by `npm start` and refused with BROKER=fyers. */
 export const PAPER_DEMO_SECRET = 'paper-demo-secret';
 
-type Stores = Pick<Adapters, 'idempotency' | 'audit' | 'controls' | 'tokens' | 'leases' | 'oauthStates' | 'orderRecords' | 'webhookSubscriptions' | 'recentNotifications' | 'holdings'> & { probe: () => Promise<Check>; close(): Promise<void> };
+type Stores = Pick<Adapters, 'idempotency' | 'audit' | 'alertCommit' | 'controls' | 'tokens' | 'leases' | 'oauthStates' | 'orderRecords' | 'webhookSubscriptions' | 'recentNotifications' | 'holdings'> & { probe: () => Promise<Check>; close(): Promise<void> };
 
 /** The store's readiness: reachable, and no record it holds found unreadable (see StoreHealth). */
 async function storeCheck(store: string, health: StoreHealth, controls: ControlsStore, extra: Record<string, unknown> = {}): Promise<Check> {
@@ -101,6 +106,7 @@ async function buildStores(config: Config, health: StoreHealth): Promise<Stores>
     void db.collection('health').doc('probe').get().catch(() => undefined);
     return {
       orderRecords: createFirestoreOrderRecordStore<OrderRecord, OrderEventV1>(db),
+      alertCommit: (await import('../shared/store/firestore/alert-commit.firestore')).createFirestoreAlertCommit<OrderResult, StoredOrderRecord, StoredOrderEvent>(db, { health }),
       webhookSubscriptions: createFirestoreWebhookSubscriptionStore(db),
       idempotency: createFirestoreIdempotencyStore<OrderResult>(db, { health }),
       audit: createFirestoreAuditLog(db),
@@ -131,11 +137,15 @@ async function buildStores(config: Config, health: StoreHealth): Promise<Stores>
   const { createLocalOrderRecordStore } = await import('../shared/store/local/order-records.local');
   const { createLocalWebhookSubscriptionStore } = await import('../shared/store/local/webhook-subscriptions.local');
   const controls = createLocalControlsStore(join(dir, 'controls'), health);
+  const orderRecords = createLocalOrderRecordStore<OrderRecord, OrderEventV1>(join(dir, 'orders'), health);
+  const idempotency = createLocalIdempotencyStore<OrderResult>(join(dir, 'idempotency'), health);
+  const audit = createLocalAuditLog(join(dir, 'audit'));
   return {
-    orderRecords: createLocalOrderRecordStore<OrderRecord, OrderEventV1>(join(dir, 'orders'), health),
+    orderRecords,
+    alertCommit: composedAlertCommit({ idempotency, records: orderRecords, audit }),
     webhookSubscriptions: createLocalWebhookSubscriptionStore(join(dir, 'webhooks'), health),
-    idempotency: createLocalIdempotencyStore<OrderResult>(join(dir, 'idempotency'), health),
-    audit: createLocalAuditLog(join(dir, 'audit')),
+    idempotency,
+    audit,
     controls,
     tokens: createLocalTokenStore(join(dir, 'tokens')),
     leases: createLocalLeaseStore(join(dir, 'leases')),
@@ -380,12 +390,18 @@ export async function buildAdapters(config: Config, b: Basics, overrides: Partia
   const brokerProbes: Record<string, () => Promise<Check>> = {};
   const brokerParts = await buildBroker(config, b, { symbols, tokens, secrets, notifier: notifierParts.notifier }, brokerProbes);
   const events = overrides.orderEvents ? { publisher: overrides.orderEvents, close: async () => undefined } : await buildOrderEvents(config, b, overrides.webhookSubscriptions ?? stores.webhookSubscriptions);
+  const orderRecords = overrides.orderRecords ?? stores.orderRecords;
+  const idempotency = overrides.idempotency ?? stores.idempotency;
+  const audit = overrides.audit ?? stores.audit;
+  // A store swapped in (a test's failing audit, say) must see its writes: then the commit is made of the parts.
+  const swapped = overrides.orderRecords || overrides.idempotency || overrides.audit;
   return {
-    orderRecords: overrides.orderRecords ?? stores.orderRecords,
+    orderRecords,
+    alertCommit: overrides.alertCommit ?? (swapped ? composedAlertCommit({ idempotency, records: orderRecords, audit }) : stores.alertCommit),
     orderEvents: events.publisher,
     webhookSubscriptions: overrides.webhookSubscriptions ?? stores.webhookSubscriptions,
-    idempotency: overrides.idempotency ?? stores.idempotency,
-    audit: overrides.audit ?? stores.audit,
+    idempotency,
+    audit,
     controls: overrides.controls ?? stores.controls,
     tokens,
     leases: overrides.leases ?? stores.leases,

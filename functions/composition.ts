@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { backgroundWork } from '../shared/platform/background-work';
 import type { Config } from '../shared/config/config';
 import type { Clock } from '../shared/platform/clock';
 import { systemClock } from '../shared/platform/clock';
@@ -76,6 +77,7 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
     symbols: adapters.symbols,
     operatorKey: createOperatorKeyGate({ secrets: adapters.secrets, clock, logger }),
     refusals: createRefusalDigest({ clock, notifier: adapters.notifier, windowMs: REFUSAL_DIGEST_WINDOW_MS }),
+    background: backgroundWork(),
   };
 
   const { executor, lifecycle } = orderPath(w);
@@ -107,6 +109,8 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
     },
     close: async () => {
       w.controls.close();
+      // Exits a postback started are let finish (bounded); the reconcile completes any cut short.
+      if (!(await w.background.idle(10_000))) logger.warn('closing with work still running', { pending: w.background.size });
       await adapters.close();
     },
   };

@@ -1,24 +1,14 @@
 import * as functions from '@google-cloud/functions-framework';
 import { getConfig } from './config';
 import { builtDeps, getDeps, type AppDeps } from './composition';
-import { authCallbackFunction, authUrlFunction } from './auth/auth.http';
-import { controlsFunction } from './controls/controls.http';
-import { consoleFunction } from './console/console.http';
-import { notifyFunction } from './notify/notify.event';
-import { orderEventWebhooksFunction } from './order-events/order-event-webhooks.event';
-import { orderUpdatesFunction } from './order-updates/order-updates.http';
-import { reconcileOrdersFunction } from './reconcile-orders/reconcile-orders.http';
-import { readyzFunction } from './readyz/readyz.http';
-import { refreshSymbolMasterFunction } from './symbol-master/refresh-symbol-master.http';
-import { refreshTokenFunction } from './token-keeper/token-keeper.http';
-import { squareOffFunction } from './square-off/square-off.http';
-import { webhookFunction } from './webhook/webhook.http';
 import { scrubConsole } from '../shared/platform/scrub-console';
 import { webhookDrain } from './drain';
 import { installGracefulShutdown } from './graceful-shutdown';
 import { installRequestBodyGuard } from './request-body-guard';
 
-export { FUNCTION_NAMES } from './function-names';
+import { FUNCTION_NAMES, type FunctionName } from './function-names';
+
+export { FUNCTION_NAMES };
 
 /**
  * Entry points. Each name is a Cloud Run function's entry_point in terraform/functions.tf; the
@@ -69,16 +59,31 @@ const part =
   async (): Promise<AppDeps[K]> =>
     (await getDeps())[name];
 
-functions.http('webhook', webhookFunction(part('webhook')));
-functions.http('readyz', readyzFunction(part('readyz')));
-functions.http('authUrl', authUrlFunction(part('auth')));
-functions.http('authCallback', authCallbackFunction(part('auth')));
-functions.http('refreshToken', refreshTokenFunction(part('tokenKeeper')));
-functions.http('refreshSymbolMaster', refreshSymbolMasterFunction(part('symbolMaster')));
-functions.http('controls', controlsFunction(part('controls')));
-functions.http('console', consoleFunction(part('console')));
-functions.http('squareOff', squareOffFunction(part('squareOff')));
-functions.cloudEvent('notify', notifyFunction(part('notify')));
-functions.http('orderUpdates', orderUpdatesFunction(part('orderUpdates')));
-functions.http('reconcileOrders', reconcileOrdersFunction(part('reconcile')));
-functions.cloudEvent('orderEventWebhooks', orderEventWebhooksFunction(part('orderEventWebhooks')));
+/* eslint-disable @typescript-eslint/no-require-imports -- loaded on demand, so a function loads only its own handler */
+const REGISTER: Record<FunctionName, () => void> = {
+  webhook: () => functions.http('webhook', (require('./webhook/webhook.http') as typeof import('./webhook/webhook.http')).webhookFunction(part('webhook'))),
+  readyz: () => functions.http('readyz', (require('./readyz/readyz.http') as typeof import('./readyz/readyz.http')).readyzFunction(part('readyz'))),
+  authUrl: () => functions.http('authUrl', (require('./auth/auth.http') as typeof import('./auth/auth.http')).authUrlFunction(part('auth'))),
+  authCallback: () => functions.http('authCallback', (require('./auth/auth.http') as typeof import('./auth/auth.http')).authCallbackFunction(part('auth'))),
+  refreshToken: () => functions.http('refreshToken', (require('./token-keeper/token-keeper.http') as typeof import('./token-keeper/token-keeper.http')).refreshTokenFunction(part('tokenKeeper'))),
+  refreshSymbolMaster: () =>
+    functions.http('refreshSymbolMaster', (require('./symbol-master/refresh-symbol-master.http') as typeof import('./symbol-master/refresh-symbol-master.http')).refreshSymbolMasterFunction(part('symbolMaster'))),
+  controls: () => functions.http('controls', (require('./controls/controls.http') as typeof import('./controls/controls.http')).controlsFunction(part('controls'))),
+  console: () => functions.http('console', (require('./console/console.http') as typeof import('./console/console.http')).consoleFunction(part('console'))),
+  squareOff: () => functions.http('squareOff', (require('./square-off/square-off.http') as typeof import('./square-off/square-off.http')).squareOffFunction(part('squareOff'))),
+  notify: () => functions.cloudEvent('notify', (require('./notify/notify.event') as typeof import('./notify/notify.event')).notifyFunction(part('notify'))),
+  orderUpdates: () => functions.http('orderUpdates', (require('./order-updates/order-updates.http') as typeof import('./order-updates/order-updates.http')).orderUpdatesFunction(part('orderUpdates'))),
+  reconcileOrders: () =>
+    functions.http('reconcileOrders', (require('./reconcile-orders/reconcile-orders.http') as typeof import('./reconcile-orders/reconcile-orders.http')).reconcileOrdersFunction(part('reconcile'))),
+  orderEventWebhooks: () =>
+    functions.cloudEvent(
+      'orderEventWebhooks',
+      (require('./order-events/order-event-webhooks.event') as typeof import('./order-events/order-event-webhooks.event')).orderEventWebhooksFunction(part('orderEventWebhooks')),
+    ),
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+// A deployed function (FUNCTION_TARGET set by the platform) registers and loads only its own handler;
+// a local server or a test (no target) serves them all.
+const target = getConfig().functionTarget as FunctionName | undefined;
+for (const name of target && target in REGISTER ? [target] : FUNCTION_NAMES) REGISTER[name]();

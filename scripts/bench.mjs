@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 // Benchmarks, printed as one table:
 //   - webhook overhead (latency minus the fake broker's fixed latency per call it made), beside a bare
-//     Functions Framework HTTP function making the same broker calls, in the same run, as a ratio;
+//     Functions Framework HTTP function making the same broker call, in the same run, as a ratio, on the
+//     local store and the Firestore emulator, with store writes and broker calls per alert counted;
+//   - burst capacity: distinct alerts at once against the 8 calls/s pacing budget, in alerts/s;
+//   - memory: RSS after a minute at 10 concurrent alerts (Firestore emulator);
 //   - cold start: process start to the first answered alert (fresh `node dist/functions/local-server.js`),
 //     and the module-load time of dist/functions/index.js;
 //   - symbol master: parse + index time and memory for a generated full-size NSE_FO (100k rows), lookup per resolve;
@@ -36,6 +39,22 @@ const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 // ---- symbol master, in a child with --expose-gc so the memory numbers are this work's alone ----
 // The parent writes the full-size files first; the child reads one into a string, collects garbage and only
 // then starts measuring, so peak RSS growth is the parse and index alone, not the generator's.
+if (process.argv.includes('--freeze')) {
+  // The JSON master streamed from disk in 256 KB chunks through the freeze scanner, as a download would arrive.
+  const file = process.argv[process.argv.indexOf('--freeze') + 1];
+  const { createReadStream } = await import('node:fs');
+  const { scanFreezeQuantities } = ds('shared/symbols/scan-freeze-quantities.js');
+  globalThis.gc();
+  const rss0 = process.memoryUsage().rss;
+  const maxRss0 = process.resourceUsage().maxRSS * 1024;
+  const t0 = performance.now();
+  const scan = await scanFreezeQuantities(createReadStream(file, { highWaterMark: 256 * 1024 }));
+  const ms = performance.now() - t0;
+  const peak = Math.max(process.resourceUsage().maxRSS * 1024 - maxRss0, process.memoryUsage().rss - rss0);
+  process.stdout.write(JSON.stringify({ ms, peak, entries: scan.entries, withFreeze: scan.freeze.size, rssTotal: process.memoryUsage().rss }));
+  process.exit(0);
+}
+
 if (process.argv.includes('--symbols')) {
   const [kind, file] = process.argv.slice(process.argv.indexOf('--symbols') + 1);
   const { parseSymbolMaster } = ds('shared/symbols/parse-symbol-master.js');
@@ -82,63 +101,162 @@ const freePort = () =>
   });
 
 const rows = [];
+const loadAtStart = os.loadavg();
 const row = (area, metric, value, note = '') => rows.push({ area, metric, value, note });
 const emulator = process.env.FIRESTORE_EMULATOR_HOST;
 const emulatorSkip = 'skipped: FIRESTORE_EMULATOR_HOST not set (run under node scripts/with-emulators.mjs)';
 
-// ---- webhook overhead vs a bare function making the same broker calls ----
-// The webhook sends a named-strike MARKET order and asks for the option's quote beside it; the bare
-// function makes the same two calls the same way (in parallel), so both critical paths hold one fake
-// latency, which is subtracted from each.
-async function overhead() {
+// ---- webhook overhead vs a bare function making the same broker call ----
+// The webhook sends a named-strike MARKET order: one broker call (the reply's LTP comes from a shared
+// recent quote or is left out). The bare function makes that same one call, so both critical paths hold
+// one fake latency, which is subtracted from each. Store writes and broker calls per alert are counted
+// at the ports; "sequential writes" counts writes started while no other write of the alert was running.
+function countCalls(port, names, onCall) {
+  const counts = Object.fromEntries(names.map((n) => [n, 0]));
+  for (const name of names) {
+    const original = port[name];
+    port[name] = (...args) => {
+      counts[name] += 1;
+      return onCall ? onCall(name, () => original.apply(port, args)) : original.apply(port, args);
+    };
+  }
+  return counts;
+}
+
+/** Wraps the webhook's write ports: counts writes, and how many began with no other write in flight (one after another). */
+function writeCounter(app) {
+  let inFlight = 0;
+  const tally = { writes: 0, sequential: 0 };
+  const track = (_name, call) => {
+    tally.writes += 1;
+    if (inFlight === 0) tally.sequential += 1;
+    inFlight += 1;
+    return Promise.resolve(call()).finally(() => (inFlight -= 1));
+  };
+  const w = app.deps.webhook;
+  countCalls(w.idempotency, ['claim', 'complete', 'release'], track);
+  countCalls(w.audit, ['record'], track);
+  countCalls(w.alertCommit, ['commit'], track);
+  countCalls(app.deps.adapters.orderRecords, ['create', 'mutate'], track);
+  return {
+    take() {
+      const t = { ...tally };
+      tally.writes = 0;
+      tally.sequential = 0;
+      return t;
+    },
+  };
+}
+
+async function overhead(store) {
   const LATENCY = 20;
   const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 60);
   const { startFyersApp } = ds('test/helpers/fyers-app.js');
   const functions = require('@google-cloud/functions-framework');
   const { getTestServer } = require('@google-cloud/functions-framework/testing');
-  const app = await startFyersApp({ store: 'local' });
+  const app = await startFyersApp({ store });
   app.fake.inject('*', { kind: 'latency', ms: LATENCY });
   const token = app.deps.config.localSecrets.fyersAccessToken;
   const auth = `${app.fake.state.appId}:${token}`;
   const probe = app.alert();
-  functions.http('bareBench', async (req, res) => {
+  functions.http(`bareBench_${store}`, async (req, res) => {
     const ticker = req.body.ticker;
-    const quote = fetch(`${app.fake.dataUrl}/quotes?symbols=${encodeURIComponent(ticker)}`, { headers: { authorization: auth } }).then((q) => q.json());
-    const order = fetch(`${app.fake.apiUrl}/orders/sync`, {
+    const placed = await fetch(`${app.fake.apiUrl}/orders/sync`, {
       method: 'POST',
       headers: { authorization: auth, 'content-type': 'application/json' },
       body: JSON.stringify({ symbol: ticker, qty: 65, type: 2, side: 1, productType: 'INTRADAY', limitPrice: 0, stopPrice: 0, validity: 'DAY', disclosedQty: 0, offlineOrder: false, stopLoss: 0, takeProfit: 0, orderTag: 'bench' }),
     }).then((o) => o.json());
-    const [, placed] = await Promise.all([quote, order]);
     res.json(placed);
   });
-  const bare = getTestServer('bareBench');
+  const bare = getTestServer(`bareBench_${store}`);
   await new Promise((r) => bare.listen(0, '127.0.0.1', r));
   const bareUrl = `http://127.0.0.1:${bare.address().port}/`;
-  const first = await app.post({ ...probe, idempotency_key: 'bench-warm' });
+  const first = await app.post({ ...probe, idempotency_key: `bench-warm-${store}` });
   const ticker = first.body.symbol;
+  const writes = writeCounter(app);
   const web = [];
   const plain = [];
+  const brokerCalls = [];
+  const seq = [];
+  const total = [];
   try {
     for (let i = 0; i < SAMPLES; i++) {
-      const r = await app.post({ ...probe, idempotency_key: `bench-${i}` });
+      const before = app.fake.state.requests.filter((q) => q.route !== 'profile').length;
+      writes.take();
+      const t0 = performance.now();
+      const r = await app.post({ ...probe, idempotency_key: `bench-${store}-${i}` });
+      const took = performance.now() - t0;
       if (r.status !== 200) throw new Error(`webhook answered ${r.status}: ${r.text}`);
-      web.push(r.ms - LATENCY);
+      web.push(took - LATENCY);
+      const w = writes.take();
+      seq.push(w.sequential);
+      total.push(w.writes);
+      brokerCalls.push(app.fake.state.requests.filter((q) => q.route !== 'profile').length - before);
       const t = performance.now();
       const b = await fetch(bareUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ticker }) });
       await b.text();
       plain.push(performance.now() - t - LATENCY);
       // Stay under the bridge's own pacing (8 broker calls/s): this measures the code path, not the queue.
-      await sleep(300);
+      await sleep(150);
     }
   } finally {
     await new Promise((r) => bare.close(() => r()));
     await app.close();
   }
-  const note = `${SAMPLES} sequential named-strike MARKET alerts; quote and order in parallel (one ${LATENCY} ms fake latency on the critical path, subtracted); local store`;
-  row('webhook', 'overhead p50 / p99', `${ms(median(web))} / ${ms(pct(web, 99))}`, note);
-  row('webhook', 'bare FF function p50 / p99', `${ms(median(plain))} / ${ms(pct(plain, 99))}`, 'the same two fake-broker calls in parallel, no pipeline');
-  row('webhook', 'overhead ratio p50 (webhook / bare)', `${(median(web) / median(plain)).toFixed(1)}x`, 'pipeline: parse, auth, controls, symbols, claim, record, audit, redacted logging');
+  const label = store === 'local' ? 'local store' : 'Firestore emulator';
+  const note = `${SAMPLES} sequential named-strike MARKET alerts, one ${LATENCY} ms fake latency subtracted; ${label}`;
+  row('webhook', `overhead p50 / p99, ${label}`, `${ms(median(web))} / ${ms(pct(web, 99))}`, note);
+  row('webhook', `bare FF function p50 / p99, ${label} run`, `${ms(median(plain))} / ${ms(pct(plain, 99))}`, 'the same one fake-broker call, no pipeline');
+  row('webhook', `overhead ratio p50 (webhook / bare), ${label}`, `${(median(web) / median(plain)).toFixed(2)}x`, `target ≤ ${store === 'local' ? '2.0' : '2.5'}x`);
+  row('webhook', `store writes per alert: in sequence / in all, ${label}`, `${Math.max(...seq)} / ${Math.max(...total)}`, 'max over the samples; counted at the ports (claim, commit; target ≤ 2 in sequence)');
+  row('webhook', `broker calls per named-strike MARKET alert, ${label}`, `${Math.max(...brokerCalls)}`, 'max over the samples; target 1 (the order)');
+}
+
+// ---- burst capacity at the pacing budget ----
+// Distinct named-strike MARKET alerts all posted at once to one instance whose pacer holds 8 calls/s
+// (BROKER_MAX_PER_SECOND default): alerts answered 200 per second of wall time, first post to last answer.
+async function burst() {
+  const N = Number(process.env.BENCH_BURST ?? 40);
+  const { startFyersApp } = ds('test/helpers/fyers-app.js');
+  const app = await startFyersApp({ store: 'local', env: { IDEMPOTENCY_LEASE_SECONDS: '60' } });
+  try {
+    await app.post(app.alert({ idempotency_key: 'burst-warm' }));
+    await sleep(1100);
+    const strikes = Array.from({ length: N }, (_, i) => 24_000 + 50 * (i % 20));
+    const t0 = performance.now();
+    const answers = await Promise.all(strikes.map((k, i) => app.post(app.alert({ strikeprice: k, optionType: i < 20 ? 'CE' : 'PE', idempotency_key: `burst-${i}` }))));
+    const secs = (performance.now() - t0) / 1000;
+    const ok = answers.filter((a) => a.status === 200).length;
+    row('burst', `${N} distinct named-strike MARKET alerts at once, 8 calls/s budget`, `${(ok / secs).toFixed(1)} alerts/s`, `${ok}/${N} answered 200 in ${secs.toFixed(2)} s; local store; target ≥ 7 alerts/s`);
+  } finally {
+    await app.close();
+  }
+}
+
+// ---- memory under sustained load ----
+// 10 alerts in flight at all times for BENCH_MEMORY_SECONDS (default 60), then the process's RSS.
+async function memory(store) {
+  const SECONDS = Number(process.env.BENCH_MEMORY_SECONDS ?? 60);
+  const { startFyersApp } = ds('test/helpers/fyers-app.js');
+  const app = await startFyersApp({ store, env: { BROKER_MAX_PER_SECOND: '10', BROKER_MAX_PER_MINUTE: '200', IDEMPOTENCY_LEASE_SECONDS: '60' } });
+  let sent = 0;
+  let answered = 0;
+  const until = performance.now() + SECONDS * 1000;
+  try {
+    const worker = async (w) => {
+      while (performance.now() < until) {
+        const i = sent++;
+        const r = await app.post(app.alert({ strikeprice: 24_000 + 50 * (i % 20), optionType: i % 2 ? 'CE' : 'PE', idempotency_key: `mem-${w}-${i}` }));
+        if (r.status === 200) answered += 1;
+      }
+    };
+    await Promise.all(Array.from({ length: 10 }, (_, w) => worker(w)));
+    const m = process.memoryUsage();
+    const label = store === 'local' ? 'local store' : 'Firestore emulator';
+    row('memory', `RSS after ${SECONDS} s at 10 concurrent alerts, ${label}`, `${mb(m.rss)} (heap used ${mb(m.heapUsed)})`, `${answered}/${sent} answered 200; bench process (bridge + fake in one); target < 300 MB`);
+  } finally {
+    await app.close();
+  }
 }
 
 // ---- broker round trips before the order reaches Fyers, at a fixed fake latency L ----
@@ -225,7 +343,7 @@ async function coldStart(store) {
   const fake = await startFakeFyers({ instruments: sampleInstruments(Date.now()), ltp: { ...SPOT_LTP } });
   const times = [];
   try {
-    for (let run = 0; run < 3; run++) {
+    for (let run = 0; run < 5; run++) {
       const port = await freePort();
       const dataDir = mkdtempSync(path.join(os.tmpdir(), 'bench-cold-'));
       const env = {
@@ -260,20 +378,26 @@ async function coldStart(store) {
   } finally {
     await fake.close();
   }
-  row('cold start', `process start → first alert answered (STORE=${store})`, `${ms(median(times))} (min ${ms(Math.min(...times))})`, 'median of 3 fresh processes, fake Fyers with no added latency');
+  row('cold start', `process start → first alert answered (STORE=${store})`, `${ms(median(times))} (min ${ms(Math.min(...times))})`, 'median of 5 fresh processes, fake Fyers with no added latency; target < 0.8 s on the emulator');
 }
 
 function moduleLoad() {
-  const times = [];
-  for (let i = 0; i < 5; i++) {
-    const out = execFileSync(
-      process.execPath,
-      ['-e', "const t=process.hrtime.bigint();require('./dist/functions/index.js');process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))"],
-      { cwd: ROOT, env: { ...process.env, BROKER: 'paper', STORE: 'local', DATA_DIR: os.tmpdir() } },
-    );
-    times.push(Number(out.toString()));
-  }
-  row('cold start', 'require(dist/functions/index.js)', ms(median(times)), 'median of 5 fresh processes; adapters load lazily on the first request');
+  const load = (target) => {
+    const times = [];
+    for (let i = 0; i < 5; i++) {
+      const out = execFileSync(
+        process.execPath,
+        ['-e', "const t=process.hrtime.bigint();require('./dist/functions/index.js');process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))"],
+        { cwd: ROOT, env: { ...process.env, BROKER: 'paper', STORE: 'local', DATA_DIR: os.tmpdir(), ...(target ? { FUNCTION_TARGET: target } : {}) } },
+      );
+      times.push(Number(out.toString()));
+    }
+    return median(times);
+  };
+  const all = load(undefined);
+  const webhook = load('webhook');
+  row('cold start', 'require(dist/functions/index.js), every function (local server)', ms(all), 'median of 5 fresh processes; adapters load lazily on the first request');
+  row('cold start', 'require(dist/functions/index.js), FUNCTION_TARGET=webhook', ms(webhook), 'a deployed function registers and loads only its own handler modules');
 }
 
 function symbols() {
@@ -293,6 +417,14 @@ function symbols() {
       row('symbol master', `${what}: RSS growth / heap retained`, `${mb(Math.max(s.peakRssDelta, s.rssDelta))} / ${mb(s.heapRetained)}`, 'growth = the larger of the maxRSS delta and the RSS delta across parse+index (text already read); target < 100 MB');
       if (kind === 'csv') row('symbol master', 'resolve (NIFTY, nearest expiry, strike)', `${s.lookupUs.toFixed(2)} µs`, `mean over ${s.N.toLocaleString('en')} lookups (${s.found} found)`);
     }
+    const runs = [];
+    for (let i = 0; i < 3; i++) {
+      const out = execFileSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), '--freeze', path.join(dir, 'NSE_FO_sym_master.json')], { cwd: ROOT, maxBuffer: 1 << 20 });
+      runs.push(JSON.parse(out.toString()));
+    }
+    const f = runs.sort((a, b) => a.ms - b.ms)[1];
+    row('symbol master', `JSON master freeze scan, ${f.entries.toLocaleString('en')} entries streamed in 256 KB chunks`, ms(f.ms), `median of 3 processes; ${f.withFreeze.toLocaleString('en')} with qtyFreeze; target < 300 ms (used by the master refresh job instead of a full JSON parse)`);
+    row('symbol master', 'JSON master freeze scan: peak RSS growth / process RSS', `${mb(f.peak)} / ${mb(f.rssTotal)}`, 'growth across the scan, file not preloaded; target < 60 MB');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -350,7 +482,19 @@ async function lifecycle() {
   const SECRET = 'bench-postback-secret';
   const logger = createLogger({ level: 'ERROR', sink: () => undefined });
 
-  const run = async (label, records, close) => {
+  const run = async (label, store, close) => {
+    // Counts what a fill costs the store: transactions (each one read and one commit), their extra
+    // attempts (a transaction re-runs its decision after an ABORTED commit) and plain reads.
+    const cost = { transactions: 0, attempts: 0, reads: 0, queries: 0 };
+    const records = {
+      ...store,
+      get: (id) => ((cost.reads += 1), store.get(id)),
+      mutate: (id, decide) => ((cost.transactions += 1), store.mutate(id, (cur) => ((cost.attempts += 1), decide(cur)))),
+      create: (id, orderId, build) => ((cost.transactions += 1), store.create(id, orderId, (e) => ((cost.attempts += 1), build(e)))),
+      unpublishedOf: (id) => ((cost.queries += 1), store.unpublishedOf(id)),
+      listExitsActive: () => ((cost.queries += 1), store.listExitsActive()),
+    };
+    const answerMs = [];
     const fake = await startFakeFyers({ ltp: { [TICKER]: 150 }, instruments: [{ ticker: TICKER, lotSize: 65, tickSize: 0.05 }], planFor: () => ({}) });
     const token = fake.issueAccessToken();
     const deps = {
@@ -364,7 +508,13 @@ async function lifecycle() {
     const server = http.createServer((req, res) => {
       const chunks = [];
       req.on('data', (c) => chunks.push(c));
-      req.on('end', () => void handleOrderUpdate(od, { method: req.method, rawBody: Buffer.concat(chunks), headers: req.headers }).then((r) => res.writeHead(r.status).end()));
+      req.on('end', () => {
+        const t = performance.now();
+        void handleOrderUpdate(od, { method: req.method, rawBody: Buffer.concat(chunks), headers: req.headers }).then((r) => {
+          answerMs.push(performance.now() - t);
+          res.writeHead(r.status).end();
+        });
+      });
     });
     await new Promise((r) => server.listen(0, '127.0.0.1', r));
     const place = async (tag, type = 2, limitPrice = 0) => {
@@ -374,19 +524,31 @@ async function lifecycle() {
     try {
       const N = 15;
       const t = [];
+      const perFill = [];
+      let extraAttempts = 0;
       for (let i = 0; i < N; i++) {
         fake.lifecycle.setPostbacks({ url: `http://127.0.0.1:${server.address().port}/`, secret: SECRET });
         const id = await place(`bench${i}`);
         await recordAccepted(deps, { status: 'placed', orderId: id, requestId: `b${i}`, symbol: TICKER, side: 'BUY', qty: 65, productType: 'INTRADAY', orderType: 'MARKET', exits: { slPoints: 5, tpPoints: 10, tickSize: 0.05 } }, { publishNow: false });
+        await fake.lifecycle.settled();
+        await sleep(20);
         const before = fake.state.orders.length;
+        Object.assign(cost, { transactions: 0, attempts: 0, reads: 0, queries: 0 });
         const s = performance.now();
         fake.lifecycle.fillNow(id, 65, 150);
         while (fake.state.orders.length < before + 2) await sleep(1);
         t.push(performance.now() - s);
+        // Round trips on the way to the exits: each transaction reads and commits (2), each read or query 1.
+        perFill.push(2 * cost.transactions + cost.reads + cost.queries);
+        // (A create that finds its record already there decides nothing, hence the floor at 0.)
+        extraAttempts += Math.max(0, cost.attempts - cost.transactions);
         await fake.lifecycle.settled();
         await sleep(50);
       }
-      row('lifecycle', `fill postback → both exit orders at the broker p50 / p99, ${label}`, `${ms(median(t))} / ${ms(pct(t, 99))}`, `${N} fills; postback, transition, exit claim, SL-L + LIMIT placed (fake Fyers, no latency)`);
+      row('lifecycle', `fill postback → both exit orders at the broker p50 / p99, ${label}`, `${ms(median(t))} / ${ms(pct(t, 99))}`, `${N} fills; postback, fill + exit claim + intents in one transaction, SL-L + LIMIT placed in parallel (fake Fyers, no latency); target p50 < 150 ms, p99 < 400 ms`);
+      row('lifecycle', `store round trips per fill until both exits left, ${label}`, `${median(perFill)} (max ${Math.max(...perFill)})`, 'transactions count 2 (read + commit), reads and queries 1; target ≤ 4');
+      row('lifecycle', `aborted transaction attempts in ${N} fills, ${label}`, String(extraAttempts), 'decisions re-run after an ABORTED commit; target 0');
+      row('lifecycle', `orderUpdates answer p50 / p99, ${label}`, `${ms(median(answerMs))} / ${ms(pct(answerMs, 99))}`, `${answerMs.length} postbacks (entries and exits); answered once the change is committed; target p99 < 300 ms`);
 
       fake.lifecycle.setPostbacks(undefined);
       const ids = [];
@@ -422,7 +584,12 @@ function machine() {
 // BENCH_ONLY=lifecycle (or another section name) runs one section, for quick iteration.
 const only = process.env.BENCH_ONLY;
 const want = (name) => !only || only === name;
-if (want('overhead')) await overhead();
+if (want('overhead')) {
+  await overhead('local');
+  if (emulator) await overhead('firestore');
+  else row('webhook', 'overhead on the Firestore emulator', 'skipped', emulatorSkip);
+}
+if (want('burst')) await burst();
 if (want('roundTrips')) {
   await roundTrips('local');
   if (emulator) {
@@ -442,6 +609,11 @@ if (want('moduleLoad')) moduleLoad();
 if (want('symbols')) symbols();
 if (want('claims')) await claims();
 if (want('lifecycle')) await lifecycle();
+if (want('memory')) {
+  if (emulator) await memory('firestore');
+  else row('memory', 'RSS under load on the Firestore emulator', 'skipped', emulatorSkip);
+}
 
-console.log(`\nmachine: ${machine()}\n`);
+const [l1, l5] = os.loadavg();
+console.log(`\nmachine: ${machine()}\nload average: ${loadAtStart[0].toFixed(2)} at the start, ${l1.toFixed(2)} at the end (1 min; 5 min ${l5.toFixed(2)})\n`);
 console.table(rows);

@@ -74,7 +74,8 @@ export async function handleOrderUpdate(deps: OrderUpdatesDeps, req: OrderUpdate
     return IGNORED;
   }
   const hint = parsed.report;
-  const work = applyPostback(deps, hint);
+  // Answered once the change is committed: exits and event publishing go on without Fyers waiting.
+  const work = applyPostback(deps, hint, { detach: true });
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<'late'>((resolve) => {
     timer = setTimeout(() => resolve('late'), deps.answerWithinMs);

@@ -7,7 +7,10 @@ import { placeOrderFromAlert } from '../../shared/orders/place-order-from-alert'
 import { isStrategyAlert } from '../../shared/alert/strategy-alert.schema';
 import { strategyFromAlert } from '../../shared/strategy/strategy-from-alert';
 import type { StrategyDeps } from '../../shared/strategy/strategy.deps';
-import type { AuditLog } from '../../shared/store/audit.port';
+import type { AuditEntry, AuditLog } from '../../shared/store/audit.port';
+import type { AlertCommitStore } from '../../shared/store/alert-commit.port';
+import { commitAlert, hasAlertWrites, newAlertWrites } from '../../shared/orders/alert-writes';
+import type { OrderResult } from '../../shared/orders/order-result';
 import { fieldsOf } from '../../shared/errors/error-fields';
 import { auditCopyOfRawAlert } from '../../shared/alert/audit-copy';
 import type { RefusalDigest } from '../../shared/notify/refusal-digest';
@@ -26,6 +29,8 @@ export interface WebhookRequest {
 
 export interface WebhookDeps extends StrategyDeps {
   audit: AuditLog;
+  /** The outcome, the order's records and the audit entry in one write, after the send. */
+  alertCommit: AlertCommitStore<OrderResult>;
   guard: SourceGuard;
   refusals: RefusalDigest;
 }
@@ -73,6 +78,7 @@ export async function handleWebhook(deps: WebhookDeps, req: WebhookRequest): Pro
   let reply: HttpReply;
   let failure: unknown;
   let body: unknown;
+  const writes = newAlertWrites();
   try {
     if (req.method !== 'POST') {
       reply = { status: 405, body: { status: 'error', error: { code: 'METHOD_NOT_ALLOWED', message: 'Use POST' }, requestId }, headers: { Allow: 'POST' } };
@@ -83,7 +89,8 @@ export async function handleWebhook(deps: WebhookDeps, req: WebhookRequest): Pro
     requireToken(body);
     const headerKey = header(req.headers, 'idempotency-key')?.trim().slice(0, 128) || undefined;
     const alertReq = { body, headerKey, requestId, receivedAt };
-    outcome = isStrategyAlert(body) ? await strategyFromAlert(deps, alertReq, trace) : await placeOrderFromAlert(deps, alertReq, trace);
+    // A single order leaves its after-send writes to us, to commit with the audit entry in one step.
+    outcome = isStrategyAlert(body) ? await strategyFromAlert(deps, alertReq, trace) : await placeOrderFromAlert(deps, { ...alertReq, writes }, trace);
     reply = outcomeReply(outcome, requestId);
   } catch (e) {
     failure = e;
@@ -100,41 +107,43 @@ export async function handleWebhook(deps: WebhookDeps, req: WebhookRequest): Pro
   const status = outcome?.kind ?? (failure instanceof AppError ? failure.code.toLowerCase() : 'error');
   if (failure && !(failure instanceof AppError)) log.error('webhook failed unexpectedly', { error: failure, latencyMs });
   else log.info('alert handled', { status, httpStatus: reply.status, latencyMs, symbol: outcome?.result.symbol, orderId: outcome?.result.orderId });
-  // Requests that never proved they know the secret are not alerts: no audit record (their text is
-  // the sender's choice) and no refusal notice, only a count per source and hour for the console.
+  // Requests refused at the door (method, source) are not alerts and leave no audit record. Requests
+  // that never proved they know the secret are not alerts either: no audit record (their text is the
+  // sender's choice) and no refusal notice, only a count per source and hour for the console.
   if (req.method === 'POST' && !trace.authenticated) {
     const at = istParts(receivedAt);
     await deps.audit.countNoise(at.date, Math.floor(at.minutes / 60), req.sourceIp || 'unknown').catch((e: unknown) => log.error('could not count an unauthenticated request', { error: e }));
   } else if (req.method === 'POST') {
-    await deps.audit
-      .record({
-        requestId,
-        receivedAt,
-        day: istParts(receivedAt).date,
-        status,
-        httpStatus: reply.status,
-        idempotencyKey: trace.idempotencyKey,
-        alert: trace.alert ?? (failure ? auditCopyOfRawAlert(body) : undefined),
-        instrument: trace.instrument && {
-          ticker: trace.instrument.ticker,
-          lotSize: trace.instrument.lotSize,
-          tickSize: trace.instrument.tickSize,
-          expiry: trace.instrument.expiry,
-          strike: trace.instrument.strike,
-          optionType: trace.instrument.optionType,
-        },
-        ltp: trace.ltp,
-        stopLossPrice: trace.stopLossPrice,
-        takeProfitPrice: trace.takeProfitPrice,
-        brokerRequest: trace.brokerRequest as Record<string, unknown> | undefined,
-        brokerResponse: trace.brokerResponse as Record<string, unknown> | undefined,
-        orderRecordId: trace.orderRecordId,
-        errorCode: failure instanceof AppError ? failure.code : failure ? 'INTERNAL' : undefined,
-        message: failure instanceof AppError ? failure.publicMessage : outcome?.result.reason,
-        fields: fieldsOf(failure),
-        latencyMs,
-      })
-      .catch((e: unknown) => log.error('could not write the audit record', { error: e }));
+    const entry: AuditEntry = {
+      requestId,
+      receivedAt,
+      day: istParts(receivedAt).date,
+      status,
+      httpStatus: reply.status,
+      idempotencyKey: trace.idempotencyKey,
+      alert: trace.alert ?? (failure ? auditCopyOfRawAlert(body) : undefined),
+      instrument: trace.instrument && {
+        ticker: trace.instrument.ticker,
+        lotSize: trace.instrument.lotSize,
+        tickSize: trace.instrument.tickSize,
+        expiry: trace.instrument.expiry,
+        strike: trace.instrument.strike,
+        optionType: trace.instrument.optionType,
+      },
+      ltp: trace.ltp,
+      stopLossPrice: trace.stopLossPrice,
+      takeProfitPrice: trace.takeProfitPrice,
+      brokerRequest: trace.brokerRequest as Record<string, unknown> | undefined,
+      brokerResponse: trace.brokerResponse as Record<string, unknown> | undefined,
+      orderRecordId: trace.orderRecordId,
+      errorCode: failure instanceof AppError ? failure.code : failure ? 'INTERNAL' : undefined,
+      message: failure instanceof AppError ? failure.publicMessage : outcome?.result.reason,
+      fields: fieldsOf(failure),
+      latencyMs,
+    };
+    // The answer never precedes the write that makes a resend safe: outcome, records and audit in one commit.
+    if (hasAlertWrites(writes)) await commitAlert(deps, writes, entry);
+    else await deps.audit.record(entry).catch((e: unknown) => log.error('could not write the audit record', { error: e }));
     if (failure instanceof AppError && TOLD_REFUSALS.has(reply.status)) {
       const symbol = trace.instrument?.ticker ?? (typeof trace.alert?.symbol === 'string' ? trace.alert.symbol : undefined);
       await deps.refusals.record({ at: receivedAt, requestId, httpStatus: reply.status, code: failure.code, message: failure.publicMessage, fields: fieldsOf(failure), symbol });

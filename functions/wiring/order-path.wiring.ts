@@ -23,6 +23,7 @@ export function orderPath(w: WiringContext): { executor: OrderExecutor; lifecycl
     broker: adapters.broker,
     instanceId,
     refusals: w.refusals,
+    background: w.background.add,
     settings: {
       managedExits: () => managedExitsEnabled(config),
       // Longer than a broker call (timeout) twice over: a claim never lapses while its send is undecided.

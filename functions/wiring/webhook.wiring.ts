@@ -1,3 +1,4 @@
+import { withQuoteMemory } from '../../shared/broker/quote-memory';
 import type { OrderExecutor } from '../../shared/orders/execute/execute-plan';
 import { createRecentKeys } from '../../shared/orders/recent-keys';
 import { lossGuard, type LossLimitDeps } from '../../shared/strategy/daily-loss';
@@ -13,13 +14,17 @@ export const REFUSAL_DIGEST_WINDOW_MS = 10 * 60_000;
 /** The alert door: admission, claim, plan, the one executor, and what the answer and the audit say. */
 export function webhookDeps(w: WiringContext, executor: OrderExecutor, lossLimit: LossLimitDeps | undefined): WebhookDeps {
   const { config, adapters, clock, logger, instanceId } = w;
+  // Every quote the webhook takes (spots for ATM, LIMIT checks) also prices MARKET replies for a second.
+  const quotes = withQuoteMemory(adapters.broker, { clock, maxAgeMs: 1000 });
   return {
     clock,
     logger,
-    broker: adapters.broker,
+    broker: quotes.broker,
+    recentQuote: quotes.recentQuote,
     executor,
     idempotency: adapters.idempotency,
     audit: adapters.audit,
+    alertCommit: adapters.alertCommit,
     controls: w.controls,
     reserveDailyOrder: (day, cap) => adapters.controls.reserveDailyOrder(day, cap),
     releaseDailyOrder: (day) => adapters.controls.releaseDailyOrder(day),

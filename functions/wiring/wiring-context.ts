@@ -1,6 +1,7 @@
 import type { Config } from '../../shared/config/config';
 import type { Clock } from '../../shared/platform/clock';
 import type { Logger } from '../../shared/platform/logger';
+import type { BackgroundWork } from '../../shared/platform/background-work';
 import type { LiveControls } from '../../shared/store/live-controls';
 import type { SymbolIndex } from '../../shared/symbols/instrument';
 import type { OperatorKeyGate } from '../operator-auth/operator-key';
@@ -20,4 +21,6 @@ export interface WiringContext {
   operatorKey: OperatorKeyGate;
   /** The instance's one refusal digest: alerts refused at the webhook and orders the broker rejected after acceptance. */
   refusals: RefusalDigest;
+  /** Work left running after an answer (a postback's exits); closing waits for it. */
+  background: BackgroundWork;
 }

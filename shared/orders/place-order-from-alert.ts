@@ -38,9 +38,10 @@ const RETRY_MARGIN_MS = 500;
  * Once an order may have reached the broker, this function no longer throws: it resolves to `placed`,
  * `rejected` or `unknown`, so the caller never answers 5xx for an order that might exist.
  *
- * Broker round trips before the order leaves: none for a resend (the claim answers it), one for an
- * ATM alert (the underlying's quote, taken beside the claim), none for a named strike. The option's
- * own quote, which only feeds the reply, runs beside the claim (named strike) or the send (ATM).
+ * Broker calls per alert: none for a resend (the claim answers it); for a MARKET order the order alone
+ * (named strike) or the underlying's quote and the order (ATM, the quote taken beside the claim). The
+ * reply's LTP is a price another read took within a second, or left out: never a call of its own. A
+ * LIMIT order (checked against the option's price) or a size from funds also asks for the option's quote.
  */
 export async function placeOrderFromAlert(deps: PlaceOrderDeps, req: AlertRequest, trace: AlertTrace = {}): Promise<AlertOutcome> {
   const { alert, controls, index } = await admitAlert(deps, req, (body) => parseAlert(body, { protection: deps.settings.protection }), trace);
@@ -59,7 +60,7 @@ export async function placeOrderFromAlert(deps: PlaceOrderDeps, req: AlertReques
     deps.recentKeys?.add(key);
     if (!fresh) return;
     if (plan.kind === 'needs-spot') spot = quoteOf(deps, plan.spotTicker);
-    else optionQuote = quoteOf(deps, plan.prepared.instrument.ticker);
+    else if (needsOptionQuote(plan.prepared)) optionQuote = quoteOf(deps, plan.prepared.instrument.ticker);
   });
   if (claim.kind === 'duplicate') return claim;
 
@@ -90,6 +91,12 @@ function quoteOf(deps: PlaceOrderDeps, ticker: string): Promise<number | undefin
   return q;
 }
 
+/**
+ * Whether the order itself needs the option's price: a LIMIT checked against it, a size computed from
+ * it. A MARKET order does not; its reply takes a recent shared price or none (see PlaceOrderDeps.recentQuote).
+ */
+const needsOptionQuote = (p: PreparedOrder) => p.orderType === 'LIMIT' || p.sizing !== undefined;
+
 /** The reply's price only: a failed quote must not turn a sent order into an error. */
 const replyPrice = (deps: PlaceOrderDeps, quote: Promise<number | undefined>, ticker: string) =>
   quote.catch((e: unknown) => {
@@ -115,8 +122,8 @@ async function reserveDailySlot(deps: PlaceOrderDeps, controls: RuntimeControls)
 /**
  * Sizes, protects and sends the order with the claim held, then records the outcome. A MARKET order
  * leaves as soon as it is sized: Fyers takes SL/TP as offsets, so the option's LTP only feeds the
- * levels in the reply and is asked for beside the send. A LIMIT order waits for that quote, the one
- * place where a price check before sending belongs.
+ * levels in the reply, from a recent shared quote when there is one. A LIMIT order waits for the
+ * option's quote, the one place where a price check before sending belongs.
  */
 async function execute(
   deps: PlaceOrderDeps,
@@ -129,7 +136,7 @@ async function execute(
 ): Promise<AlertOutcome> {
   const inst = p.instrument;
   const { record } = held;
-  const quote = earlyQuote ?? quoteOf(deps, inst.ticker);
+  const quote = needsOptionQuote(p) ? (earlyQuote ?? quoteOf(deps, inst.ticker)) : undefined;
   let capDay: string | undefined;
   let order: OrderRequest;
   let lots: number;
@@ -140,11 +147,11 @@ async function execute(
   let execution: Execution;
   try {
     // A size from risk or funds is computed here, with the quote already on its way.
-    if (p.sizing) p = { ...p, lots: await sizeFromMarket(deps.broker, p, quote) };
+    if (p.sizing) p = { ...p, lots: await sizeFromMarket(deps.broker, p, quote!) };
     const notAfter = record.leaseUntil - deps.settings.sendMarginMs;
     lots = p.reduceOnly ? await closableLots(deps, p, held.owner, notAfter) : p.lots;
     if (p.orderType === 'LIMIT') {
-      ltp = await quote;
+      ltp = await quote!;
       if (!(ltp && ltp > 0)) throw new DependencyUnavailableError(`No live price for ${inst.ticker}`);
       assertLimitNearLtp(p.limitPrice!, ltp, deps.settings.limitPriceBandPercent);
       // A points stop wider than the limit price is refused before anything leaves.
@@ -167,7 +174,7 @@ async function execute(
     // Fencing by time: the order leaves early enough that even a broker timeout ends before the lease
     // lapses, so no other instance can take the claim over while this send is still undecided.
     await stillTrading(deps);
-    execution = await deps.executor.run(onePlan(req, p, order, lots, protection, {
+    execution = await deps.executor.run(onePlan(req, p, order, lots, protection, req.writes ? 'commit' : true, {
       notAfter,
       retryUntil: req.receivedAt + deps.settings.responseBudgetMs - RETRY_MARGIN_MS,
       // The order may wait in the pacer behind a burst: a kill switch set meanwhile still stops it.
@@ -187,7 +194,7 @@ async function execute(
   if (p.reduceOnly) await settleCloseHold(deps, p, held.owner, true);
   const result: OrderResult = baseResult(req, p, record, lots);
   try {
-    ltp ??= await replyPrice(deps, quote, inst.ticker);
+    ltp ??= quote ? await replyPrice(deps, quote, inst.ticker) : deps.recentQuote?.(inst.ticker);
     // The reply's levels from the expected entry (the fill decides the real ones for a percent or managed stop).
     const entry = p.orderType === 'LIMIT' ? p.limitPrice : ltp;
     const levels = bracketLevels({
@@ -212,8 +219,14 @@ async function execute(
     Object.assign(result, { status: 'unknown', reason: 'internal error after the order was sent' });
   }
 
-  // The lifecycle's records (written by the executor) land beside the claim's result, not after it.
-  await Promise.all([finish(deps, held, result), execution.recorded]);
+  if (req.writes) {
+    // One commit with the audit entry, made by the caller before it answers (see alert-writes.ts).
+    req.writes.completion = { key: record.key, owner: held.owner, result, nowMs: deps.clock() };
+    req.writes.records.push(...(execution.toCommit ?? []));
+  } else {
+    // The lifecycle's records (written by the executor) land beside the claim's result, not after it.
+    await Promise.all([finish(deps, held, result), execution.recorded]);
+  }
   trace.orderRecordId = execution.legs[0]?.recordIds?.[0];
   await notifyOutcome(deps, result, { stage: 'sent' }, req.requestId);
   return { kind: result.status, result };
@@ -227,6 +240,7 @@ async function execute(
 function onePlan(
   req: AlertRequest, p: PreparedOrder, order: OrderRequest, lots: number,
   protection: Protection,
+  deferRecording: OrderPlan['deferRecording'],
   send: Pick<OrderPlan, 'notAfter' | 'retryUntil' | 'beforeSend'>,
   /** The alert's strategy label: its record carries it, so the console files the order under it. */
   strategy?: string,
@@ -243,6 +257,6 @@ function onePlan(
     ...(p.reduceOnly ? { withdrawExitsOn: [{ symbol: order.symbol, productType: order.productType }] } : {}),
     ...send,
     confirm: false,
-    deferRecording: true,
+    deferRecording,
   };
 }

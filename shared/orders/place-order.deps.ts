@@ -56,6 +56,11 @@ export interface PlaceOrderDeps {
   leases: LeaseStore;
   secrets: SecretSource;
   notifier: Notifier;
+  /**
+   * A price for the reply of a MARKET order, from a quote this instance took within about a second, or
+   * undefined: the reply never costs a broker call of its own.
+   */
+  recentQuote?: (ticker: string) => number | undefined;
   /** Keys this instance claimed lately; optional (without it an ATM quote always runs beside the claim). */
   recentKeys?: RecentKeys;
   settings: PlaceOrderSettings;

@@ -1,5 +1,5 @@
 import type { Instrument } from './instrument';
-import { parseJsonSymbolMaster, withFreezeQuantities } from './parse-json-master';
+import { scanFreezeQuantities, withScannedFreeze } from './scan-freeze-quantities';
 import { parseSymbolMaster } from './parse-symbol-master';
 import { screenImplausibleRows, validateSymbolMaster } from './validate-symbol-master';
 
@@ -67,22 +67,27 @@ export async function buildSymbolMaster(src: MasterSources, expect: MasterExpect
   }
   if (problems.length) return { ok: false, status: 422, problems };
 
-  const fromJson: Instrument[] = [];
-  jsons.forEach((t, i) => {
+  // The JSON masters are read for their freeze quantities alone, by a scanner that keeps ticker and qtyFreeze.
+  const freeze = new Map<string, string>();
+  for (const [i, t] of jsons.entries()) {
     const name = fileName(src.jsonUrls[i]!);
-    if (t.status === 'rejected') return void warnings.push(`${name}: download failed; freeze quantities fall back to the table`);
-    const parsed = parseJsonSymbolMaster(t.value);
-    if (!parsed.instruments.length) return void warnings.push(`${name}: ${parsed.problems[0] ?? 'no usable entries'}; freeze quantities fall back to the table`);
-    if (parsed.implausibleFreeze) warnings.push(`${name}: ${parsed.implausibleFreeze} implausible qtyFreeze value(s) ignored, e.g. ${parsed.problems[0]}`);
-    for (const inst of parsed.instruments) fromJson.push(inst);
-  });
+    if (t.status === 'rejected') {
+      warnings.push(`${name}: download failed; freeze quantities fall back to the table`);
+      continue;
+    }
+    const scan = await scanFreezeQuantities(t.value);
+    if (scan.problem || scan.entries === 0) {
+      warnings.push(`${name}: ${scan.problem ?? 'no usable entries'}; freeze quantities fall back to the table`);
+      continue;
+    }
+    for (const [ticker, q] of scan.freeze) freeze.set(ticker, q);
+  }
   let withFreezeQty = 0;
-  if (fromJson.length) {
-    const merged = withFreezeQuantities(instruments, fromJson);
-    const tickers = new Set(fromJson.map((j) => j.ticker));
-    const matched = instruments.filter((i) => tickers.has(i.ticker)).length;
-    if (matched < Math.min(fromJson.length, instruments.length) * MIN_JSON_MATCH_SHARE) {
-      warnings.push(`the JSON master names only ${matched} of the CSV's ${instruments.length} contracts; its freeze quantities are not used`);
+  if (freeze.size) {
+    const merged = withScannedFreeze(instruments, freeze);
+    if (merged.implausible.length) warnings.push(`JSON master: ${merged.implausible.length} implausible qtyFreeze value(s) ignored, e.g. ${merged.implausible[0]}`);
+    if (merged.named < Math.min(freeze.size, instruments.length) * MIN_JSON_MATCH_SHARE) {
+      warnings.push(`the JSON master names only ${merged.named} of the CSV's ${instruments.length} contracts; its freeze quantities are not used`);
     } else {
       instruments = merged.instruments;
       withFreezeQty = merged.matched;

@@ -13,8 +13,11 @@ export interface SymbolIndexLoader {
 
 /**
  * Holds one index per instance and swaps it when the source has a newer version, probing at most once per
- * `checkEveryMs`. A failed probe or load keeps serving the index we have: a stale master that trades beats
- * none, and readiness reports the age. Only an instance that never loaded one refuses alerts.
+ * `checkEveryMs`. Only the very first load is waited for: after that an alert is always answered from the
+ * index in hand, while the probe and a new version's fetch and decode run in the background and swap it
+ * in when ready (an alert never waits for a version check or a decode). A failed probe or load keeps
+ * serving the index we have: a stale master that trades beats none, and readiness reports the age. Only an
+ * instance that never loaded one refuses alerts.
  */
 export function createSymbolSource(loader: SymbolIndexLoader, opts: { clock: Clock; logger: Logger; checkEveryMs: number }) {
   let current: SymbolIndex | undefined;
@@ -46,6 +49,8 @@ export function createSymbolSource(loader: SymbolIndexLoader, opts: { clock: Clo
     inflight ??= refresh().finally(() => {
       inflight = undefined;
     });
-    return inflight;
+    if (!current) return inflight;
+    // refresh() never rejects once an index is held (it keeps the old one), so nothing is left unhandled.
+    return current;
   };
 }

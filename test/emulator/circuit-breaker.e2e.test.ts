@@ -35,18 +35,16 @@ it('opens after repeated failures, refuses fast without calling Fyers, reports i
 
   // Fyers is healthy again, but the breaker does not know yet: refusals are immediate and local.
   const seen = a.fake.state.requests.filter((r) => r.route !== 'profile').length;
-  const refusalMs: number[] = [];
+  const granted = ((await circuitOf(a)).circuit.pacing as { granted: number }).granted;
   for (let i = 0; i < 5; i++) {
     const r = await a.post(a.alert({ strikeprice: 24_000 + 50 * i }));
     expect(r.status).toBe(503);
-    refusalMs.push(r.ms);
     expect(Number(r.headers.get('retry-after'))).toBeGreaterThan(1);
     expect(Number(r.headers.get('retry-after'))).toBeLessThanOrEqual(30);
   }
-  // The median, so one scheduling hiccup of a loaded CI machine does not fail the run; each one stays far
-  // below a broker timeout (2 s) either way.
-  expect(refusalMs.sort((x, y) => x - y)[2]).toBeLessThan(100);
-  expect(Math.max(...refusalMs)).toBeLessThan(500);
+  // "At once" as a fact, not a stopwatch: no request reached Fyers and the pacer let nothing through, so
+  // no refusal waited on the network or on a slot. (How fast that is lives in `npm run bench`.)
+  expect(((await circuitOf(a)).circuit.pacing as { granted: number }).granted).toBe(granted);
   expect(a.fake.state.requests.filter((r) => r.route !== 'profile').length).toBe(seen);
   expect(a.orderCalls()).toBe(0);
 

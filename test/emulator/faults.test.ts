@@ -43,7 +43,7 @@ describe('Fyers answers too slowly (past BROKER_TIMEOUT_MS) but takes the order'
     const first = await a.post(alert);
     expect(first.status).toBe(200);
     expect(first.body).toMatchObject({ status: 'filled', recoveredBy: 'orderbook-tag', orderId: a.fake.state.orders[0]!.id });
-    expect(first.ms).toBeLessThan(2500);
+    // recoveredBy proves the bridge stopped waiting at its timeout (a full wait would have read the reply).
     expect(a.fake.state.orders).toHaveLength(1);
     expect((await recordOf(a, alert))?.status).toBe('placed');
     expect(await auditOf(a, first.body.requestId)).toMatchObject({ status: 'placed', httpStatus: 200 });
@@ -123,8 +123,12 @@ describe('Fyers rate-limits the placement (429 with Retry-After)', () => {
     const first = await a.post(alert);
     expect(first.status).toBe(200);
     expect(first.body.status).toBe('accepted');
-    expect(first.ms).toBeGreaterThanOrEqual(400);
-    expect(first.ms).toBeLessThan(2500);
+    // The pause is measured on the clock the bridge and the fake share: the retry reached Fyers no
+    // sooner than Retry-After allowed, however busy the machine.
+    const places = a.fake.state.requests.filter((r) => r.route === 'place-order');
+    expect(places).toHaveLength(2);
+    expect(places[1]!.at - places[0]!.at).toBeGreaterThanOrEqual(400);
+    expect(first.clockMs).toBeGreaterThanOrEqual(400);
     expect(a.orderCalls()).toBe(2);
     expect(a.fake.state.orders).toHaveLength(1);
     expect((await recordOf(a, alert))?.status).toBe('placed');
@@ -141,7 +145,8 @@ describe('Fyers rate-limits the placement (429 with Retry-After)', () => {
     expect(first.status).toBe(503);
     expect(first.headers.get('retry-after')).toBe('5');
     expect(first.body).toMatchObject({ status: 'error', error: { code: 'BROKER_UNAVAILABLE' } });
-    expect(first.ms).toBeLessThan(1500);
+    // It did not wait out the 5 s: no second placement was attempted before answering.
+    expect(a.orderCalls()).toBe(1);
     expect(a.fake.state.orders).toHaveLength(0);
     expect(await recordOf(a, alert)).toBeUndefined();
     expect(await auditOf(a, first.body.requestId)).toMatchObject({ status: 'broker_unavailable', httpStatus: 503, errorCode: 'BROKER_UNAVAILABLE' });
@@ -157,16 +162,15 @@ describe('Fyers rate-limits the placement (429 with Retry-After)', () => {
   });
 });
 
-describe('the session dies between the quote and the order', () => {
+describe('the session dies while the order is on its way', () => {
   it('answers 503 (nothing placed), tells the operator once, and refuses the resend without calling Fyers', async () => {
     const a = await start();
-    // Hold the order call long enough to kill the token after the quote was answered.
+    // Hold the order call long enough to kill the token once it has reached Fyers.
     a.fake.inject('place-order', { kind: 'latency', ms: 300 }, 1);
     const alert = a.alert();
 
     const pending = a.post(alert);
-    // The quote (for the reply's price) now runs beside the order: wait until both have reached Fyers.
-    await eventually(() => a.orderCalls() === 1 && a.fake.state.requests.some((r) => r.route === 'quotes'));
+    await eventually(() => a.orderCalls() === 1);
     a.fake.killTokens();
     const first = await pending;
 

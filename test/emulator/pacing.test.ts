@@ -34,7 +34,9 @@ it('places a burst of 30 distinct alerts exactly once each, with no 429 from Fye
   const limited = a.fake.state.requests.filter((r) => r.route !== undefined && r.route !== 'profile');
   expect(limited.filter((r) => r.status === 429)).toEqual([]);
   expect(limited.every((r) => r.status === 200)).toBe(true);
-  // The same fact from arrival times: no one-second window ever held more than Fyers allows.
+  // The same fact from arrival times on the one clock the bridge's pacer and the fake's rate limiter share
+  // (not a stopwatch: a call arrives between its grant and its end on that clock, so this holds however
+  // slow the machine is): no one-second window ever held more than Fyers allows.
   const times = limited.map((r) => r.at).sort((x, y) => x - y);
   const busiest = Math.max(...times.map((t) => times.filter((u) => u >= t && u < t + 1000).length));
   expect(busiest).toBeLessThanOrEqual(10);

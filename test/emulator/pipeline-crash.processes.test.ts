@@ -12,7 +12,8 @@ import { startPipelineProcess } from './helpers/pipeline-process';
  * know it. Each webhook instance is its own OS process with its own deps; Firestore is the emulator;
  * one fake Fyers, run here, is the ground truth for how many orders exist.
  */
-jest.setTimeout(60_000);
+// Generous: OS processes start slowly on a busy machine; waits are for events, never latency assertions.
+jest.setTimeout(240_000);
 
 const LEASE_SECONDS = 5;
 
@@ -75,7 +76,7 @@ describe('crash and timeout recovery across processes (Firestore emulator, one f
     const rescuer = startPipelineProcess({ label: 'rescuer', deliveries: [{ body }] }, env);
     await Promise.all([doomed.ready, early.ready]);
     doomed.go();
-    await waitFor(() => fake.state.orders.length === ordersBefore + 1, 15_000, 'Fyers recording the order');
+    await waitFor(() => fake.state.orders.length === ordersBefore + 1, 90_000, 'Fyers recording the order');
     doomed.child.kill('SIGKILL');
     expect((await doomed.exited).signal).toBe('SIGKILL');
     const order = fake.state.orders.at(-1)!;
@@ -87,10 +88,11 @@ describe('crash and timeout recovery across processes (Firestore emulator, one f
 
     early.go();
     const earlyReply = (await early.report).replies[0]!;
-    // Within the lease a retry must wait (409); only assert it when it surely arrived inside the lease.
-    // It was warm before the order went out, so it asks well inside the lease: the claim is still live.
-    expect(earlyReply.sentAt).toBeLessThan(orphan!.leaseUntil);
-    expect(earlyReply).toMatchObject({ status: 409, body: { error: { code: 'IN_FLIGHT' } } });
+    // Within the lease a retry must wait (409). A loaded machine may deliver it after the lease instead;
+    // then it is the one that takes over, and the rescuer sees a duplicate. Either way, one order.
+    const insideLease = earlyReply.sentAt < orphan!.leaseUntil;
+    if (insideLease) expect(earlyReply).toMatchObject({ status: 409, body: { error: { code: 'IN_FLIGHT' } } });
+    else expect(earlyReply).toMatchObject({ status: 200, body: { status: 'filled', orderId: order.id, recoveredBy: 'orderbook-tag' } });
 
     await rescuer.ready;
     await sleep(Math.max(0, orphan!.leaseUntil - Date.now() + 200));
@@ -98,7 +100,8 @@ describe('crash and timeout recovery across processes (Firestore emulator, one f
     const rescued = (await rescuer.report).replies[0]!;
 
     expect(rescued.status).toBe(200);
-    expect(rescued.body).toMatchObject({ status: 'filled', orderId: order.id, recoveredBy: 'orderbook-tag', qty: 65 });
+    if (insideLease) expect(rescued.body).toMatchObject({ status: 'filled', orderId: order.id, recoveredBy: 'orderbook-tag', qty: 65 });
+    else expect(rescued.body).toMatchObject({ status: 'duplicate', orderId: order.id });
     expect(fake.state.orders).toHaveLength(ordersBefore + 1);
     expect(placeRequests()).toBe(placesBefore + 1);
     const record = await store.get(key);

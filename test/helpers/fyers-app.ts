@@ -76,7 +76,12 @@ export interface HttpAnswer {
   body: Record<string, unknown>;
   text: string;
   headers: Headers;
-  ms: number;
+  /**
+   * Time that passed on the app's clock (shared with the fake's rate limiter) while the request was served.
+   * Only lower bounds on it are meaningful (waits the bridge chose); no test bounds it from above: that
+   * would race a loaded machine. Latency lives in `npm run bench`.
+   */
+  clockMs: number;
 }
 
 export interface FyersApp {
@@ -136,17 +141,17 @@ export async function startFyersApp(opts: FyersAppOptions = {}): Promise<FyersAp
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const call = async (path: string, init: RequestInit): Promise<HttpAnswer> => {
-    const started = performance.now();
+    const started = clock();
     const res = await fetch(url + path, init);
     const text = await res.text();
-    const ms = performance.now() - started;
+    const clockMs = clock() - started;
     let body: Record<string, unknown> = {};
     try {
       body = JSON.parse(text) as Record<string, unknown>;
     } catch {
       // not JSON; callers look at text
     }
-    return { status: res.status, body, text, headers: res.headers, ms };
+    return { status: res.status, body, text, headers: res.headers, clockMs };
   };
 
   if (opts.warm ?? true) await call('/readyz', { method: 'GET' });

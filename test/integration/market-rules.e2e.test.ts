@@ -102,14 +102,15 @@ describe('accepted is not filled (MPP), and LIMIT prices near the LTP', () => {
 });
 
 describe('protection', () => {
-  it('PROTECTION=legs (default): sl/tp on INTRADAY go as TP/SL legs with legType 1, and the answer gives the levels', async () => {
+  it('PROTECTION=legs (default): sl/tp on INTRADAY go as TP/SL legs with legType 1', async () => {
     await start();
     const r = await app.post(app.alert({ sl: 20, tp: 40 }));
     expect(r.status).toBe(200);
     expect(app.fake.state.orders[0]!.body).toMatchObject({ productType: 'INTRADAY', stopLoss: 20, takeProfit: 40, legType: 1 });
     expect(r.body).toMatchObject({ status: 'accepted' });
-    expect(r.body.stopLossPrice).toBeLessThan(r.body.ltp as number);
-    expect(r.body.takeProfitPrice).toBeGreaterThan(r.body.ltp as number);
+    // The levels need the option's price, which a MARKET reply never spends a broker call on: with no
+    // quote of it shared within the last second they are left out (the offsets above went to Fyers).
+    expect(r.body).toMatchObject({ ltp: null, stopLossPrice: null, takeProfitPrice: null });
   });
 
   it('a CO alert (retired at Fyers) is carried as INTRADAY with a stop leg only, and says so; no CO reaches Fyers', async () => {

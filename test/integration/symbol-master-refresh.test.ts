@@ -191,8 +191,10 @@ describe('refreshSymbolMaster', () => {
     const stillOld = await sendAlert(bridge.deps, niftyAlert({ expiry: newestDate }));
     expect(stillOld.status).toBe(422);
 
-    // ...and after it, the same instance picks the new generation up without a restart.
+    // ...and after it, the same instance picks the new generation up without a restart: the probe and the
+    // decode run beside the alerts (none waits for them) and the new index is swapped in when ready.
     bridge.clock.advance(61_000);
+    for (let i = 0; i < 200 && (await bridge.deps.adapters.symbols()).version !== published.body.generation; i++) await new Promise((r) => setTimeout(r, 10));
     const after = await sendAlert(bridge.deps, niftyAlert({ expiry: newestDate }));
     expect(after.status).toBe(200);
     expect(after.body.status).toBe('accepted');

@@ -5,7 +5,7 @@ import { slicesFor } from '../../risk/lot-sizing';
 import { isLive, legStatusOf, type LegResult, type LegSlice } from '../leg-result';
 import { isManagedExitTag, planTag, rollbackTag } from '../order-tags';
 import type { Contract, OrderPlan, PlannedOrder } from './order-plan';
-import type { ExitsControl, OrderRecorder, SentOrder } from './order-recorder.port';
+import type { ExitsControl, OrderRecorder, PreparedRecord, SentOrder } from './order-recorder.port';
 import { legsRefused, placeWithoutLegs, type FallbackDeps } from './legs-fallback';
 
 export interface ExecutorDeps {
@@ -31,6 +31,8 @@ export interface Execution {
   recorded: Promise<void>;
   /** Plain sentences for the answer: an order that went without its refused legs, under managed exits. */
   notes: string[];
+  /** With deferRecording 'commit': the records, prepared and not written, for the caller to commit. */
+  toCommit?: PreparedRecord[];
 }
 
 /** Marker: nothing at all reached the broker, so the caller may release its claim. */
@@ -102,6 +104,7 @@ async function runPlan(deps: ExecutorDeps, exec: OrderExecutor, plan: OrderPlan)
   const outcomes = new Map<number, PlaceOutcome>();
   const notes: string[] = [];
   const records: Array<Promise<unknown>> = [];
+  const toCommit: PreparedRecord[] = [];
   let sentAny = false;
   const groups = [
     plan.orders.filter((p) => p.intent === 'close' && p.order.side === 'BUY'),
@@ -155,7 +158,7 @@ async function runPlan(deps: ExecutorDeps, exec: OrderExecutor, plan: OrderPlan)
         outcomes.set(p.n, o);
         const r = legFromAnswer(p, o, sliceOf.get(p.n)!);
         results.set(p.n, r);
-        records.push(recordLeg(deps, plan, p, r, o));
+        records.push(recordLeg(deps, plan, p, r, o, toCommit));
       }
     }
     if (plan.confirm !== false) {
@@ -169,9 +172,9 @@ async function runPlan(deps: ExecutorDeps, exec: OrderExecutor, plan: OrderPlan)
   }
   const legs = plan.orders.map((p) => results.get(p.n) ?? resultOf(p, 'not-sent'));
   const recorded = Promise.all(records).then(() => undefined);
-  if (!plan.deferRecording) await recorded;
+  if (!plan.deferRecording || plan.deferRecording === 'commit') await recorded;
   const done = await finish(deps, exec, plan, legs, stopReason);
-  return { ...done, outcomes, cancelled, recorded, notes };
+  return { ...done, outcomes, cancelled, recorded, notes, ...(plan.deferRecording === 'commit' ? { toCommit } : {}) };
 }
 
 function legFromAnswer(p: PlannedOrder, o: PlaceOutcome, slices: number[]): LegResult {
@@ -191,9 +194,11 @@ function legFromAnswer(p: PlannedOrder, o: PlaceOutcome, slices: number[]): LegR
 }
 
 /** One record per order the broker took (one per slice of a sliced one), or one by tag when unknown. */
-async function recordLeg(deps: ExecutorDeps, plan: OrderPlan, p: PlannedOrder, r: LegResult, o: PlaceOutcome): Promise<void> {
+async function recordLeg(deps: ExecutorDeps, plan: OrderPlan, p: PlannedOrder, r: LegResult, o: PlaceOutcome, toCommit?: PreparedRecord[]): Promise<void> {
   const recorder = deps.recorder;
   if (!recorder || o.status === 'rejected') return;
+  // Resumed and adopted orders (no collector) are always written here.
+  const prepare = toCommit && plan.deferRecording === 'commit' ? recorder.prepare?.bind(recorder) : undefined;
   const base: Omit<SentOrder, 'status' | 'qty'> = {
     orderTag: p.order.orderTag,
     requestId: plan.requestId,
@@ -209,20 +214,36 @@ async function recordLeg(deps: ExecutorDeps, plan: OrderPlan, p: PlannedOrder, r
   };
   const ids: string[] = [];
   const accepted = r.slices?.filter((s) => s.status === 'accepted' && s.orderId);
-  if (o.status === 'placed' && accepted && accepted.length > 0) {
-    for (const s of accepted) {
-      const id = await recorder.record({ ...base, status: 'placed', orderId: s.orderId, qty: s.qty }, { publishNow: false });
-      if (id) ids.push(id);
+  const sent: SentOrder[] =
+    o.status === 'placed' && accepted && accepted.length > 0
+      ? accepted.map((s) => ({ ...base, status: 'placed', orderId: s.orderId, qty: s.qty }))
+      : [{ ...base, status: o.status, orderId: o.status === 'placed' ? o.orderId : undefined, qty: p.order.qty }];
+  // Paper fills at once and says so: the record learns it now, as it would from Fyers' postback.
+  const paperFill = o.status === 'placed' && o.filled
+    ? () => recorder.observe({ orderId: o.orderId, symbol: p.order.symbol, side: p.order.side, qty: p.order.qty, productType: p.order.productType, state: 'filled', filledQty: p.order.qty, avgPrice: o.avgPrice, orderTag: p.order.orderTag })
+    : undefined;
+  if (prepare) {
+    const prepared = sent.map((x) => prepare(x)).filter((x): x is PreparedRecord => x !== undefined);
+    // Committed by the caller: the fill is applied once the record exists.
+    const last = prepared.at(-1);
+    if (last && paperFill) {
+      const after = last.after;
+      last.after = async (created) => {
+        await after(created);
+        await paperFill();
+      };
     }
-  } else {
-    const id = await recorder.record({ ...base, status: o.status, orderId: o.status === 'placed' ? o.orderId : undefined, qty: p.order.qty }, { publishNow: false });
+    toCommit!.push(...prepared);
+    if (prepared.length) r.recordIds = prepared.map((x) => x.id);
+    else if (paperFill) await paperFill();
+    return;
+  }
+  for (const x of sent) {
+    const id = await recorder.record(x, { publishNow: false });
     if (id) ids.push(id);
   }
   if (ids.length) r.recordIds = ids;
-  // Paper fills at once and says so: the record learns it now, as it would from Fyers' postback.
-  if (o.status === 'placed' && o.filled) {
-    await recorder.observe({ orderId: o.orderId, symbol: p.order.symbol, side: p.order.side, qty: p.order.qty, productType: p.order.productType, state: 'filled', filledQty: p.order.qty, avgPrice: o.avgPrice, orderTag: p.order.orderTag });
-  }
+  if (paperFill) await paperFill();
 }
 
 /**

@@ -72,6 +72,9 @@ export interface OrderPlan {
    * postback and the reconcile follow it instead).
    */
   confirm?: boolean;
-  /** Return before the records are written; `Execution.recorded` settles when they are. */
-  deferRecording?: boolean;
+  /**
+   * true: return before the records are written; `Execution.recorded` settles when they are.
+   * 'commit': write none; `Execution.toCommit` holds them prepared, for the caller's one commit.
+   */
+  deferRecording?: boolean | 'commit';
 }

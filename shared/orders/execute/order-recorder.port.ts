@@ -1,6 +1,7 @@
 import type { OrderReport, Side } from '../../broker/broker.port';
 import type { ManagedExits, OrderRole } from '../lifecycle/order-record';
 import type { Contract } from './order-plan';
+import type { RecordCreation } from '../../store/alert-commit.port';
 
 /** What the lifecycle needs to know of an order the executor sent. */
 export interface SentOrder {
@@ -27,6 +28,12 @@ export interface SentOrder {
 export interface OrderRecorder {
   /** Writes the order's record and first event; idempotent; never throws. Returns the record id. */
   record(o: SentOrder, opts?: { publishNow?: boolean }): Promise<string | undefined>;
+  /**
+   * The same record, not written: for a caller that commits it together with its own writes (an
+   * alert's outcome and audit). `after` runs the follow-up once the commit is made. Undefined (logged)
+   * when the order cannot have a record, as `record` would answer.
+   */
+  prepare?(o: SentOrder): PreparedRecord | undefined;
   /** A state the broker reported (orderbook read, paper fill): moves the record. Never throws. */
   observe(report: OrderReport): Promise<void>;
 }
@@ -37,4 +44,15 @@ export interface ExitsControl {
   withdraw(contracts: Contract[], requestId: string): Promise<string[]>;
   /** Puts withdrawn exits back (the close they made way for was certainly never sent). */
   restore(entryIds: string[]): Promise<void>;
+}
+
+/** An order's record ready to commit (see OrderRecorder.prepare). */
+export interface PreparedRecord {
+  id: string;
+  creation: RecordCreation;
+  /**
+   * Given what the commit's `build` returned (undefined: the record existed). Never throws; waits only
+   * for what the answer needs (a paper fill applied), never for exits or event publishing.
+   */
+  after(created: unknown): Promise<void>;
 }

@@ -2,7 +2,7 @@ import type { ExitsControl, OrderRecorder } from '../execute/order-recorder.port
 import type { Contract } from '../execute/order-plan';
 import type { LifecycleDeps } from './lifecycle.deps';
 import { settleExits } from './managed-exits';
-import { applyBrokerReport, recordAccepted } from './order-tracker';
+import { applyBrokerReport, prepareAccepted, recordAccepted } from './order-tracker';
 
 /**
  * The lifecycle as the executor's recorder: every order the executor sends gets its record here, and
@@ -18,6 +18,21 @@ export function lifecycleRecorder(deps: LifecycleDeps): OrderRecorder {
         deps.logger.error('could not record an order; the reconcile cannot see it', { orderId: o.orderId, orderTag: o.orderTag, error: e });
         return undefined;
       }
+    },
+    prepare(o) {
+      // Created with the alert's own commit; the order path never waits on what follows.
+      let p: ReturnType<typeof prepareAccepted>;
+      try {
+        p = prepareAccepted(deps, o, { publishNow: false });
+      } catch (e) {
+        deps.logger.error('could not record an order; the reconcile cannot see it', { orderId: o.orderId, orderTag: o.orderTag, error: e });
+        return undefined;
+      }
+      return {
+        id: p.id,
+        creation: { id: p.id, orderId: p.orderId, build: p.build },
+        after: (created) => p.after(created as { hinted: boolean } | undefined).catch((e: unknown) => deps.logger.error('could not follow up a new order record', { recordId: p.id, error: e })),
+      };
     },
     async observe(report) {
       try {

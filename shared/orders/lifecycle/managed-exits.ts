@@ -33,10 +33,12 @@ const live = (leg: ExitLeg | undefined): leg is ExitLeg => leg !== undefined && 
 /** The levels (points or percent of the fill) are computed in exit-levels, shared with the trailing stop. */
 export { exitLevels };
 
-export async function onEntryChange(deps: LifecycleDeps, change: StateChange): Promise<void> {
+export async function onEntryChange(deps: LifecycleDeps, change: StateChange, claimed?: ClaimedExits): Promise<void> {
   const r = change.record;
   if (r.intent === 'close' && r.filledQty > 0) await closeExitsOf(deps, r.symbol, r.productType);
-  if (r.exitsActive && r.filledQty > 0) await settleExits(deps, r.id);
+  // The fill's own transaction already took the claim and wrote the intents: only the sending is left.
+  if (claimed) await runClaimed(deps, claimed);
+  else if (r.exitsActive && r.filledQty > 0) await settleExits(deps, r.id);
 }
 
 /** A leg's own record moved: note its fill (or end) on the entry, then settle. */
@@ -85,85 +87,186 @@ export async function closeExitsOf(deps: LifecycleDeps, symbol: string, productT
 
 export type SettleResult = 'settled' | 'busy' | 'nothing';
 
+/** One broker call decided under the claim; its intent is already in the store when it is sent. */
+type ExitSend =
+  | { kind: 'place'; name: LegName; qty: number; level: { trigger: number; limit: number } | number }
+  | { kind: 'cancel'; name: LegName; leg: ExitLeg }
+  | { kind: 'modify'; name: LegName; leg: ExitLeg; qty: number; note?: string }
+  | { kind: 'flatten'; qty: number; tag: string };
+
+/** An entry's exits held by this process: the record as claimed, the working copy and what is left to send. */
+export interface ClaimedExits {
+  owner: string;
+  entry: OrderRecord;
+  ex: ManagedExits;
+  /** Decided (and their intents written) in the claim's own transaction. */
+  sends: ExitSend[];
+  /** Some leg was sent by someone who never learnt the answer: look it up by tag, then decide. */
+  lookup: boolean;
+}
+
+const exitsEnabled = async (deps: LifecycleDeps) => Boolean(deps.broker && deps.executor && (await deps.settings.managedExits()));
+const newOwner = (deps: LifecycleDeps) => `${deps.instanceId}:${randomToken(4)}`;
+
+/**
+ * What one run does, decided from the record alone (no I/O, so it can run inside a transaction and be
+ * repeated by its retries). Updates the working copy `ex` the way the original sequence did (a leg to
+ * place becomes `unknown` with its tag; a flatten is counted) and returns the calls to make.
+ */
+function decideExits(entry: OrderRecord, ex: ManagedExits, slippagePct: number): ExitSend[] {
+  const sends: ExitSend[] = [];
+  const legsFilled = (ex.stop?.filledQty ?? 0) + (ex.target?.filledQty ?? 0);
+  const want = entry.filledQty;
+  if (ex.done === 'closed') {
+    for (const name of LEGS) if (live(ex[name]) && ex[name]!.orderId) sends.push({ kind: 'cancel', name, leg: ex[name]! });
+  } else if (legsFilled > 0) {
+    // One-cancels-other, share by share: what one leg has filled, the other no longer needs.
+    const left = Math.max(0, want - legsFilled);
+    for (const name of LEGS) {
+      const leg = ex[name];
+      if (!live(leg) || (leg.filledQty ?? 0) > 0) continue;
+      if (left === 0) {
+        if (leg.orderId) sends.push({ kind: 'cancel', name, leg });
+      } else if (leg.qty !== left && leg.orderId) sends.push({ kind: 'modify', name, leg, qty: left });
+    }
+    if (left === 0 && !ex.done) ex.done = (ex.target?.filledQty ?? 0) >= (ex.stop?.filledQty ?? 0) ? 'target_filled' : 'stop_filled';
+    const excess = legsFilled - want - (ex.flattenedQty ?? 0);
+    if (excess > 0) {
+      // Counted before sending, like a leg's intent: a flatten is sent at most once per excess.
+      const n = (ex.flattens ?? 0) + 1;
+      ex.flattens = n;
+      ex.flattenedQty = (ex.flattenedQty ?? 0) + excess;
+      sends.push({ kind: 'flatten', qty: excess, tag: exitTag(entry.id, `F${n}`) });
+    }
+  } else if (want > 0) {
+    const levels = exitLevels(entry, ex, slippagePct);
+    for (const name of LEGS) {
+      const leg = ex[name];
+      const level = levels[name];
+      if (!level) continue;
+      if (!leg) {
+        // Intent first: should this process die mid-send, the next one finds the tag before re-sending.
+        ex[name] = { tag: exitTag(entry.id, name === 'stop' ? 'S' : 'T'), qty: want, status: 'unknown' };
+        sends.push({ kind: 'place', name, qty: want, level });
+      } else if (live(leg) && leg.qty < want && leg.orderId) {
+        sends.push({ kind: 'modify', name, leg, qty: want, note: `${name} now ${want}` });
+      }
+    }
+  }
+  return sends;
+}
+
+/**
+ * The intents of `sends` written onto the stored exits `cur` (leg fills noted meanwhile by postbacks
+ * are kept): a leg to place as `unknown` with its tag, a leg to cancel as `gone` (so the cancel's own
+ * postback is known for ours, not reported as a failure), a flatten's count.
+ */
+function withIntents(cur: ManagedExits, ex: ManagedExits, sends: ExitSend[]): ManagedExits {
+  const out: ManagedExits = { ...cur };
+  for (const s of sends) {
+    if (s.kind === 'place') out[s.name] = ex[s.name];
+    else if (s.kind === 'cancel' && cur[s.name]?.orderId === s.leg.orderId) out[s.name] = { ...cur[s.name]!, status: 'gone' };
+    else if (s.kind === 'flatten') {
+      out.flattens = ex.flattens;
+      out.flattenedQty = ex.flattenedQty;
+    }
+  }
+  return out;
+}
+
+/**
+ * Inside a transaction on the entry's record: takes the claim and, unless a leg must be looked up
+ * first, decides the run and writes every intent with it. One commit instead of a claim followed by
+ * one transaction per leg on the same document (which the store aborted and retried).
+ */
+export function claimExits(
+  cur: OrderRecord | undefined,
+  owner: string,
+  now: number,
+  settings: LifecycleDeps['settings'],
+): { record?: OrderRecord; claim: ClaimedExits | 'busy' | undefined } {
+  if (!cur?.exits || !cur.exitsActive) return { claim: undefined };
+  const c = cur.exits.claim;
+  if (c && c.owner !== owner && c.until > now) return { claim: 'busy' };
+  const ex: ManagedExits = { ...cur.exits };
+  const lookup = LEGS.some((n) => ex[n]?.status === 'unknown');
+  const sends = lookup ? [] : decideExits(cur, ex, settings.stopLimitSlippagePct);
+  const record: OrderRecord = { ...cur, exits: { ...withIntents(cur.exits, ex, sends), claim: { owner, until: now + settings.exitClaimMs } } };
+  return { record, claim: { owner, entry: record, ex, sends, lookup } };
+}
+
+/**
+ * For the transaction that applies a fill: a function that claims the entry's exits in that same
+ * transaction (see claimExits), or undefined when this process places no exits.
+ */
+export async function exitsClaimer(deps: LifecycleDeps): Promise<((change: StateChange) => { record?: OrderRecord; claim?: ClaimedExits | 'busy' }) | undefined> {
+  if (!(await exitsEnabled(deps))) return undefined;
+  const owner = newOwner(deps);
+  const now = deps.clock();
+  return (change) => {
+    const r = change.record;
+    // A reduce-only fill first withdraws the contract's exits (onEntryChange): that path claims for itself.
+    if (r.role !== 'entry' || r.intent === 'close' || !r.exitsActive || r.filledQty <= 0) return {};
+    return claimExits(r, owner, now, deps.settings);
+  };
+}
+
 /** Brings an entry's exits to the wanted state (see the file comment). Safe to call any number of times. */
 export async function settleExits(deps: LifecycleDeps, entryId: string): Promise<SettleResult> {
-  const broker = deps.broker;
-  const executor = deps.executor;
-  if (!broker || !executor || !(await deps.settings.managedExits())) return 'nothing';
-  const owner = `${deps.instanceId}:${randomToken(4)}`;
+  if (!(await exitsEnabled(deps))) return 'nothing';
+  const owner = newOwner(deps);
   const now = deps.clock();
-  const claimed = await deps.records.mutate<OrderRecord | 'busy' | undefined>(entryId, (cur) => {
-    if (!cur?.exits || !cur.exitsActive) return { result: undefined };
-    const c = cur.exits.claim;
-    if (c && c.owner !== owner && c.until > now) return { result: 'busy' };
-    const rec = { ...cur, exits: { ...cur.exits, claim: { owner, until: now + deps.settings.exitClaimMs } } };
-    return { result: rec, record: rec };
+  const claimed = await deps.records.mutate<ClaimedExits | 'busy' | undefined>(entryId, (cur) => {
+    const t = claimExits(cur, owner, now, deps.settings);
+    return { result: t.claim, record: t.record };
   });
   if (claimed === 'busy') return 'busy';
   if (!claimed) return 'nothing';
+  return runClaimed(deps, claimed);
+}
 
-  const entry = claimed;
-  const ex: ManagedExits = { ...entry.exits! };
+/** Sends what the claim decided (all at once), then releases the claim with the results in one transaction. */
+async function runClaimed(deps: LifecycleDeps, claimed: ClaimedExits): Promise<SettleResult> {
+  const broker = deps.broker!;
+  const executor = deps.executor!;
+  const { owner, entry, ex } = claimed;
+  const entryId = entry.id;
+  let sends = claimed.sends;
   const created: SentOrder[] = [];
   const notes: string[] = [];
+  let moved = false;
   try {
-    // 1. Legs sent by someone who never learnt the answer: find them by tag.
-    for (const name of LEGS) {
-      const leg = ex[name];
-      if (leg?.status !== 'unknown') continue;
-      const found = (await broker.findOrders({ tag: leg.tag })).find((o) => o.orderTag === leg.tag);
-      if (found) {
-        ex[name] = legFrom(leg, found);
-        created.push(legRecord(entry, name, found.orderId, leg.tag, found.qty, 'placed'));
-      } else {
-        ex[name] = undefined; // never reached the broker (the claim outlived any send): place it afresh
-      }
-    }
-
-    const legsFilled = (ex.stop?.filledQty ?? 0) + (ex.target?.filledQty ?? 0);
-    const want = entry.filledQty;
-    if (ex.done === 'closed') {
-      for (const name of LEGS) if (live(ex[name])) ex[name] = await cancelLeg(deps, executor, entryId, name, ex[name]!);
-    } else if (legsFilled > 0) {
-      // One-cancels-other, share by share: what one leg has filled, the other no longer needs.
-      const left = Math.max(0, want - legsFilled);
+    if (claimed.lookup) {
+      // Legs sent by someone who never learnt the answer: find them by tag.
       for (const name of LEGS) {
         const leg = ex[name];
-        if (!live(leg) || (leg.filledQty ?? 0) > 0) continue;
-        if (left === 0) ex[name] = await cancelLeg(deps, executor, entryId, name, leg);
-        else if (leg.qty !== left && leg.orderId) {
-          const m = await executor.modify(leg.orderId, { qty: left });
-          if (m.status === 'modified') ex[name] = { ...leg, qty: left };
+        if (leg?.status !== 'unknown') continue;
+        const found = (await broker.findOrders({ tag: leg.tag })).find((o) => o.orderTag === leg.tag);
+        if (found) {
+          ex[name] = legFrom(leg, found);
+          created.push(legRecord(entry, name, found.orderId, leg.tag, found.qty, 'placed'));
+        } else {
+          ex[name] = undefined; // never reached the broker (the claim outlived any send): place it afresh
         }
       }
-      if (left === 0 && !ex.done) ex.done = (ex.target?.filledQty ?? 0) >= (ex.stop?.filledQty ?? 0) ? 'target_filled' : 'stop_filled';
-      const excess = legsFilled - want - (ex.flattenedQty ?? 0);
-      if (excess > 0) await flatten(deps, executor, entry, ex, excess, notes);
-    } else if (want > 0) {
-      const levels = exitLevels(entry, ex, deps.settings.stopLimitSlippagePct);
-      const placements: Array<Promise<void>> = [];
-      for (const name of LEGS) {
-        const leg = ex[name];
-        const level = levels[name];
-        if (!level) continue;
-        if (!leg) {
-          placements.push(placeLeg(deps, executor, entry, ex, name, want, level, notes));
-        } else if (live(leg) && leg.qty < want && leg.orderId) {
-          const m = await executor.modify(leg.orderId, { qty: want });
-          if (m.status === 'modified') {
-            ex[name] = { ...leg, qty: want };
-            notes.push(`${name} now ${want}`);
-          }
-        }
+      sends = decideExits(entry, ex, deps.settings.stopLimitSlippagePct);
+      // Every intent of this run in one transaction, while the claim is ours.
+      if (sends.length > 0) {
+        const decided = sends;
+        await deps.records.mutate(entryId, (cur) =>
+          cur?.exits?.claim?.owner === owner ? { result: undefined, record: { ...cur, exits: withIntents(cur.exits, ex, decided) } } : { result: undefined },
+        );
       }
-      // Both legs leave together: the position is unprotected until they are in.
-      await Promise.all(placements);
     }
+    // The position is unprotected until the legs are in: every call leaves at once.
+    const results = await Promise.allSettled(sends.map((s) => runSend(deps, executor, entry, ex, s, notes)));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
   } finally {
     // Active until the position is closed by the legs (or an intent:close) and no leg is still live or unresolved.
     const stillWorking = LEGS.some((n) => ex[n]?.status === 'unknown') || !ex.done || LEGS.some((n) => live(ex[n]) && (ex[n]!.filledQty ?? 0) < ex[n]!.qty);
-    await deps.records.mutate(entryId, (cur) => {
-      if (!cur?.exits || cur.exits.claim?.owner !== owner) return { result: undefined };
+    moved = await deps.records.mutate(entryId, (cur) => {
+      if (!cur?.exits || cur.exits.claim?.owner !== owner) return { result: false };
       // Leg fills noted meanwhile by postbacks are kept (max), the rest is this run's result.
       const merged: ManagedExits = { ...ex, claim: undefined };
       for (const n of LEGS) {
@@ -172,9 +275,16 @@ export async function settleExits(deps: LifecycleDeps, entryId: string): Promise
           merged[n] = { ...merged[n]!, filledQty: Math.max(merged[n]!.filledQty ?? 0, theirs.filledQty ?? 0), status: theirs.status === 'gone' ? 'gone' : merged[n]!.status };
         }
       }
+      // A close that withdrew the exits while this run held them (it found the claim busy) stands.
+      const closedMeanwhile = cur.exits.done === 'closed' && ex.done !== 'closed';
+      if (closedMeanwhile) merged.done = 'closed';
       const newerFills = LEGS.some((n) => (cur.exits![n]?.filledQty ?? 0) > (ex[n]?.filledQty ?? 0)) || cur.filledQty > entry.filledQty;
+      // Fills that arrived while this run held the claim (or a close) are handled by one more pass,
+      // decided here from what this transaction read instead of reading the record once more.
+      const again = closedMeanwhile || cur.filledQty > entry.filledQty || LEGS.some((n) => (cur.exits![n]?.filledQty ?? 0) > (ex[n]?.filledQty ?? 0) || (cur.exits![n]?.status === 'gone' && ex[n]?.status !== 'gone'));
       delete merged.claim;
-      return { result: undefined, record: { ...cur, exits: merged, exitsActive: stillWorking || newerFills, updatedAt: deps.clock() } };
+      const active = stillWorking || newerFills || closedMeanwhile;
+      return { result: active && again, record: { ...cur, exits: merged, exitsActive: active, updatedAt: deps.clock() } };
     });
   }
   // Legs another process sent and this one found by tag: their records may be missing (it died first).
@@ -182,13 +292,23 @@ export async function settleExits(deps: LifecycleDeps, entryId: string): Promise
   if (notes.length > 0) {
     await deps.notifier.notify({ kind: 'exit.placed', severity: 'info', summary: `Exits for ${entry.side} ${entry.filledQty} ${entry.symbol}: ${notes.join('; ')}`, requestId: entry.requestId, at: deps.clock() });
   }
-  // Fills that arrived while this run held the claim are handled by one more pass.
-  const after = await deps.records.get(entryId);
-  if (after?.exitsActive && after.exits && !after.exits.claim) {
-    const moved = after.filledQty > entry.filledQty || LEGS.some((n) => (after.exits![n]?.filledQty ?? 0) > (ex[n]?.filledQty ?? 0) || (after.exits![n]?.status === 'gone' && ex[n]?.status !== 'gone'));
-    if (moved) return settleExits(deps, entryId);
-  }
+  if (moved) return settleExits(deps, entryId);
   return 'settled';
+}
+
+/** One decided call; its result lands in the working copy `ex`. */
+async function runSend(deps: LifecycleDeps, executor: OrderExecutor, entry: OrderRecord, ex: ManagedExits, s: ExitSend, notes: string[]): Promise<void> {
+  if (s.kind === 'place') return placeLeg(deps, executor, entry, ex, s.name, s.qty, s.level, notes);
+  if (s.kind === 'cancel') {
+    ex[s.name] = await cancelLeg(executor, s.leg);
+    return;
+  }
+  if (s.kind === 'flatten') return flatten(deps, executor, entry, s.qty, s.tag, notes);
+  const m = await executor.modify(s.leg.orderId!, { qty: s.qty });
+  if (m.status === 'modified') {
+    ex[s.name] = { ...s.leg, qty: s.qty };
+    if (s.note) notes.push(s.note);
+  }
 }
 
 function legFrom(leg: ExitLeg, found: OrderReport): ExitLeg {
@@ -225,10 +345,8 @@ async function placeLeg(
   level: { trigger: number; limit: number } | number,
   notes: string[],
 ): Promise<void> {
+  // Its intent (`unknown` with this tag) was written with the claim (see decideExits).
   const tag = exitTag(entry.id, name === 'stop' ? 'S' : 'T');
-  // Intent first: should this process die mid-send, the next one finds the tag before re-sending.
-  ex[name] = { tag, qty, status: 'unknown' };
-  await deps.records.mutate(entry.id, (cur) => (cur?.exits ? { result: undefined, record: { ...cur, exits: { ...cur.exits, [name]: ex[name] } } } : { result: undefined }));
   const productType = entry.productType as OrderRequest['productType'];
   const req: OrderRequest & { orderTag: string } =
     typeof level === 'number'
@@ -259,25 +377,16 @@ async function placeLeg(
   // unknown: stays `unknown`; the next settle finds it by tag.
 }
 
-async function cancelLeg(deps: LifecycleDeps, executor: OrderExecutor, entryId: string, name: LegName, leg: ExitLeg): Promise<ExitLeg> {
+async function cancelLeg(executor: OrderExecutor, leg: ExitLeg): Promise<ExitLeg> {
   if (!leg.orderId) return leg;
-  // Marked before sending, so the cancel's own postback is known for ours and not reported as a failure.
-  await deps.records.mutate(entryId, (cur) => {
-    const l = cur?.exits?.[name];
-    return cur?.exits && l?.orderId === leg.orderId ? { result: undefined, record: { ...cur, exits: { ...cur.exits, [name]: { ...l, status: 'gone' } } } } : { result: undefined };
-  });
+  // Marked gone with the claim, before sending, so the cancel's own postback is known for ours.
   const r = await executor.cancel(leg.orderId).catch((e: unknown) => ({ status: 'unknown' as const, reason: String(e) }));
   // not-open: it ended on its own (likely filled); its postback or the reconcile brings the fill.
   return r.status === 'unknown' ? leg : { ...leg, status: 'gone' };
 }
 
-async function flatten(deps: LifecycleDeps, executor: OrderExecutor, entry: OrderRecord, ex: ManagedExits, qty: number, notes: string[]): Promise<void> {
-  const n = (ex.flattens ?? 0) + 1;
-  const tag = exitTag(entry.id, `F${n}`);
-  ex.flattens = n;
-  ex.flattenedQty = (ex.flattenedQty ?? 0) + qty;
-  // Written before sending, like a leg: a flatten is sent at most once per excess.
-  await deps.records.mutate(entry.id, (cur) => (cur?.exits ? { result: undefined, record: { ...cur, exits: { ...cur.exits, flattens: ex.flattens, flattenedQty: ex.flattenedQty } } } : { result: undefined }));
+async function flatten(deps: LifecycleDeps, executor: OrderExecutor, entry: OrderRecord, qty: number, tag: string, notes: string[]): Promise<void> {
+  // Counted (flattens, flattenedQty) with the claim, before sending: sent at most once per excess.
   const order = { symbol: entry.symbol, side: entry.side, qty, productType: entry.productType as OrderRequest['productType'], orderType: 'MARKET' as const, orderTag: tag };
   const outcome = await sendExit(executor, entry, 'flatten', order).catch((e: unknown) => ({ status: 'failed' as const, reason: String(e) }));
   notes.push(`flatten ${entry.side} ${qty}: ${outcome.status}`);

@@ -1,8 +1,9 @@
 import type { OrderReport } from '../../broker/broker.port';
 import type { SentOrder } from '../execute/order-recorder.port';
 import { randomToken } from '../../platform/ids';
+import type { RecordMutation } from '../../store/order-records.port';
 import type { LifecycleDeps } from './lifecycle.deps';
-import { onEntryChange, onLegChange } from './managed-exits';
+import { exitsClaimer, onEntryChange, onLegChange, type ClaimedExits } from './managed-exits';
 import { orderEventFor, type OrderEventV1 } from './order-event';
 import { applyReport, recordIdFor, type OrderRecord, type StateChange } from './order-record';
 
@@ -10,10 +11,11 @@ import { applyReport, recordIdFor, type OrderRecord, type StateChange } from './
 export type AcceptedOrder = SentOrder;
 
 /**
- * Creates the record of an accepted (or unknown) order with its first event. Idempotent: a second call
- * for the same order changes nothing. Returns the record id, for the alert's audit entry.
+ * The record of an accepted (or unknown) order with its first event, ready to create: `build` takes a
+ * postback faster than this instance (kept as an early report) in the same step that creates the
+ * record; `after` follows up on such a report (events, exits).
  */
-export async function recordAccepted(deps: LifecycleDeps, o: AcceptedOrder, opts: { publishNow?: boolean } = { publishNow: true }): Promise<string> {
+export function prepareAccepted(deps: LifecycleDeps, o: AcceptedOrder, opts: { publishNow?: boolean } = { publishNow: true }) {
   const id = recordIdFor(o.orderId, o.orderTag);
   const now = deps.clock();
   const record: OrderRecord = {
@@ -42,19 +44,39 @@ export async function recordAccepted(deps: LifecycleDeps, o: AcceptedOrder, opts
   // A postback faster than this instance may have arrived before the record existed. It is only a
   // hint that the broker has news for this order: its content is never applied (anyone who can post
   // could have planted it); the broker's own orderbook row is read instead.
-  const created = await deps.records.create<{ hinted: boolean }>(id, o.orderId, (report) => ({ result: { hinted: Boolean(report) }, record, events: [first] }));
-  if (!created) return id;
-  const follow = async () => {
-    await Promise.all([publishPending(deps, id), created.hinted && o.orderId ? followHint(deps, id, o.orderId) : undefined]);
+  const build = (report: OrderReport | undefined): RecordMutation<{ hinted: boolean }, OrderRecord, OrderEventV1> => ({
+    result: { hinted: Boolean(report) },
+    record,
+    events: [first],
+  });
+  /** Given what `build` returned (undefined: the record already existed). */
+  const after = async (created: { hinted: boolean } | undefined): Promise<void> => {
+    if (!created) return;
+    const follow = async () => {
+      await Promise.all([publishPending(deps, id), created.hinted && o.orderId ? followHint(deps, id, o.orderId) : undefined]);
+    };
+    // The order path must not wait on Pub/Sub, broker reads or exit orders: it leaves this running (and
+    // the reconcile finishes it should the instance stop first).
+    if (opts.publishNow === false) {
+      if (created.hinted) {
+        const work = follow().catch((e: unknown) => deps.logger.error('could not follow up an early order report', { recordId: id, error: e }));
+        deps.background?.(work);
+      }
+    } else {
+      await follow();
+    }
   };
-  // The order path must not wait on Pub/Sub, broker reads or exit orders: it leaves this running (and
-  // the reconcile finishes it should the instance stop first).
-  if (opts.publishNow === false) {
-    if (created.hinted) void follow().catch((e: unknown) => deps.logger.error('could not follow up an early order report', { recordId: id, error: e }));
-  } else {
-    await follow();
-  }
-  return id;
+  return { id, orderId: o.orderId, build, after };
+}
+
+/**
+ * Creates the record of an accepted (or unknown) order with its first event. Idempotent: a second call
+ * for the same order changes nothing. Returns the record id, for the alert's audit entry.
+ */
+export async function recordAccepted(deps: LifecycleDeps, o: AcceptedOrder, opts: { publishNow?: boolean } = { publishNow: true }): Promise<string> {
+  const p = prepareAccepted(deps, o, opts);
+  await p.after(await deps.records.create(p.id, p.orderId, p.build));
+  return p.id;
 }
 
 export type ApplyResult = 'changed' | 'unchanged' | 'unmatched';
@@ -76,18 +98,18 @@ async function findRecordId(deps: LifecycleDeps, report: Pick<OrderReport, 'orde
  * order id (read through the paced port), never by the postback's content. A postback for an order
  * with no record yet is kept as a hint; when its record is created the row is read then.
  */
-export async function applyPostback(deps: LifecycleDeps, hint: OrderReport): Promise<PostbackResult> {
+export async function applyPostback(deps: LifecycleDeps, hint: OrderReport, opts: ApplyOptions = {}): Promise<PostbackResult> {
   const id = await findRecordId(deps, hint);
-  if (id) return followHint(deps, id, hint.orderId);
+  if (id) return followHint(deps, id, hint.orderId, opts);
   const candidates = [hint.orderId, ...(hint.orderTag ? [recordIdFor(undefined, hint.orderTag)] : [])];
   if (await deps.records.saveOrphan(hint, candidates, deps.clock())) return 'unmatched';
   // The record was created meanwhile: look for it again.
   const created = await findRecordId(deps, hint);
-  return created ? followHint(deps, created, hint.orderId) : 'unmatched';
+  return created ? followHint(deps, created, hint.orderId, opts) : 'unmatched';
 }
 
 /** Reads order `orderId` from the broker and moves record `recordId` by that row, if the row is this record's order. */
-async function followHint(deps: LifecycleDeps, recordId: string, orderId: string): Promise<PostbackResult> {
+async function followHint(deps: LifecycleDeps, recordId: string, orderId: string, opts: ApplyOptions = {}): Promise<PostbackResult> {
   const log = deps.logger.child({ recordId, orderId });
   if (!deps.broker) {
     log.warn('postback not followed: no broker to read the order from; the reconcile will');
@@ -105,7 +127,7 @@ async function followHint(deps: LifecycleDeps, recordId: string, orderId: string
     log.error('postback ignored: the orderbook row is not this record\'s order', { problem });
     return 'mismatch';
   }
-  return applyBrokerReport(deps, row, recordId);
+  return applyBrokerReport(deps, row, recordId, opts);
 }
 
 /** Why a broker row cannot be the record's order, or undefined when it can. */
@@ -122,26 +144,43 @@ export function rowMismatch(rec: OrderRecord, row: OrderReport): string | undefi
  * Moves the order's record by one broker report (postback or reconcile). Exactly one caller wins each
  * change, whatever the number of duplicates racing: that caller publishes the event and reacts to it.
  */
-export async function applyBrokerReport(deps: LifecycleDeps, report: OrderReport, knownId?: string): Promise<ApplyResult> {
+export async function applyBrokerReport(deps: LifecycleDeps, report: OrderReport, knownId?: string, opts: ApplyOptions = {}): Promise<ApplyResult> {
   const id = knownId ?? (await findRecordId(deps, report));
   if (!id) {
     const candidates = [report.orderId, ...(report.orderTag ? [recordIdFor(undefined, report.orderTag)] : [])];
     if (await deps.records.saveOrphan(report, candidates, deps.clock())) return 'unmatched';
     // The record was created meanwhile: apply to it.
-    return applyBrokerReport(deps, report, (await findRecordId(deps, report)) ?? report.orderId);
+    return applyBrokerReport(deps, report, (await findRecordId(deps, report)) ?? report.orderId, opts);
   }
   const now = deps.clock();
-  const outcome = await deps.records.mutate<{ change: StateChange; event: OrderEventV1 } | undefined>(id, (cur) => {
+  const claimExits = await exitsClaimer(deps);
+  const outcome = await deps.records.mutate<{ change: StateChange; event: OrderEventV1; exits?: ClaimedExits } | undefined>(id, (cur) => {
     if (!cur) return { result: undefined };
     const change = applyReport(cur, report, now);
     if (!change) return { result: undefined };
     const event = orderEventFor(change.record, change.from);
-    return { result: { change, event }, record: change.record, events: [event] };
+    // The fill's state change, its exits' claim and every exit intent: one commit (managed-exits.ts).
+    const taken = claimExits?.(change);
+    const exits = taken?.claim && taken.claim !== 'busy' ? taken.claim : undefined;
+    return { result: { change, event, exits }, record: taken?.record ?? change.record, events: [event] };
   });
   if (!outcome) return 'unchanged';
   // Exits must not wait for event publishing (nor the reverse): both go at once.
-  await Promise.all([publishPending(deps, id), react(deps, outcome.change)]);
+  const follow = Promise.all([publishPending(deps, id), react(deps, outcome.change, outcome.exits)]);
+  if (opts.detach) {
+    // The change is committed (with the exits' intents): what follows may outlive the answer, and the
+    // reconcile finishes it should this instance stop first.
+    const detached = follow.catch((e: unknown) => deps.logger.error('following up an order change failed; the reconcile repeats it', { recordId: id, error: e }));
+    deps.background?.(detached);
+  } else {
+    await follow;
+  }
   return 'changed';
+}
+
+export interface ApplyOptions {
+  /** Return once the change is committed, leaving event publishing and exits running (a postback's answer must not wait). */
+  detach?: boolean;
 }
 
 type PublishResult = 'published' | 'busy' | 'failed';
@@ -191,7 +230,7 @@ export async function flushOutbox(deps: LifecycleDeps, limit = 200): Promise<num
   return before - due.filter((e) => left.has(e.eventId)).length;
 }
 
-async function react(deps: LifecycleDeps, change: StateChange): Promise<void> {
+async function react(deps: LifecycleDeps, change: StateChange, exits?: ClaimedExits): Promise<void> {
   const r = change.record;
   const at = deps.clock();
   const what = `${r.side} ${r.qty} ${r.symbol}`;
@@ -220,7 +259,7 @@ async function react(deps: LifecycleDeps, change: StateChange): Promise<void> {
       });
       await deps.refusals?.record({ at, requestId: r.requestId, httpStatus: 0, code: 'REJECTED_AFTER_ACK', message: `${reason} (rejected after acceptance)`, symbol: r.symbol, told: true });
     }
-    if (r.role === 'entry') await onEntryChange(deps, change);
+    if (r.role === 'entry') await onEntryChange(deps, change, exits);
     else if (r.role === 'stop' || r.role === 'target') await onLegChange(deps, change);
   } catch (e) {
     // The change is recorded; the reconcile repeats what a failed reaction left undone.

@@ -97,7 +97,8 @@ function isAlreadyExists(e: unknown): boolean {
   return (e as { code?: unknown }).code === 6;
 }
 
-function toDoc(record: IdempotencyRecord<FinishedResult>): DocumentData {
+/** The stored shape of a record (expiresAt as a Timestamp, for the TTL policy). */
+export function toDoc(record: IdempotencyRecord<FinishedResult>): DocumentData {
   return withoutUndefined({ ...record, expiresAt: Timestamp.fromMillis(record.expiresAt) });
 }
 
@@ -113,7 +114,7 @@ function decode<R extends FinishedResult>(data: DocumentData | undefined): Idemp
  * A document that exists but fails validation is never taken for absent (a resend would place a second
  * order): the alert is refused, nothing sent, and the store reports it until the document is repaired.
  */
-function recordFrom<R extends FinishedResult>(
+export function recordFrom<R extends FinishedResult>(
   snap: { exists: boolean; id?: string; data(): DocumentData | undefined },
   health: StoreHealth | undefined,
   docById: (id: string) => DocumentReference,

@@ -1,7 +1,7 @@
 /**
  * A separate OS process that reads the runtime controls the way a webhook instance does (live
  * controls over the real Firestore store), so tests and the bench can time how long a kill switch set
- * elsewhere takes to bite here. The cache is set to a minute: only the listener can be fast.
+ * elsewhere takes to bite here. The cache is set to a day: only the listener can deliver a change.
  * Input: one JSON argument (ControlsWorkerJob). Output: JSON lines on stdout, `{ ready: true }` once
  * the listener delivered, then `{ tradingEnabled, at }` at every change it sees (`at` = epoch ms).
  */
@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   const job = JSON.parse(process.argv[2] ?? '{}') as ControlsWorkerJob;
   const db = new Firestore({ projectId: process.env.GOOGLE_CLOUD_PROJECT });
   const store = createFirestoreControlsStore(db, { prefix: job.prefix });
-  const controls = liveControls(store, { clock: Date.now, logger: createLogger({ level: 'ERROR', sink: () => undefined }), cacheMs: 60_000 });
+  const controls = liveControls(store, { clock: Date.now, logger: createLogger({ level: 'ERROR', sink: () => undefined }), cacheMs: 86_400_000 });
   controls.start();
   let last: boolean | undefined;
   const say = (o: object) => process.stdout.write(JSON.stringify(o) + '\n');

@@ -43,7 +43,13 @@ export function buildLifecycle(w: LifecycleWiring): BuiltLifecycle {
   const logs: string[] = [];
   const logger = createLogger({ level: 'INFO', sink: (l) => logs.push(l) });
   const notifications: Notification[] = [];
+  // Postback follow-ups (exits, events) run after the answer: closing waits for them.
+  const pending = new Set<Promise<unknown>>();
   const deps: LifecycleDeps = {
+    background: (work) => {
+      pending.add(work);
+      void work.finally(() => pending.delete(work));
+    },
     clock: Date.now,
     logger,
     records: createFirestoreOrderRecordStore(db, { prefix: w.prefix }),
@@ -60,6 +66,7 @@ export function buildLifecycle(w: LifecycleWiring): BuiltLifecycle {
     notifications,
     logs,
     close: async () => {
+      while (pending.size > 0) await Promise.allSettled([...pending]);
       await Promise.allSettled([db.terminate(), pubsub.close()]);
     },
   };

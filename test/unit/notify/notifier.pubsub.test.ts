@@ -15,9 +15,8 @@ const capture = () => {
 describe('createPubSubNotifier failure handling', () => {
   it('stops waiting after timeoutMs when the publish hangs, and says so in the log', async () => {
     const { lines, logger } = capture();
-    const started = Date.now();
+    // The publish never settles, so resolving at all proves the notifier stopped waiting.
     await expect(createPubSubNotifier(topicWith(() => new Promise<string>(() => undefined)), logger, { timeoutMs: 50 }).notify(n)).resolves.toBeUndefined();
-    expect(Date.now() - started).toBeLessThan(1_000);
     expect(lines).toEqual([expect.objectContaining({ severity: 'WARNING', message: 'notification publish still pending; not waiting longer' })]);
   });
 

@@ -71,22 +71,28 @@ describe('placeOrderFromAlert', () => {
   });
 
   describe('a named-strike MARKET alert', () => {
-    it('leaves as soon as it is claimed, without waiting for the quote taken beside the claim; the reply carries the LTP and levels', async () => {
+    it('spends one broker call, the order: the reply prices itself from a recent shared quote, asking for none', async () => {
       const k = useCaseKit();
-      const gate = deferred<void>();
-      k.script.quoteGate = gate.promise;
-      const pending = placeOrderFromAlert(k.deps, k.request(alertBody({ productType: 'BO', sl: 10, tp: 20 })));
-      await new Promise((r) => setImmediate(r));
-      // The order is at the broker while the option's quote is still unanswered.
-      expect(k.calls.map((c) => c.op)).toEqual(['quote', 'claim', 'place']);
+      const asked: string[] = [];
+      k.deps.recentQuote = (ticker) => (asked.push(ticker), 120);
+      const outcome = await placeOrderFromAlert(k.deps, k.request(alertBody({ productType: 'BO', sl: 10, tp: 20 })));
+      expect(k.calls.map((c) => c.op)).toEqual(['claim', 'place']);
       // BO is retired at Fyers: carried as INTRADAY with TP/SL legs at the same offsets, and tagged like any order.
       expect(k.places()[0]!.order).toMatchObject({ qty: 65, side: 'BUY', orderType: 'MARKET', productType: 'INTRADAY', stopLoss: 10, takeProfit: 20, legs: 'points', orderTag: expect.any(String) });
-      gate.resolve();
-      const outcome = await pending;
+      expect(asked).toEqual([outcome.result.symbol]);
       expect(outcome).toMatchObject({ kind: 'placed', result: { status: 'placed', productType: 'INTRADAY', ltp: 120, stopLossPrice: 110, takeProfitPrice: 140, lots: 1, qty: 65 } });
       expect(outcome.result.notes).toEqual([expect.stringMatching(/^productType BO is retired at Fyers, so this order was sent as INTRADAY with TP\/SL legs/)]);
       expect(k.records.get(KEY)).toMatchObject({ status: 'placed' });
       expect(k.notes).toEqual([]);
+    });
+
+    it('leaves the LTP and the levels out of the reply when no recent quote is shared, still with one broker call', async () => {
+      const k = useCaseKit();
+      const outcome = await placeOrderFromAlert(k.deps, k.request(alertBody({ productType: 'BO', sl: 10, tp: 20 })));
+      expect(k.calls.map((c) => c.op)).toEqual(['claim', 'place']);
+      expect(outcome).toMatchObject({ kind: 'placed', result: { status: 'placed', lots: 1, qty: 65 } });
+      expect(outcome.result.ltp).toBeUndefined();
+      expect(outcome.result.stopLossPrice).toBeUndefined();
     });
 
     it('gives the pacer the caller deadline for its one rate-limit retry, and never retries or sleeps itself', async () => {
@@ -182,7 +188,8 @@ describe('placeOrderFromAlert', () => {
       gate.resolve();
       const outcome = await pending;
       expect(outcome.result.symbol).toMatch(/NIFTY.*24500CE$/);
-      expect(k.calls.map((c) => c.op)).toEqual(['quote', 'claim', 'quote', 'place']);
+      // The spot and the order: the option's own price is never asked for a MARKET reply.
+      expect(k.calls.map((c) => c.op)).toEqual(['quote', 'claim', 'place']);
     });
 
     it('without a spot price refuses with 503 and frees the claim', async () => {

@@ -1,0 +1,28 @@
+import type { Clock } from '../platform/clock';
+import type { Broker } from './broker.port';
+
+/**
+ * The last price every quote this instance asked for returned, kept for `maxAgeMs`. A MARKET order's
+ * reply shows an LTP only for information; asking the broker for it would spend a second call of the
+ * per-second budget on every alert (halving the burst an instance can place), so the reply takes a
+ * price some other read fetched within the last second, or none.
+ */
+export function withQuoteMemory(broker: Broker, opts: { clock: Clock; maxAgeMs?: number }): { broker: Broker; recentQuote: (ticker: string) => number | undefined } {
+  const maxAgeMs = opts.maxAgeMs ?? 1000;
+  const seen = new Map<string, { ltp: number; at: number }>();
+  const getQuotes: Broker['getQuotes'] = async (tickers) => {
+    const quotes = await broker.getQuotes(tickers);
+    const at = opts.clock();
+    for (const [ticker, ltp] of quotes) seen.set(ticker, { ltp, at });
+    // Bounded: a day's distinct contracts are a few hundred; drop the oldest beyond that.
+    if (seen.size > 2000) for (const k of [...seen.keys()].slice(0, seen.size - 2000)) seen.delete(k);
+    return quotes;
+  };
+  return {
+    broker: { ...broker, getQuotes },
+    recentQuote(ticker) {
+      const q = seen.get(ticker);
+      return q && opts.clock() - q.at <= maxAgeMs ? q.ltp : undefined;
+    },
+  };
+}

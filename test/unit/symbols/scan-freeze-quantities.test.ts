@@ -1,0 +1,67 @@
+import { freezeScanner, scanFreezeQuantities, withScannedFreeze } from '../../../shared/symbols/scan-freeze-quantities';
+import { generateFullSymbolMaster } from '../../helpers/generate-full-symbol-master';
+import { jsonMasterFromCsv } from '../../helpers/generate-full-json-master';
+import { parseJsonSymbolMaster } from '../../../shared/symbols/parse-json-master';
+import type { Instrument } from '../../../shared/symbols/instrument';
+
+describe('scanFreezeQuantities', () => {
+  it('keeps each entry key and its qtyFreeze (quoted or not), never a qtyFreeze nested deeper or inside a string', async () => {
+    const text = `\ufeff{
+      "NSE:A": {"symTicker": "NSE:A", "qtyFreeze": "1800", "note": "qtyFreeze: 5"},
+      "NSE:B": {"nested": {"qtyFreeze": "99"}, "list": [1, {"qtyFreeze": 7}], "qtyFreeze": 600},
+      "NSE:C": {"qtyFreeze": ""},
+      "NSE:D": {"qtyFreeze": null, "x": "a \\" quote"},
+      "BSE:E": {"x": "\\\\", "qtyFreeze": "1000"}
+    }`;
+    const scan = await scanFreezeQuantities(text);
+    expect(scan.problem).toBeUndefined();
+    expect(scan.entries).toBe(5);
+    expect([...scan.freeze]).toEqual([['NSE:A', '1800'], ['NSE:B', '600'], ['BSE:E', '1000']]);
+  });
+
+  it('gives the same map however the bytes are cut into chunks', async () => {
+    const text = '{"NSE:NIFTY1":{"a":"x,}{","qtyFreeze":"1800","b":[{"c":1}]},"NSE:NIFTY2":{"qtyFreeze":1200}}';
+    const bytes = Buffer.from(text);
+    const whole = await scanFreezeQuantities(bytes);
+    for (const size of [1, 2, 3, 7, 16]) {
+      const chunks: Buffer[] = [];
+      for (let i = 0; i < bytes.length; i += size) chunks.push(bytes.subarray(i, i + size));
+      expect(await scanFreezeQuantities(chunks)).toEqual(whole);
+    }
+    expect([...whole.freeze]).toEqual([['NSE:NIFTY1', '1800'], ['NSE:NIFTY2', '1200']]);
+  });
+
+  it('reports text that is not an object of objects, keeping nothing', async () => {
+    for (const bad of ['[1,2]', '{"NSE:A": 5}', '{"NSE:A": {"qtyFreeze": "1"}', '']) {
+      const scan = await scanFreezeQuantities(bad);
+      expect(scan.problem).toMatch(/^not a Fyers JSON symbol master: /);
+      expect(scan.freeze.size).toBe(0);
+    }
+    const s = freezeScanner();
+    s.push('{"NSE:A": {"qtyFreeze": "1800"}}');
+    expect(s.end().freeze.get('NSE:A')).toBe('1800');
+  });
+
+  it('finds the same freeze quantities as the full JSON parser on a generated master', async () => {
+    const now = Date.UTC(2026, 0, 5);
+    const csv = generateFullSymbolMaster(3000, now);
+    const json = jsonMasterFromCsv(csv, { NIFTY: 1800, BANKNIFTY: 600 });
+    const full = parseJsonSymbolMaster(json);
+    const expected = new Map(full.instruments.filter((i) => i.freezeQty).map((i) => [i.ticker, i.freezeQty]));
+    const scan = await scanFreezeQuantities(Buffer.from(json));
+    const merged = withScannedFreeze(full.instruments.map((i): Instrument => ({ ...i, freezeQty: undefined })), scan.freeze);
+    expect(new Map(merged.instruments.filter((i) => i.freezeQty).map((i) => [i.ticker, i.freezeQty]))).toEqual(expected);
+    expect(expected.size).toBeGreaterThan(0);
+  });
+
+  it('judges each cell against the contract it names: a value below one lot or not whole is ignored and named', () => {
+    const merged = withScannedFreeze<{ ticker: string; lotSize: number; freezeQty?: number }>(
+      [{ ticker: 'NSE:A', lotSize: 75 }, { ticker: 'NSE:B', lotSize: 75 }, { ticker: 'NSE:C', lotSize: 75 }, { ticker: 'NSE:D', lotSize: 75 }],
+      new Map([['NSE:A', '1800'], ['NSE:B', '10'], ['NSE:C', '12.5']]),
+    );
+    expect(merged.instruments.map((i) => i.freezeQty)).toEqual([1800, undefined, undefined, undefined]);
+    expect(merged).toMatchObject({ matched: 1, named: 3 });
+    expect(merged.implausible).toHaveLength(2);
+    expect(merged.implausible[0]).toMatch(/NSE:B: qtyFreeze "10"/);
+  });
+});
