@@ -79,16 +79,16 @@ describe('findOrders', () => {
   });
 
   it('lists the whole book without a tag, untagged orders without orderTag, with the IST time as epoch ms', async () => {
-    kit = await startKit();
-    const before = Date.now();
+    // The fake's clock stands still, so the orderbook's IST time must read back as exactly that instant.
+    const at = Date.UTC(2026, 6, 22, 4, 30, 15, 700);
+    kit = await startKit({ clock: () => at });
     await kit.api.placeOrder(marketBuy({ orderTag: undefined, orderType: 'LIMIT', limitPrice: 150 }));
     const [order, ...rest] = await kit.api.findOrders({});
     expect(rest).toEqual([]);
     expect(order).not.toHaveProperty('orderTag');
     expect(order?.state).toBe('working');
-    // orderDateTime has whole seconds
-    expect(order?.placedAt).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000);
-    expect(order?.placedAt).toBeLessThanOrEqual(Date.now());
+    // orderDateTime has whole seconds.
+    expect(order?.placedAt).toBe(Math.floor(at / 1000) * 1000);
   });
 
   it('falls back to filtering the whole book when Fyers refuses the tag filter', async () => {
