@@ -1,4 +1,5 @@
-import { legTag, type Execution } from '../orders/execute/execute-plan';
+import type { Execution } from '../orders/execute/execute-plan';
+import { planTag } from '../orders/order-tags';
 import type { PlannedOrder } from '../orders/execute/order-plan';
 import { isLive } from '../orders/leg-result';
 import type { HeldLeg, HoldingsStore } from '../store/holdings.port';
@@ -39,7 +40,7 @@ export function addCloses(b: PlanBuilder, target: { strategy: string; underlying
       lots: l.qty / l.lotSize,
       lotSize: l.lotSize,
       freezeQty: freeze(l.ticker, target.underlying),
-      order: { symbol: l.ticker, qty: l.qty, side: l.side === 'BUY' ? 'SELL' : 'BUY', orderType: 'MARKET', productType: l.productType, orderTag: legTag(baseTag, 'close', n) },
+      order: { symbol: l.ticker, qty: l.qty, side: l.side === 'BUY' ? 'SELL' : 'BUY', orderType: 'MARKET', productType: l.productType, orderTag: planTag(baseTag, 'close', n) },
     });
     b.meta.set(n, { ...target, optionType: l.optionType, lotSize: l.lotSize, heldSide: l.side });
   }

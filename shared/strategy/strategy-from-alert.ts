@@ -7,7 +7,8 @@ import { admitAlert, claimAlert } from '../orders/admission';
 import type { AlertOutcome } from '../orders/alert-outcome';
 import type { AlertRequest } from '../orders/alert-request';
 import type { AlertTrace } from '../orders/alert-trace';
-import { legTag, NothingSentError, type Execution } from '../orders/execute/execute-plan';
+import { NothingSentError, type Execution } from '../orders/execute/execute-plan';
+import { planTag } from '../orders/order-tags';
 import type { OrderPlan } from '../orders/execute/order-plan';
 import type { HeldClaim } from '../orders/held-claim';
 import type { OrderResult } from '../orders/order-result';
@@ -133,7 +134,7 @@ async function run(
             const protect = openProtection(s.protection, l.side, l.inst.tickSize, l.sl, l.tp, alert.trail);
             b.plan.push({
               n, intent: 'open', lots: l.lots, lotSize: l.inst.lotSize, freezeQty: freezeQtyFor(l.inst, s.freezeQtyOverrides)?.qty, ...protect.plan,
-              order: { symbol: l.inst.ticker, qty: l.lots * l.inst.lotSize, side: l.side, orderType: 'MARKET', productType: alert.productType, orderTag: legTag(baseTag, 'open', n), ...protect.order },
+              order: { symbol: l.inst.ticker, qty: l.lots * l.inst.lotSize, side: l.side, orderType: 'MARKET', productType: alert.productType, orderTag: planTag(baseTag, 'open', n), ...protect.order },
             });
             b.meta.set(n, { ...target, optionType: l.inst.optionType as 'CE' | 'PE', lotSize: l.inst.lotSize });
           }
@@ -239,7 +240,7 @@ async function addOpen(
   const n = b.plan.length;
   b.plan.push({
     n, intent: 'open', lots, lotSize: inst.lotSize, freezeQty, ...protect.plan,
-    order: { symbol: inst.ticker, qty: lots * inst.lotSize, side: want.side, orderType: 'MARKET', productType: alert.productType, orderTag: legTag(baseTag, 'open', n), ...protect.order },
+    order: { symbol: inst.ticker, qty: lots * inst.lotSize, side: want.side, orderType: 'MARKET', productType: alert.productType, orderTag: planTag(baseTag, 'open', n), ...protect.order },
   });
   b.meta.set(n, { ...target, optionType: want.optionType, lotSize: inst.lotSize });
 }

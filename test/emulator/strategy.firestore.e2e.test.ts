@@ -1,7 +1,7 @@
 import { buildDeps, type AppDeps } from '../../functions/composition';
 import { handleWebhook } from '../../functions/webhook/webhook.handler';
 import { alertKey } from '../../shared/alert/idempotency-key';
-import { legTag } from '../../shared/orders/execute/execute-plan';
+import { planTag } from '../../shared/orders/order-tags';
 import { parseConfig } from '../../shared/config/config';
 import { silentLogger } from '../../shared/platform/logger';
 import type { FakeFyers } from '../fake-fyers';
@@ -102,8 +102,8 @@ describe('multi-leg exactly once on Firestore (emulator)', () => {
     const claim = await a.adapters.idempotency.claim({ key, owner: 'dead:1', requestId: 'r-dead', orderTag: deadTag, nowMs: now - 120_000, leaseMs: 30_000, ttlMs: 3_600_000 });
     expect(claim.kind).toBe('claimed');
     const byStrike = (strike: number, opt: 'CE' | 'PE') => [...fake.state.instruments.keys()].find((t) => t.includes(`${strike}${opt}`) && t.startsWith('NSE:NIFTY26JUL'))!;
-    await a.adapters.broker.placeOrder({ symbol: byStrike(24300, 'PE'), qty: 65, side: 'BUY', orderType: 'MARKET', productType: 'INTRADAY', orderTag: legTag(deadTag, 'open', 0) });
-    await a.adapters.broker.placeOrder({ symbol: byStrike(24700, 'CE'), qty: 65, side: 'BUY', orderType: 'MARKET', productType: 'INTRADAY', orderTag: legTag(deadTag, 'open', 3) });
+    await a.adapters.broker.placeOrder({ symbol: byStrike(24300, 'PE'), qty: 65, side: 'BUY', orderType: 'MARKET', productType: 'INTRADAY', orderTag: planTag(deadTag, 'open', 0) });
+    await a.adapters.broker.placeOrder({ symbol: byStrike(24700, 'CE'), qty: 65, side: 'BUY', orderType: 'MARKET', productType: 'INTRADAY', orderTag: planTag(deadTag, 'open', 3) });
     const before = fake.state.orders.length;
 
     const res = await send(b, body);

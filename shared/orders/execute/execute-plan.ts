@@ -3,8 +3,8 @@ import { RiskRefusedError } from '../../errors';
 import type { Logger } from '../../platform/logger';
 import { slicesFor } from '../../risk/lot-sizing';
 import { isLive, legStatusOf, type LegResult, type LegSlice } from '../leg-result';
-import { isManagedExitTag, planTag, rollbackTag } from '../order-tags';
-import type { Contract, OrderPlan, PlannedOrder } from './order-plan';
+import { isManagedExitTag, rollbackTag } from '../order-tags';
+import type { OrderPlan, PlannedOrder } from './order-plan';
 import type { ExitsControl, OrderRecorder, PreparedRecord, SentOrder } from './order-recorder.port';
 import { legsRefused, placeWithoutLegs, type FallbackDeps } from './legs-fallback';
 
@@ -63,8 +63,6 @@ export interface OrderExecutor {
 
 const BASKET_MAX = 10;
 
-/** Kept under its old name for the planners: a plan order's tag (see order-tags). */
-export const legTag = planTag;
 
 const resultOf = (p: PlannedOrder, status: LegResult['status'], extra: Partial<LegResult> = {}): LegResult => ({
   leg: p.n, role: p.intent, symbol: p.order.symbol, side: p.order.side, productType: p.order.productType, qty: p.order.qty, lots: p.lots, orderTag: p.order.orderTag, status, ...extra,
@@ -78,7 +76,7 @@ export function plannedSlices(p: PlannedOrder): number[] {
 export function createOrderExecutor(deps: ExecutorDeps): OrderExecutor {
   const exec: OrderExecutor = {
     run: (plan) => runPlan(deps, exec, plan),
-    resume: (plan) => resumeFromBook(deps, plan),
+    resume: (plan) => resumeFromBook(deps, exec, plan),
     adopt: (plan, found) => adoptFound(deps, plan, found),
     modify: (orderId, change) => deps.broker.modifyOrder(orderId, change),
     cancel: (orderId) => deps.broker.cancelOrder(orderId),
@@ -378,7 +376,7 @@ async function rollback(deps: ExecutorDeps, exec: OrderExecutor, plan: OrderPlan
  * them is there. Otherwise nothing new is sent: found orders keep their state (and get their records),
  * missing ones are reported not sent, and an incomplete structure is undone like any other broken one.
  */
-async function resumeFromBook(deps: ExecutorDeps, plan: OrderPlan): Promise<Execution | undefined> {
+async function resumeFromBook(deps: ExecutorDeps, exec: OrderExecutor, plan: OrderPlan): Promise<Execution | undefined> {
   const book = await deps.broker.findOrders({});
   const found = plan.orders.map((p) => ({ p, o: book.filter((x) => x.orderTag === p.order.orderTag) }));
   if (!found.some((f) => f.o.length)) return undefined;
@@ -395,7 +393,6 @@ async function resumeFromBook(deps: ExecutorDeps, plan: OrderPlan): Promise<Exec
     return r;
   });
   await Promise.all(records);
-  const exec = createOrderExecutor(deps);
   const done = await finish(deps, exec, plan, legs, 'an earlier attempt was interrupted');
   return { ...done, outcomes: new Map(), cancelled: [], recorded: Promise.resolve(), notes: [] };
 }
@@ -414,4 +411,3 @@ async function adoptFound(deps: ExecutorDeps, plan: OrderPlan, found: OrderRepor
   return ids;
 }
 
-export type { Contract };

@@ -1,5 +1,5 @@
 import type { OrderRequest, PlaceOptions } from '../../broker/broker.port';
-import type { OrderRole } from '../lifecycle/order-record';
+import type { ExitSpec, OrderRole } from '../lifecycle/order-record';
 
 /** A contract as positions and exits know it: the ticker (exchange included) and the product. */
 export interface Contract {
@@ -7,19 +7,8 @@ export interface Contract {
   productType: string;
 }
 
-/**
- * Managed exits an order is to hold once it fills (PROTECTION=managed, or after Fyers refused its legs):
- * offsets in points or in percent of the fill price, and an optional trailing distance for the stop.
- */
-export interface ExitSpec {
-  slPoints?: number;
-  tpPoints?: number;
-  slPct?: number;
-  tpPct?: number;
-  trailPoints?: number;
-  trailPct?: number;
-  tickSize: number;
-}
+/** Managed exits an order is to hold once it fills (PROTECTION=managed, or after Fyers refused its legs). */
+export type { ExitSpec };
 
 /** One order of a plan. `n` is its place in the plan and names it in the answer. */
 export interface PlannedOrder {

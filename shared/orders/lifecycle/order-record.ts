@@ -27,19 +27,24 @@ export interface ExitLeg {
   limit?: number;
 }
 
-/** Managed exits (PROTECTION=managed) kept on the entry's record, so one transaction guards them. */
-export interface ManagedExits {
-  /** Offsets from the average fill price, in points or percent of it, as the alert asked. */
+/**
+ * What an entry's managed exits are to hold, as the alert asked: offsets from the average fill price in
+ * points or percent of it, and a trailing distance for the stop (it follows the best price, never back).
+ */
+export interface ExitSpec {
   slPoints?: number;
   tpPoints?: number;
   slPct?: number;
   tpPct?: number;
-  /** A trailing stop: the stop follows the best price seen at this distance, never back. */
   trailPoints?: number;
   trailPct?: number;
+  tickSize: number;
+}
+
+/** Managed exits (PROTECTION=managed) kept on the entry's record, so one transaction guards them. */
+export interface ManagedExits extends ExitSpec {
   /** The best price the trail has seen (highest for a long entry, lowest for a short). */
   trailBest?: number;
-  tickSize: number;
   stop?: ExitLeg;
   target?: ExitLeg;
   /** Who is placing or changing the legs now; another process waits for the lease to lapse. */

@@ -3,6 +3,7 @@ import { withCircuitBreaker } from '../../../../shared/broker/fyers/circuit-brea
 import { BrokerCircuitOpenError, BrokerRateLimitedError, BrokerUnavailableError } from '../../../../shared/errors';
 import type { Notification } from '../../../../shared/notify/notifier.port';
 import { manualClock } from '../../../../shared/platform/clock';
+import { stubBroker } from '../../../helpers/stub-broker';
 
 /** A broker whose health the test flips; it counts the calls that actually reached it. */
 function flakyBroker() {
@@ -12,24 +13,15 @@ function flakyBroker() {
     if (s.healthy) return new Map([['X', 100]]);
     throw new BrokerUnavailableError('connection refused');
   };
-  const broker: Broker = {
-    name: 'fyers',
+  const broker: Broker = stubBroker({
     getQuotes: fail,
-    getPositions: async () => [],
     placeOrder: async (): Promise<PlaceOutcome> => {
       s.calls++;
       if (s.healthy) return { status: 'placed', orderId: '1' };
       if (s.outcome === 'unknown') return { status: 'unknown', reason: 'timeout' };
       throw new BrokerUnavailableError('connection refused');
     },
-    findOrders: async () => [],
-    checkSession: async () => ({ valid: true }),
-    placeBasket: async () => [],
-    cancelOrder: async () => ({ status: 'not-open', reason: 'stub' }),
-    modifyOrder: async () => ({ status: 'refused', reason: 'stub' }),
-    tradebook: async () => [],
-    getFunds: async () => ({ available: 0 }),
-  };
+  });
   return { s, broker };
 }
 

@@ -3,33 +3,25 @@ import { withPacing } from '../../../../shared/broker/fyers/paced.broker';
 import { createRequestPacer } from '../../../../shared/broker/fyers/request-pacer';
 import { BrokerRateLimitedError, BrokerUnavailableError } from '../../../../shared/errors';
 import { manualClock } from '../../../../shared/platform/clock';
+import { stubBroker } from '../../../helpers/stub-broker';
 
 function recordingBroker(opts: { failWith?: Error; placeAnswers?: Array<Error | 'placed'> } = {}) {
   const quoteCalls: string[][] = [];
   const placeCalls: number[] = [];
-  const broker: Broker = {
-    name: 'fyers',
+  const broker: Broker = stubBroker({
     quoteBatchLimit: 50,
     async getQuotes(tickers) {
       quoteCalls.push([...tickers]);
       if (opts.failWith) throw opts.failWith;
       return new Map(tickers.map((t, i) => [t, 100 + i]));
     },
-    getPositions: async () => [],
     placeOrder: async () => {
       placeCalls.push(placeCalls.length);
       const next = opts.placeAnswers?.shift() ?? 'placed';
       if (next instanceof Error) throw next;
       return { status: 'placed', orderId: String(placeCalls.length) };
     },
-    findOrders: async () => [],
-    checkSession: async () => ({ valid: true }),
-    placeBasket: async () => [],
-    cancelOrder: async () => ({ status: 'not-open', reason: 'stub' }),
-    modifyOrder: async () => ({ status: 'refused', reason: 'stub' }),
-    tradebook: async () => [],
-    getFunds: async () => ({ available: 0 }),
-  };
+  });
   return { broker, quoteCalls, placeCalls };
 }
 

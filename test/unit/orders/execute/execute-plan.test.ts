@@ -1,10 +1,10 @@
 import type { Broker, OrderReport, OrderRequest, PlaceOutcome } from '../../../../shared/broker/broker.port';
 import { BrokerUnavailableError, RiskRefusedError } from '../../../../shared/errors';
 import { silentLogger } from '../../../../shared/platform/logger';
-import { createOrderExecutor, legTag, NothingSentError, type ExecutorDeps } from '../../../../shared/orders/execute/execute-plan';
+import { createOrderExecutor, NothingSentError, type ExecutorDeps } from '../../../../shared/orders/execute/execute-plan';
 import type { OrderPlan, PlannedOrder } from '../../../../shared/orders/execute/order-plan';
 import type { SentOrder } from '../../../../shared/orders/execute/order-recorder.port';
-import { managedExitTag, rollbackTag } from '../../../../shared/orders/order-tags';
+import { managedExitTag, planTag, rollbackTag } from '../../../../shared/orders/order-tags';
 
 const exitTag = rollbackTag;
 
@@ -56,7 +56,7 @@ function scriptedBroker(script: (o: OrderRequest) => { outcome: PlaceOutcome; st
 
 const BASE = 'tvbase';
 const order = (n: number, side: 'BUY' | 'SELL', symbol: string, intent: 'open' | 'close' = 'open', lots = 1): PlannedOrder => ({
-  n, intent, lots, lotSize: 65, order: { symbol, qty: 65 * lots, side, orderType: 'MARKET', productType: 'INTRADAY', orderTag: legTag(BASE, intent, n) },
+  n, intent, lots, lotSize: 65, order: { symbol, qty: 65 * lots, side, orderType: 'MARKET', productType: 'INTRADAY', orderTag: planTag(BASE, intent, n) },
 });
 const spread = [order(0, 'BUY', 'HEDGE'), order(1, 'SELL', 'SHORT')];
 const plan = (orders: PlannedOrder[], over: Partial<OrderPlan> = {}): OrderPlan => ({ requestId: 'req1', orders, allOrNothing: true, confirm: true, ...over });
@@ -90,7 +90,7 @@ describe('the executor runs a plan', () => {
     const ex = await run({ broker, logger: silentLogger }, spread);
     expect(ex.status).toBe('rejected');
     expect(calls.filter((c) => c.startsWith('cancel'))).toHaveLength(1);
-    expect(ex.legs.find((l) => l.role === 'exit')).toMatchObject({ side: 'SELL', symbol: 'HEDGE', status: 'filled', orderTag: exitTag(legTag(BASE, 'open', 0)) });
+    expect(ex.legs.find((l) => l.role === 'exit')).toMatchObject({ side: 'SELL', symbol: 'HEDGE', status: 'filled', orderTag: exitTag(planTag(BASE, 'open', 0)) });
   });
 
   it('throws NothingSentError when the first basket cannot leave, so the caller can free the claim', async () => {
@@ -104,7 +104,7 @@ describe('the executor runs a plan', () => {
 describe('the executor resumes a plan from the orderbook', () => {
   it('sends nothing new: found legs keep their state, missing ones are reported, and a broken structure is undone', async () => {
     const { broker, calls, book } = scriptedBroker(() => ({ outcome: placed() }));
-    book.push({ orderId: 'B1', symbol: 'HEDGE', side: 'BUY', qty: 65, productType: 'INTRADAY', state: 'filled', filledQty: 65, orderTag: legTag(BASE, 'open', 0) });
+    book.push({ orderId: 'B1', symbol: 'HEDGE', side: 'BUY', qty: 65, productType: 'INTRADAY', state: 'filled', filledQty: 65, orderTag: planTag(BASE, 'open', 0) });
     const ex = await resume({ broker, logger: silentLogger }, spread);
     expect(ex?.legs.slice(0, 2).map((l) => l.status)).toEqual(['filled', 'not-sent']);
     expect(ex?.status).toBe('rejected');
@@ -113,7 +113,7 @@ describe('the executor resumes a plan from the orderbook', () => {
 
   it('does not repeat an exit an earlier attempt already sent', async () => {
     const { broker, calls, book } = scriptedBroker(() => ({ outcome: placed() }));
-    const tag0 = legTag(BASE, 'open', 0);
+    const tag0 = planTag(BASE, 'open', 0);
     book.push({ orderId: 'B1', symbol: 'HEDGE', side: 'BUY', qty: 65, productType: 'INTRADAY', state: 'filled', filledQty: 65, orderTag: tag0 });
     book.push({ orderId: 'B2', symbol: 'HEDGE', side: 'SELL', qty: 65, productType: 'INTRADAY', state: 'filled', filledQty: 65, orderTag: exitTag(tag0) });
     const ex = await resume({ broker, logger: silentLogger }, spread);
