@@ -34,6 +34,12 @@ if [ ${#missing[@]} -eq 0 ]; then
   echo "terraform-validate: using the installed providers"
 else
   stand_in="${TF_SCHEMA_PROVIDER:-$root/../shared/tools/tf-schema-provider}"
+  # A fresh clone in a temp folder (how CI is run by hand) has no shared folder beside it: the one
+  # beside the repository it was cloned from serves as well, when that origin is a local path.
+  origin="$(git -C "$root" config --get remote.origin.url 2>/dev/null || true)"
+  if [ -z "${TF_SCHEMA_PROVIDER:-}" ] && [ ! -x "$stand_in/setup.sh" ] && [ -n "$origin" ] && [ -d "$origin" ]; then
+    stand_in="$(cd "$origin" && pwd)/../shared/tools/tf-schema-provider"
+  fi
   if [ ! -x "$stand_in/setup.sh" ]; then
     msg="provider(s) not installed (${missing[*]}) and no stand-in at $stand_in (set TF_SCHEMA_PROVIDER)."
     hint="Run 'terraform -chdir=terraform init -backend=false' where the Terraform registry is reachable, then re-run."
