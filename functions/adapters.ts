@@ -305,7 +305,8 @@ async function buildBroker(
 ): Promise<{ broker: Broker; accessTokens: AccessTokens; login?: BrokerLogin }> {
   const accessTokens = createAccessTokens({ store: ctx.tokens, envToken: config.localSecrets.fyersAccessToken, clock: b.clock, cacheMs: 5_000 });
   if (config.broker === 'paper') {
-    const broker = createPaperBroker({ clock: b.clock, symbols: ctx.symbols, fillPrice: config.paperFillPrice, stateFile: join(config.dataDir, 'paper-broker.json') });
+    const { createLocalPaperBook } = await import('../shared/store/local/paper-book.local');
+    const broker = createPaperBroker({ clock: b.clock, symbols: ctx.symbols, fillPrice: config.paperFillPrice, book: createLocalPaperBook(join(config.dataDir, 'paper-broker.json')) });
     return { broker, accessTokens };
   }
   const { createFyersBroker } = await import('../shared/broker/fyers/fyers.broker');

@@ -1,6 +1,5 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type { Clock } from '../../platform/clock';
+import { memoryPaperBook, type PaperBookStore } from '../../store/paper-book.port';
 import type { SymbolIndex } from '../../symbols/instrument';
 import { UNDERLYINGS } from '../../symbols/underlyings';
 import type { Broker, BrokerSession, CancelOutcome, ModifyOutcome, OrderReport, OrderRequest, PlaceOutcome, Position, TradeFill } from '../broker.port';
@@ -12,12 +11,19 @@ export interface PaperBrokerOptions {
   symbols: () => Promise<SymbolIndex>;
   /** Fill every order at this price instead of the synthetic premium. */
   fillPrice?: number;
-  /** Where the order book and positions persist across restarts; memory only when absent. */
-  stateFile?: string;
+  /** Where the order book, trades and positions live; this process's memory when absent. */
+  book?: PaperBookStore<PaperState>;
   /** Available funds it reports, in rupees. */
   funds?: number;
   /** Prices from elsewhere (a live feed) for tickers it knows; its own synthetic price otherwise. */
   quotes?: (tickers: string[]) => Promise<Map<string, number>>;
+  /**
+   * Only `quotes` price anything (a forward test beside live trading): a ticker without a live price is
+   * not filled, and a MARKET order for it is refused, rather than filled at an invented premium.
+   */
+  livePricesOnly?: boolean;
+  /** Order ids start with this (default PAPER), so two paper books never hand out the same id. */
+  idPrefix?: string;
 }
 
 /** A position with the cash it moved, so its P&L is cash plus the open quantity at the current price. */
@@ -25,12 +31,83 @@ type PaperPosition = Position & { cash?: number };
 /** A resting order keeps what it needs to fill later. */
 type PaperOrder = OrderReport & { orderType?: OrderRequest['orderType']; limitPrice?: number; stopPrice?: number; triggered?: boolean };
 const DEFAULT_PAPER_FUNDS = 1_000_000;
+/**
+ * Finished orders and trades kept in the book. Enough for a trading day's reads by tag; bounded so a
+ * book shared through one Firestore document stays far below its 1 MiB.
+ */
+const KEEP_FINISHED_ORDERS = 400;
+const KEEP_TRADES = 800;
 
-interface PaperState {
+export interface PaperState {
   orders: PaperOrder[];
   positions: Record<string, PaperPosition>;
   trades?: TradeFill[];
   seq: number;
+}
+
+const freshState = (s: PaperState | undefined): PaperState => {
+  const state = s ?? { orders: [], positions: {}, seq: 0 };
+  state.trades ??= [];
+  return state;
+};
+
+/** Working orders stay; of the finished ones and the trades, the newest are kept. */
+function pruned(state: PaperState): PaperState {
+  const finished = state.orders.filter((o) => o.state !== 'working');
+  if (finished.length > KEEP_FINISHED_ORDERS) {
+    const drop = new Set(finished.slice(0, finished.length - KEEP_FINISHED_ORDERS));
+    state.orders = state.orders.filter((o) => !drop.has(o));
+  }
+  if (state.trades!.length > KEEP_TRADES) state.trades = state.trades!.slice(-KEEP_TRADES);
+  return state;
+}
+
+/**
+ * The price an order fills at now, or undefined while it should keep resting. A new order that is
+ * marketable trades at the market (never worse than its limit); a resting one fills at its limit,
+ * since the price came to it somewhere between two reads. Marks a stop-limit triggered once its
+ * trigger is crossed, for good.
+ */
+function fillPriceOf(o: PaperOrder, ltp: number | undefined, isNew: boolean): number | undefined {
+  if (ltp === undefined) return undefined;
+  const buy = o.side === 'BUY';
+  if (o.orderType === 'STOP_LIMIT') {
+    if (!o.triggered && (buy ? ltp >= o.stopPrice! : ltp <= o.stopPrice!)) o.triggered = true;
+    if (!o.triggered) return undefined;
+  }
+  if (o.orderType !== 'LIMIT' && o.orderType !== 'STOP_LIMIT') return ltp;
+  const limit = o.limitPrice!;
+  if (!(buy ? ltp <= limit : ltp >= limit)) return undefined;
+  return isNew ? ltp : limit;
+}
+
+function fillOrder(state: PaperState, o: PaperOrder, price: number | undefined, now: number): void {
+  o.state = 'filled';
+  o.filledQty = o.qty;
+  o.message = 'paper fill';
+  if (price !== undefined) o.avgPrice = price;
+  state.trades!.push({ orderId: o.orderId, tradeId: `${o.orderId}-1`, qty: o.qty, price: price ?? 0, at: now });
+  const key = `${o.symbol}-${o.productType}`;
+  const pos = state.positions[key] ?? { symbol: o.symbol, productType: o.productType, netQty: 0, cash: 0 };
+  const signed = o.side === 'BUY' ? o.qty : -o.qty;
+  pos.netQty += signed;
+  if (price !== undefined && pos.cash !== undefined) pos.cash -= signed * price;
+  state.positions[key] = pos;
+}
+
+/** Fills the resting orders whose price has come; true when anything changed. */
+function sweepState(state: PaperState, ltps: Map<string, number>, now: number): boolean {
+  let changed = false;
+  for (const o of state.orders) {
+    if (o.state !== 'working') continue;
+    const wasTriggered = o.triggered;
+    const price = fillPriceOf(o, ltps.get(o.symbol), false);
+    if (o.triggered !== wasTriggered) changed = true;
+    if (price === undefined) continue;
+    fillOrder(state, o, price, now);
+    changed = true;
+  }
+  return changed;
 }
 
 /**
@@ -39,20 +116,14 @@ interface PaperState {
  * looked at again whenever the book, the trades or the positions are read, so the bridge's own exits
  * behave as they would at Fyers. It keeps an order book, a tradebook and net positions, so reduce-only
  * rules, tag lookups and the lifecycle work the same as with Fyers.
+ *
+ * Every change is one atomic update of the book, with its prices fetched before: the book may be
+ * shared by instances (a forward test on Cloud Run), and a quote must never be taken inside a retry.
  */
-export function createPaperBroker(opts: PaperBrokerOptions): Broker & { state(): PaperState } {
-  const state: PaperState = load(opts.stateFile) ?? { orders: [], positions: {}, seq: 0 };
-  state.trades ??= [];
+export function createPaperBroker(opts: PaperBrokerOptions): Broker {
+  const book = opts.book ?? memoryPaperBook<PaperState>();
+  const idPrefix = opts.idPrefix ?? 'PAPER';
   const spotByTicker = new Map(Object.entries(UNDERLYINGS).map(([u, info]) => [info.spotTicker, PAPER_SPOT[u] ?? 0]));
-
-  const persist = () => {
-    if (!opts.stateFile) return;
-    mkdirSync(dirname(opts.stateFile), { recursive: true });
-    const tmp = `${opts.stateFile}.${process.pid}.tmp`;
-    // flush: the data is on disk before the rename makes it the state (a crash leaves old or new, never torn).
-    writeFileSync(tmp, JSON.stringify(state), { flush: true });
-    renameSync(tmp, opts.stateFile);
-  };
 
   const ownQuote = async (ticker: string): Promise<number | undefined> => {
     const spot = spotByTicker.get(ticker);
@@ -64,65 +135,25 @@ export function createPaperBroker(opts: PaperBrokerOptions): Broker & { state():
   };
   const quotes = async (tickers: string[]): Promise<Map<string, number>> => {
     const out = new Map<string, number>();
+    if (tickers.length === 0) return out;
     const live = opts.quotes ? await opts.quotes(tickers).catch(() => new Map<string, number>()) : new Map<string, number>();
     for (const t of tickers) {
-      const ltp = live.get(t) ?? (await ownQuote(t));
+      const ltp = live.get(t) ?? (opts.livePricesOnly ? undefined : await ownQuote(t));
       if (ltp !== undefined) out.set(t, ltp);
     }
     return out;
   };
 
-  const fill = (o: PaperOrder, price: number | undefined) => {
-    const now = opts.clock();
-    o.state = 'filled';
-    o.filledQty = o.qty;
-    o.message = 'paper fill';
-    if (price !== undefined) o.avgPrice = price;
-    state.trades!.push({ orderId: o.orderId, tradeId: `${o.orderId}-1`, qty: o.qty, price: price ?? 0, at: now });
-    const key = `${o.symbol}-${o.productType}`;
-    const pos = state.positions[key] ?? { symbol: o.symbol, productType: o.productType, netQty: 0, cash: 0 };
-    const signed = o.side === 'BUY' ? o.qty : -o.qty;
-    pos.netQty += signed;
-    if (price !== undefined && pos.cash !== undefined) pos.cash -= signed * price;
-    state.positions[key] = pos;
-  };
-
-  /**
-   * The price an order fills at now, or undefined while it should keep resting. A new order that is
-   * marketable trades at the market (never worse than its limit); a resting one fills at its limit,
-   * since the price came to it somewhere between two reads. Marks a stop-limit triggered once its
-   * trigger is crossed, for good.
-   */
-  const fillPriceOf = (o: PaperOrder, ltp: number | undefined, isNew: boolean): number | undefined => {
-    if (ltp === undefined) return undefined;
-    const buy = o.side === 'BUY';
-    if (o.orderType === 'STOP_LIMIT') {
-      if (!o.triggered && (buy ? ltp >= o.stopPrice! : ltp <= o.stopPrice!)) o.triggered = true;
-      if (!o.triggered) return undefined;
-    }
-    if (o.orderType !== 'LIMIT' && o.orderType !== 'STOP_LIMIT') return ltp;
-    const limit = o.limitPrice!;
-    if (!(buy ? ltp <= limit : ltp >= limit)) return undefined;
-    return isNew ? ltp : limit;
-  };
-
-  /** Resting orders whose price has come fill now. */
-  const sweep = async () => {
-    const resting = state.orders.filter((o) => o.state === 'working');
-    if (resting.length === 0) return;
-    const ltps = await quotes([...new Set(resting.map((o) => o.symbol))]);
-    let changed = false;
-    for (const o of resting) {
-      // While the quotes were awaited another read may have filled it, or a cancel ended it.
-      if (o.state !== 'working') continue;
-      const wasTriggered = o.triggered;
-      const price = fillPriceOf(o, ltps.get(o.symbol), false);
-      if (o.triggered !== wasTriggered) changed = true;
-      if (price === undefined) continue;
-      fill(o, price);
-      changed = true;
-    }
-    if (changed) persist();
+  /** Resting orders whose price has come fill now; answers the book as it stands after. */
+  const sweep = async (): Promise<PaperState> => {
+    const before = freshState(await book.read());
+    const resting = [...new Set(before.orders.filter((o) => o.state === 'working').map((o) => o.symbol))];
+    if (resting.length === 0) return before;
+    const ltps = await quotes(resting);
+    return book.update((cur) => {
+      const s = freshState(cur);
+      return { next: sweepState(s, ltps, opts.clock()) ? pruned(s) : undefined, result: s };
+    });
   };
 
   const place = async (order: OrderRequest): Promise<PlaceOutcome> => {
@@ -131,32 +162,36 @@ export function createPaperBroker(opts: PaperBrokerOptions): Broker & { state():
     if (order.qty <= 0 || order.qty % inst.lotSize !== 0) {
       return { status: 'rejected', code: -50, reason: `qty ${order.qty} is not a multiple of the lot size ${inst.lotSize}` };
     }
-    state.seq += 1;
-    const now = opts.clock();
-    const orderId = `PAPER${String(now).slice(-8)}${String(state.seq).padStart(6, '0')}`;
-    const o: PaperOrder = {
-      orderId, symbol: order.symbol, side: order.side, qty: order.qty, productType: order.productType, state: 'working', filledQty: 0,
-      orderTag: order.orderTag, placedAt: now, orderType: order.orderType, limitPrice: order.limitPrice, stopPrice: order.stopPrice,
-    };
     const ltp = (await quotes([order.symbol])).get(order.symbol);
-    // Into the book only once its own price is known, so a read sweeping meanwhile cannot fill it as well.
-    state.orders.push(o);
-    const price = fillPriceOf(o, ltp, true);
-    if (price !== undefined) fill(o, price);
-    persist();
-    return o.state === 'filled'
-      ? { status: 'placed', orderId, message: 'paper order filled', filled: true, ...(o.avgPrice !== undefined ? { avgPrice: o.avgPrice } : {}) }
-      : { status: 'placed', orderId, message: 'paper order resting' };
+    if (ltp === undefined && opts.livePricesOnly && order.orderType === 'MARKET') {
+      return { status: 'rejected', code: 'NO_LIVE_PRICE', reason: `No live price for ${order.symbol}: a paper order is filled only at the market's own price` };
+    }
+    return book.update((cur) => {
+      const s = freshState(cur);
+      s.seq += 1;
+      const now = opts.clock();
+      const orderId = `${idPrefix}${String(now).slice(-8)}${String(s.seq).padStart(6, '0')}`;
+      const o: PaperOrder = {
+        orderId, symbol: order.symbol, side: order.side, qty: order.qty, productType: order.productType, state: 'working', filledQty: 0,
+        orderTag: order.orderTag, placedAt: now, orderType: order.orderType, limitPrice: order.limitPrice, stopPrice: order.stopPrice,
+      };
+      s.orders.push(o);
+      const price = fillPriceOf(o, ltp, true);
+      if (price !== undefined) fillOrder(s, o, price, now);
+      const outcome: PlaceOutcome = o.state === 'filled'
+        ? { status: 'placed', orderId, message: 'paper order filled', filled: true, ...(o.avgPrice !== undefined ? { avgPrice: o.avgPrice } : {}) }
+        : { status: 'placed', orderId, message: 'paper order resting' };
+      return { next: pruned(s), result: outcome };
+    });
   };
 
   const report = ({ orderType: _t, limitPrice: _l, stopPrice: _s, triggered: _g, ...o }: PaperOrder): OrderReport => ({ ...o });
 
-  const broker: Broker & { state(): PaperState } = {
+  return {
     name: 'paper',
-    state: () => state,
     getQuotes: (tickers) => quotes(tickers),
     async getPositions() {
-      await sweep();
+      const state = await sweep();
       const out: Position[] = [];
       const ltps = await quotes(Object.values(state.positions).map((p) => p.symbol));
       for (const { cash, ...p } of Object.values(state.positions)) {
@@ -173,55 +208,49 @@ export function createPaperBroker(opts: PaperBrokerOptions): Broker & { state():
     },
     async cancelOrder(orderId): Promise<CancelOutcome> {
       await sweep();
-      const o = state.orders.find((x) => x.orderId === orderId);
-      if (!o) return { status: 'not-open', reason: `no order ${orderId}` };
-      if (o.state !== 'working') return { status: 'not-open', reason: `the order is already ${o.state}` };
-      o.state = 'cancelled';
-      persist();
-      return { status: 'cancelled' };
+      return book.update<CancelOutcome>((cur) => {
+        const s = freshState(cur);
+        const o = s.orders.find((x) => x.orderId === orderId);
+        if (!o) return { result: { status: 'not-open', reason: `no order ${orderId}` } };
+        if (o.state !== 'working') return { result: { status: 'not-open', reason: `the order is already ${o.state}` } };
+        o.state = 'cancelled';
+        return { next: s, result: { status: 'cancelled' } };
+      });
     },
     async modifyOrder(orderId, change): Promise<ModifyOutcome> {
-      await sweep();
-      const o = state.orders.find((x) => x.orderId === orderId);
-      if (!o || o.state !== 'working') return { status: 'refused', reason: o ? `the order is already ${o.state}` : `no order ${orderId}` };
+      const seen = (await sweep()).orders.find((x) => x.orderId === orderId);
+      if (!seen || seen.state !== 'working') return { status: 'refused', reason: seen ? `the order is already ${seen.state}` : `no order ${orderId}` };
       // Checked as at placement, all before any field changes, so a refused change leaves the order as it was.
       if (change.qty !== undefined) {
-        const inst = (await opts.symbols()).byTicker(o.symbol);
+        const inst = (await opts.symbols()).byTicker(seen.symbol);
         if (!Number.isInteger(change.qty) || change.qty <= 0 || (inst && change.qty % inst.lotSize !== 0)) return { status: 'refused', reason: `qty ${change.qty} is not a positive multiple of the lot size` };
       }
       for (const price of [change.limitPrice, change.stopPrice]) {
         if (price !== undefined && !(Number.isFinite(price) && price > 0)) return { status: 'refused', reason: `price ${price} is not positive` };
       }
-      if (o.state !== 'working') return { status: 'refused', reason: `the order is already ${o.state}` };
-      if (change.qty !== undefined) o.qty = change.qty;
-      if (change.limitPrice !== undefined) o.limitPrice = change.limitPrice;
-      if (change.stopPrice !== undefined) o.stopPrice = change.stopPrice;
-      persist();
-      return { status: 'modified' };
+      return book.update<ModifyOutcome>((cur) => {
+        const s = freshState(cur);
+        const o = s.orders.find((x) => x.orderId === orderId);
+        // It may have filled or been cancelled since it was looked at.
+        if (!o || o.state !== 'working') return { result: { status: 'refused', reason: o ? `the order is already ${o.state}` : `no order ${orderId}` } };
+        if (change.qty !== undefined) o.qty = change.qty;
+        if (change.limitPrice !== undefined) o.limitPrice = change.limitPrice;
+        if (change.stopPrice !== undefined) o.stopPrice = change.stopPrice;
+        return { next: s, result: { status: 'modified' } };
+      });
     },
     async getFunds() {
       return { available: opts.funds ?? DEFAULT_PAPER_FUNDS };
     },
     async findOrders(q) {
-      await sweep();
+      const state = await sweep();
       return state.orders.filter((o) => (q.tag === undefined || o.orderTag === q.tag) && (q.id === undefined || o.orderId === q.id)).map(report);
     },
     async tradebook() {
-      await sweep();
-      return state.trades!.map((t) => ({ ...t }));
+      return (await sweep()).trades!.map((t) => ({ ...t }));
     },
     async checkSession(): Promise<BrokerSession> {
       return { valid: true };
     },
   };
-  return broker;
-}
-
-function load(file?: string): PaperState | undefined {
-  if (!file) return undefined;
-  try {
-    return JSON.parse(readFileSync(file, 'utf8')) as PaperState;
-  } catch {
-    return undefined;
-  }
 }

@@ -2,7 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { OrderRequest, PlaceOutcome } from '../../../../shared/broker/broker.port';
-import { createPaperBroker } from '../../../../shared/broker/paper/paper.broker';
+import { createPaperBroker, type PaperState } from '../../../../shared/broker/paper/paper.broker';
+import { createLocalPaperBook } from '../../../../shared/store/local/paper-book.local';
+import { memoryPaperBook, type PaperBookStore } from '../../../../shared/store/paper-book.port';
 import { manualClock } from '../../../../shared/platform/clock';
 import { buildSymbolIndex } from '../../../../shared/symbols/symbol-index';
 import { option } from '../../../helpers/symbol-fixtures';
@@ -22,9 +24,10 @@ function feed(start: number) {
   };
 }
 
-function paper(start = 150, stateFile?: string) {
+function paper(start = 150, stateFile?: string, over: { book?: PaperBookStore<PaperState>; livePricesOnly?: boolean } = {}) {
   const prices = feed(start);
-  const broker = createPaperBroker({ clock: manualClock(Date.UTC(2026, 6, 20, 5, 0)), symbols: async () => index, quotes: prices.quotes, ...(stateFile ? { stateFile } : {}) });
+  const book = over.book ?? (stateFile ? createLocalPaperBook<PaperState>(stateFile) : undefined);
+  const broker = createPaperBroker({ clock: manualClock(Date.UTC(2026, 6, 20, 5, 0)), symbols: async () => index, quotes: prices.quotes, ...(book ? { book } : {}), ...(over.livePricesOnly ? { livePricesOnly: true } : {}) });
   return { broker, prices };
 }
 
@@ -190,5 +193,65 @@ describe('persistence', () => {
 
     const second = paper(141, file);
     expect(await second.broker.findOrders({ id })).toEqual([expect.objectContaining({ state: 'filled', avgPrice: 139.5 })]);
+  });
+});
+
+describe('a book shared by instances (a forward test on Cloud Run)', () => {
+  it('an exit one instance rests is filled by another instance\'s read and cancelled by nobody twice', async () => {
+    const book = memoryPaperBook<PaperState>();
+    const webhook = paper(150, undefined, { book });
+    const reconcile = paper(150, undefined, { book });
+    await webhook.broker.placeOrder(order());
+    const stop = idOf(await webhook.broker.placeOrder(order({ side: 'SELL', orderType: 'STOP_LIMIT', stopPrice: 140, limitPrice: 139.5, orderTag: 'Xstop' })));
+    reconcile.prices.set(139.8);
+    expect(await reconcile.broker.findOrders({ id: stop })).toEqual([expect.objectContaining({ state: 'filled', avgPrice: 139.5 })]);
+    expect(await webhook.broker.cancelOrder(stop)).toEqual({ status: 'not-open', reason: 'the order is already filled' });
+    expect(await webhook.broker.getPositions()).toEqual([expect.objectContaining({ netQty: 0 })]);
+  });
+
+  it('two instances placing at once get distinct ids and both orders are in the book', async () => {
+    const book = memoryPaperBook<PaperState>();
+    const a = paper(150, undefined, { book });
+    const b = paper(150, undefined, { book });
+    const [x, y] = await Promise.all([a.broker.placeOrder(order({ orderTag: 'tvA' })), b.broker.placeOrder(order({ orderTag: 'tvB' }))]);
+    expect(idOf(x)).not.toBe(idOf(y));
+    expect((await a.broker.findOrders({})).map((o) => o.orderTag).sort()).toEqual(['tvA', 'tvB']);
+    expect(await b.broker.getPositions()).toEqual([expect.objectContaining({ netQty: 130 })]);
+  });
+
+  it('keeps a bounded book: old finished orders go, working ones stay', async () => {
+    const book = memoryPaperBook<PaperState>();
+    const { broker } = paper(150, undefined, { book });
+    const resting = idOf(await broker.placeOrder(order({ orderType: 'LIMIT', limitPrice: 100, orderTag: 'tvRest' })));
+    for (let i = 0; i < 410; i++) await broker.placeOrder(order({ orderTag: `tv${i}` }));
+    const state = (await book.read())!;
+    expect(state.orders.filter((o) => o.state === 'filled')).toHaveLength(400);
+    expect(state.orders.find((o) => o.orderId === resting)).toMatchObject({ state: 'working' });
+    expect(state.orders.some((o) => o.orderTag === 'tv0')).toBe(false);
+  });
+});
+
+describe('live prices only (a forward test fills at the market\'s price or not at all)', () => {
+  it('refuses a MARKET order when the feed has no price, instead of inventing one', async () => {
+    const { broker } = paper(150, undefined, { livePricesOnly: true });
+    const other = option('NIFTY', '2026-07-21', 24500, 'CE');
+    const wide = createPaperBroker({ clock: manualClock(Date.UTC(2026, 6, 20, 5, 0)), symbols: async () => buildSymbolIndex([CE, other], 'test'), quotes: async () => new Map(), livePricesOnly: true });
+    expect(await wide.placeOrder(order({ symbol: other.ticker }))).toMatchObject({ status: 'rejected', code: 'NO_LIVE_PRICE' });
+    expect(await wide.findOrders({})).toEqual([]);
+    expect(await broker.placeOrder(order())).toMatchObject({ status: 'placed', filled: true, avgPrice: 150 });
+  });
+
+  it('a resting order does not fill while the feed is silent', async () => {
+    let live = true;
+    const b = createPaperBroker({
+      clock: manualClock(Date.UTC(2026, 6, 20, 5, 0)), symbols: async () => index, livePricesOnly: true,
+      quotes: async (t) => new Map(live ? t.map((x) => [x, 150] as [string, number]) : []),
+    });
+    const id = idOf(await b.placeOrder(order({ orderType: 'LIMIT', limitPrice: 200 })));
+    // Marketable at once at 150 when placed; a second one placed while the feed is silent rests.
+    expect(await b.findOrders({ id })).toEqual([expect.objectContaining({ state: 'filled' })]);
+    live = false;
+    const later = idOf(await b.placeOrder(order({ orderType: 'LIMIT', limitPrice: 200, orderTag: 'tvLater' })));
+    expect(await b.findOrders({ id: later })).toEqual([expect.objectContaining({ state: 'working' })]);
   });
 });
