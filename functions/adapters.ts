@@ -18,6 +18,8 @@ import type { IdempotencyStore } from '../shared/store/idempotency.port';
 import type { OrderResult } from '../shared/orders/order-result';
 import type { LeaseStore } from '../shared/store/lease.port';
 import type { HoldingsStore } from '../shared/store/holdings.port';
+import type { PaperBookStore } from '../shared/store/paper-book.port';
+import type { PaperState } from '../shared/broker/paper/paper.broker';
 import type { OAuthStateStore } from '../shared/store/oauth-state.port';
 import type { OrderRecordStore } from '../shared/store/order-records.port';
 import type { OrderRecord } from '../shared/orders/lifecycle/order-record';
@@ -45,6 +47,12 @@ export interface Adapters {
   leases: LeaseStore;
   oauthStates: OAuthStateStore;
   holdings: HoldingsStore;
+  /**
+   * The forward test's own stores: the paper book, and order records and strategy holdings of the same
+   * shapes as the live ones but apart from them, so the live reconcile, postbacks, square-off and risk
+   * rules never see a paper order and a paper fill never moves a live book.
+   */
+  forwardTest: { book: PaperBookStore<PaperState>; orderRecords: OrderRecordStore<OrderRecord, OrderEventV1>; holdings: HoldingsStore };
   orderRecords: OrderRecordStore<OrderRecord, OrderEventV1>;
   /** The alert's one write after the send: outcome, order records and audit together. */
   alertCommit: AlertCommitStore<OrderResult>;
@@ -74,7 +82,10 @@ interface Basics {
 /** Local paper runs work without any setup: this secret is printed by `npm start` and refused with BROKER=fyers. */
 export const PAPER_DEMO_SECRET = 'paper-demo-secret';
 
-type Stores = Pick<Adapters, 'idempotency' | 'audit' | 'alertCommit' | 'controls' | 'tokens' | 'leases' | 'oauthStates' | 'orderRecords' | 'webhookSubscriptions' | 'recentNotifications' | 'holdings'> & { probe: () => Promise<Check>; close(): Promise<void> };
+/** Firestore collections of the forward test are the live ones' names with this in front (`paper-orders`). */
+const FORWARD_TEST_PREFIX = 'paper-';
+
+type Stores = Pick<Adapters, 'idempotency' | 'audit' | 'alertCommit' | 'controls' | 'tokens' | 'leases' | 'oauthStates' | 'orderRecords' | 'webhookSubscriptions' | 'recentNotifications' | 'holdings' | 'forwardTest'> & { probe: () => Promise<Check>; close(): Promise<void> };
 
 /** The store's readiness: reachable, and no record it holds found unreadable (see StoreHealth). */
 async function storeCheck(store: string, health: StoreHealth, controls: ControlsStore, extra: Record<string, unknown> = {}): Promise<Check> {
@@ -116,6 +127,11 @@ async function buildStores(config: Config, health: StoreHealth): Promise<Stores>
       oauthStates: createFirestoreOAuthStateStore(db),
       recentNotifications: createFirestoreRecentNotifications(db),
       holdings: (await import('../shared/store/firestore/holdings.firestore')).createFirestoreHoldingsStore(db),
+      forwardTest: {
+        book: (await import('../shared/store/firestore/paper-book.firestore')).createFirestorePaperBook<PaperState>(db, 'forward-test'),
+        orderRecords: createFirestoreOrderRecordStore<OrderRecord, OrderEventV1>(db, { prefix: FORWARD_TEST_PREFIX }),
+        holdings: (await import('../shared/store/firestore/holdings.firestore')).createFirestoreHoldingsStore(db, { prefix: FORWARD_TEST_PREFIX }),
+      },
       probe: async () => {
         await db.collection('health').doc('probe').get();
         return storeCheck('firestore', health, controls);
@@ -152,6 +168,11 @@ async function buildStores(config: Config, health: StoreHealth): Promise<Stores>
     oauthStates: createLocalOAuthStateStore(join(dir, 'oauth-states')),
     recentNotifications: createLocalRecentNotifications(join(dir, 'notifications')),
     holdings: (await import('../shared/store/local/holdings.local')).createLocalHoldingsStore(join(dir, 'holdings')),
+    forwardTest: {
+      book: (await import('../shared/store/local/paper-book.local')).createLocalPaperBook<PaperState>(join(dir, 'paper', 'book.json')),
+      orderRecords: createLocalOrderRecordStore<OrderRecord, OrderEventV1>(join(dir, 'paper', 'orders'), health),
+      holdings: (await import('../shared/store/local/holdings.local')).createLocalHoldingsStore(join(dir, 'paper', 'holdings')),
+    },
     probe: () => storeCheck('local', health, controls, { dataDir: config.dataDir }),
     close: async () => undefined,
   };
@@ -408,6 +429,7 @@ export async function buildAdapters(config: Config, b: Basics, overrides: Partia
     leases: overrides.leases ?? stores.leases,
     oauthStates: overrides.oauthStates ?? stores.oauthStates,
     holdings: overrides.holdings ?? stores.holdings,
+    forwardTest: overrides.forwardTest ?? stores.forwardTest,
     secrets,
     notifier: notifierParts.notifier,
     recentNotifications,

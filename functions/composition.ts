@@ -25,6 +25,7 @@ import { buildAdapters, symbolMasterPolicy, type Adapters } from './adapters';
 import { getConfig } from './config';
 import { lifecycleFunctions } from './wiring/lifecycle-functions.wiring';
 import { orderPath } from './wiring/order-path.wiring';
+import { forwardTest } from './wiring/forward-test.wiring';
 import { createRefusalDigest } from '../shared/notify/refusal-digest';
 import { REFUSAL_DIGEST_WINDOW_MS } from './wiring/webhook.wiring';
 import { pages } from './wiring/pages.wiring';
@@ -81,13 +82,14 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
   };
 
   const { executor, lifecycle } = orderPath(w);
-  const jobs = strategyJobs(w, executor);
+  const paper = forwardTest(w);
+  const jobs = strategyJobs(w, executor, paper);
   const page = pages(w, executor, jobs.flatten);
   const session = brokerSession(w);
   return {
     config,
     adapters,
-    webhook: webhookDeps(w, executor, jobs.lossLimit),
+    webhook: webhookDeps(w, executor, jobs.lossLimit, paper.venue),
     readyz: page.readyz,
     controls: page.controls,
     console: page.console,
@@ -98,7 +100,7 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
     squareOff: jobs.squareOff,
     ...(jobs.lossLimit ? { lossLimit: jobs.lossLimit } : {}),
     lifecycle,
-    ...lifecycleFunctions(w, lifecycle, jobs.strategyRisk),
+    ...lifecycleFunctions(w, lifecycle, jobs.strategyRisk, paper.lifecycle),
     operatorKey: w.operatorKey,
     warmUp: async () => {
       const started = clock();

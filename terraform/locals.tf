@@ -55,6 +55,7 @@ locals {
     },
     # Optional settings: left out when unset, so the code's own default (or "no limit") applies.
     var.daily_loss_limit == null ? {} : { DAILY_LOSS_LIMIT = tostring(var.daily_loss_limit) },
+    length(var.paper_strategies) == 0 ? {} : { PAPER_STRATEGIES = join(",", var.paper_strategies) },
     length(var.strategy_risk) == 0 ? {} : { STRATEGY_RISK = jsonencode({ for id, r in var.strategy_risk : id => { for k, v in r : k => v if v != null } }) },
     var.enforce_trading_window == null ? {} : { ENFORCE_TRADING_WINDOW = tostring(var.enforce_trading_window) },
     length(var.symbol_master_json_urls) == 0 ? {} : { SYMBOL_MASTER_JSON_URLS = join(",", var.symbol_master_json_urls) },

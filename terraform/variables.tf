@@ -437,6 +437,17 @@ variable "protection" {
   }
 }
 
+variable "paper_strategies" {
+  description = "Strategy ids forward-tested on paper beside live ones (PAPER_STRATEGIES): their alerts fill on the paper book at live prices and never reach Fyers. The console can switch a strategy either way."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for id in var.paper_strategies : can(regex("^[A-Za-z0-9_.-]{1,64}$", id))])
+    error_message = "paper_strategies must be strategy ids: 1-64 letters, digits or _ . -."
+  }
+}
+
 variable "strategy_risk" {
   description = "Per-strategy risk rules in rupees (STRATEGY_RISK), keyed by strategy id: stop, target, lockAfter + lockGiveBack, dailyTarget. Empty = none."
   type = map(object({

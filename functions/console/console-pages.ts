@@ -364,11 +364,12 @@ export function loginPage(base: string, message?: string, status: 'error' | 'loc
   );
 }
 
-const LABELS: Record<keyof RuntimeControls, string> = { tradingEnabled: 'Trading', maxLots: 'Max lots', dailyOrderCap: 'Daily order cap', reduceOnly: 'Reduce-only', strategyDay: 'Strategies stopped today' };
+const LABELS: Record<keyof RuntimeControls, string> = { tradingEnabled: 'Trading', maxLots: 'Max lots', dailyOrderCap: 'Daily order cap', reduceOnly: 'Reduce-only', strategyDay: 'Strategies stopped today', strategyVenue: 'Strategy venues' };
 
 function shown(key: keyof RuntimeControls, value: unknown, defaultMaxLots: number): string {
   if (key === 'tradingEnabled') return value ? 'ON: alerts place orders' : 'OFF: every alert refused (kill switch)';
   if (key === 'reduceOnly') return value ? 'on' : 'off';
+  if (key === 'strategyVenue' && value && typeof value === 'object') return Object.entries(value).map(([id, v]) => `${id}: ${v}`).join(', ') || 'none';
   if (value === undefined || value === null) return key === 'maxLots' ? `${defaultMaxLots} (deployed default)` : 'none';
   return String(value);
 }

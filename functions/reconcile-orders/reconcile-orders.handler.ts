@@ -10,6 +10,8 @@ export interface ReconcileDeps extends LifecycleDeps {
   afterCloseMs: number;
   /** The per-strategy risk rules (STRATEGY_RISK), evaluated each in-session run; absent: none configured. */
   strategyRisk?: () => Promise<StrategyRiskRun>;
+  /** The forward test's lifecycle: its resting exits are filled at live prices, trailed and settled the same way. */
+  forwardTest?: LifecycleDeps;
 }
 
 /**
@@ -30,7 +32,14 @@ export async function handleReconcile(deps: ReconcileDeps): Promise<HttpReply> {
       return undefined;
     })
     : undefined;
+  // The paper book after the live one: a failure there is logged, never a reason to fail the live run.
+  const paper = deps.forwardTest
+    ? await reconcileOrders(deps.forwardTest, { sessionEnding: inGrace }).catch((e: unknown) => {
+      deps.logger.error('the forward test could not be reconciled this minute', { error: e });
+      return undefined;
+    })
+    : undefined;
   const ms = deps.clock() - started;
-  deps.logger.info('reconcile done', { ...report, ms, strategiesStopped: risk?.stopped });
-  return { status: 200, body: { status: 'reconciled', ...report, ...(risk ? { strategyRisk: risk } : {}), ms } };
+  deps.logger.info('reconcile done', { ...report, ms, strategiesStopped: risk?.stopped, ...(paper?.open ? { paperOpen: paper.open } : {}) });
+  return { status: 200, body: { status: 'reconciled', ...report, ...(risk ? { strategyRisk: risk } : {}), ...(paper ? { paper } : {}), ms } };
 }

@@ -9,12 +9,12 @@ import { readinessWindow } from './pages.wiring';
 import type { WiringContext } from './wiring-context';
 
 /** The functions that follow orders after they leave: postbacks, the reconcile, event deliveries. */
-export function lifecycleFunctions(w: WiringContext, lifecycle: LifecycleDeps, strategyRisk?: StrategyRiskDeps): { orderUpdates: OrderUpdatesDeps; reconcile: ReconcileDeps; orderEventWebhooks: OrderEventWebhooksDeps } {
+export function lifecycleFunctions(w: WiringContext, lifecycle: LifecycleDeps, strategyRisk: StrategyRiskDeps | undefined, paper: LifecycleDeps): { orderUpdates: OrderUpdatesDeps; reconcile: ReconcileDeps; orderEventWebhooks: OrderEventWebhooksDeps } {
   const { adapters, clock, logger } = w;
   return {
     orderUpdates: { ...lifecycle, secrets: adapters.secrets, postbacks: { signature: fyersPostbackSignature, parse: parseFyersPostback }, answerWithinMs: 2_000 },
     // Reconcile runs through NSE F&O's calendar session (the widest), narrowed by TRADING_WINDOW.
-    reconcile: { ...lifecycle, tradingWindow: readinessWindow(w), afterCloseMs: 20 * 60_000, ...(strategyRisk ? { strategyRisk: () => enforceStrategyRisk(strategyRisk) } : {}) },
+    reconcile: { ...lifecycle, tradingWindow: readinessWindow(w), afterCloseMs: 20 * 60_000, ...(strategyRisk ? { strategyRisk: () => enforceStrategyRisk(strategyRisk) } : {}), forwardTest: paper },
     orderEventWebhooks: { subscriptions: adapters.webhookSubscriptions, resolve: systemResolveHost, logger, clock, timeoutMs: 5_000 },
   };
 }

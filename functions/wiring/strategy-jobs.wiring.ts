@@ -4,9 +4,10 @@ import type { FlattenDeps } from '../../shared/strategy/flatten-holdings';
 import type { StrategyRiskDeps } from '../../shared/strategy/strategy-risk-run';
 import type { SquareOffDeps } from '../square-off/square-off.handler';
 import type { WiringContext } from './wiring-context';
+import type { ForwardTest } from './forward-test.wiring';
 
 /** Flattens outside an alert: the scheduled square-off and the account's daily loss limit. */
-export function strategyJobs(w: WiringContext, executor: OrderExecutor): { flatten: FlattenDeps; squareOff: SquareOffDeps; lossLimit?: LossLimitDeps; strategyRisk?: StrategyRiskDeps } {
+export function strategyJobs(w: WiringContext, executor: OrderExecutor, paper: ForwardTest): { flatten: FlattenDeps; paperFlatten: FlattenDeps; squareOff: SquareOffDeps; lossLimit?: LossLimitDeps; strategyRisk?: StrategyRiskDeps } {
   const { config, adapters, clock, logger, instanceId } = w;
   const flatten: FlattenDeps = {
     clock,
@@ -20,7 +21,10 @@ export function strategyJobs(w: WiringContext, executor: OrderExecutor): { flatt
     owner: `${instanceId}:flatten`,
     lockMs: config.idempotencyLeaseMs,
   };
-  const squareOff: SquareOffDeps = { ...flatten, notifier: adapters.notifier, atMin: config.squareOff.atMin, byStrategy: config.squareOff.byStrategy };
+  // The loss limit and the strategy risk rules judge the broker's account, so they see only live books;
+  // square-off closes paper strategies on their own book at the same times, as live ones would be.
+  const paperFlatten: FlattenDeps = { ...flatten, broker: paper.venue.broker, executor: paper.venue.executor, holdings: paper.venue.holdings, owner: `${instanceId}:paper-flatten` };
+  const squareOff: SquareOffDeps = { ...flatten, notifier: adapters.notifier, atMin: config.squareOff.atMin, byStrategy: config.squareOff.byStrategy, forwardTest: paperFlatten };
   const strategyRisk: StrategyRiskDeps | undefined = Object.keys(config.strategyRisk).length === 0 ? undefined : {
     ...flatten,
     controls: adapters.controls,
@@ -28,7 +32,7 @@ export function strategyJobs(w: WiringContext, executor: OrderExecutor): { flatt
     rules: config.strategyRisk,
     onControlsChanged: (after) => w.controls.changed(after),
   };
-  if (config.dailyLossLimit === undefined) return { flatten, squareOff, ...(strategyRisk ? { strategyRisk } : {}) };
+  if (config.dailyLossLimit === undefined) return { flatten, paperFlatten, squareOff, ...(strategyRisk ? { strategyRisk } : {}) };
   const lossLimit: LossLimitDeps = {
     ...flatten,
     controls: adapters.controls,
@@ -40,5 +44,5 @@ export function strategyJobs(w: WiringContext, executor: OrderExecutor): { flatt
     // This instance must refuse the next alert at once, not after its controls cache expires.
     onControlsChanged: (after) => w.controls.changed(after),
   };
-  return { flatten, squareOff, lossLimit, ...(strategyRisk ? { strategyRisk } : {}) };
+  return { flatten, paperFlatten, squareOff, lossLimit, ...(strategyRisk ? { strategyRisk } : {}) };
 }

@@ -5,6 +5,7 @@ import { lossGuard, type LossLimitDeps } from '../../shared/strategy/daily-loss'
 import { createSourceGuard } from '../webhook/source-guard';
 import type { WebhookDeps } from '../webhook/webhook.handler';
 import type { WiringContext } from './wiring-context';
+import type { ForwardTestVenue } from '../../shared/strategy/strategy.deps';
 
 /** TradingView gives up at 3 s; leave room for the platform's own latency and the audit write. */
 const RESPONSE_BUDGET_MS = 2500;
@@ -12,7 +13,7 @@ const RESPONSE_BUDGET_MS = 2500;
 export const REFUSAL_DIGEST_WINDOW_MS = 10 * 60_000;
 
 /** The alert door: admission, claim, plan, the one executor, and what the answer and the audit say. */
-export function webhookDeps(w: WiringContext, executor: OrderExecutor, lossLimit: LossLimitDeps | undefined): WebhookDeps {
+export function webhookDeps(w: WiringContext, executor: OrderExecutor, lossLimit: LossLimitDeps | undefined, paper: ForwardTestVenue): WebhookDeps {
   const { config, adapters, clock, logger, instanceId } = w;
   // Every quote the webhook takes (spots for ATM, LIMIT checks) also prices MARKET replies for a second.
   const quotes = withQuoteMemory(adapters.broker, { clock, maxAgeMs: 1000 });
@@ -33,6 +34,7 @@ export function webhookDeps(w: WiringContext, executor: OrderExecutor, lossLimit
     secrets: adapters.secrets,
     notifier: adapters.notifier,
     holdings: adapters.holdings,
+    forwardTest: paper,
     ...(lossLimit ? { lossGuard: lossGuard(lossLimit) } : {}),
     // Resends come within seconds; a few thousand keys cover a trading day's burst many times over.
     recentKeys: createRecentKeys({ clock, ttlMs: Math.max(config.dedupWindowMs, 60_000), max: 5000 }),
@@ -52,6 +54,7 @@ export function webhookDeps(w: WiringContext, executor: OrderExecutor, lossLimit
       instanceId,
       responseBudgetMs: RESPONSE_BUDGET_MS,
       sendMarginMs: config.fyers.timeoutMs + 1000,
+      paperStrategies: config.paperStrategies,
       // TradingView resends a 503 after 5 s; by then the first close has settled into the position.
       reduceOnlySettleMs: 4000,
     },

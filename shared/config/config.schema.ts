@@ -98,6 +98,8 @@ export const EnvSchema = v.object({
   DAILY_LOSS_LIMIT: v.optional(int(1, 1_000_000_000)),
   /** Per-strategy risk rules in rupees, JSON: {"<id>": {"stop":3000,"target":5000,"lockAfter":4000,"lockGiveBack":1500,"dailyTarget":8000}}. */
   STRATEGY_RISK: optionalText,
+  /** Strategy ids that trade on paper beside the live ones (a forward test): `scalper,straddle2`. The console can switch one either way. */
+  PAPER_STRATEGIES: v.optional(list, ''),
   /** At the loss limit, also flatten every strategy holding (not only switch trading off). */
   LOSS_LIMIT_FLATTEN: v.optional(bool, 'true'),
 

@@ -54,6 +54,8 @@ export interface Config {
   lossLimitFlatten: boolean;
   /** STRATEGY_RISK, parsed: strategy id → its MTM rules (empty: none). */
   strategyRisk: StrategyRiskConfig;
+  /** PAPER_STRATEGIES: strategy ids whose alerts trade on the forward-test paper book, not at the broker. */
+  paperStrategies: string[];
   notify: { topic?: string; webhookUrl?: string };
   /** Order lifecycle: where order events go and when an unfilled market order is reported. */
   lifecycle: { orderEventsTopic?: string; unfilledAlertMs: number };
@@ -109,6 +111,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   const tradingWindow = ws && we ? { startMin: minutes(ws), endMin: minutes(we) } : undefined;
   if (tradingWindow && tradingWindow.startMin >= tradingWindow.endMin) problems.push('TRADING_WINDOW: start must be before end');
   const squareOff = { atMin: 15 * 60 + 15, byStrategy: {} as Record<string, number> };
+  for (const id of e.PAPER_STRATEGIES) {
+    if (!/^[A-Za-z0-9_.-]{1,64}$/.test(id)) problems.push(`PAPER_STRATEGIES: "${id}" is not a strategy id (1-64 letters, digits or _ . -)`);
+  }
   for (const item of e.SQUARE_OFF_AT) {
     const m = /^(?:([A-Za-z0-9_.-]{1,64})=)?(\d{2}):(\d{2})$/.exec(item);
     if (!m || Number(m[2]) > 23 || Number(m[3]) > 59) problems.push(`SQUARE_OFF_AT: "${item}" must look like 15:15 or strategy=14:50`);
@@ -204,6 +209,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     dailyLossLimit: e.DAILY_LOSS_LIMIT,
     lossLimitFlatten: e.LOSS_LIMIT_FLATTEN,
     strategyRisk: parseStrategyRisk(e.STRATEGY_RISK),
+    paperStrategies: e.PAPER_STRATEGIES.filter((x) => x.length > 0),
     notify: { topic: e.NOTIFY_TOPIC, webhookUrl: e.NOTIFY_WEBHOOK_URL },
     lifecycle: { orderEventsTopic: e.ORDER_EVENTS_TOPIC, unfilledAlertMs: e.UNFILLED_ALERT_SECONDS * 1000 },
     publicBaseUrl: e.PUBLIC_BASE_URL,

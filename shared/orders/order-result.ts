@@ -38,6 +38,8 @@ export interface OrderResult {
   notes?: string[];
   /** PROTECTION=managed: the offsets the bridge's own exit management is to hold (nothing was sent as legs). */
   managedProtection?: { stopLossOffset?: number; takeProfitOffset?: number };
+  /** `paper`: a forward-test strategy's alert, filled on the paper book at live prices; nothing reached the broker. */
+  venue?: 'paper';
 }
 
 export interface OrderSlice {

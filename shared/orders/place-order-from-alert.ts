@@ -1,3 +1,4 @@
+import { venueOf } from './strategy-venue';
 import { parseAlert } from '../alert/parse-alert';
 import { orderTagFor } from '../alert/idempotency-key';
 import { admitAlert, claimAlert } from './admission';
@@ -46,6 +47,11 @@ const RETRY_MARGIN_MS = 500;
 export async function placeOrderFromAlert(deps: PlaceOrderDeps, req: AlertRequest, trace: AlertTrace = {}): Promise<AlertOutcome> {
   const { alert, controls, index } = await admitAlert(deps, req, (body) => parseAlert(body, { protection: deps.settings.protection }), trace);
   const s = deps.settings;
+  // A trader who set a strategy to paper expects none of its alerts at the broker. The single-order
+  // path has no paper venue, so an alert labelled with that strategy is refused, not sent live.
+  if (venueOf(alert.strategy, controls, s.paperStrategies ?? []) === 'paper') {
+    throw new RiskRefusedError(`Strategy ${alert.strategy} trades on paper (forward test), and a single-order alert cannot: send it as a strategy alert (position or legs), or switch the strategy to live; nothing was sent`, { field: 'strategy' });
+  }
   const plan = planOrder(alert, { index, controls, maxLots: s.maxLots, coverOnlyBuy: s.coverOnlyBuy, freezeQtyOverrides: s.freezeQtyOverrides, nowMs: deps.clock() });
   if (plan.kind === 'ready') trace.instrument = plan.prepared.instrument;
 

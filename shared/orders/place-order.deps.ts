@@ -36,6 +36,8 @@ export interface PlaceOrderSettings {
   sendMarginMs: number;
   /** How long a reduce-only order holds its contract so a second close cannot read the same position. */
   reduceOnlySettleMs: number;
+  /** PAPER_STRATEGIES: a single-order alert labelled with one of these (or one the console set to paper) is refused. */
+  paperStrategies?: readonly string[];
 }
 
 /** Everything the use case touches, as ports. Built by functions/composition.ts. */

@@ -13,7 +13,14 @@ export interface RuntimeControls {
    * armed, and the rule that stopped the strategy for the day. A state of an earlier day means nothing.
    */
   strategyDay?: Record<string, StrategyDayState>;
+  /**
+   * Where a strategy's alerts trade, set from the console: `paper` (the forward-test book, at live
+   * prices) or `live` (the broker). Overrides PAPER_STRATEGIES for the ids it names.
+   */
+  strategyVenue?: Record<string, StrategyVenue>;
 }
+
+export type StrategyVenue = 'paper' | 'live';
 
 export interface StrategyDayState {
   /** IST date (YYYY-MM-DD) the state belongs to. */

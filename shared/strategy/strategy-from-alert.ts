@@ -26,6 +26,7 @@ import { restingCloses } from './flatten-holdings';
 import { openProtection } from './open-protection';
 import type { StrategyDeps } from './strategy.deps';
 import { planTransition, positionPool, reconcileLegs } from './transition-plan';
+import { venueOf } from '../orders/strategy-venue';
 
 /** Contracts resolved before the claim, so an alert that can never trade leaves no claim behind. */
 interface Resolved {
@@ -44,14 +45,32 @@ interface Resolved {
  * broker's positions, and one plan for the executor: the bridge's exits on what it closes withdrawn,
  * closes, then opens protected as a single order would be, all with tags derived from the alert's key.
  */
-export async function strategyFromAlert(deps: StrategyDeps, req: AlertRequest, trace: AlertTrace = {}): Promise<AlertOutcome> {
-  const { alert, controls, index } = await admitAlert(deps, req, (body) => parseStrategyAlert(body, { protection: deps.settings.protection }), trace);
+export async function strategyFromAlert(live: StrategyDeps, req: AlertRequest, trace: AlertTrace = {}): Promise<AlertOutcome> {
+  const { alert, controls, index } = await admitAlert(live, req, (body) => parseStrategyAlert(body, { protection: live.settings.protection }), trace);
   // A strategy a risk rule stopped for today opens nothing more (a flatten still goes through).
-  if (alert.intent !== 'flatten') assertStrategyRunning(controls, alert.strategy, deps.clock());
+  if (alert.intent !== 'flatten') assertStrategyRunning(controls, alert.strategy, live.clock());
+  const paper = venueOf(alert.strategy, controls, live.settings.paperStrategies ?? []) === 'paper';
+  // A strategy set to paper never falls through to the broker, even where no paper venue is wired.
+  if (paper && !live.forwardTest) throw new RiskRefusedError(`Strategy ${alert.strategy} is set to paper but this deployment has no paper venue; nothing was sent`, { field: 'strategy' });
+  const deps = paper ? onPaper(live, live.forwardTest!) : live;
   const resolved = await resolveContracts(deps, alert, controls, index);
   const claim = await claimAlert(deps, req, alert, (key) => orderTagFor(key, req.requestId), trace);
   if (claim.kind === 'duplicate') return claim;
   return run(deps, req, alert, resolved, controls, index, claim.held, trace, claim.previous);
+}
+
+/**
+ * The same use case on the forward-test venue: its broker, executor and book. The daily order cap
+ * counts orders sent to the broker, so paper orders take no slot. The paper book has no TP/SL legs,
+ * so where live orders would carry legs the bridge's managed exits protect the paper entry instead.
+ */
+function onPaper(live: StrategyDeps, venue: NonNullable<StrategyDeps['forwardTest']>): StrategyDeps {
+  const { forwardTest: _venue, ...rest } = live;
+  const protection = rest.settings.protection === 'legs' ? 'managed' : rest.settings.protection;
+  return {
+    ...rest, broker: venue.broker, executor: venue.executor, holdings: venue.holdings, settings: { ...rest.settings, protection },
+    reserveDailyOrder: async () => true, releaseDailyOrder: async () => undefined, venue: 'paper',
+  };
 }
 
 async function resolveContracts(deps: StrategyDeps, a: StrategyAlert, controls: RuntimeControls, index: SymbolIndex): Promise<Resolved> {
@@ -192,6 +211,7 @@ async function run(
     });
   });
   const result = strategyResult(req, alert, r, execution, notes);
+  if (deps.venue) result.venue = deps.venue;
   if ('notes' in execution && Array.isArray(execution.notes) && execution.notes.length) result.notes = [...execution.notes];
   try {
     if (!(await deps.idempotency.complete(record.key, owner, result, deps.clock()))) deps.logger.error('claim was lost before the result could be recorded', { key: record.key });
@@ -203,7 +223,7 @@ async function run(
     await deps.notifier.notify({
       kind: execution.status === 'rejected' ? 'order.rejected' : execution.status === 'unknown' ? 'order.unknown' : 'order.unfilled',
       severity: execution.status === 'rejected' || resting.length ? 'warning' : 'critical',
-      summary: `Strategy ${alert.strategy ?? '*'} on ${r.underlying ?? 'all underlyings'}: ${execution.status}${result.reason ? ` (${result.reason})` : ''}; legs: ${execution.legs.map((l) => `${l.role} ${l.side} ${l.symbol} ${l.status}${l.rolledBack ? `/${l.rolledBack}` : ''}`).join('; ')}`,
+      summary: `${deps.venue ? 'Paper strategy' : 'Strategy'} ${alert.strategy ?? '*'} on ${r.underlying ?? 'all underlyings'}: ${execution.status}${result.reason ? ` (${result.reason})` : ''}; legs: ${execution.legs.map((l) => `${l.role} ${l.side} ${l.symbol} ${l.status}${l.rolledBack ? `/${l.rolledBack}` : ''}`).join('; ')}`,
       requestId: req.requestId,
       at: deps.clock(),
       details: { legs: execution.legs },

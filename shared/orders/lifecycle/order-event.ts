@@ -35,6 +35,8 @@ export interface OrderEventV1 {
   /** Epoch ms the bridge recorded the change. */
   recordedAt: number;
   version: number;
+  /** `paper`: an order of a forward-test strategy, on the paper book; it never reached the broker. */
+  venue?: 'paper';
 }
 
 export function orderEventFor(rec: OrderRecord, previous: OrderRecordState | undefined): OrderEventV1 {

@@ -24,4 +24,17 @@ describe('withQuoteMemory', () => {
     expect(q.recentQuote('NSE:C')).toBeUndefined();
     expect(calls).toEqual([['NSE:A', 'NSE:B']]);
   });
+
+  it('freshQuotes serves what is fresh from memory and asks the broker once for the rest', async () => {
+    const clock = manualClock(1_000);
+    const { broker, calls } = brokerQuoting({ 'NSE:A': 101.5, 'NSE:B': 7 });
+    const q = withQuoteMemory(broker, { clock, maxAgeMs: 1000 });
+    await q.broker.getQuotes(['NSE:A']);
+    expect(await q.freshQuotes(['NSE:A', 'NSE:B', 'NSE:A'])).toEqual(new Map([['NSE:A', 101.5], ['NSE:B', 7]]));
+    expect(await q.freshQuotes(['NSE:A', 'NSE:B'])).toEqual(new Map([['NSE:A', 101.5], ['NSE:B', 7]]));
+    expect(calls).toEqual([['NSE:A'], ['NSE:B']]);
+    clock.advance(1001);
+    await q.freshQuotes(['NSE:A', 'NSE:B']);
+    expect(calls).toEqual([['NSE:A'], ['NSE:B'], ['NSE:A', 'NSE:B']]);
+  });
 });
