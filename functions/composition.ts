@@ -84,7 +84,7 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
   const { executor, lifecycle } = orderPath(w);
   const paper = forwardTest(w);
   const jobs = strategyJobs(w, executor, paper);
-  const page = pages(w, executor, jobs.flatten);
+  const page = pages(w, executor, jobs.flatten, { flatten: jobs.paperFlatten, venue: paper.venue, records: adapters.forwardTest.orderRecords });
   const session = brokerSession(w);
   return {
     config,

@@ -9,6 +9,7 @@ import type { AuditLog } from '../../shared/store/audit.port';
 import type { HoldingsStore, Holding } from '../../shared/store/holdings.port';
 import type { OrderRecordStore } from '../../shared/store/order-records.port';
 import { flattenHoldings, type FlattenDeps } from '../../shared/strategy/flatten-holdings';
+import type { StrategyVenue } from '../../shared/store/controls.port';
 import type { SymbolIndex } from '../../shared/symbols/instrument';
 import { contractName } from './console-words';
 
@@ -29,26 +30,40 @@ export interface ConsoleActionDeps {
   notifier: Notifier;
   /** Names contracts in the summary as the page does. */
   symbols: () => Promise<SymbolIndex>;
+  /** The forward test's own flatten, executor, book and records: actions on a paper strategy go there. */
+  paper?: Pick<ConsoleActionDeps, 'flatten' | 'executor' | 'holdings' | 'records'>;
+  /** Sets where a strategy trades (the controls' strategyVenue), audited and told like any controls change. */
+  setVenue?: (strategy: string, to: StrategyVenue, requestId: string) => Promise<void>;
 }
 
+/** `venue: 'paper'`: the action is on the forward test's book, never at the broker. */
+type OnVenue = { venue?: 'paper' };
+
 export type ConsoleAction =
-  | { kind: 'exit'; strategy: string; underlying: string; ticker: string; side: 'BUY' | 'SELL' }
-  | { kind: 'cancel'; recordId: string }
-  | { kind: 'flatten'; strategy: string };
+  | ({ kind: 'exit'; strategy: string; underlying: string; ticker: string; side: 'BUY' | 'SELL' } & OnVenue)
+  | ({ kind: 'cancel'; recordId: string } & OnVenue)
+  | ({ kind: 'flatten'; strategy: string } & OnVenue)
+  | { kind: 'venue'; strategy: string; to: StrategyVenue };
 
 /** The action a form asks for, or why it is not one. Only these fields are read. */
 export function actionFrom(form: Record<string, string>): ConsoleAction | { error: string } {
   const need = (k: string) => (form[k] ?? '').trim();
+  const on: OnVenue = need('venue') === 'paper' ? { venue: 'paper' } : {};
   switch (form.kind) {
     case 'exit': {
       const side = need('side');
       if (!need('strategy') || !need('underlying') || !need('ticker') || (side !== 'BUY' && side !== 'SELL')) return { error: 'An exit needs the strategy, underlying, contract and side of the holding.' };
-      return { kind: 'exit', strategy: need('strategy'), underlying: need('underlying'), ticker: need('ticker'), side };
+      return { kind: 'exit', strategy: need('strategy'), underlying: need('underlying'), ticker: need('ticker'), side, ...on };
     }
     case 'cancel':
-      return need('recordId') ? { kind: 'cancel', recordId: need('recordId') } : { error: 'A cancel needs the order.' };
+      return need('recordId') ? { kind: 'cancel', recordId: need('recordId'), ...on } : { error: 'A cancel needs the order.' };
     case 'flatten':
-      return need('strategy') ? { kind: 'flatten', strategy: need('strategy') } : { error: 'A flatten needs the strategy.' };
+      return need('strategy') ? { kind: 'flatten', strategy: need('strategy'), ...on } : { error: 'A flatten needs the strategy.' };
+    case 'venue': {
+      const to = need('to');
+      if (!/^[A-Za-z0-9_.-]{1,64}$/.test(need('strategy')) || (to !== 'paper' && to !== 'live')) return { error: 'A switch needs the strategy and paper or live.' };
+      return { kind: 'venue', strategy: need('strategy'), to };
+    }
     default:
       return { error: 'Unknown action.' };
   }
@@ -75,15 +90,39 @@ async function targetsOf(deps: ConsoleActionDeps, a: Extract<ConsoleAction, { ki
   return h && leg ? [{ ...h, legs: [leg] }] : [];
 }
 
-export async function runConsoleAction(deps: ConsoleActionDeps, a: ConsoleAction): Promise<ActionResult> {
+/**
+ * Moves a strategy between paper and live. Refused while it holds anything on the side it leaves: its
+ * next alert would plan from the other book and leave those positions without their strategy.
+ */
+async function switchVenue(deps: ConsoleActionDeps, a: Extract<ConsoleAction, { kind: 'venue' }>, requestId: string): Promise<ActionResult> {
+  if (!deps.setVenue || !deps.paper) return { ok: false, summary: 'This deployment has no paper book: nothing changed.', requestId };
+  const leaving = a.to === 'paper' ? deps.holdings : deps.paper.holdings;
+  const held = await leaving.list({ strategy: a.strategy });
+  if (held.length > 0) {
+    return { ok: false, summary: `${a.strategy} still holds positions ${a.to === 'paper' ? 'at the broker' : 'on paper'} (${held.map((h) => h.underlying).join(', ')}): flatten it there first; nothing changed.`, requestId };
+  }
+  await deps.setVenue(a.strategy, a.to, requestId);
+  return { ok: true, summary: a.to === 'paper' ? `${a.strategy} now trades on paper: its next alerts fill at live prices on the paper book and reach no broker.` : `${a.strategy} now trades live: its next alerts are sent to the broker.`, requestId };
+}
+
+export async function runConsoleAction(all: ConsoleActionDeps, a: ConsoleAction): Promise<ActionResult> {
   const requestId = newRequestId();
-  const started = deps.clock();
+  const started = all.clock();
+  // A paper strategy's exit, cancel or flatten runs on the forward test's book, never at the broker.
+  const paper = 'venue' in a && a.venue === 'paper';
+  const deps: ConsoleActionDeps = paper && all.paper ? { ...all, ...all.paper } : all;
   let result: ActionResult;
   const index = await deps.symbols().catch(() => undefined);
   const name = (ticker: string) => contractName(ticker, (t) => index?.byTicker(t), started);
   let audit: { status: string; httpStatus: number; message: string; orderRecordId?: string };
   try {
-    if (a.kind === 'cancel') {
+    if (paper && !all.paper) {
+      result = { ok: false, summary: 'This deployment has no paper book: nothing done.', requestId };
+      audit = { status: 'rejected', httpStatus: 422, message: result.summary };
+    } else if (a.kind === 'venue') {
+      result = await switchVenue(all, a, requestId);
+      audit = { status: result.ok ? 'placed' : 'rejected', httpStatus: result.ok ? 200 : 422, message: result.summary };
+    } else if (a.kind === 'cancel') {
       const record = await deps.records.get(a.recordId);
       if (!record?.orderId) {
         result = { ok: false, summary: 'That order is not in the bridge’s records: nothing cancelled.', requestId };

@@ -4,7 +4,9 @@ import type { RuntimeControls } from '../../shared/store/controls.port';
 import type { Notification } from '../../shared/notify/notifier.port';
 import { CONSOLE_CSS } from './console-style';
 import type { ActionResult, ConsoleAction } from './console-actions';
-import { strategyViews, unattributedOrders, type OrderLine, type ProtectionLine } from './console-strategies';
+import { strategyViews, unattributedOrders, type OrderLine, type ProtectionLine, type StrategyView } from './console-strategies';
+import type { OrderRecord } from '../../shared/orders/lifecycle/order-record';
+import type { Holding } from '../../shared/store/holdings.port';
 import { alertWords, contractName, legLines, singleOrderWords } from './console-words';
 import type { ConsoleView, Part } from './console-view';
 
@@ -186,11 +188,11 @@ const actionForm = (ctx: PageContext, fields: Record<string, string>, label: str
 const RECORD_WORDS: Record<string, string> = { accepted: 'working', partially_filled: 'partly filled', filled: 'filled', rejected: 'rejected', cancelled: 'cancelled', expired: 'expired', unknown: 'not confirmed' };
 const ROLE_WORDS: Record<string, string> = { entry: 'Entry', stop: 'Stop', target: 'Target', flatten: 'Flatten' };
 
-function orderLine(o: OrderLine, name: (t: string) => string, ctx: PageContext): string {
+function orderLine(o: OrderLine, name: (t: string) => string, ctx: PageContext, venue?: 'paper'): string {
   const r = o.record;
   const fill = r.filledQty > 0 ? ` · ${r.filledQty} filled${r.avgPrice !== undefined ? ` @ ${price(r.avgPrice)}` : ''}` : '';
   const broker = o.brokerState ? ` <span class="muted">(broker: ${esc(o.brokerState)})</span>` : '';
-  const cancel = o.cancellable ? actionForm(ctx, { kind: 'cancel', recordId: r.id }, 'Cancel order') : '';
+  const cancel = o.cancellable ? actionForm(ctx, { kind: 'cancel', recordId: r.id, ...(venue ? { venue } : {}) }, 'Cancel order') : '';
   return (
     `<li id="o-${esc(r.id)}"><span class="muted">${esc(clockTime(r.createdAt))}</span> ${esc(ROLE_WORDS[r.role] ?? r.role)}: ${r.side === 'BUY' ? 'buy' : 'sell'} ${r.qty} ${esc(name(r.symbol))} — ` +
     `<span class="badge ${STATE_CLASS[RECORD_WORDS[r.state] ?? ''] ?? ''}">${esc(RECORD_WORDS[r.state] ?? r.state)}</span>${esc(fill)}${broker}` +
@@ -205,38 +207,66 @@ function protectionLine(p: ProtectionLine, name: (t: string) => string): string 
   return `<li>${esc(name(p.symbol))}: ${parts}${p.trailing ? ' · trailing' : ''}${p.done ? ` · ended (${esc(p.done)})` : ''}</li>`;
 }
 
+/** The live book or the forward test's, as page parts. */
+function bookOf(view: ConsoleView, venue: 'paper' | undefined): { holdings: Part<Holding[]>; records: Part<OrderRecord[]> } {
+  if (venue !== 'paper') return { holdings: view.holdings, records: view.records };
+  const p = view.paper ?? { ok: false as const, error: 'no paper book here' };
+  return p.ok ? { holdings: { ok: true, value: p.value.holdings }, records: { ok: true, value: p.value.records } } : { holdings: p, records: p };
+}
+
 function strategiesSection(view: ConsoleView, ctx: PageContext): string {
   const head = `<h2>Strategies</h2>`;
   const missing = [view.holdings, view.records].find((x) => !x.ok) as { ok: false; error: string } | undefined;
   if (missing) return `<section class="card" id="strategies">${head}${unavailable(missing)}</section>`;
-  const list = strategyViews({
+  const live = strategyViews({
     holdings: view.holdings.ok ? view.holdings.value : [],
     records: view.records.ok ? view.records.value : [],
     positions: view.positions.ok ? view.positions.value : [],
     brokerOrders: view.orders.ok ? view.orders.value : [],
   });
-  if (list.length === 0) return `<section class="card" id="strategies">${head}<p class="muted">No strategy has held or traded anything today.</p></section>`;
+  const paperBook = view.paper?.ok ? view.paper.value : undefined;
+  const paper = paperBook ? strategyViews({ ...paperBook, brokerOrders: [] }) : [];
+  const venues = view.controls.ok ? view.controls.value.strategyVenue ?? {} : {};
+  const isPaper = (id: string) => (venues[id] ?? (view.paperStrategies.includes(id) ? 'paper' : 'live')) === 'paper';
+  const switches = view.paper ? switchesLine(view, ctx, isPaper, [...live, ...paper].map((s) => s.name)) : '';
+  const paperDown = view.paper && !view.paper.ok ? `<p class="warn">Paper strategies: ${esc(view.paper.error)}</p>` : '';
+  if (live.length + paper.length === 0) return `<section class="card" id="strategies">${head}<p class="muted">No strategy has held or traded anything today.</p>${paperDown}${switches}</section>`;
   const name = nameOf(view);
-  const cards = list
-    .map((s) => {
-      const held = s.held.length
-        ? `<ul class="held">${s.held
-            .map(
-              (h) =>
-                `<li><strong>${h.leg.side === 'BUY' ? 'Long' : 'Written'} ${h.leg.qty} ${esc(name(h.leg.ticker))}</strong>` +
-                `<div class="muted">avg ${esc(price(h.avgPrice))} · LTP ${esc(price(h.ltp))} · ${pnlSpan(h.unrealised)} · broker holds ${h.brokerNetQty ?? 0}</div>` +
-                actionForm(ctx, { kind: 'exit', strategy: s.name, underlying: h.underlying, ticker: h.leg.ticker, side: h.leg.side }, 'Exit this position') +
-                `</li>`,
-            )
-            .join('')}</ul>`
-        : `<p class="muted">Holds nothing in the bridge's book.</p>`;
-      const prot = s.protection.length ? `<h3>Protection</h3><ul class="prot">${s.protection.map((p) => protectionLine(p, name)).join('')}</ul>` : `<p class="muted">No stop or target managed by the bridge.</p>`;
-      const orders = s.orders.length ? `<details><summary>Orders today (${s.orders.length})</summary><ul class="orders">${s.orders.map((o) => orderLine(o, name, ctx)).join('')}</ul></details>` : '';
-      const flatten = s.held.length ? actionForm(ctx, { kind: 'flatten', strategy: s.name }, `Flatten ${s.name}`, 'danger') : '';
-      return `<article class="strategy" id="s-${esc(s.name.replace(/[^A-Za-z0-9_.-]/g, '_'))}"><h3>${esc(s.name)} <span class="pnl">${pnlSpan(s.pnl)}</span></h3>${held}${prot}${orders}${flatten}</article>`;
+  const card = (s: StrategyView, venue: 'paper' | undefined) => {
+    const on: Record<string, string> = venue ? { venue } : {};
+    const held = s.held.length
+      ? `<ul class="held">${s.held
+          .map(
+            (h) =>
+              `<li><strong>${h.leg.side === 'BUY' ? 'Long' : 'Written'} ${h.leg.qty} ${esc(name(h.leg.ticker))}</strong>` +
+              `<div class="muted">avg ${esc(price(h.avgPrice))} · LTP ${esc(price(h.ltp))} · ${pnlSpan(h.unrealised)} · ${venue ? `paper book holds ${h.brokerNetQty ?? 0}` : `broker holds ${h.brokerNetQty ?? 0}`}</div>` +
+              actionForm(ctx, { kind: 'exit', strategy: s.name, underlying: h.underlying, ticker: h.leg.ticker, side: h.leg.side, ...on }, 'Exit this position') +
+              `</li>`,
+          )
+          .join('')}</ul>`
+      : `<p class="muted">Holds nothing in the bridge's book.</p>`;
+    const prot = s.protection.length ? `<h3>Protection</h3><ul class="prot">${s.protection.map((p) => protectionLine(p, name)).join('')}</ul>` : `<p class="muted">No stop or target managed by the bridge.</p>`;
+    const orders = s.orders.length ? `<details><summary>Orders today (${s.orders.length})</summary><ul class="orders">${s.orders.map((o) => orderLine(o, name, ctx, venue)).join('')}</ul></details>` : '';
+    const flatten = s.held.length ? actionForm(ctx, { kind: 'flatten', strategy: s.name, ...on }, `Flatten ${s.name}${venue ? ' on paper' : ''}`, 'danger') : '';
+    const badge = venue ? ' <span class="badge warn">paper</span>' : '';
+    return `<article class="strategy${venue ? ' paper' : ''}" id="s-${venue ? 'paper-' : ''}${esc(s.name.replace(/[^A-Za-z0-9_.-]/g, '_'))}"><h3>${esc(s.name)}${badge} <span class="pnl">${pnlSpan(s.pnl)}</span></h3>${held}${prot}${orders}${flatten}</article>`;
+  };
+  const cards = [...live.map((s) => card(s, undefined)), ...paper.map((s) => card(s, 'paper'))].join('');
+  return `<section class="card" id="strategies">${head}${cards}${paperDown}${switches}</section>`;
+}
+
+/** Where each known strategy trades, with the switch to the other side (confirmed before it applies). */
+function switchesLine(view: ConsoleView, ctx: PageContext, isPaper: (id: string) => boolean, seen: string[]): string {
+  const venues = view.controls.ok ? Object.keys(view.controls.value.strategyVenue ?? {}) : [];
+  const ids = [...new Set([...seen, ...view.paperStrategies, ...venues])].sort();
+  if (ids.length === 0) return '';
+  const rows = ids
+    .map((id) => {
+      const paper = isPaper(id);
+      return `<li>${esc(id)}: <strong>${paper ? 'paper' : 'live'}</strong>${actionForm(ctx, { kind: 'venue', strategy: id, to: paper ? 'live' : 'paper' }, paper ? 'Switch to live' : 'Switch to paper', paper ? 'danger' : undefined)}</li>`;
     })
     .join('');
-  return `<section class="card" id="strategies">${head}${cards}</section>`;
+  return `<h3 id="venues">Paper or live</h3><ul class="venues">${rows}</ul><p class="muted">Paper strategies fill at live prices on the paper book; nothing of theirs reaches the broker.</p>`;
 }
 
 function alertsCard(view: ConsoleView, ctx: PageContext): string {
@@ -422,8 +452,14 @@ export function limitsPage(c: RuntimeControls, defaultMaxLots: number, ctx: Page
 /** What an action will do, in words, before anything is sent. */
 function actionSentence(a: ConsoleAction, view: ConsoleView): { title: string; detail: string } {
   const name = nameOf(view);
+  if (a.kind === 'venue') {
+    return a.to === 'paper'
+      ? { title: `Switch ${a.strategy} to paper?`, detail: `From its next alert, ${a.strategy} trades on the paper book at live prices: nothing of it reaches the broker. Refused while it still holds positions at the broker.` }
+      : { title: `Switch ${a.strategy} to live?`, detail: `From its next alert, ${a.strategy} sends real orders to the broker, with real money. Refused while it still holds positions on paper.` };
+  }
+  const book = bookOf(view, 'venue' in a ? a.venue : undefined);
   if (a.kind === 'exit') {
-    const held = view.holdings.ok ? view.holdings.value.find((h) => h.strategy === a.strategy && h.underlying === a.underlying)?.legs.find((l) => l.ticker === a.ticker && l.side === a.side) : undefined;
+    const held = book.holdings.ok ? book.holdings.value.find((h) => h.strategy === a.strategy && h.underlying === a.underlying)?.legs.find((l) => l.ticker === a.ticker && l.side === a.side) : undefined;
     const qty = held ? `${held.qty} ` : '';
     return {
       title: 'Exit this position?',
@@ -431,13 +467,13 @@ function actionSentence(a: ConsoleAction, view: ConsoleView): { title: string; d
     };
   }
   if (a.kind === 'flatten') {
-    const legs = view.holdings.ok ? view.holdings.value.filter((h) => h.strategy === a.strategy).flatMap((h) => h.legs) : [];
+    const legs = book.holdings.ok ? book.holdings.value.filter((h) => h.strategy === a.strategy).flatMap((h) => h.legs) : [];
     return {
       title: `Flatten ${a.strategy}?`,
       detail: `Close everything ${a.strategy} holds (${legs.map((l) => `${l.qty} ${name(l.ticker)}`).join(', ') || 'nothing held now'}) at market, written legs bought back first, after cancelling its working orders in those contracts.`,
     };
   }
-  const r = view.records.ok ? view.records.value.find((x) => x.id === a.recordId) : undefined;
+  const r = book.records.ok ? book.records.value.find((x) => x.id === a.recordId) : undefined;
   return { title: 'Cancel this order?', detail: r ? `Cancel the working ${r.side === 'BUY' ? 'buy' : 'sell'} of ${r.qty} ${name(r.symbol)} (order ${r.orderId ?? r.id}).` : 'Cancel this order.' };
 }
 

@@ -44,6 +44,17 @@ export interface ConsoleViewDeps {
   defaultMaxLots: number;
   /** Each part of the page waits at most this long; a slow dependency shows as unavailable, not a blank page. */
   partTimeoutMs: number;
+  /** The forward test's book, records and positions (paper strategies), shown beside the live ones. */
+  forwardTest?: { broker: Pick<Broker, 'getPositions'>; holdings: Pick<HoldingsStore, 'list'>; records: Pick<OrderRecordStore<OrderRecord>, 'listCreatedBetween'> };
+  /** PAPER_STRATEGIES as deployed; the controls' strategyVenue overrides it per strategy. */
+  paperStrategies?: readonly string[];
+}
+
+/** What the forward test holds and did today. */
+export interface PaperBook {
+  holdings: Holding[];
+  records: OrderRecord[];
+  positions: Position[];
 }
 
 /** A part of the page, or why it could not be read. */
@@ -66,6 +77,9 @@ export interface ConsoleView {
   funds: Part<Funds>;
   holdings: Part<Holding[]>;
   records: Part<OrderRecord[]>;
+  /** The forward test's side of the page; absent where none is wired. */
+  paper?: Part<PaperBook>;
+  paperStrategies: readonly string[];
   /** The contract behind a ticker, when the master knows it. */
   instrument: (ticker: string) => Instrument | undefined;
 }
@@ -120,6 +134,14 @@ export async function gatherConsoleView(deps: ConsoleViewDeps): Promise<ConsoleV
     part('records', () => deps.records.listCreatedBetween(dayStart, dayStart + 86_400_000), deps),
     part('symbols', deps.symbols, deps),
   ]);
+  const fwd = deps.forwardTest;
+  // The paper book's positions cost a live quote call; read only when a paper strategy holds something.
+  const paper = fwd
+    ? await part('paper', async (): Promise<PaperBook> => {
+      const [held, done] = await Promise.all([fwd.holdings.list({}), fwd.records.listCreatedBetween(dayStart, dayStart + 86_400_000)]);
+      return { holdings: held, records: done, positions: held.length ? await fwd.broker.getPositions() : [] };
+    }, deps)
+    : undefined;
   return {
     now,
     exchange: exchangeSessionAt(now, deps.readiness.session.window),
@@ -136,6 +158,8 @@ export async function gatherConsoleView(deps: ConsoleViewDeps): Promise<ConsoleV
     funds,
     holdings,
     records,
+    ...(paper ? { paper } : {}),
+    paperStrategies: deps.paperStrategies ?? [],
     instrument: (ticker) => (index.ok ? index.value.byTicker(ticker) : undefined),
   };
 }

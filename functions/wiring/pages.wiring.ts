@@ -10,6 +10,11 @@ import { consoleLogoutsOn } from '../console/console-logouts';
 import type { ControlsDeps } from '../controls/controls.handler';
 import type { ReadyzDeps } from '../readyz/readyz.handler';
 import type { WiringContext } from './wiring-context';
+import type { ForwardTestVenue } from '../../shared/strategy/strategy.deps';
+import { applyControlsChange } from '../controls/controls.handler';
+import type { Adapters } from '../adapters';
+
+type ForwardTestRecords = Adapters['forwardTest']['orderRecords'];
 
 /**
  * The console reloads itself every minute (console-pages REFRESH_SECONDS): its own reads are reused
@@ -32,7 +37,7 @@ export const readinessWindow = (w: WiringContext): TradingWindow =>
  * What a person looks at: readiness, the controls API, the console. The console's actions (exit,
  * cancel, flatten) go through the one executor and the jobs' flatten, like every other order.
  */
-export function pages(w: WiringContext, executor: OrderExecutor, flatten: FlattenDeps): { readyz: ReadyzDeps; controls: ControlsDeps; console: ConsoleDeps } {
+export function pages(w: WiringContext, executor: OrderExecutor, flatten: FlattenDeps, paper: { flatten: FlattenDeps; venue: ForwardTestVenue; records: ForwardTestRecords }): { readyz: ReadyzDeps; controls: ControlsDeps; console: ConsoleDeps } {
   const { config, adapters, clock, logger, operatorKey } = w;
   // Pages read through a short cache: a reload, or ten phones polling, cannot spend the account's
   // budget. Nothing that trades reads through it: orders need fresh answers.
@@ -66,7 +71,15 @@ export function pages(w: WiringContext, executor: OrderExecutor, flatten: Flatte
     controls,
     operatorKey,
     loginUrl: config.loginUrl,
-    actions: { clock, logger, flatten: { ...flatten, owner: `${w.instanceId}:console` }, executor, holdings: adapters.holdings, records: adapters.orderRecords, audit: adapters.audit, notifier: adapters.notifier, symbols: w.symbols },
+    actions: {
+      clock, logger, flatten: { ...flatten, owner: `${w.instanceId}:console` }, executor, holdings: adapters.holdings, records: adapters.orderRecords, audit: adapters.audit, notifier: adapters.notifier, symbols: w.symbols,
+      paper: { flatten: { ...paper.flatten, owner: `${w.instanceId}:console-paper` }, executor: paper.venue.executor, holdings: paper.venue.holdings, records: paper.records },
+      // One strategy's switch, merged into the current map at the moment of the change.
+      setVenue: async (strategy, to, requestId) => {
+        const current = (await adapters.controls.get()).strategyVenue ?? {};
+        await applyControlsChange(controls, { strategyVenue: { ...current, [strategy]: to } }, 'console', requestId);
+      },
+    },
     sessionTtlMs: CONSOLE_SESSION_MS,
     logouts: consoleLogoutsOn(adapters.leases),
     defaultMaxLots: config.risk.maxLots,
@@ -80,6 +93,8 @@ export function pages(w: WiringContext, executor: OrderExecutor, flatten: Flatte
       orders: orderViewsFromBroker(consoleBroker),
       holdings: adapters.holdings,
       records: adapters.orderRecords,
+      forwardTest: { broker: withCachedReads(paper.venue.broker, { clock, ttlMs: CONSOLE_READ_TTLS }), holdings: paper.venue.holdings, records: paper.records },
+      paperStrategies: config.paperStrategies,
       symbols: w.symbols,
       notifications: adapters.recentNotifications,
       symbolMaster: async () => {

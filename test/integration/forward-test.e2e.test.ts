@@ -1,6 +1,9 @@
 import { buildDeps, setDepsForTests, type AppDeps } from '../../functions/composition';
 import { handleReconcile } from '../../functions/reconcile-orders/reconcile-orders.handler';
 import { handleSquareOff } from '../../functions/square-off/square-off.handler';
+import { runConsoleAction } from '../../functions/console/console-actions';
+import { dashboardPage } from '../../functions/console/console-pages';
+import { gatherConsoleView } from '../../functions/console/console-view';
 import { parseConfig } from '../../shared/config/config';
 import type { OrderEventV1 } from '../../shared/orders/lifecycle/order-event';
 import type { OrderRecord } from '../../shared/orders/lifecycle/order-record';
@@ -129,4 +132,38 @@ it('the console\'s switch wins over PAPER_STRATEGIES: a strategy set live trades
   expect(placed()).toBe(1);
   expect((await post({ strategy: 'trend', position: 'long', qty: 1, idempotency_key: 'ft-sw-2' })).body.venue).toBe('paper');
   expect(placed()).toBe(1);
+});
+
+it('the console shows the paper strategy marked paper, acts on its own book, and switches a strategy only when it holds nothing on the side it leaves', async () => {
+  await start();
+  expect((await post({ strategy: 'trend', position: 'long', qty: 1, idempotency_key: 'ft-c-1' })).status).toBe(200);
+  expect((await post({ strategy: 'fwd', position: 'long', qty: 1, idempotency_key: 'ft-c-2' })).status).toBe(200);
+
+  const html = dashboardPage(await gatherConsoleView(deps.console.view), { base: '', csrf: 'c', sessionExpiresAt: clock() + 60_000 });
+  const card = (id: string) => html.slice(html.indexOf(`id="${id}"`), html.indexOf('</article>', html.indexOf(`id="${id}"`)));
+  expect(card('s-paper-fwd')).toContain('<span class="badge warn">paper</span>');
+  expect(card('s-paper-fwd')).toContain('name="venue" value="paper"');
+  expect(card('s-trend')).not.toContain('paper');
+  expect(html).toMatch(/fwd: <strong>paper<\/strong>/);
+  expect(html).toMatch(/trend: <strong>live<\/strong>/);
+
+  // Still holding at the broker: trend cannot move to paper; fwd cannot move to live while it holds paper.
+  const refused = await runConsoleAction(deps.console.actions, { kind: 'venue', strategy: 'trend', to: 'paper' });
+  expect(refused).toMatchObject({ ok: false });
+  expect(refused.summary).toContain('at the broker');
+  expect((await runConsoleAction(deps.console.actions, { kind: 'venue', strategy: 'fwd', to: 'live' })).ok).toBe(false);
+
+  // Flattening fwd from the console closes it on paper: Fyers gets nothing.
+  const before = placed();
+  const flat = await runConsoleAction(deps.console.actions, { kind: 'flatten', strategy: 'fwd', venue: 'paper' });
+  expect(flat.ok).toBe(true);
+  expect(placed()).toBe(before);
+  expect(await deps.adapters.forwardTest.holdings.list({})).toEqual([]);
+  expect((await deps.adapters.holdings.list({})).map((h) => h.strategy)).toEqual(['trend']);
+
+  // Now flat on paper, fwd may go live; its next alert is a real order.
+  expect((await runConsoleAction(deps.console.actions, { kind: 'venue', strategy: 'fwd', to: 'live' })).ok).toBe(true);
+  expect((await deps.adapters.controls.get()).strategyVenue).toEqual({ fwd: 'live' });
+  expect((await post({ strategy: 'fwd', position: 'short', qty: 1, idempotency_key: 'ft-c-3' })).body.venue).toBeUndefined();
+  expect(placed()).toBe(before + 1);
 });
