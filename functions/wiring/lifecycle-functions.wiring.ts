@@ -3,18 +3,18 @@ import { systemResolveHost } from '../../shared/notify/safe-target';
 import type { LifecycleDeps } from '../../shared/orders/lifecycle/lifecycle.deps';
 import type { OrderEventWebhooksDeps } from '../order-events/order-event-webhooks.handler';
 import type { OrderUpdatesDeps } from '../order-updates/order-updates.handler';
-import { enforceStrategyRisk, type StrategyRiskDeps } from '../../shared/strategy/strategy-risk-run';
+import { enforceStrategyRiskOn, type StrategyRiskDeps } from '../../shared/strategy/strategy-risk-run';
 import type { ReconcileDeps } from '../reconcile-orders/reconcile-orders.handler';
 import { readinessWindow } from './pages.wiring';
 import type { WiringContext } from './wiring-context';
 
 /** The functions that follow orders after they leave: postbacks, the reconcile, event deliveries. */
-export function lifecycleFunctions(w: WiringContext, lifecycle: LifecycleDeps, strategyRisk: StrategyRiskDeps | undefined, paper: LifecycleDeps): { orderUpdates: OrderUpdatesDeps; reconcile: ReconcileDeps; orderEventWebhooks: OrderEventWebhooksDeps } {
+export function lifecycleFunctions(w: WiringContext, lifecycle: LifecycleDeps, strategyRisk: StrategyRiskDeps[] | undefined, paper: LifecycleDeps): { orderUpdates: OrderUpdatesDeps; reconcile: ReconcileDeps; orderEventWebhooks: OrderEventWebhooksDeps } {
   const { adapters, clock, logger } = w;
   return {
     orderUpdates: { ...lifecycle, secrets: adapters.secrets, postbacks: { signature: fyersPostbackSignature, parse: parseFyersPostback }, answerWithinMs: 2_000 },
     // Reconcile runs through NSE F&O's calendar session (the widest), narrowed by TRADING_WINDOW.
-    reconcile: { ...lifecycle, tradingWindow: readinessWindow(w), afterCloseMs: 20 * 60_000, ...(strategyRisk ? { strategyRisk: () => enforceStrategyRisk(strategyRisk) } : {}), forwardTest: paper },
+    reconcile: { ...lifecycle, tradingWindow: readinessWindow(w), afterCloseMs: 20 * 60_000, ...(strategyRisk ? { strategyRisk: () => enforceStrategyRiskOn(strategyRisk) } : {}), forwardTest: paper },
     orderEventWebhooks: { subscriptions: adapters.webhookSubscriptions, resolve: systemResolveHost, logger, clock, timeoutMs: 5_000 },
   };
 }

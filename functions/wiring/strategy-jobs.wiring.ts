@@ -7,7 +7,7 @@ import type { WiringContext } from './wiring-context';
 import type { ForwardTest } from './forward-test.wiring';
 
 /** Flattens outside an alert: the scheduled square-off and the account's daily loss limit. */
-export function strategyJobs(w: WiringContext, executor: OrderExecutor, paper: ForwardTest): { flatten: FlattenDeps; paperFlatten: FlattenDeps; squareOff: SquareOffDeps; lossLimit?: LossLimitDeps; strategyRisk?: StrategyRiskDeps } {
+export function strategyJobs(w: WiringContext, executor: OrderExecutor, paper: ForwardTest): { flatten: FlattenDeps; paperFlatten: FlattenDeps; squareOff: SquareOffDeps; lossLimit?: LossLimitDeps; strategyRisk?: StrategyRiskDeps[] } {
   const { config, adapters, clock, logger, instanceId } = w;
   const flatten: FlattenDeps = {
     clock,
@@ -25,13 +25,20 @@ export function strategyJobs(w: WiringContext, executor: OrderExecutor, paper: F
   // square-off closes paper strategies on their own book at the same times, as live ones would be.
   const paperFlatten: FlattenDeps = { ...flatten, broker: paper.venue.broker, executor: paper.venue.executor, holdings: paper.venue.holdings, owner: `${instanceId}:paper-flatten` };
   const squareOff: SquareOffDeps = { ...flatten, notifier: adapters.notifier, atMin: config.squareOff.atMin, byStrategy: config.squareOff.byStrategy, forwardTest: paperFlatten };
-  const strategyRisk: StrategyRiskDeps | undefined = Object.keys(config.strategyRisk).length === 0 ? undefined : {
-    ...flatten,
+  const riskOn = (book: FlattenDeps, venue: StrategyRiskDeps['venue']): StrategyRiskDeps => ({
+    ...book,
     controls: adapters.controls,
     notifier: adapters.notifier,
     rules: config.strategyRisk,
     onControlsChanged: (after) => w.controls.changed(after),
-  };
+    venue,
+  });
+  // A strategy's rules are judged on the book it trades on: live ones on the broker's positions, paper
+  // ones (a forward test, rules and all) on the paper book's, one after the other.
+  const strategyRisk: StrategyRiskDeps[] | undefined = Object.keys(config.strategyRisk).length === 0 ? undefined : [
+    riskOn(flatten, { book: 'live', paperStrategies: config.paperStrategies }),
+    riskOn(paperFlatten, { book: 'paper', paperStrategies: config.paperStrategies }),
+  ];
   if (config.dailyLossLimit === undefined) return { flatten, paperFlatten, squareOff, ...(strategyRisk ? { strategyRisk } : {}) };
   const lossLimit: LossLimitDeps = {
     ...flatten,

@@ -1,7 +1,8 @@
 import { RiskRefusedError } from '../errors';
 import type { Notifier } from '../notify/notifier.port';
 import { istParts } from '../platform/ist';
-import type { ControlsStore, RuntimeControls, StrategyDayState } from '../store/controls.port';
+import type { ControlsStore, RuntimeControls, StrategyDayState, StrategyVenue } from '../store/controls.port';
+import { venueOf } from '../orders/strategy-venue';
 import { flattenHoldings, type FlattenDeps } from './flatten-holdings';
 import { evaluateStrategyRisk, strategyMtm, type StrategyRiskConfig } from './strategy-risk';
 
@@ -11,6 +12,11 @@ export interface StrategyRiskDeps extends FlattenDeps {
   rules: StrategyRiskConfig;
   /** Told when this run changed the controls, so this instance's cached copy follows at once. */
   onControlsChanged?: (after: RuntimeControls) => void;
+  /**
+   * Which strategies this run judges: those trading on this book. The live run reads the broker's
+   * positions, the forward test's run the paper book's; a strategy is judged by the one it trades on.
+   */
+  venue: { book: StrategyVenue; paperStrategies: readonly string[] };
 }
 
 export interface StrategyRiskRun {
@@ -27,12 +33,12 @@ export interface StrategyRiskRun {
  * alerts are refused, see assertStrategyRunning) and the operator is told the rule and the figures.
  */
 export async function enforceStrategyRisk(deps: StrategyRiskDeps): Promise<StrategyRiskRun> {
-  const ids = Object.keys(deps.rules);
   const run: StrategyRiskRun = { mtm: {}, stopped: [] };
-  if (ids.length === 0) return run;
+  if (Object.keys(deps.rules).length === 0) return run;
   const now = deps.clock();
   const day = istParts(now).date;
   const [positions, holdings, controls] = await Promise.all([deps.broker.getPositions(), deps.holdings.list({}), deps.controls.get()]);
+  const ids = Object.keys(deps.rules).filter((id) => venueOf(id, controls, deps.venue.paperStrategies) === deps.venue.book);
   const mtm = strategyMtm(positions, holdings);
   const states: Record<string, StrategyDayState> = { ...(controls.strategyDay ?? {}) };
   let changed = false;
@@ -69,6 +75,17 @@ export async function enforceStrategyRisk(deps: StrategyRiskDeps): Promise<Strat
   if (changed) {
     const change = await deps.controls.update({ strategyDay: states }, 'strategy-risk', now);
     deps.onControlsChanged?.(change.after);
+  }
+  return run;
+}
+
+/** The rules on each book in turn (each reads the controls its predecessor may have changed), as one run. */
+export async function enforceStrategyRiskOn(books: StrategyRiskDeps[]): Promise<StrategyRiskRun> {
+  const run: StrategyRiskRun = { mtm: {}, stopped: [] };
+  for (const book of books) {
+    const r = await enforceStrategyRisk(book);
+    Object.assign(run.mtm, r.mtm);
+    run.stopped.push(...r.stopped);
   }
   return run;
 }

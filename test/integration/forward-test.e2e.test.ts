@@ -167,3 +167,25 @@ it('the console shows the paper strategy marked paper, acts on its own book, and
   expect((await post({ strategy: 'fwd', position: 'short', qty: 1, idempotency_key: 'ft-c-3' })).body.venue).toBeUndefined();
   expect(placed()).toBe(before + 1);
 });
+
+it('a paper strategy\'s risk rules are judged on the paper book: past its stop it is flattened on paper and stopped, the live one untouched', async () => {
+  await start({ STRATEGY_RISK: JSON.stringify({ fwd: { stop: 1000 }, trend: { stop: 50_000 } }) });
+  expect((await post({ strategy: 'trend', position: 'long', qty: 1, idempotency_key: 'ft-r-1' })).status).toBe(200);
+  expect((await post({ strategy: 'fwd', position: 'long', qty: 1, idempotency_key: 'ft-r-2' })).status).toBe(200);
+  const before = placed();
+
+  // The call falls 20 points: fwd (bought at 150 on paper) is 65 x -20 = -1300, past its stop of 1000.
+  fake.setLtp(CE.ticker, 130);
+  clock.set(clock() + 60_000);
+  const run = await handleReconcile(deps.reconcile);
+  expect(run.body).toMatchObject({ strategyRisk: { stopped: ['fwd'], mtm: { fwd: -1300 } } });
+  expect(await deps.adapters.forwardTest.holdings.list({})).toEqual([]);
+  expect((await deps.adapters.controls.get()).strategyDay?.fwd?.stopped).toMatchObject({ rule: 'stop' });
+  // The paper flatten sent nothing to Fyers, and the live strategy in the same contract still holds.
+  expect(placed()).toBe(before);
+  expect((await deps.adapters.holdings.list({})).map((h) => h.strategy)).toEqual(['trend']);
+  expect([...fake.state.positions.values()].reduce((s, p) => s + p.netQty, 0)).toBe(65);
+  // Stopped for the day: its next open is refused by name.
+  const next = await post({ strategy: 'fwd', position: 'long', qty: 1, idempotency_key: 'ft-r-3' });
+  expect(next.status).toBe(422);
+});
