@@ -267,7 +267,11 @@ async function addOpen(
 
 function strategyResult(req: AlertRequest, a: StrategyAlert, r: Resolved, ex: Pick<Execution, 'status' | 'legs' | 'reason'>, notes: string[]): OrderResult {
   const mine = ex.legs.filter((l) => l.role !== 'exit');
-  const first = mine[0];
+  // The top line says what the alert established: its opens when it opened anything (a reversal's
+  // close is in the legs, not added to the new position's size), else what it closed.
+  const opens = mine.filter((l) => l.role === 'open');
+  const basis = opens.length ? opens : mine;
+  const first = basis[0];
   const reason = [ex.reason, ...notes].filter(Boolean).join('; ');
   return {
     status: ex.status,
@@ -275,8 +279,8 @@ function strategyResult(req: AlertRequest, a: StrategyAlert, r: Resolved, ex: Pi
     symbol: r.underlying ?? '*',
     side: first?.side ?? 'BUY',
     productType: first?.productType ?? a.productType,
-    lots: mine.reduce((x, l) => x + l.lots, 0),
-    qty: mine.reduce((x, l) => x + l.qty, 0),
+    lots: basis.reduce((x, l) => x + l.lots, 0),
+    qty: basis.reduce((x, l) => x + l.qty, 0),
     ...(a.strategy ? { strategy: a.strategy } : {}),
     ...(a.position ? { position: a.position } : {}),
     legs: ex.legs,

@@ -189,3 +189,16 @@ it('a paper strategy\'s risk rules are judged on the paper book: past its stop i
   const next = await post({ strategy: 'fwd', position: 'long', qty: 1, idempotency_key: 'ft-r-3' });
   expect(next.status).toBe(422);
 });
+
+it('a paper reversal closes the old side and opens the new one on paper; the answer\'s top line is the new position, not the two added up', async () => {
+  await start();
+  expect((await post({ strategy: 'fwd', position: 'long', qty: 1, idempotency_key: 'ft-rev-1' })).status).toBe(200);
+  const rev = await post({ strategy: 'fwd', position: 'short', qty: 1, idempotency_key: 'ft-rev-2' });
+  expect(rev.status).toBe(200);
+  const legs = rev.body.legs as Array<{ role: string; side: string; symbol: string; qty: number }>;
+  expect(legs.map((l) => [l.role, l.side, l.symbol.endsWith('CE') ? 'CE' : 'PE', l.qty])).toEqual([['close', 'SELL', 'CE', 65], ['open', 'BUY', 'PE', 65]]);
+  expect(rev.body).toMatchObject({ venue: 'paper', position: 'short', side: 'BUY', qty: 65, lots: 1 });
+  expect(placed()).toBe(0);
+  const held = await deps.adapters.forwardTest.holdings.list({ strategy: 'fwd' });
+  expect(held.flatMap((h) => h.legs.map((l) => [l.optionType, l.side, l.qty]))).toEqual([['PE', 'BUY', 65]]);
+});
