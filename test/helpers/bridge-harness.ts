@@ -57,6 +57,8 @@ export interface HarnessOptions {
   notifier?: 'configured' | 'record';
   /** Adapters to use instead of the configured ones (over the recording notifier). */
   overrides?: Partial<Adapters>;
+  /** Warm the deps up before anything else is wired (store channel, symbol master, secret), as an instance does at start. */
+  warmUp?: boolean;
   /** Make these deps the instance's (what the Functions Framework entry points serve) until close(). */
   instance?: boolean;
   /** Serve every function on one port, as `npm start` does (implies `instance`); its origin is `url`. */
@@ -206,6 +208,7 @@ async function start(
     return deps;
   };
   const deps = await build();
+  if (opts.warmUp) await deps.warmUp();
 
   if (opts.instance || running.server) {
     setDepsForTests(deps);

@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Clock } from '../../shared/platform/clock';
 import { istInstant } from '../../shared/platform/ist';
 import type { Instrument, SymbolIndex } from '../../shared/symbols/instrument';
@@ -130,12 +127,6 @@ export function alertBody(over: Record<string, unknown> = {}): Record<string, un
     orderType: 'MARKET',
     ...over,
   };
-}
-
-/** A temp DATA_DIR, removed by the returned cleanup. */
-export function tempDataDir(label: string): { dir: string; cleanup: () => void } {
-  const dir = mkdtempSync(join(tmpdir(), `e2e-${label}-`));
-  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 /** Waits until `check` holds, polling; the fake keeps working after a client has given up on it. */
