@@ -22,7 +22,7 @@ import type { FakeFyers } from '../fake-fyers';
 
 type Env = Record<string, string | undefined>;
 
-/** The postback secret and URL token a harness with `postbacks` configures and signs with. */
+/** The postback secret a harness with `postbacks` configures (FYERS_POSTBACK_SECRET) and the fake signs with. */
 export const POSTBACK_SECRET = 'trader-day-postback-secret-4f1c9a';
 /** The token in the postback URL the operator pastes into Fyers' dashboard (FYERS_POSTBACK_TOKEN). */
 export const POSTBACK_TOKEN = 'trader-day-url-token-7d3e9b1c5a2f8e4d';
@@ -98,7 +98,7 @@ export function fakeBrokerEnv(fake: FakeFyers, opts: { accessToken?: boolean } =
   };
 }
 
-export function recordingNotifier(): RecordingNotifier {
+function recordingNotifier(): RecordingNotifier {
   const sent: Notification[] = [];
   return {
     sent,
