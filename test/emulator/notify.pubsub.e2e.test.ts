@@ -1,20 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { PubSub, type Message, type Subscription, type Topic } from '@google-cloud/pubsub';
 import { getTestServer } from '@google-cloud/functions-framework/testing';
 import request from 'supertest';
-import { buildDeps, setDepsForTests, type AppDeps } from '../../functions/composition';
+import type { AppDeps } from '../../functions/composition';
 import { handleControls } from '../../functions/controls/controls.handler';
 import '../../functions/index';
-import { parseConfig } from '../../shared/config/config';
 import { createNotificationForwarder } from '../../shared/notify/forward-notification';
 import type { Notification } from '../../shared/notify/notifier.port';
 import { systemResolveHost } from '../../shared/notify/safe-target';
 import { silentLogger } from '../../shared/platform/logger';
+import { startHarness, type Harness } from '../helpers/bridge-harness';
 import { requireEmulators } from './helpers/emulator-env';
 
 /**
@@ -33,8 +30,8 @@ interface Received {
 let pubsub: PubSub;
 let topic: Topic;
 let subscription: Subscription;
+let bridge: Harness | undefined;
 let deps: AppDeps;
-let dataDir: string;
 let chat: http.Server;
 let chatUrl: string;
 let chatStatus = 200;
@@ -65,28 +62,30 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => chat.listen(0, '127.0.0.1', resolve));
   chatUrl = `http://127.0.0.1:${(chat.address() as AddressInfo).port}/hook`;
 
-  dataDir = await mkdtemp(join(tmpdir(), 'notify-e2e-'));
-  const config = parseConfig({ BROKER: 'paper', DATA_DIR: dataDir, NOTIFY_TOPIC: topic.name.split('/').pop(), GOOGLE_CLOUD_PROJECT: projectId, CONTROLS_KEY, LOG_LEVEL: 'ERROR' });
   // The production forwarder, allowed to reach loopback for this test, with the same retry contract as adapters.ts.
   const send = createNotificationForwarder({ url: chatUrl, resolve: systemResolveHost, logger: silentLogger, timeoutMs: 2_000, allowLoopbackForTests: true });
   const forwardNotification = async (n: Notification) => {
     const r = await send(n);
     if (!r.ok && r.retryable) throw new Error(`delivery failed (${r.reason})`);
   };
-  deps = await buildDeps(config, { logger: silentLogger, forwardNotification });
-  setDepsForTests(deps);
+  bridge = await startHarness({
+    label: 'notify-e2e',
+    projectId,
+    env: { BROKER: 'paper', NOTIFY_TOPIC: topic.name.split('/').pop(), CONTROLS_KEY, LOG_LEVEL: 'ERROR' },
+    overrides: { forwardNotification },
+    instance: true,
+  });
+  deps = bridge.deps;
 });
 
 afterAll(async () => {
-  setDepsForTests(undefined);
-  await deps?.close();
+  await bridge?.close();
   await subscription?.close();
   await subscription?.delete().catch(() => undefined);
   await topic?.delete().catch(() => undefined);
   await pubsub?.close();
   chat?.closeAllConnections();
   await new Promise<void>((resolve) => (chat ? chat.close(() => resolve()) : resolve()));
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
 beforeEach(() => {

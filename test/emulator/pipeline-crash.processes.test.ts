@@ -37,7 +37,7 @@ beforeAll(async () => {
     IDEMPOTENCY_LEASE_SECONDS: String(LEASE_SECONDS),
     LOG_LEVEL: 'ERROR',
   });
-  // The same collections buildDeps uses (no prefix): the project id is what isolates this file.
+  // The same collections the bridge's stores use (no prefix): the project id is what isolates this file.
   db = new Firestore({ projectId });
   store = createFirestoreIdempotencyStore(db);
 });

@@ -1,11 +1,9 @@
-import { buildDeps, type AppDeps } from '../../functions/composition';
+import type { AppDeps } from '../../functions/composition';
 import { handleWebhook } from '../../functions/webhook/webhook.handler';
 import { alertKey } from '../../shared/alert/idempotency-key';
 import { planTag } from '../../shared/orders/order-tags';
-import { parseConfig } from '../../shared/config/config';
-import { silentLogger } from '../../shared/platform/logger';
 import type { FakeFyers } from '../fake-fyers';
-import { IN_WINDOW, WEBHOOK_SECRET, fakeFyersEnv, startSampleFake, tickingClock, waitFor } from '../helpers/webhook-e2e-kit';
+import { IN_WINDOW, WEBHOOK_SECRET, startSampleBridge, tickingClock, waitFor, type SampleBridge } from '../helpers/webhook-e2e-kit';
 import { isolatedProject } from './helpers/e2e-project';
 
 /**
@@ -15,27 +13,22 @@ import { isolatedProject } from './helpers/e2e-project';
  */
 jest.setTimeout(120_000);
 
+let bridge: SampleBridge | undefined;
 let fake: FakeFyers;
 let a: AppDeps;
 let b: AppDeps;
 let clock: ReturnType<typeof tickingClock>;
 
 beforeAll(async () => {
-  const projectId = isolatedProject('strategy');
   clock = tickingClock(IN_WINDOW);
-  fake = await startSampleFake(IN_WINDOW, { clock });
-  const config = parseConfig(fakeFyersEnv(fake, { STORE: 'firestore', GOOGLE_CLOUD_PROJECT: projectId }));
-  a = await buildDeps(config, { clock, logger: silentLogger });
-  b = await buildDeps(config, { clock, logger: silentLogger });
+  bridge = await startSampleBridge({ label: 'strategy', store: 'firestore', projectId: isolatedProject('strategy'), clock });
+  ({ fake, deps: a } = bridge);
+  b = await bridge.another();
   // Open both instances' Firestore channels first, as Cloud Run instances do at start.
   await Promise.all([a.warmUp(), b.warmUp(), a.adapters.holdings.get('warm', 'UP'), b.adapters.holdings.get('warm', 'UP')]);
 });
 
-afterAll(async () => {
-  await a?.close();
-  await b?.close();
-  await fake?.close();
-});
+afterAll(() => bridge?.close());
 
 const send = (deps: AppDeps, body: Record<string, unknown>) =>
   handleWebhook(deps.webhook, { method: 'POST', rawBody: Buffer.from(JSON.stringify(body)), headers: {}, sourceIp: '127.0.0.1' });

@@ -1,14 +1,10 @@
 import type { Server } from 'node:http';
 import { getTestServer } from '@google-cloud/functions-framework/testing';
 import '../../functions/index';
-import { buildDeps, setDepsForTests, type AppDeps } from '../../functions/composition';
+import type { AppDeps } from '../../functions/composition';
 import { alertKey } from '../../shared/alert/idempotency-key';
-import { parseConfig } from '../../shared/config/config';
-import { silentLogger } from '../../shared/platform/logger';
 import type { FakeFyers } from '../fake-fyers';
-import {
-  IN_WINDOW, OPTION_LTP, alertBody, fakeFyersEnv, niftyOption, sampleContracts, startSampleFake, tickingClock,
-} from '../helpers/webhook-e2e-kit';
+import { IN_WINDOW, OPTION_LTP, alertBody, niftyOption, sampleContracts, startSampleBridge, type SampleBridge } from '../helpers/webhook-e2e-kit';
 import { listen, postAlert } from '../helpers/webhook-client';
 import { isolatedProject } from './helpers/e2e-project';
 
@@ -23,25 +19,20 @@ const ATM = niftyOption(index, IN_WINDOW, 24500, 'CE');
 
 let url: string;
 let closeServer: () => Promise<void>;
+let bridge: SampleBridge | undefined;
 let fake: FakeFyers;
 let deps: AppDeps;
 
 beforeAll(async () => {
-  const projectId = isolatedProject('webhook');
-  const clock = tickingClock(IN_WINDOW);
-  fake = await startSampleFake(IN_WINDOW, { clock, optionLtps: { [ATM.ticker]: OPTION_LTP } });
-  const config = parseConfig(fakeFyersEnv(fake, { STORE: 'firestore', GOOGLE_CLOUD_PROJECT: projectId }));
-  expect(config.store).toBe('firestore');
-  deps = await buildDeps(config, { clock, logger: silentLogger });
-  setDepsForTests(deps);
+  bridge = await startSampleBridge({ label: 'webhook', store: 'firestore', projectId: isolatedProject('webhook'), optionLtps: { [ATM.ticker]: OPTION_LTP }, instance: true });
+  expect(bridge.config.store).toBe('firestore');
+  ({ fake, deps } = bridge);
   ({ url, close: closeServer } = await listen(getTestServer('webhook') as Server));
 });
 
 afterAll(async () => {
-  setDepsForTests(undefined);
   await closeServer?.();
-  await deps?.close();
-  await fake?.close();
+  await bridge?.close();
 });
 
 const placeRequests = () => fake.state.requests.filter((r) => r.route === 'place-order').length;

@@ -1,19 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { buildDeps, setDepsForTests, type AppDeps } from '../../functions/composition';
+import type { AppDeps } from '../../functions/composition';
 import type { Adapters } from '../../functions/adapters';
-import { parseConfig } from '../../shared/config/config';
 import type { Notification } from '../../shared/notify/notifier.port';
 import type { Logger } from '../../shared/platform/logger';
-import { silentLogger } from '../../shared/platform/logger';
 import { istInstant, istParts } from '../../shared/platform/ist';
 import { parseSymbolMaster } from '../../shared/symbols/parse-symbol-master';
 import { sampleSymbolMaster } from '../../shared/symbols/sample-symbol-master';
 import { startFakeFyers, type FakeFyers, type FakeFyersOptions, type FakeInstrument } from '../fake-fyers';
+import { startHarness } from './bridge-harness';
 
 /**
  * A clock that runs at real speed from a chosen start and can be pushed forward. A frozen clock would
@@ -108,37 +102,28 @@ export interface FyersApp {
  */
 export async function startFyersApp(opts: FyersAppOptions = {}): Promise<FyersApp> {
   const clock = shiftedClock(opts.startAt);
-  const fake = await startFakeFyers({ ltp: { ...SPOT_LTP }, ...opts.fake, instruments: sampleInstruments(clock()), clock });
   const secret = `whsec-${randomBytes(12).toString('hex')}`;
-  const dataDir = mkdtempSync(join(tmpdir(), 'fyers-app-'));
-  const store = opts.store ?? 'firestore';
-  if (store === 'firestore' && !process.env.FIRESTORE_EMULATOR_HOST) {
-    throw new Error('STORE=firestore needs the Firestore emulator: run under node scripts/with-emulators.mjs');
-  }
-  const config = parseConfig({
-    BROKER: 'fyers',
-    ALLOW_SAMPLE_MASTER: 'true',
-    STORE: store,
-    FYERS_APP_ID: fake.state.appId,
-    FYERS_API_URL: fake.apiUrl,
-    FYERS_DATA_URL: fake.dataUrl,
-    FYERS_ACCESS_TOKEN: fake.issueAccessToken(),
-    WEBHOOK_SECRET: secret,
-    DATA_DIR: dataDir,
-    GOOGLE_CLOUD_PROJECT: `demo-faults-${randomBytes(4).toString('hex')}`,
-    ENFORCE_TRADING_WINDOW: 'false',
-    ...opts.env,
-  });
-  const notifications: Notification[] = [];
-  const deps = await buildDeps(config, {
+  const h = await startHarness({
+    label: 'fyers-app',
+    fake: () => startFakeFyers({ ltp: { ...SPOT_LTP }, ...opts.fake, instruments: sampleInstruments(clock()), clock }),
+    store: opts.store ?? 'firestore',
+    env: {
+      WEBHOOK_SECRET: secret,
+      GOOGLE_CLOUD_PROJECT: `demo-faults-${randomBytes(4).toString('hex')}`,
+      ENFORCE_TRADING_WINDOW: 'false',
+      ...opts.env,
+    },
     clock,
-    logger: opts.logger ?? silentLogger,
-    ...(opts.notifier === 'real' ? {} : { notifier: { notify: async (n: Notification) => void notifications.push(n) } }),
-    ...opts.overrides,
+    logger: opts.logger,
+    notifier: opts.notifier === 'real' ? 'configured' : 'record',
+    overrides: opts.overrides,
+    // These tests play Google's front end, which appends the caller's address to X-Forwarded-For.
+    localServer: { trustForwardedFor: true },
   });
-  setDepsForTests(deps);
-  const server = await serveFunctions();
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const fake = h.fake!;
+  const url = h.url!;
+  const notifications = h.notes.sent;
+  const deps = h.deps;
 
   const call = async (path: string, init: RequestInit): Promise<HttpAnswer> => {
     const started = clock();
@@ -172,27 +157,6 @@ export async function startFyersApp(opts: FyersAppOptions = {}): Promise<FyersAp
       }),
     get: (path) => call(path, { method: 'GET' }),
     orderCalls: () => fake.state.requests.filter((r) => r.route === 'place-order').length,
-    async close() {
-      setDepsForTests(undefined);
-      await new Promise<void>((r) => {
-        server.closeAllConnections();
-        server.close(() => r());
-      });
-      await deps.close();
-      await fake.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
+    close: h.close,
   };
-}
-
-/**
- * The Functions Framework servers for webhook and readyz behind one port, paths `/webhook` and `/readyz`,
- * as functions/local-server.ts serves them. Loaded lazily: importing functions/index registers the functions.
- */
-async function serveFunctions(): Promise<Server> {
-  const { createLocalServer } = await import('../../functions/local-server');
-  // These tests play Google's front end, which appends the caller's address to X-Forwarded-For.
-  const server = createLocalServer({ trustForwardedFor: true });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return server;
 }

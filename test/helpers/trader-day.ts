@@ -1,52 +1,7 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { AppDeps } from '../../functions/composition';
-import { handleOrderUpdate } from '../../functions/order-updates/order-updates.handler';
 import { handleWebhook } from '../../functions/webhook/webhook.handler';
 import type { FakeFyers } from '../fake-fyers';
 import { WEBHOOK_SECRET, waitFor } from './webhook-e2e-kit';
-
-export const POSTBACK_SECRET = 'trader-day-postback-secret-4f1c9a';
-/** The token in the postback URL the operator pastes into Fyers' dashboard (FYERS_POSTBACK_TOKEN). */
-export const POSTBACK_TOKEN = 'trader-day-url-token-7d3e9b1c5a2f8e4d';
-
-export interface PostbackReceiver {
-  server: Server;
-  /** Stops the fake's postbacks, waits for those in flight to be handled, and closes the server. */
-  close(): Promise<void>;
-}
-
-/**
- * Serves the bridge's orderUpdates on 127.0.0.1 and points the fake's postbacks at it. Each postback is
- * answered once its work is done (the test must not close the stores under work still running).
- */
-export async function wirePostbacks(fake: FakeFyers, deps: AppDeps): Promise<PostbackReceiver> {
-  const inFlight = new Set<Promise<unknown>>();
-  const od = { ...deps.orderUpdates, answerWithinMs: 60_000 };
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const work = handleOrderUpdate(od, { method: req.method ?? '', url: req.url, rawBody: Buffer.concat(chunks), headers: req.headers }).then((reply) => {
-        res.writeHead(reply.status, { 'content-type': 'application/json' }).end(JSON.stringify(reply.body));
-      });
-      inFlight.add(work);
-      void work.finally(() => inFlight.delete(work));
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  fake.lifecycle.setPostbacks({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/orderUpdates/${POSTBACK_TOKEN}`, secret: POSTBACK_SECRET });
-  return {
-    server,
-    close: async () => {
-      fake.lifecycle.setPostbacks(undefined);
-      await fake.lifecycle.settled();
-      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
-      server.closeAllConnections();
-      await new Promise<void>((r) => server.close(() => r()));
-    },
-  };
-}
 
 const TYPE: Record<number, string> = { 1: 'LIMIT', 2: 'MARKET', 3: 'SL-M', 4: 'SL-L' };
 const pending = (fake: FakeFyers) => fake.state.orders.filter((o) => o.status === 6).map((o) => `${o.side === 1 ? 'BUY' : 'SELL'} ${TYPE[o.type]} ${o.symbol} ${o.qty}`).sort();

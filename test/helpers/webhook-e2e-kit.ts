@@ -1,10 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Clock } from '../../shared/platform/clock';
 import { istInstant } from '../../shared/platform/ist';
 import type { Instrument, SymbolIndex } from '../../shared/symbols/instrument';
 import { startFakeFyers, type FakeFyers, type FakeFyersOptions } from '../fake-fyers';
+import { fakeBrokerEnv, startHarness, type Harness, type HarnessOptions } from './bridge-harness';
 import { sampleIndex } from './symbol-fixtures';
 
 /**
@@ -74,20 +72,45 @@ export async function startSampleFake(nowMs: number, opts: FakeFyersOptions & { 
   });
 }
 
-/** The environment that points the app at the fake (plus whatever the test adds). */
+/** What the e2e bridge runs with besides the broker: the alert secret, quiet logs, controls read fresh. */
+const E2E_ENV: Record<string, string> = { WEBHOOK_SECRET, LOG_LEVEL: 'ERROR', CONTROLS_CACHE_SECONDS: '0' };
+
+/** The environment that points the app at the fake (plus whatever the test adds), for a bridge in another process. */
 export function fakeFyersEnv(fake: FakeFyers, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    BROKER: 'fyers',
-    ALLOW_SAMPLE_MASTER: 'true',
-    FYERS_APP_ID: fake.state.appId,
-    FYERS_API_URL: fake.apiUrl,
-    FYERS_DATA_URL: fake.dataUrl,
-    FYERS_ACCESS_TOKEN: fake.issueAccessToken(),
-    WEBHOOK_SECRET,
-    LOG_LEVEL: 'ERROR',
-    CONTROLS_CACHE_SECONDS: '0',
-    ...extra,
-  };
+  return { ...fakeBrokerEnv(fake), ...E2E_ENV, ...extra };
+}
+
+export interface SampleBridgeOptions extends Omit<HarnessOptions, 'fake' | 'clock' | 'env'> {
+  /** The clock of the bridge and the fake; default: ticking from IN_WINDOW. */
+  clock?: TickingClock;
+  /** LTPs set on the sample fake (options the test trades). */
+  optionLtps?: Record<string, number>;
+  /** A fake the test started itself, on `clock`, instead of the sample one. */
+  fake?: FakeFyers;
+  /** Settings over the e2e defaults. */
+  env?: Record<string, string>;
+}
+
+export interface SampleBridge extends Harness {
+  fake: FakeFyers;
+  clock: TickingClock;
+}
+
+/**
+ * The bridge the e2e tests trade on, through the one harness: the local store (unless the test says
+ * otherwise) in a temp dir, logged in to a fake Fyers that trades every sample contract, on a clock
+ * pinned to IN_WINDOW that still ticks.
+ */
+export async function startSampleBridge(opts: SampleBridgeOptions = {}): Promise<SampleBridge> {
+  const { clock = tickingClock(IN_WINDOW), optionLtps, fake, env, ...rest } = opts;
+  const h = await startHarness({
+    store: 'local',
+    ...rest,
+    fake: fake ?? (() => startSampleFake(IN_WINDOW, { clock, optionLtps })),
+    clock,
+    env: { ...E2E_ENV, ...env },
+  });
+  return { ...h, fake: h.fake!, clock };
 }
 
 /** A TradingView alert body for NIFTY options; override what the test is about. */
@@ -104,12 +127,6 @@ export function alertBody(over: Record<string, unknown> = {}): Record<string, un
     orderType: 'MARKET',
     ...over,
   };
-}
-
-/** A temp DATA_DIR, removed by the returned cleanup. */
-export function tempDataDir(label: string): { dir: string; cleanup: () => void } {
-  const dir = mkdtempSync(join(tmpdir(), `e2e-${label}-`));
-  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 /** Waits until `check` holds, polling; the fake keeps working after a client has given up on it. */

@@ -1,8 +1,5 @@
-import { buildDeps, setDepsForTests, type AppDeps } from '../../functions/composition';
-import { parseConfig } from '../../shared/config/config';
-import { silentLogger } from '../../shared/platform/logger';
 import type { FakeFyers } from '../fake-fyers';
-import { IN_WINDOW, WEBHOOK_SECRET, fakeFyersEnv, startSampleFake, tempDataDir, tickingClock } from '../helpers/webhook-e2e-kit';
+import { WEBHOOK_SECRET, startSampleBridge } from '../helpers/webhook-e2e-kit';
 import { postAlert } from '../helpers/webhook-client';
 import { useWebhookServer } from '../helpers/webhook-test-server';
 import { asTradingViewSends, everyTemplate, type MarketPosition } from '../helpers/readme-templates';
@@ -20,14 +17,9 @@ const server = useWebhookServer();
 let fake: FakeFyers;
 
 async function start(): Promise<void> {
-  const clock = tickingClock(IN_WINDOW);
-  fake = await startSampleFake(IN_WINDOW, { clock });
-  server.onCleanup(() => fake.close());
-  const data = tempDataDir('templates');
-  server.onCleanup(data.cleanup);
-  const deps: AppDeps = await buildDeps(parseConfig(fakeFyersEnv(fake, { STORE: 'local', DATA_DIR: data.dir, LIMIT_PRICE_BAND_PERCENT: '100' })), { clock, logger: silentLogger });
-  server.onCleanup(() => deps.close());
-  setDepsForTests(deps);
+  const bridge = await startSampleBridge({ label: 'templates', env: { LIMIT_PRICE_BAND_PERCENT: '100' }, instance: true });
+  server.onCleanup(bridge.close);
+  fake = bridge.fake;
 }
 
 /** The writes the template asks for in words: mapping entries or legs that say SELL. */

@@ -1,10 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { buildDeps } from '../../functions/composition';
 import { handleNotifyEvent } from '../../functions/notify/notify.handler';
-import { parseConfig } from '../../shared/config/config';
 import { createLogger } from '../../shared/platform/logger';
+import { startHarness } from '../helpers/bridge-harness';
 
 /**
  * Issue 10 item 9: the notify function's log line keeps its own severity (the notification's is a
@@ -14,15 +10,13 @@ const event = (n: Record<string, unknown>) => ({ data: { message: { data: Buffer
 const critical = { kind: 'session.expired', severity: 'critical', summary: 'log in again', at: Date.now() };
 
 async function run(env: Record<string, string>) {
-  const dataDir = mkdtempSync(join(tmpdir(), 'notify-log-'));
   const lines: Array<Record<string, unknown>> = [];
-  const deps = await buildDeps(parseConfig({ BROKER: 'paper', DATA_DIR: dataDir, ...env }), { logger: createLogger({ sink: (l) => lines.push(JSON.parse(l) as Record<string, unknown>) }) });
+  const bridge = await startHarness({ label: 'notify-log', env: { BROKER: 'paper', ...env }, logger: createLogger({ sink: (l) => lines.push(JSON.parse(l) as Record<string, unknown>) }) });
   try {
-    const result = await handleNotifyEvent(deps.notify, event(critical));
+    const result = await handleNotifyEvent(bridge.deps.notify, event(critical));
     return { result, lines };
   } finally {
-    await deps.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await bridge.close();
   }
 }
 

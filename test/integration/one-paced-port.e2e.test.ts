@@ -1,12 +1,10 @@
-import { buildDeps, setDepsForTests, type AppDeps } from '../../functions/composition';
+import type { AppDeps } from '../../functions/composition';
 import { gatherConsoleView } from '../../functions/console/console-view';
 import { handleReadyz } from '../../functions/readyz/readyz.handler';
 import { handleReconcile } from '../../functions/reconcile-orders/reconcile-orders.handler';
 import { handleSquareOff } from '../../functions/square-off/square-off.handler';
-import { parseConfig } from '../../shared/config/config';
-import { silentLogger } from '../../shared/platform/logger';
 import type { FakeFyers } from '../fake-fyers';
-import { IN_WINDOW, WEBHOOK_SECRET, fakeFyersEnv, startSampleFake, tempDataDir, tickingClock } from '../helpers/webhook-e2e-kit';
+import { WEBHOOK_SECRET, startSampleBridge } from '../helpers/webhook-e2e-kit';
 import { postAlert } from '../helpers/webhook-client';
 import { useWebhookServer } from '../helpers/webhook-test-server';
 
@@ -23,14 +21,8 @@ const apiCalls = (fake: FakeFyers) => fake.state.requests.filter((r) => r.route 
 const granted = async (deps: AppDeps) => ((await deps.adapters.probes.brokerCircuit!()) as unknown as { pacing: { granted: number } }).pacing.granted;
 
 it('every Fyers call of the alert, its exits, reconcile, square-off, console and readiness goes through the one paced port', async () => {
-  const clock = tickingClock(IN_WINDOW);
-  const fake = await startSampleFake(IN_WINDOW, { clock });
-  server.onCleanup(() => fake.close());
-  const data = tempDataDir('one-port');
-  server.onCleanup(data.cleanup);
-  const deps = await buildDeps(parseConfig(fakeFyersEnv(fake, { STORE: 'local', DATA_DIR: data.dir, PROTECTION: 'managed', SQUARE_OFF_AT: '09:00' })), { clock, logger: silentLogger });
-  server.onCleanup(() => deps.close());
-  setDepsForTests(deps);
+  const { fake, deps, close } = await startSampleBridge({ label: 'one-port', env: { PROTECTION: 'managed', SQUARE_OFF_AT: '09:00' }, instance: true });
+  server.onCleanup(close);
 
   const alert = await postAlert(server.url(), { token: WEBHOOK_SECRET, symbol: 'NIFTY', strategy: 'day', position: 'long', qty: 1, sl: 10, tp: 20, idempotency_key: 'one-port-1' });
   expect(alert.status).toBe(200);

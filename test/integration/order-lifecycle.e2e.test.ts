@@ -1,12 +1,9 @@
-import { buildDeps, setDepsForTests } from '../../functions/composition';
 import { handleOrderUpdate } from '../../functions/order-updates/order-updates.handler';
 import { handleReconcile } from '../../functions/reconcile-orders/reconcile-orders.handler';
-import { parseConfig } from '../../shared/config/config';
 import { istParts } from '../../shared/platform/ist';
-import { silentLogger } from '../../shared/platform/logger';
 import { signPostback } from '../fake-fyers';
 import { orderbookEntry } from '../fake-fyers/fake-fyers.orders';
-import { AFTER_CLOSE, IN_WINDOW, OPTION_LTP, alertBody, fakeFyersEnv, niftyOption, sampleContracts, startSampleFake, tempDataDir, tickingClock } from '../helpers/webhook-e2e-kit';
+import { AFTER_CLOSE, IN_WINDOW, OPTION_LTP, alertBody, niftyOption, sampleContracts, startSampleBridge } from '../helpers/webhook-e2e-kit';
 import { postAlert } from '../helpers/webhook-client';
 import { useWebhookServer } from '../helpers/webhook-test-server';
 
@@ -22,14 +19,13 @@ const POSTBACK_SECRET = 'e2e-postback-secret-5c1d8a2f9b7e';
 const POSTBACK_TOKEN = 'e2e-postback-url-token-3a9f0c7b2d6e';
 
 async function start() {
-  const clock = tickingClock(IN_WINDOW);
-  const fake = await startSampleFake(IN_WINDOW, { clock, optionLtps: { [ATM.ticker]: OPTION_LTP } });
-  server.onCleanup(() => fake.close());
-  const data = tempDataDir('lifecycle');
-  server.onCleanup(data.cleanup);
-  const deps = await buildDeps(parseConfig(fakeFyersEnv(fake, { STORE: 'local', DATA_DIR: data.dir, FYERS_POSTBACK_SECRET: POSTBACK_SECRET, FYERS_POSTBACK_TOKEN: POSTBACK_TOKEN })), { clock, logger: silentLogger });
-  server.onCleanup(() => deps.close());
-  setDepsForTests(deps);
+  const { fake, deps, clock, close } = await startSampleBridge({
+    label: 'lifecycle',
+    optionLtps: { [ATM.ticker]: OPTION_LTP },
+    env: { FYERS_POSTBACK_SECRET: POSTBACK_SECRET, FYERS_POSTBACK_TOKEN: POSTBACK_TOKEN },
+    instance: true,
+  });
+  server.onCleanup(close);
   return { fake, deps, clock };
 }
 

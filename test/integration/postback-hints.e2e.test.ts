@@ -1,12 +1,10 @@
-import { buildDeps, type AppDeps } from '../../functions/composition';
+import type { AppDeps } from '../../functions/composition';
 import { IGNORED, handleOrderUpdate } from '../../functions/order-updates/order-updates.handler';
 import { handleWebhook } from '../../functions/webhook/webhook.handler';
-import { parseConfig } from '../../shared/config/config';
-import { silentLogger } from '../../shared/platform/logger';
 import { signPostback, type FakeFyers } from '../fake-fyers';
 import { orderbookEntry } from '../fake-fyers/fake-fyers.orders';
-import { POSTBACK_SECRET, POSTBACK_TOKEN, wirePostbacks, type PostbackReceiver } from '../helpers/trader-day';
-import { IN_WINDOW, WEBHOOK_SECRET, fakeFyersEnv, niftyOption, sampleContracts, startSampleFake, tempDataDir, tickingClock, waitFor } from '../helpers/webhook-e2e-kit';
+import { POSTBACK_SECRET, POSTBACK_TOKEN, type PostbackReceiver } from '../helpers/bridge-harness';
+import { IN_WINDOW, WEBHOOK_SECRET, niftyOption, sampleContracts, startSampleBridge, waitFor, type SampleBridge } from '../helpers/webhook-e2e-kit';
 
 /**
  * Issue 19: a postback only says which order to look at. Whatever a signed postback claims (100× the
@@ -21,23 +19,15 @@ const PE = niftyOption(index, IN_WINDOW, 24500, 'PE');
 let fake: FakeFyers;
 let deps: AppDeps;
 let postbacks: PostbackReceiver;
-let cleanup: () => void;
+let bridge: SampleBridge;
 
 beforeEach(async () => {
-  const clock = tickingClock(IN_WINDOW);
-  fake = await startSampleFake(IN_WINDOW, { clock, optionLtps: { [CE.ticker]: 150, [PE.ticker]: 140 } });
-  const data = tempDataDir('postback-hints');
-  cleanup = data.cleanup;
-  deps = await buildDeps(parseConfig(fakeFyersEnv(fake, { STORE: 'local', DATA_DIR: data.dir, PROTECTION: 'managed', FYERS_POSTBACK_SECRET: POSTBACK_SECRET, FYERS_POSTBACK_TOKEN: POSTBACK_TOKEN })), { clock, logger: silentLogger });
-  postbacks = await wirePostbacks(fake, deps);
+  bridge = await startSampleBridge({ label: 'postback-hints', optionLtps: { [CE.ticker]: 150, [PE.ticker]: 140 }, env: { PROTECTION: 'managed' }, postbacks: true });
+  ({ fake, deps } = bridge);
+  postbacks = bridge.postbacks!;
 });
 
-afterEach(async () => {
-  await postbacks.close();
-  await deps.close();
-  await fake.close();
-  cleanup();
-});
+afterEach(() => bridge.close());
 
 const longWithExits = async (key: string) => {
   const r = await handleWebhook(deps.webhook, {

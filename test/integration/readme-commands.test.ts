@@ -1,13 +1,8 @@
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { buildDeps, setDepsForTests, type AppDeps } from '../../functions/composition';
-import { parseConfig } from '../../shared/config/config';
-import { silentLogger } from '../../shared/platform/logger';
-import { tempDir } from './helpers/bridge-kit';
+import { startHarness, type Harness } from '../helpers/bridge-harness';
 
 /**
  * The README's local shell blocks are run as pasted, by bash, against the one-port local server on
@@ -25,30 +20,16 @@ const run = promisify(execFile);
 /** The README's operator key for local runs, as its `CONTROLS_KEY=… npm start` line sets it. */
 const LOCAL_KEY = /CONTROLS_KEY=(\S+) npm start/.exec(README)?.[1];
 
-let server: http.Server;
-let deps: AppDeps;
-let dataDir: string;
-let port: number;
+let bridge: Harness | undefined;
+let port: string;
 
 beforeAll(async () => {
   expect(LOCAL_KEY).toBeDefined();
-  dataDir = await tempDir('readme');
-  const config = parseConfig({ BROKER: 'paper', CONTROLS_KEY: LOCAL_KEY, DATA_DIR: dataDir, LOG_LEVEL: 'ERROR' });
-  deps = await buildDeps(config, { logger: silentLogger });
-  setDepsForTests(deps);
-  const { createLocalServer } = await import('../../functions/local-server');
-  server = createLocalServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  port = (server.address() as AddressInfo).port;
+  bridge = await startHarness({ label: 'readme', env: { BROKER: 'paper', CONTROLS_KEY: LOCAL_KEY, LOG_LEVEL: 'ERROR' }, localServer: true });
+  port = new URL(bridge.url!).port;
 });
 
-afterAll(async () => {
-  setDepsForTests(undefined);
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  await deps.close();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => bridge?.close());
 
 const block = (marker: string) => {
   const found = shellBlocks.find((b) => b.includes(marker));

@@ -1,14 +1,10 @@
-import { buildDeps, setDepsForTests, type AppDeps } from '../../functions/composition';
+import type { AppDeps } from '../../functions/composition';
 import { handleSquareOff } from '../../functions/square-off/square-off.handler';
-import { parseConfig } from '../../shared/config/config';
 import type { Notification } from '../../shared/notify/notifier.port';
 import { istInstant } from '../../shared/platform/ist';
-import { silentLogger } from '../../shared/platform/logger';
 import { enforceDailyLossLimit } from '../../shared/strategy/daily-loss';
 import type { FakeFyers } from '../fake-fyers';
-import {
-  IN_WINDOW, WEBHOOK_SECRET, fakeFyersEnv, niftyOption, sampleContracts, startSampleFake, tempDataDir, tickingClock, type TickingClock,
-} from '../helpers/webhook-e2e-kit';
+import { IN_WINDOW, WEBHOOK_SECRET, niftyOption, sampleContracts, startSampleBridge, type TickingClock } from '../helpers/webhook-e2e-kit';
 import { postAlert } from '../helpers/webhook-client';
 import { useWebhookServer } from '../helpers/webhook-test-server';
 
@@ -29,17 +25,10 @@ let clock: TickingClock;
 let notes: Notification[];
 
 async function start(env: Record<string, string>): Promise<void> {
-  clock = tickingClock(IN_WINDOW);
-  fake = await startSampleFake(IN_WINDOW, { clock });
-  server.onCleanup(() => fake.close());
-  const data = tempDataDir('risk-exits');
-  server.onCleanup(data.cleanup);
-  notes = [];
-  deps = await buildDeps(parseConfig(fakeFyersEnv(fake, { STORE: 'local', DATA_DIR: data.dir, LIMIT_PRICE_BAND_PERCENT: '100', ...env })), {
-    clock, logger: silentLogger, notifier: { notify: async (n) => void notes.push(n) },
-  });
-  server.onCleanup(() => deps.close());
-  setDepsForTests(deps);
+  const bridge = await startSampleBridge({ label: 'risk-exits', env: { LIMIT_PRICE_BAND_PERCENT: '100', ...env }, notifier: 'record', instance: true });
+  server.onCleanup(bridge.close);
+  ({ fake, deps, clock } = bridge);
+  notes = bridge.notes.sent;
 }
 
 const post = (body: Record<string, unknown>) => postAlert(server.url(), { token: WEBHOOK_SECRET, symbol: 'NIFTY', ...body });

@@ -1,8 +1,6 @@
-import { buildDeps, setDepsForTests, type AppDeps } from '../../functions/composition';
-import { parseConfig } from '../../shared/config/config';
-import { silentLogger } from '../../shared/platform/logger';
+import type { AppDeps } from '../../functions/composition';
 import { startFakeFyers, type FakeFyers } from '../fake-fyers';
-import { IN_WINDOW, SPOT_LTP, SPOT_TICKER, WEBHOOK_SECRET, fakeFyersEnv, niftyOption, sampleContracts, tempDataDir, tickingClock } from '../helpers/webhook-e2e-kit';
+import { IN_WINDOW, SPOT_LTP, SPOT_TICKER, WEBHOOK_SECRET, niftyOption, sampleContracts, startSampleBridge, tickingClock } from '../helpers/webhook-e2e-kit';
 import { postAlert } from '../helpers/webhook-client';
 import { useWebhookServer } from '../helpers/webhook-test-server';
 
@@ -25,13 +23,15 @@ let deps: AppDeps;
 async function start(env: Record<string, string> = {}): Promise<void> {
   const clock = tickingClock(IN_WINDOW);
   // The exchange's freeze quantity lives with the contract at the fake, as qtyFreeze does in the master.
-  fake = await startFakeFyers({ clock, instruments: instruments.map((i) => ({ ...i, freezeQty: FREEZE })), ltp: { [SPOT_TICKER]: SPOT_LTP, [CE.ticker]: 150, [PE.ticker]: 140 } });
-  server.onCleanup(() => fake.close());
-  const data = tempDataDir('strategy-protect');
-  server.onCleanup(data.cleanup);
-  deps = await buildDeps(parseConfig(fakeFyersEnv(fake, { STORE: 'local', DATA_DIR: data.dir, PROTECTION: 'managed', FREEZE_QTY_OVERRIDES: `NIFTY=${FREEZE}`, LIMIT_PRICE_BAND_PERCENT: '100', ...env })), { clock, logger: silentLogger });
-  server.onCleanup(() => deps.close());
-  setDepsForTests(deps);
+  const bridge = await startSampleBridge({
+    label: 'strategy-protect',
+    clock,
+    fake: await startFakeFyers({ clock, instruments: instruments.map((i) => ({ ...i, freezeQty: FREEZE })), ltp: { [SPOT_TICKER]: SPOT_LTP, [CE.ticker]: 150, [PE.ticker]: 140 } }),
+    env: { PROTECTION: 'managed', FREEZE_QTY_OVERRIDES: `NIFTY=${FREEZE}`, LIMIT_PRICE_BAND_PERCENT: '100', ...env },
+    instance: true,
+  });
+  server.onCleanup(bridge.close);
+  ({ fake, deps } = bridge);
 }
 
 const post = (body: Record<string, unknown>) => postAlert(server.url(), { token: WEBHOOK_SECRET, symbol: 'NIFTY', ...body });

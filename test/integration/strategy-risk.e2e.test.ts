@@ -1,10 +1,8 @@
-import { buildDeps, setDepsForTests, type AppDeps } from '../../functions/composition';
+import type { AppDeps } from '../../functions/composition';
 import { handleReconcile } from '../../functions/reconcile-orders/reconcile-orders.handler';
-import { parseConfig } from '../../shared/config/config';
 import type { Notification } from '../../shared/notify/notifier.port';
-import { silentLogger } from '../../shared/platform/logger';
 import type { FakeFyers } from '../fake-fyers';
-import { IN_WINDOW, WEBHOOK_SECRET, fakeFyersEnv, niftyOption, sampleContracts, startSampleFake, tempDataDir, tickingClock } from '../helpers/webhook-e2e-kit';
+import { IN_WINDOW, WEBHOOK_SECRET, niftyOption, sampleContracts, startSampleBridge } from '../helpers/webhook-e2e-kit';
 import { postAlert } from '../helpers/webhook-client';
 import { useWebhookServer } from '../helpers/webhook-test-server';
 
@@ -21,20 +19,13 @@ const PE = niftyOption(index, IN_WINDOW, 24500, 'PE');
 const server = useWebhookServer();
 let fake: FakeFyers;
 let deps: AppDeps;
-const notes: Notification[] = [];
-beforeEach(() => void notes.splice(0));
+let notes: Notification[];
 
 async function start(rules: Record<string, unknown>): Promise<void> {
-  const clock = tickingClock(IN_WINDOW);
-  fake = await startSampleFake(IN_WINDOW, { clock });
-  server.onCleanup(() => fake.close());
-  const data = tempDataDir('strategy-risk');
-  server.onCleanup(data.cleanup);
-  deps = await buildDeps(parseConfig(fakeFyersEnv(fake, { STORE: 'local', DATA_DIR: data.dir, LIMIT_PRICE_BAND_PERCENT: '100', STRATEGY_RISK: JSON.stringify(rules) })), {
-    clock, logger: silentLogger, notifier: { notify: async (n) => void notes.push(n) },
-  });
-  server.onCleanup(() => deps.close());
-  setDepsForTests(deps);
+  const bridge = await startSampleBridge({ label: 'strategy-risk', env: { LIMIT_PRICE_BAND_PERCENT: '100', STRATEGY_RISK: JSON.stringify(rules) }, notifier: 'record', instance: true });
+  server.onCleanup(bridge.close);
+  ({ fake, deps } = bridge);
+  notes = bridge.notes.sent;
 }
 
 const post = (body: Record<string, unknown>) => postAlert(server.url(), { token: WEBHOOK_SECRET, symbol: 'NIFTY', ...body });

@@ -1,8 +1,6 @@
-import { buildDeps, setDepsForTests, type AppDeps } from '../../functions/composition';
-import { parseConfig } from '../../shared/config/config';
-import { silentLogger } from '../../shared/platform/logger';
+import type { AppDeps } from '../../functions/composition';
 import type { FakeFyers } from '../fake-fyers';
-import { IN_WINDOW, WEBHOOK_SECRET, fakeFyersEnv, niftyOption, sampleContracts, startSampleFake, tempDataDir, tickingClock } from '../helpers/webhook-e2e-kit';
+import { IN_WINDOW, WEBHOOK_SECRET, niftyOption, sampleContracts, startSampleBridge } from '../helpers/webhook-e2e-kit';
 import { postAlert } from '../helpers/webhook-client';
 import { useWebhookServer } from '../helpers/webhook-test-server';
 import { asTradingViewSends, readmeTemplates } from '../helpers/readme-templates';
@@ -24,14 +22,9 @@ let fake: FakeFyers;
 let deps: AppDeps;
 
 async function start(env: Record<string, string> = {}): Promise<void> {
-  const clock = tickingClock(IN_WINDOW);
-  fake = await startSampleFake(IN_WINDOW, { clock });
-  server.onCleanup(() => fake.close());
-  const data = tempDataDir('strategy');
-  server.onCleanup(data.cleanup);
-  deps = await buildDeps(parseConfig(fakeFyersEnv(fake, { STORE: 'local', DATA_DIR: data.dir, LIMIT_PRICE_BAND_PERCENT: '100', ...env })), { clock, logger: silentLogger });
-  server.onCleanup(() => deps.close());
-  setDepsForTests(deps);
+  const bridge = await startSampleBridge({ label: 'strategy', env: { LIMIT_PRICE_BAND_PERCENT: '100', ...env }, instance: true });
+  server.onCleanup(bridge.close);
+  ({ fake, deps } = bridge);
 }
 
 const post = (body: Record<string, unknown>) => postAlert(server.url(), { token: WEBHOOK_SECRET, symbol: 'NIFTY', ...body });

@@ -1,23 +1,16 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { buildDeps, type AppDeps } from '../../functions/composition';
+import type { AppDeps } from '../../functions/composition';
 import { handleWebhook } from '../../functions/webhook/webhook.handler';
 import { PAPER_DEMO_SECRET } from '../../functions/adapters';
-import { parseConfig } from '../../shared/config/config';
-import { silentLogger } from '../../shared/platform/logger';
+import { startHarness, type Harness } from '../helpers/bridge-harness';
 
 /** `npm start`'s paper broker runs strategy alerts too: a position, a structure and a flatten. */
+let bridge: Harness;
 let deps: AppDeps;
-let dir: string;
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), 'strategy-paper-'));
-  deps = await buildDeps(parseConfig({ DATA_DIR: dir, LOG_LEVEL: 'ERROR' }), { logger: silentLogger });
+  bridge = await startHarness({ label: 'strategy-paper', env: { LOG_LEVEL: 'ERROR' } });
+  deps = bridge.deps;
 });
-afterAll(async () => {
-  await deps.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => bridge.close());
 
 const send = (body: Record<string, unknown>) =>
   handleWebhook(deps.webhook, { method: 'POST', rawBody: Buffer.from(JSON.stringify({ token: PAPER_DEMO_SECRET, symbol: 'NIFTY', ...body })), headers: {}, sourceIp: '127.0.0.1' });

@@ -1,11 +1,8 @@
-import { buildDeps, setDepsForTests, type AppDeps } from '../../functions/composition';
+import type { AppDeps } from '../../functions/composition';
 import { alertKey, orderTagFor } from '../../shared/alert/idempotency-key';
-import { parseConfig } from '../../shared/config/config';
-import { silentLogger } from '../../shared/platform/logger';
 import type { FakeFyers } from '../fake-fyers';
 import {
-  AFTER_CLOSE, IN_WINDOW, OPTION_LTP, alertBody, fakeFyersEnv, niftyOption, sampleContracts, startSampleFake, tempDataDir, tickingClock,
-  waitFor, type TickingClock,
+  AFTER_CLOSE, IN_WINDOW, OPTION_LTP, alertBody, niftyOption, sampleContracts, startSampleBridge, waitFor, type TickingClock,
 } from '../helpers/webhook-e2e-kit';
 import { postAlert, type WebhookAnswer } from '../helpers/webhook-client';
 import { useWebhookServer } from '../helpers/webhook-test-server';
@@ -34,7 +31,6 @@ interface World {
 }
 
 const server = useWebhookServer();
-const cleanups = { push: server.onCleanup };
 let world: World | undefined;
 afterEach(() => {
   world = undefined;
@@ -42,15 +38,8 @@ afterEach(() => {
 
 /** A fresh app and fake per test: no claim, breaker state or dead-session memory leaks between cases. */
 async function start(env: Record<string, string> = {}): Promise<World> {
-  const clock = tickingClock(IN_WINDOW);
-  const fake = await startSampleFake(IN_WINDOW, { clock, optionLtps: { [ATM.ticker]: OPTION_LTP } });
-  cleanups.push(() => fake.close());
-  const data = tempDataDir('webhook');
-  cleanups.push(data.cleanup);
-  const config = parseConfig(fakeFyersEnv(fake, { STORE: 'local', DATA_DIR: data.dir, ...env }));
-  const deps = await buildDeps(config, { clock, logger: silentLogger });
-  cleanups.push(() => deps.close());
-  setDepsForTests(deps);
+  const { fake, deps, clock, close } = await startSampleBridge({ label: 'webhook', optionLtps: { [ATM.ticker]: OPTION_LTP }, env, instance: true });
+  server.onCleanup(close);
   world = {
     fake,
     deps,

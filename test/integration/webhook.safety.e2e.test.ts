@@ -1,12 +1,8 @@
-import { buildDeps, setDepsForTests, type AppDeps } from '../../functions/composition';
+import type { AppDeps } from '../../functions/composition';
 import { alertKey } from '../../shared/alert/idempotency-key';
-import { parseConfig } from '../../shared/config/config';
 import type { Notification } from '../../shared/notify/notifier.port';
-import { silentLogger } from '../../shared/platform/logger';
 import type { FakeFyers } from '../fake-fyers';
-import {
-  IN_WINDOW, OPTION_LTP, alertBody, fakeFyersEnv, niftyOption, sampleContracts, startSampleFake, tempDataDir, tickingClock, type TickingClock,
-} from '../helpers/webhook-e2e-kit';
+import { IN_WINDOW, OPTION_LTP, alertBody, niftyOption, sampleContracts, startSampleBridge, type TickingClock } from '../helpers/webhook-e2e-kit';
 import { postAlert } from '../helpers/webhook-client';
 import { useWebhookServer } from '../helpers/webhook-test-server';
 
@@ -19,23 +15,11 @@ const { index } = sampleContracts(IN_WINDOW);
 const ATM = niftyOption(index, IN_WINDOW, 24500, 'CE');
 
 const server = useWebhookServer();
-const cleanups = { push: server.onCleanup };
 
 async function start(): Promise<{ fake: FakeFyers; deps: AppDeps; clock: TickingClock; notes: Notification[] }> {
-  const clock = tickingClock(IN_WINDOW);
-  const fake = await startSampleFake(IN_WINDOW, { clock, optionLtps: { [ATM.ticker]: OPTION_LTP } });
-  cleanups.push(() => fake.close());
-  const data = tempDataDir('safety');
-  cleanups.push(data.cleanup);
-  const notes: Notification[] = [];
-  const deps = await buildDeps(parseConfig(fakeFyersEnv(fake, { STORE: 'local', DATA_DIR: data.dir })), {
-    clock,
-    logger: silentLogger,
-    notifier: { notify: async (n) => void notes.push(n) },
-  });
-  cleanups.push(() => deps.close());
-  setDepsForTests(deps);
-  return { fake, deps, clock, notes };
+  const bridge = await startSampleBridge({ label: 'safety', optionLtps: { [ATM.ticker]: OPTION_LTP }, notifier: 'record', instance: true });
+  server.onCleanup(bridge.close);
+  return { fake: bridge.fake, deps: bridge.deps, clock: bridge.clock, notes: bridge.notes.sent };
 }
 
 const sells = (fake: FakeFyers) => fake.state.orders.filter((o) => o.side === -1);

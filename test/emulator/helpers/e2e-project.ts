@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 
 /**
- * A Firestore project id of its own for one test file. buildDeps gives the stores no collection prefix,
+ * A Firestore project id of its own for one test file. The composition root gives the stores no collection prefix,
  * but the emulator keeps projects apart, so a fresh `demo-` project isolates the file's documents
  * (and `demo-` ids are the ones the emulator never forwards to a real project).
  */

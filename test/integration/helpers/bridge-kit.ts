@@ -1,19 +1,17 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildDeps, setDepsForTests, type AppDeps } from '../../../functions/composition';
+import type { AppDeps } from '../../../functions/composition';
 import type { Adapters } from '../../../functions/adapters';
-import { parseConfig, type Config } from '../../../shared/config/config';
-import type { Notification, Notifier } from '../../../shared/notify/notifier.port';
+import type { Config } from '../../../shared/config/config';
 import { PAPER_SPOT } from '../../../shared/broker/paper/paper-pricing';
-import { silentLogger, type Logger } from '../../../shared/platform/logger';
+import type { Logger } from '../../../shared/platform/logger';
 import { parseSymbolMaster } from '../../../shared/symbols/parse-symbol-master';
 import { sampleSymbolMaster } from '../../../shared/symbols/sample-symbol-master';
 import type { StoredToken } from '../../../shared/tokens/token.port';
 import { jwtExpiryMs } from '../../../shared/tokens/jwt-expiry';
 import { startFakeFyers, type FakeFyers, type FakeFyersOptions } from '../../fake-fyers';
+import { startHarness, type RecordingNotifier } from '../../helpers/bridge-harness';
 
 export const WEBHOOK_SECRET = 'wh-secret-for-operator-tests-7f3a';
 export const CONTROLS_KEY = 'ctl-key-for-operator-tests-91bd';
@@ -30,17 +28,6 @@ export function offsetClock(startMs?: number): (() => number) & { advance(ms: nu
     offset += ms;
   };
   return clock;
-}
-
-export function recordingNotifier(): Notifier & { sent: Notification[]; ofKind(kind: Notification['kind']): Notification[] } {
-  const sent: Notification[] = [];
-  return {
-    sent,
-    ofKind: (kind) => sent.filter((n) => n.kind === kind),
-    notify: async (n) => {
-      sent.push(n);
-    },
-  };
 }
 
 /** Every contract of the generated sample master, so whatever the webhook resolves the fake can trade. */
@@ -70,7 +57,7 @@ export interface Bridge {
   config: Config;
   deps: AppDeps;
   clock: ReturnType<typeof offsetClock>;
-  notes: ReturnType<typeof recordingNotifier>;
+  notes: RecordingNotifier;
   dataDir: string;
   /** Origin of the local one-port server, when started. */
   base?: string;
@@ -86,72 +73,35 @@ export interface Bridge {
  */
 export async function startBridge(opts: BridgeOptions = {}): Promise<Bridge> {
   const clock = offsetClock(opts.at);
-  const notes = recordingNotifier();
-  const dataDir = await tempDir('data');
-  let server: http.Server | undefined;
-  let base: string | undefined;
-  if (opts.localServer) {
-    // Imported lazily: registering the functions parses process.env, which is harmless but not needed elsewhere.
-    const { createLocalServer } = await import('../../../functions/local-server');
-    server = createLocalServer();
-    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  }
-  const fake = await startFakeFyers({
+  const h = await startHarness({
+    fake: (origin) =>
+      startFakeFyers({
+        clock,
+        instruments: sampleInstruments(clock()),
+        ltp: { 'NSE:NIFTY50-INDEX': PAPER_SPOT.NIFTY!, 'BSE:SENSEX-INDEX': PAPER_SPOT.SENSEX! },
+        redirectUri: `${origin ?? 'http://127.0.0.1:9'}/authCallback`,
+        appSecret: FYERS_APP_SECRET,
+        ...opts.fake,
+      }),
+    // Logged out: these tests log in through the fake's OAuth flow, or store a session themselves.
+    accessToken: false,
+    env: ({ origin, fake }) => ({
+      FYERS_APP_SECRET,
+      FYERS_REDIRECT_URL: fake!.state.redirectUri,
+      PUBLIC_BASE_URL: origin ?? 'http://127.0.0.1:9',
+      WEBHOOK_SECRET,
+      CONTROLS_KEY,
+      ENFORCE_TRADING_WINDOW: 'false',
+      LOG_LEVEL: 'ERROR',
+      ...opts.env,
+    }),
     clock,
-    instruments: sampleInstruments(clock()),
-    ltp: { 'NSE:NIFTY50-INDEX': PAPER_SPOT.NIFTY!, 'BSE:SENSEX-INDEX': PAPER_SPOT.SENSEX! },
-    redirectUri: `${base ?? 'http://127.0.0.1:9'}/authCallback`,
-    appSecret: FYERS_APP_SECRET,
-    ...opts.fake,
+    logger: opts.logger,
+    notifier: 'record',
+    overrides: opts.overrides,
+    localServer: opts.localServer,
   });
-  const env: Record<string, string | undefined> = {
-    BROKER: 'fyers',
-    ALLOW_SAMPLE_MASTER: 'true',
-    FYERS_APP_ID: fake.state.appId,
-    FYERS_APP_SECRET,
-    FYERS_API_URL: fake.apiUrl,
-    FYERS_DATA_URL: fake.dataUrl,
-    FYERS_REDIRECT_URL: fake.state.redirectUri,
-    PUBLIC_BASE_URL: base ?? 'http://127.0.0.1:9',
-    WEBHOOK_SECRET,
-    CONTROLS_KEY,
-    DATA_DIR: dataDir,
-    ENFORCE_TRADING_WINDOW: 'false',
-    LOG_LEVEL: 'ERROR',
-    ...opts.env,
-  };
-  const config = parseConfig(env);
-  const build = (overrides: Partial<Adapters> = {}) =>
-    buildDeps(config, { clock, logger: opts.logger ?? silentLogger, notifier: notes, ...opts.overrides, ...overrides });
-  const deps = await build();
-  const extra: AppDeps[] = [];
-  if (server) setDepsForTests(deps);
-  return {
-    fake,
-    config,
-    deps,
-    clock,
-    notes,
-    dataDir,
-    base,
-    env,
-    another: async (overrides) => {
-      const d = await build(overrides);
-      extra.push(d);
-      return d;
-    },
-    close: async () => {
-      if (server) {
-        setDepsForTests(undefined);
-        server.closeAllConnections();
-        await new Promise<void>((resolve) => server!.close(() => resolve()));
-      }
-      await Promise.allSettled([deps.close(), ...extra.map((d) => d.close()), fake.close()]);
-      // A notification written just as the stores close may still be landing in the folder: retry, do not fail the suite.
-      await rm(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
-    },
-  };
+  return { fake: h.fake!, config: h.config, deps: h.deps, clock, notes: h.notes, dataDir: h.dataDir, base: h.url, env: h.env, another: h.another, close: h.close };
 }
 
 /** A TradingView-style alert body for NIFTY at the money, with the right secret unless overridden. */

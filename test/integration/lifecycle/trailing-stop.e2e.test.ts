@@ -1,8 +1,5 @@
-import { buildDeps, setDepsForTests } from '../../../functions/composition';
 import { handleReconcile } from '../../../functions/reconcile-orders/reconcile-orders.handler';
-import { parseConfig } from '../../../shared/config/config';
-import { silentLogger } from '../../../shared/platform/logger';
-import { IN_WINDOW, OPTION_LTP, alertBody, fakeFyersEnv, niftyOption, sampleContracts, startSampleFake, tempDataDir, tickingClock } from '../../helpers/webhook-e2e-kit';
+import { IN_WINDOW, OPTION_LTP, alertBody, niftyOption, sampleContracts, startSampleBridge } from '../../helpers/webhook-e2e-kit';
 import { postAlert } from '../../helpers/webhook-client';
 import { useWebhookServer } from '../../helpers/webhook-test-server';
 
@@ -18,14 +15,13 @@ const server = useWebhookServer();
 const MIN = 60_000;
 
 async function start() {
-  const clock = tickingClock(IN_WINDOW);
-  const fake = await startSampleFake(IN_WINDOW, { clock, optionLtps: { [CE.ticker]: OPTION_LTP, [PE.ticker]: OPTION_LTP } });
-  server.onCleanup(() => fake.close());
-  const data = tempDataDir('trail');
-  server.onCleanup(data.cleanup);
-  const deps = await buildDeps(parseConfig(fakeFyersEnv(fake, { STORE: 'local', DATA_DIR: data.dir, PROTECTION: 'managed' })), { clock, logger: silentLogger });
-  server.onCleanup(() => deps.close());
-  setDepsForTests(deps);
+  const { fake, deps, clock, close } = await startSampleBridge({
+    label: 'trail',
+    optionLtps: { [CE.ticker]: OPTION_LTP, [PE.ticker]: OPTION_LTP },
+    env: { PROTECTION: 'managed' },
+    instance: true,
+  });
+  server.onCleanup(close);
   return { fake, deps, clock };
 }
 
