@@ -1,10 +1,8 @@
-import { buildDeps, type AppDeps } from '../../functions/composition';
+import type { AppDeps } from '../../functions/composition';
 import { handleReconcile } from '../../functions/reconcile-orders/reconcile-orders.handler';
 import { handleWebhook } from '../../functions/webhook/webhook.handler';
-import { parseConfig } from '../../shared/config/config';
-import { silentLogger } from '../../shared/platform/logger';
 import type { FakeFyers } from '../fake-fyers';
-import { IN_WINDOW, WEBHOOK_SECRET, fakeFyersEnv, niftyOption, sampleContracts, startSampleFake, tickingClock } from '../helpers/webhook-e2e-kit';
+import { IN_WINDOW, WEBHOOK_SECRET, niftyOption, sampleContracts, startSampleBridge, tickingClock, type SampleBridge } from '../helpers/webhook-e2e-kit';
 import { isolatedProject } from './helpers/e2e-project';
 
 /**
@@ -17,26 +15,24 @@ jest.setTimeout(120_000);
 
 const { index } = sampleContracts(IN_WINDOW);
 const CE = niftyOption(index, IN_WINDOW, 24500, 'CE');
+let bridge: SampleBridge | undefined;
 let fake: FakeFyers;
 let a: AppDeps;
 let b: AppDeps;
 let clock: ReturnType<typeof tickingClock>;
 
 beforeAll(async () => {
-  const projectId = isolatedProject('forward-test');
   clock = tickingClock(IN_WINDOW);
-  fake = await startSampleFake(IN_WINDOW, { clock, optionLtps: { [CE.ticker]: 150 } });
-  const config = parseConfig(fakeFyersEnv(fake, { STORE: 'firestore', GOOGLE_CLOUD_PROJECT: projectId, LIMIT_PRICE_BAND_PERCENT: '100', PAPER_STRATEGIES: 'fwd' }));
-  a = await buildDeps(config, { clock, logger: silentLogger });
-  b = await buildDeps(config, { clock, logger: silentLogger });
+  bridge = await startSampleBridge({
+    label: 'forward-test', store: 'firestore', projectId: isolatedProject('forward-test'), clock, optionLtps: { [CE.ticker]: 150 },
+    env: { LIMIT_PRICE_BAND_PERCENT: '100', PAPER_STRATEGIES: 'fwd' },
+  });
+  ({ fake, deps: a } = bridge);
+  b = await bridge.another();
   await Promise.all([a.warmUp(), b.warmUp()]);
 });
 
-afterAll(async () => {
-  await a?.close();
-  await b?.close();
-  await fake?.close();
-});
+afterAll(() => bridge?.close());
 
 const send = (deps: AppDeps, body: Record<string, unknown>) =>
   handleWebhook(deps.webhook, { method: 'POST', rawBody: Buffer.from(JSON.stringify({ token: WEBHOOK_SECRET, symbol: 'NIFTY', strikeprice: 24500, ...body })), headers: {}, sourceIp: '127.0.0.1' });

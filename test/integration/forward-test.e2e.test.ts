@@ -1,15 +1,13 @@
-import { buildDeps, setDepsForTests, type AppDeps } from '../../functions/composition';
+import type { AppDeps } from '../../functions/composition';
 import { handleReconcile } from '../../functions/reconcile-orders/reconcile-orders.handler';
 import { handleSquareOff } from '../../functions/square-off/square-off.handler';
 import { runConsoleAction } from '../../functions/console/console-actions';
 import { dashboardPage } from '../../functions/console/console-pages';
 import { gatherConsoleView } from '../../functions/console/console-view';
-import { parseConfig } from '../../shared/config/config';
 import type { OrderEventV1 } from '../../shared/orders/lifecycle/order-event';
 import type { OrderRecord } from '../../shared/orders/lifecycle/order-record';
-import { silentLogger } from '../../shared/platform/logger';
 import type { FakeFyers } from '../fake-fyers';
-import { IN_WINDOW, WEBHOOK_SECRET, fakeFyersEnv, niftyOption, sampleContracts, startSampleFake, tempDataDir, tickingClock, type TickingClock } from '../helpers/webhook-e2e-kit';
+import { IN_WINDOW, WEBHOOK_SECRET, niftyOption, sampleContracts, startSampleBridge, type TickingClock } from '../helpers/webhook-e2e-kit';
 import { postAlert } from '../helpers/webhook-client';
 import { useWebhookServer } from '../helpers/webhook-test-server';
 
@@ -32,16 +30,13 @@ const events: OrderEventV1[] = [];
 
 async function start(extra: Record<string, string> = {}): Promise<void> {
   events.splice(0);
-  clock = tickingClock(IN_WINDOW);
-  fake = await startSampleFake(IN_WINDOW, { clock, optionLtps: { [CE.ticker]: 150 } });
-  server.onCleanup(() => fake.close());
-  const data = tempDataDir('forward-test');
-  server.onCleanup(data.cleanup);
-  deps = await buildDeps(parseConfig(fakeFyersEnv(fake, { STORE: 'local', DATA_DIR: data.dir, LIMIT_PRICE_BAND_PERCENT: '100', PAPER_STRATEGIES: 'fwd', ...extra })), {
-    clock, logger: silentLogger, orderEvents: { publish: async (e) => void events.push(e) },
+  const bridge = await startSampleBridge({
+    label: 'forward-test', optionLtps: { [CE.ticker]: 150 }, instance: true,
+    env: { LIMIT_PRICE_BAND_PERCENT: '100', PAPER_STRATEGIES: 'fwd', ...extra },
+    overrides: { orderEvents: { publish: async (e) => void events.push(e) } },
   });
-  server.onCleanup(() => deps.close());
-  setDepsForTests(deps);
+  server.onCleanup(bridge.close);
+  ({ fake, deps, clock } = bridge);
 }
 
 const post = (body: Record<string, unknown>) => postAlert(server.url(), { token: WEBHOOK_SECRET, symbol: 'NIFTY', strikeprice: 24500, ...body });
