@@ -1,5 +1,5 @@
 import { IN_WINDOW, niftyOption, sampleContracts, startSampleBridge } from '../helpers/webhook-e2e-kit';
-import { expectCleanDay, runTraderDay } from '../helpers/trader-day';
+import { SHADOW_STRATEGY, expectCleanDay, expectCleanPaperDay, runTraderDay } from '../helpers/trader-day';
 import { isolatedProject } from './helpers/e2e-project';
 
 /** The same trader's day with every claim, record, event and holding in the real Firestore emulator. */
@@ -14,12 +14,14 @@ it('a strategy day on Firestore: entry with SL → fill postback → exits → r
     store: 'firestore',
     projectId: isolatedProject('trader-day'),
     optionLtps: { [CE.ticker]: 150, [PE.ticker]: 140 },
-    env: { PROTECTION: 'managed' },
+    env: { PROTECTION: 'managed', PAPER_STRATEGIES: SHADOW_STRATEGY },
     warmUp: true,
     postbacks: true,
   });
   try {
-    expectCleanDay(await runTraderDay(fake, deps, CE.ticker, PE.ticker, 'fs-day'), CE.ticker, PE.ticker);
+    const day = await runTraderDay(fake, deps, CE.ticker, PE.ticker, 'fs-day', { shadow: true });
+    expectCleanDay(day, CE.ticker, PE.ticker);
+    expectCleanPaperDay(day, CE.ticker, PE.ticker);
   } finally {
     await close();
   }
