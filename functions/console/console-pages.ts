@@ -255,10 +255,13 @@ function strategiesSection(view: ConsoleView, ctx: PageContext): string {
   return `<section class="card" id="strategies">${head}${cards}${paperDown}${switches}</section>`;
 }
 
+const STRATEGY_ID = /^[A-Za-z0-9_.-]{1,64}$/;
+
 /** Where each known strategy trades, with the switch to the other side (confirmed before it applies). */
 function switchesLine(view: ConsoleView, ctx: PageContext, isPaper: (id: string) => boolean, seen: string[]): string {
   const venues = view.controls.ok ? Object.keys(view.controls.value.strategyVenue ?? {}) : [];
-  const ids = [...new Set([...seen, ...view.paperStrategies, ...venues])].sort();
+  // Only strategy ids can trade on paper (a single order's free-text label cannot): the switch is for them.
+  const ids = [...new Set([...seen, ...view.paperStrategies, ...venues])].filter((id) => STRATEGY_ID.test(id)).sort();
   if (ids.length === 0) return '';
   const rows = ids
     .map((id) => {
