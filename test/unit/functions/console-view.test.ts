@@ -86,4 +86,24 @@ describe('console view', () => {
     expect(html).toMatch(/id="funds"[^>]*>₹50,000.00/);
     expect(html).toContain('Stop trading: refuse every new alert');
   });
+
+  it('offers the paper/live switch for strategy ids only, and shows the forward test\'s side marked paper', async () => {
+    const rec = (strategy: string, id: string) => ({ id, requestId: 'r', role: 'entry', symbol: 'NSE:X', side: 'BUY', qty: 65, productType: 'INTRADAY', orderType: 'MARKET', state: 'filled', filledQty: 65, avgPrice: 100, version: 2, createdAt: NOW, updatedAt: NOW, strategy }) as never;
+    const view = await gatherConsoleView(deps({
+      records: { listCreatedBetween: async () => [rec('ORB 15m', 'a'), rec('trend', 'b')] },
+      forwardTest: {
+        broker: { getPositions: async () => [] },
+        holdings: { list: async () => [] },
+        records: { listCreatedBetween: async () => [rec('fwd', 'FWD1')] },
+      },
+      paperStrategies: ['fwd'],
+    }));
+    const html = dashboardPage(view, ctx);
+    expect(html).toMatch(/trend: <strong>live<\/strong>/);
+    expect(html).toMatch(/fwd: <strong>paper<\/strong>/);
+    // A single order's free-text label has a card but no switch: it cannot trade on paper.
+    expect(html).toContain('ORB 15m');
+    expect(html).not.toMatch(/ORB 15m: <strong>/);
+    expect(html).toContain('id="s-paper-fwd"');
+  });
 });
