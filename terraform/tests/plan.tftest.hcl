@@ -488,6 +488,7 @@ run "trading_settings_reach_every_function" {
     square_off_at          = ["15:10", "scalper=14:50"]
     protection             = "managed"
     enforce_trading_window = true
+    paper_strategies       = ["fwd", "orb.v2"]
   }
 
   assert {
@@ -500,13 +501,17 @@ run "trading_settings_reach_every_function" {
     condition     = local.common_environment.LOSS_LIMIT_FLATTEN == "false" && local.common_environment.SQUARE_OFF_AT == "15:10,scalper=14:50" && local.common_environment.PROTECTION == "managed" && local.common_environment.ENFORCE_TRADING_WINDOW == "true"
     error_message = "loss-limit flatten, square-off times, protection and the session switch are passed as set"
   }
+  assert {
+    condition     = local.common_environment.PAPER_STRATEGIES == "fwd,orb.v2"
+    error_message = "every function knows which strategies trade on paper (the webhook routes them, the reconcile, square-off and console follow them)"
+  }
 }
 
 run "unset_optional_settings_are_left_to_the_code" {
   command = plan
 
   assert {
-    condition     = !contains(keys(local.common_environment), "DAILY_LOSS_LIMIT") && !contains(keys(local.common_environment), "ENFORCE_TRADING_WINDOW") && !contains(keys(local.common_environment), "PAPER_FILL_PRICE")
+    condition     = !contains(keys(local.common_environment), "DAILY_LOSS_LIMIT") && !contains(keys(local.common_environment), "ENFORCE_TRADING_WINDOW") && !contains(keys(local.common_environment), "PAPER_FILL_PRICE") && !contains(keys(local.common_environment), "PAPER_STRATEGIES")
     error_message = "no limit and the broker's own session default when nothing is set"
   }
   assert {
