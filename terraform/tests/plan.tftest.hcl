@@ -540,3 +540,13 @@ run "alerts_that_matter_to_a_trader" {
     error_message = "the new policies reach the operator"
   }
 }
+
+run "paper_strategies_must_be_strategy_ids" {
+  command = plan
+
+  variables {
+    paper_strategies = ["ORB 15m"]
+  }
+
+  expect_failures = [var.paper_strategies]
+}
