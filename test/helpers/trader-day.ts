@@ -4,6 +4,7 @@ import type { AppDeps } from '../../functions/composition';
 import { handleOrderUpdate } from '../../functions/order-updates/order-updates.handler';
 import { handleWebhook } from '../../functions/webhook/webhook.handler';
 import type { FakeFyers } from '../fake-fyers';
+import { followablePostbacks } from './postback-follow';
 import { WEBHOOK_SECRET, waitFor } from './webhook-e2e-kit';
 
 export const POSTBACK_SECRET = 'trader-day-postback-secret-4f1c9a';
@@ -12,22 +13,27 @@ export const POSTBACK_TOKEN = 'trader-day-url-token-7d3e9b1c5a2f8e4d';
 
 export interface PostbackReceiver {
   server: Server;
-  /** Stops the fake's postbacks, waits for those in flight to be handled, and closes the server. */
+  /** The orderUpdates deps the server uses: their follow-ups are the ones `followed` waits for. */
+  deps: AppDeps['orderUpdates'];
+  /** Resolves once every postback answered so far has been followed (the answer does not wait for that). */
+  followed(): Promise<void>;
+  /** Stops the fake's postbacks, waits for those in flight to be followed, and closes the server. */
   close(): Promise<void>;
 }
 
 /**
  * Serves the bridge's orderUpdates on 127.0.0.1 and points the fake's postbacks at it. Each postback is
- * answered once its work is done (the test must not close the stores under work still running).
+ * answered at once, as in production; closing waits for the work it started (the test must not close
+ * the stores under work still running).
  */
 export async function wirePostbacks(fake: FakeFyers, deps: AppDeps): Promise<PostbackReceiver> {
   const inFlight = new Set<Promise<unknown>>();
-  const od = { ...deps.orderUpdates, answerWithinMs: 60_000 };
+  const follow = followablePostbacks(deps.orderUpdates);
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const work = handleOrderUpdate(od, { method: req.method ?? '', url: req.url, rawBody: Buffer.concat(chunks), headers: req.headers }).then((reply) => {
+      const work = handleOrderUpdate(follow.deps, { method: req.method ?? '', url: req.url, rawBody: Buffer.concat(chunks), headers: req.headers }).then((reply) => {
         res.writeHead(reply.status, { 'content-type': 'application/json' }).end(JSON.stringify(reply.body));
       });
       inFlight.add(work);
@@ -38,10 +44,13 @@ export async function wirePostbacks(fake: FakeFyers, deps: AppDeps): Promise<Pos
   fake.lifecycle.setPostbacks({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/orderUpdates/${POSTBACK_TOKEN}`, secret: POSTBACK_SECRET });
   return {
     server,
+    deps: follow.deps,
+    followed: follow.followed,
     close: async () => {
       fake.lifecycle.setPostbacks(undefined);
       await fake.lifecycle.settled();
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+      await follow.followed();
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
     },
