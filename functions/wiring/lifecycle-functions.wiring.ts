@@ -12,7 +12,7 @@ import type { WiringContext } from './wiring-context';
 export function lifecycleFunctions(w: WiringContext, lifecycle: LifecycleDeps, strategyRisk: StrategyRiskDeps[] | undefined, paper: LifecycleDeps): { orderUpdates: OrderUpdatesDeps; reconcile: ReconcileDeps; orderEventWebhooks: OrderEventWebhooksDeps } {
   const { adapters, clock, logger } = w;
   return {
-    orderUpdates: { ...lifecycle, secrets: adapters.secrets, postbacks: { signature: fyersPostbackSignature, parse: parseFyersPostback }, answerWithinMs: 2_000 },
+    orderUpdates: { ...lifecycle, secrets: adapters.secrets, postbacks: { signature: fyersPostbackSignature, parse: parseFyersPostback } },
     // Reconcile runs through NSE F&O's calendar session (the widest), narrowed by TRADING_WINDOW.
     reconcile: { ...lifecycle, tradingWindow: readinessWindow(w), afterCloseMs: 20 * 60_000, ...(strategyRisk ? { strategyRisk: () => enforceStrategyRiskOn(strategyRisk) } : {}), forwardTest: paper },
     orderEventWebhooks: { subscriptions: adapters.webhookSubscriptions, resolve: systemResolveHost, logger, clock, timeoutMs: 5_000 },

@@ -157,15 +157,20 @@ it('answers every unauthenticated or unusable postback with one identical 200, a
     texts.add(await r.text());
   }
   expect([...texts]).toEqual([JSON.stringify({ status: 'ignored' })]);
-  // Authentic, readable, but for an order with no record yet: kept as a hint; the record that later
-  // gets this id is moved only by the orderbook, which has no such order.
+  // Authentic, readable, but for an order with no record yet: answered at once, then kept as a hint;
+  // the record that later gets this id is moved only by the orderbook, which has no such order.
+  const followedAs = (result: string) => life.logs.filter((l) => l.includes('postback followed') && l.includes(`"result":"${result}"`)).length;
   const early = await post(body, signPostback(body, SECRET));
-  expect(((await early.json()) as { status: string }).status).toBe('unmatched');
+  expect(((await early.json()) as { status: string }).status).toBe('accepted');
+  await life.followed();
+  expect(followedAs('unmatched')).toBe(1);
   await recordAccepted(life.deps, { status: 'placed', orderId: row.id, requestId: 'req-early', symbol: TICKER, side: 'BUY', qty: 130, productType: 'INTRADAY', orderType: 'MARKET' });
   expect(await life.deps.records.get(row.id)).toMatchObject({ state: 'accepted', filledQty: 0, version: 1 });
   // The token alone (no signature header) is enough to be looked at.
   const tokenOnly = await post(body);
-  expect(((await tokenOnly.json()) as { status: string }).status).toBe('not_in_orderbook');
+  expect(((await tokenOnly.json()) as { status: string }).status).toBe('accepted');
+  await life.followed();
+  expect(followedAs('not_in_orderbook')).toBe(1);
   expect(life.logs.some((l) => l.includes('does not match fyers-postback-secret') && l.includes('"ERROR"'))).toBe(true);
   expect(life.logs.join('\n')).not.toContain(SECRET);
 });

@@ -10,6 +10,7 @@ import { parseConfig, type Config } from '../../shared/config/config';
 import type { Notification, Notifier } from '../../shared/notify/notifier.port';
 import type { Clock } from '../../shared/platform/clock';
 import { silentLogger, type Logger } from '../../shared/platform/logger';
+import { followablePostbacks } from './postback-follow';
 import type { FakeFyers } from '../fake-fyers';
 
 /**
@@ -232,22 +233,27 @@ async function closeServer(server: Server): Promise<void> {
 
 export interface PostbackReceiver {
   server: Server;
-  /** Stops the fake's postbacks, waits for those in flight to be handled, and closes the server. */
+  /** The orderUpdates deps the server uses: their follow-ups are the ones `followed` waits for. */
+  deps: AppDeps['orderUpdates'];
+  /** Resolves once every postback answered so far has been followed (the answer does not wait for that). */
+  followed(): Promise<void>;
+  /** Stops the fake's postbacks, waits for those in flight to be followed, and closes the server. */
   close(): Promise<void>;
 }
 
 /**
  * Serves the bridge's orderUpdates on 127.0.0.1 and points the fake's postbacks at it. Each postback is
- * answered once its work is done (the test must not close the stores under work still running).
+ * answered at once, as in production; closing waits for the work it started (the test must not close
+ * the stores under work still running).
  */
 async function wirePostbacks(fake: FakeFyers, deps: AppDeps): Promise<PostbackReceiver> {
   const inFlight = new Set<Promise<unknown>>();
-  const od = { ...deps.orderUpdates, answerWithinMs: 60_000 };
+  const follow = followablePostbacks(deps.orderUpdates);
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const work = handleOrderUpdate(od, { method: req.method ?? '', url: req.url, rawBody: Buffer.concat(chunks), headers: req.headers }).then((reply) => {
+      const work = handleOrderUpdate(follow.deps, { method: req.method ?? '', url: req.url, rawBody: Buffer.concat(chunks), headers: req.headers }).then((reply) => {
         res.writeHead(reply.status, { 'content-type': 'application/json' }).end(JSON.stringify(reply.body));
       });
       inFlight.add(work);
@@ -258,10 +264,13 @@ async function wirePostbacks(fake: FakeFyers, deps: AppDeps): Promise<PostbackRe
   fake.lifecycle.setPostbacks({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/orderUpdates/${POSTBACK_TOKEN}`, secret: POSTBACK_SECRET });
   return {
     server,
+    deps: follow.deps,
+    followed: follow.followed,
     close: async () => {
       fake.lifecycle.setPostbacks(undefined);
       await fake.lifecycle.settled();
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+      await follow.followed();
       await closeServer(server);
     },
   };

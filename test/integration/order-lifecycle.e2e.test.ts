@@ -1,9 +1,9 @@
-import { handleOrderUpdate } from '../../functions/order-updates/order-updates.handler';
 import { handleReconcile } from '../../functions/reconcile-orders/reconcile-orders.handler';
 import { istParts } from '../../shared/platform/ist';
 import { signPostback } from '../fake-fyers';
 import { orderbookEntry } from '../fake-fyers/fake-fyers.orders';
 import { AFTER_CLOSE, IN_WINDOW, OPTION_LTP, alertBody, niftyOption, sampleContracts, startSampleBridge } from '../helpers/webhook-e2e-kit';
+import { followablePostbacks } from '../helpers/postback-follow';
 import { postAlert } from '../helpers/webhook-client';
 import { useWebhookServer } from '../helpers/webhook-test-server';
 
@@ -42,8 +42,9 @@ it('an accepted alert leaves an order record linked from its audit entry; a sign
 
   const order = fake.state.orders[0]!;
   const body = Buffer.from(JSON.stringify(orderbookEntry(fake.state, order)));
-  const reply = await handleOrderUpdate(deps.orderUpdates, { method: 'POST', url: `/orderUpdates/${POSTBACK_TOKEN}`, rawBody: body, headers: { 'x-fyers-signature': signPostback(body.toString(), POSTBACK_SECRET) } });
-  expect(reply).toMatchObject({ status: 200, body: { status: 'changed' } });
+  // Answered at once; the record moves once the follow-up (orderbook read, commit) is done.
+  const reply = await followablePostbacks(deps.orderUpdates).post({ method: 'POST', url: `/orderUpdates/${POSTBACK_TOKEN}`, rawBody: body, headers: { 'x-fyers-signature': signPostback(body.toString(), POSTBACK_SECRET) } });
+  expect(reply).toMatchObject({ status: 200, body: { status: 'accepted' } });
   expect(await deps.adapters.orderRecords.get(orderId)).toMatchObject({ state: 'filled', filledQty: 130, avgPrice: OPTION_LTP, version: 2 });
 
   const reconciled = await handleReconcile(deps.reconcile);

@@ -40,10 +40,12 @@ const longWithExits = async (key: string) => {
   return fake.state.orders.find((o) => o.symbol === CE.ticker && o.side === 1 && o.type === 2)!;
 };
 
-/** A postback as Fyers would sign it, with the right URL token: only the content is forged. */
-const forged = (row: Record<string, unknown>) => {
+/** A postback as Fyers would sign it, with the right URL token: only the content is forged. Returns once it was followed. */
+const forged = async (row: Record<string, unknown>) => {
   const body = JSON.stringify(row);
-  return handleOrderUpdate(deps.orderUpdates, { method: 'POST', url: `/orderUpdates/${POSTBACK_TOKEN}`, rawBody: Buffer.from(body), headers: { 'x-fyers-signature': signPostback(body, POSTBACK_SECRET) } });
+  const reply = await handleOrderUpdate(postbacks.deps, { method: 'POST', url: `/orderUpdates/${POSTBACK_TOKEN}`, rawBody: Buffer.from(body), headers: { 'x-fyers-signature': signPostback(body, POSTBACK_SECRET) } });
+  await postbacks.followed();
+  return reply;
 };
 
 const sells = () => fake.state.orders.filter((o) => o.side === -1);
@@ -51,6 +53,7 @@ const sells = () => fake.state.orders.filter((o) => o.side === -1);
 const settle = async () => {
   await waitFor(() => sells().length > 0, 1_500).catch(() => undefined);
   await fake.lifecycle.settled();
+  await postbacks.followed();
 };
 
 it('a signed postback claiming 100× the quantity, or another symbol, for a resting entry places no exit: the orderbook row says nothing filled', async () => {
@@ -69,6 +72,7 @@ it('a signed postback claiming 100× the quantity, or another symbol, for a rest
   fake.lifecycle.fillNow(entry.id, entry.qty, 150);
   await waitFor(() => sells().length === 2, 20_000, 'both exits after the real fill');
   await fake.lifecycle.settled();
+  await postbacks.followed();
   expect(sells().map((o) => o.qty)).toEqual([entry.qty, entry.qty]);
   // Forged over-fills after the real one change nothing either.
   await forged({ ...(orderbookEntry(fake.state, entry) as Record<string, unknown>), filledQty: entry.qty * 100 });
@@ -82,8 +86,9 @@ it('a signed postback for an order id not placed yet is only a hint: the order t
   // The fake numbers orders yymmdd + a sequence: the id the next order will get.
   const ist = new Date(IN_WINDOW + 330 * 60_000).toISOString();
   const nextId = `${ist.slice(2, 4)}${ist.slice(5, 7)}${ist.slice(8, 10)}${String(fake.state.orderSeq + 1).padStart(8, '0')}`;
+  // Answered 200 at once, and kept as a hint once followed (there is no record for that id yet).
   const planted = await forged({ id: nextId, symbol: CE.ticker, side: 1, qty: 1300, status: 2, filledQty: 1300, tradedPrice: 150, productType: 'INTRADAY' });
-  expect(planted).toMatchObject({ status: 200, body: { status: 'unmatched' } });
+  expect(planted).toMatchObject({ status: 200, body: { status: 'accepted' } });
   const entry = await longWithExits('hints-2');
   expect(entry.id).toBe(nextId);
   await settle();

@@ -84,38 +84,60 @@ export type ApplyResult = 'changed' | 'unchanged' | 'unmatched';
 /** What a postback led to: a change by the broker's row, or why nothing changed. */
 export type PostbackResult = ApplyResult | 'not_in_orderbook' | 'mismatch' | 'no_broker';
 
-async function findRecordId(deps: LifecycleDeps, report: Pick<OrderReport, 'orderId' | 'orderTag'>): Promise<string | undefined> {
-  if (await deps.records.get(report.orderId)) return report.orderId;
+/** The record a report is for, by order id or else by tag, with its id. */
+async function findRecord(deps: LifecycleDeps, report: Pick<OrderReport, 'orderId' | 'orderTag'>): Promise<{ id: string; rec: OrderRecord } | undefined> {
+  const byId = await deps.records.get(report.orderId);
+  if (byId) return { id: report.orderId, rec: byId };
   if (report.orderTag) {
-    const byTag = recordIdFor(undefined, report.orderTag);
-    if (await deps.records.get(byTag)) return byTag;
+    const tagId = recordIdFor(undefined, report.orderTag);
+    const byTag = await deps.records.get(tagId);
+    if (byTag) return { id: tagId, rec: byTag };
   }
   return undefined;
 }
+
+async function findRecordId(deps: LifecycleDeps, report: Pick<OrderReport, 'orderId' | 'orderTag'>): Promise<string | undefined> {
+  return (await findRecord(deps, report))?.id;
+}
+
+/**
+ * Whether a postback claims more than a placed order's record starts with (accepted, nothing filled).
+ * Fyers posts 'accepted' for every order it takes, usually before this bridge has written the record,
+ * and following such a hint cost a broker read and a transaction on the record the order path (or the
+ * order's own fill) was writing at that moment: the clash the slow postbacks waited on (issue 22).
+ */
+const claimsProgress = (hint: OrderReport): boolean => hint.state !== 'working' || hint.filledQty > 0;
 
 /**
  * A postback only says where to look: the record moves by the broker's own orderbook row for that
  * order id (read through the paced port), never by the postback's content. A postback for an order
  * with no record yet is kept as a hint; when its record is created the row is read then.
+ *
+ * Its content may still say there is nothing to look at: a claim that would not move the record as it
+ * stands (an 'accepted' after the record exists, a repeat of a fill already applied) is not followed,
+ * and one that claims nothing beyond a new record's start is not kept. Trusting the content to skip
+ * is safe where trusting it to apply is not: a forged or stale claim can only make the bridge read
+ * less, and the one-minute reconcile reads the whole orderbook whatever postbacks said.
  */
 export async function applyPostback(deps: LifecycleDeps, hint: OrderReport, opts: ApplyOptions = {}): Promise<PostbackResult> {
-  const id = await findRecordId(deps, hint);
-  if (id) return followHint(deps, id, hint.orderId, opts);
+  const found = await findRecord(deps, hint);
+  if (found) return applyReport(found.rec, hint, deps.clock()) ? followHint(deps, found.id, hint.orderId, opts, found.rec) : 'unchanged';
+  if (!claimsProgress(hint)) return 'unmatched';
   const candidates = [hint.orderId, ...(hint.orderTag ? [recordIdFor(undefined, hint.orderTag)] : [])];
   if (await deps.records.saveOrphan(hint, candidates, deps.clock())) return 'unmatched';
   // The record was created meanwhile: look for it again.
-  const created = await findRecordId(deps, hint);
-  return created ? followHint(deps, created, hint.orderId, opts) : 'unmatched';
+  const created = await findRecord(deps, hint);
+  return created ? followHint(deps, created.id, hint.orderId, opts, created.rec) : 'unmatched';
 }
 
 /** Reads order `orderId` from the broker and moves record `recordId` by that row, if the row is this record's order. */
-async function followHint(deps: LifecycleDeps, recordId: string, orderId: string, opts: ApplyOptions = {}): Promise<PostbackResult> {
+async function followHint(deps: LifecycleDeps, recordId: string, orderId: string, opts: ApplyOptions = {}, known?: OrderRecord): Promise<PostbackResult> {
   const log = deps.logger.child({ recordId, orderId });
   if (!deps.broker) {
     log.warn('postback not followed: no broker to read the order from; the reconcile will');
     return 'no_broker';
   }
-  const rec = await deps.records.get(recordId);
+  const rec = known ?? (await deps.records.get(recordId));
   if (!rec) return 'unmatched';
   const row = (await deps.broker.findOrders({ id: orderId })).find((r) => r.orderId === orderId);
   if (!row) {
@@ -127,7 +149,7 @@ async function followHint(deps: LifecycleDeps, recordId: string, orderId: string
     log.error('postback ignored: the orderbook row is not this record\'s order', { problem });
     return 'mismatch';
   }
-  return applyBrokerReport(deps, row, recordId, opts);
+  return applyBrokerReport(deps, row, recordId, { ...opts, seen: rec });
 }
 
 /** Why a broker row cannot be the record's order, or undefined when it can. */
@@ -153,6 +175,9 @@ export async function applyBrokerReport(deps: LifecycleDeps, report: OrderReport
     return applyBrokerReport(deps, report, (await findRecordId(deps, report)) ?? report.orderId, opts);
   }
   const now = deps.clock();
+  // No transaction for a report that moves nothing: an 'accepted' postback racing its own fill took
+  // one on the same record as the fill's and both waited on the clash (issue 22).
+  if (opts.seen && !applyReport(opts.seen, report, now)) return 'unchanged';
   const claimExits = await exitsClaimer(deps);
   const outcome = await deps.records.mutate<{ change: StateChange; event: OrderEventV1; exits?: ClaimedExits } | undefined>(id, (cur) => {
     if (!cur) return { result: undefined };
@@ -181,6 +206,13 @@ export async function applyBrokerReport(deps: LifecycleDeps, report: OrderReport
 export interface ApplyOptions {
   /** Return once the change is committed, leaving event publishing and exits running (a postback's answer must not wait). */
   detach?: boolean;
+  /**
+   * The record as read earlier, however stale. A report only ever moves a record forward (applyReport:
+   * never back in state, never less filled, never out of a closed state), so one that changes nothing
+   * in this copy changes nothing in the stored record either, and is answered 'unchanged' without a
+   * transaction.
+   */
+  seen?: OrderRecord;
 }
 
 type PublishResult = 'published' | 'busy' | 'failed';

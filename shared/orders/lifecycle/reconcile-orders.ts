@@ -56,7 +56,7 @@ export async function reconcileOrders(deps: LifecycleDeps, opts: { sessionEnding
         return;
       }
       try {
-        if ((await applyBrokerReport(deps, withTrades(found, fillsOf.get(found.orderId)), rec.id)) === 'changed') report.changed += 1;
+        if ((await applyBrokerReport(deps, withTrades(found, fillsOf.get(found.orderId)), rec.id, { seen: rec })) === 'changed') report.changed += 1;
       } catch (e) {
         deps.logger.error('reconcile could not move a record', { recordId: rec.id, error: e });
       }

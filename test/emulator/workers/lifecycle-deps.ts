@@ -34,6 +34,8 @@ export interface BuiltLifecycle {
   deps: LifecycleDeps;
   notifications: Notification[];
   logs: string[];
+  /** Resolves once the work postbacks and changes left running (their follow-ups, exits, events) has ended. */
+  followed(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -65,6 +67,9 @@ export function buildLifecycle(w: LifecycleWiring): BuiltLifecycle {
     deps,
     notifications,
     logs,
+    followed: async () => {
+      while (pending.size > 0) await Promise.allSettled([...pending]);
+    },
     close: async () => {
       while (pending.size > 0) await Promise.allSettled([...pending]);
       await Promise.allSettled([db.terminate(), pubsub.close()]);
@@ -80,7 +85,6 @@ export async function servePostbacks(deps: LifecycleDeps, secret: string): Promi
     ...deps,
     postbacks: { signature: fyersPostbackSignature, parse: parseFyersPostback },
     secrets: { get: async (n) => (n === 'fyers-postback-secret' ? secret : n === 'fyers-postback-token' ? POSTBACK_URL_TOKEN : undefined) },
-    answerWithinMs: 30_000,
   };
   const answers: number[] = [];
   const server = createServer((req, res) => {

@@ -14,19 +14,43 @@ const DAY = Date.UTC(2026, 6, 22, 5, 0);
 function deps(secrets: Partial<Record<SecretName, string>> = { 'fyers-postback-token': TOKEN, 'fyers-postback-secret': SECRET }) {
   const lines: string[] = [];
   const looked: string[] = [];
+  const background: Promise<unknown>[] = [];
   let now = DAY;
   const d = {
     clock: () => now,
     logger: createLogger({ sink: (l) => lines.push(l) }),
     secrets: { get: async (n: SecretName) => secrets[n] },
     postbacks: { signature: fyersPostbackSignature, parse: parseFyersPostback },
-    answerWithinMs: 1_000,
     headerNames: createHeaderNamesLog(2),
     instanceId: 't',
+    background: (work: Promise<unknown>) => void background.push(work),
     // No record for any order: an authenticated postback ends as a kept hint.
     records: { get: async () => undefined, saveOrphan: async (r: { orderId: string }) => (looked.push(r.orderId), true) },
   } as unknown as OrderUpdatesDeps;
-  return { d, lines, looked, setNow: (t: number) => (now = t) };
+  /** Waits for the work the handler left running after its answers. */
+  const followed = async () => {
+    while (background.length > 0) await Promise.all(background.splice(0));
+  };
+  return { d, lines, looked, background, followed, setNow: (t: number) => (now = t) };
+}
+
+/** The handler's answer once everything already runnable has run: undefined if it waits on something still held. */
+async function answerWhileHeld(answer: Promise<unknown>): Promise<unknown> {
+  let got: unknown;
+  void answer.then((a) => (got = a));
+  await new Promise((r) => setImmediate(r));
+  return got;
+}
+
+/** A promise the test settles by hand: a store transaction held open (say, by a clash on its document). */
+function held<T>() {
+  let release!: (v: T) => void;
+  let fail!: (e: Error) => void;
+  const promise = new Promise<T>((resolve, reject) => {
+    release = resolve;
+    fail = reject;
+  });
+  return { promise, release, fail };
 }
 
 const post = (d: OrderUpdatesDeps, over: { url?: string; body?: string; headers?: Record<string, string>; method?: string } = {}) =>
@@ -41,10 +65,52 @@ it('reads the token from the last path segment or the token query parameter', ()
 });
 
 it('accepts a postback with only the URL token (no signature header) and follows it', async () => {
-  const { d, looked } = deps();
-  expect(await post(d)).toMatchObject({ status: 200, body: { status: 'unmatched' } });
-  expect(await post(d, { url: `/orderUpdates?token=${TOKEN}` })).toMatchObject({ status: 200, body: { status: 'unmatched' } });
+  const { d, looked, lines, followed } = deps();
+  expect(await post(d)).toMatchObject({ status: 200, body: { status: 'accepted' } });
+  expect(await post(d, { url: `/orderUpdates?token=${TOKEN}` })).toMatchObject({ status: 200, body: { status: 'accepted' } });
+  await followed();
   expect(looked).toEqual(['26072100000001', '26072100000001']);
+  expect(lines.filter((l) => l.includes('postback followed') && l.includes('"result":"unmatched"'))).toHaveLength(2);
+});
+
+describe('the answer never waits for the work a postback starts (issue 22: Fyers blacklists a slow URL)', () => {
+  it('answers 200 while the transaction keeping an early hint is still held, and keeps the hint once it commits', async () => {
+    const { d, looked, followed } = deps();
+    const tx = held<boolean>();
+    d.records.saveOrphan = async (r) => (looked.push(r.orderId), tx.promise);
+    // Answered with the transaction still open; the work was started, not dropped.
+    expect(await answerWhileHeld(post(d))).toMatchObject({ status: 200, body: { status: 'accepted' } });
+    expect(looked).toEqual(['26072100000001']);
+    tx.release(true);
+    await followed();
+  });
+
+  it('answers 200 while the record\'s own transaction (the fill) is held, and follows on once it commits', async () => {
+    const { d, lines, followed } = deps();
+    const record = { id: '26072100000001', orderId: '26072100000001', symbol: 'NSE:X', side: 'BUY', qty: 65, filledQty: 0, state: 'accepted', role: 'entry', version: 1 };
+    const tx = held<undefined>();
+    let mutations = 0;
+    Object.assign(d, {
+      records: { ...d.records, get: async (id: string) => (id === record.id ? record : undefined), mutate: async () => ((mutations += 1), tx.promise) },
+      broker: { findOrders: async () => [{ orderId: record.orderId, symbol: 'NSE:X', side: 'BUY', qty: 65, productType: 'INTRADAY', filledQty: 65, state: 'filled', avgPrice: 150 }] },
+      settings: { managedExits: () => false },
+    });
+    expect(await answerWhileHeld(post(d))).toMatchObject({ status: 200, body: { status: 'accepted' } });
+    expect(mutations).toBe(1);
+    tx.release(undefined);
+    await followed();
+    expect(lines.some((l) => l.includes('postback followed') && l.includes('"result":"unchanged"'))).toBe(true);
+  });
+
+  it('a follow-up that fails is logged for the reconcile, after a 200 answer', async () => {
+    const { d, lines, followed } = deps();
+    const tx = held<boolean>();
+    d.records.saveOrphan = async () => tx.promise;
+    expect(await answerWhileHeld(post(d))).toMatchObject({ status: 200, body: { status: 'accepted' } });
+    tx.fail(new Error('ABORTED: too much contention'));
+    await followed();
+    expect(lines.join('\n')).toContain('postback could not be followed; the reconcile will');
+  });
 });
 
 it('answers every unauthenticated or unusable postback with the same bytes, and follows none of them', async () => {
