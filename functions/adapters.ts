@@ -29,6 +29,7 @@ import type { WebhookSubscriptionStore } from '../shared/store/webhook-subscript
 import { createStoreHealth, type StoreHealth } from '../shared/store/store-health';
 import type { SymbolIndex } from '../shared/symbols/instrument';
 import { createSymbolSource, type SymbolIndexLoader } from '../shared/symbols/symbol-source';
+import { paceBehind, webhookDrain } from './drain';
 import type { BootstrapIndex } from '../shared/symbols/symbol-loaders';
 import { DependencyUnavailableError } from '../shared/errors';
 import { createAccessTokens, type AccessTokens } from '../shared/tokens/access-token-provider';
@@ -407,7 +408,10 @@ export async function buildAdapters(config: Config, b: Basics, overrides: Partia
     b.logger.error('store record unreadable', { record: p.id, problem: p.what });
     void notifierParts.notifier.notify({ kind: 'store.unreadable', severity: 'critical', summary: p.what, at: p.since, details: { record: p.id } });
   });
-  const symbols = createSymbolSource(symbolLoader, { clock: b.clock, logger: b.logger, checkEveryMs: 60_000 });
+  // A new index is decoded in steps between alerts: while this instance has alerts in flight a step
+  // waits for them (100 ms at most, so a swap still ends under steady load); an alert then shares the
+  // CPU with one step at most, not with a 300-600 ms decode.
+  const symbols = createSymbolSource(symbolLoader, { clock: b.clock, logger: b.logger, checkEveryMs: 60_000, pace: paceBehind(webhookDrain, 100) });
   const tokens = overrides.tokens ?? stores.tokens;
   const brokerProbes: Record<string, () => Promise<Check>> = {};
   const brokerParts = await buildBroker(config, b, { symbols, tokens, secrets, notifier: notifierParts.notifier }, brokerProbes);

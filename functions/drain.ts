@@ -57,5 +57,17 @@ export function createDrain(): Drain {
   };
 }
 
+/**
+ * A pace for background work done in steps (a symbol index swap, shared/symbols/stepwise.ts): one step
+ * per turn of the event loop, after the I/O that is ready, and none while the drain has work in flight,
+ * up to `maxWaitMs` per step so the background work still ends under steady load.
+ */
+export function paceBehind(drain: Drain, maxWaitMs: number): () => Promise<void> {
+  return async () => {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    if (drain.inFlight > 0) await drain.idle(maxWaitMs);
+  };
+}
+
 /** The webhook's drain: one per process, shared by the entry point and the shutdown hook. */
 export const webhookDrain = createDrain();

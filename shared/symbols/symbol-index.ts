@@ -1,4 +1,5 @@
 import type { Exchange, Instrument, SymbolIndex, TradingSession } from './instrument';
+import { runNow, type Steps } from './stepwise';
 import { parseSessionCell } from './trading-session';
 
 type Side = 'CE' | 'PE';
@@ -31,9 +32,11 @@ function lowerBound(xs: readonly number[], x: number): number {
 const keyOf = (exchange: Exchange, underlying: string) => `${exchange}:${underlying}`;
 
 /** The session most rows of an exchange state; a stray row with an odd value does not move the market's hours. */
-function commonSessions(instruments: readonly Instrument[]): Map<Exchange, TradingSession> {
+function* commonSessions(instruments: readonly Instrument[]): Steps<Map<Exchange, TradingSession>> {
   const counts = new Map<Exchange, Map<string, number>>();
+  let n = 0;
   for (const inst of instruments) {
+    if (++n % CHUNK === 0) yield;
     if (!inst.session) continue;
     let c = counts.get(inst.exchange);
     if (!c) counts.set(inst.exchange, (c = new Map()));
@@ -47,6 +50,9 @@ function commonSessions(instruments: readonly Instrument[]): Map<Exchange, Tradi
   return out;
 }
 
+/** Contracts handled between two pauses when the index is built paced (a millisecond or two of work). */
+const CHUNK = 2_000;
+
 /**
  * Builds the query structures once, so each alert costs a few map lookups and one binary search instead of
  * a scan of ~100k rows inside TradingView's 3 s budget. Arrays handed out are frozen: the index is shared by
@@ -56,12 +62,19 @@ function commonSessions(instruments: readonly Instrument[]): Map<Exchange, Tradi
  * Duplicate tickers or contracts keep the first row seen.
  */
 export function buildSymbolIndex(instruments: readonly Instrument[], version: string, meta?: SymbolIndex['meta']): SymbolIndex {
+  return runNow(buildSymbolIndexSteps(instruments, version, meta));
+}
+
+/** buildSymbolIndex in steps of about CHUNK contracts (stepwise.ts), for an index built while alerts are served. */
+export function* buildSymbolIndexSteps(instruments: readonly Instrument[], version: string, meta?: SymbolIndex['meta']): Steps<SymbolIndex> {
   const byTicker = new Map<string, Instrument>();
   const building = new Map<string, Map<number, Record<Side, Map<number, Instrument>>>>();
   const allUnderlyings = new Set<string>();
   const listings = new Map<string, Set<Exchange>>();
 
+  let n = 0;
   for (const inst of instruments) {
+    if (++n % CHUNK === 0) yield;
     if (byTicker.has(inst.ticker)) continue;
     byTicker.set(inst.ticker, inst);
     allUnderlyings.add(inst.underlying);
@@ -80,17 +93,23 @@ export function buildSymbolIndex(instruments: readonly Instrument[], version: st
   }
 
   const views = new Map<string, UnderlyingView>();
+  let sortedSoFar = 0;
   for (const [key, byExpiry] of building) {
     const chains = new Map<number, Chain>();
     for (const [expiry, sides] of byExpiry) {
       const sorted = (m: Map<number, Instrument>) => Object.freeze([...m.keys()].sort((a, b) => a - b));
       chains.set(expiry, { bySide: sides, strikes: { CE: sorted(sides.CE), PE: sorted(sides.PE) } });
+      sortedSoFar += sides.CE.size + sides.PE.size;
+      if (sortedSoFar >= CHUNK) {
+        sortedSoFar = 0;
+        yield;
+      }
     }
     views.set(key, { expiries: Object.freeze([...chains.keys()].sort((a, b) => a - b)), chains });
   }
   const underlyingList = Object.freeze([...allUnderlyings].sort());
   const listed = new Map([...listings].map(([u, ex]) => [u, Object.freeze([...ex].sort())]));
-  const sessions = commonSessions(instruments);
+  const sessions = yield* commonSessions(instruments);
   const NONE: readonly Exchange[] = Object.freeze([]);
 
   return {

@@ -6,7 +6,7 @@ import type { Instrument, SymbolIndex } from './instrument';
 import { parseSymbolMaster } from './parse-symbol-master';
 import { sampleSymbolMaster } from './sample-symbol-master';
 import { buildSymbolIndex } from './symbol-index';
-import { decodeSymbolIndex } from './symbol-index.codec';
+import { decodeSymbolIndex, decodeSymbolIndexPaced } from './symbol-index.codec';
 import type { SymbolIndexLoader } from './symbol-source';
 
 /** Parses CSV texts and builds one index; refuses when nothing usable came out, so the source keeps the old one. */
@@ -95,7 +95,7 @@ export function indexBlobLoader(blobStore: BlobStore, objectName: string, bootst
       if (bootstrap) return BOOTSTRAP;
       throw new DependencyUnavailableError(`The symbol index ${objectName} has not been published yet`);
     },
-    load: async (version) => {
+    load: async (version, pace) => {
       if (version === BOOTSTRAP && bootstrap) {
         const built = await bootstrap();
         const from = `built at start from ${built.sources.join(', ')}`;
@@ -106,7 +106,7 @@ export function indexBlobLoader(blobStore: BlobStore, objectName: string, bootst
       }
       const blob = await blobStore.read(objectName, version);
       if (!blob) throw new DependencyUnavailableError(`The symbol index ${objectName} generation ${version} is gone`);
-      return decodeSymbolIndex(blob.data, blob.meta.generation, `blob ${objectName}`);
+      return pace ? decodeSymbolIndexPaced(blob.data, blob.meta.generation, `blob ${objectName}`, pace) : decodeSymbolIndex(blob.data, blob.meta.generation, `blob ${objectName}`);
     },
   };
 }

@@ -2,13 +2,18 @@ import type { Clock } from '../platform/clock';
 import type { Logger } from '../platform/logger';
 import { DependencyUnavailableError } from '../errors';
 import type { SymbolIndex } from './instrument';
+import { nextTurn } from './stepwise';
 
 /** Where an index comes from: a cheap version probe and a full load of that version. */
 export interface SymbolIndexLoader {
   describe: string;
   /** Cheap: GCS generation, file mtime, or the IST date for the generated sample. */
   version(): Promise<string>;
-  load(version: string): Promise<SymbolIndex>;
+  /**
+   * A full load of that version. With `pace`, the instance is serving alerts from the index it holds:
+   * the heavy part (decode, indexing) goes in steps with `pace()` awaited between them (stepwise.ts).
+   */
+  load(version: string, pace?: () => Promise<void>): Promise<SymbolIndex>;
 }
 
 /**
@@ -18,8 +23,12 @@ export interface SymbolIndexLoader {
  * in when ready (an alert never waits for a version check or a decode). A failed probe or load keeps
  * serving the index we have: a stale master that trades beats none, and readiness reports the age. Only an
  * instance that never loaded one refuses alerts.
+ *
+ * The swap itself is paced (`pace`, by default one step per turn of the event loop): a swap decoded
+ * in one block held every alert that arrived meanwhile for its 300-600 ms. The first load is not
+ * paced: alerts are waiting for it.
  */
-export function createSymbolSource(loader: SymbolIndexLoader, opts: { clock: Clock; logger: Logger; checkEveryMs: number }) {
+export function createSymbolSource(loader: SymbolIndexLoader, opts: { clock: Clock; logger: Logger; checkEveryMs: number; pace?: () => Promise<void> }) {
   let current: SymbolIndex | undefined;
   let checkedAt = 0;
   let inflight: Promise<SymbolIndex> | undefined;
@@ -30,7 +39,7 @@ export function createSymbolSource(loader: SymbolIndexLoader, opts: { clock: Clo
       checkedAt = opts.clock();
       if (current && current.version === version) return current;
       const started = opts.clock();
-      const next = await loader.load(version);
+      const next = await loader.load(version, current ? (opts.pace ?? nextTurn) : undefined);
       opts.logger.info('symbol master loaded', { source: loader.describe, version, instruments: next.instrumentCount, ms: opts.clock() - started });
       current = next;
       return next;

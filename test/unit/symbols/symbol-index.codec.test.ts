@@ -1,7 +1,7 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { DependencyUnavailableError } from '../../../shared/errors';
 import { parseSymbolMaster } from '../../../shared/symbols/parse-symbol-master';
-import { decodeSymbolIndex, decodeSymbolIndexPayload, encodeSymbolIndex, SYMBOL_INDEX_FORMAT } from '../../../shared/symbols/symbol-index.codec';
+import { decodeSymbolIndex, decodeSymbolIndexPaced, decodeSymbolIndexPayload, encodeSymbolIndex, SYMBOL_INDEX_FORMAT } from '../../../shared/symbols/symbol-index.codec';
 import { sampleSymbolMaster } from '../../../shared/symbols/sample-symbol-master';
 import { istInstant } from '../../../shared/platform/ist';
 import { option } from '../../helpers/symbol-fixtures';
@@ -49,5 +49,55 @@ describe('symbol index codec', () => {
     good.strike.push(1);
     good.underlying[0] = 99;
     expect(() => decodeSymbolIndex(gzipSync(JSON.stringify(good)), '1')).toThrow(/dictionary reference 99/);
+  });
+
+  describe('decoded in steps while alerts are served (issue 22: a swap held alerts for its whole decode)', () => {
+    // Enough contracts for every column to be cut into several pieces, with text that looks like the
+    // separators the pieces are cut at: quotes, commas, `","`, backslashes, and characters of 2-4 bytes.
+    const tricky = ['a","b', 'x\\","y', '"', '\\', 'ünï ₹ 𝄞', '],"fyToken":[', ',', '"",""'];
+    const many = Array.from({ length: 12_000 }, (_, i) =>
+      option(i % 3 ? 'NIFTY' : 'M&M', `2026-08-${String(11 + (i % 15)).padStart(2, '0')}`, 20_000 + i, i % 2 ? 'CE' : 'PE', {
+        description: `${tricky[i % tricky.length]} ${i}`,
+        ...(i % 4 === 0 ? { session: '0915-1530|1815-1915:' } : {}),
+        ...(i % 5 === 0 ? { freezeQty: 1800 } : {}),
+      }),
+    );
+    const data = encodeSymbolIndex(many, meta);
+
+    it('gives exactly what one JSON.parse of the payload gives, at once or paced', async () => {
+      const whole = JSON.parse(gunzipSync(data).toString('utf8'));
+      expect(whole.description.slice(0, tricky.length)).toEqual(tricky.map((t, i) => `${t} ${i}`));
+      expect(decodeSymbolIndexPayload(data).instruments).toEqual(many);
+      let pauses = 0;
+      const index = await decodeSymbolIndexPaced(data, 'v2', 'blob test', async () => void (pauses += 1));
+      expect(index.instrumentCount).toBe(many.length);
+      for (const inst of [many[0]!, many[7]!, many[11_999]!]) expect(index.byTicker(inst.ticker)).toEqual(inst);
+      // Many small steps, not one block: pieces of the payload, rows of contracts, rows of the index.
+      expect(pauses).toBeGreaterThan(20);
+    });
+
+    it('lets other work run between its steps', async () => {
+      const order: string[] = [];
+      let step = 0;
+      const decoding = decodeSymbolIndexPaced(data, 'v2', 'blob test', async () => {
+        step += 1;
+        if (step === 3) setImmediate(() => order.push('an alert'));
+        await new Promise((r) => setImmediate(r));
+      }).then(() => order.push('decoded'));
+      await decoding;
+      expect(order).toEqual(['an alert', 'decoded']);
+    });
+
+    it('refuses the same things paced: another format, columns that disagree, bytes that are not gzip JSON', async () => {
+      const pace = async () => undefined;
+      await expect(decodeSymbolIndexPaced(gzipSync(JSON.stringify({ format: 'fyers-symbol-index/0', count: 0 })), '1', 's', pace)).rejects.toThrow('format is "fyers-symbol-index/0"');
+      await expect(decodeSymbolIndexPaced(Buffer.from('ticker,lot\n'), '1', 's', pace)).rejects.toThrow(/not gzip-compressed JSON/);
+      const good = JSON.parse(gunzipSync(data).toString());
+      good.strike.pop();
+      await expect(decodeSymbolIndexPaced(gzipSync(JSON.stringify(good)), '1', 's', pace)).rejects.toThrow(/column strike does not have 12000 entries/);
+      // Keys in another order (not how the encoder writes them) are still read, whole.
+      const { ticker, ...rest } = JSON.parse(gunzipSync(data).toString());
+      expect(decodeSymbolIndexPayload(gzipSync(JSON.stringify({ ...rest, ticker }))).instruments).toEqual(many);
+    });
   });
 });

@@ -58,4 +58,34 @@ describe('createSymbolSource', () => {
     const symbols = createSymbolSource(loader, { clock, logger: silentLogger, checkEveryMs: 60_000 });
     await expect(symbols()).rejects.toThrow('not available');
   });
+
+  it('does not pace the first load (alerts wait for it), and paces every later one with the given pace', async () => {
+    const clock = manualClock(0);
+    let version = 'v1';
+    const paced: Array<boolean> = [];
+    const loader: SymbolIndexLoader = {
+      describe: 'test',
+      version: async () => version,
+      load: async (v, pace) => {
+        paced.push(pace !== undefined);
+        await pace?.();
+        return indexOf(v);
+      },
+    };
+    const gate = deferred<void>();
+    let paces = 0;
+    const symbols = createSymbolSource(loader, { clock, logger: silentLogger, checkEveryMs: 60_000, pace: () => ((paces += 1), gate.promise) });
+    expect((await symbols()).version).toBe('v1');
+    clock.advance(60_001);
+    version = 'v2';
+    // The swap is held at its pace: alerts go on with v1 meanwhile.
+    expect((await symbols()).version).toBe('v1');
+    await new Promise((r) => setImmediate(r));
+    expect(paced).toEqual([false, true]);
+    expect(paces).toBe(1);
+    expect((await symbols()).version).toBe('v1');
+    gate.resolve();
+    await new Promise((r) => setImmediate(r));
+    expect((await symbols()).version).toBe('v2');
+  });
 });
