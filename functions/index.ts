@@ -1,3 +1,5 @@
+// First: the compile cache shipped with the build must be on before any other module compiles.
+import './compile-cache';
 import * as functions from '@google-cloud/functions-framework';
 import { getConfig } from './config';
 import { builtDeps, getDeps, type AppDeps } from './composition';

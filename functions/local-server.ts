@@ -1,3 +1,5 @@
+// First: the compile cache shipped with the build must be on before any other module compiles.
+import './compile-cache';
 import http from 'node:http';
 import type { RequestListener } from 'node:http';
 import { getFunction, getTestServer } from '@google-cloud/functions-framework/testing';
