@@ -109,6 +109,13 @@ async function findRecordId(deps: LifecycleDeps, report: Pick<OrderReport, 'orde
 const claimsProgress = (hint: OrderReport): boolean => hint.state !== 'working' || hint.filledQty > 0;
 
 /**
+ * Whether a postback claims a state or fill beyond what the record shows. Only the claim's progress is
+ * weighed, not its contract or side (written the way Fyers writes them or not, the orderbook row decides
+ * those when it is read).
+ */
+const claimsProgressOn = (rec: OrderRecord, hint: OrderReport, nowMs: number): boolean => applyReport(rec, { ...hint, symbol: rec.symbol, side: rec.side }, nowMs) !== undefined;
+
+/**
  * A postback only says where to look: the record moves by the broker's own orderbook row for that
  * order id (read through the paced port), never by the postback's content. A postback for an order
  * with no record yet is kept as a hint; when its record is created the row is read then.
@@ -121,7 +128,7 @@ const claimsProgress = (hint: OrderReport): boolean => hint.state !== 'working' 
  */
 export async function applyPostback(deps: LifecycleDeps, hint: OrderReport, opts: ApplyOptions = {}): Promise<PostbackResult> {
   const found = await findRecord(deps, hint);
-  if (found) return applyReport(found.rec, hint, deps.clock()) ? followHint(deps, found.id, hint.orderId, opts, found.rec) : 'unchanged';
+  if (found) return claimsProgressOn(found.rec, hint, deps.clock()) ? followHint(deps, found.id, hint.orderId, opts, found.rec) : 'unchanged';
   if (!claimsProgress(hint)) return 'unmatched';
   const candidates = [hint.orderId, ...(hint.orderTag ? [recordIdFor(undefined, hint.orderTag)] : [])];
   if (await deps.records.saveOrphan(hint, candidates, deps.clock())) return 'unmatched';

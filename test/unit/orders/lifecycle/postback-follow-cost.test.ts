@@ -94,6 +94,15 @@ it('a postback claiming a fill the orderbook does not show is looked at, and tak
   expect(await k.store.get(ID)).toMatchObject({ state: 'accepted', filledQty: 0, version: 1 });
 });
 
+it("a fill claimed with the contract or side written otherwise is still looked at: only the claim's progress decides", async () => {
+  const k = kit();
+  await k.record();
+  k.setRow(report({ state: 'filled', filledQty: 65, avgPrice: 150 }));
+  k.reset();
+  expect(await applyPostback(k.deps, report({ symbol: 'NIFTY2672124400CE', side: 'SELL', state: 'filled', filledQty: 65, avgPrice: 150 }))).toBe('changed');
+  expect(k.cost).toEqual({ transactions: 1, hintsKept: 0, brokerReads: 1 });
+});
+
 it('a reconcile takes a transaction only for the records the orderbook moves', async () => {
   const k = kit();
   await k.record();
