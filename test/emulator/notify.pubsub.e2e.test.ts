@@ -130,7 +130,7 @@ describe('notify: Pub/Sub emulator → CloudEvent function → chat webhook', ()
 
     const res = await pushToNotify({ data: m.data.toString('base64'), attributes: m.attributes, messageId: m.id });
 
-    expect(res.status).toBeLessThan(300);
+    expect(String(res.status)).toMatch(/^2\d\d$/);
     expect(received).toHaveLength(1);
     expect(received[0]!.text).toMatch(/^\[WARNING\] controls\.changed: Controls changed by emu-operator: \{"tradingEnabled":false\}/);
     expect(received[0]!.content).toBe(received[0]!.text);
@@ -148,14 +148,14 @@ describe('notify: Pub/Sub emulator → CloudEvent function → chat webhook', ()
     // The redelivery succeeds once the webhook is back.
     chatStatus = 200;
     const again = await pushToNotify({ data: m.data.toString('base64'), attributes: m.attributes, messageId: m.id });
-    expect(again.status).toBeLessThan(300);
+    expect(String(again.status)).toMatch(/^2\d\d$/);
     expect(received).toHaveLength(1);
     expect(received[0]!.text).toContain('[CRITICAL] session.expired: Fyers session has ended');
   });
 
   it('acknowledges a message that is not a notification without forwarding anything', async () => {
     const res = await pushToNotify({ data: Buffer.from('not json').toString('base64'), messageId: 'junk-1' });
-    expect(res.status).toBeLessThan(300);
+    expect(String(res.status)).toMatch(/^2\d\d$/);
     expect(received).toEqual([]);
   });
 });
