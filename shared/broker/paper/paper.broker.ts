@@ -144,8 +144,14 @@ export function createPaperBroker(opts: PaperBrokerOptions): Broker {
     return out;
   };
 
-  /** Resting orders whose price has come fill now; answers the book as it stands after. */
-  const sweep = async (): Promise<PaperState> => {
+  /**
+   * Resting orders whose price has come fill now; answers the book as it stands after. Reads that
+   * arrive together (the reconcile asks for the orderbook and the tradebook at once) share one sweep,
+   * so one book read and one quote call serve them all.
+   */
+  let sweeping: Promise<PaperState> | undefined;
+  const sweep = (): Promise<PaperState> => (sweeping ??= sweepNow().finally(() => (sweeping = undefined)));
+  const sweepNow = async (): Promise<PaperState> => {
     const before = freshState(await book.read());
     const resting = [...new Set(before.orders.filter((o) => o.state === 'working').map((o) => o.symbol))];
     if (resting.length === 0) return before;

@@ -255,3 +255,16 @@ describe('live prices only (a forward test fills at the market\'s price or not a
     expect(await b.findOrders({ id: later })).toEqual([expect.objectContaining({ state: 'working' })]);
   });
 });
+
+describe('reads that arrive together', () => {
+  it('share one sweep: one quote call for the orderbook and the tradebook read at once', async () => {
+    let calls = 0;
+    const b = createPaperBroker({ clock: manualClock(Date.UTC(2026, 6, 20, 5, 0)), symbols: async () => index, quotes: async (t) => ((calls += 1), new Map(t.map((x) => [x, 150] as [string, number]))) });
+    await b.placeOrder(order({ orderType: 'LIMIT', limitPrice: 100 }));
+    calls = 0;
+    const [book, trades] = await Promise.all([b.findOrders({}), b.tradebook()]);
+    expect(book).toEqual([expect.objectContaining({ state: 'working' })]);
+    expect(trades).toEqual([]);
+    expect(calls).toBe(1);
+  });
+});
