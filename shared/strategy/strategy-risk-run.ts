@@ -37,8 +37,11 @@ export async function enforceStrategyRisk(deps: StrategyRiskDeps): Promise<Strat
   if (Object.keys(deps.rules).length === 0) return run;
   const now = deps.clock();
   const day = istParts(now).date;
-  const [positions, holdings, controls] = await Promise.all([deps.broker.getPositions(), deps.holdings.list({}), deps.controls.get()]);
+  const [holdings, controls] = await Promise.all([deps.holdings.list({}), deps.controls.get()]);
   const ids = Object.keys(deps.rules).filter((id) => venueOf(id, controls, deps.venue.paperStrategies) === deps.venue.book);
+  // No rule on this book: its positions are not read (on paper that read costs a live quote call).
+  if (ids.length === 0) return run;
+  const positions = await deps.broker.getPositions();
   const mtm = strategyMtm(positions, holdings);
   const states: Record<string, StrategyDayState> = { ...(controls.strategyDay ?? {}) };
   let changed = false;
