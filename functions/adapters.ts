@@ -112,6 +112,7 @@ async function buildStores(config: Config, health: StoreHealth): Promise<Stores>
       ]);
     const { createFirestoreOrderRecordStore } = await import('../shared/store/firestore/order-records.firestore');
     const { createFirestoreWebhookSubscriptionStore } = await import('../shared/store/firestore/webhook-subscriptions.firestore');
+    const { createFirestoreHoldingsStore } = await import('../shared/store/firestore/holdings.firestore');
     const db = new Firestore({ projectId: config.projectId, databaseId: config.firestoreDatabase, ignoreUndefinedProperties: true });
     const controls = createFirestoreControlsStore(db, { health });
     // Open the gRPC channel now, while the rest of the instance loads, not on the first alert.
@@ -127,11 +128,11 @@ async function buildStores(config: Config, health: StoreHealth): Promise<Stores>
       leases: createFirestoreLeaseStore(db),
       oauthStates: createFirestoreOAuthStateStore(db),
       recentNotifications: createFirestoreRecentNotifications(db),
-      holdings: (await import('../shared/store/firestore/holdings.firestore')).createFirestoreHoldingsStore(db),
+      holdings: createFirestoreHoldingsStore(db),
       forwardTest: {
         book: (await import('../shared/store/firestore/paper-book.firestore')).createFirestorePaperBook<PaperState>(db, 'forward-test'),
         orderRecords: createFirestoreOrderRecordStore<OrderRecord, OrderEventV1>(db, { prefix: FORWARD_TEST_PREFIX }),
-        holdings: (await import('../shared/store/firestore/holdings.firestore')).createFirestoreHoldingsStore(db, { prefix: FORWARD_TEST_PREFIX }),
+        holdings: createFirestoreHoldingsStore(db, { prefix: FORWARD_TEST_PREFIX }),
       },
       probe: async () => {
         await db.collection('health').doc('probe').get();
@@ -153,6 +154,7 @@ async function buildStores(config: Config, health: StoreHealth): Promise<Stores>
   const dir = join(config.dataDir, 'store');
   const { createLocalOrderRecordStore } = await import('../shared/store/local/order-records.local');
   const { createLocalWebhookSubscriptionStore } = await import('../shared/store/local/webhook-subscriptions.local');
+  const { createLocalHoldingsStore } = await import('../shared/store/local/holdings.local');
   const controls = createLocalControlsStore(join(dir, 'controls'), health);
   const orderRecords = createLocalOrderRecordStore<OrderRecord, OrderEventV1>(join(dir, 'orders'), health);
   const idempotency = createLocalIdempotencyStore<OrderResult>(join(dir, 'idempotency'), health);
@@ -168,11 +170,11 @@ async function buildStores(config: Config, health: StoreHealth): Promise<Stores>
     leases: createLocalLeaseStore(join(dir, 'leases')),
     oauthStates: createLocalOAuthStateStore(join(dir, 'oauth-states')),
     recentNotifications: createLocalRecentNotifications(join(dir, 'notifications')),
-    holdings: (await import('../shared/store/local/holdings.local')).createLocalHoldingsStore(join(dir, 'holdings')),
+    holdings: createLocalHoldingsStore(join(dir, 'holdings')),
     forwardTest: {
       book: (await import('../shared/store/local/paper-book.local')).createLocalPaperBook<PaperState>(join(dir, 'paper', 'book.json')),
       orderRecords: createLocalOrderRecordStore<OrderRecord, OrderEventV1>(join(dir, 'paper', 'orders'), health),
-      holdings: (await import('../shared/store/local/holdings.local')).createLocalHoldingsStore(join(dir, 'paper', 'holdings')),
+      holdings: createLocalHoldingsStore(join(dir, 'paper', 'holdings')),
     },
     probe: () => storeCheck('local', health, controls, { dataDir: config.dataDir }),
     close: async () => undefined,
