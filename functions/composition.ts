@@ -62,11 +62,19 @@ export interface AppDeps {
 }
 
 /**
+ * How long a postback's answer waits for its follow-up. A fill's commit, orderbook read and exits take
+ * 50-150 ms on the Firestore emulator (bench, lifecycle); a second covers a slow broker read while
+ * staying far inside any sender's timeout, and a follow-up caught in a transaction clash (seconds) is
+ * left running instead of holding the answer.
+ */
+const POSTBACK_FOLLOW_UP_MS = 1_000;
+
+/**
  * The composition root: the one place that knows which adapters exist and picks them from config, then
  * hands each function its dependencies from one wiring factory per module (functions/wiring/). Tests
  * pass overrides (a fake clock, a broker pointed at the fake Fyers server) and get the same wiring.
  */
-export async function buildDeps(config: Config, overrides: Partial<Adapters> & { clock?: Clock; logger?: Logger } = {}): Promise<AppDeps> {
+export async function buildDeps(config: Config, overrides: Partial<Adapters> & { clock?: Clock; logger?: Logger; postbackFollowUpMs?: number } = {}): Promise<AppDeps> {
   const clock = overrides.clock ?? systemClock;
   const logger = overrides.logger ?? createLogger({ level: config.logLevel });
   for (const s of Object.values(config.localSecrets)) registerSecret(s);
@@ -79,6 +87,7 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
     operatorKey: createOperatorKeyGate({ secrets: adapters.secrets, clock, logger }),
     refusals: createRefusalDigest({ clock, notifier: adapters.notifier, windowMs: REFUSAL_DIGEST_WINDOW_MS }),
     background: backgroundWork(),
+    postbackFollowUpMs: overrides.postbackFollowUpMs ?? POSTBACK_FOLLOW_UP_MS,
   };
 
   const { executor, lifecycle } = orderPath(w);

@@ -13,6 +13,11 @@ export interface OrderUpdatesDeps extends LifecycleDeps {
   postbacks: PostbackReader;
   /** Which postbacks of the day log their header names (one per instance; tests pass their own). */
   headerNames?: ReturnType<typeof createHeaderNamesLog>;
+  /**
+   * How long the answer waits for the follow-up (commit, exits, events): the returned promise settles when
+   * the follow-up has ended or the answer must go regardless. Absent: the answer waits for none of it.
+   */
+  followUpWindow?: (followUp: Promise<unknown>) => Promise<unknown>;
 }
 
 export interface OrderUpdateRequest {
@@ -38,7 +43,7 @@ export const IGNORED: HttpReply = Object.freeze({ status: 200, body: Object.free
  * postback is authentic when its URL carries the postback token (and its signature header, if it
  * has one, matches the postback secret). Even then it only names an order to look at: the record moves
  * by the broker's orderbook row (shared/orders/lifecycle/order-tracker.ts applyPostback). Anything
- * that fails is left to the one-minute reconcile. The answer never waits for any of it.
+ * that fails is left to the one-minute reconcile, and the answer waits for none of it beyond its window.
  */
 export async function handleOrderUpdate(deps: OrderUpdatesDeps, req: OrderUpdateRequest): Promise<HttpReply> {
   const requestId = newRequestId();
@@ -72,16 +77,19 @@ export async function handleOrderUpdate(deps: OrderUpdatesDeps, req: OrderUpdate
     return IGNORED;
   }
   const hint = parsed.report;
-  // Answered now, with nothing awaited. Following the hint reads the record and the paced broker port,
-  // then commits a transaction that can wait on another on the same documents (the order path creating
-  // the record this postback raced, a duplicate postback, the reconcile). On the Firestore emulator
-  // answers waited 2-4.6 s on such clashes (orderUpdates p99 4.6 s), and waiting bought nothing: the
-  // answer is 200 whatever happens, and a slow one only risks Fyers' blacklist. The work goes on in the
-  // background (a shutdown waits for it, bounded); the one-minute reconcile finishes what it does not.
-  const work = applyPostback(deps, hint, { detach: true }).then(
+  // The follow-up reads the record and the paced broker port, commits, then places exits and publishes.
+  // The answer waits for it, but only within a window: a Cloud Run function has CPU only while a request
+  // is open, so work left after the answer crawls until the next request and a fill's exits would wait
+  // on it; yet a clash with another transaction on the same record (the order path creating the record
+  // this postback raced, a duplicate postback, the reconcile) took 2-4.6 s on the Firestore emulator, and
+  // Fyers blacklists a URL that answers slowly. So a follow-up still running when the window closes goes
+  // on in the background (a shutdown waits for it, bounded) and the one-minute reconcile finishes what it
+  // does not.
+  const work = applyPostback(deps, hint).then(
     (result) => log.info('postback followed', { orderId: hint.orderId, signature, result }),
     (e: unknown) => log.error('postback could not be followed; the reconcile will', { orderId: hint.orderId, error: e }),
   );
   deps.background?.(work);
+  await deps.followUpWindow?.(work);
   return { status: 200, body: { status: 'accepted', requestId } };
 }

@@ -1,5 +1,6 @@
 import { fyersPostbackSignature, parseFyersPostback } from '../../shared/broker/fyers/fyers.postback';
 import { systemResolveHost } from '../../shared/notify/safe-target';
+import { settledWithin } from '../../shared/platform/background-work';
 import type { LifecycleDeps } from '../../shared/orders/lifecycle/lifecycle.deps';
 import type { OrderEventWebhooksDeps } from '../order-events/order-event-webhooks.handler';
 import type { OrderUpdatesDeps } from '../order-updates/order-updates.handler';
@@ -12,7 +13,7 @@ import type { WiringContext } from './wiring-context';
 export function lifecycleFunctions(w: WiringContext, lifecycle: LifecycleDeps, strategyRisk: StrategyRiskDeps[] | undefined, paper: LifecycleDeps): { orderUpdates: OrderUpdatesDeps; reconcile: ReconcileDeps; orderEventWebhooks: OrderEventWebhooksDeps } {
   const { adapters, clock, logger } = w;
   return {
-    orderUpdates: { ...lifecycle, secrets: adapters.secrets, postbacks: { signature: fyersPostbackSignature, parse: parseFyersPostback } },
+    orderUpdates: { ...lifecycle, secrets: adapters.secrets, postbacks: { signature: fyersPostbackSignature, parse: parseFyersPostback }, followUpWindow: (work) => settledWithin(work, w.postbackFollowUpMs) },
     // Reconcile runs through NSE F&O's calendar session (the widest), narrowed by TRADING_WINDOW.
     reconcile: { ...lifecycle, tradingWindow: readinessWindow(w), afterCloseMs: 20 * 60_000, ...(strategyRisk ? { strategyRisk: () => enforceStrategyRiskOn(strategyRisk) } : {}), forwardTest: paper },
     orderEventWebhooks: { subscriptions: adapters.webhookSubscriptions, resolve: systemResolveHost, logger, clock, timeoutMs: 5_000 },

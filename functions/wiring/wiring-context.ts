@@ -23,4 +23,6 @@ export interface WiringContext {
   refusals: RefusalDigest;
   /** Work left running after an answer (a postback's exits); closing waits for it. */
   background: BackgroundWork;
+  /** How long a postback's answer waits for its follow-up (orderUpdates' window). */
+  postbackFollowUpMs: number;
 }

@@ -56,8 +56,8 @@ export interface HarnessOptions {
   logger?: Logger | 'configured';
   /** 'record' puts a recording notifier in place of the configured one (its notifications in `notes`). */
   notifier?: 'configured' | 'record';
-  /** Adapters to use instead of the configured ones (over the recording notifier). */
-  overrides?: Partial<Adapters>;
+  /** Adapters to use instead of the configured ones (over the recording notifier), and how long a postback answer waits for its follow-up. */
+  overrides?: Partial<Adapters> & { postbackFollowUpMs?: number };
   /** Warm the deps up before anything else is wired (store channel, symbol master, secret), as an instance does at start. */
   warmUp?: boolean;
   /** Make these deps the instance's (what the Functions Framework entry points serve) until close(). */
@@ -235,7 +235,7 @@ export interface PostbackReceiver {
   server: Server;
   /** The orderUpdates deps the server uses: their follow-ups are the ones `followed` waits for. */
   deps: AppDeps['orderUpdates'];
-  /** Resolves once every postback answered so far has been followed (the answer does not wait for that). */
+  /** Resolves once every postback answered so far has been followed (the answer waits for that only within its window). */
   followed(): Promise<void>;
   /** Stops the fake's postbacks, waits for those in flight to be followed, and closes the server. */
   close(): Promise<void>;
@@ -243,8 +243,8 @@ export interface PostbackReceiver {
 
 /**
  * Serves the bridge's orderUpdates on 127.0.0.1 and points the fake's postbacks at it. Each postback is
- * answered at once, as in production; closing waits for the work it started (the test must not close
- * the stores under work still running).
+ * answered as in production (once its follow-up ends, or its window closes); closing waits for the work
+ * it started (the test must not close the stores under work still running).
  */
 async function wirePostbacks(fake: FakeFyers, deps: AppDeps): Promise<PostbackReceiver> {
   const inFlight = new Set<Promise<unknown>>();

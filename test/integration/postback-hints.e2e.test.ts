@@ -22,7 +22,9 @@ let postbacks: PostbackReceiver;
 let bridge: SampleBridge;
 
 beforeEach(async () => {
-  bridge = await startSampleBridge({ label: 'postback-hints', optionLtps: { [CE.ticker]: 150, [PE.ticker]: 140 }, env: { PROTECTION: 'managed' }, postbacks: true });
+  // A postback's answer waits for its follow-up as long as it takes (in production: up to a second), so
+  // what an answer waited for is asserted without a race against the clock.
+  bridge = await startSampleBridge({ label: 'postback-hints', optionLtps: { [CE.ticker]: 150, [PE.ticker]: 140 }, env: { PROTECTION: 'managed' }, postbacks: true, overrides: { postbackFollowUpMs: 600_000 } });
   ({ fake, deps } = bridge);
   postbacks = bridge.postbacks!;
 });
@@ -109,5 +111,19 @@ it('with only the URL token (Fyers sends no signature header) a postback is foll
   fake.restMarketOrders(false);
   fake.lifecycle.fillNow(entry.id, entry.qty, 150);
   await waitFor(() => sells().length === 2, 20_000, 'both exits after the token-only postback');
+  expect(await deps.adapters.orderRecords.get(entry.id)).toMatchObject({ state: 'filled', filledQty: entry.qty });
+});
+
+it('a fill postback is answered once its exits are at the broker (a Cloud Run instance has CPU only while the request is open)', async () => {
+  fake.restMarketOrders(true);
+  const entry = await longWithExits('hints-4');
+  // Fyers' own postbacks are off: the test posts the fill's itself, to the wired handler, and waits for nothing but the answer.
+  fake.lifecycle.setPostbacks(undefined);
+  fake.restMarketOrders(false);
+  fake.lifecycle.fillNow(entry.id, entry.qty, 150);
+  const body = JSON.stringify(orderbookEntry(fake.state, entry));
+  const reply = await handleOrderUpdate(deps.orderUpdates, { method: 'POST', url: `/orderUpdates/${POSTBACK_TOKEN}`, rawBody: Buffer.from(body), headers: { 'x-fyers-signature': signPostback(body, POSTBACK_SECRET) } });
+  expect(reply).toMatchObject({ status: 200, body: { status: 'accepted' } });
+  expect(sells().map((o) => o.qty)).toEqual([entry.qty, entry.qty]);
   expect(await deps.adapters.orderRecords.get(entry.id)).toMatchObject({ state: 'filled', filledQty: entry.qty });
 });

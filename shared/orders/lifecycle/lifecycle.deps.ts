@@ -44,7 +44,7 @@ export interface LifecycleDeps {
   /** The refusal digest alerts' refusals go to: a late rejection is counted there too (after its own notice). */
   refusals?: RefusalDigest;
   /**
-   * Receives work that outlives its request (a postback's exits and events after the answer), so a
+   * Receives work that may outlive its request (a postback follow-up still running when its answer goes), so a
    * shutdown or a test can wait for it; absent: it just runs. The reconcile repeats whatever is lost.
    */
   background?: (work: Promise<unknown>) => void;

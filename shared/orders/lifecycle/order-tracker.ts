@@ -126,19 +126,19 @@ const claimsProgressOn = (rec: OrderRecord, hint: OrderReport, nowMs: number): b
  * is safe where trusting it to apply is not: a forged or stale claim can only make the bridge read
  * less, and the one-minute reconcile reads the whole orderbook whatever postbacks said.
  */
-export async function applyPostback(deps: LifecycleDeps, hint: OrderReport, opts: ApplyOptions = {}): Promise<PostbackResult> {
+export async function applyPostback(deps: LifecycleDeps, hint: OrderReport): Promise<PostbackResult> {
   const found = await findRecord(deps, hint);
-  if (found) return claimsProgressOn(found.rec, hint, deps.clock()) ? followHint(deps, found.id, hint.orderId, opts, found.rec) : 'unchanged';
+  if (found) return claimsProgressOn(found.rec, hint, deps.clock()) ? followHint(deps, found.id, hint.orderId, found.rec) : 'unchanged';
   if (!claimsProgress(hint)) return 'unmatched';
   const candidates = [hint.orderId, ...(hint.orderTag ? [recordIdFor(undefined, hint.orderTag)] : [])];
   if (await deps.records.saveOrphan(hint, candidates, deps.clock())) return 'unmatched';
   // The record was created meanwhile: look for it again.
   const created = await findRecord(deps, hint);
-  return created ? followHint(deps, created.id, hint.orderId, opts, created.rec) : 'unmatched';
+  return created ? followHint(deps, created.id, hint.orderId, created.rec) : 'unmatched';
 }
 
 /** Reads order `orderId` from the broker and moves record `recordId` by that row, if the row is this record's order. */
-async function followHint(deps: LifecycleDeps, recordId: string, orderId: string, opts: ApplyOptions = {}, known?: OrderRecord): Promise<PostbackResult> {
+async function followHint(deps: LifecycleDeps, recordId: string, orderId: string, known?: OrderRecord): Promise<PostbackResult> {
   const log = deps.logger.child({ recordId, orderId });
   if (!deps.broker) {
     log.warn('postback not followed: no broker to read the order from; the reconcile will');
@@ -156,7 +156,7 @@ async function followHint(deps: LifecycleDeps, recordId: string, orderId: string
     log.error('postback ignored: the orderbook row is not this record\'s order', { problem });
     return 'mismatch';
   }
-  return applyBrokerReport(deps, row, recordId, { ...opts, seen: rec });
+  return applyBrokerReport(deps, row, recordId, { seen: rec });
 }
 
 /** Why a broker row cannot be the record's order, or undefined when it can. */
@@ -198,21 +198,11 @@ export async function applyBrokerReport(deps: LifecycleDeps, report: OrderReport
   });
   if (!outcome) return 'unchanged';
   // Exits must not wait for event publishing (nor the reverse): both go at once.
-  const follow = Promise.all([publishPending(deps, id), react(deps, outcome.change, outcome.exits)]);
-  if (opts.detach) {
-    // The change is committed (with the exits' intents): what follows may outlive the answer, and the
-    // reconcile finishes it should this instance stop first.
-    const detached = follow.catch((e: unknown) => deps.logger.error('following up an order change failed; the reconcile repeats it', { recordId: id, error: e }));
-    deps.background?.(detached);
-  } else {
-    await follow;
-  }
+  await Promise.all([publishPending(deps, id), react(deps, outcome.change, outcome.exits)]);
   return 'changed';
 }
 
 export interface ApplyOptions {
-  /** Return once the change is committed, leaving event publishing and exits running (a postback's answer must not wait). */
-  detach?: boolean;
   /**
    * The record as read earlier, however stale. A report only ever moves a record forward (applyReport:
    * never back in state, never less filled, never out of a closed state), so one that changes nothing
