@@ -337,7 +337,18 @@ async function killSwitch() {
 }
 
 // ---- cold start ----
-async function coldStart(store) {
+/**
+ * Two shapes: a deployed function (the Functions Framework's own CLI with --target=webhook and
+ * FUNCTION_TARGET set, as Cloud Run starts it: only the webhook's modules load), and `npm start`'s
+ * one-port server, which loads and serves every function.
+ */
+const COLD_SHAPES = {
+  function: { args: [path.join(ROOT, 'node_modules/@google-cloud/functions-framework/build/src/main.js'), '--target=webhook', `--source=${ROOT}`], env: { FUNCTION_TARGET: 'webhook' }, path: '/', label: 'deployed shape: functions-framework --target=webhook' },
+  local: { args: [path.join(ROOT, 'dist/functions/local-server.js')], env: {}, path: '/webhook', label: 'one-port local server, every function' },
+};
+
+async function coldStart(store, shapeName = 'function') {
+  const shape = COLD_SHAPES[shapeName];
   const { startFakeFyers } = ds('test/fake-fyers/index.js');
   const { sampleInstruments, SPOT_LTP } = ds('test/helpers/fyers-app.js');
   const fake = await startFakeFyers({ instruments: sampleInstruments(Date.now()), ltp: { ...SPOT_LTP } });
@@ -351,15 +362,16 @@ async function coldStart(store) {
         PORT: String(port), BROKER: 'fyers', ALLOW_SAMPLE_MASTER: 'true', STORE: store, DATA_DIR: dataDir, WEBHOOK_SECRET: 'bench-secret-3c9e1f7a2b8d4e60',
         FYERS_APP_ID: fake.state.appId, FYERS_API_URL: fake.apiUrl, FYERS_DATA_URL: fake.dataUrl, FYERS_ACCESS_TOKEN: fake.issueAccessToken(),
         ENFORCE_TRADING_WINDOW: 'false', LOG_LEVEL: 'ERROR', GOOGLE_CLOUD_PROJECT: `demo-bench-${process.pid}-${run}`,
+        ...shape.env,
       };
       const t0 = performance.now();
-      const child = spawn(process.execPath, [path.join(ROOT, 'dist/functions/local-server.js')], { env, stdio: 'ignore' });
+      const child = spawn(process.execPath, shape.args, { env, stdio: 'ignore' });
       try {
         const body = JSON.stringify({ token: 'bench-secret-3c9e1f7a2b8d4e60', symbol: 'NIFTY', action: 'BUY', optionType: 'CE', strikeprice: 24500, qty: 1, idempotency_key: `cold-${run}` });
         for (;;) {
           if (performance.now() - t0 > 30_000) throw new Error('no answer within 30 s');
           try {
-            const r = await fetch(`http://127.0.0.1:${port}/webhook`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+            const r = await fetch(`http://127.0.0.1:${port}${shape.path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
             const text = await r.text();
             if (r.status !== 200) throw new Error(`first alert answered ${r.status}: ${text}`);
             break;
@@ -378,7 +390,7 @@ async function coldStart(store) {
   } finally {
     await fake.close();
   }
-  row('cold start', `process start → first alert answered (STORE=${store})`, `${ms(median(times))} (min ${ms(Math.min(...times))})`, 'median of 5 fresh processes, fake Fyers with no added latency; target < 0.8 s on the emulator');
+  row('cold start', `process start → first alert answered (STORE=${store}), ${shape.label}`, `${ms(median(times))} (min ${ms(Math.min(...times))})`, `median of 5 fresh processes, fake Fyers with no added latency${shapeName === 'function' ? '; target < 0.8 s on the emulator' : ''}`);
 }
 
 function moduleLoad() {
@@ -691,9 +703,11 @@ if (want('roundTrips')) {
   }
 }
 if (want('coldStart')) {
-  await coldStart('local');
-  if (emulator) await coldStart('firestore');
-  else row('cold start', 'process start → first alert answered (STORE=firestore)', 'skipped', emulatorSkip);
+  for (const shape of Object.keys(COLD_SHAPES)) {
+    await coldStart('local', shape);
+    if (emulator) await coldStart('firestore', shape);
+    else row('cold start', `process start → first alert answered (STORE=firestore), ${COLD_SHAPES[shape].label}`, 'skipped', emulatorSkip);
+  }
 }
 if (want('moduleLoad')) moduleLoad();
 if (want('symbols')) symbols();
