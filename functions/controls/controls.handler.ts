@@ -7,7 +7,7 @@ import type { Clock } from '../../shared/platform/clock';
 import type { Logger } from '../../shared/platform/logger';
 import type { Notifier } from '../../shared/notify/notifier.port';
 import type { AuditLog } from '../../shared/store/audit.port';
-import type { ControlsChange, ControlsStore, RuntimeControls } from '../../shared/store/controls.port';
+import type { ControlsChange, ControlsPatch, ControlsStore, RuntimeControls } from '../../shared/store/controls.port';
 import { errorReply, type HttpReply } from '../http-response';
 import { handleWebhookRegistrations, type WebhookRegistrationDeps } from './webhook-registrations';
 import { bearerKey, type OperatorKeyGate } from '../operator-auth/operator-key';
@@ -56,19 +56,25 @@ function parsePatch(raw: Buffer | undefined) {
  * Applies a change, drops this instance's cached controls, and tells the operator's phone: the one way
  * controls change, whether through this API or the console.
  */
-export async function applyControlsChange(deps: ControlsDeps, change: Partial<RuntimeControls>, actor: string, requestId: string): Promise<ControlsChange> {
+export async function applyControlsChange(deps: ControlsDeps, change: ControlsPatch, actor: string, requestId: string): Promise<ControlsChange> {
   const result = await deps.controls.update(change, actor, deps.clock());
   deps.onChanged?.(result.after);
   deps.logger.info('controls changed', { actor: result.actor, before: result.before, after: result.after });
   await deps.notifier.notify({
     kind: 'controls.changed',
     severity: result.after.tradingEnabled ? 'info' : 'warning',
-    summary: `Controls changed by ${result.actor}: ${JSON.stringify(change)}`,
+    summary: `Controls changed by ${result.actor}: ${JSON.stringify(typeof change === 'function' ? changedPart(result) : change)}`,
     at: result.at,
     requestId,
     details: { before: result.before, after: result.after },
   });
   return result;
+}
+
+/** The keys a change moved, with their new values (a cleared one as null). */
+function changedPart({ before, after }: ControlsChange): Record<string, unknown> {
+  const keys = new Set([...Object.keys(before), ...Object.keys(after)] as (keyof RuntimeControls)[]);
+  return Object.fromEntries([...keys].filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k])).map((k) => [k, after[k] ?? null]));
 }
 
 /**

@@ -74,10 +74,9 @@ export function pages(w: WiringContext, executor: OrderExecutor, flatten: Flatte
     actions: {
       clock, logger, flatten: { ...flatten, owner: `${w.instanceId}:console` }, executor, holdings: adapters.holdings, records: adapters.orderRecords, audit: adapters.audit, notifier: adapters.notifier, symbols: w.symbols,
       paper: { flatten: { ...paper.flatten, owner: `${w.instanceId}:console-paper` }, executor: paper.venue.executor, holdings: paper.venue.holdings, records: paper.records },
-      // One strategy's switch, merged into the current map at the moment of the change.
+      // One strategy's switch, merged into the map as it stands inside the update (two switches at once both land).
       setVenue: async (strategy, to, requestId) => {
-        const current = (await adapters.controls.get()).strategyVenue ?? {};
-        await applyControlsChange(controls, { strategyVenue: { ...current, [strategy]: to } }, 'console', requestId);
+        await applyControlsChange(controls, (current) => ({ strategyVenue: { ...current.strategyVenue, [strategy]: to } }), 'console', requestId);
       },
     },
     sessionTtlMs: CONSOLE_SESSION_MS,

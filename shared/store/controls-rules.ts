@@ -1,10 +1,12 @@
-import { DEFAULT_CONTROLS, type RuntimeControls } from './controls.port';
+import { DEFAULT_CONTROLS, type ControlsPatch, type RuntimeControls } from './controls.port';
 
 /**
  * Applies an operator's partial change. A key given as `undefined` clears that optional override
- * (e.g. `{ maxLots: undefined }` falls back to config); keys not mentioned stay as they were.
+ * (e.g. `{ maxLots: undefined }` falls back to config); keys not mentioned stay as they were. A
+ * function patch is computed from `before`, which the store reads inside the same atomic step.
  */
-export function applyControlsPatch(before: RuntimeControls, patch: Partial<RuntimeControls>): RuntimeControls {
+export function applyControlsPatch(before: RuntimeControls, change: ControlsPatch): RuntimeControls {
+  const patch = typeof change === 'function' ? change(before) : change;
   const after: RuntimeControls = { ...before };
   for (const key of Object.keys(patch) as (keyof RuntimeControls)[]) {
     const value = patch[key];

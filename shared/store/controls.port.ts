@@ -29,6 +29,9 @@ export interface StrategyDayState {
   stopped?: { rule: string; summary: string; at: number };
 }
 
+/** A partial change, or one computed from the controls as they stand at the moment of the change. */
+export type ControlsPatch = Partial<RuntimeControls> | ((current: RuntimeControls) => Partial<RuntimeControls>);
+
 export interface ControlsChange {
   actor: string;
   at: number;
@@ -38,8 +41,12 @@ export interface ControlsChange {
 
 export interface ControlsStore {
   get(): Promise<RuntimeControls>;
-  /** Applies a partial change and audits it (who, when, old, new). */
-  update(patch: Partial<RuntimeControls>, actor: string, nowMs: number): Promise<ControlsChange>;
+  /**
+   * Applies a partial change and audits it (who, when, old, new). A function is given the controls as
+   * they stand inside the update's own atomic step, so a change to one entry of a map (one strategy's
+   * venue, one strategy's day) never writes back a stale copy of the others.
+   */
+  update(patch: ControlsPatch, actor: string, nowMs: number): Promise<ControlsChange>;
   history(limit?: number): Promise<ControlsChange[]>;
   /**
    * Atomically counts one order against the IST day's cap. Returns false (and counts nothing)

@@ -4,7 +4,7 @@ import { istParts } from '../platform/ist';
 import type { ControlsStore, RuntimeControls, StrategyDayState, StrategyVenue } from '../store/controls.port';
 import { venueOf } from '../orders/strategy-venue';
 import { flattenHoldings, type FlattenDeps } from './flatten-holdings';
-import { evaluateStrategyRisk, strategyMtm, type StrategyRiskConfig } from './strategy-risk';
+import { evaluateStrategyRisk, mergeDayState, strategyMtm, type StrategyRiskConfig } from './strategy-risk';
 
 export interface StrategyRiskDeps extends FlattenDeps {
   controls: ControlsStore;
@@ -43,11 +43,12 @@ export async function enforceStrategyRisk(deps: StrategyRiskDeps): Promise<Strat
   if (ids.length === 0) return run;
   const positions = await deps.broker.getPositions();
   const mtm = strategyMtm(positions, holdings);
-  const states: Record<string, StrategyDayState> = { ...(controls.strategyDay ?? {}) };
-  let changed = false;
+  const days = controls.strategyDay ?? {};
+  /** The states this run changed: only they are written, merged into the map as it then stands. */
+  const changed: Record<string, StrategyDayState> = {};
   for (const id of ids) {
     const rules = deps.rules[id]!;
-    const state: StrategyDayState = states[id]?.day === day ? { ...states[id]! } : { day };
+    const state: StrategyDayState = days[id]?.day === day ? { ...days[id]! } : { day };
     if (state.stopped) continue;
     const held = holdings.filter((h) => h.strategy === id && h.legs.some((l) => l.qty > 0));
     const value = mtm.get(id) ?? 0;
@@ -59,8 +60,7 @@ export async function enforceStrategyRisk(deps: StrategyRiskDeps): Promise<Strat
         deps.logger.error('could not flatten a strategy at its risk rule', { strategy: id, error: e });
         return undefined;
       });
-      states[id] = { day, peak: verdict.peak, stopped: { rule: verdict.breach.rule, summary: verdict.breach.summary, at: now } };
-      changed = true;
+      changed[id] = { day, peak: verdict.peak, stopped: { rule: verdict.breach.rule, summary: verdict.breach.summary, at: now } };
       run.stopped.push(id);
       await deps.notifier.notify({
         kind: 'strategy.risk',
@@ -71,12 +71,16 @@ export async function enforceStrategyRisk(deps: StrategyRiskDeps): Promise<Strat
       });
     } else if (rules.lockAfter !== undefined && verdict.peak >= rules.lockAfter && verdict.peak !== state.peak) {
       // The best MTM is kept only once the lock is armed: the one rule that needs memory.
-      states[id] = { ...state, peak: verdict.peak };
-      changed = true;
+      changed[id] = { ...state, peak: verdict.peak };
     }
   }
-  if (changed) {
-    const change = await deps.controls.update({ strategyDay: states }, 'strategy-risk', now);
+  if (Object.keys(changed).length > 0) {
+    // Merged inside the update: another run may have written meanwhile (other strategies, or these).
+    const change = await deps.controls.update(
+      (current) => ({ strategyDay: { ...current.strategyDay, ...Object.fromEntries(Object.entries(changed).map(([id, seen]) => [id, mergeDayState(current.strategyDay?.[id], seen)])) } }),
+      'strategy-risk',
+      now,
+    );
     deps.onControlsChanged?.(change.after);
   }
   return run;

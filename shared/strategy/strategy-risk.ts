@@ -1,5 +1,6 @@
 import type { Position } from '../broker/broker.port';
 import type { Holding } from '../store/holdings.port';
+import type { StrategyDayState } from '../store/controls.port';
 import type { StrategyRiskRules } from '../config/strategy-risk-config';
 
 export type { StrategyRiskConfig, StrategyRiskRules } from '../config/strategy-risk-config';
@@ -52,3 +53,16 @@ export function evaluateStrategyRisk(strategy: string, rules: StrategyRiskRules,
   return { peak };
 }
 
+
+/**
+ * A strategy's day as one run saw it, merged into the day as it stands at the write: a day's state only
+ * ever moves forward (its peak up, a stop kept), so a run that read before another wrote can neither
+ * lower the peak nor lift the other's stop. A state of an earlier day gives way to the newer one.
+ */
+export function mergeDayState(stored: StrategyDayState | undefined, seen: StrategyDayState): StrategyDayState {
+  if (!stored || stored.day < seen.day) return seen;
+  if (stored.day > seen.day) return stored;
+  const peaks = [stored.peak, seen.peak].filter((p): p is number => p !== undefined);
+  const stopped = stored.stopped ?? seen.stopped;
+  return { day: seen.day, ...(peaks.length > 0 ? { peak: Math.max(...peaks) } : {}), ...(stopped ? { stopped } : {}) };
+}

@@ -346,6 +346,14 @@ export function controlsContract(open: Open<ControlsStore>): void {
       expect(await store.get()).not.toHaveProperty('maxLots');
     });
 
+    it('computes a change given as a function from the controls as they stand: switches of different strategies made at once all land', async () => {
+      const other = open(space);
+      const ids = ['s1', 's2', 's3', 's4', 's5', 's6'];
+      await Promise.all(ids.map((id, i) => (i % 2 === 0 ? store : other).update((current) => ({ strategyVenue: { ...current.strategyVenue, [id]: 'paper' } }), `op-${id}`, T0 + i)));
+      expect((await store.get()).strategyVenue).toEqual(Object.fromEntries(ids.map((id) => [id, 'paper'])));
+      expect(await store.history()).toHaveLength(ids.length);
+    });
+
     it('keeps controls and history across a restart', async () => {
       await store.update({ reduceOnly: true }, 'a', T0);
       expect((await open(space).get()).reduceOnly).toBe(true);

@@ -1,6 +1,6 @@
 import type { Firestore } from '@google-cloud/firestore';
 import { randomToken } from '../../platform/ids';
-import type { ControlsChange, ControlsStore, RuntimeControls } from '../controls.port';
+import type { ControlsChange, ControlsPatch, ControlsStore, RuntimeControls } from '../controls.port';
 import { applyControlsPatch, withControlDefaults } from '../controls-rules';
 import { DependencyUnavailableError } from '../../errors';
 import type { StoreHealth } from '../store-health';
@@ -52,7 +52,7 @@ export function createFirestoreControlsStore(db: Firestore, options: FirestoreSt
       return controlsFrom(snap.data());
     },
 
-    update(patch: Partial<RuntimeControls>, actor: string, nowMs: number): Promise<ControlsChange> {
+    update(patch: ControlsPatch, actor: string, nowMs: number): Promise<ControlsChange> {
       return guarded('update the runtime controls', () =>
         db.runTransaction(async (tx) => {
           const before = controlsFrom((await tx.get(runtime)).data());

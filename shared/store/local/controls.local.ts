@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { DependencyUnavailableError } from '../../errors';
-import type { ControlsChange, ControlsStore, RuntimeControls } from '../controls.port';
+import type { ControlsChange, ControlsPatch, ControlsStore, RuntimeControls } from '../controls.port';
 import { applyControlsPatch, withControlDefaults } from '../controls-rules';
 import type { StoreHealth } from '../store-health';
 import { isStoredControls, UNREADABLE_CONTROLS } from '../stored-shapes';
@@ -70,7 +70,7 @@ export function createLocalControlsStore(dir: string, health?: StoreHealth): Con
       return file === 'unreadable' ? { ...UNREADABLE_CONTROLS } : withControlDefaults(file.controls);
     },
 
-    async update(patch: Partial<RuntimeControls>, actor: string, nowMs: number): Promise<ControlsChange> {
+    async update(patch: ControlsPatch, actor: string, nowMs: number): Promise<ControlsChange> {
       return fileLocks.run(controlsFile, async () => {
         const current = await load();
         const readable = current !== 'unreadable';

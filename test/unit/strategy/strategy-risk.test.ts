@@ -1,7 +1,7 @@
 import type { Position } from '../../../shared/broker/broker.port';
 import type { Holding } from '../../../shared/store/holdings.port';
 import { parseStrategyRisk } from '../../../shared/config/strategy-risk-config';
-import { evaluateStrategyRisk, strategyMtm } from '../../../shared/strategy/strategy-risk';
+import { evaluateStrategyRisk, mergeDayState, strategyMtm } from '../../../shared/strategy/strategy-risk';
 
 const holding = (strategy: string, ticker: string, qty: number): Holding => ({
   strategy, underlying: 'NIFTY', updatedAt: 0, applied: [], legs: [{ ticker, optionType: 'CE', side: 'BUY', qty, lotSize: 65, productType: 'INTRADAY' }],
@@ -47,5 +47,22 @@ describe('strategy risk rules', () => {
     expect(() => parseStrategyRisk('{"s1":{"stop":-1}}')).toThrow(/positive number of rupees/);
     expect(() => parseStrategyRisk('{"s1":{"lockAfter":1}}')).toThrow(/needs both/);
     expect(() => parseStrategyRisk('nope')).toThrow(/must be JSON/);
+  });
+});
+
+describe('a run\'s view of a strategy\'s day, merged into the day as stored when it writes', () => {
+  const stop = { rule: 'stop', summary: 'Strategy s1: stopped', at: 5 };
+  it('never lowers the peak another run stored meanwhile, and takes a higher one', () => {
+    expect(mergeDayState({ day: '2026-12-07', peak: 5000 }, { day: '2026-12-07', peak: 4200 })).toEqual({ day: '2026-12-07', peak: 5000 });
+    expect(mergeDayState({ day: '2026-12-07', peak: 4200 }, { day: '2026-12-07', peak: 5000 })).toEqual({ day: '2026-12-07', peak: 5000 });
+  });
+  it('never lifts a stop another run stored meanwhile, and keeps its own', () => {
+    expect(mergeDayState({ day: '2026-12-07', peak: 4000, stopped: stop }, { day: '2026-12-07', peak: 4100 })).toEqual({ day: '2026-12-07', peak: 4100, stopped: stop });
+    expect(mergeDayState({ day: '2026-12-07' }, { day: '2026-12-07', stopped: stop })).toEqual({ day: '2026-12-07', stopped: stop });
+  });
+  it('a state of an earlier day gives way to the newer one, whichever side it is on', () => {
+    expect(mergeDayState({ day: '2026-12-04', peak: 9000, stopped: stop }, { day: '2026-12-07', peak: 100 })).toEqual({ day: '2026-12-07', peak: 100 });
+    expect(mergeDayState({ day: '2026-12-08', peak: 100 }, { day: '2026-12-07', peak: 9000 })).toEqual({ day: '2026-12-08', peak: 100 });
+    expect(mergeDayState(undefined, { day: '2026-12-07', peak: 1 })).toEqual({ day: '2026-12-07', peak: 1 });
   });
 });
