@@ -30,6 +30,7 @@ import { createRefusalDigest } from '../shared/notify/refusal-digest';
 import { REFUSAL_DIGEST_WINDOW_MS } from './wiring/webhook.wiring';
 import { pages } from './wiring/pages.wiring';
 import { brokerSession } from './wiring/session.wiring';
+import { withQuoteMemory } from '../shared/broker/quote-memory';
 import { strategyJobs } from './wiring/strategy-jobs.wiring';
 import { webhookDeps } from './wiring/webhook.wiring';
 import type { WiringContext } from './wiring/wiring-context';
@@ -68,6 +69,8 @@ export interface AppDeps {
  * left running instead of holding the answer.
  */
 const POSTBACK_FOLLOW_UP_MS = 1_000;
+/** How old a remembered quote may be to price a MARKET reply or a paper fill. */
+const QUOTE_MEMORY_MS = 1_000;
 
 /**
  * The composition root: the one place that knows which adapters exist and picks them from config, then
@@ -87,6 +90,7 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
     operatorKey: createOperatorKeyGate({ secrets: adapters.secrets, clock, logger }),
     refusals: createRefusalDigest({ clock, notifier: adapters.notifier, windowMs: REFUSAL_DIGEST_WINDOW_MS }),
     background: backgroundWork(),
+    quotes: withQuoteMemory(adapters.broker, { clock, maxAgeMs: QUOTE_MEMORY_MS }),
     postbackFollowUpMs: overrides.postbackFollowUpMs ?? POSTBACK_FOLLOW_UP_MS,
   };
 

@@ -1,5 +1,4 @@
 import { createPaperBroker } from '../../shared/broker/paper/paper.broker';
-import { withQuoteMemory } from '../../shared/broker/quote-memory';
 import type { LifecycleDeps } from '../../shared/orders/lifecycle/lifecycle.deps';
 import type { ForwardTestVenue } from '../../shared/strategy/strategy.deps';
 import { orderPath } from './order-path.wiring';
@@ -19,12 +18,11 @@ export interface ForwardTest {
  */
 export function forwardTest(w: WiringContext): ForwardTest {
   const { adapters, clock } = w;
-  const prices = withQuoteMemory(adapters.broker, { clock, maxAgeMs: 1000 });
   const broker = createPaperBroker({
     clock,
     symbols: w.symbols,
     book: adapters.forwardTest.book,
-    quotes: prices.freshQuotes,
+    quotes: w.quotes.freshQuotes,
     // A forward test is worth its fills only at the market's own prices: no price, no fill.
     livePricesOnly: true,
     idPrefix: 'FWD',

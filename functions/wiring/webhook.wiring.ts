@@ -1,4 +1,3 @@
-import { withQuoteMemory } from '../../shared/broker/quote-memory';
 import type { OrderExecutor } from '../../shared/orders/execute/execute-plan';
 import { createRecentKeys } from '../../shared/orders/recent-keys';
 import { lossGuard, type LossLimitDeps } from '../../shared/strategy/daily-loss';
@@ -16,7 +15,7 @@ export const REFUSAL_DIGEST_WINDOW_MS = 10 * 60_000;
 export function webhookDeps(w: WiringContext, executor: OrderExecutor, lossLimit: LossLimitDeps | undefined, paper: ForwardTestVenue): WebhookDeps {
   const { config, adapters, clock, logger, instanceId } = w;
   // Every quote the webhook takes (spots for ATM, LIMIT checks) also prices MARKET replies for a second.
-  const quotes = withQuoteMemory(adapters.broker, { clock, maxAgeMs: 1000 });
+  const { quotes } = w;
   return {
     clock,
     logger,

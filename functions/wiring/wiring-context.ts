@@ -2,6 +2,7 @@ import type { Config } from '../../shared/config/config';
 import type { Clock } from '../../shared/platform/clock';
 import type { Logger } from '../../shared/platform/logger';
 import type { BackgroundWork } from '../../shared/platform/background-work';
+import type { QuoteMemory } from '../../shared/broker/quote-memory';
 import type { LiveControls } from '../../shared/store/live-controls';
 import type { SymbolIndex } from '../../shared/symbols/instrument';
 import type { OperatorKeyGate } from '../operator-auth/operator-key';
@@ -23,6 +24,11 @@ export interface WiringContext {
   refusals: RefusalDigest;
   /** Work left running after an answer (a postback's exits); closing waits for it. */
   background: BackgroundWork;
+  /**
+   * Every quote this instance took through the paced port, kept a second: the webhook's replies and the
+   * forward test's fills reuse it, so a paper alert beside a live one does not ask again for the same price.
+   */
+  quotes: QuoteMemory;
   /** How long a postback's answer waits for its follow-up (orderUpdates' window). */
   postbackFollowUpMs: number;
 }

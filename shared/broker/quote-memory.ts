@@ -7,12 +7,15 @@ import type { Broker } from './broker.port';
  * per-second budget on every alert (halving the burst an instance can place), so the reply takes a
  * price some other read fetched within the last second, or none.
  */
-export function withQuoteMemory(broker: Broker, opts: { clock: Clock; maxAgeMs?: number }): {
+export interface QuoteMemory {
+  /** The broker, its quotes remembered. */
   broker: Broker;
   recentQuote: (ticker: string) => number | undefined;
   /** Prices no older than `maxAgeMs` from memory, one broker call for the rest (none when all are fresh). */
   freshQuotes: (tickers: string[]) => Promise<Map<string, number>>;
-} {
+}
+
+export function withQuoteMemory(broker: Broker, opts: { clock: Clock; maxAgeMs?: number }): QuoteMemory {
   const maxAgeMs = opts.maxAgeMs ?? 1000;
   const seen = new Map<string, { ltp: number; at: number }>();
   const getQuotes: Broker['getQuotes'] = async (tickers) => {

@@ -28,9 +28,10 @@ let deps: AppDeps;
 let clock: TickingClock;
 const events: OrderEventV1[] = [];
 
-async function start(extra: Record<string, string> = {}): Promise<void> {
+async function start(extra: Record<string, string> = {}, pinned?: TickingClock): Promise<void> {
   events.splice(0);
   const bridge = await startSampleBridge({
+    ...(pinned ? { clock: pinned } : {}),
     label: 'forward-test', optionLtps: { [CE.ticker]: 150 }, instance: true,
     env: { LIMIT_PRICE_BAND_PERCENT: '100', PAPER_STRATEGIES: 'fwd', ...extra },
     overrides: { orderEvents: { publish: async (e) => void events.push(e) } },
@@ -196,4 +197,19 @@ it('a paper reversal closes the old side and opens the new one on paper; the ans
   expect(placed()).toBe(0);
   const held = await deps.adapters.forwardTest.holdings.list({ strategy: 'fwd' });
   expect(held.flatMap((h) => h.legs.map((l) => [l.optionType, l.side, l.qty]))).toEqual([['PE', 'BUY', 65]]);
+});
+
+it('the forward test and the webhook share one quote memory: a live reply right after a paper fill of the same contract shows its price without asking Fyers again', async () => {
+  // A clock that does not tick: "within a second" holds however slow the machine is.
+  let now = IN_WINDOW;
+  const pinned = Object.assign(() => now, { set: (ms: number) => void (now = ms) }) as TickingClock;
+  await start({}, pinned);
+  const quotes = () => fake.state.requests.filter((r) => r.route === 'quotes').length;
+  expect((await post({ strategy: 'fwd', position: 'long', qty: 1, idempotency_key: 'ft-quote-1' })).body.legs).toEqual([expect.objectContaining({ status: 'filled', avgPrice: 150 })]);
+  const afterPaper = quotes();
+  expect(afterPaper).toBeGreaterThan(0);
+  const live = await post({ action: 'BUY', optionType: 'CE', qty: 1, idempotency_key: 'ft-quote-2' });
+  expect(live.status).toBe(200);
+  expect(live.body).toMatchObject({ symbol: CE.ticker, ltp: 150 });
+  expect(quotes()).toBe(afterPaper);
 });
