@@ -29,7 +29,10 @@ export interface StrategyDayState {
   stopped?: { rule: string; summary: string; at: number };
 }
 
-/** A partial change, or one computed from the controls as they stand at the moment of the change. */
+/**
+ * A partial change, or one computed from the controls as they stand at the moment of the change (a
+ * Firestore transaction may run it more than once, so it must only compute).
+ */
 export type ControlsPatch = Partial<RuntimeControls> | ((current: RuntimeControls) => Partial<RuntimeControls>);
 
 export interface ControlsChange {
