@@ -298,8 +298,74 @@ async function roundTrips(store) {
     row('round trips', `named-strike MARKET order reaches Fyers, ${store} store`, fmt(named), `median of ${N}, L = ${L} ms; target ≤ 1.25 L (floor 1 L: the order itself)`);
     row('round trips', `ATM MARKET order reaches Fyers, ${store} store`, fmt(atm), `median of ${N}; target ≤ 2.25 L (floor 2 L: spot quote, then the order)`);
     row('round trips', `Fyers calls spent on a duplicate resend, ${store} store`, String(dupCalls), 'ATM alert resent after it was placed; target 0');
+    await strategyTrips(app, store, L);
   } finally {
     await app.close();
+  }
+}
+
+/**
+ * A strategy's signals (the trader's day: long with a stop, reversal to short, flat), each answered
+ * once its orders are accepted and booked. Per signal: when the first order reached Fyers and when the
+ * answer came (in L), the Fyers calls spent, and the store calls made before the answer (reads and
+ * writes; "in sequence" counts those started while no other store call of the alert was running).
+ */
+async function strategyTrips(app, store, L) {
+  const N = 4;
+  const tally = { calls: 0, sequential: 0, names: [] };
+  let inFlight = 0;
+  const count = (port, names) => {
+    if (!port) return;
+    for (const name of names) {
+      const original = port[name];
+      // Ports shared between deps (the same store object) are counted once.
+      if (typeof original !== 'function' || original.benchCounted) continue;
+      const counted = (...args) => {
+        if (process.env.BENCH_TRACE) tally.names.push(name);
+        tally.calls += 1;
+        if (inFlight === 0) tally.sequential += 1;
+        inFlight += 1;
+        return Promise.resolve(original.apply(port, args)).finally(() => (inFlight -= 1));
+      };
+      counted.benchCounted = true;
+      port[name] = counted;
+    }
+  };
+  const w = app.deps.webhook;
+  count(w.idempotency, ['claim', 'complete', 'release', 'get']);
+  count(w.audit, ['record']);
+  count(w.alertCommit, ['commit']);
+  count(w.holdings, ['get', 'list', 'apply']);
+  count(w.leases, ['tryAcquire', 'release']);
+  count(app.deps.adapters.orderRecords, ['create', 'mutate', 'get']);
+  count(app.deps.adapters.controls, ['reserveDailyOrder', 'releaseDailyOrder']);
+  const signals = [['long', 'open'], ['short', 'reversal'], ['flat', 'flat']];
+  const rows = Object.fromEntries(signals.map(([, name]) => [name, { first: [], answer: [], broker: [], calls: [], sequential: [] }]));
+  for (let i = 0; i < N; i++) {
+    for (const [position, name] of signals) {
+      const before = app.fake.state.requests.length;
+      tally.calls = 0;
+      tally.sequential = 0;
+      const t0 = app.clock();
+      const r = await app.post({ token: app.secret, symbol: 'NIFTY', strikeprice: 24_500, strategy: `bench${store}${i}`, position, qty: 1, ...(position === 'flat' ? {} : { sl: 20 }), idempotency_key: `strat-${store}-${i}-${name}` });
+      const answered = app.clock();
+      if (r.status !== 200) throw new Error(`strategy alert answered ${r.status}: ${r.text}`);
+      const calls = app.fake.state.requests.slice(before).filter((q) => q.route !== 'profile');
+      if (process.env.BENCH_TRACE && i === 0) console.log(name, tally.names.splice(0).join(' '), '| broker:', calls.map((q) => q.route).join(' '));
+      tally.names.length = 0;
+      const order = calls.find((q) => q.route === 'place-order' || q.route === 'multi-order');
+      const m = rows[name];
+      m.first.push((order.at + L - t0) / L);
+      m.answer.push((answered - t0) / L);
+      m.broker.push(calls.length);
+      m.calls.push(tally.calls);
+      m.sequential.push(tally.sequential);
+      await sleep(400);
+    }
+  }
+  for (const [, name] of signals) {
+    const m = rows[name];
+    row('round trips', `strategy ${name}: first order reaches Fyers / answer, ${store} store`, `${median(m.first).toFixed(2)} L / ${median(m.answer).toFixed(2)} L`, `median of ${N}, L = ${L} ms; Fyers calls ${Math.max(...m.broker)}; store calls before the answer ${Math.max(...m.sequential)} in sequence / ${Math.max(...m.calls)} in all`);
   }
 }
 
