@@ -89,8 +89,8 @@ export async function handleWebhook(deps: WebhookDeps, req: WebhookRequest): Pro
     requireToken(body);
     const headerKey = header(req.headers, 'idempotency-key')?.trim().slice(0, 128) || undefined;
     const alertReq = { body, headerKey, requestId, receivedAt };
-    // A single order leaves its after-send writes to us, to commit with the audit entry in one step.
-    outcome = isStrategyAlert(body) ? await strategyFromAlert(deps, alertReq, trace) : await placeOrderFromAlert(deps, { ...alertReq, writes }, trace);
+    // The order path leaves its after-send writes to us, to commit with the audit entry in one step.
+    outcome = isStrategyAlert(body) ? await strategyFromAlert(deps, { ...alertReq, writes }, trace) : await placeOrderFromAlert(deps, { ...alertReq, writes }, trace);
     reply = outcomeReply(outcome, requestId);
   } catch (e) {
     failure = e;

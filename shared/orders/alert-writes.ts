@@ -11,9 +11,11 @@ import type { OrderResult } from './order-result';
 export interface AlertWrites {
   completion?: { key: string; owner: string; result: OrderResult; nowMs: number };
   records: PreparedRecord[];
+  /** Writes that must end before the answer but need not wait for the commit, nor it for them (a strategy's book locks let go). */
+  alongside: Promise<unknown>[];
 }
 
-export const newAlertWrites = (): AlertWrites => ({ records: [] });
+export const newAlertWrites = (): AlertWrites => ({ records: [], alongside: [] });
 
 export const hasAlertWrites = (w: AlertWrites | undefined): w is AlertWrites => Boolean(w && (w.completion || w.records.length > 0));
 
@@ -24,6 +26,10 @@ export const hasAlertWrites = (w: AlertWrites | undefined): w is AlertWrites => 
  * once the lease lapses, and the reconcile finds the order by its tag.
  */
 export async function commitAlert(deps: { alertCommit: AlertCommitStore<OrderResult>; logger: Logger }, writes: AlertWrites, audit?: AuditEntry): Promise<void> {
+  await Promise.all([commitWrites(deps, writes, audit), ...writes.alongside.map((w) => w.catch(() => undefined))]);
+}
+
+async function commitWrites(deps: { alertCommit: AlertCommitStore<OrderResult>; logger: Logger }, writes: AlertWrites, audit?: AuditEntry): Promise<void> {
   try {
     const r = await deps.alertCommit.commit({ completion: writes.completion, records: writes.records.map((p) => p.creation), audit });
     if (writes.completion && !r.completed) deps.logger.error('claim was lost before the result could be recorded', { key: writes.completion.key, status: writes.completion.result.status });

@@ -113,16 +113,17 @@ async function run(
   const baseTag = record.orderTag ?? orderTagFor(record.key, record.requestId);
   const locks: string[] = [];
   const releaseAll = async () => {
-    for (const name of locks) await deps.leases.release(name, owner).catch(() => undefined);
+    await Promise.all(locks.map((name) => deps.leases.release(name, owner).catch(() => undefined)));
   };
   const b: PlanBuilder = { plan: [], meta: new Map() };
   let execution: Pick<Execution, 'status' | 'legs' | 'reason'>;
   const notes: string[] = [];
   let capSlots: { day: string; count: number } | undefined;
   try {
+    // Which books to lock: a flatten finds them; any other alert names its one book (read under the lock).
     const targets = alert.intent === 'flatten'
       ? await deps.holdings.list({ strategy: alert.strategy, underlying: r.underlying })
-      : [(await deps.holdings.get(alert.strategy!, r.underlying!)) ?? { strategy: alert.strategy!, underlying: r.underlying!, legs: [], updatedAt: 0, applied: [] }];
+      : [{ strategy: alert.strategy!, underlying: r.underlying!, legs: [], updatedAt: 0, applied: [] }];
     for (const t of targets) {
       const name = lockName(t.strategy, t.underlying);
       if (!(await deps.leases.tryAcquire(name, owner, s.idempotencyLeaseMs, deps.clock()))) {
@@ -130,13 +131,21 @@ async function run(
       }
       locks.push(name);
     }
-    // Re-read under the lock: the book may have moved while we waited for it.
-    const books = await Promise.all(targets.map(async (t) => (await deps.holdings.get(t.strategy, t.underlying)) ?? t));
+    // Read under the lock (the book may have moved while we waited for it), beside the broker's positions
+    // (a resend of an alert already booked then reads them for nothing; that is rare, waiting is not).
+    const [books, positions] = await Promise.all([
+      Promise.all(targets.map(async (t) => (await deps.holdings.get(t.strategy, t.underlying)) ?? t)),
+      deps.broker.getPositions().then(
+        (ps) => ({ ps }),
+        (error: unknown) => ({ error }),
+      ),
+    ]);
     const freeze = freezeOf(index, s.freezeQtyOverrides);
     if (books.some((h) => h.applied.includes(record.key))) {
       execution = { status: 'placed', legs: [], reason: 'this alert was already booked by an earlier attempt' };
     } else {
-      const pool = positionPool(await deps.broker.getPositions());
+      if ('error' in positions) throw positions.error;
+      const pool = positionPool(positions.ps);
       for (const h of books) {
         const rec = reconcileLegs(h.legs, pool);
         if (rec.trimmed.length) notes.push(`book of ${h.strategy} on ${h.underlying} trimmed to the broker's positions: ${rec.trimmed.map((x) => `${x.ticker} ${x.from}->${x.to}`).join(', ')}`);
@@ -213,12 +222,20 @@ async function run(
   const result = strategyResult(req, alert, r, execution, notes);
   if (deps.venue) result.venue = deps.venue;
   if ('notes' in execution && Array.isArray(execution.notes) && execution.notes.length) result.notes = [...execution.notes];
-  try {
-    if (!(await deps.idempotency.complete(record.key, owner, result, deps.clock()))) deps.logger.error('claim was lost before the result could be recorded', { key: record.key });
-  } catch (e) {
-    deps.logger.error('could not record the outcome of a strategy alert', { key: record.key, error: e });
+  if (req.writes) {
+    // The outcome goes in the caller's one commit with its audit entry (alert-writes.ts); the locks are
+    // let go beside that commit, not before it: the book already holds this alert, so the next alert of
+    // the strategy plans from the right book, and a resend of this one finds the claim still held.
+    req.writes.completion = { key: record.key, owner, result, nowMs: deps.clock() };
+    req.writes.alongside.push(releaseAll());
+  } else {
+    try {
+      if (!(await deps.idempotency.complete(record.key, owner, result, deps.clock()))) deps.logger.error('claim was lost before the result could be recorded', { key: record.key });
+    } catch (e) {
+      deps.logger.error('could not record the outcome of a strategy alert', { key: record.key, error: e });
+    }
+    await releaseAll();
   }
-  await releaseAll();
   if (execution.status !== 'placed' || resting.length) {
     await deps.notifier.notify({
       kind: execution.status === 'rejected' ? 'order.rejected' : execution.status === 'unknown' ? 'order.unknown' : 'order.unfilled',
