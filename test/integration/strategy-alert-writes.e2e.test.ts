@@ -110,3 +110,10 @@ it('the book under the lock and the broker\'s positions are read at once, not on
   expect((await answer).status).toBe(200);
   expect(fake.state.orders).toHaveLength(1);
 });
+
+it('an order the plan just recorded is moved by the orderbook\'s answer without looking its record up', async () => {
+  const seen = countCalls({ records: { obj: deps.adapters.orderRecords, names: ['create', 'get', 'mutate'] } });
+  expect((await signal({ position: 'long', idempotency_key: 'sw-4' })).status).toBe(200);
+  expect(seen.calls).toEqual(['records.create', 'records.mutate']);
+  expect((await deps.adapters.orderRecords.get(fake.state.orders[0]!.id))?.state).toBe('filled');
+});

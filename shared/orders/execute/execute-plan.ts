@@ -269,7 +269,8 @@ async function settleFromOrderbook(deps: ExecutorDeps, legs: LegResult[]): Promi
     const priced = mine.filter((x) => x.avgPrice !== undefined && x.filledQty > 0);
     if (priced.length) l.avgPrice = priced.reduce((s, x) => s + x.avgPrice! * x.filledQty, 0) / filled;
     if (l.status === 'rejected' && worst.message) l.reason = worst.message;
-    if (deps.recorder) for (const x of mine) if (x.state !== 'working' || x.filledQty > 0) await deps.recorder.observe(x);
+    // A row whose record this plan just wrote (under its order id) moves it without looking it up.
+    if (deps.recorder) for (const x of mine) if (x.state !== 'working' || x.filledQty > 0) await deps.recorder.observe(x, l.recordIds?.includes(x.orderId) ? x.orderId : undefined);
   }
 }
 

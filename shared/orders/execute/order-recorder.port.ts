@@ -34,8 +34,11 @@ export interface OrderRecorder {
    * when the order cannot have a record, as `record` would answer.
    */
   prepare?(o: SentOrder): PreparedRecord | undefined;
-  /** A state the broker reported (orderbook read, paper fill): moves the record. Never throws. */
-  observe(report: OrderReport): Promise<void>;
+  /**
+   * A state the broker reported (orderbook read, paper fill): moves the record. `recordId` names the
+   * record when the caller has just written it (no lookup needed). Never throws.
+   */
+  observe(report: OrderReport, recordId?: string): Promise<void>;
 }
 
 /** The bridge's own protective exits, as a plan that closes a contract must first take them back. */

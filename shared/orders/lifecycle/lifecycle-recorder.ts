@@ -34,9 +34,9 @@ export function lifecycleRecorder(deps: LifecycleDeps): OrderRecorder {
         after: (created) => p.after(created as { hinted: boolean } | undefined).catch((e: unknown) => deps.logger.error('could not follow up a new order record', { recordId: p.id, error: e })),
       };
     },
-    async observe(report) {
+    async observe(report, recordId) {
       try {
-        await applyBrokerReport(deps, report);
+        await applyBrokerReport(deps, report, recordId);
       } catch (e) {
         deps.logger.error('could not apply an orderbook state to its record', { orderId: report.orderId, error: e });
       }
