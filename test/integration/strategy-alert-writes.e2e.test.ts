@@ -117,3 +117,19 @@ it('an order the plan just recorded is moved by the orderbook\'s answer without 
   expect(seen.calls).toEqual(['records.create', 'records.mutate']);
   expect((await deps.adapters.orderRecords.get(fake.state.orders[0]!.id))?.state).toBe('filled');
 });
+
+it('the orderbook read that confirms a sent order goes out while its record is written, and moves it once written', async () => {
+  const records = deps.adapters.orderRecords;
+  const create = records.create.bind(records);
+  let letGo!: () => void;
+  const createHeld = new Promise<void>((resolve) => (letGo = resolve));
+  records.create = async (...args: Parameters<typeof create>) => {
+    await createHeld;
+    return create(...args);
+  };
+  const answer = signal({ position: 'long', idempotency_key: 'sw-5' });
+  await waitFor(() => fake.state.requests.some((q) => q.route === 'orderbook'), 10_000, 'the orderbook read while the record write is held');
+  letGo();
+  expect((await answer).status).toBe(200);
+  expect((await records.get(fake.state.orders[0]!.id))?.state).toBe('filled');
+});

@@ -160,9 +160,12 @@ async function runPlan(deps: ExecutorDeps, exec: OrderExecutor, plan: OrderPlan)
       }
     }
     if (plan.confirm !== false) {
-      // Records first, so what the orderbook says next moves an existing record (and arms its exits).
+      // The orderbook is read while the records are written; what it says is applied once they exist,
+      // so it moves an existing record (and arms its exits).
+      const legsOf = group.map((p) => results.get(p.n)!).filter(Boolean);
+      const book = needsSettling(legsOf) ? readOrderbook(deps) : Promise.resolve(undefined);
       await Promise.all(records);
-      await settleFromOrderbook(deps, group.map((p) => results.get(p.n)!).filter(Boolean));
+      await settleFromOrderbook(deps, legsOf, await book);
     }
     const failed = group.map((p) => results.get(p.n)!).find((r) => !isLive(r));
     // A failed close stops the opens (a strategy must not hold both sides); a failed hedge stops the sells.
@@ -244,21 +247,26 @@ async function recordLeg(deps: ExecutorDeps, plan: OrderPlan, p: PlannedOrder, r
   if (paperFill) await paperFill();
 }
 
-/**
- * Reads each sent order's state from the orderbook by tag: fills, rests, late rejections, answers that
- * were lost. What it reads is also handed to the lifecycle, so a fill found here arms the exits at once.
- */
-async function settleFromOrderbook(deps: ExecutorDeps, legs: LegResult[]): Promise<void> {
-  const open = legs.filter((l) => l.orderTag && (l.status === 'working' || l.status === 'unknown'));
-  if (open.length === 0) return;
-  let book: OrderReport[];
+const unsettled = (legs: LegResult[]) => legs.filter((l) => l.orderTag && (l.status === 'working' || l.status === 'unknown'));
+const needsSettling = (legs: LegResult[]) => unsettled(legs).length > 0;
+
+/** The orderbook after a send; undefined (logged) when it cannot be read: the states stay as answered. */
+async function readOrderbook(deps: ExecutorDeps): Promise<OrderReport[] | undefined> {
   try {
-    book = await deps.broker.findOrders({});
+    return await deps.broker.findOrders({});
   } catch (e) {
     deps.logger.warn('could not read the orderbook after sending; order states stay as answered', { error: e });
-    return;
+    return undefined;
   }
-  for (const l of open) {
+}
+
+/**
+ * Settles each sent order's state from the orderbook by tag: fills, rests, late rejections, answers
+ * that were lost. What it reads is also handed to the lifecycle, so a fill found here arms the exits at once.
+ */
+async function settleFromOrderbook(deps: ExecutorDeps, legs: LegResult[], book: OrderReport[] | undefined): Promise<void> {
+  if (!book) return;
+  for (const l of unsettled(legs)) {
     const mine = book.filter((x) => x.orderTag === l.orderTag);
     if (mine.length === 0) continue;
     const filled = mine.reduce((s, x) => s + x.filledQty, 0);
