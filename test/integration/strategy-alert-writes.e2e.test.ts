@@ -123,9 +123,9 @@ it('the orderbook read that confirms a sent order goes out while its record is w
   const create = records.create.bind(records);
   let letGo!: () => void;
   const createHeld = new Promise<void>((resolve) => (letGo = resolve));
-  records.create = async (...args: Parameters<typeof create>) => {
+  records.create = async <T>(...args: Parameters<typeof records.create<T>>) => {
     await createHeld;
-    return create(...args);
+    return create<T>(...args);
   };
   const answer = signal({ position: 'long', idempotency_key: 'sw-5' });
   await waitFor(() => fake.state.requests.some((q) => q.route === 'orderbook'), 10_000, 'the orderbook read while the record write is held');
