@@ -113,15 +113,18 @@ async function buildStores(config: Config, health: StoreHealth): Promise<Stores>
     const { createFirestoreOrderRecordStore } = await import('../shared/store/firestore/order-records.firestore');
     const { createFirestoreWebhookSubscriptionStore } = await import('../shared/store/firestore/webhook-subscriptions.firestore');
     const { createFirestoreHoldingsStore } = await import('../shared/store/firestore/holdings.firestore');
+    const { createFreshClaims } = await import('../shared/store/firestore/fresh-claims');
     const db = new Firestore({ projectId: config.projectId, databaseId: config.firestoreDatabase, ignoreUndefinedProperties: true });
     const controls = createFirestoreControlsStore(db, { health });
     // Open the gRPC channel now, while the rest of the instance loads, not on the first alert.
     void db.collection('health').doc('probe').get().catch(() => undefined);
+    // The claims this instance creates, told to its alert commit: committing those needs no read first.
+    const freshClaims = createFreshClaims();
     return {
       orderRecords: createFirestoreOrderRecordStore<OrderRecord, OrderEventV1>(db),
-      alertCommit: (await import('../shared/store/firestore/alert-commit.firestore')).createFirestoreAlertCommit<OrderResult, StoredOrderRecord, StoredOrderEvent>(db, { health }),
+      alertCommit: (await import('../shared/store/firestore/alert-commit.firestore')).createFirestoreAlertCommit<OrderResult, StoredOrderRecord, StoredOrderEvent>(db, { health, freshClaims }),
       webhookSubscriptions: createFirestoreWebhookSubscriptionStore(db),
-      idempotency: createFirestoreIdempotencyStore<OrderResult>(db, { health }),
+      idempotency: createFirestoreIdempotencyStore<OrderResult>(db, { health, freshClaims }),
       audit: createFirestoreAuditLog(db),
       controls,
       tokens: createFirestoreTokenStore(db),

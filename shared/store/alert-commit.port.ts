@@ -28,8 +28,9 @@ export interface AlertCommitResult {
 /**
  * The alert path's second and last write. The first, the claim, must be durable before the order
  * leaves; everything after the send is one commit, made before the answer (so a resend finds the
- * outcome, and the reconcile the record): on Firestore one transaction over the claim, the records,
- * their events and the audit entry; the local store writes them in one step side by side.
+ * outcome, and the reconcile the record): on Firestore one atomic write over the claim, the records,
+ * their events and the audit entry (a guarded batch when the instance created the claim itself, else a
+ * transaction); the local store writes them in one step side by side.
  */
 export interface AlertCommitStore<F extends FinishedResult = FinishedResult, R extends StoredOrderRecord = StoredOrderRecord, E extends StoredOrderEvent = StoredOrderEvent> {
   commit(c: AlertCommit<F, R, E>): Promise<AlertCommitResult>;

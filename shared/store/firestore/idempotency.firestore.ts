@@ -5,6 +5,7 @@ import { DependencyUnavailableError } from '../../errors';
 import type { StoreHealth } from '../store-health';
 import { isIdempotencyRecord } from '../stored-shapes';
 import { collectionName, docIdFor, guarded, withoutUndefined, type FirestoreStoreOptions } from './firestore-docs';
+import type { FreshClaims } from './fresh-claims';
 
 /**
  * Idempotency records in `<prefix>idempotency/<key>`. Every change is atomic (create() for a first
@@ -18,6 +19,8 @@ export interface FirestoreIdempotencyOptions extends FirestoreStoreOptions {
   /** Transaction attempts under contention (ABORTED retries); the SDK default is 5. */
   maxAttempts?: number;
   health?: StoreHealth;
+  /** Where a first claim's create is noted for the alert commit (see FreshClaims); shared with it. */
+  freshClaims?: FreshClaims;
 }
 
 export function createFirestoreIdempotencyStore<R extends FinishedResult = FinishedResult>(db: Firestore, options: FirestoreIdempotencyOptions = {}): IdempotencyStore<R> {
@@ -37,7 +40,9 @@ export function createFirestoreIdempotencyStore<R extends FinishedResult = Finis
         // abort each other for seconds, while create() lets exactly one caller win at once.
         const first = decideClaim<R>(undefined, input);
         try {
-          await doc.create(toDoc(first.write!));
+          const written = await doc.create(toDoc(first.write!));
+          // The alert commit can then write the outcome guarded by this write's time, without reading it back.
+          options.freshClaims?.note(input.key, input.owner, { record: first.write!, writeTime: written.writeTime });
           return first.result;
         } catch (e) {
           if (!isAlreadyExists(e)) throw e;
@@ -65,6 +70,8 @@ export function createFirestoreIdempotencyStore<R extends FinishedResult = Finis
 
     complete(key: string, owner: string, result: R, nowMs: number): Promise<boolean> {
       const doc = ref(key);
+      // Completed here (a strategy alert), its note would only wait to be evicted.
+      options.freshClaims?.drop(key, owner);
       return guarded('record an order result', () =>
         db.runTransaction(async (tx) => {
           const next = decideComplete(fromDoc<R>(await tx.get(doc)), owner, result, nowMs);
@@ -77,6 +84,8 @@ export function createFirestoreIdempotencyStore<R extends FinishedResult = Finis
 
     release(key: string, owner: string): Promise<void> {
       const doc = ref(key);
+      // A released claim is never committed: its note would only wait to be evicted.
+      options.freshClaims?.drop(key, owner);
       return guarded('release an idempotency claim', () =>
         db.runTransaction(async (tx) => {
           const decision = decideRelease(fromDoc<R>(await tx.get(doc)), owner);
