@@ -37,13 +37,23 @@ export interface FreezeScan {
   problem?: string;
 }
 
-/** What a finished string is to the scanner. */
-const enum Role {
-  Skip,
-  Ticker,
-  Key,
-  Value,
+/** What a byte outside a string is to the scanner: one table lookup and a switch over a few small numbers, instead of a chain of compares per byte. */
+const enum Byte {
+  Literal,
+  Space,
+  Quote,
+  Colon,
+  Comma,
+  Open,
+  Close,
 }
+const BYTE_CLASS = new Uint8Array(256);
+for (const c of [32, 10, 13, 9]) BYTE_CLASS[c] = Byte.Space;
+BYTE_CLASS[QUOTE] = Byte.Quote;
+BYTE_CLASS[COLON] = Byte.Colon;
+BYTE_CLASS[COMMA] = Byte.Comma;
+BYTE_CLASS[OPEN_BRACE] = BYTE_CLASS[OPEN_BRACKET] = Byte.Open;
+BYTE_CLASS[CLOSE_BRACE] = BYTE_CLASS[CLOSE_BRACKET] = Byte.Close;
 
 const textOf = (bytes: Uint8Array, from = 0, to = bytes.length) => {
   const raw = Buffer.from(bytes.buffer, bytes.byteOffset + from, to - from).toString('utf8');
@@ -68,7 +78,6 @@ export function freezeScanner() {
   let escapeNext = false;
   /** At depths 1 and 2: whether the next string is a key (after '{' or ','), else a value (after ':'). */
   let expectKey = false;
-  let role = Role.Skip;
   /** Bytes of a string or literal being kept that began in an earlier chunk. */
   let carry: Buffer[] = [];
   /** The current entry's ticker: where its bytes are, and the text once made. */
@@ -78,7 +87,7 @@ export function freezeScanner() {
   let tickerText: string | undefined = '';
   /** The current entry key is qtyFreeze: its value is kept. */
   let wantValue = false;
-  /** Inside an unquoted literal that is the wanted value. */
+  /** Inside an unquoted literal that is the wanted value (it went on past a chunk's end). */
   let inLiteral = false;
 
   const ticker = () => (tickerText ??= textOf(tickerBytes, tickerFrom, tickerTo));
@@ -115,130 +124,132 @@ export function freezeScanner() {
     let inStr = inString;
     let esc = escapeNext;
     let key = expectKey;
-    let rl = role;
     let want = wantValue;
-    let inLit = inLiteral;
     let bad: string | undefined;
+    if (inLiteral) {
+      // The wanted literal went on past the previous chunk's end.
+      while (i < n && ENDS_LITERAL[b[i]!] === 0) i++;
+      if (i === n) {
+        carry.push(Buffer.from(b));
+        return;
+      }
+      inLiteral = false;
+      const v = textOf(whole(b, 0, i));
+      if (v !== 'null') keep(v);
+      want = false;
+    }
     scan: while (i < n) {
+      let from = i;
       if (inStr) {
-        const from = i;
+        // A string went on past the previous chunk's end.
         if (esc) {
           esc = false;
           i += 1;
         }
-        // A plain loop: most strings are a few bytes, where a native search costs more than it saves.
-        while (i < n) {
-          const d = b[i]!;
-          if (d === QUOTE) break;
-          i += d === BACKSLASH ? 2 : 1;
-        }
-        if (i >= n) {
-          esc = i > n; // the chunk ended on a backslash: it escapes the next chunk's first byte
-          if (rl !== Role.Skip) carry.push(Buffer.from(b.subarray(from, n)));
-          break scan;
-        }
-        inStr = false;
-        if (rl === Role.Key) {
-          // Compared in place: an entry has dozens of keys and only one is wanted.
-          want = carry.length === 0 ? isWanted(b, from, i) : Buffer.compare(whole(b, from, i), WANTED) === 0;
-        } else if (rl === Role.Ticker) {
-          if (carry.length === 0) {
-            tickerBytes = b;
-            tickerFrom = from;
-            tickerTo = i;
-          } else {
-            tickerBytes = whole(b, from, i);
-            tickerFrom = 0;
-            tickerTo = tickerBytes.length;
-          }
-          tickerText = undefined;
-        } else if (rl === Role.Value) {
-          keep(textOf(whole(b, from, i)).trim());
-          want = false;
-        }
-        rl = Role.Skip;
-        i += 1;
-        continue;
-      }
-      if (inLit) {
-        const from = i;
-        while (i < n && ENDS_LITERAL[b[i]!] === 0) i++;
-        if (i === n) {
-          carry.push(Buffer.from(b.subarray(from, n)));
-          break scan;
-        }
-        inLit = false;
-        const v = textOf(whole(b, from, i));
-        if (v !== 'null') keep(v);
-        want = false;
-        continue;
-      }
-      const c = b[i++]!;
-      switch (c) {
-        case 32:
-        case 10:
-        case 13:
-        case 9:
-          continue;
-        case QUOTE:
-          inStr = true;
-          rl = dep === 2 ? (key ? Role.Key : want ? Role.Value : Role.Skip) : dep === 1 && key ? Role.Ticker : Role.Skip;
-          if (dep === 1 && !key) {
-            bad = `the entry of ${ticker()} is not an object`;
-            break scan;
-          }
-          continue;
-        case OPEN_BRACE:
-        case OPEN_BRACKET:
-          if (dep === 1 && !key) {
-            if (c !== OPEN_BRACE) {
+      } else {
+        const c = b[i++]!;
+        switch (BYTE_CLASS[c]) {
+          case Byte.Space:
+            continue;
+          case Byte.Quote:
+            if (dep === 1 && !key) {
               bad = `the entry of ${ticker()} is not an object`;
               break scan;
             }
-            entries += 1;
-          }
-          if (dep === 2) want = false;
-          dep += 1;
-          key = c === OPEN_BRACE;
-          continue;
-        case CLOSE_BRACE:
-        case CLOSE_BRACKET:
-          dep -= 1;
-          if (dep < 0) {
-            bad = 'unbalanced braces';
-            break scan;
-          }
-          key = false;
-          continue;
-        case COLON:
-          key = false;
-          continue;
-        case COMMA:
-          // Keys follow commas only in objects; arrays sit at depth 3 and deeper, where nothing is read.
-          key = true;
-          if (dep === 2) want = false;
-          continue;
-        default:
-          if (dep === 1) {
-            bad = `the entry of ${ticker()} is not an object`;
-            break scan;
-          }
-          if (dep === 2 && want) {
-            inLit = true;
-            i -= 1;
-          } else {
-            // A number or literal nobody needs: skipped in one tight loop.
+            from = i;
+            inStr = true;
+            break;
+          case Byte.Colon:
+            key = false;
+            continue;
+          case Byte.Comma:
+            // Keys follow commas only in objects; arrays sit at depth 3 and deeper, where nothing is read.
+            key = true;
+            if (dep === 2) want = false;
+            continue;
+          case Byte.Open:
+            if (dep === 1 && !key) {
+              if (c !== OPEN_BRACE) {
+                bad = `the entry of ${ticker()} is not an object`;
+                break scan;
+              }
+              entries += 1;
+            }
+            if (dep === 2) want = false;
+            dep += 1;
+            key = c === OPEN_BRACE;
+            continue;
+          case Byte.Close:
+            dep -= 1;
+            if (dep < 0) {
+              bad = 'unbalanced braces';
+              break scan;
+            }
+            key = false;
+            continue;
+          default:
+            // The first byte of a number or literal.
+            if (dep === 1) {
+              bad = `the entry of ${ticker()} is not an object`;
+              break scan;
+            }
+            from = i - 1;
             while (i < n && ENDS_LITERAL[b[i]!] === 0) i++;
-          }
+            if (dep === 2 && want) {
+              if (i === n) {
+                inLiteral = true;
+                carry.push(Buffer.from(b.subarray(from, n)));
+                break scan;
+              }
+              const v = textOf(whole(b, from, i));
+              if (v !== 'null') keep(v);
+              want = false;
+            }
+            continue;
+        }
       }
+      // In a string, from its first byte (or from this chunk's start), handled in this same pass of the
+      // loop: its role (entry key, key, wanted value or nothing) follows from depth, key and want at its end.
+      // A plain loop: most strings are a few bytes, where a native search costs more than it saves.
+      while (i < n) {
+        const d = b[i]!;
+        if (d === QUOTE) break;
+        i += d === BACKSLASH ? 2 : 1;
+      }
+      if (i >= n) {
+        esc = i > n; // the chunk ended on a backslash: it escapes the next chunk's first byte
+        if (from < n && ((dep === 2 && (key || want)) || (dep === 1 && key))) carry.push(Buffer.from(b.subarray(from, n)));
+        break scan;
+      }
+      inStr = false;
+      if (dep === 2) {
+        if (key) {
+          // Compared in place: an entry has dozens of keys and only one is wanted.
+          want = carry.length === 0 ? isWanted(b, from, i) : Buffer.compare(whole(b, from, i), WANTED) === 0;
+        } else if (want) {
+          keep(textOf(whole(b, from, i)).trim());
+          want = false;
+        }
+      } else if (dep === 1) {
+        // An entry key (a string value at depth 1 was refused at its opening quote).
+        if (carry.length === 0) {
+          tickerBytes = b;
+          tickerFrom = from;
+          tickerTo = i;
+        } else {
+          tickerBytes = whole(b, from, i);
+          tickerFrom = 0;
+          tickerTo = tickerBytes.length;
+        }
+        tickerText = undefined;
+      }
+      i += 1;
     }
     depth = dep;
     inString = inStr;
     escapeNext = esc;
     expectKey = key;
-    role = rl;
     wantValue = want;
-    inLiteral = inLit;
     if (bad) fail(bad);
     // A ticker still pointing into this chunk is made into text now: the caller may reuse the bytes.
     if (tickerBytes === b && tickerText === undefined) ticker();

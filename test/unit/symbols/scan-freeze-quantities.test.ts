@@ -31,6 +31,25 @@ describe('scanFreezeQuantities', () => {
     expect([...whole.freeze]).toEqual([['NSE:NIFTY1', '1800'], ['NSE:NIFTY2', '1200']]);
   });
 
+  it('gives the same map wherever the bytes are cut, in two chunks or three, through escapes, nested values and literals', async () => {
+    // Every kind of token sits somewhere in here, so some cut falls inside (or just before or after) each:
+    // an escaped ticker, qtyFreeze inside a string, nested and in an array, quoted, bare, null, empty, padded.
+    const text =
+      '\ufeff{ "NSE:A\\u0042" : {"note": "a \\"qtyFreeze\\": \\"5\\" \\\\", "qtyFreeze" : "1800" , "n":{"qtyFreeze":"7"}, "l":[1,"qtyFreeze"]},\n' +
+      '"NSE:C":{"qtyFreeze":1200},"NSE:D":{"qtyFreeze": null},"NSE:E":{"qtyFreezeX":"9","qtyFreeze":"","x":-1.5e3},"NSE:F\\\\":{"qtyFreeze":" 600 "}}';
+    const bytes = Buffer.from(text);
+    const expected = [['NSE:AB', '1800'], ['NSE:C', '1200'], ['NSE:F\\', '600']];
+    const whole = await scanFreezeQuantities(bytes);
+    expect(whole).toEqual({ freeze: new Map(expected as [string, string][]), entries: 5 });
+    for (let a = 0; a <= bytes.length; a++) {
+      expect(await scanFreezeQuantities([bytes.subarray(0, a), bytes.subarray(a)])).toEqual(whole);
+      for (const middle of [1, 2, 3, 5, 9]) {
+        const b = Math.min(a + middle, bytes.length);
+        expect(await scanFreezeQuantities([bytes.subarray(0, a), bytes.subarray(a, b), bytes.subarray(b)])).toEqual(whole);
+      }
+    }
+  });
+
   it('reports text that is not an object of objects, keeping nothing', async () => {
     for (const bad of ['[1,2]', '{"NSE:A": 5}', '{"NSE:A": {"qtyFreeze": "1"}', '']) {
       const scan = await scanFreezeQuantities(bad);
