@@ -50,6 +50,27 @@ describe('scanFreezeQuantities', () => {
     }
   });
 
+  it('reads a qtyFreeze key, ticker, value or literal carried over from earlier chunks as it reads one left whole', async () => {
+    // Each token of interest starts in one chunk and ends two or more chunks later; look-alike keys must not match.
+    const text = '{"NSE:LONG\\"TICKER":{"qtyFreezeX":"1","qtyFreez":"2","qtyFreeze":"12345678"},"NSE:B":{"qtyFreeze":9876543,"z":"qtyFreeze"}}';
+    const bytes = Buffer.from(text);
+    for (const size of [1, 2, 3, 4]) {
+      const chunks: Uint8Array[] = [];
+      // Plain Uint8Arrays, not Buffers, with an empty chunk after each: neither may change anything.
+      for (let i = 0; i < bytes.length; i += size) chunks.push(new Uint8Array(bytes.subarray(i, i + size)), new Uint8Array(0));
+      expect(await scanFreezeQuantities(chunks)).toEqual({ freeze: new Map([['NSE:LONG"TICKER', '12345678'], ['NSE:B', '9876543']]), entries: 2 });
+    }
+  });
+
+  it('fails on a ticker JSON cannot read as it does whole, also when a chunk ends at its opening quote or an empty chunk follows', async () => {
+    // Today's behaviour for this malformed file: the ticker is made into text at the end of the chunk that
+    // holds it, and `\E` is no escape. A chunk ending at its opening quote, or an empty chunk, changes nothing.
+    const bytes = Buffer.from('{"NS\\E:":{}}');
+    await expect(scanFreezeQuantities(bytes)).rejects.toThrow(SyntaxError);
+    await expect(scanFreezeQuantities([bytes.subarray(0, 2), bytes.subarray(2)])).rejects.toThrow(SyntaxError);
+    await expect(scanFreezeQuantities([bytes.subarray(0, 2), new Uint8Array(0), bytes.subarray(2)])).rejects.toThrow(SyntaxError);
+  });
+
   it('reports text that is not an object of objects, keeping nothing', async () => {
     for (const bad of ['[1,2]', '{"NSE:A": 5}', '{"NSE:A": {"qtyFreeze": "1"}', '']) {
       const scan = await scanFreezeQuantities(bad);
