@@ -1,4 +1,4 @@
-import { freezeScanner, scanFreezeQuantities, withScannedFreeze } from '../../../shared/symbols/scan-freeze-quantities';
+import { freezeScanner, scanFreezeQuantities, TEXT_SLICE, withScannedFreeze } from '../../../shared/symbols/scan-freeze-quantities';
 import { generateFullSymbolMaster } from '../../helpers/generate-full-symbol-master';
 import { jsonMasterFromCsv } from '../../helpers/generate-full-json-master';
 import { parseJsonSymbolMaster } from '../../../shared/symbols/parse-json-master';
@@ -69,6 +69,20 @@ describe('scanFreezeQuantities', () => {
     await expect(scanFreezeQuantities(bytes)).rejects.toThrow(SyntaxError);
     await expect(scanFreezeQuantities([bytes.subarray(0, 2), bytes.subarray(2)])).rejects.toThrow(SyntaxError);
     await expect(scanFreezeQuantities([bytes.subarray(0, 2), new Uint8Array(0), bytes.subarray(2)])).rejects.toThrow(SyntaxError);
+  });
+
+  it('reads text longer than one slice as its bytes, wherever a slice ends (inside a ticker, a surrogate pair or a value)', async () => {
+    // Text is encoded a slice at a time into one reused buffer: what a slice leaves carried or pointed
+    // into must survive the next slice being written over it (a whole slice follows, to write over it all).
+    const entry = '"NSE:É😀\\"X":{"a":"ü","qtyFreeze":"18😀00"}';
+    const tail = `,"NSE:TAIL":{"x":"${'b'.repeat(TEXT_SLICE)}"}}`;
+    for (let k = 1; k <= entry.length + 1; k++) {
+      const head = '{"NSE:PAD":{"x":"';
+      const text = `${head}${'a'.repeat(TEXT_SLICE - k - head.length - 3)}"},${entry}${tail}`;
+      const scan = await scanFreezeQuantities(text);
+      expect(scan).toEqual(await scanFreezeQuantities(Buffer.from(text)));
+      expect(scan.freeze).toEqual(new Map([['NSE:É😀"X', '18😀00']]));
+    }
   });
 
   it('reports text that is not an object of objects, keeping nothing', async () => {
