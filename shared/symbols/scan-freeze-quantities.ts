@@ -101,10 +101,10 @@ const enum Stop {
   Unbalanced,
 }
 
-/** The bytes at `from`..`to` are `qtyFreeze`: the length and first byte settle nearly every key. */
+/** The bytes at `from`..`to` are `qtyFreeze`. */
 const isWanted = (b: Uint8Array, from: number, to: number) => {
-  if (to - from !== WANTED.length || b[from] !== WANTED[0]) return false;
-  for (let k = 1; k < WANTED.length; k++) if (b[from + k] !== WANTED[k]) return false;
+  if (to - from !== WANTED.length) return false;
+  for (let k = 0; k < WANTED.length; k++) if (b[from + k] !== WANTED[k]) return false;
   return true;
 };
 
@@ -130,7 +130,7 @@ function walk(s: WalkState, b: Uint8Array, i: number): Stop {
       case Byte.Space:
         continue;
       case Byte.Quote:
-        break;
+        break; // to the string, below the switch
       case Byte.Colon:
         key = false;
         continue;
@@ -176,8 +176,8 @@ function walk(s: WalkState, b: Uint8Array, i: number): Stop {
         continue;
       }
     }
+    // Only a stop or an opening quote gets here.
     if (stop !== Stop.ChunkEnd) break;
-    // An opening quote.
     if (dep === 1 && !key) {
       stop = Stop.NotAnEntry;
       break;
@@ -190,7 +190,7 @@ function walk(s: WalkState, b: Uint8Array, i: number): Stop {
       i += d === BACKSLASH ? 2 : 1;
     }
     if (i >= n) {
-      s.escape = i > n;
+      s.escape = i > n; // the chunk ended on a backslash: it escapes the next chunk's first byte
       s.from = from;
       stop = Stop.InString;
       break;
