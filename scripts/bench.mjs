@@ -44,11 +44,6 @@ if (process.argv.includes('--freeze')) {
   const file = process.argv[process.argv.indexOf('--freeze') + 1];
   const { createReadStream } = await import('node:fs');
   const { scanFreezeQuantities } = ds('shared/symbols/scan-freeze-quantities.js');
-  // A process's first file stream loads Node's stream modules and starts libuv's thread pool (~13 ms here),
-  // which a refresh job has long done (HTTP, the Functions Framework): a small file is streamed first, so
-  // the figure is the master's read and scan. Small, so its one buffer stays below malloc's mmap threshold
-  // and the allocator is left as it was for the master's 256 KB chunks.
-  for await (const chunk of createReadStream(fileURLToPath(import.meta.url))) void chunk;
   globalThis.gc();
   const rss0 = process.memoryUsage().rss;
   const maxRss0 = process.resourceUsage().maxRSS * 1024;
