@@ -357,26 +357,43 @@ export function freezeScanner() {
     if (s.tickerBytes === b && s.tickerText === undefined) ticker();
   };
 
+  const pushChunk = (chunk: Uint8Array | string): void => {
+    if (typeof chunk !== 'string') return scan(chunk);
+    let from = chunk.charCodeAt(0) === 0xfeff && !started ? 1 : 0;
+    textBytes ??= Buffer.allocUnsafe(3 * TEXT_SLICE);
+    while (from < chunk.length && !problem) {
+      let to = Math.min(from + TEXT_SLICE, chunk.length);
+      // A surrogate pair stays in one slice: cut in two, each half would be encoded as U+FFFD.
+      if (to < chunk.length && (chunk.charCodeAt(to - 1) & 0xfc00) === 0xd800) to -= 1;
+      // A fresh view each time: a ticker left pointing into the slice is made into text at its end.
+      scan(textBytes.subarray(0, textBytes.write(chunk.slice(from, to), 'utf8')));
+      from = to;
+    }
+  };
+  /** A kept string with an escape JSON cannot read is the file's fault: reported as its problem, not thrown at the caller. */
+  const badString = (e: unknown): void => {
+    if (!(e instanceof SyntaxError)) throw e;
+    fail('a string that is not valid JSON (a bad escape)');
+  };
+
   return {
     /** Feeds the next chunk (a Buffer/Uint8Array of UTF-8 bytes, or text). */
     push(chunk: Uint8Array | string): void {
       if (problem) return;
-      if (typeof chunk !== 'string') return scan(chunk);
-      let from = chunk.charCodeAt(0) === 0xfeff && !started ? 1 : 0;
-      textBytes ??= Buffer.allocUnsafe(3 * TEXT_SLICE);
-      while (from < chunk.length && !problem) {
-        let to = Math.min(from + TEXT_SLICE, chunk.length);
-        // A surrogate pair stays in one slice: cut in two, each half would be encoded as U+FFFD.
-        if (to < chunk.length && (chunk.charCodeAt(to - 1) & 0xfc00) === 0xd800) to -= 1;
-        // A fresh view each time: a ticker left pointing into the slice is made into text at its end.
-        scan(textBytes.subarray(0, textBytes.write(chunk.slice(from, to), 'utf8')));
-        from = to;
+      try {
+        pushChunk(chunk);
+      } catch (e) {
+        badString(e);
       }
     },
     end(): FreezeScan {
-      if (inLiteral && !problem) {
-        inLiteral = false;
-        keepLiteral(whole(new Uint8Array(0), 0, 0));
+      try {
+        if (inLiteral && !problem) {
+          inLiteral = false;
+          keepLiteral(whole(new Uint8Array(0), 0, 0));
+        }
+      } catch (e) {
+        badString(e);
       }
       if (!problem && (!started || s.depth !== 0 || inString)) fail(started ? 'the text ends inside a value' : 'empty');
       return problem ? { freeze: new Map(), entries: s.entries, problem: `not a Fyers JSON symbol master: ${problem}` } : { freeze, entries: s.entries };

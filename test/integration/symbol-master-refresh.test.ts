@@ -262,4 +262,12 @@ describe('a master at start', () => {
     expect((r.body.warnings as string[])[0]).toBe('NSE_FO_sym_master.json: not a Fyers JSON symbol master: not a JSON object; freeze quantities fall back to the table');
     expect(bridge.notes.ofKind('symbol_master.warning')).toHaveLength(1);
   });
+
+  it('a JSON master with a string JSON cannot read (a bad escape in a ticker) only costs the freeze quantities too', async () => {
+    csv.files['/NSE_FO_sym_master.json'] = { status: 200, body: '{"NSE:NIFTY\\X":{"qtyFreeze":"1800"}}' };
+    const r = await handleRefreshSymbolMaster({ ...bridge.deps.symbolMaster, jsonUrls: [csv.urls[0]!.replace('.csv', '_sym_master.json')] });
+    expect(r.status).toBe(200);
+    expect(r.body.withFreezeQty).toBe(0);
+    expect((r.body.warnings as string[])[0]).toBe('NSE_FO_sym_master.json: not a Fyers JSON symbol master: a string that is not valid JSON (a bad escape); freeze quantities fall back to the table');
+  });
 });

@@ -62,13 +62,15 @@ describe('scanFreezeQuantities', () => {
     }
   });
 
-  it('fails on a ticker JSON cannot read as it does whole, also when a chunk ends at its opening quote or an empty chunk follows', async () => {
-    // Today's behaviour for this malformed file: the ticker is made into text at the end of the chunk that
-    // holds it, and `\E` is no escape. A chunk ending at its opening quote, or an empty chunk, changes nothing.
+  it('reports a ticker or a kept value JSON cannot read (a bad escape) as the file\'s problem, never throws, however the chunks are cut', async () => {
+    // `\E` is no escape. The ticker is made into text at the end of the chunk that holds it; a chunk ending
+    // at its opening quote, or an empty chunk, changes nothing.
+    const problem = 'not a Fyers JSON symbol master: a string that is not valid JSON (a bad escape)';
     const bytes = Buffer.from('{"NS\\E:":{}}');
-    await expect(scanFreezeQuantities(bytes)).rejects.toThrow(SyntaxError);
-    await expect(scanFreezeQuantities([bytes.subarray(0, 2), bytes.subarray(2)])).rejects.toThrow(SyntaxError);
-    await expect(scanFreezeQuantities([bytes.subarray(0, 2), new Uint8Array(0), bytes.subarray(2)])).rejects.toThrow(SyntaxError);
+    for (const source of [bytes, [bytes.subarray(0, 2), bytes.subarray(2)], [bytes.subarray(0, 2), new Uint8Array(0), bytes.subarray(2)], bytes.toString()]) {
+      expect(await scanFreezeQuantities(source)).toEqual({ freeze: new Map(), entries: expect.any(Number), problem });
+    }
+    expect(await scanFreezeQuantities('{"NSE:A":{"qtyFreeze":"18\\q00"}}')).toEqual({ freeze: new Map(), entries: 1, problem });
   });
 
   it('reads text longer than one slice as its bytes, wherever a slice ends (inside a ticker, a surrogate pair or a value)', async () => {
