@@ -221,6 +221,18 @@ locals {
   }
 }
 
+locals {
+  # V8 sizes its heap from the memory it can see, which on a function need not be the function's limit:
+  # a heap sized for the host defers its full collections until the instance is killed for memory. Under
+  # sustained load the webhook's live heap after a collection is ~45 MB, yet without a cap its heap grew
+  # to ~240 MB and RSS to 350-600 MB (bench, memory). Half the limit for the old generation leaves the
+  # rest to the young generation, code, buffers (a downloaded master) and gRPC.
+  node_heap_mb = { "256Mi" = 128, "512Mi" = 256, "1Gi" = 512 }
+  node_environment = {
+    for k, f in local.functions : k => { NODE_OPTIONS = "--max-old-space-size=${local.node_heap_mb[f.memory]}" }
+  }
+}
+
 module "function" {
   source   = "./modules/function"
   for_each = local.functions
@@ -246,8 +258,8 @@ module "function" {
   max_instances         = each.value.max_instances
   ingress               = each.value.ingress
 
-  # Shared settings plus this function's own slice of the Fyers budget.
-  environment = merge(local.common_environment, local.broker_environment[each.key])
+  # Shared settings plus this function's own slice of the Fyers budget and its heap size.
+  environment = merge(local.common_environment, local.broker_environment[each.key], local.node_environment[each.key])
   # Read from env by the code, so Cloud Run resolves it at instance start. Everything else the code
   # reads through the Secret Manager client (SECRETS=secret-manager) and never sits in an env var.
   secret_environment = each.key == "notify" && var.notify_webhook_enabled ? {

@@ -413,6 +413,19 @@ run "fyers_without_app_id_fails" {
   expect_failures = [google_storage_bucket_object.function_source]
 }
 
+run "each_function_caps_its_heap_at_half_its_memory" {
+  command = plan
+
+  assert {
+    condition     = local.node_environment["webhook"].NODE_OPTIONS == "--max-old-space-size=256" && local.node_environment["readyz"].NODE_OPTIONS == "--max-old-space-size=128" && local.node_environment["refreshSymbolMaster"].NODE_OPTIONS == "--max-old-space-size=512"
+    error_message = "the old generation is capped at half the function's memory (512Mi: 256, 256Mi: 128, 1Gi: 512)"
+  }
+  assert {
+    condition     = length(local.node_environment) == length(local.functions)
+    error_message = "every function gets its heap cap"
+  }
+}
+
 run "each_fyers_caller_gets_its_own_share_of_the_app_budget" {
   command = plan
 
