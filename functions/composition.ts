@@ -23,7 +23,7 @@ import type { WebhookDeps } from './webhook/webhook.handler';
 import { createOperatorKeyGate, type OperatorKeyGate } from './operator-auth/operator-key';
 import { buildAdapters, symbolMasterPolicy, type Adapters } from './adapters';
 import { getConfig } from './config';
-import { lifecycleFunctions } from './wiring/lifecycle-functions.wiring';
+import { lifecycleFunctions, POSTBACK_FOLLOW_UP_MS } from './wiring/lifecycle-functions.wiring';
 import { orderPath } from './wiring/order-path.wiring';
 import { forwardTest } from './wiring/forward-test.wiring';
 import { createRefusalDigest } from '../shared/notify/refusal-digest';
@@ -62,13 +62,6 @@ export interface AppDeps {
   close(): Promise<void>;
 }
 
-/**
- * How long a postback's answer waits for its follow-up. A fill's commit, orderbook read and exits take
- * 50-150 ms on the Firestore emulator (bench, lifecycle); a second covers a slow broker read while
- * staying far inside any sender's timeout, and a follow-up caught in a transaction clash (seconds) is
- * left running instead of holding the answer.
- */
-const POSTBACK_FOLLOW_UP_MS = 1_000;
 /** How old a remembered quote may be to price a MARKET reply or a paper fill. */
 const QUOTE_MEMORY_MS = 1_000;
 

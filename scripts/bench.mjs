@@ -661,6 +661,8 @@ async function lifecycle() {
   const { lifecycleRecorder, lifecycleExits } = ds('shared/orders/lifecycle/lifecycle-recorder.js');
   const { fyersPostbackSignature, parseFyersPostback } = ds('shared/broker/fyers/fyers.postback.js');
   const { createLogger } = ds('shared/platform/logger.js');
+  const { settledWithin } = ds('shared/platform/background-work.js');
+  const { POSTBACK_FOLLOW_UP_MS } = ds('functions/wiring/lifecycle-functions.wiring.js');
   const TICKER = 'NSE:NIFTY2672124400CE';
   const SECRET = 'bench-postback-secret';
   // The postback URL carries this token (functions/order-updates/postback-token.ts); without it every postback is ignored.
@@ -689,7 +691,13 @@ async function lifecycle() {
     };
     deps.recorder = lifecycleRecorder(deps);
     deps.executor = createOrderExecutor({ broker: deps.broker, logger, recorder: deps.recorder, exits: lifecycleExits(deps) });
-    const od = { ...deps, postbacks: { signature: fyersPostbackSignature, parse: parseFyersPostback }, secrets: { get: async (name) => (name === 'fyers-postback-token' ? TOKEN : SECRET) } };
+    // The answer waits for the follow-up within the window the deployed function has.
+    const od = {
+      ...deps,
+      postbacks: { signature: fyersPostbackSignature, parse: parseFyersPostback },
+      secrets: { get: async (name) => (name === 'fyers-postback-token' ? TOKEN : SECRET) },
+      followUpWindow: (work) => settledWithin(work, POSTBACK_FOLLOW_UP_MS),
+    };
     const server = http.createServer((req, res) => {
       const chunks = [];
       req.on('data', (c) => chunks.push(c));
@@ -711,9 +719,12 @@ async function lifecycle() {
       const t = [];
       const perFill = [];
       let extraAttempts = 0;
-      for (let i = 0; i < N; i++) {
+      // Fill -1 warms the path up and is not counted: a fresh process's first fill (its first transaction
+      // and broker read) took ~410 ms on the emulator and the next few 150-200 ms, a cold start's cost.
+      for (let i = -1; i < N; i++) {
+        if (i === 0) answerMs.length = 0;
         fake.lifecycle.setPostbacks({ url: `http://127.0.0.1:${server.address().port}/orderUpdates/${TOKEN}`, secret: SECRET });
-        const id = await place(`bench${i}`);
+        const id = await place(i < 0 ? 'benchwarm' : `bench${i}`);
         await recordAccepted(deps, { status: 'placed', orderId: id, requestId: `b${i}`, symbol: TICKER, side: 'BUY', qty: 65, productType: 'INTRADAY', orderType: 'MARKET', exits: { slPoints: 5, tpPoints: 10, tickSize: 0.05 } }, { publishNow: false });
         await fake.lifecycle.settled();
         await sleep(20);
@@ -726,18 +737,20 @@ async function lifecycle() {
           if (performance.now() - s > 30_000) throw new Error(`fill ${i}: no exit orders 30 s after the fill postback (${answerMs.length} postbacks answered)`);
           await sleep(1);
         }
-        t.push(performance.now() - s);
-        // Round trips on the way to the exits: each transaction reads and commits (2), each read or query 1.
-        perFill.push(2 * cost.transactions + cost.reads + cost.queries);
-        // (A create that finds its record already there decides nothing, hence the floor at 0.)
-        extraAttempts += Math.max(0, cost.attempts - cost.transactions);
+        if (i >= 0) {
+          t.push(performance.now() - s);
+          // Round trips on the way to the exits: each transaction reads and commits (2), each read or query 1.
+          perFill.push(2 * cost.transactions + cost.reads + cost.queries);
+          // (A create that finds its record already there decides nothing, hence the floor at 0.)
+          extraAttempts += Math.max(0, cost.attempts - cost.transactions);
+        }
         await fake.lifecycle.settled();
         await sleep(50);
       }
       row('lifecycle', `fill postback → both exit orders at the broker p50 / p99, ${label}`, `${ms(median(t))} / ${ms(pct(t, 99))}`, `${N} fills; postback, fill + exit claim + intents in one transaction, SL-L + LIMIT placed in parallel (fake Fyers, no latency); target p50 < 150 ms, p99 < 400 ms`);
       row('lifecycle', `store round trips per fill until both exits left, ${label}`, `${median(perFill)} (max ${Math.max(...perFill)})`, 'transactions count 2 (read + commit), reads and queries 1; target ≤ 4');
       row('lifecycle', `aborted transaction attempts in ${N} fills, ${label}`, String(extraAttempts), 'decisions re-run after an ABORTED commit; target 0');
-      row('lifecycle', `orderUpdates answer p50 / p99, ${label}`, `${ms(median(answerMs))} / ${ms(pct(answerMs, 99))}`, `${answerMs.length} postbacks (entries and exits); answered once authenticated, the follow-up (orderbook read, commit, exits) runs after the answer; target p99 < 300 ms`);
+      row('lifecycle', `orderUpdates answer p50 / p99, ${label}`, `${ms(median(answerMs))} / ${ms(pct(answerMs, 99))}`, `${answerMs.length} postbacks (entries and exits); answered once the follow-up (orderbook read, commit, exits) has ended, or after ${POSTBACK_FOLLOW_UP_MS} ms; target p99 < 300 ms`);
 
       fake.lifecycle.setPostbacks(undefined);
       const ids = [];
