@@ -58,7 +58,8 @@ export interface AppDeps {
   /** The one operator-key check (with its per-source attempt limit) every operator entry point shares. */
   operatorKey: OperatorKeyGate;
   /** Opens the store's channel, loads the symbol master and reads the webhook secret before the first alert. */
-  warmUp(): Promise<void>;
+  /** Opens channels and caches before the first request of `fn` (default: the webhook). */
+  warmUp(fn?: 'webhook' | 'orderUpdates'): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -108,12 +109,17 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
     lifecycle,
     ...lifecycleFunctions(w, lifecycle, jobs.strategyRisk, paper.lifecycle),
     operatorKey: w.operatorKey,
-    warmUp: async () => {
+    warmUp: async (fn = 'webhook') => {
       const started = clock();
-      w.controls.start();
-      const results = await Promise.allSettled([w.symbols(), w.controls(), adapters.secrets.get('webhook-secret')]);
+      // Only what the function's own identity may read (terraform/iam.tf). A postback instance opens its
+      // store channel and reads its secrets, so a cold instance's first fill is not the one paying for them.
+      const reads: Promise<unknown>[] =
+        fn === 'orderUpdates'
+          ? [adapters.secrets.get('fyers-postback-token'), adapters.secrets.get('fyers-postback-secret'), adapters.orderRecords.get('warm-up')]
+          : (w.controls.start(), [w.symbols(), w.controls(), adapters.secrets.get('webhook-secret')]);
+      const results = await Promise.allSettled(reads);
       const failed = results.filter((r) => r.status === 'rejected').length;
-      logger.info('instance warmed up', { ms: clock() - started, failed });
+      logger.info('instance warmed up', { function: fn, ms: clock() - started, failed });
     },
     close: async () => {
       w.controls.close();

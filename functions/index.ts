@@ -32,9 +32,11 @@ installRequestBodyGuard({ answerOk: () => getConfig().functionTarget === 'orderU
 
 // On Cloud Run the first Firestore call of an instance costs a gRPC channel set-up (~1-2 s) and the
 // symbol master a download; start both while the platform is still routing the first request here,
-// so TradingView's 3 s are spent on the alert. Local runs and tests build their deps themselves.
-// Only the webhook warms: the other functions run under identities that may not read all of it.
-if (getConfig().onGcp && getConfig().functionTarget === 'webhook') void getDeps().then((d) => d.warmUp()).catch(() => undefined);
+// so TradingView's 3 s are spent on the alert, and a postback's 1 s window on its fill and exits.
+// Local runs and tests build their deps themselves. Only these two warm, each reading only what its
+// own identity may read; the others are scheduled or rare.
+const warmed = getConfig().functionTarget;
+if (getConfig().onGcp && (warmed === 'webhook' || warmed === 'orderUpdates')) void getDeps().then((d) => d.warmUp(warmed)).catch(() => undefined);
 
 // Under the Functions Framework (Cloud Run, or its CLI), an instance told to stop finishes its alerts first.
 // Cloud Run allows 10 s after SIGTERM; the rest of that is for flushing and closing.
