@@ -28,6 +28,9 @@ import type { StrategyDeps } from './strategy.deps';
 import { planTransition, positionPool, reconcileLegs } from './transition-plan';
 import { venueOf } from '../orders/strategy-venue';
 
+/** A strategy alert always leaves its outcome to the caller's one commit (alert-writes.ts). */
+type StrategyAlertRequest = AlertRequest & Required<Pick<AlertRequest, 'writes'>>;
+
 /** Contracts resolved before the claim, so an alert that can never trade leaves no claim behind. */
 interface Resolved {
   underlying?: string;
@@ -45,7 +48,7 @@ interface Resolved {
  * broker's positions, and one plan for the executor: the bridge's exits on what it closes withdrawn,
  * closes, then opens protected as a single order would be, all with tags derived from the alert's key.
  */
-export async function strategyFromAlert(live: StrategyDeps, req: AlertRequest, trace: AlertTrace = {}): Promise<AlertOutcome> {
+export async function strategyFromAlert(live: StrategyDeps, req: StrategyAlertRequest, trace: AlertTrace = {}): Promise<AlertOutcome> {
   const { alert, controls, index } = await admitAlert(live, req, (body) => parseStrategyAlert(body, { protection: live.settings.protection }), trace);
   // A strategy a risk rule stopped for today opens nothing more (a flatten still goes through).
   if (alert.intent !== 'flatten') assertStrategyRunning(controls, alert.strategy, live.clock());
@@ -105,7 +108,7 @@ async function spotFor(deps: StrategyDeps, underlying: string, a: StrategyAlert)
 const lockName = (strategy: string, underlying: string) => `holding:${strategy}|${underlying}`;
 
 async function run(
-  deps: StrategyDeps, req: AlertRequest, alert: StrategyAlert, r: Resolved, controls: RuntimeControls, index: SymbolIndex,
+  deps: StrategyDeps, req: StrategyAlertRequest, alert: StrategyAlert, r: Resolved, controls: RuntimeControls, index: SymbolIndex,
   held: HeldClaim, trace: AlertTrace, previous?: IdempotencyStatus,
 ): Promise<AlertOutcome> {
   const s = deps.settings;
@@ -222,20 +225,11 @@ async function run(
   const result = strategyResult(req, alert, r, execution, notes);
   if (deps.venue) result.venue = deps.venue;
   if ('notes' in execution && Array.isArray(execution.notes) && execution.notes.length) result.notes = [...execution.notes];
-  if (req.writes) {
-    // The outcome goes in the caller's one commit with its audit entry (alert-writes.ts); the locks are
-    // let go beside that commit, not before it: the book already holds this alert, so the next alert of
-    // the strategy plans from the right book, and a resend of this one finds the claim still held.
-    req.writes.completion = { key: record.key, owner, result, nowMs: deps.clock() };
-    req.writes.alongside.push(releaseAll());
-  } else {
-    try {
-      if (!(await deps.idempotency.complete(record.key, owner, result, deps.clock()))) deps.logger.error('claim was lost before the result could be recorded', { key: record.key });
-    } catch (e) {
-      deps.logger.error('could not record the outcome of a strategy alert', { key: record.key, error: e });
-    }
-    await releaseAll();
-  }
+  // The outcome goes in the caller's one commit with its audit entry (alert-writes.ts); the locks are
+  // let go beside that commit, not before it: the book already holds this alert, so the next alert of
+  // the strategy plans from the right book, and a resend of this one finds the claim still held.
+  req.writes.completion = { key: record.key, owner, result, nowMs: deps.clock() };
+  req.writes.alongside.push(releaseAll());
   if (execution.status !== 'placed' || resting.length) {
     await deps.notifier.notify({
       kind: execution.status === 'rejected' ? 'order.rejected' : execution.status === 'unknown' ? 'order.unknown' : 'order.unfilled',
