@@ -123,29 +123,39 @@ function countCalls(port, names, onCall) {
   return counts;
 }
 
-/** Wraps the webhook's write ports: counts writes, and how many began with no other write in flight (one after another). */
-function writeCounter(app) {
+/**
+ * Counts the calls passed through `track` (a countCalls onCall), and how many began with no other
+ * counted call in flight: those one after another. `take()` returns the tally and starts a new one.
+ */
+function sequenceTally() {
   let inFlight = 0;
-  const tally = { writes: 0, sequential: 0 };
-  const track = (_name, call) => {
-    tally.writes += 1;
-    if (inFlight === 0) tally.sequential += 1;
-    inFlight += 1;
-    return Promise.resolve(call()).finally(() => (inFlight -= 1));
-  };
-  const w = app.deps.webhook;
-  countCalls(w.idempotency, ['claim', 'complete', 'release'], track);
-  countCalls(w.audit, ['record'], track);
-  countCalls(w.alertCommit, ['commit'], track);
-  countCalls(app.deps.adapters.orderRecords, ['create', 'mutate'], track);
+  const tally = { calls: 0, sequential: 0, names: [] };
   return {
+    track(name, call) {
+      tally.names.push(name);
+      tally.calls += 1;
+      if (inFlight === 0) tally.sequential += 1;
+      inFlight += 1;
+      return Promise.resolve(call()).finally(() => (inFlight -= 1));
+    },
     take() {
-      const t = { ...tally };
-      tally.writes = 0;
+      const t = { ...tally, names: tally.names.splice(0) };
+      tally.calls = 0;
       tally.sequential = 0;
       return t;
     },
   };
+}
+
+/** Wraps the webhook's write ports: counts writes, and how many began one after another. */
+function writeCounter(app) {
+  const writes = sequenceTally();
+  const w = app.deps.webhook;
+  countCalls(w.idempotency, ['claim', 'complete', 'release'], writes.track);
+  countCalls(w.audit, ['record'], writes.track);
+  countCalls(w.alertCommit, ['commit'], writes.track);
+  countCalls(app.deps.adapters.orderRecords, ['create', 'mutate'], writes.track);
+  return writes;
 }
 
 async function overhead(store) {
@@ -190,7 +200,7 @@ async function overhead(store) {
       web.push(took - LATENCY);
       const w = writes.take();
       seq.push(w.sequential);
-      total.push(w.writes);
+      total.push(w.calls);
       brokerCalls.push(app.fake.state.requests.filter((q) => q.route !== 'profile').length - before);
       const t = performance.now();
       const b = await fetch(bareUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ticker }) });
@@ -333,47 +343,29 @@ async function roundTrips(store) {
  */
 async function strategyTrips(app, store, L) {
   const N = 4;
-  const tally = { calls: 0, sequential: 0, names: [] };
-  let inFlight = 0;
-  const count = (port, names) => {
-    if (!port) return;
-    for (const name of names) {
-      const original = port[name];
-      // Ports shared between deps (the same store object) are counted once.
-      if (typeof original !== 'function' || original.benchCounted) continue;
-      const counted = (...args) => {
-        if (process.env.BENCH_TRACE) tally.names.push(name);
-        tally.calls += 1;
-        if (inFlight === 0) tally.sequential += 1;
-        inFlight += 1;
-        return Promise.resolve(original.apply(port, args)).finally(() => (inFlight -= 1));
-      };
-      counted.benchCounted = true;
-      port[name] = counted;
-    }
-  };
+  const storeCalls = sequenceTally();
   const w = app.deps.webhook;
-  count(w.idempotency, ['claim', 'complete', 'release', 'get']);
-  count(w.audit, ['record']);
-  count(w.alertCommit, ['commit']);
-  count(w.holdings, ['get', 'list', 'apply']);
-  count(w.leases, ['tryAcquire', 'release']);
-  count(app.deps.adapters.orderRecords, ['create', 'mutate', 'get']);
-  count(app.deps.adapters.controls, ['reserveDailyOrder', 'releaseDailyOrder']);
+  // Each port once (the webhook's holdings are the adapters' holdings): a port wrapped twice counts twice.
+  countCalls(w.idempotency, ['claim', 'complete', 'release', 'get'], storeCalls.track);
+  countCalls(w.audit, ['record'], storeCalls.track);
+  countCalls(w.alertCommit, ['commit'], storeCalls.track);
+  countCalls(w.holdings, ['get', 'list', 'apply'], storeCalls.track);
+  countCalls(w.leases, ['tryAcquire', 'release'], storeCalls.track);
+  countCalls(app.deps.adapters.orderRecords, ['create', 'mutate', 'get'], storeCalls.track);
+  countCalls(app.deps.adapters.controls, ['reserveDailyOrder', 'releaseDailyOrder'], storeCalls.track);
   const signals = [['long', 'open'], ['short', 'reversal'], ['flat', 'flat']];
   const rows = Object.fromEntries(signals.map(([, name]) => [name, { first: [], answer: [], broker: [], calls: [], sequential: [] }]));
   for (let i = 0; i < N; i++) {
     for (const [position, name] of signals) {
       const before = app.fake.state.requests.length;
-      tally.calls = 0;
-      tally.sequential = 0;
+      storeCalls.take();
       const t0 = app.clock();
       const r = await app.post({ token: app.secret, symbol: 'NIFTY', strikeprice: 24_500, strategy: `bench${store}${i}`, position, qty: 1, ...(position === 'flat' ? {} : { sl: 20 }), idempotency_key: `strat-${store}-${i}-${name}` });
       const answered = app.clock();
       if (r.status !== 200) throw new Error(`strategy alert answered ${r.status}: ${r.text}`);
+      const tally = storeCalls.take();
       const calls = app.fake.state.requests.slice(before).filter((q) => q.route !== 'profile');
-      if (process.env.BENCH_TRACE && i === 0) console.log(name, tally.names.splice(0).join(' '), '| broker:', calls.map((q) => q.route).join(' '));
-      tally.names.length = 0;
+      if (process.env.BENCH_TRACE && i === 0) console.log(name, tally.names.join(' '), '| broker:', calls.map((q) => q.route).join(' '));
       const order = calls.find((q) => q.route === 'place-order' || q.route === 'multi-order');
       const m = rows[name];
       m.first.push((order.at + L - t0) / L);
