@@ -42,6 +42,19 @@ function countCalls(ports: Record<string, { obj: object; names: string[] }>) {
   return { calls, sequential: () => sequential };
 }
 
+/** Holds every call of `obj[name]` open until the returned function is called (a store call kept waiting). */
+function holdOpen<O extends object>(obj: O, name: keyof O & string): () => void {
+  const o = obj as Record<string, (...args: unknown[]) => Promise<unknown>>;
+  const original = o[name]!.bind(obj);
+  let letGo!: () => void;
+  const held = new Promise<void>((resolve) => (letGo = resolve));
+  o[name] = async (...args) => {
+    await held;
+    return original(...args);
+  };
+  return letGo;
+}
+
 const signal = (body: Record<string, unknown>) =>
   handleWebhook(deps.webhook, {
     method: 'POST',
@@ -53,14 +66,7 @@ const signal = (body: Record<string, unknown>) =>
 it('a strategy signal\'s outcome and audit entry are one commit, its locks let go beside it; the book is read once', async () => {
   const w = deps.webhook;
   // The lock's release is held open: the commit must start anyway, and the answer wait for both.
-  const leases = w.leases;
-  const release = leases.release.bind(leases);
-  let letGo!: () => void;
-  const releaseHeld = new Promise<void>((resolve) => (letGo = resolve));
-  leases.release = async (name, owner) => {
-    await releaseHeld;
-    return release(name, owner);
-  };
+  const letGo = holdOpen(w.leases, 'release');
   const seen = countCalls({
     // complete and record are left out: the local store's commit is made of them (composed-alert-commit.ts).
     claims: { obj: w.idempotency, names: ['claim', 'release'] },
@@ -94,14 +100,7 @@ it('a strategy signal\'s outcome and audit entry are one commit, its locks let g
 });
 
 it('the book under the lock and the broker\'s positions are read at once, not one after the other', async () => {
-  const holdings = deps.webhook.holdings;
-  const get = holdings.get.bind(holdings);
-  let releaseBook!: () => void;
-  const bookHeld = new Promise<void>((resolve) => (releaseBook = resolve));
-  holdings.get = async (strategy, underlying) => {
-    await bookHeld;
-    return get(strategy, underlying);
-  };
+  const releaseBook = holdOpen(deps.webhook.holdings, 'get');
   const positionsRead = () => fake.state.requests.some((q) => q.route === 'positions');
   const answer = signal({ position: 'long', idempotency_key: 'sw-3' });
   // The book's read is held open: the positions read must not wait for it.
@@ -120,13 +119,7 @@ it('an order the plan just recorded is moved by the orderbook\'s answer without 
 
 it('the orderbook read that confirms a sent order goes out while its record is written, and moves it once written', async () => {
   const records = deps.adapters.orderRecords;
-  const create = records.create.bind(records);
-  let letGo!: () => void;
-  const createHeld = new Promise<void>((resolve) => (letGo = resolve));
-  records.create = async <T>(...args: Parameters<typeof records.create<T>>) => {
-    await createHeld;
-    return create<T>(...args);
-  };
+  const letGo = holdOpen(records, 'create');
   const answer = signal({ position: 'long', idempotency_key: 'sw-5' });
   await waitFor(() => fake.state.requests.some((q) => q.route === 'orderbook'), 10_000, 'the orderbook read while the record write is held');
   letGo();

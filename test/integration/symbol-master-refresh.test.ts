@@ -254,20 +254,15 @@ describe('a master at start', () => {
     });
   });
 
-  it('a JSON master that cannot be read only costs the freeze quantities: the index is published with a warning', async () => {
-    csv.files['/NSE_FO_sym_master.json'] = { status: 200, body: '<html>maintenance</html>' };
+  it.each([
+    ['not JSON at all', '<html>maintenance</html>', 'not a JSON object'],
+    ['a string JSON cannot read (a bad escape in a ticker)', '{"NSE:NIFTY\\X":{"qtyFreeze":"1800"}}', 'a string that is not valid JSON (a bad escape)'],
+  ])('a JSON master that cannot be read (%s) only costs the freeze quantities: the index is published with a warning', async (_what, body, problem) => {
+    csv.files['/NSE_FO_sym_master.json'] = { status: 200, body };
     const r = await handleRefreshSymbolMaster({ ...bridge.deps.symbolMaster, jsonUrls: [csv.urls[0]!.replace('.csv', '_sym_master.json')] });
     expect(r.status).toBe(200);
     expect(r.body.withFreezeQty).toBe(0);
-    expect((r.body.warnings as string[])[0]).toBe('NSE_FO_sym_master.json: not a Fyers JSON symbol master: not a JSON object; freeze quantities fall back to the table');
+    expect((r.body.warnings as string[])[0]).toBe(`NSE_FO_sym_master.json: not a Fyers JSON symbol master: ${problem}; freeze quantities fall back to the table`);
     expect(bridge.notes.ofKind('symbol_master.warning')).toHaveLength(1);
-  });
-
-  it('a JSON master with a string JSON cannot read (a bad escape in a ticker) only costs the freeze quantities too', async () => {
-    csv.files['/NSE_FO_sym_master.json'] = { status: 200, body: '{"NSE:NIFTY\\X":{"qtyFreeze":"1800"}}' };
-    const r = await handleRefreshSymbolMaster({ ...bridge.deps.symbolMaster, jsonUrls: [csv.urls[0]!.replace('.csv', '_sym_master.json')] });
-    expect(r.status).toBe(200);
-    expect(r.body.withFreezeQty).toBe(0);
-    expect((r.body.warnings as string[])[0]).toBe('NSE_FO_sym_master.json: not a Fyers JSON symbol master: a string that is not valid JSON (a bad escape); freeze quantities fall back to the table');
   });
 });
