@@ -113,11 +113,12 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
       const started = clock();
       // Only what the function's own identity may read (terraform/iam.tf). A postback instance opens its
       // store channel and reads its secrets, so a cold instance's first fill is not the one paying for them.
-      const reads: Promise<unknown>[] =
-        fn === 'orderUpdates'
-          ? [adapters.secrets.get('fyers-postback-token'), adapters.secrets.get('fyers-postback-secret'), adapters.orderRecords.get('warm-up')]
-          : (w.controls.start(), [w.symbols(), w.controls(), adapters.secrets.get('webhook-secret')]);
-      const results = await Promise.allSettled(reads);
+      const reads = (): Promise<unknown>[] => {
+        if (fn === 'orderUpdates') return [adapters.secrets.get('fyers-postback-token'), adapters.secrets.get('fyers-postback-secret'), adapters.orderRecords.get('warm-up')];
+        w.controls.start();
+        return [w.symbols(), w.controls(), adapters.secrets.get('webhook-secret')];
+      };
+      const results = await Promise.allSettled(reads());
       const failed = results.filter((r) => r.status === 'rejected').length;
       logger.info('instance warmed up', { function: fn, ms: clock() - started, failed });
     },
