@@ -7,8 +7,8 @@ import type { LifecycleDeps } from '../../../shared/orders/lifecycle/lifecycle.d
 import { recordAccepted } from '../../../shared/orders/lifecycle/order-tracker';
 import { reconcileOrders } from '../../../shared/orders/lifecycle/reconcile-orders';
 import { manualClock } from '../../../shared/platform/clock';
-import { silentLogger } from '../../../shared/platform/logger';
 import { createLocalOrderRecordStore } from '../../../shared/store/local/order-records.local';
+import { testLifecycleDeps } from '../../helpers/lifecycle-deps';
 
 let dir: string;
 beforeEach(async () => (dir = await mkdtemp(join(tmpdir(), 'recon-'))));
@@ -22,10 +22,7 @@ function world(book: OrderReport[]) {
     findOrders: async () => book, tradebook: async () => [],
     placeOrder: async () => ({ status: 'rejected', code: 0, reason: 'not in this test' }), placeBasket: async () => [], cancelOrder: async () => ({ status: 'cancelled' }), modifyOrder: async () => ({ status: 'modified' }),
   };
-  const deps: LifecycleDeps = {
-    clock, logger: silentLogger, records: createLocalOrderRecordStore(dir), publisher: { publish: async () => undefined }, notifier: { notify: async (n) => void notes.push(n) },
-    broker, instanceId: 't', settings: { managedExits: () => false, exitClaimMs: 10_000, stopLimitSlippagePct: 0.02, unfilledAlertMs: 60_000, outboxGraceMs: 0 },
-  };
+  const deps = testLifecycleDeps({ clock, records: createLocalOrderRecordStore(dir), broker, notifier: { notify: async (n) => void notes.push(n) }, settings: { unfilledAlertMs: 60_000 } });
   return { clock, notes, deps };
 }
 const report = (orderId: string, over: Partial<OrderReport> = {}): OrderReport => ({ orderId, symbol: 'NSE:X', side: 'BUY', qty: 130, productType: 'INTRADAY', state: 'working', filledQty: 0, ...over });

@@ -8,7 +8,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Broker, OrderReport } from '../../../../shared/broker/broker.port';
 import { createOrderExecutor } from '../../../../shared/orders/execute/execute-plan';
-import type { LifecycleDeps } from '../../../../shared/orders/lifecycle/lifecycle.deps';
 import { lifecycleExits, lifecycleRecorder } from '../../../../shared/orders/lifecycle/lifecycle-recorder';
 import type { OrderEventV1 } from '../../../../shared/orders/lifecycle/order-event';
 import type { OrderRecord } from '../../../../shared/orders/lifecycle/order-record';
@@ -16,6 +15,7 @@ import { applyBrokerReport, recordAccepted } from '../../../../shared/orders/lif
 import { manualClock } from '../../../../shared/platform/clock';
 import { silentLogger } from '../../../../shared/platform/logger';
 import { createLocalOrderRecordStore } from '../../../../shared/store/local/order-records.local';
+import { testLifecycleDeps } from '../../../helpers/lifecycle-deps';
 
 const TICKER = 'NSE:NIFTY2672124400CE';
 let dir: string;
@@ -40,16 +40,7 @@ function kit() {
     getQuotes: async () => new Map(),
   } as unknown as Broker;
   const records = createLocalOrderRecordStore<OrderRecord, OrderEventV1>(dir);
-  const deps: LifecycleDeps = {
-    clock: manualClock(Date.UTC(2026, 6, 1, 4, 0)),
-    logger: silentLogger,
-    records,
-    publisher: { publish: async () => undefined },
-    notifier: { notify: async () => undefined },
-    broker,
-    instanceId: 'test',
-    settings: { managedExits: () => true, exitClaimMs: 10_000, stopLimitSlippagePct: 0.02, unfilledAlertMs: 60_000, outboxGraceMs: 0 },
-  };
+  const deps = testLifecycleDeps({ clock: manualClock(Date.UTC(2026, 6, 1, 4, 0)), records, broker, settings: { managedExits: () => true, unfilledAlertMs: 60_000 } });
   deps.recorder = lifecycleRecorder(deps);
   deps.executor = createOrderExecutor({ broker, logger: silentLogger, recorder: deps.recorder, exits: lifecycleExits(deps) });
   return { deps, records, open, placed, cancelled };

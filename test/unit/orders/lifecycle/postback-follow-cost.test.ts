@@ -8,15 +8,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Broker, OrderReport } from '../../../../shared/broker/broker.port';
-import type { LifecycleDeps } from '../../../../shared/orders/lifecycle/lifecycle.deps';
 import type { OrderEventV1 } from '../../../../shared/orders/lifecycle/order-event';
 import type { OrderRecord } from '../../../../shared/orders/lifecycle/order-record';
 import { applyPostback, recordAccepted } from '../../../../shared/orders/lifecycle/order-tracker';
 import { reconcileOrders } from '../../../../shared/orders/lifecycle/reconcile-orders';
 import { manualClock } from '../../../../shared/platform/clock';
-import { silentLogger } from '../../../../shared/platform/logger';
 import type { OrderRecordStore } from '../../../../shared/store/order-records.port';
 import { createLocalOrderRecordStore } from '../../../../shared/store/local/order-records.local';
+import { testLifecycleDeps } from '../../../helpers/lifecycle-deps';
 
 const TICKER = 'NSE:NIFTY2672124400CE';
 const ID = '26072100000001';
@@ -40,16 +39,7 @@ function kit() {
     findOrders: async () => ((cost.brokerReads += 1), [row]),
     tradebook: async () => [],
   } as unknown as Broker;
-  const deps: LifecycleDeps = {
-    clock: manualClock(Date.UTC(2026, 6, 21, 4, 0)),
-    logger: silentLogger,
-    records,
-    publisher: { publish: async () => undefined },
-    notifier: { notify: async () => undefined },
-    broker,
-    instanceId: 'test',
-    settings: { managedExits: () => false, exitClaimMs: 10_000, stopLimitSlippagePct: 0.02, unfilledAlertMs: 3_600_000, outboxGraceMs: 0 },
-  };
+  const deps = testLifecycleDeps({ clock: manualClock(Date.UTC(2026, 6, 21, 4, 0)), records, broker });
   const record = () => recordAccepted(deps, { status: 'placed', orderId: ID, orderTag: 'entry1', requestId: 'r1', symbol: TICKER, side: 'BUY', qty: 65, productType: 'INTRADAY', orderType: 'MARKET' }, { publishNow: false });
   const reset = () => Object.assign(cost, { transactions: 0, hintsKept: 0, brokerReads: 0 });
   return { deps, store, cost, record, reset, setRow: (r: OrderReport) => (row = r) };
