@@ -181,11 +181,20 @@ async function overhead(store) {
   const bare = getTestServer(`bareBench_${store}`);
   await new Promise((r) => bare.listen(0, '127.0.0.1', r));
   const bareUrl = `http://127.0.0.1:${bare.address().port}/`;
+  const { floorHandler } = require(path.join(ROOT, 'scripts/bench-floor.cjs'));
+  functions.http(`floorBench_${store}`, floorHandler({
+    STORE: store, GOOGLE_CLOUD_PROJECT: app.deps.config.projectId, DATA_DIR: app.deps.config.dataDir,
+    FYERS_API_URL: app.fake.apiUrl, FYERS_APP_ID: app.fake.state.appId, FYERS_ACCESS_TOKEN: token,
+  }));
+  const floor = getTestServer(`floorBench_${store}`);
+  await new Promise((r) => floor.listen(0, '127.0.0.1', r));
+  const floorUrl = `http://127.0.0.1:${floor.address().port}/`;
   const first = await app.post({ ...probe, idempotency_key: `bench-warm-${store}` });
   const ticker = first.body.symbol;
   const writes = writeCounter(app);
   const web = [];
   const plain = [];
+  const floored = [];
   const brokerCalls = [];
   const seq = [];
   const total = [];
@@ -206,11 +215,17 @@ async function overhead(store) {
       const b = await fetch(bareUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ticker }) });
       await b.text();
       plain.push(performance.now() - t - LATENCY);
+      const f = performance.now();
+      const fl = await fetch(floorUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ticker, idempotency_key: `floor-${store}-${i}` }) });
+      if (fl.status !== 200) throw new Error(`floor answered ${fl.status}: ${await fl.text()}`);
+      await fl.text();
+      floored.push(performance.now() - f - LATENCY);
       // Stay under the bridge's own pacing (8 broker calls/s): this measures the code path, not the queue.
       await sleep(150);
     }
   } finally {
     await new Promise((r) => bare.close(() => r()));
+    await new Promise((r) => floor.close(() => r()));
     await app.close();
   }
   const label = store === 'local' ? 'local store' : 'Firestore emulator';
@@ -218,6 +233,8 @@ async function overhead(store) {
   row('webhook', `overhead p50 / p99, ${label}`, `${ms(median(web))} / ${ms(pct(web, 99))}`, note);
   row('webhook', `bare FF function p50 / p99, ${label} run`, `${ms(median(plain))} / ${ms(pct(plain, 99))}`, 'the same one fake-broker call, no pipeline');
   row('webhook', `overhead ratio p50 (webhook / bare), ${label}`, `${(median(web) / median(plain)).toFixed(2)}x`, `target ≤ ${store === 'local' ? '2.0' : '2.5'}x`);
+  row('webhook', `floor p50 / p99: bare + the same durable writes, ${label}`, `${ms(median(floored))} / ${ms(pct(floored, 99))}`, 'scripts/bench-floor.cjs: the claim, the one call, one commit; nothing else');
+  row('webhook', `floor ratio p50 (floor / bare) and webhook / floor, ${label}`, `${(median(floored) / median(plain)).toFixed(2)}x; ${(median(web) / median(floored)).toFixed(2)}x`, 'what the store alone costs, and what the pipeline adds on top');
   row('webhook', `store writes per alert: in sequence / in all, ${label}`, `${Math.max(...seq)} / ${Math.max(...total)}`, 'max over the samples; counted at the ports (claim, commit; target ≤ 2 in sequence)');
   row('webhook', `broker calls per named-strike MARKET alert, ${label}`, `${Math.max(...brokerCalls)}`, 'max over the samples; target 1 (the order)');
 }
@@ -424,52 +441,63 @@ async function killSwitch() {
 const COLD_SHAPES = {
   function: { args: [path.join(ROOT, 'node_modules/@google-cloud/functions-framework/build/src/main.js'), '--target=webhook', `--source=${ROOT}`], env: { FUNCTION_TARGET: 'webhook' }, path: '/', label: 'deployed shape: functions-framework --target=webhook' },
   local: { args: [path.join(ROOT, 'dist/functions/local-server.js')], env: {}, path: '/webhook', label: 'one-port local server, every function' },
+  // The same packages and durable writes with no pipeline: what a cold start cannot go under here.
+  floor: { args: [path.join(ROOT, 'node_modules/@google-cloud/functions-framework/build/src/main.js'), '--target=floor', `--source=${path.join(ROOT, 'scripts/bench-floor.cjs')}`], env: { FUNCTION_TARGET: 'floor' }, path: '/', label: 'floor: scripts/bench-floor.cjs under functions-framework' },
 };
 
-async function coldStart(store, shapeName = 'function') {
-  const shape = COLD_SHAPES[shapeName];
+/**
+ * Each shape started fresh 5 times, the shapes taking turns, so a load that drifts during the run
+ * falls on all of them alike; the deployed shape is also given as a ratio to the floor.
+ */
+async function coldStart(store) {
   const { startFakeFyers } = ds('test/fake-fyers/index.js');
   const { sampleInstruments, SPOT_LTP } = ds('test/helpers/fyers-app.js');
   const fake = await startFakeFyers({ instruments: sampleInstruments(Date.now()), ltp: { ...SPOT_LTP } });
-  const times = [];
+  const times = Object.fromEntries(Object.keys(COLD_SHAPES).map((k) => [k, []]));
   try {
     for (let run = 0; run < 5; run++) {
-      const port = await freePort();
-      const dataDir = mkdtempSync(path.join(os.tmpdir(), 'bench-cold-'));
-      const env = {
-        ...process.env,
-        PORT: String(port), BROKER: 'fyers', ALLOW_SAMPLE_MASTER: 'true', STORE: store, DATA_DIR: dataDir, WEBHOOK_SECRET: 'bench-secret-3c9e1f7a2b8d4e60',
-        FYERS_APP_ID: fake.state.appId, FYERS_API_URL: fake.apiUrl, FYERS_DATA_URL: fake.dataUrl, FYERS_ACCESS_TOKEN: fake.issueAccessToken(),
-        ENFORCE_TRADING_WINDOW: 'false', LOG_LEVEL: 'ERROR', GOOGLE_CLOUD_PROJECT: `demo-bench-${process.pid}-${run}`,
-        ...shape.env,
-      };
-      const t0 = performance.now();
-      const child = spawn(process.execPath, shape.args, { env, stdio: 'ignore' });
-      try {
-        const body = JSON.stringify({ token: 'bench-secret-3c9e1f7a2b8d4e60', symbol: 'NIFTY', action: 'BUY', optionType: 'CE', strikeprice: 24500, qty: 1, idempotency_key: `cold-${run}` });
-        for (;;) {
-          if (performance.now() - t0 > 30_000) throw new Error('no answer within 30 s');
-          try {
-            const r = await fetch(`http://127.0.0.1:${port}${shape.path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-            const text = await r.text();
-            if (r.status !== 200) throw new Error(`first alert answered ${r.status}: ${text}`);
-            break;
-          } catch (e) {
-            if (!(e instanceof TypeError)) throw e; // TypeError: not listening yet
-            await sleep(5);
+      for (const [shapeName, shape] of Object.entries(COLD_SHAPES)) {
+        const port = await freePort();
+        const dataDir = mkdtempSync(path.join(os.tmpdir(), 'bench-cold-'));
+        const env = {
+          ...process.env,
+          PORT: String(port), BROKER: 'fyers', ALLOW_SAMPLE_MASTER: 'true', STORE: store, DATA_DIR: dataDir, WEBHOOK_SECRET: 'bench-secret-3c9e1f7a2b8d4e60',
+          FYERS_APP_ID: fake.state.appId, FYERS_API_URL: fake.apiUrl, FYERS_DATA_URL: fake.dataUrl, FYERS_ACCESS_TOKEN: fake.issueAccessToken(),
+          ENFORCE_TRADING_WINDOW: 'false', LOG_LEVEL: 'ERROR', GOOGLE_CLOUD_PROJECT: `demo-bench-${process.pid}-${run}-${shapeName}`,
+          ...shape.env,
+        };
+        const t0 = performance.now();
+        const child = spawn(process.execPath, shape.args, { env, stdio: 'ignore' });
+        try {
+          const body = JSON.stringify({ token: 'bench-secret-3c9e1f7a2b8d4e60', symbol: 'NIFTY', action: 'BUY', optionType: 'CE', strikeprice: 24500, qty: 1, idempotency_key: `cold-${run}` });
+          for (;;) {
+            if (performance.now() - t0 > 30_000) throw new Error('no answer within 30 s');
+            try {
+              const r = await fetch(`http://127.0.0.1:${port}${shape.path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+              const text = await r.text();
+              if (r.status !== 200) throw new Error(`first alert answered ${r.status}: ${text}`);
+              break;
+            } catch (e) {
+              if (!(e instanceof TypeError)) throw e; // TypeError: not listening yet
+              await sleep(5);
+            }
           }
+          times[shapeName].push(performance.now() - t0);
+        } finally {
+          child.kill('SIGTERM');
+          await new Promise((r) => child.once('exit', r));
+          rmSync(dataDir, { recursive: true, force: true });
         }
-        times.push(performance.now() - t0);
-      } finally {
-        child.kill('SIGTERM');
-        await new Promise((r) => child.once('exit', r));
-        rmSync(dataDir, { recursive: true, force: true });
       }
     }
   } finally {
     await fake.close();
   }
-  row('cold start', `process start → first alert answered (STORE=${store}), ${shape.label}`, `${ms(median(times))} (min ${ms(Math.min(...times))})`, `median of 5 fresh processes, fake Fyers with no added latency${shapeName === 'function' ? '; target < 0.8 s on the emulator' : ''}`);
+  for (const [shapeName, shape] of Object.entries(COLD_SHAPES)) {
+    const t = times[shapeName];
+    row('cold start', `process start → first alert answered (STORE=${store}), ${shape.label}`, `${ms(median(t))} (min ${ms(Math.min(...t))})`, `median of 5 fresh processes, fake Fyers with no added latency${shapeName === 'function' ? '; target < 0.8 s on the emulator' : ''}`);
+  }
+  row('cold start', `deployed shape / floor, p50 (STORE=${store})`, `${(median(times.function) / median(times.floor)).toFixed(2)}x`, 'what the product adds to a cold start over the packages and writes it must use');
 }
 
 function moduleLoad() {
@@ -795,11 +823,9 @@ if (want('roundTrips')) {
   }
 }
 if (want('coldStart')) {
-  for (const shape of Object.keys(COLD_SHAPES)) {
-    await coldStart('local', shape);
-    if (emulator) await coldStart('firestore', shape);
-    else row('cold start', `process start → first alert answered (STORE=firestore), ${COLD_SHAPES[shape].label}`, 'skipped', emulatorSkip);
-  }
+  await coldStart('local');
+  if (emulator) await coldStart('firestore');
+  else row('cold start', 'process start → first alert answered (STORE=firestore)', 'skipped', emulatorSkip);
 }
 if (want('moduleLoad')) moduleLoad();
 if (want('symbols')) symbols();
