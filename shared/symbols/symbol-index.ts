@@ -31,8 +31,11 @@ function lowerBound(xs: readonly number[], x: number): number {
 
 const keyOf = (exchange: Exchange, underlying: string) => `${exchange}:${underlying}`;
 
-/** The session most rows of an exchange state; a stray row with an odd value does not move the market's hours. */
-function* commonSessions(instruments: readonly Instrument[]): Steps<Map<Exchange, TradingSession>> {
+/**
+ * The session cell most rows of each exchange state (among cells that parse): a stray row with an odd
+ * value does not move the market's hours. The stored index carries these, so it need not count again.
+ */
+export function* commonSessionCells(instruments: readonly Instrument[]): Steps<Map<Exchange, string>> {
   const counts = new Map<Exchange, Map<string, number>>();
   let n = 0;
   for (const inst of instruments) {
@@ -42,12 +45,17 @@ function* commonSessions(instruments: readonly Instrument[]): Steps<Map<Exchange
     if (!c) counts.set(inst.exchange, (c = new Map()));
     c.set(inst.session, (c.get(inst.session) ?? 0) + 1);
   }
-  const out = new Map<Exchange, TradingSession>();
+  const out = new Map<Exchange, string>();
   for (const [exchange, c] of counts) {
     const ranked = [...c].filter(([cell]) => parseSessionCell(cell)).sort((a, b) => b[1] - a[1]);
-    if (ranked.length) out.set(exchange, parseSessionCell(ranked[0]![0])!);
+    if (ranked.length) out.set(exchange, ranked[0]![0]);
   }
   return out;
+}
+
+function* commonSessions(instruments: readonly Instrument[]): Steps<Map<Exchange, TradingSession>> {
+  const cells = yield* commonSessionCells(instruments);
+  return new Map([...cells].map(([exchange, cell]) => [exchange, parseSessionCell(cell)!]));
 }
 
 /** Contracts handled between two pauses when the index is built paced (a millisecond or two of work). */

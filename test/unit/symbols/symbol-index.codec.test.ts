@@ -1,103 +1,146 @@
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { createHash } from 'node:crypto';
 import { DependencyUnavailableError } from '../../../shared/errors';
-import { parseSymbolMaster } from '../../../shared/symbols/parse-symbol-master';
-import { decodeSymbolIndex, decodeSymbolIndexPaced, decodeSymbolIndexPayload, encodeSymbolIndex, SYMBOL_INDEX_FORMAT } from '../../../shared/symbols/symbol-index.codec';
-import { sampleSymbolMaster } from '../../../shared/symbols/sample-symbol-master';
+import type { Instrument, SymbolIndex } from '../../../shared/symbols/instrument';
 import { istInstant } from '../../../shared/platform/ist';
-import { option } from '../../helpers/symbol-fixtures';
+import { parseSymbolMaster } from '../../../shared/symbols/parse-symbol-master';
+import { sampleSymbolMaster } from '../../../shared/symbols/sample-symbol-master';
+import { COLUMNS_FORMAT, encodeColumns } from '../../../shared/symbols/symbol-columns.codec';
+import { buildSymbolIndex } from '../../../shared/symbols/symbol-index';
+import { decodeSymbolIndex, decodeSymbolIndexPaced, decodeSymbolIndexPayload, encodeSymbolIndex, SYMBOL_INDEX_FORMAT } from '../../../shared/symbols/symbol-index.codec';
+import { generateFullSymbolMaster } from '../../helpers/generate-full-symbol-master';
+import { chain, option } from '../../helpers/symbol-fixtures';
 
 const nowMs = istInstant('2026-08-10', 11, 0);
 const { nseFo, bseFo } = sampleSymbolMaster(nowMs);
-const instruments = [...parseSymbolMaster(nseFo).instruments, ...parseSymbolMaster(bseFo).instruments];
+const sample = [...parseSymbolMaster(nseFo).instruments, ...parseSymbolMaster(bseFo).instruments];
 const meta = { builtAt: nowMs, sources: ['NSE_FO.csv', 'BSE_FO.csv'] };
 
-describe('symbol index codec', () => {
-  it('round-trips every field of every instrument exactly, with its metadata', () => {
-    const odd = [
-      option('M&M', '2026-08-25', 3172.5, 'PE', { description: 'M&M, "quoted" ünïcode', tickSize: 0.01, lotSize: 350, instrumentType: 15 }),
-      { ...option('SENSEX', '2026-08-13', -1, 'CE'), exchange: 'BSE' as const, optionType: 'XX' as const, strike: -1, instrumentType: 11 },
-    ];
-    const all = [...instruments, ...odd];
+// What the sample lacks and the sections must still get right: names that begin other names, a
+// ticker that does not start with its underlying, a ticker listed twice (the first row wins), an
+// underlying with futures only, odd text, and a stray session cell.
+const odd: Instrument[] = [
+  ...chain('NIFTYNXT50', ['2026-08-25'], [70_000, 70_100]),
+  option('M&M', '2026-08-25', 3172.5, 'PE', { description: 'M&M, "quoted" ünïcode', tickSize: 0.01, lotSize: 350, instrumentType: 15 }),
+  option('RELIANCE', '2026-08-25', 1400, 'CE', { ticker: 'NSE:RIL26AUG1400CE' }),
+  option('TCS', '2026-08-25', 4000, 'CE', { ticker: 'NSE:NIFTY2026082524500CE', session: '0900-1700|' }),
+  { ...option('SENSEX', '2026-08-13', -1, 'CE'), exchange: 'BSE', optionType: 'XX', strike: -1, instrumentType: 11, ticker: 'BSE:SENSEX26AUGFUT' },
+  { ...option('IDEAFUT', '2026-08-25', -1, 'CE'), optionType: 'XX', strike: -1, instrumentType: 11, ticker: 'NSE:IDEAFUT26AUGFUT' },
+  { ...sample[0]!, underlying: 'ZZDUP', description: 'a second row for a ticker already listed' },
+];
+const all = [...sample, ...odd];
+
+/** Every answer the lazily decoded index gives equals the one an index of the whole list gives. */
+function expectSameAnswers(lazy: SymbolIndex, whole: SymbolIndex, instruments: readonly Instrument[]): void {
+  expect(lazy.instrumentCount).toBe(whole.instrumentCount);
+  expect(lazy.underlyings()).toEqual(whole.underlyings());
+  for (const ex of ['NSE', 'BSE'] as const) expect(lazy.session(ex)).toEqual(whole.session(ex));
+  for (const u of [...whole.underlyings(), 'NOSUCH']) {
+    expect(lazy.exchangesListing(u)).toEqual(whole.exchangesListing(u));
+    for (const ex of ['NSE', 'BSE'] as const) {
+      expect(lazy.optionExpiries(ex, u)).toEqual(whole.optionExpiries(ex, u));
+      expect(lazy.optionExpiries(ex, u, nowMs + 86_400_000)).toEqual(whole.optionExpiries(ex, u, nowMs + 86_400_000));
+      for (const expiry of whole.optionExpiries(ex, u)) {
+        for (const side of ['CE', 'PE'] as const) {
+          const strikes = whole.strikes(ex, u, expiry, side);
+          expect(lazy.strikes(ex, u, expiry, side)).toEqual(strikes);
+          for (const strike of strikes) expect(lazy.find(ex, u, expiry, strike, side)).toEqual(whole.find(ex, u, expiry, strike, side));
+        }
+      }
+    }
+  }
+  for (const inst of instruments) expect(lazy.byTicker(inst.ticker)).toEqual(whole.byTicker(inst.ticker));
+  for (const t of ['NSE:NOSUCH26AUG1CE', 'NIFTY', '', 'NSE:', 'BSE:SENSEX']) expect(lazy.byTicker(t)).toBe(whole.byTicker(t));
+}
+
+describe('stored symbol index (format 3: one section per underlying, opened when first asked for)', () => {
+  it('answers every query exactly as an index of the whole master does', () => {
+    const lazy = decodeSymbolIndex(encodeSymbolIndex(all, meta), '17');
+    expect(lazy.version).toBe('17');
+    expect(lazy.meta).toEqual({ source: 'stored index built from NSE_FO.csv, BSE_FO.csv', builtAt: nowMs });
+    expectSameAnswers(lazy, buildSymbolIndex(all, '17'), all);
+  });
+
+  it('answers as the whole index does on a full-size generated master too', () => {
+    const full = parseSymbolMaster(generateFullSymbolMaster(20_000, nowMs)).instruments;
+    expectSameAnswers(decodeSymbolIndex(encodeSymbolIndex(full, meta), 'g'), buildSymbolIndex(full, 'g'), full);
+  });
+
+  it('holds every contract once, with every field, and the metadata', () => {
     const decoded = decodeSymbolIndexPayload(encodeSymbolIndex(all, meta));
-    expect(decoded.instruments).toEqual(all);
+    const firstOfEach = [...new Map([...all].reverse().map((i) => [i.ticker, i])).values()];
+    expect(firstOfEach.length).toBeLessThan(all.length);
+    expect([...decoded.instruments].sort((a, b) => a.ticker.localeCompare(b.ticker))).toEqual([...firstOfEach].sort((a, b) => a.ticker.localeCompare(b.ticker)));
     expect(decoded.meta).toEqual(meta);
   });
 
-  it('decodes into a working index carrying the given version', () => {
-    const index = decodeSymbolIndex(encodeSymbolIndex(instruments, meta), '1723456789012345');
-    expect(index.version).toBe('1723456789012345');
-    expect(index.instrumentCount).toBe(instruments.length);
-    const t = instruments.find((i) => i.optionType === 'CE' && i.underlying === 'NIFTY')!;
+  it('opens only the sections asked for: a damaged one fails its own underlying alone', () => {
+    const data = encodeSymbolIndex(all, meta);
+    const { head, bodies } = split(data);
+    const at = head.sections.findIndex(([u]) => u === 'BANKNIFTY');
+    bodies[at] = Buffer.from('not a section');
+    const index = decodeSymbolIndex(join(head, bodies), 'v');
+    const t = sample.find((i) => i.underlying === 'NIFTY' && i.optionType === 'CE')!;
     expect(index.find('NSE', 'NIFTY', t.expiry, t.strike, 'CE')).toEqual(t);
+    expect(index.byTicker(t.ticker)).toEqual(t);
+    expect(() => index.optionExpiries('NSE', 'BANKNIFTY')).toThrow(DependencyUnavailableError);
   });
 
-  it('is compact: far smaller than the CSV it came from', () => {
-    expect(encodeSymbolIndex(instruments, meta).length).toBeLessThan((nseFo.length + bseFo.length) / 5);
+  it('refuses a blob whose sections do not match their checksum, or that is cut short', () => {
+    const data = Buffer.from(encodeSymbolIndex(all, meta));
+    data[data.length - 10] = data[data.length - 10]! ^ 0xff;
+    expect(() => decodeSymbolIndex(data, 'v')).toThrow('The stored symbol index is unreadable: the sections do not match their checksum');
+    expect(() => decodeSymbolIndex(encodeSymbolIndex(all, meta).subarray(0, 500), 'v')).toThrow(/does not fit|runs past/);
   });
 
   it('refuses another format version with a message that says what to do', () => {
-    const other = gzipSync(JSON.stringify({ format: 'fyers-symbol-index/0', count: 0 }));
-    expect(() => decodeSymbolIndex(other, '1')).toThrow(DependencyUnavailableError);
-    expect(() => decodeSymbolIndex(other, '1')).toThrow(`format is "fyers-symbol-index/0" but this build reads "${SYMBOL_INDEX_FORMAT}"`);
+    const { head, bodies } = split(encodeSymbolIndex(all, meta));
+    const newer = join({ ...head, format: 'fyers-symbol-index/4' }, bodies);
+    expect(() => decodeSymbolIndex(newer, '1')).toThrow(DependencyUnavailableError);
+    expect(() => decodeSymbolIndex(newer, '1')).toThrow(`format is "fyers-symbol-index/4" but this build reads "${SYMBOL_INDEX_FORMAT}"; rebuild the index`);
   });
 
-  it('refuses data that is not gzip JSON, or whose columns disagree', () => {
-    expect(() => decodeSymbolIndex(Buffer.from('ticker,lot\n'), '1')).toThrow(/not gzip-compressed JSON/);
-    const good = JSON.parse(gunzipSync(encodeSymbolIndex(instruments.slice(0, 3), meta)).toString());
-    good.strike.pop();
-    expect(() => decodeSymbolIndex(gzipSync(JSON.stringify(good)), '1')).toThrow(/column strike does not have 3 entries/);
-    good.strike.push(1);
-    good.underlying[0] = 99;
-    expect(() => decodeSymbolIndex(gzipSync(JSON.stringify(good)), '1')).toThrow(/dictionary reference 99/);
+  it('still reads a format-2 blob (one payload for the whole master), so instances keep trading until the refresh republishes', async () => {
+    const old = encodeColumns(all, meta);
+    expect(COLUMNS_FORMAT).toBe('fyers-symbol-index/2');
+    expectSameAnswers(decodeSymbolIndex(old, 'v2'), buildSymbolIndex(all, 'v2'), all);
+    const paced = await decodeSymbolIndexPaced(old, 'v2', 'blob x', async () => undefined);
+    expect(paced.instrumentCount).toBe(buildSymbolIndex(all, 'v2').instrumentCount);
   });
 
-  describe('decoded in steps while alerts are served (issue 22: a swap held alerts for its whole decode)', () => {
-    // Enough contracts for every column to be cut into several pieces, with text that looks like the
-    // separators the pieces are cut at: quotes, commas, `","`, backslashes, and characters of 2-4 bytes.
-    const tricky = ['a","b', 'x\\","y', '"', '\\', 'ünï ₹ 𝄞', '],"fyToken":[', ',', '"",""'];
-    const many = Array.from({ length: 12_000 }, (_, i) =>
-      option(i % 3 ? 'NIFTY' : 'M&M', `2026-08-${String(11 + (i % 15)).padStart(2, '0')}`, 20_000 + i, i % 2 ? 'CE' : 'PE', {
-        description: `${tricky[i % tricky.length]} ${i}`,
-        ...(i % 4 === 0 ? { session: '0915-1530|1815-1915:' } : {}),
-        ...(i % 5 === 0 ? { freezeQty: 1800 } : {}),
-      }),
-    );
-    const data = encodeSymbolIndex(many, meta);
+  it('opens in one step when swapped in while alerts are served: there is nothing to pace', async () => {
+    let pauses = 0;
+    const index = await decodeSymbolIndexPaced(encodeSymbolIndex(all, meta), 'v3', 'blob x', async () => void (pauses += 1));
+    expect(pauses).toBe(0);
+    expect(index.instrumentCount).toBe(buildSymbolIndex(all, 'v3').instrumentCount);
+  });
 
-    it('gives exactly what one JSON.parse of the payload gives, at once or paced', async () => {
-      const whole = JSON.parse(gunzipSync(data).toString('utf8'));
-      expect(whole.description.slice(0, tricky.length)).toEqual(tricky.map((t, i) => `${t} ${i}`));
-      expect(decodeSymbolIndexPayload(data).instruments).toEqual(many);
-      let pauses = 0;
-      const index = await decodeSymbolIndexPaced(data, 'v2', 'blob test', async () => void (pauses += 1));
-      expect(index.instrumentCount).toBe(many.length);
-      for (const inst of [many[0]!, many[7]!, many[11_999]!]) expect(index.byTicker(inst.ticker)).toEqual(inst);
-      // Many small steps, not one block: pieces of the payload, rows of contracts, rows of the index.
-      expect(pauses).toBeGreaterThan(20);
-    });
-
-    it('lets other work run between its steps', async () => {
-      const order: string[] = [];
-      let step = 0;
-      const decoding = decodeSymbolIndexPaced(data, 'v2', 'blob test', async () => {
-        step += 1;
-        if (step === 3) setImmediate(() => order.push('an alert'));
-        await new Promise((r) => setImmediate(r));
-      }).then(() => order.push('decoded'));
-      await decoding;
-      expect(order).toEqual(['an alert', 'decoded']);
-    });
-
-    it('refuses the same things paced: another format, columns that disagree, bytes that are not gzip JSON', async () => {
-      const pace = async () => undefined;
-      await expect(decodeSymbolIndexPaced(gzipSync(JSON.stringify({ format: 'fyers-symbol-index/0', count: 0 })), '1', 's', pace)).rejects.toThrow('format is "fyers-symbol-index/0"');
-      await expect(decodeSymbolIndexPaced(Buffer.from('ticker,lot\n'), '1', 's', pace)).rejects.toThrow(/not gzip-compressed JSON/);
-      const good = JSON.parse(gunzipSync(data).toString());
-      good.strike.pop();
-      await expect(decodeSymbolIndexPaced(gzipSync(JSON.stringify(good)), '1', 's', pace)).rejects.toThrow(/column strike does not have 12000 entries/);
-      // Keys in another order (not how the encoder writes them) are still read, whole.
-      const { ticker, ...rest } = JSON.parse(gunzipSync(data).toString());
-      expect(decodeSymbolIndexPayload(gzipSync(JSON.stringify({ ...rest, ticker }))).instruments).toEqual(many);
-    });
+  it('is compact: far smaller than the CSV it came from', () => {
+    expect(encodeSymbolIndex(sample, meta).length).toBeLessThan((nseFo.length + bseFo.length) / 4);
   });
 });
+
+interface Head {
+  format: string;
+  sha256: string;
+  sections: [string, number][];
+}
+
+/** A format-3 blob taken apart: its header and its sections' bytes. */
+function split(data: Buffer): { head: Head; bodies: Buffer[] } {
+  const length = data.readUInt32BE(7);
+  const head = JSON.parse(data.toString('utf8', 11, 11 + length));
+  let at = 11 + length;
+  const bodies = head.sections.map(([, n]: [string, number]) => data.subarray(at, (at += n)));
+  return { head, bodies };
+}
+
+/** Puts a (changed) header and sections back together, with the checksum and lengths made to match. */
+function join(head: Head, bodies: Buffer[]): Buffer {
+  const hash = createHash('sha256');
+  for (const b of bodies) hash.update(b);
+  const fixed = { ...head, sha256: hash.digest('hex'), sections: head.sections.map(([u], i) => [u, bodies[i]!.length]) };
+  const text = Buffer.from(JSON.stringify(fixed));
+  const len = Buffer.alloc(4);
+  len.writeUInt32BE(text.length);
+  return Buffer.concat([Buffer.from('FYSIDX\n', 'latin1'), len, text, ...bodies]);
+}
