@@ -19,22 +19,34 @@ export function createGcsBlobStore(storage: Storage, bucket: string): BlobStore 
     }
   };
 
+  const download = async (file: File): Promise<Buffer | undefined> => {
+    try {
+      const [data] = await file.download();
+      return data;
+    } catch (e) {
+      // The pinned generation vanished (deleted or pruned), or never was: same as absent.
+      if (statusOf(e) === 404) return undefined;
+      throw e;
+    }
+  };
+
   return {
     stat: (name) => stat(b.file(name)),
 
     async read(name, generation) {
+      if (generation) {
+        // Pinned to a generation, data and meta agree whatever a writer does meanwhile, so both
+        // requests go at once: an instance's first symbol index (and every swap) waits one round trip, not two.
+        const pinned = b.file(name, { generation });
+        const [meta, data] = await Promise.all([stat(pinned), download(pinned)]);
+        return meta && data ? { data, meta } : undefined;
+      }
       // Resolve the generation first and download exactly that one, so data and meta always agree
       // even when a writer replaces the object between the two requests.
-      const meta = await stat(b.file(name, generation ? { generation } : {}));
+      const meta = await stat(b.file(name));
       if (!meta) return undefined;
-      try {
-        const [data] = await b.file(name, { generation: meta.generation }).download();
-        return { data, meta };
-      } catch (e) {
-        // The pinned generation vanished in between (deleted or pruned): same as absent.
-        if (statusOf(e) === 404) return undefined;
-        throw e;
-      }
+      const data = await download(b.file(name, { generation: meta.generation }));
+      return data ? { data, meta } : undefined;
     },
 
     async write(name, data, opts) {

@@ -54,7 +54,13 @@ class HttpError extends Error {
 const preconditionFailed = () => new HttpError(412, 'At least one of the pre-conditions you specified did not hold.', 'conditionNotMet');
 const notFound = (what: string) => new HttpError(404, `No such object: ${what}`, 'notFound');
 
-export async function startFakeGcs(opts: { buckets?: string[] } = {}): Promise<FakeGcs> {
+export interface FakeGcsOptions {
+  buckets?: string[];
+  /** Awaited before each request is answered (`METHOD path?query`), so a test can hold one back. */
+  gate?: (request: string) => Promise<void> | undefined;
+}
+
+export async function startFakeGcs(opts: FakeGcsOptions = {}): Promise<FakeGcs> {
   const buckets = new Map<string, Map<string, StoredVersion[]>>();
   const uploads = new Map<string, PendingUpload>();
   const requests: string[] = [];
@@ -249,12 +255,15 @@ export async function startFakeGcs(opts: { buckets?: string[] } = {}): Promise<F
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      requests.push(`${req.method} ${req.url}`);
-      handle(req, res, Buffer.concat(chunks)).catch((e: unknown) => {
-        const err = e instanceof HttpError ? e : new HttpError(500, String(e), 'backendError');
-        res.writeHead(err.status, { 'content-type': 'application/json; charset=utf-8' });
-        res.end(JSON.stringify({ error: { code: err.status, message: err.message, errors: [{ reason: err.reason, message: err.message }] } }));
-      });
+      const request = `${req.method} ${req.url}`;
+      requests.push(request);
+      Promise.resolve(opts.gate?.(request))
+        .then(() => handle(req, res, Buffer.concat(chunks)))
+        .catch((e: unknown) => {
+          const err = e instanceof HttpError ? e : new HttpError(500, String(e), 'backendError');
+          res.writeHead(err.status, { 'content-type': 'application/json; charset=utf-8' });
+          res.end(JSON.stringify({ error: { code: err.status, message: err.message, errors: [{ reason: err.reason, message: err.message }] } }));
+        });
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

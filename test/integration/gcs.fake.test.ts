@@ -59,6 +59,51 @@ describe('createGcsBlobStore on the wire', () => {
   });
 });
 
+describe('a read pinned to a generation', () => {
+  it('asks for the metadata and the data at once: one round trip for a new index, not two', async () => {
+    // The metadata request is held until the data request has arrived (or a deadlock breaker fires):
+    // a read that waited for the metadata first would only send the data request after it.
+    let seenWhileHeld = false;
+    let release: (() => void) | undefined;
+    const gated = await startFakeGcs({
+      buckets: ['pinned'],
+      gate: (request) => {
+        if (request.includes('alt=media')) {
+          seenWhileHeld ||= release !== undefined;
+          release?.();
+          return undefined;
+        }
+        if (!request.startsWith('GET /storage/v1/b/pinned/o/k?')) return undefined;
+        return new Promise<void>((resolve) => {
+          const breaker = setTimeout(() => release?.(), 5_000);
+          release = () => {
+            release = undefined;
+            clearTimeout(breaker);
+            resolve();
+          };
+        });
+      },
+    });
+    try {
+      const store = createGcsBlobStore(new Storage({ apiEndpoint: gated.url, projectId: 'demo-test', retryOptions: { maxRetries: 0 } }), 'pinned');
+      const g = (await store.write('k', Buffer.from('index'), {}))!.generation;
+      const got = await store.read('k', g);
+      expect(got?.data.toString()).toBe('index');
+      expect(got?.meta.generation).toBe(g);
+      expect(seenWhileHeld).toBe(true);
+    } finally {
+      await gated.close();
+    }
+  });
+
+  it('is undefined when that generation is gone, whichever request finds out first', async () => {
+    const bucket = freshBucket();
+    const store = createGcsBlobStore(storage, bucket);
+    const g1 = (await store.write('k', Buffer.from('x'), {}))!.generation;
+    await expect(store.read('k', String(BigInt(g1) + 999n))).resolves.toBeUndefined();
+  });
+});
+
 describe('fake-gcs speaks the paths the real client uses', () => {
   it('pins the generation on the media download when reading an old version', async () => {
     const bucket = freshBucket();
