@@ -666,7 +666,7 @@ async function masterSwap() {
     const index = await app.deps.adapters.symbols();
     const ratio = pct(during.lat, 99) / pct(without.lat, 99);
     row('symbol master', `alerts without a swap p50 / p99 (${index.instrumentCount.toLocaleString('en')} contracts)`, `${ms(median(without.lat))} / ${ms(pct(without.lat, 99))}`, `${N} named-strike MARKET alerts, one every ${GAP} ms; local store, fake Fyers without latency`);
-    row('symbol master', 'alerts during master swaps p50 / p99', `${ms(median(during.lat))} / ${ms(pct(during.lat, 99))}`, `same pace, ${during.swaps} new index generations published meanwhile (fetch, decode, build in the background); now at generation ${index.version}`);
+    row('symbol master', 'alerts during master swaps p50 / p99', `${ms(median(during.lat))} / ${ms(pct(during.lat, 99))}`, `same pace, ${during.swaps} new index generations published meanwhile (each fetched and opened in the background); now at generation ${index.version}`);
     row('symbol master', 'alerts during a swap: p99 ratio (during / without)', `${ratio.toFixed(2)}x`, 'target ≤ 1.2x');
   } finally {
     await app.close();
