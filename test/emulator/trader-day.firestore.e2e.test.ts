@@ -1,8 +1,11 @@
-import { IN_WINDOW, niftyOption, sampleContracts, startSampleBridge } from '../helpers/webhook-e2e-kit';
+import { IN_WINDOW, niftyOption, publishedSampleIndex, sampleContracts, startSampleBridge } from '../helpers/webhook-e2e-kit';
 import { SHADOW_STRATEGY, expectCleanDay, expectCleanPaperDay, runTraderDay } from '../helpers/trader-day';
 import { isolatedProject } from './helpers/e2e-project';
 
-/** The same trader's day with every claim, record, event and holding in the real Firestore emulator. */
+/**
+ * The same trader's day with every claim, record, event and holding in the real Firestore emulator,
+ * and the contracts read from the stored index as a deployed instance reads them.
+ */
 jest.setTimeout(120_000);
 const { index } = sampleContracts(IN_WINDOW);
 const CE = niftyOption(index, IN_WINDOW, 24500, 'CE');
@@ -17,9 +20,11 @@ it('a strategy day on Firestore: entry with SL → fill postback → exits → r
     env: { PROTECTION: 'managed', PAPER_STRATEGIES: SHADOW_STRATEGY },
     warmUp: true,
     postbacks: true,
+    overrides: publishedSampleIndex(IN_WINDOW),
   });
   try {
     const day = await runTraderDay(fake, deps, CE.ticker, PE.ticker, 'fs-day', { shadow: true });
+    expect((await deps.adapters.symbols()).meta?.source).toMatch(/^blob symbol-master\/index\.json/);
     expectCleanDay(day, CE.ticker, PE.ticker);
     expectCleanPaperDay(day, CE.ticker, PE.ticker);
   } finally {

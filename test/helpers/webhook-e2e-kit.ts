@@ -1,6 +1,11 @@
 import type { Clock } from '../../shared/platform/clock';
 import { istInstant } from '../../shared/platform/ist';
+import type { Adapters } from '../../functions/adapters';
 import type { Instrument, SymbolIndex } from '../../shared/symbols/instrument';
+import { parseSymbolMaster } from '../../shared/symbols/parse-symbol-master';
+import { sampleSymbolMaster } from '../../shared/symbols/sample-symbol-master';
+import { encodeSymbolIndex } from '../../shared/symbols/symbol-index.codec';
+import { indexBlobLoader } from '../../shared/symbols/symbol-loaders';
 import { startFakeFyers, type FakeFyers, type FakeFyersOptions } from '../fake-fyers';
 import { fakeBrokerEnv, startHarness, type Harness, type HarnessOptions } from './bridge-harness';
 import { sampleIndex } from './symbol-fixtures';
@@ -60,6 +65,18 @@ export function niftyOption(index: SymbolIndex, nowMs: number, strike: number, o
   const inst = expiry === undefined ? undefined : index.find('NSE', 'NIFTY', expiry, strike, optionType);
   if (!inst) throw new Error(`the sample master has no NIFTY ${strike} ${optionType} at ${new Date(nowMs).toISOString()}`);
   return inst;
+}
+
+/**
+ * The sample master as the refresh job publishes it (the stored index, opened one underlying at a
+ * time) instead of generated in the instance: what a deployed instance trades on.
+ */
+export function publishedSampleIndex(nowMs: number): Pick<Adapters, 'symbolLoader'> {
+  const { nseFo, bseFo } = sampleSymbolMaster(nowMs);
+  const data = encodeSymbolIndex([...parseSymbolMaster(nseFo).instruments, ...parseSymbolMaster(bseFo).instruments], { builtAt: nowMs, sources: ['sample'] });
+  const meta = { generation: '1', updated: nowMs, size: data.length };
+  const blobs = { stat: async () => meta, read: async () => ({ data, meta }), write: async () => undefined };
+  return { symbolLoader: indexBlobLoader(blobs, 'symbol-master/index.json') };
 }
 
 /** A fake Fyers trading every sample contract, with a spot price and option LTPs set. */
