@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 // Benchmarks, printed as one table:
 //   - webhook overhead (latency minus the fake broker's fixed latency per call it made), beside a bare
-//     Functions Framework HTTP function making the same broker call, in the same run, as a ratio, on the
-//     local store and the Firestore emulator, with store writes and broker calls per alert counted;
+//     Functions Framework HTTP function making the same broker call and a floor that also makes the
+//     same durable writes (scripts/bench-floor.cjs), in the same run, as ratios, on the local store and
+//     the Firestore emulator, with store writes and broker calls per alert counted;
 //   - burst capacity: distinct alerts at once against the 8 calls/s pacing budget, in alerts/s;
 //   - memory: RSS after a minute at 10 concurrent alerts (Firestore emulator);
-//   - cold start: process start to the first answered alert (fresh `node dist/functions/local-server.js`),
-//     and the module-load time of dist/functions/index.js;
+//   - cold start: process start to the first answered alert, fresh processes: the deployed shape
+//     (functions-framework --target=webhook), as deployed (the full-size index from Cloud Storage), the
+//     one-port local server and the floor; and the module-load time of dist/functions/index.js;
 //   - symbol master: parse + index time and memory for a generated full-size NSE_FO (100k rows), lookup per resolve;
 //   - idempotency claim latency on the Firestore emulator (when FIRESTORE_EMULATOR_HOST is set) and the local store.
 //   - order lifecycle: fill postback → exit orders latency, and one reconcile of 200 open orders.
@@ -449,68 +451,77 @@ const COLD_SHAPES = {
   floor: { args: [path.join(ROOT, 'node_modules/@google-cloud/functions-framework/build/src/main.js'), '--target=floor', `--source=${path.join(ROOT, 'scripts/bench-floor.cjs')}`], env: { FUNCTION_TARGET: 'floor' }, path: '/', label: 'floor: scripts/bench-floor.cjs under functions-framework' },
 };
 
+/** Milliseconds from spawning `shape` in a fresh process to its answer to one alert. */
+async function firstAnswer(shape, env, key) {
+  const port = await freePort();
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'bench-cold-'));
+  const t0 = performance.now();
+  const child = spawn(process.execPath, shape.args, { env: { ...env, PORT: String(port), DATA_DIR: dataDir, ...shape.env }, stdio: 'ignore' });
+  try {
+    const body = JSON.stringify({ token: 'bench-secret-3c9e1f7a2b8d4e60', symbol: 'NIFTY', action: 'BUY', optionType: 'CE', strikeprice: 24500, qty: 1, idempotency_key: key });
+    for (;;) {
+      if (performance.now() - t0 > 30_000) throw new Error('no answer within 30 s');
+      try {
+        const r = await fetch(`http://127.0.0.1:${port}${shape.path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+        const text = await r.text();
+        if (r.status !== 200) throw new Error(`first alert answered ${r.status}: ${text}`);
+        return performance.now() - t0;
+      } catch (e) {
+        if (!(e instanceof TypeError)) throw e; // TypeError: not listening yet
+        await sleep(5);
+      }
+    }
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
 /**
  * Each shape started fresh 5 times, the shapes taking turns, so a load that drifts during the run
- * falls on all of them alike; the deployed shape is also given as a ratio to the floor.
+ * falls on all of them alike; each is also given as a ratio to the floor.
  */
 async function coldStart(store) {
   const { startFakeFyers } = ds('test/fake-fyers/index.js');
-  const { startFakeGcs } = ds('test/fakes/fake-gcs.js');
-  const { createGcsBlobStore } = ds('shared/blob/blob.gcs.js');
   const { sampleInstruments, SPOT_LTP } = ds('test/helpers/fyers-app.js');
-  const { Storage } = require('@google-cloud/storage');
-  const fake = await startFakeFyers({ instruments: sampleInstruments(Date.now()), ltp: { ...SPOT_LTP } });
-  const gcs = await startFakeGcs({ buckets: ['bench-master'] });
-  await createGcsBlobStore(new Storage({ apiEndpoint: gcs.url, projectId: 'demo-bench' }), 'bench-master').write('symbol-master/index.json', fullSizeIndex(Date.now()), {});
   const shapes = Object.entries(COLD_SHAPES).filter(([, shape]) => !shape.stores || shape.stores.includes(store));
+  const fake = await startFakeFyers({ instruments: sampleInstruments(Date.now()), ltp: { ...SPOT_LTP } });
+  const gcs = shapes.some(([, shape]) => shape.env.SYMBOL_MASTER_BUCKET) ? await publishedIndex() : undefined;
   const times = Object.fromEntries(shapes.map(([k]) => [k, []]));
   if (store === 'firestore') await warmEmulator();
   try {
     for (let run = 0; run < 5; run++) {
       for (const [shapeName, shape] of shapes) {
-        const port = await freePort();
-        const dataDir = mkdtempSync(path.join(os.tmpdir(), 'bench-cold-'));
         const env = {
           ...process.env,
-          PORT: String(port), BROKER: 'fyers', ALLOW_SAMPLE_MASTER: 'true', STORE: store, DATA_DIR: dataDir, WEBHOOK_SECRET: 'bench-secret-3c9e1f7a2b8d4e60',
+          BROKER: 'fyers', ALLOW_SAMPLE_MASTER: 'true', STORE: store, WEBHOOK_SECRET: 'bench-secret-3c9e1f7a2b8d4e60',
           FYERS_APP_ID: fake.state.appId, FYERS_API_URL: fake.apiUrl, FYERS_DATA_URL: fake.dataUrl, FYERS_ACCESS_TOKEN: fake.issueAccessToken(),
           ENFORCE_TRADING_WINDOW: 'false', LOG_LEVEL: 'ERROR', GOOGLE_CLOUD_PROJECT: `demo-bench-${process.pid}-${run}-${shapeName}`,
-          STORAGE_EMULATOR_HOST: `${gcs.url}/storage/v1`,
-          ...shape.env,
+          ...(gcs ? { STORAGE_EMULATOR_HOST: `${gcs.url}/storage/v1` } : {}),
         };
-        const t0 = performance.now();
-        const child = spawn(process.execPath, shape.args, { env, stdio: 'ignore' });
-        try {
-          const body = JSON.stringify({ token: 'bench-secret-3c9e1f7a2b8d4e60', symbol: 'NIFTY', action: 'BUY', optionType: 'CE', strikeprice: 24500, qty: 1, idempotency_key: `cold-${run}` });
-          for (;;) {
-            if (performance.now() - t0 > 30_000) throw new Error('no answer within 30 s');
-            try {
-              const r = await fetch(`http://127.0.0.1:${port}${shape.path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-              const text = await r.text();
-              if (r.status !== 200) throw new Error(`first alert answered ${r.status}: ${text}`);
-              break;
-            } catch (e) {
-              if (!(e instanceof TypeError)) throw e; // TypeError: not listening yet
-              await sleep(5);
-            }
-          }
-          times[shapeName].push(performance.now() - t0);
-        } finally {
-          child.kill('SIGTERM');
-          await new Promise((r) => child.once('exit', r));
-          rmSync(dataDir, { recursive: true, force: true });
-        }
+        times[shapeName].push(await firstAnswer(shape, env, `cold-${run}`));
       }
     }
   } finally {
     await fake.close();
-    await gcs.close();
+    await gcs?.close();
   }
   for (const [shapeName, shape] of shapes) {
     const t = times[shapeName];
     const ratio = shapeName === 'floor' ? '' : `; ${(median(t) / median(times.floor)).toFixed(2)}× the floor`;
     row('cold start', `process start → first alert answered (STORE=${store}), ${shape.label}`, `${ms(median(t))} (min ${ms(Math.min(...t))})`, `median of 5 fresh processes, fake Fyers with no added latency${ratio}${shapeName === 'function' ? '; target < 0.8 s on the emulator' : ''}`);
   }
+}
+
+/** The project's Cloud Storage fake holding a full-size index where the deployed webhook looks for it. */
+async function publishedIndex() {
+  const { startFakeGcs } = ds('test/fakes/fake-gcs.js');
+  const { createGcsBlobStore } = ds('shared/blob/blob.gcs.js');
+  const { Storage } = require('@google-cloud/storage');
+  const gcs = await startFakeGcs({ buckets: ['bench-master'] });
+  await createGcsBlobStore(new Storage({ apiEndpoint: gcs.url, projectId: 'demo-bench' }), 'bench-master').write('symbol-master/index.json', fullSizeIndex(Date.now()), {});
+  return gcs;
 }
 
 /**
@@ -599,7 +610,7 @@ function fullSizeIndex(now) {
 /**
  * Alerts while a new symbol index is swapped in, against alerts without one, same app and pace. The
  * index is a full-size master (the sample contracts the fake knows, then ~100k generated ones) read
- * through the production blob loader, so each swap pays the real fetch, decode and build. A swap is
+ * through the production blob loader, so each swap pays the real fetch and open. A swap is
  * started every ~600 ms by publishing a new generation and moving the app's clock past the 60 s probe
  * interval (the run without swaps moves the clock too, so both probe); the next alert starts the swap
  * in the background and is answered from the index in hand.
