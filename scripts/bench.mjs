@@ -440,15 +440,17 @@ async function killSwitch() {
  * FUNCTION_TARGET set, as Cloud Run starts it: only the webhook's modules load), and `npm start`'s
  * one-port server, which loads and serves every function.
  */
+// The Functions Framework's CLI, as Cloud Run starts a deployed function.
+const FF_MAIN = path.join(ROOT, 'node_modules/@google-cloud/functions-framework/build/src/main.js');
 const COLD_SHAPES = {
-  function: { args: [path.join(ROOT, 'node_modules/@google-cloud/functions-framework/build/src/main.js'), '--target=webhook', `--source=${ROOT}`], env: { FUNCTION_TARGET: 'webhook' }, path: '/', label: 'deployed shape: functions-framework --target=webhook' },
+  function: { args: [FF_MAIN, '--target=webhook', `--source=${ROOT}`], env: { FUNCTION_TARGET: 'webhook' }, path: '/', label: 'deployed shape: functions-framework --target=webhook' },
   local: { args: [path.join(ROOT, 'dist/functions/local-server.js')], env: {}, path: '/webhook', label: 'one-port local server, every function' },
   // As deployed: K_SERVICE set (so the instance warms up at start), and the full-size index the refresh
   // job publishes, read from Cloud Storage (the project's wire fake) where the other shapes generate a
   // small sample master. Firestore only: it is the production store.
-  production: { args: [path.join(ROOT, 'node_modules/@google-cloud/functions-framework/build/src/main.js'), '--target=webhook', `--source=${ROOT}`], env: { FUNCTION_TARGET: 'webhook', K_SERVICE: 'webhook', SECRETS: 'env', SYMBOL_MASTER_BUCKET: 'bench-master' }, path: '/', label: 'as deployed: full-size index from Cloud Storage', stores: ['firestore'] },
+  production: { args: [FF_MAIN, '--target=webhook', `--source=${ROOT}`], env: { FUNCTION_TARGET: 'webhook', K_SERVICE: 'webhook', SECRETS: 'env', SYMBOL_MASTER_BUCKET: 'bench-master' }, path: '/', label: 'as deployed: full-size index from Cloud Storage', stores: ['firestore'] },
   // The same packages and durable writes with no pipeline: what a cold start cannot go under here.
-  floor: { args: [path.join(ROOT, 'node_modules/@google-cloud/functions-framework/build/src/main.js'), '--target=floor', `--source=${path.join(ROOT, 'scripts/bench-floor.cjs')}`], env: { FUNCTION_TARGET: 'floor' }, path: '/', label: 'floor: scripts/bench-floor.cjs under functions-framework' },
+  floor: { args: [FF_MAIN, '--target=floor', `--source=${path.join(ROOT, 'scripts/bench-floor.cjs')}`], env: { FUNCTION_TARGET: 'floor' }, path: '/', label: 'floor: scripts/bench-floor.cjs under functions-framework' },
 };
 
 /** Milliseconds from spawning `shape` in a fresh process to its answer to one alert. */

@@ -127,6 +127,7 @@ interface Head {
 
 /** A format-3 blob taken apart: its header and its sections' bytes. */
 function split(data: Buffer): { head: Head; bodies: Buffer[] } {
+  // The 7-byte marker, then the header's length (4 bytes), then the header.
   const length = data.readUInt32BE(7);
   const head = JSON.parse(data.toString('utf8', 11, 11 + length));
   let at = 11 + length;
