@@ -23,17 +23,14 @@ import type { WebhookDeps } from './webhook/webhook.handler';
 import { createOperatorKeyGate, type OperatorKeyGate } from './operator-auth/operator-key';
 import { buildAdapters, symbolMasterPolicy, type Adapters } from './adapters';
 import { getConfig } from './config';
-import { lifecycleFunctions, POSTBACK_FOLLOW_UP_MS } from './wiring/lifecycle-functions.wiring';
 import { orderPath } from './wiring/order-path.wiring';
 import { forwardTest } from './wiring/forward-test.wiring';
 import { createRefusalDigest } from '../shared/notify/refusal-digest';
 import { REFUSAL_DIGEST_WINDOW_MS } from './wiring/webhook.wiring';
-import { pages } from './wiring/pages.wiring';
-import { brokerSession } from './wiring/session.wiring';
 import { withQuoteMemory } from '../shared/broker/quote-memory';
 import { strategyJobs } from './wiring/strategy-jobs.wiring';
 import { webhookDeps } from './wiring/webhook.wiring';
-import type { WiringContext } from './wiring/wiring-context';
+import { POSTBACK_FOLLOW_UP_MS, type WiringContext } from './wiring/wiring-context';
 
 /** What each function's handler receives. Built once per instance. */
 export interface AppDeps {
@@ -88,26 +85,53 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
     postbackFollowUpMs: overrides.postbackFollowUpMs ?? POSTBACK_FOLLOW_UP_MS,
   };
 
+  // The order path is every trading function's core; the leaves below are built (and their modules
+  // loaded) on first use, so a deployed function loads the wiring its own handler reaches and no more.
   const { executor, lifecycle } = orderPath(w);
   const paper = forwardTest(w);
   const jobs = strategyJobs(w, executor, paper);
-  const page = pages(w, executor, jobs.flatten, { flatten: jobs.paperFlatten, venue: paper.venue, records: adapters.forwardTest.orderRecords });
-  const session = brokerSession(w);
+  /* eslint-disable @typescript-eslint/no-require-imports -- loaded on first use (see above) */
+  const page = once(() =>
+    (require('./wiring/pages.wiring') as typeof import('./wiring/pages.wiring')).pages(w, executor, jobs.flatten, { flatten: jobs.paperFlatten, venue: paper.venue, records: adapters.forwardTest.orderRecords }),
+  );
+  const session = once(() => (require('./wiring/session.wiring') as typeof import('./wiring/session.wiring')).brokerSession(w));
+  const followers = once(() =>
+    (require('./wiring/lifecycle-functions.wiring') as typeof import('./wiring/lifecycle-functions.wiring')).lifecycleFunctions(w, lifecycle, jobs.strategyRisk, paper.lifecycle),
+  );
+  /* eslint-enable @typescript-eslint/no-require-imports */
   return {
     config,
     adapters,
     webhook: webhookDeps(w, executor, jobs.lossLimit, paper.venue),
-    readyz: page.readyz,
-    controls: page.controls,
-    console: page.console,
-    auth: session.auth,
-    tokenKeeper: session.tokenKeeper,
+    get readyz() {
+      return page().readyz;
+    },
+    get controls() {
+      return page().controls;
+    },
+    get console() {
+      return page().console;
+    },
+    get auth() {
+      return session().auth;
+    },
+    get tokenKeeper() {
+      return session().tokenKeeper;
+    },
     symbolMaster: { ...symbolMasterPolicy(config), clock, logger, blobs: adapters.blobs, download: adapters.download, notifier: adapters.notifier },
     notify: { logger, forward: adapters.forwardNotification },
     squareOff: jobs.squareOff,
     ...(jobs.lossLimit ? { lossLimit: jobs.lossLimit } : {}),
     lifecycle,
-    ...lifecycleFunctions(w, lifecycle, jobs.strategyRisk, paper.lifecycle),
+    get orderUpdates() {
+      return followers().orderUpdates;
+    },
+    get reconcile() {
+      return followers().reconcile;
+    },
+    get orderEventWebhooks() {
+      return followers().orderEventWebhooks;
+    },
     operatorKey: w.operatorKey,
     warmUp: async (fn = 'webhook') => {
       const started = clock();
@@ -129,6 +153,12 @@ export async function buildDeps(config: Config, overrides: Partial<Adapters> & {
       await adapters.close();
     },
   };
+}
+
+/** `make()` on the first call, its value after. */
+function once<T>(make: () => T): () => T {
+  let made: { value: T } | undefined;
+  return () => (made ??= { value: make() }).value;
 }
 
 let shared: Promise<AppDeps> | undefined;

@@ -9,14 +9,6 @@ import type { ReconcileDeps } from '../reconcile-orders/reconcile-orders.handler
 import { readinessWindow } from './pages.wiring';
 import type { WiringContext } from './wiring-context';
 
-/**
- * How long a postback's answer waits for its follow-up. A fill's commit, orderbook read and exits take
- * 30-150 ms on the Firestore emulator (bench, lifecycle); a second covers a slow broker read while
- * staying far inside any sender's timeout, and a follow-up caught in a transaction clash (seconds) is
- * left running instead of holding the answer.
- */
-export const POSTBACK_FOLLOW_UP_MS = 1_000;
-
 /** The functions that follow orders after they leave: postbacks, the reconcile, event deliveries. */
 export function lifecycleFunctions(w: WiringContext, lifecycle: LifecycleDeps, strategyRisk: StrategyRiskDeps[] | undefined, paper: LifecycleDeps): { orderUpdates: OrderUpdatesDeps; reconcile: ReconcileDeps; orderEventWebhooks: OrderEventWebhooksDeps } {
   const { adapters, clock, logger } = w;

@@ -9,6 +9,14 @@ import type { OperatorKeyGate } from '../operator-auth/operator-key';
 import type { Adapters } from '../adapters';
 import type { RefusalDigest } from '../../shared/notify/refusal-digest';
 
+/**
+ * How long a postback's answer waits for its follow-up. A fill's commit, orderbook read and exits take
+ * 30-150 ms on the Firestore emulator (bench, lifecycle); a second covers a slow broker read while
+ * staying far inside any sender's timeout, and a follow-up caught in a transaction clash (seconds) is
+ * left running instead of holding the answer.
+ */
+export const POSTBACK_FOLLOW_UP_MS = 1_000;
+
 /** What every wiring factory starts from: the config, the chosen adapters and the instance's shared pieces. */
 export interface WiringContext {
   config: Config;
