@@ -163,6 +163,12 @@ export interface Broker {
    * the caller can refuse before claiming anything. Absent or silent: calls may go ahead.
    */
   assertAvailable?(): void;
+  /**
+   * Starts, without waiting and without calling the broker, the reads the next call needs and may not
+   * hold yet (Fyers: the session's access token, cached only for seconds), so an alert's claim round
+   * trip and that read run side by side instead of one after the other. Absent: nothing to get ready.
+   */
+  prepare?(): void;
 
   /** Last traded prices keyed by ticker; tickers the broker does not know are absent. */
   getQuotes(tickers: string[]): Promise<Map<string, number>>;

@@ -106,6 +106,7 @@ export function withCachedReads(inner: Broker, opts: { clock: Clock; ttlMs: Read
     name: inner.name,
     quoteBatchLimit: inner.quoteBatchLimit,
     assertAvailable: () => inner.assertAvailable?.(),
+    prepare: () => inner.prepare?.(),
     getQuotes: (t) => inner.getQuotes(t),
     tradebook: () => inner.tradebook(),
     checkSession: reads.checkSession,

@@ -74,8 +74,10 @@ export async function claimAlert(
   beside?: (key: string) => void,
 ): Promise<ClaimOutcome> {
   const s = deps.settings;
-  // A broker that refuses everything right now (open circuit breaker) refuses here, before any claim.
+  // A broker that refuses everything right now (open circuit breaker) refuses here, before any claim;
+  // one that will go ahead starts reading its session now, beside the claim's round trip.
   deps.broker.assertAvailable?.();
+  deps.broker.prepare?.();
   const { key, fromBody } = alertKey(req.body as Record<string, unknown>, body.idempotency_key ?? req.headerKey);
   trace.idempotencyKey = key;
   const owner = `${s.instanceId}:${req.requestId}`;

@@ -62,6 +62,8 @@ export function guardSession(inner: Broker, opts: SessionGuardOptions): Broker {
     name: inner.name,
     quoteBatchLimit: inner.quoteBatchLimit,
     assertAvailable: () => inner.assertAvailable?.(),
+    // The token read the next call starts with; a failure here is the call's to report, not this one's.
+    prepare: () => void opts.tokens.accessToken().catch(() => undefined),
     getQuotes: (t) => call(() => inner.getQuotes(t)),
     getPositions: () => call(() => inner.getPositions()),
     placeOrder: (o, opts) => call(() => inner.placeOrder(o, opts)),

@@ -1,7 +1,8 @@
 import { createFyersBroker, type FyersBroker } from '../../../shared/broker/fyers/fyers.broker';
 import { BrokerCircuitOpenError, SessionExpiredError } from '../../../shared/errors';
 import type { Notification } from '../../../shared/notify/notifier.port';
-import type { AccessTokens } from '../../../shared/tokens/access-token-provider';
+import { createAccessTokens, type AccessTokens } from '../../../shared/tokens/access-token-provider';
+import type { StoredToken } from '../../../shared/tokens/token.port';
 import { startFakeFyers, type FakeFyers, type FakeFyersOptions } from '../../fake-fyers';
 import { capturingLogger, dump, marketBuy, TICKER } from './fyers-test-kit';
 
@@ -19,13 +20,13 @@ const tokensFor = (token: string): AccessTokens => ({
   invalidate: () => undefined,
 });
 
-async function start(fakeOpts: FakeFyersOptions = {}, budget = { perSecond: 10, perMinute: 200, maxWaitMs: 5_000 }) {
+async function start(fakeOpts: FakeFyersOptions = {}, budget = { perSecond: 10, perMinute: 200, maxWaitMs: 5_000 }, tokens: (token: string) => AccessTokens = tokensFor) {
   fake = await startFakeFyers(fakeOpts);
   const token = fake.issueAccessToken();
   const logger = capturingLogger();
   const notes: Notification[] = [];
   const broker: FyersBroker = createFyersBroker({
-    apiUrl: fake.apiUrl, dataUrl: fake.dataUrl, appId: fake.state.appId, tokens: tokensFor(token), timeoutMs: 1000, budget,
+    apiUrl: fake.apiUrl, dataUrl: fake.dataUrl, appId: fake.state.appId, tokens: tokens(token), timeoutMs: 1000, budget,
     clock: Date.now, logger, notifier: { notify: async (n) => void notes.push(n) }, loginUrl: 'https://bridge.example/login',
   });
   return { broker, token, logger, notes };
@@ -39,6 +40,51 @@ it('paces a burst to the budget, so a Fyers that enforces the same limit never a
   expect(fake.state.requests.map((r) => r.status)).not.toContain(429);
   expect(fake.state.orders).toHaveLength(7);
   expect(broker.health().pacing).toMatchObject({ queued: 0, inFlight: 0 });
+});
+
+it('getting ready reads the stored session once and calls nobody; the order that follows uses that read', async () => {
+  const reads: string[] = [];
+  const stored = (token: string): AccessTokens =>
+    createAccessTokens({
+      store: {
+        current: async (): Promise<StoredToken> => {
+          reads.push('current');
+          return { accessToken: token, expiresAt: Date.now() + 3_600_000, obtainedAt: 0, source: 'login' };
+        },
+        save: async () => undefined,
+      },
+      clock: Date.now,
+      cacheMs: 5_000,
+    });
+  const { broker } = await start({}, undefined, stored);
+  broker.prepare?.();
+  expect(reads).toEqual(['current']);
+  expect(fake.state.requests).toEqual([]);
+  expect((await broker.placeOrder(marketBuy())).status).toBe('placed');
+  expect(reads).toEqual(['current']); // the order's token came from the read getting ready started
+  expect(fake.state.orders).toHaveLength(1);
+});
+
+it('a session read that fails while getting ready is left to the call that needs it', async () => {
+  let fail = true;
+  const flaky = (token: string): AccessTokens =>
+    createAccessTokens({
+      store: {
+        current: async (): Promise<StoredToken> => {
+          if (fail) throw new Error('store unavailable');
+          return { accessToken: token, expiresAt: Date.now() + 3_600_000, obtainedAt: 0, source: 'login' };
+        },
+        save: async () => undefined,
+      },
+      clock: Date.now,
+      cacheMs: 5_000,
+    });
+  const { broker } = await start({}, undefined, flaky);
+  broker.prepare?.();
+  await new Promise((r) => setImmediate(r));
+  fail = false;
+  // The failed read was not kept: the order reads again, and goes.
+  expect((await broker.placeOrder(marketBuy())).status).toBe('placed');
 });
 
 it('a token Fyers calls dead stops every later call before it leaves, and the operator hears once', async () => {

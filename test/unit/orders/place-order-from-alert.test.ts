@@ -192,6 +192,25 @@ describe('placeOrderFromAlert', () => {
       expect(k.calls.map((c) => c.op)).toEqual(['quote', 'claim', 'place']);
     });
 
+    it('tells the broker to get its session ready before the claim, so that read never waits behind it', async () => {
+      const k = useCaseKit();
+      const gate = deferred<void>();
+      k.script.claimGate = gate.promise;
+      const pending = placeOrderFromAlert(k.deps, k.request(alertBody()));
+      await new Promise((r) => setImmediate(r));
+      expect(k.calls).toEqual([{ op: 'claim' }]); // the claim not answered yet
+      expect(k.prepares).toEqual([0]); // once, before the claim began
+      gate.resolve();
+      await pending;
+      expect(k.prepares).toHaveLength(1);
+    });
+
+    it('a refused alert tells the broker nothing', async () => {
+      const k = useCaseKit({ controls: { tradingEnabled: false } });
+      await expect(placeOrderFromAlert(k.deps, k.request(alertBody()))).rejects.toBeInstanceOf(TradingDisabledError);
+      expect(k.prepares).toEqual([]);
+    });
+
     it('without a spot price refuses with 503 and frees the claim', async () => {
       const k = useCaseKit();
       k.script.ltp.delete(SPOT);

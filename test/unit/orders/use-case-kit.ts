@@ -58,8 +58,11 @@ export function useCaseKit(over: { controls?: Partial<RuntimeControls> } = {}) {
     /** When set, the claim waits for it (to prove what runs beside the claim). */
     claimGate: undefined as Promise<void> | undefined,
   };
+  /** How many calls had been logged each time the broker was told to get ready (Broker.prepare). */
+  const prepares: number[] = [];
   const broker: Broker = {
     name: 'fyers',
+    prepare: () => void prepares.push(calls.length),
     async getQuotes(tickers) {
       calls.push({ op: 'quote', tickers });
       if (script.quoteGate) await script.quoteGate;
@@ -159,7 +162,7 @@ export function useCaseKit(over: { controls?: Partial<RuntimeControls> } = {}) {
   const request = (body: Record<string, unknown>, extra: { headerKey?: string } = {}) => ({ body, requestId: `req${++seq}`, receivedAt: clock(), ...extra });
   const brokerCalls = () => calls.filter((c) => c.op !== 'claim');
   const places = () => calls.filter((c): c is Extract<Call, { op: 'place' }> => c.op === 'place');
-  return { clock, calls, brokerCalls, places, notes, records, deps, script, controls, cap, index, request, leases };
+  return { clock, calls, prepares, brokerCalls, places, notes, records, deps, script, controls, cap, index, request, leases };
 }
 
 /** A valid alert for a listed strike (24500 is the sample master's ATM). */
