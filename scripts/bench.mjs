@@ -344,14 +344,47 @@ async function roundTrips(store) {
     const dup = await app.post(dupBody);
     if (dup.body.status !== 'duplicate') throw new Error(`resend answered ${dup.status}: ${dup.text}`);
     const dupCalls = app.fake.state.requests.length - before;
+    const quiet = await afterQuiet(app, store, N);
     const fmt = (v) => `${median(v).toFixed(2)} L (max ${Math.max(...v).toFixed(2)} L)`;
     row('round trips', `named-strike MARKET order reaches Fyers, ${store} store`, fmt(named), `median of ${N}, L = ${L} ms; target ≤ 1.25 L (floor 1 L: the order itself)`);
+    row('round trips', `store calls before the order leaves, alert after a quiet spell: in series / in all, ${store} store`, `${Math.max(...quiet.series)} / ${Math.max(...quiet.all)}`, `max of ${N}; the clock moved 6 s on before each, past the session token's 5 s cache (the claim, and the token read beside it)`);
     row('round trips', `ATM MARKET order reaches Fyers, ${store} store`, fmt(atm), `median of ${N}; target ≤ 2.25 L (floor 2 L: spot quote, then the order)`);
     row('round trips', `Fyers calls spent on a duplicate resend, ${store} store`, String(dupCalls), 'ATM alert resent after it was placed; target 0');
     await strategyTrips(app, store, L);
   } finally {
     await app.close();
   }
+}
+
+/**
+ * Most of a trader's alerts come after a quiet spell, when the instance's short caches have lapsed.
+ * Counts the store calls (claim, session token, controls) an alert makes before its order reaches the
+ * fake, and how many began with no other in flight: the round trips the order waits for in series.
+ */
+async function afterQuiet(app, store, n) {
+  const calls = [];
+  let inFlight = 0;
+  const track = (name, call) => {
+    calls.push({ name, at: app.clock(), series: inFlight === 0 });
+    inFlight += 1;
+    return Promise.resolve(call()).finally(() => (inFlight -= 1));
+  };
+  countCalls(app.deps.webhook.idempotency, ['claim'], track);
+  countCalls(app.deps.adapters.tokens, ['current'], track);
+  countCalls(app.deps.adapters.controls, ['get'], track);
+  const out = { series: [], all: [] };
+  for (let i = 0; i < n; i++) {
+    app.clock.advance(6_000);
+    calls.length = 0;
+    const before = app.fake.state.requests.length;
+    const r = await app.post(app.alert({ idempotency_key: `quiet-${store}-${i}` }));
+    if (r.status !== 200) throw new Error(`alert answered ${r.status}: ${r.text}`);
+    const order = app.fake.state.requests.slice(before).find((q) => q.route === 'place-order');
+    const first = calls.filter((c) => c.at <= order.at);
+    out.series.push(first.filter((c) => c.series).length);
+    out.all.push(first.length);
+  }
+  return out;
 }
 
 /**
