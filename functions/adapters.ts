@@ -189,7 +189,10 @@ async function buildSecrets(config: Config, b: Basics): Promise<{ secrets: Secre
     const { SecretManagerServiceClient } = await import('@google-cloud/secret-manager');
     const { createSecretManagerSource } = await import('../shared/secrets/secrets.secret-manager');
     const { refuseWeakSecrets } = await import('../shared/secrets/strong-secrets');
-    const stored = createSecretManagerSource(new SecretManagerServiceClient(), config.projectId ?? '', { clock: b.clock, cacheMs: 60_000, logger: b.logger });
+    // Fresh for a minute, then answered from memory for up to 9 more while read again beside the
+    // request: an alert after a quiet spell does not wait on Secret Manager before its claim (see
+    // docs/deploy.md on rotation: the old value is gone within 10 minutes, usually after one request).
+    const stored = createSecretManagerSource(new SecretManagerServiceClient(), config.projectId ?? '', { clock: b.clock, cacheMs: 60_000, staleMs: 9 * 60_000, logger: b.logger });
     // With the real broker a guessable key counts as no key (config checks env values; these come later).
     const strong = config.broker === 'fyers' ? refuseWeakSecrets(stored, b.logger) : undefined;
     const secrets = strong ?? stored;

@@ -3,13 +3,17 @@ import type { Clock } from './clock';
 /**
  * Memoises an async loader for `ttlMs`. Concurrent callers share one in-flight load, and a failed
  * load is not cached, so a blip does not pin an error for the whole TTL.
+ *
+ * With `staleMs`, a value less than `staleMs` past its TTL is still answered at once while one load
+ * refreshes it in the background, so a caller that comes after a quiet spell does not wait on the
+ * loader; a failed refresh keeps the value, and the next caller tries again. Only a value older than
+ * that, or none, is waited for.
  */
-export function ttlCache<T>(load: () => Promise<T>, ttlMs: number, clock: Clock): (() => Promise<T>) & { invalidate(): void } {
+export function ttlCache<T>(load: () => Promise<T>, ttlMs: number, clock: Clock, staleMs = 0): (() => Promise<T>) & { invalidate(): void } {
   let value: { v: T; at: number } | undefined;
   let inflight: Promise<T> | undefined;
-  const get = (async () => {
-    if (value && clock() - value.at < ttlMs) return value.v;
-    inflight ??= load().then(
+  const refresh = (): Promise<T> =>
+    (inflight ??= load().then(
       (v) => {
         value = { v, at: clock() };
         inflight = undefined;
@@ -19,8 +23,15 @@ export function ttlCache<T>(load: () => Promise<T>, ttlMs: number, clock: Clock)
         inflight = undefined;
         throw e;
       },
-    );
-    return inflight;
+    ));
+  const get = (async () => {
+    const age = value ? clock() - value.at : Infinity;
+    if (value && age < ttlMs) return value.v;
+    if (value && age < ttlMs + staleMs) {
+      refresh().catch(() => undefined);
+      return value.v;
+    }
+    return refresh();
   }) as (() => Promise<T>) & { invalidate(): void };
   get.invalidate = () => {
     value = undefined;

@@ -11,14 +11,18 @@ const FAILED_PRECONDITION = 9; // the latest version is disabled or destroyed
 
 /**
  * Secrets from Secret Manager, always the `latest` version. Values are cached for `cacheMs` so a hot
- * path does not pay a round trip per request, yet a rotated secret is picked up within that time.
+ * path does not pay a round trip per request, yet a rotated secret is picked up within that time. With
+ * `staleMs`, a value up to that much older is still answered at once while it is read again in the
+ * background: a request after a quiet spell (most alerts) does not wait for Secret Manager, nor fail
+ * when it is briefly unavailable. A rotation then takes effect on an instance's first request after
+ * `cacheMs` has passed (that one request still sees the old value), and never later than the two added.
  * Every value read is registered with the logger's redaction, and no value ever appears in a log line
  * or an error message from here.
  */
 export function createSecretManagerSource(
   client: SecretManagerServiceClient,
   projectId: string,
-  opts: { clock: Clock; cacheMs: number; logger?: Logger },
+  opts: { clock: Clock; cacheMs: number; staleMs?: number; logger?: Logger },
 ): SecretSource {
   const loaders = new Map<SecretName, () => Promise<string | undefined>>();
 
@@ -49,7 +53,7 @@ export function createSecretManagerSource(
     get(name) {
       let load = loaders.get(name);
       if (!load) {
-        load = ttlCache(() => fetchValue(name), opts.cacheMs, opts.clock);
+        load = ttlCache(() => fetchValue(name), opts.cacheMs, opts.clock, opts.staleMs);
         loaders.set(name, load);
       }
       return load();

@@ -24,14 +24,23 @@ afterAll(async () => {
   await fake?.close();
 });
 
-const setup = (cacheMs = 30_000) => {
+const setup = (cacheMs = 30_000, staleMs?: number) => {
   const project = `demo-sm-${++projectSeq}`;
   const lines: string[] = [];
   const clock = manualClock(1_750_000_000_000);
   const logger = createLogger({ level: 'DEBUG', sink: (l) => lines.push(l) });
-  const source = createSecretManagerSource(client, project, { clock, cacheMs, logger });
+  const source = createSecretManagerSource(client, project, { clock, cacheMs, staleMs, logger });
   return { project, lines, clock, source };
 };
+
+/** Waits (on the real clock: the fake answers over gRPC) until `ok()`. */
+async function until(ok: () => boolean, ms = 5_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!ok()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
 
 describe('createSecretManagerSource against a gRPC Secret Manager fake', () => {
   it('returns the latest version of a secret', async () => {
@@ -75,6 +84,35 @@ describe('createSecretManagerSource against a gRPC Secret Manager fake', () => {
     clock.advance(1);
     await expect(source.get('webhook-secret')).resolves.toBe('after-rotation-22');
     expect(calls()).toBe(2);
+  });
+
+  it('with a stale window, a request after a quiet spell is answered from memory while the value is read again', async () => {
+    const { project, source, clock } = setup(60_000, 540_000);
+    fake.put(project, 'webhook-secret', 'before-rotation-1');
+    const name = `projects/${project}/secrets/webhook-secret/versions/latest`;
+    const calls = () => fake.accessLog.filter((n) => n === name).length;
+    await source.get('webhook-secret');
+
+    fake.put(project, 'webhook-secret', 'after-rotation-22');
+    clock.advance(300_000);
+    // Answered without waiting: the first request after the minute still sees the value it had...
+    await expect(source.get('webhook-secret')).resolves.toBe('before-rotation-1');
+    await until(() => calls() === 2);
+    // ...and the next one the rotated value, read beside the first.
+    await expect(source.get('webhook-secret')).resolves.toBe('after-rotation-22');
+    expect(calls()).toBe(2);
+  });
+
+  it('with a stale window, an outage does not refuse a value read minutes ago; after the window it does', async () => {
+    const { project, source, clock } = setup(60_000, 540_000);
+    fake.put(project, 'webhook-secret', 'kept-through-outage');
+    await source.get('webhook-secret');
+    fake.failNext(grpc.status.PERMISSION_DENIED, 1);
+    clock.advance(120_000);
+    await expect(source.get('webhook-secret')).resolves.toBe('kept-through-outage');
+    clock.advance(480_000); // 10 minutes since the last good read
+    fake.failNext(grpc.status.PERMISSION_DENIED, 1);
+    await expect(source.get('webhook-secret')).rejects.toBeInstanceOf(DependencyUnavailableError);
   });
 
   it('shares one request between concurrent callers', async () => {

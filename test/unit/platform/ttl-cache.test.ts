@@ -1,0 +1,93 @@
+import { manualClock } from '../../../shared/platform/clock';
+import { ttlCache } from '../../../shared/platform/ttl-cache';
+
+/** A loader whose answers the test releases one by one; `calls` counts the loads started. */
+function gatedLoader() {
+  const pending: Array<{ resolve: (v: string) => void; reject: (e: unknown) => void }> = [];
+  const loader = {
+    calls: 0,
+    load: () =>
+      new Promise<string>((resolve, reject) => {
+        loader.calls += 1;
+        pending.push({ resolve, reject });
+      }),
+    answer: (v: string) => pending.shift()!.resolve(v),
+    fail: () => pending.shift()!.reject(new Error('store unavailable')),
+  };
+  return loader;
+}
+
+const settled = () => new Promise((r) => setImmediate(r));
+
+/** Whether `p` has settled by the time pending callbacks ran. */
+async function isSettled(p: Promise<unknown>): Promise<boolean> {
+  let done = false;
+  void p.then(
+    () => (done = true),
+    () => (done = true),
+  );
+  await settled();
+  return done;
+}
+
+describe('ttlCache', () => {
+  it('without a stale window, a caller after the TTL waits for the new load', async () => {
+    const clock = manualClock(0);
+    const l = gatedLoader();
+    const get = ttlCache(l.load, 1_000, clock);
+    const first = get();
+    l.answer('v1');
+    expect(await first).toBe('v1');
+    clock.advance(1_000);
+    const second = get();
+    expect(await isSettled(second)).toBe(false);
+    l.answer('v2');
+    expect(await second).toBe('v2');
+  });
+
+  it('within the stale window, answers the old value at once and refreshes it once in the background', async () => {
+    const clock = manualClock(0);
+    const l = gatedLoader();
+    const get = ttlCache(l.load, 1_000, clock, 5_000);
+    const first = get();
+    l.answer('v1');
+    await first;
+    clock.advance(3_000);
+    expect(await get()).toBe('v1'); // the refresh is still pending
+    expect(await get()).toBe('v1');
+    expect(l.calls).toBe(2); // one refresh, shared
+    l.answer('v2');
+    await settled();
+    expect(await get()).toBe('v2');
+    expect(l.calls).toBe(2); // fresh again
+  });
+
+  it('a failed background refresh keeps the value, and the next caller tries again', async () => {
+    const clock = manualClock(0);
+    const l = gatedLoader();
+    const get = ttlCache(l.load, 1_000, clock, 5_000);
+    const first = get();
+    l.answer('v1');
+    await first;
+    clock.advance(2_000);
+    expect(await get()).toBe('v1');
+    l.fail();
+    await settled();
+    expect(await get()).toBe('v1');
+    expect(l.calls).toBe(3);
+  });
+
+  it('past the stale window, a caller waits for the load again', async () => {
+    const clock = manualClock(0);
+    const l = gatedLoader();
+    const get = ttlCache(l.load, 1_000, clock, 5_000);
+    const first = get();
+    l.answer('v1');
+    await first;
+    clock.advance(6_000);
+    const late = get();
+    expect(await isSettled(late)).toBe(false);
+    l.answer('v2');
+    expect(await late).toBe('v2');
+  });
+});
