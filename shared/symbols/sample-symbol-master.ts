@@ -40,27 +40,64 @@ const sessionCell = (exchange: Exchange, date: string): string => {
 /** NSE futures carry XX in the option-type column; real BSE_FO futures rows leave it empty. */
 const FUTURE_TYPE_CELL = { NSE: 'XX', BSE: '' } as const;
 
+interface SampleChain {
+  u: SampleUnderlying;
+  /** Live expiry days, ascending; the monthlies among them also list a future. */
+  expiries: number[];
+  monthlies: Set<number>;
+}
+
+/** Each underlying's live expiries at `nowMs`, in generation order. */
+function sampleChains(nowMs: number): SampleChain[] {
+  const now = istParts(nowMs);
+  const today = dayOf(now.year, now.month, now.day);
+  return SAMPLE.map((u) => {
+    const isLive = (day: number) => expiryInstantSec(day, u.exchange) * 1000 >= nowMs;
+    const monthlies = [0, 1].map((k) => lastWeekdayOfMonth(now.year, now.month + k, u.weekday)).filter(isLive);
+    const weeklies = u.weekly ? upcomingWeekdays(today, u.weekday, WEEKLIES + 1).filter(isLive).slice(0, WEEKLIES) : [];
+    return { u, expiries: [...new Set([...weeklies, ...monthlies])].sort((a, b) => a - b), monthlies: new Set(monthlies) };
+  });
+}
+
+/** Rows a chain generates: both sides of every strike per expiry, and a future per monthly. */
+const rowsOf = (c: SampleChain) => c.expiries.length * 2 * (2 * STRIKES_EACH_SIDE + 1) + c.monthlies.size;
+
+/** The underlyings of the sample master, in the order it generates them. */
+export const SAMPLE_UNDERLYINGS: readonly string[] = SAMPLE.map((u) => u.name);
+
+/** How many contracts sampleSymbolMaster(nowMs) lists, without generating them. */
+export function sampleContractCount(nowMs: number): number {
+  return sampleChains(nowMs).reduce((n, c) => n + rowsOf(c), 0);
+}
+
+/** Column 6 of every row of an exchange at `nowMs` (the sample's rows of one exchange share it). */
+export function sampleSessionCells(nowMs: number): Record<'NSE' | 'BSE', string> {
+  const date = istParts(nowMs).date;
+  return { NSE: sessionCell('NSE', date), BSE: sessionCell('BSE', date) };
+}
+
 /**
  * A small symbol master in the real header-less 21-column layout, with expiries laid out from `nowMs` so it
  * never goes stale: NIFTY and SENSEX weeklies for the next four weeks plus the monthlies of this and next
  * month, the other indices monthly only, and one future per underlying per month. Contracts whose expiry
  * (the exchange's close that day, from the market calendar) is already past at `nowMs` are left out. Exchange holidays are ignored. Used by the paper broker,
  * local runs and tests; never by a live account.
+ *
+ * `only` generates those underlyings' rows alone, each exactly as the whole master lists it (same
+ * tokens), so an index can generate one underlying when it is first asked for.
  */
-export function sampleSymbolMaster(nowMs: number): { nseFo: string; bseFo: string } {
+export function sampleSymbolMaster(nowMs: number, only?: readonly string[]): { nseFo: string; bseFo: string } {
   const now = istParts(nowMs);
-  const today = dayOf(now.year, now.month, now.day);
-  
-  let token = 35000;
-  const session = { NSE: sessionCell('NSE', now.date), BSE: sessionCell('BSE', now.date) };
+  const session = sampleSessionCells(nowMs);
   const lines: Record<'NSE' | 'BSE', string[]> = { NSE: [], BSE: [] };
+  let token = 35000;
 
-  for (const u of SAMPLE) {
-    const isLive = (day: number) => expiryInstantSec(day, u.exchange) * 1000 >= nowMs;
-    const monthlies = [0, 1].map((k) => lastWeekdayOfMonth(now.year, now.month + k, u.weekday)).filter(isLive);
-    const weeklies = u.weekly ? upcomingWeekdays(today, u.weekday, WEEKLIES + 1).filter(isLive).slice(0, WEEKLIES) : [];
-    const expiries = [...new Set([...weeklies, ...monthlies])].sort((a, b) => a - b);
-    const monthlySet = new Set(monthlies);
+  for (const chain of sampleChains(nowMs)) {
+    const { u, expiries, monthlies } = chain;
+    if (only && !only.includes(u.name)) {
+      token += rowsOf(chain);
+      continue;
+    }
     const spot = SAMPLE_SPOT[u.name]!;
     const atm = Math.round(spot / u.step) * u.step;
     const underFyToken = `${EXCHANGE_CODE[u.exchange]}10000000${String(u.scrip).padStart(5, '0')}`;
@@ -86,7 +123,7 @@ export function sampleSymbolMaster(nowMs: number): { nseFo: string; bseFo: strin
           lines[u.exchange].push(row(optionTicker(u.exchange, u.name, when, monthly, strike, opt), contractDescription(u.name, when, strike, opt), 14, 0.05, `${strike}.0`, opt));
         }
       }
-      if (monthlySet.has(day)) {
+      if (monthlies.has(day)) {
         lines[u.exchange].push(row(futureTicker(u.exchange, u.name, when), contractDescription(u.name, when), 11, u.futureTick, '-1.0', FUTURE_TYPE_CELL[u.exchange]));
       }
     }

@@ -2,10 +2,12 @@ import type { BlobStore } from '../blob/blob.port';
 import { DependencyUnavailableError } from '../errors';
 import type { Clock } from '../platform/clock';
 import { istParts } from '../platform/ist';
-import type { Instrument, SymbolIndex } from './instrument';
+import type { Exchange, Instrument, SymbolIndex, TradingSession } from './instrument';
 import { parseSymbolMaster } from './parse-symbol-master';
-import { sampleSymbolMaster } from './sample-symbol-master';
+import { SAMPLE_UNDERLYINGS, sampleContractCount, sampleSessionCells, sampleSymbolMaster } from './sample-symbol-master';
+import { sectionedSymbolIndex } from './sectioned-symbol-index';
 import { buildSymbolIndex } from './symbol-index';
+import { parseSessionCell } from './trading-session';
 import { decodeSymbolIndex, decodeSymbolIndexPaced } from './symbol-index.codec';
 import type { SymbolIndexLoader } from './symbol-source';
 
@@ -33,10 +35,22 @@ export function sampleLoader(clock: Clock): SymbolIndexLoader {
   return {
     describe: 'generated sample master',
     version: async () => `sample-${istParts(clock()).date}`,
+    // Like a stored index, one underlying at a time on first use: an alert for NIFTY generates and
+    // parses NIFTY's rows only (a third of the sample), not every chain, on a new instance's first alert.
     load: async (version) => {
-      const { nseFo, bseFo } = sampleSymbolMaster(clock());
-      return indexFromCsv([{ name: 'sample NSE_FO', csv: nseFo }, { name: 'sample BSE_FO', csv: bseFo }], version, undefined, {
-        source: 'bundled sample master (fictional contracts; paper trading only)', builtAt: clock(), sample: true,
+      const now = clock();
+      const sessions = new Map<Exchange, TradingSession>();
+      for (const [exchange, cell] of Object.entries(sampleSessionCells(now))) sessions.set(exchange as Exchange, parseSessionCell(cell)!);
+      return sectionedSymbolIndex({
+        version,
+        meta: { source: 'bundled sample master (fictional contracts; paper trading only)', builtAt: now, sample: true },
+        instrumentCount: sampleContractCount(now),
+        sections: SAMPLE_UNDERLYINGS.map((underlying) => ({
+          underlying,
+          decode: () => Object.values(sampleSymbolMaster(now, [underlying])).flatMap((csv) => parseSymbolMaster(csv).instruments),
+        })),
+        strays: new Map(),
+        sessions,
       });
     },
   };

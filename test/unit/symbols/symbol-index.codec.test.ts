@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { DependencyUnavailableError } from '../../../shared/errors';
-import type { Instrument, SymbolIndex } from '../../../shared/symbols/instrument';
+import type { Instrument } from '../../../shared/symbols/instrument';
 import { istInstant } from '../../../shared/platform/ist';
 import { parseSymbolMaster } from '../../../shared/symbols/parse-symbol-master';
 import { sampleSymbolMaster } from '../../../shared/symbols/sample-symbol-master';
@@ -8,6 +8,7 @@ import { COLUMNS_FORMAT, encodeColumns } from '../../../shared/symbols/symbol-co
 import { buildSymbolIndex } from '../../../shared/symbols/symbol-index';
 import { decodeSymbolIndex, decodeSymbolIndexPaced, decodeSymbolIndexPayload, encodeSymbolIndex, SYMBOL_INDEX_FORMAT } from '../../../shared/symbols/symbol-index.codec';
 import { generateFullSymbolMaster } from '../../helpers/generate-full-symbol-master';
+import { expectSameAnswers } from '../../helpers/same-index-answers';
 import { chain, option } from '../../helpers/symbol-fixtures';
 
 const nowMs = istInstant('2026-08-10', 11, 0);
@@ -29,40 +30,17 @@ const odd: Instrument[] = [
 ];
 const all = [...sample, ...odd];
 
-/** Every answer the lazily decoded index gives equals the one an index of the whole list gives. */
-function expectSameAnswers(lazy: SymbolIndex, whole: SymbolIndex, instruments: readonly Instrument[]): void {
-  expect(lazy.instrumentCount).toBe(whole.instrumentCount);
-  expect(lazy.underlyings()).toEqual(whole.underlyings());
-  for (const ex of ['NSE', 'BSE'] as const) expect(lazy.session(ex)).toEqual(whole.session(ex));
-  for (const u of [...whole.underlyings(), 'NOSUCH']) {
-    expect(lazy.exchangesListing(u)).toEqual(whole.exchangesListing(u));
-    for (const ex of ['NSE', 'BSE'] as const) {
-      expect(lazy.optionExpiries(ex, u)).toEqual(whole.optionExpiries(ex, u));
-      expect(lazy.optionExpiries(ex, u, nowMs + 86_400_000)).toEqual(whole.optionExpiries(ex, u, nowMs + 86_400_000));
-      for (const expiry of whole.optionExpiries(ex, u)) {
-        for (const side of ['CE', 'PE'] as const) {
-          const strikes = whole.strikes(ex, u, expiry, side);
-          expect(lazy.strikes(ex, u, expiry, side)).toEqual(strikes);
-          for (const strike of strikes) expect(lazy.find(ex, u, expiry, strike, side)).toEqual(whole.find(ex, u, expiry, strike, side));
-        }
-      }
-    }
-  }
-  for (const inst of instruments) expect(lazy.byTicker(inst.ticker)).toEqual(whole.byTicker(inst.ticker));
-  for (const t of ['NSE:NOSUCH26AUG1CE', 'NIFTY', '', 'NSE:', 'BSE:SENSEX']) expect(lazy.byTicker(t)).toBe(whole.byTicker(t));
-}
-
 describe('stored symbol index (format 3: one section per underlying, opened when first asked for)', () => {
   it('answers every query exactly as an index of the whole master does', () => {
     const lazy = decodeSymbolIndex(encodeSymbolIndex(all, meta), '17');
     expect(lazy.version).toBe('17');
     expect(lazy.meta).toEqual({ source: 'stored index built from NSE_FO.csv, BSE_FO.csv', builtAt: nowMs });
-    expectSameAnswers(lazy, buildSymbolIndex(all, '17'), all);
+    expectSameAnswers(lazy, buildSymbolIndex(all, '17'), all, nowMs);
   });
 
   it('answers as the whole index does on a full-size generated master too', () => {
     const full = parseSymbolMaster(generateFullSymbolMaster(20_000, nowMs)).instruments;
-    expectSameAnswers(decodeSymbolIndex(encodeSymbolIndex(full, meta), 'g'), buildSymbolIndex(full, 'g'), full);
+    expectSameAnswers(decodeSymbolIndex(encodeSymbolIndex(full, meta), 'g'), buildSymbolIndex(full, 'g'), full, nowMs);
   });
 
   it('holds every contract once, with every field, and the metadata', () => {
@@ -102,7 +80,7 @@ describe('stored symbol index (format 3: one section per underlying, opened when
   it('still reads a format-2 blob (one payload for the whole master), so instances keep trading until the refresh republishes', async () => {
     const old = encodeColumns(all, meta);
     expect(COLUMNS_FORMAT).toBe('fyers-symbol-index/2');
-    expectSameAnswers(decodeSymbolIndex(old, 'v2'), buildSymbolIndex(all, 'v2'), all);
+    expectSameAnswers(decodeSymbolIndex(old, 'v2'), buildSymbolIndex(all, 'v2'), all, nowMs);
     const paced = await decodeSymbolIndexPaced(old, 'v2', 'blob x', async () => undefined);
     expect(paced.instrumentCount).toBe(buildSymbolIndex(all, 'v2').instrumentCount);
   });

@@ -5,9 +5,11 @@ import { istInstant } from '../../../shared/platform/ist';
 import { parseSymbolMaster } from '../../../shared/symbols/parse-symbol-master';
 import { expiryDate } from '../../../shared/symbols/resolve-expiry';
 import { sampleSymbolMaster } from '../../../shared/symbols/sample-symbol-master';
+import { buildSymbolIndex } from '../../../shared/symbols/symbol-index';
 import { encodeSymbolIndex } from '../../../shared/symbols/symbol-index.codec';
 import { fileLoader, indexBlobLoader, sampleLoader } from '../../../shared/symbols/symbol-loaders';
 import { validateSymbolMaster } from '../../../shared/symbols/validate-symbol-master';
+import { expectSameAnswers } from '../../helpers/same-index-answers';
 
 const nowMs = istInstant('2026-07-21', 10, 0);
 const master = sampleSymbolMaster(nowMs);
@@ -48,6 +50,35 @@ describe('sampleLoader', () => {
     expect(index.version).toBe('sample-2026-07-21');
     expect(index.underlyings()).toEqual(['BANKNIFTY', 'FINNIFTY', 'MIDCPNIFTY', 'NIFTY', 'SENSEX']);
     expect(index.optionExpiries('NSE', 'NIFTY', nowMs).map(expiryDate)[0]).toBe('2026-07-21');
+  });
+});
+
+describe('sampleLoader, one underlying at a time', () => {
+  // Mid-week, a Tuesday expiry day after its close, and the last day of a month: expiries drop out and
+  // months turn over, and each must leave the sections' tokens and answers those of the whole master.
+  const instants = [nowMs, istInstant('2026-07-28', 15, 45), istInstant('2026-07-31', 12, 0), istInstant('2026-12-29', 9, 0)];
+
+  it.each(instants)('answers every query as an index of the whole generated master does (at %p)', async (at) => {
+    const lazy = await sampleLoader(manualClock(at)).load('s');
+    const all = Object.values(sampleSymbolMaster(at)).flatMap((csv) => parseSymbolMaster(csv).instruments);
+    expectSameAnswers(lazy, buildSymbolIndex(all, 's'), all, at);
+    expect(lazy.meta).toEqual({ source: 'bundled sample master (fictional contracts; paper trading only)', builtAt: at, sample: true });
+  });
+
+  it('generates an underlying only when a query names it', async () => {
+    const index = await sampleLoader(manualClock(nowMs)).load('s');
+    // The count and sessions come without generating anything; NIFTY's rows come on its first query.
+    const spy = jest.spyOn(await import('../../../shared/symbols/sample-symbol-master'), 'sampleSymbolMaster');
+    try {
+      expect(index.instrumentCount).toBeGreaterThan(0);
+      expect(index.session('NSE')).toBeDefined();
+      expect(spy).not.toHaveBeenCalled();
+      expect(index.optionExpiries('NSE', 'NIFTY', nowMs).length).toBeGreaterThan(0);
+      expect(index.optionExpiries('NSE', 'NIFTY', nowMs + 1).length).toBeGreaterThan(0);
+      expect(spy.mock.calls.map((c) => c[1])).toEqual([['NIFTY']]);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });
 
