@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import type { Exchange, Instrument, SymbolIndex, TradingSession } from './instrument';
+import type { Exchange, Instrument, SymbolIndex } from './instrument';
 import { sectionedSymbolIndex } from './sectioned-symbol-index';
 import { runNow } from './stepwise';
 import { corrupt, decodeColumns, decodeColumnsIndex, decodeColumnsIndexPaced, described, encodeColumns, type SymbolIndexMeta } from './symbol-columns.codec';
 import { commonSessionCells } from './symbol-index';
-import { parseSessionCell } from './trading-session';
+import { sessionsFromCells } from './trading-session';
 
 export type { SymbolIndexMeta } from './symbol-columns.codec';
 
@@ -112,18 +112,13 @@ function openSections(data: Buffer): { header: Header; bodies: Map<string, Buffe
 
 function sectionedIndex(data: Buffer, version: string, source: string): SymbolIndex {
   const { header, bodies } = openSections(data);
-  const sessions = new Map<Exchange, TradingSession>();
-  for (const [exchange, cell] of Object.entries(header.sessions)) {
-    const session = parseSessionCell(cell);
-    if (session) sessions.set(exchange as Exchange, session);
-  }
   return sectionedSymbolIndex({
     version,
     meta: described(source, { builtAt: header.builtAt, sources: header.sources ?? [] }),
     instrumentCount: header.count,
     sections: [...bodies].map(([underlying, body]) => ({ underlying, decode: () => decodeColumns(body).instruments })),
     strays: new Map(Object.entries(header.strays)),
-    sessions,
+    sessions: sessionsFromCells(header.sessions),
   });
 }
 

@@ -2,12 +2,12 @@ import type { BlobStore } from '../blob/blob.port';
 import { DependencyUnavailableError } from '../errors';
 import type { Clock } from '../platform/clock';
 import { istParts } from '../platform/ist';
-import type { Exchange, Instrument, SymbolIndex, TradingSession } from './instrument';
+import type { Instrument, SymbolIndex } from './instrument';
 import { parseSymbolMaster } from './parse-symbol-master';
 import { SAMPLE_UNDERLYINGS, sampleContractCount, sampleSessionCells, sampleSymbolMaster } from './sample-symbol-master';
 import { sectionedSymbolIndex } from './sectioned-symbol-index';
 import { buildSymbolIndex } from './symbol-index';
-import { parseSessionCell } from './trading-session';
+import { sessionsFromCells } from './trading-session';
 import { decodeSymbolIndex, decodeSymbolIndexPaced } from './symbol-index.codec';
 import type { SymbolIndexLoader } from './symbol-source';
 
@@ -39,8 +39,6 @@ export function sampleLoader(clock: Clock): SymbolIndexLoader {
     // parses NIFTY's rows only (a third of the sample), not every chain, on a new instance's first alert.
     load: async (version) => {
       const now = clock();
-      const sessions = new Map<Exchange, TradingSession>();
-      for (const [exchange, cell] of Object.entries(sampleSessionCells(now))) sessions.set(exchange as Exchange, parseSessionCell(cell)!);
       return sectionedSymbolIndex({
         version,
         meta: { source: 'bundled sample master (fictional contracts; paper trading only)', builtAt: now, sample: true },
@@ -50,7 +48,7 @@ export function sampleLoader(clock: Clock): SymbolIndexLoader {
           decode: () => Object.values(sampleSymbolMaster(now, [underlying])).flatMap((csv) => parseSymbolMaster(csv).instruments),
         })),
         strays: new Map(),
-        sessions,
+        sessions: sessionsFromCells(sampleSessionCells(now)),
       });
     },
   };

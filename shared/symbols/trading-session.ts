@@ -1,5 +1,5 @@
 import { sessionLabel } from '../market/session-time';
-import type { TradingSession } from './instrument';
+import type { Exchange, TradingSession } from './instrument';
 
 /**
  * The normal session in master column 6 (`0915-1540|1815-1915:`): the first window. What the second window
@@ -12,4 +12,14 @@ export function parseSessionCell(cell: string | undefined): TradingSession | und
   const endMin = Number(m[3]) * 60 + Number(m[4]);
   if (!(startMin < endMin && endMin <= 24 * 60)) return undefined;
   return { startMin, endMin, label: sessionLabel(startMin, endMin) };
+}
+
+/** Each exchange's session from its column-6 cell; a cell that does not parse leaves its exchange out. */
+export function sessionsFromCells(cells: Partial<Record<Exchange, string>>): Map<Exchange, TradingSession> {
+  const sessions = new Map<Exchange, TradingSession>();
+  for (const [exchange, cell] of Object.entries(cells)) {
+    const session = parseSessionCell(cell);
+    if (session) sessions.set(exchange as Exchange, session);
+  }
+  return sessions;
 }
