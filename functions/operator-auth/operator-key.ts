@@ -1,4 +1,4 @@
-import { tokenMatches } from '../../shared/alert/authenticate-alert';
+import { presentedSecretMatches } from '../../shared/alert/authenticate-alert';
 import { UnauthorizedError } from '../../shared/errors';
 import type { Clock } from '../../shared/platform/clock';
 import type { Logger } from '../../shared/platform/logger';
@@ -31,8 +31,7 @@ export function createOperatorKeyGate(deps: OperatorKeyGateDeps): OperatorKeyGat
   const limiter = deps.limiter ?? createAttemptLimiter();
   return {
     async verify(presented, source) {
-      const key = await deps.secrets.get('controls-key');
-      if (presented && tokenMatches(presented, key)) {
+      if (presented && (await presentedSecretMatches(deps.secrets, 'controls-key', presented))) {
         limiter.succeeded(source);
         return;
       }
@@ -40,7 +39,7 @@ export function createOperatorKeyGate(deps: OperatorKeyGateDeps): OperatorKeyGat
       // Locked: answered 429 without counting (the box does not grow while the guesser is in it).
       limiter.check(source, now);
       limiter.failed(source, now);
-      deps.logger.warn('operator key refused', { source, configured: Boolean(key) });
+      deps.logger.warn('operator key refused', { source, configured: Boolean(await deps.secrets.get('controls-key')) });
       throw new UnauthorizedError(presented ? 'The operator key is not valid' : 'Send the operator key as "Authorization: Bearer <key>"');
     },
   };

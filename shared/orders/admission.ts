@@ -1,4 +1,4 @@
-import { tokenMatches } from '../alert/authenticate-alert';
+import { presentedSecretMatches } from '../alert/authenticate-alert';
 import { alertKey } from '../alert/idempotency-key';
 import { DependencyUnavailableError, InFlightError, OutsideTradingWindowError, TradingDisabledError, UnauthorizedError } from '../errors';
 import { sessionRefusal } from '../risk/trading-window';
@@ -32,8 +32,7 @@ export async function admitAlert<A extends { token: string; symbol?: string }>(
   trace: AlertTrace,
 ): Promise<Admitted<A>> {
   const presented = (req.body as { token?: unknown } | null)?.token;
-  const secret = await deps.secrets.get('webhook-secret');
-  const valid = typeof presented === 'string' && tokenMatches(presented, secret);
+  const valid = typeof presented === 'string' && (await presentedSecretMatches(deps.secrets, 'webhook-secret', presented));
   if (valid) trace.authenticated = true;
   if (typeof presented === 'string' && !valid) throw new UnauthorizedError('The alert token is not valid');
   // A missing or malformed token is left to the parser, which names the field.

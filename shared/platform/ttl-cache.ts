@@ -1,5 +1,11 @@
 import type { Clock } from './clock';
 
+export type TtlCache<T> = (() => Promise<T>) & {
+  /** A value no older than the TTL: the remembered one if it is, else a load (shared, as for a get). */
+  fresh(): Promise<T>;
+  invalidate(): void;
+};
+
 /**
  * Memoises an async loader for `ttlMs`. Concurrent callers share one in-flight load, and a failed
  * load is not cached, so a blip does not pin an error for the whole TTL.
@@ -9,7 +15,7 @@ import type { Clock } from './clock';
  * loader; a failed refresh keeps the value, and the next caller tries again. Only a value older than
  * that, or none, is waited for.
  */
-export function ttlCache<T>(load: () => Promise<T>, ttlMs: number, clock: Clock, staleMs = 0): (() => Promise<T>) & { invalidate(): void } {
+export function ttlCache<T>(load: () => Promise<T>, ttlMs: number, clock: Clock, staleMs = 0): TtlCache<T> {
   let value: { v: T; at: number } | undefined;
   let inflight: Promise<T> | undefined;
   const refresh = (): Promise<T> =>
@@ -24,15 +30,16 @@ export function ttlCache<T>(load: () => Promise<T>, ttlMs: number, clock: Clock,
         throw e;
       },
     ));
+  const age = () => (value ? clock() - value.at : Infinity);
   const get = (async () => {
-    const age = value ? clock() - value.at : Infinity;
-    if (value && age < ttlMs) return value.v;
-    if (value && age < ttlMs + staleMs) {
+    if (value && age() < ttlMs) return value.v;
+    if (value && age() < ttlMs + staleMs) {
       refresh().catch(() => undefined);
       return value.v;
     }
     return refresh();
-  }) as (() => Promise<T>) & { invalidate(): void };
+  }) as TtlCache<T>;
+  get.fresh = async () => (value && age() < ttlMs ? value.v : refresh());
   get.invalidate = () => {
     value = undefined;
   };

@@ -2,7 +2,7 @@ import type { SecretManagerServiceClient } from '@google-cloud/secret-manager';
 import { DependencyUnavailableError } from '../errors';
 import type { Clock } from '../platform/clock';
 import { registerSecret, type Logger } from '../platform/logger';
-import { ttlCache } from '../platform/ttl-cache';
+import { ttlCache, type TtlCache } from '../platform/ttl-cache';
 import type { SecretName, SecretSource } from './secrets.port';
 
 /** gRPC codes that mean "this secret has no usable value", as opposed to "Secret Manager is unwell". */
@@ -14,8 +14,9 @@ const FAILED_PRECONDITION = 9; // the latest version is disabled or destroyed
  * path does not pay a round trip per request, yet a rotated secret is picked up within that time. With
  * `staleMs`, a value up to that much older is still answered at once while it is read again in the
  * background: a request after a quiet spell (most alerts) does not wait for Secret Manager, nor fail
- * when it is briefly unavailable. A rotation then takes effect on an instance's first request after
- * `cacheMs` has passed (that one request still sees the old value), and never later than the two added.
+ * when it is briefly unavailable. `fresh` answers only a value within `cacheMs`, for a caller about to
+ * refuse a key (presentedSecretMatches), so a rotated key is accepted once `cacheMs` has passed; the old
+ * one then passes at most on an instance's first request after that, and never after the two added.
  * Every value read is registered with the logger's redaction, and no value ever appears in a log line
  * or an error message from here.
  */
@@ -24,7 +25,7 @@ export function createSecretManagerSource(
   projectId: string,
   opts: { clock: Clock; cacheMs: number; staleMs?: number; logger?: Logger },
 ): SecretSource {
-  const loaders = new Map<SecretName, () => Promise<string | undefined>>();
+  const loaders = new Map<SecretName, TtlCache<string | undefined>>();
 
   const fetchValue = async (name: SecretName): Promise<string | undefined> => {
     const resource = `projects/${projectId}/secrets/${name}/versions/latest`;
@@ -50,13 +51,13 @@ export function createSecretManagerSource(
   };
 
   return {
-    get(name) {
+    get(name, { fresh = false } = {}) {
       let load = loaders.get(name);
       if (!load) {
         load = ttlCache(() => fetchValue(name), opts.cacheMs, opts.clock, opts.staleMs);
         loaders.set(name, load);
       }
-      return load();
+      return fresh ? load.fresh() : load();
     },
   };
 }

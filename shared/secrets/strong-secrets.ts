@@ -28,8 +28,8 @@ export function refuseWeakSecrets(inner: SecretSource, logger: Logger): SecretSo
     return twin ? `same value as ${twin}` : undefined;
   };
   return {
-    async get(name) {
-      const value = await inner.get(name);
+    async get(name, opts) {
+      const value = await inner.get(name, opts);
       const why = await refused(name, value);
       if (!why) return value;
       if (!reported.has(name)) {

@@ -103,6 +103,20 @@ describe('createSecretManagerSource against a gRPC Secret Manager fake', () => {
     expect(calls()).toBe(2);
   });
 
+  it('with a stale window, a fresh get reads again once the minute has passed, and only then', async () => {
+    const { project, source, clock } = setup(60_000, 540_000);
+    fake.put(project, 'webhook-secret', 'before-rotation-1');
+    const name = `projects/${project}/secrets/webhook-secret/versions/latest`;
+    const calls = () => fake.accessLog.filter((n) => n === name).length;
+    await source.get('webhook-secret');
+    await expect(source.get('webhook-secret', { fresh: true })).resolves.toBe('before-rotation-1');
+    expect(calls()).toBe(1);
+    fake.put(project, 'webhook-secret', 'after-rotation-22');
+    clock.advance(120_000);
+    await expect(source.get('webhook-secret', { fresh: true })).resolves.toBe('after-rotation-22');
+    expect(calls()).toBe(2);
+  });
+
   it('with a stale window, an outage does not refuse a value read minutes ago; after the window it does', async () => {
     const { project, source, clock } = setup(60_000, 540_000);
     fake.put(project, 'webhook-secret', 'kept-through-outage');

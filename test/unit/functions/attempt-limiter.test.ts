@@ -61,3 +61,22 @@ describe('operator key gate', () => {
     await expect(gate.verify('the-operator-key', 't')).resolves.toBeUndefined();
   });
 });
+
+describe('operator key gate and a rotated key', () => {
+  it('a key that is not the remembered one is compared with a fresh read before it counts as wrong', async () => {
+    const reads: string[] = [];
+    const gate = createOperatorKeyGate({
+      secrets: {
+        get: async (_name, opts) => {
+          reads.push(opts?.fresh ? 'fresh' : 'remembered');
+          return opts?.fresh ? 'the-new-operator-key' : 'the-old-operator-key';
+        },
+      },
+      clock: () => 0,
+      logger: silentLogger,
+      limiter: createAttemptLimiter({ freeFailures: 0 }),
+    });
+    await expect(gate.verify('the-new-operator-key', 's')).resolves.toBeUndefined();
+    expect(reads).toEqual(['remembered', 'fresh']);
+  });
+});

@@ -27,6 +27,27 @@ describe('placeOrderFromAlert', () => {
       expect(k.calls).toEqual([]);
     });
 
+    it('a token that is not the remembered secret is compared with a fresh read before it is refused', async () => {
+      const k = useCaseKit();
+      const reads: string[] = [];
+      // The source still remembers the secret from before a rotation; a fresh read has the new one.
+      k.deps.secrets = {
+        get: async (_name, opts) => {
+          reads.push(opts?.fresh ? 'fresh' : 'remembered');
+          return opts?.fresh ? 'rotated-secret-456' : 'old-secret-123';
+        },
+      };
+      expect((await placeOrderFromAlert(k.deps, k.request(alertBody({ token: 'rotated-secret-456' })))).result.status).toBe('placed');
+      expect(reads).toEqual(['remembered', 'fresh']);
+      reads.length = 0;
+      await expect(placeOrderFromAlert(k.deps, k.request(alertBody({ token: 'not-either', idempotency_key: 'key-2' })))).rejects.toBeInstanceOf(UnauthorizedError);
+      expect(reads).toEqual(['remembered', 'fresh']);
+      reads.length = 0;
+      // The remembered value still matching costs no fresh read.
+      await placeOrderFromAlert(k.deps, k.request(alertBody({ token: 'old-secret-123', idempotency_key: 'key-3' })));
+      expect(reads).toEqual(['remembered']);
+    });
+
     it('a missing token is left to the parser, which names the field', async () => {
       const k = useCaseKit();
       const e = await placeOrderFromAlert(k.deps, k.request({ ...alertBody(), token: undefined })).catch((x: unknown) => x);

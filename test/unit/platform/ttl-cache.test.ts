@@ -90,4 +90,22 @@ describe('ttlCache', () => {
     l.answer('v2');
     expect(await late).toBe('v2');
   });
+
+  it('fresh() answers only a value within the TTL: in the stale window it waits for the load', async () => {
+    const clock = manualClock(0);
+    const l = gatedLoader();
+    const get = ttlCache(l.load, 1_000, clock, 5_000);
+    const first = get();
+    l.answer('v1');
+    await first;
+    expect(await get.fresh()).toBe('v1'); // within the TTL: remembered
+    clock.advance(2_000);
+    const fresh = get.fresh();
+    expect(await isSettled(fresh)).toBe(false);
+    expect(await get()).toBe('v1'); // a plain get still answers at once, sharing the one load
+    expect(l.calls).toBe(2);
+    l.answer('v2');
+    expect(await fresh).toBe('v2');
+    expect(await get()).toBe('v2');
+  });
 });
