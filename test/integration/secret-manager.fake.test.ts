@@ -33,6 +33,9 @@ const setup = (cacheMs = 30_000, staleMs?: number) => {
   return { project, lines, clock, source };
 };
 
+/** How many times the fake has been asked for the secret's latest version so far. */
+const latestReads = (project: string, secret: string) => () => fake.accessLog.filter((n) => n === `projects/${project}/secrets/${secret}/versions/latest`).length;
+
 /** Waits (on the real clock: the fake answers over gRPC) until `ok()`. */
 async function until(ok: () => boolean, ms = 5_000): Promise<void> {
   const end = Date.now() + ms;
@@ -72,8 +75,7 @@ describe('createSecretManagerSource against a gRPC Secret Manager fake', () => {
   it('serves from cache within cacheMs and refetches after, picking up a rotation', async () => {
     const { project, source, clock } = setup(5_000);
     fake.put(project, 'webhook-secret', 'before-rotation-1');
-    const name = `projects/${project}/secrets/webhook-secret/versions/latest`;
-    const calls = () => fake.accessLog.filter((n) => n === name).length;
+    const calls = latestReads(project, 'webhook-secret');
 
     await source.get('webhook-secret');
     fake.put(project, 'webhook-secret', 'after-rotation-22');
@@ -89,8 +91,7 @@ describe('createSecretManagerSource against a gRPC Secret Manager fake', () => {
   it('with a stale window, a request after a quiet spell is answered from memory while the value is read again', async () => {
     const { project, source, clock } = setup(60_000, 540_000);
     fake.put(project, 'webhook-secret', 'before-rotation-1');
-    const name = `projects/${project}/secrets/webhook-secret/versions/latest`;
-    const calls = () => fake.accessLog.filter((n) => n === name).length;
+    const calls = latestReads(project, 'webhook-secret');
     await source.get('webhook-secret');
 
     fake.put(project, 'webhook-secret', 'after-rotation-22');
@@ -106,8 +107,7 @@ describe('createSecretManagerSource against a gRPC Secret Manager fake', () => {
   it('with a stale window, a fresh get reads again once the minute has passed, and only then', async () => {
     const { project, source, clock } = setup(60_000, 540_000);
     fake.put(project, 'webhook-secret', 'before-rotation-1');
-    const name = `projects/${project}/secrets/webhook-secret/versions/latest`;
-    const calls = () => fake.accessLog.filter((n) => n === name).length;
+    const calls = latestReads(project, 'webhook-secret');
     await source.get('webhook-secret');
     await expect(source.get('webhook-secret', { fresh: true })).resolves.toBe('before-rotation-1');
     expect(calls()).toBe(1);

@@ -42,13 +42,14 @@ it('paces a burst to the budget, so a Fyers that enforces the same limit never a
   expect(broker.health().pacing).toMatchObject({ queued: 0, inFlight: 0 });
 });
 
-it('getting ready reads the stored session once and calls nobody; the order that follows uses that read', async () => {
-  const reads: string[] = [];
-  const stored = (token: string): AccessTokens =>
+/** Tokens read through the real cache from a store whose every read `onRead` sees first (it may throw). */
+const storedTokens =
+  (onRead: () => void) =>
+  (token: string): AccessTokens =>
     createAccessTokens({
       store: {
         current: async (): Promise<StoredToken> => {
-          reads.push('current');
+          onRead();
           return { accessToken: token, expiresAt: Date.now() + 3_600_000, obtainedAt: 0, source: 'login' };
         },
         save: async () => undefined,
@@ -56,7 +57,10 @@ it('getting ready reads the stored session once and calls nobody; the order that
       clock: Date.now,
       cacheMs: 5_000,
     });
-  const { broker } = await start({}, undefined, stored);
+
+it('getting ready reads the stored session once and calls nobody; the order that follows uses that read', async () => {
+  const reads: string[] = [];
+  const { broker } = await start({}, undefined, storedTokens(() => reads.push('current')));
   broker.prepare?.();
   expect(reads).toEqual(['current']);
   expect(fake.state.requests).toEqual([]);
@@ -67,18 +71,9 @@ it('getting ready reads the stored session once and calls nobody; the order that
 
 it('a session read that fails while getting ready is left to the call that needs it', async () => {
   let fail = true;
-  const flaky = (token: string): AccessTokens =>
-    createAccessTokens({
-      store: {
-        current: async (): Promise<StoredToken> => {
-          if (fail) throw new Error('store unavailable');
-          return { accessToken: token, expiresAt: Date.now() + 3_600_000, obtainedAt: 0, source: 'login' };
-        },
-        save: async () => undefined,
-      },
-      clock: Date.now,
-      cacheMs: 5_000,
-    });
+  const flaky = storedTokens(() => {
+    if (fail) throw new Error('store unavailable');
+  });
   const { broker } = await start({}, undefined, flaky);
   broker.prepare?.();
   await new Promise((r) => setImmediate(r));

@@ -30,14 +30,20 @@ async function isSettled(p: Promise<unknown>): Promise<boolean> {
   return done;
 }
 
+/** A cache (TTL 1 s) holding 'v1', loaded at time 0 through a gated loader. */
+async function primed(staleMs?: number) {
+  const clock = manualClock(0);
+  const l = gatedLoader();
+  const get = ttlCache(l.load, 1_000, clock, staleMs);
+  const first = get();
+  l.answer('v1');
+  expect(await first).toBe('v1');
+  return { clock, l, get };
+}
+
 describe('ttlCache', () => {
   it('without a stale window, a caller after the TTL waits for the new load', async () => {
-    const clock = manualClock(0);
-    const l = gatedLoader();
-    const get = ttlCache(l.load, 1_000, clock);
-    const first = get();
-    l.answer('v1');
-    expect(await first).toBe('v1');
+    const { clock, l, get } = await primed();
     clock.advance(1_000);
     const second = get();
     expect(await isSettled(second)).toBe(false);
@@ -46,12 +52,7 @@ describe('ttlCache', () => {
   });
 
   it('within the stale window, answers the old value at once and refreshes it once in the background', async () => {
-    const clock = manualClock(0);
-    const l = gatedLoader();
-    const get = ttlCache(l.load, 1_000, clock, 5_000);
-    const first = get();
-    l.answer('v1');
-    await first;
+    const { clock, l, get } = await primed(5_000);
     clock.advance(3_000);
     expect(await get()).toBe('v1'); // the refresh is still pending
     expect(await get()).toBe('v1');
@@ -63,12 +64,7 @@ describe('ttlCache', () => {
   });
 
   it('a failed background refresh keeps the value, and the next caller tries again', async () => {
-    const clock = manualClock(0);
-    const l = gatedLoader();
-    const get = ttlCache(l.load, 1_000, clock, 5_000);
-    const first = get();
-    l.answer('v1');
-    await first;
+    const { clock, l, get } = await primed(5_000);
     clock.advance(2_000);
     expect(await get()).toBe('v1');
     l.fail();
@@ -78,12 +74,7 @@ describe('ttlCache', () => {
   });
 
   it('past the stale window, a caller waits for the load again', async () => {
-    const clock = manualClock(0);
-    const l = gatedLoader();
-    const get = ttlCache(l.load, 1_000, clock, 5_000);
-    const first = get();
-    l.answer('v1');
-    await first;
+    const { clock, l, get } = await primed(5_000);
     clock.advance(6_000);
     const late = get();
     expect(await isSettled(late)).toBe(false);
@@ -92,12 +83,7 @@ describe('ttlCache', () => {
   });
 
   it('fresh() answers only a value within the TTL: in the stale window it waits for the load', async () => {
-    const clock = manualClock(0);
-    const l = gatedLoader();
-    const get = ttlCache(l.load, 1_000, clock, 5_000);
-    const first = get();
-    l.answer('v1');
-    await first;
+    const { clock, l, get } = await primed(5_000);
     expect(await get.fresh()).toBe('v1'); // within the TTL: remembered
     clock.advance(2_000);
     const fresh = get.fresh();
