@@ -6,8 +6,8 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="$root/terraform/build/function-source"
 
-if [ ! -f "$root/dist/functions/index.js" ]; then
-  echo "stage-function-source: dist/functions/index.js is missing; run 'npm ci && npm run build' first" >&2
+if [ ! -f "$root/dist/functions/main.cjs" ]; then
+  echo "stage-function-source: dist/functions/main.cjs (the package's main) is missing; run 'npm ci && npm run build' first" >&2
   exit 1
 fi
 

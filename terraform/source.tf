@@ -15,7 +15,7 @@ data "archive_file" "function_source" {
 
   lifecycle {
     precondition {
-      condition     = fileexists("${local.function_source_dir}/dist/functions/index.js") && fileexists("${local.function_source_dir}/package-lock.json")
+      condition     = fileexists("${local.function_source_dir}/dist/functions/main.cjs") && fileexists("${local.function_source_dir}/package-lock.json")
       error_message = "No staged build in ${local.function_source_dir}. Run `npm ci && npm run build && scripts/stage-function-source.sh` in the repository root first."
     }
   }

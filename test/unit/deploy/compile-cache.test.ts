@@ -25,6 +25,7 @@ beforeEach(() => {
     "const { existsSync } = require('node:fs'); const path = require('node:path'); const dir = path.join(__dirname, '..', '.compile-cache'); if (existsSync(dir)) require('node:module').enableCompileCache({ directory: dir, portable: true });\n",
   );
   fs.writeFileSync(path.join(root, 'dist/functions/index.js'), "require('./compile-cache'); exports.answer = () => require('../shared/work').work(20);\n");
+  fs.writeFileSync(path.join(root, 'dist/functions/main.cjs'), "require('./index');\n");
   fs.writeFileSync(path.join(root, 'dist/shared/work.js'), 'exports.work = (n) => { let s = 0; for (let i = 0; i < n; i++) s += i; return s; };\n');
   fs.writeFileSync(path.join(root, 'package.json'), JSON.stringify({ name: 'x', scripts: { build: 'tsc', 'gcp-build': 'npm run build' }, dependencies: {} }));
   fs.writeFileSync(path.join(root, 'package-lock.json'), '{}');
