@@ -12,11 +12,12 @@ const FAILED_PRECONDITION = 9; // the latest version is disabled or destroyed
 /**
  * Secrets from Secret Manager, always the `latest` version. Values are cached for `cacheMs` so a hot
  * path does not pay a round trip per request, yet a rotated secret is picked up within that time. With
- * `staleMs`, a value up to that much older is still answered at once while it is read again in the
- * background: a request after a quiet spell (most alerts) does not wait for Secret Manager, nor fail
- * when it is briefly unavailable. `fresh` answers only a value within `cacheMs`, for a caller about to
- * refuse a key (presentedSecretMatches), so a rotated key is accepted once `cacheMs` has passed; the old
- * one then passes at most on an instance's first request after that, and never after the two added.
+ * `staleMs`, a value up to that much older still answers the request that starts reading it again
+ * (requests during that read wait for it, see ttlCache): a request after a quiet spell (most alerts)
+ * does not wait for Secret Manager, nor fail when it is briefly unavailable. `fresh` answers only a
+ * value within `cacheMs`, for a caller about to refuse a key (presentedSecretMatches), so a rotated key
+ * is accepted once `cacheMs` has passed; the old one then passes at most on an instance's first request
+ * after that (on more only while Secret Manager fails to answer), and never after the two added.
  * Every value read is registered with the logger's redaction, and no value ever appears in a log line
  * or an error message from here.
  */

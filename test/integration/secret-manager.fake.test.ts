@@ -1,5 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { SecretManagerServiceClient } from '@google-cloud/secret-manager';
+import { presentedSecretMatches } from '../../shared/alert/authenticate-alert';
 import { DependencyUnavailableError } from '../../shared/errors';
 import { manualClock } from '../../shared/platform/clock';
 import { createLogger, type Logger } from '../../shared/platform/logger';
@@ -102,6 +103,19 @@ describe('createSecretManagerSource against a gRPC Secret Manager fake', () => {
     // ...and the next one the rotated value, read beside the first.
     await expect(source.get('webhook-secret')).resolves.toBe('after-rotation-22');
     expect(calls()).toBe(2);
+  });
+
+  it('with a stale window, a rotated-out key passes at most the one request that starts the read, not the burst during it', async () => {
+    const { project, source, clock } = setup(60_000, 540_000);
+    fake.put(project, 'webhook-secret', 'leaked-before-rotation');
+    await source.get('webhook-secret');
+    fake.put(project, 'webhook-secret', 'rotated-after-the-leak');
+    clock.advance(120_000);
+    const burst = await Promise.all(Array.from({ length: 20 }, () => presentedSecretMatches(source, 'webhook-secret', 'leaked-before-rotation')));
+    expect(burst.filter(Boolean)).toHaveLength(1);
+    expect(burst[0]).toBe(true); // the one that started the read, answered from memory
+    await expect(presentedSecretMatches(source, 'webhook-secret', 'leaked-before-rotation')).resolves.toBe(false);
+    await expect(presentedSecretMatches(source, 'webhook-secret', 'rotated-after-the-leak')).resolves.toBe(true);
   });
 
   it('with a stale window, a fresh get reads again once the minute has passed, and only then', async () => {

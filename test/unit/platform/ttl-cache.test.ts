@@ -51,16 +51,39 @@ describe('ttlCache', () => {
     expect(await second).toBe('v2');
   });
 
-  it('within the stale window, answers the old value at once and refreshes it once in the background', async () => {
+  it('within the stale window, answers the caller that starts the reload at once, and the callers during it with what it loads', async () => {
     const { clock, l, get } = await primed(5_000);
     clock.advance(3_000);
-    expect(await get()).toBe('v1'); // the refresh is still pending
-    expect(await get()).toBe('v1');
-    expect(l.calls).toBe(2); // one refresh, shared
+    expect(await get()).toBe('v1'); // the reload is still pending
+    const during = get();
+    expect(await isSettled(during)).toBe(false); // not the remembered value again: it may be out of date
+    expect(l.calls).toBe(2); // one reload, shared
     l.answer('v2');
-    await settled();
+    expect(await during).toBe('v2');
     expect(await get()).toBe('v2');
     expect(l.calls).toBe(2); // fresh again
+  });
+
+  it('callers waiting on a reload that fails are answered with the remembered value', async () => {
+    const { clock, l, get } = await primed(5_000);
+    clock.advance(2_000);
+    expect(await get()).toBe('v1');
+    const during = get();
+    l.fail();
+    expect(await during).toBe('v1');
+  });
+
+  it('callers waiting on a reload that hangs are answered with the remembered value after staleWaitMs', async () => {
+    const clock = manualClock(0);
+    const l = gatedLoader();
+    const get = ttlCache(l.load, 1_000, clock, 5_000, 5);
+    const first = get();
+    l.answer('v1');
+    await first;
+    clock.advance(2_000);
+    expect(await get()).toBe('v1'); // starts the reload, which never answers
+    expect(await get()).toBe('v1'); // waited staleWaitMs (real time) for it, then fell back
+    expect(l.calls).toBe(2);
   });
 
   it('a failed background refresh keeps the value, and the next caller tries again', async () => {
@@ -88,10 +111,26 @@ describe('ttlCache', () => {
     clock.advance(2_000);
     const fresh = get.fresh();
     expect(await isSettled(fresh)).toBe(false);
-    expect(await get()).toBe('v1'); // a plain get still answers at once, sharing the one load
+    const plain = get(); // a plain get during that load waits for it too, sharing the one load
+    expect(await isSettled(plain)).toBe(false);
     expect(l.calls).toBe(2);
     l.answer('v2');
     expect(await fresh).toBe('v2');
-    expect(await get()).toBe('v2');
+    expect(await plain).toBe('v2');
+  });
+
+  it('invalidate() forgets a load still running: what it brings back is not remembered', async () => {
+    const { clock, l, get } = await primed();
+    clock.advance(1_000);
+    const before = get(); // a load started before the change
+    get.invalidate(); // e.g. a login just stored a new session
+    const after = get();
+    expect(l.calls).toBe(3); // a new load, not the one from before
+    l.answer('old');
+    l.answer('new');
+    expect(await before).toBe('old'); // its own caller still gets its answer
+    expect(await after).toBe('new');
+    expect(await get()).toBe('new'); // and what is remembered is the later load's
+    expect(l.calls).toBe(3);
   });
 });
