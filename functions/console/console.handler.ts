@@ -124,7 +124,10 @@ export async function handleConsole(deps: ConsoleDeps, req: ConsoleRequest): Pro
       if (e instanceof UnauthorizedError) return { status: 401, html: loginPage(req.base, 'That operator key is not valid.') };
       throw e;
     }
-    const { cookieValue, session: started } = issueSession(key, now, deps.sessionTtlMs);
+    // Signed with the key as it stands after the check, not the one read before it: a key rotated
+    // minutes ago is matched against a fresh read, and a cookie signed with the remembered old key
+    // would be refused on the very next page.
+    const { cookieValue, session: started } = issueSession((await deps.secrets.get('controls-key')) ?? key, now, deps.sessionTtlMs);
     await deps.logouts.stillLive(started.id, started.expiresAt, now);
     deps.logger.info('console session started');
     return { status: 303, location: home, headers: { 'Set-Cookie': sessionCookie(cookieValue, deps.sessionTtlMs) } };
