@@ -18,20 +18,39 @@ const FAILED_PRECONDITION = 9; // the latest version is disabled or destroyed
  * value within `cacheMs`, for a caller about to refuse a key (presentedSecretMatches), so a rotated key
  * is accepted once `cacheMs` has passed; the old one then passes at most on an instance's first request
  * after that (on more only while Secret Manager fails to answer), and never after the two added.
+ * Each read gives up after `readTimeoutMs` (1.5 s unless told), retries included.
  * Every value read is registered with the logger's redaction, and no value ever appears in a log line
  * or an error message from here.
  */
 export function createSecretManagerSource(
   client: SecretManagerServiceClient,
   projectId: string,
-  opts: { clock: Clock; cacheMs: number; staleMs?: number; logger?: Logger },
+  opts: { clock: Clock; cacheMs: number; staleMs?: number; readTimeoutMs?: number; logger?: Logger },
 ): SecretSource {
   const loaders = new Map<SecretName, TtlCache<string | undefined>>();
+  // The client's own settings wait up to 60 s, retrying UNAVAILABLE from 2 s on. An alert that waited
+  // that long would pass TradingView's 3 s, which drops it without a resend, where a 503 within the
+  // bound is resent. Quick retries, and the whole read bounded, retries included.
+  const timeout = opts.readTimeoutMs ?? 1_500;
+  const readBound = {
+    timeout,
+    retry: {
+      backoffSettings: {
+        initialRetryDelayMillis: 50,
+        retryDelayMultiplier: 2,
+        maxRetryDelayMillis: 400,
+        initialRpcTimeoutMillis: timeout,
+        rpcTimeoutMultiplier: 1,
+        maxRpcTimeoutMillis: timeout,
+        totalTimeoutMillis: timeout,
+      },
+    },
+  };
 
   const fetchValue = async (name: SecretName): Promise<string | undefined> => {
     const resource = `projects/${projectId}/secrets/${name}/versions/latest`;
     try {
-      const [version] = await client.accessSecretVersion({ name: resource });
+      const [version] = await client.accessSecretVersion({ name: resource }, readBound);
       const raw = version.payload?.data;
       if (raw === undefined || raw === null) return undefined;
       // `gcloud secrets versions add --data-file=-` from `echo` leaves a newline no one meant to store.

@@ -23,6 +23,8 @@ export interface FakeSecretManager {
   disable(project: string, secret: string, version: number): void;
   /** Makes the next `count` AccessSecretVersion calls fail with `code` (e.g. UNAVAILABLE). */
   failNext(code: grpc.status, count?: number): void;
+  /** Leaves the next `count` AccessSecretVersion calls unanswered, as a server that hangs would. */
+  stallNext(count?: number): void;
   /** AccessSecretVersion calls seen, by resource name, so tests can prove caching. */
   accessLog: string[];
   close(): Promise<void>;
@@ -57,6 +59,7 @@ export async function startFakeSecretManager(): Promise<FakeSecretManager> {
   const secrets = new Map<string, Version[]>();
   const accessLog: string[] = [];
   let failures: { code: grpc.status; left: number } | undefined;
+  let stalls = 0;
 
   const now = () => ({ seconds: String(Math.floor(Date.now() / 1000)), nanos: 0 });
   const versionResource = (secretName: string, v: Version) => ({ name: `${secretName}/versions/${v.n}`, state: v.state, createTime: v.createTime });
@@ -83,6 +86,10 @@ export async function startFakeSecretManager(): Promise<FakeSecretManager> {
     AccessSecretVersion(call: Call<{ name: string }>, done: Done) {
       const name = call.request.name;
       accessLog.push(name);
+      if (stalls > 0) {
+        stalls--;
+        return; // never answered: the client's deadline ends the call
+      }
       if (failures && failures.left > 0) {
         failures.left--;
         return done(rpcError(failures.code, 'injected failure'));
@@ -121,6 +128,9 @@ export async function startFakeSecretManager(): Promise<FakeSecretManager> {
     },
     failNext(code, count = 1) {
       failures = { code, left: count };
+    },
+    stallNext(count = 1) {
+      stalls = count;
     },
     close: () =>
       new Promise<void>((resolve) => {

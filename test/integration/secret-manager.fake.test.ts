@@ -25,12 +25,12 @@ afterAll(async () => {
   await fake?.close();
 });
 
-const setup = (cacheMs = 30_000, staleMs?: number) => {
+const setup = (cacheMs = 30_000, staleMs?: number, readTimeoutMs?: number) => {
   const project = `demo-sm-${++projectSeq}`;
   const lines: string[] = [];
   const clock = manualClock(1_750_000_000_000);
   const logger = createLogger({ level: 'DEBUG', sink: (l) => lines.push(l) });
-  const source = createSecretManagerSource(client, project, { clock, cacheMs, staleMs, logger });
+  const source = createSecretManagerSource(client, project, { clock, cacheMs, staleMs, readTimeoutMs, logger });
   return { project, lines, clock, source };
 };
 
@@ -141,6 +141,20 @@ describe('createSecretManagerSource against a gRPC Secret Manager fake', () => {
     clock.advance(480_000); // 10 minutes since the last good read
     fake.failNext(grpc.status.PERMISSION_DENIED, 1);
     await expect(source.get('webhook-secret')).rejects.toBeInstanceOf(DependencyUnavailableError);
+  });
+
+  it('a read retries UNAVAILABLE quickly, and gives up within its bound instead of the client\'s 60 s', async () => {
+    const { project, source } = setup(0, undefined, 200);
+    fake.put(project, 'webhook-secret', 'eventually-readable');
+    const calls = latestReads(project, 'webhook-secret');
+    fake.stallNext(1); // a server that never answers
+    await expect(source.get('webhook-secret')).rejects.toBeInstanceOf(DependencyUnavailableError);
+    fake.failNext(grpc.status.UNAVAILABLE, 1); // a blip: retried at once (the client's own first retry is 2 s later)
+    await expect(source.get('webhook-secret')).resolves.toBe('eventually-readable');
+    expect(calls()).toBe(3);
+    fake.failNext(grpc.status.UNAVAILABLE, 1_000); // an outage: refused within the bound
+    await expect(source.get('webhook-secret')).rejects.toBeInstanceOf(DependencyUnavailableError);
+    fake.failNext(grpc.status.UNAVAILABLE, 0);
   });
 
   it('shares one request between concurrent callers', async () => {
