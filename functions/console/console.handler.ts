@@ -124,10 +124,10 @@ export async function handleConsole(deps: ConsoleDeps, req: ConsoleRequest): Pro
       if (e instanceof UnauthorizedError) return { status: 401, html: loginPage(req.base, 'That operator key is not valid.') };
       throw e;
     }
-    // Signed with the key as it stands after the check, not the one read before it: a key rotated
-    // minutes ago is matched against a fresh read, and a cookie signed with the remembered old key
+    // Signed with the key that was presented and matched, not the one read before the check: a key
+    // rotated minutes ago matches only a fresh read, and a cookie signed with the remembered old key
     // would be refused on the very next page.
-    const { cookieValue, session: started } = issueSession((await deps.secrets.get('controls-key')) ?? key, now, deps.sessionTtlMs);
+    const { cookieValue, session: started } = issueSession(req.form.key!, now, deps.sessionTtlMs);
     await deps.logouts.stillLive(started.id, started.expiresAt, now);
     deps.logger.info('console session started');
     return { status: 303, location: home, headers: { 'Set-Cookie': sessionCookie(cookieValue, deps.sessionTtlMs) } };

@@ -5,27 +5,28 @@ import { createLogger } from '../../../shared/platform/logger';
 import type { SecretSource } from '../../../shared/secrets/secrets.port';
 
 /**
- * A login with a controls-key rotated minutes ago: the instance still remembers the old key (a plain
- * read answers it) until a fresh read, which the key check makes when the presented key does not match.
+ * A login with a controls-key rotated minutes ago, as the instance's cached source answers then: the
+ * first read is the remembered old key (and starts reading the key again); every read after that, and
+ * any fresh read, is the new key. (The console's own first read takes that one old answer, so the old
+ * key itself is refused here.)
  */
 const OLD = 'old-operator-key-0123456789abcdef';
 const NEW = 'new-operator-key-fedcba9876543210';
 const T0 = 1_750_000_000_000;
 
 function rotatedSecrets(): SecretSource {
-  let remembered = OLD;
+  let reads = 0;
   return {
     async get(_name, opts) {
-      if (opts?.fresh) remembered = NEW;
-      return remembered;
+      reads += 1;
+      return reads === 1 && !opts?.fresh ? OLD : NEW;
     },
   };
 }
 
-it('a login with the new key right after a rotation gets a cookie the next page accepts (signed with the new key)', async () => {
-  const secrets = rotatedSecrets();
+function consoleDeps(secrets: SecretSource): ConsoleDeps {
   const logger = createLogger({ level: 'ERROR', sink: () => undefined });
-  const deps = {
+  return {
     clock: () => T0,
     logger,
     secrets,
@@ -33,9 +34,16 @@ it('a login with the new key right after a rotation gets a cookie the next page 
     logouts: { stillLive: async () => true, revoke: async () => undefined },
     sessionTtlMs: 20 * 60_000,
   } as unknown as ConsoleDeps;
-  const reply = await handleConsole(deps, { method: 'POST', path: '/login', base: '', query: {}, form: { key: NEW }, sourceIp: '203.0.113.9', fetchSite: 'same-origin' });
+}
+
+async function logIn(secrets: SecretSource, key: string) {
+  const reply = await handleConsole(consoleDeps(secrets), { method: 'POST', path: '/login', base: '', query: {}, form: { key }, sourceIp: '203.0.113.9', fetchSite: 'same-origin' });
   expect(reply.status).toBe(303);
-  const cookie = cookieFrom(String(reply.headers?.['Set-Cookie']).split(';')[0], SESSION_COOKIE);
+  return cookieFrom(String(reply.headers?.['Set-Cookie']).split(';')[0], SESSION_COOKIE);
+}
+
+it('a login with the new key right after a rotation gets a cookie the next page accepts (signed with the new key)', async () => {
+  const cookie = await logIn(rotatedSecrets(), NEW);
   expect(verifySession(NEW, cookie, T0)).toBeDefined();
   expect(verifySession(OLD, cookie, T0)).toBeUndefined();
 });
