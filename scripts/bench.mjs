@@ -768,7 +768,10 @@ async function lifecycle() {
   const { fyersPostbackSignature, parseFyersPostback } = ds('shared/broker/fyers/fyers.postback.js');
   const { createLogger } = ds('shared/platform/logger.js');
   const { settledWithin } = ds('shared/platform/background-work.js');
-  const { POSTBACK_FOLLOW_UP_MS } = ds('functions/wiring/lifecycle-functions.wiring.js');
+  const { POSTBACK_FOLLOW_UP_MS } = ds('functions/wiring/wiring-context.js');
+  // The bench is not type-checked: a constant that moved would read as undefined, and a window of
+  // undefined ms answers at once, which is how this row once measured nothing for a while.
+  if (!Number.isFinite(POSTBACK_FOLLOW_UP_MS)) throw new Error('POSTBACK_FOLLOW_UP_MS not found where the bench looks for it');
   const TICKER = 'NSE:NIFTY2672124400CE';
   const SECRET = 'bench-postback-secret';
   // The postback URL carries this token (functions/order-updates/postback-token.ts); without it every postback is ignored.
