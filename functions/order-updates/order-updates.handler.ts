@@ -56,7 +56,16 @@ export async function handleOrderUpdate(deps: OrderUpdatesDeps, req: OrderUpdate
     log.warn('postback ignored: empty or oversized body', { bytes: raw?.length ?? 0 });
     return IGNORED;
   }
-  const [token, secret] = await Promise.all([deps.secrets.get('fyers-postback-token'), deps.secrets.get('fyers-postback-secret')]);
+  let token: string | undefined;
+  let secret: string | undefined;
+  try {
+    [token, secret] = await Promise.all([deps.secrets.get('fyers-postback-token'), deps.secrets.get('fyers-postback-secret')]);
+  } catch (e) {
+    // Secret Manager unreachable (a cold instance, or one idle past the secrets' stale window): the
+    // framework would answer 500 for a throw, and Fyers blacklists the URL. The reconcile follows it.
+    log.error('postback ignored: its secrets could not be read; the reconcile will follow the order', { error: e });
+    return IGNORED;
+  }
   if (!token) {
     log.error('postback ignored: fyers-postback-token has no value, so no postback can be authenticated');
     return IGNORED;

@@ -15,5 +15,10 @@ export const orderUpdatesFunction =
       return;
     }
     const rawBody = await readBody(req).catch(() => undefined);
-    send(res, await handleOrderUpdate(built, { method: req.method, url: req.originalUrl ?? req.url, rawBody, headers: req.headers }));
+    const reply = await handleOrderUpdate(built, { method: req.method, url: req.originalUrl ?? req.url, rawBody, headers: req.headers }).catch((e: unknown) => {
+      // Whatever failed, the answer is the 200 every postback gets: a throw here would be the framework's 500.
+      built.logger.error('postback could not be handled; answered 200, the reconcile will follow the order', { error: e });
+      return IGNORED;
+    });
+    send(res, reply);
   };

@@ -185,6 +185,19 @@ it('answers every unauthenticated or unusable postback with the same bytes, and 
   expect(looked).toEqual([]);
 });
 
+it('when its secrets cannot be read (Secret Manager down), a postback is answered 200 and ignored, never a 500', async () => {
+  const { d, lines, looked, followed } = deps();
+  d.secrets = {
+    get: async () => {
+      throw new Error('Secret Manager is unavailable');
+    },
+  };
+  await expect(post(d)).resolves.toEqual(IGNORED);
+  await followed();
+  expect(looked).toEqual([]);
+  expect(lines.some((l) => l.includes('its secrets could not be read'))).toBe(true);
+});
+
 it('with no token configured, every postback is ignored (the same answer) and the log says why', async () => {
   const { d, lines, looked } = deps({ 'fyers-postback-secret': SECRET });
   expect(JSON.stringify(await post(d))).toBe(JSON.stringify(IGNORED));
