@@ -120,14 +120,17 @@ function decideExits(entry: OrderRecord, ex: ManagedExits, slippagePct: number):
   if (ex.done === 'closed') {
     for (const name of LEGS) if (live(ex[name]) && ex[name]!.orderId) sends.push({ kind: 'cancel', name, leg: ex[name]! });
   } else if (legsFilled > 0) {
-    // One-cancels-other, share by share: what one leg has filled, the other no longer needs.
+    // One-cancels-other, share by share: what the legs have filled between them, neither needs to cover
+    // again. Each leg still working is left for what is still open on top of what it filled itself, a
+    // partly filled leg included: once the position is flat its remainder is cancelled, or it would
+    // open the other way when its price comes; while the entry still fills, it grows with it.
     const left = Math.max(0, want - legsFilled);
     for (const name of LEGS) {
       const leg = ex[name];
-      if (!live(leg) || (leg.filledQty ?? 0) > 0) continue;
-      if (left === 0) {
-        if (leg.orderId) sends.push({ kind: 'cancel', name, leg });
-      } else if (leg.qty !== left && leg.orderId) sends.push({ kind: 'modify', name, leg, qty: left });
+      if (!live(leg) || !leg.orderId) continue;
+      const own = leg.filledQty ?? 0;
+      if (left === 0) sends.push({ kind: 'cancel', name, leg });
+      else if (leg.qty !== own + left) sends.push({ kind: 'modify', name, leg, qty: own + left });
     }
     if (left === 0 && !ex.done) ex.done = (ex.target?.filledQty ?? 0) >= (ex.stop?.filledQty ?? 0) ? 'target_filled' : 'stop_filled';
     const excess = legsFilled - want - (ex.flattenedQty ?? 0);
