@@ -1,7 +1,14 @@
 import { randomToken } from '../../platform/ids';
 import type { LifecycleDeps } from './lifecycle.deps';
 import { isTrailed, trailedStop } from './exit-levels';
+import { settleExits } from './managed-exits';
 import type { OrderRecord } from './order-record';
+
+/** Whether `cur` holds fills or an end of the exits that `before` did not: work for a settle. */
+const changedSince = (before: OrderRecord, cur: OrderRecord): boolean =>
+  cur.filledQty !== before.filledQty ||
+  cur.exits?.done !== before.exits?.done ||
+  (['stop', 'target'] as const).some((n) => (cur.exits?.[n]?.filledQty ?? 0) !== (before.exits?.[n]?.filledQty ?? 0) || cur.exits?.[n]?.status !== before.exits?.[n]?.status);
 
 export interface TrailReport {
   /** Trailed positions looked at. */
@@ -69,14 +76,18 @@ async function trailOne(deps: LifecycleDeps, entryId: string, ltp: number): Prom
     moved = m.status === 'modified';
     if (!moved) deps.logger.warn('a trailing stop was not raised', { recordId: entryId, outcome: m });
   }
-  await deps.records.mutate(entryId, (cur) => {
-    if (!cur?.exits || cur.exits.claim?.owner !== owner) return { result: undefined };
+  const changedMeanwhile = await deps.records.mutate<boolean>(entryId, (cur) => {
+    if (!cur?.exits || cur.exits.claim?.owner !== owner) return { result: false };
     const exits = { ...cur.exits, trailBest: next.best };
     delete exits.claim;
     const leg = exits.stop;
     if (moved && leg && leg.orderId === stop.orderId) exits.stop = { ...leg, trigger: next.stop!.trigger, limit: next.stop!.limit };
-    return { result: undefined, record: { ...cur, exits, updatedAt: deps.clock() } };
+    return { result: changedSince(claimed, cur), record: { ...cur, exits, updatedAt: deps.clock() } };
   });
+  // A fill of either leg or of the entry, or a close, that came while the trail held the claim found it
+  // busy and left the exits as they were: settle them now, not at the next minute's reconcile (a target
+  // that filled meanwhile leaves the stop working on a flat position until then).
+  if (changedMeanwhile) await settleExits(deps, entryId);
   if (moved) {
     await deps.notifier.notify({
       kind: 'exit.placed', severity: 'info',
