@@ -5,7 +5,8 @@ import type { HttpReply } from '../http-response';
 import type { StrategyRiskRun } from '../../shared/strategy/strategy-risk-run';
 
 export interface ReconcileDeps extends LifecycleDeps {
-  tradingWindow: TradingWindow;
+  /** The exchange session of the day `nowMs` falls on: whole, since exits and fills live until the close. */
+  tradingWindow: (nowMs: number) => TradingWindow;
   /** Keep reconciling this long after the close: late fills, expiries and the session-end report. */
   afterCloseMs: number;
   /** The per-strategy risk rules (STRATEGY_RISK), evaluated each in-session run; absent: none configured. */
@@ -20,8 +21,9 @@ export interface ReconcileDeps extends LifecycleDeps {
  */
 export async function handleReconcile(deps: ReconcileDeps): Promise<HttpReply> {
   const now = deps.clock();
-  const inSession = isWithinTradingWindow(now, deps.tradingWindow);
-  const inGrace = !inSession && isWithinTradingWindow(now - deps.afterCloseMs, deps.tradingWindow);
+  const session = deps.tradingWindow(now);
+  const inSession = isWithinTradingWindow(now, session);
+  const inGrace = !inSession && isWithinTradingWindow(now - deps.afterCloseMs, session);
   if (!inSession && !inGrace) return { status: 200, body: { status: 'skipped', reason: 'outside the exchange session' } };
   const started = deps.clock();
   const report = await reconcileOrders(deps, { sessionEnding: inGrace });

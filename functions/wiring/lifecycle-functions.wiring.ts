@@ -6,7 +6,8 @@ import type { OrderEventWebhooksDeps } from '../order-events/order-event-webhook
 import type { OrderUpdatesDeps } from '../order-updates/order-updates.handler';
 import { enforceStrategyRiskOn, type StrategyRiskDeps } from '../../shared/strategy/strategy-risk-run';
 import type { ReconcileDeps } from '../reconcile-orders/reconcile-orders.handler';
-import { readinessWindow } from './pages.wiring';
+import { istParts } from '../../shared/platform/ist';
+import { tradingWindowFor } from '../../shared/risk/trading-window';
 import type { WiringContext } from './wiring-context';
 
 /** The functions that follow orders after they leave: postbacks, the reconcile, event deliveries. */
@@ -14,8 +15,9 @@ export function lifecycleFunctions(w: WiringContext, lifecycle: LifecycleDeps, s
   const { adapters, clock, logger } = w;
   return {
     orderUpdates: { ...lifecycle, secrets: adapters.secrets, postbacks: { signature: fyersPostbackSignature, parse: parseFyersPostback }, followUpWindow: (work) => settledWithin(work, w.postbackFollowUpMs) },
-    // Reconcile runs through NSE F&O's calendar session (the widest), narrowed by TRADING_WINDOW.
-    reconcile: { ...lifecycle, tradingWindow: readinessWindow(w), afterCloseMs: 20 * 60_000, ...(strategyRisk ? { strategyRisk: () => enforceStrategyRiskOn(strategyRisk) } : {}), forwardTest: paper },
+    // Reconcile runs through NSE F&O's calendar session of each day (the widest), not narrowed by
+    // TRADING_WINDOW: that stops new alerts, while the exits they armed work, fill and trail until the close.
+    reconcile: { ...lifecycle, tradingWindow: (nowMs) => tradingWindowFor('NSE', istParts(nowMs).date, undefined, w.config.risk.holidays), afterCloseMs: 20 * 60_000, ...(strategyRisk ? { strategyRisk: () => enforceStrategyRiskOn(strategyRisk) } : {}), forwardTest: paper },
     orderEventWebhooks: { subscriptions: adapters.webhookSubscriptions, resolve: systemResolveHost, logger, clock, timeoutMs: 5_000 },
   };
 }
