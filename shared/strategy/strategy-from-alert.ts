@@ -189,6 +189,20 @@ async function run(
       const resumed = previous !== undefined ? await deps.executor.resume(plan) : undefined;
       if (resumed) execution = resumed;
       else if (previous === 'unknown') execution = { status: 'unknown', legs: [], reason: 'an earlier attempt was sent but never confirmed, and the orderbook does not show it yet' };
+      else if (previous !== undefined && (await sentByEarlierAttempt(deps, baseTag))) {
+        // The plan was rebuilt from the broker's positions as they are now: once an earlier attempt's
+        // close has filled, the legs sit at other places in the plan and carry other tags, so `resume`
+        // found none of them. Running it would send the open a second time; nothing new is sent.
+        execution = { status: 'unknown', legs: [], reason: 'an earlier, interrupted attempt of this alert already sent orders; nothing new was sent: check the positions and the book' };
+        await deps.notifier.notify({
+          kind: 'order.unknown',
+          severity: 'critical',
+          summary: `Strategy ${alert.strategy ?? '*'} on ${r.underlying ?? 'all underlyings'}: an interrupted attempt of this alert had sent orders; nothing was re-sent and the book was not updated. Check the positions before its next signal`,
+          requestId: req.requestId,
+          at: deps.clock(),
+          details: { key: record.key },
+        });
+      }
       else if (b.plan.length === 0) execution = { status: 'placed', legs: [], reason: alert.position !== undefined ? 'already there: nothing to do' : 'nothing held: nothing to do' };
       else {
         capSlots = await reserveDailySlots(deps, controls, b.plan.length);
@@ -297,4 +311,16 @@ function strategyResult(req: AlertRequest, a: StrategyAlert, r: Resolved, ex: Pi
     legs: ex.legs,
     ...(reason ? { reason } : {}),
   };
+}
+
+/** Most orders one alert's plan can hold: ten legs, or the closes of every holding a flatten touches. */
+const MAX_PLAN_ORDERS = 64;
+
+/** Whether the orderbook holds any order of this alert's plans, whatever its place in the plan that sent it. */
+async function sentByEarlierAttempt(deps: StrategyDeps, baseTag: string): Promise<boolean> {
+  const tags = new Set((await deps.broker.findOrders({})).map((o) => o.orderTag));
+  for (const role of ['open', 'close'] as const) {
+    for (let n = 0; n < MAX_PLAN_ORDERS; n++) if (tags.has(planTag(baseTag, role, n))) return true;
+  }
+  return false;
 }
