@@ -31,10 +31,10 @@ async function isSettled(p: Promise<unknown>): Promise<boolean> {
 }
 
 /** A cache (TTL 1 s) holding 'v1', loaded at time 0 through a gated loader. */
-async function primed(staleMs?: number) {
+async function primed(staleMs?: number, staleWaitMs?: number) {
   const clock = manualClock(0);
   const l = gatedLoader();
-  const get = ttlCache(l.load, 1_000, clock, staleMs);
+  const get = ttlCache(l.load, 1_000, clock, staleMs, staleWaitMs);
   const first = get();
   l.answer('v1');
   expect(await first).toBe('v1');
@@ -74,12 +74,7 @@ describe('ttlCache', () => {
   });
 
   it('callers waiting on a reload that hangs are answered with the remembered value after staleWaitMs', async () => {
-    const clock = manualClock(0);
-    const l = gatedLoader();
-    const get = ttlCache(l.load, 1_000, clock, 5_000, 5);
-    const first = get();
-    l.answer('v1');
-    await first;
+    const { clock, l, get } = await primed(5_000, 5);
     clock.advance(2_000);
     expect(await get()).toBe('v1'); // starts the reload, which never answers
     expect(await get()).toBe('v1'); // waited staleWaitMs (real time) for it, then fell back
