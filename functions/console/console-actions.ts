@@ -87,7 +87,8 @@ async function targetsOf(deps: ConsoleActionDeps, a: Extract<ConsoleAction, { ki
   if (a.kind === 'flatten') return held;
   const h = held.find((x) => x.underlying === a.underlying);
   const leg = h?.legs.find((l) => l.ticker === a.ticker && l.side === a.side);
-  return h && leg ? [{ ...h, legs: [leg] }] : [];
+  // One leg: its own pending orders only, so the strategy's other resting orders are left alone.
+  return h && leg ? [{ ...h, legs: [leg], pending: h.pending?.filter((p) => p.leg.ticker === leg.ticker && p.leg.side === leg.side) }] : [];
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Notifier } from '../../shared/notify/notifier.port';
 import { istParts } from '../../shared/platform/ist';
 import { flattenHoldings, type FlattenDeps } from '../../shared/strategy/flatten-holdings';
+import { holdsAnything } from '../../shared/store/holdings.port';
 import type { HttpReply } from '../http-response';
 
 export interface SquareOffDeps extends FlattenDeps {
@@ -41,8 +42,8 @@ async function squareOffBook(deps: SquareOffDeps, book: FlattenDeps, label: stri
   const all = await book.holdings.list({});
   const due = all
     .filter((h) => ist.minutes >= (deps.byStrategy[h.strategy] ?? deps.atMin))
-    .map((h) => ({ ...h, legs: h.legs.filter((l) => l.productType === 'INTRADAY') }))
-    .filter((h) => h.legs.length > 0);
+    .map((h) => ({ ...h, legs: h.legs.filter((l) => l.productType === 'INTRADAY'), pending: h.pending?.filter((p) => p.leg.productType === 'INTRADAY') }))
+    .filter(holdsAnything);
   if (due.length === 0) return { due: 0, ok: true, body: {} };
 
   const report = await flattenHoldings(book, due, `${label ? 'paper-' : ''}square-off:${ist.date}:${ist.minutes}`, { cancelProduct: 'INTRADAY', cancelTagged: true });

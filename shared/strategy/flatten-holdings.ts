@@ -3,10 +3,11 @@ import { NothingSentError, type Execution, type OrderExecutor } from '../orders/
 import { sha256Hex } from '../platform/ids';
 import type { Clock } from '../platform/clock';
 import type { Logger } from '../platform/logger';
-import type { Holding, HoldingsStore } from '../store/holdings.port';
+import type { HeldLeg, Holding, HoldingsStore } from '../store/holdings.port';
 import type { LeaseStore } from '../store/lease.port';
 import type { SymbolIndex } from '../symbols/instrument';
 import { addCloses, bookExecution, closedContracts, freezeOf, type PlanBuilder } from './close-plan';
+import { settlePending } from './settle-pending';
 import { positionPool, reconcileLegs } from './transition-plan';
 
 export interface FlattenDeps {
@@ -64,16 +65,20 @@ export async function flattenHoldings(
   const baseTag = 'tv' + sha256Hex(runKey).slice(0, 24);
   let execution = emptyExecution();
   try {
+    // Only the legs the caller chose (e.g. INTRADAY ones) are closed, and only their pending orders settled.
+    const chosenOf = (t: Holding) => [...t.legs, ...(t.pending ?? []).map((p) => p.leg)];
+    const picks = (t: Holding, l: Pick<HeldLeg, 'ticker' | 'side'>) => chosenOf(t).some((x) => x.ticker === l.ticker && x.side === l.side);
+    const fresh = await Promise.all(mine.map(async (t) => (await deps.holdings.get(t.strategy, t.underlying)) ?? t));
+    // Settled before the positions are read: a resting entry is cancelled, not left to fill after the flatten.
+    const settled = await settlePending(deps, fresh, deps.clock(), (p, h) => picks(mine.find((t) => t.strategy === h.strategy && t.underlying === h.underlying)!, p.leg));
     const [positions, index] = await Promise.all([deps.broker.getPositions(), deps.symbols()]);
     const pool = positionPool(positions);
     const freeze = freezeOf(index, deps.freezeQtyOverrides);
-    for (const t of mine) {
-      const fresh = (await deps.holdings.get(t.strategy, t.underlying)) ?? t;
-      // Only the legs the caller chose (e.g. INTRADAY ones) are closed.
-      const chosen = fresh.legs.filter((l) => t.legs.some((x) => x.ticker === l.ticker && x.side === l.side));
+    for (const [i, t] of mine.entries()) {
+      const chosen = settled.books[i]!.legs.filter((l) => picks(t, l));
       addCloses(b, { strategy: t.strategy, underlying: t.underlying }, reconcileLegs(chosen, pool).legs, baseTag, freeze);
     }
-    const tickers = [...new Set(mine.flatMap((t) => t.legs.map((l) => l.ticker)))];
+    const tickers = [...new Set(mine.flatMap((t) => chosenOf(t).map((l) => l.ticker)))];
     if (b.plan.length || opts.cancelTagged || tickers.length) {
       try {
         execution = await deps.executor.run({
@@ -88,6 +93,7 @@ export async function flattenHoldings(
       }
       if (b.plan.length) await bookExecution(deps.holdings, b, execution, runKey, deps.clock());
     }
+    execution.cancelled.unshift(...settled.cancelled);
   } finally {
     for (const name of locked) await deps.leases.release(name, deps.owner).catch(() => undefined);
   }

@@ -23,6 +23,7 @@ import { freezeQtyFor, UNDERLYINGS } from '../symbols/underlyings';
 import { assertAlertLots } from './alert-lots';
 import { addCloses, bookExecution, closedContracts, freezeOf, type PlanBuilder } from './close-plan';
 import { restingCloses } from './flatten-holdings';
+import { settlePending } from './settle-pending';
 import { openProtection } from './open-protection';
 import type { StrategyDeps } from './strategy.deps';
 import { planTransition, positionPool, reconcileLegs } from './transition-plan';
@@ -136,17 +137,23 @@ async function run(
     }
     // Read under the lock (the book may have moved while we waited for it), beside the broker's positions
     // (a resend of an alert already booked then reads them for nothing; that is rare, waiting is not).
-    const [books, positions] = await Promise.all([
+    const readPositions = () => deps.broker.getPositions().then(
+      (ps) => ({ ps }),
+      (error: unknown) => ({ error }),
+    );
+    let [books, positions] = await Promise.all([
       Promise.all(targets.map(async (t) => (await deps.holdings.get(t.strategy, t.underlying)) ?? t)),
-      deps.broker.getPositions().then(
-        (ps) => ({ ps }),
-        (error: unknown) => ({ error }),
-      ),
+      readPositions(),
     ]);
     const freeze = freezeOf(index, s.freezeQtyOverrides);
     if (books.some((h) => h.applied.includes(record.key))) {
       execution = { status: 'placed', legs: [], reason: 'this alert was already booked by an earlier attempt' };
     } else {
+      // The strategy's orders still open from its earlier alerts: cancelled if they rest, their fills booked.
+      const settled = await settlePending(deps, books, deps.clock());
+      books = settled.books;
+      if (settled.cancelled.length) notes.push(`cancelled its orders still resting from earlier alerts: ${settled.cancelled.join(', ')}`);
+      if (settled.raced) positions = await readPositions();
       if ('error' in positions) throw positions.error;
       const pool = positionPool(positions.ps);
       for (const h of books) {

@@ -44,5 +44,28 @@ export function holdingsContract(open: Open<HoldingsStore>): void {
       expect((await again.list({ underlying: 'NIFTY' })).map((h) => h.strategy).sort()).toEqual(['a', 'b']);
       expect(await again.get('zzz', 'NIFTY')).toBeUndefined();
     });
+    it('keeps orders still open as pending, books their later fills once however often a settle repeats, and lists a holding that only waits', async () => {
+      const s = open(newSpace());
+      const entry = { orderTag: 'tvabc0o0', intent: 'open' as const, leg: leg({ qty: 130 }), booked: 0 };
+      await s.apply('trend', 'NIFTY', { key: 'k1', nowMs: T0, add: [], remove: [], pending: [entry] });
+      expect((await s.list({ strategy: 'trend' })).map((h) => h.pending?.map((p) => p.orderTag))).toEqual([['tvabc0o0']]);
+      // The same reading applied twice, and two at once: the 65 units filled so far count once.
+      await Promise.all([0, 1].map((i) => s.apply('trend', 'NIFTY', { nowMs: T0 + 1 + i, add: [], remove: [], settle: [{ orderTag: 'tvabc0o0', filled: 65, done: false }] })));
+      await s.apply('trend', 'NIFTY', { nowMs: T0 + 3, add: [], remove: [], settle: [{ orderTag: 'tvabc0o0', filled: 65, done: false }] });
+      const partly = await s.get('trend', 'NIFTY');
+      expect(partly?.legs).toEqual([leg({ qty: 65 })]);
+      expect(partly?.pending).toEqual([{ ...entry, booked: 65 }]);
+      // A settle has no key of its own, so it never crowds alerts out of `applied`.
+      expect(partly?.applied).toEqual(['k1']);
+      // Done: the rest filled, and it stops being pending.
+      const done = await s.apply('trend', 'NIFTY', { nowMs: T0 + 5, add: [], remove: [], settle: [{ orderTag: 'tvabc0o0', filled: 130, done: true }] });
+      expect(done.legs).toEqual([leg({ qty: 130 })]);
+      expect(done.pending).toBeUndefined();
+      // A pending close takes its fills away from the leg it closes.
+      await s.apply('trend', 'NIFTY', { key: 'k2', nowMs: T0 + 6, add: [], remove: [], pending: [{ orderTag: 'tvdef0c0', intent: 'close', leg: leg({ qty: 130 }), booked: 0 }] });
+      const closed = await s.apply('trend', 'NIFTY', { nowMs: T0 + 7, add: [], remove: [], settle: [{ orderTag: 'tvdef0c0', filled: 130, done: true }] });
+      expect(closed.legs).toEqual([]);
+      expect(await s.list({ strategy: 'trend' })).toEqual([]);
+    });
   });
 }

@@ -1,5 +1,5 @@
 import type { Firestore } from '@google-cloud/firestore';
-import { applyHoldingChange, holdingId, type Holding, type HoldingsStore } from '../holdings.port';
+import { applyHoldingChange, holdingId, holdsAnything, type Holding, type HoldingsStore } from '../holdings.port';
 import { collectionName, docIdFor, guarded, withoutUndefined, type FirestoreStoreOptions } from './firestore-docs';
 
 /** Holdings in `<prefix>holdings/<strategy|underlying>`; every change is one transaction. */
@@ -20,7 +20,7 @@ export function createFirestoreHoldingsStore(db: Firestore, options: FirestoreSt
         if (filter.strategy !== undefined) q = q.where('strategy', '==', filter.strategy);
         if (filter.underlying !== undefined) q = q.where('underlying', '==', filter.underlying);
         const snap = await q.get();
-        return snap.docs.map((d) => d.data() as Holding).filter((h) => h.legs.length > 0);
+        return snap.docs.map((d) => d.data() as Holding).filter(holdsAnything);
       }),
 
     apply: (strategy, underlying, change) =>

@@ -1,6 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { applyHoldingChange, holdingId, type Holding, type HoldingsStore } from '../holdings.port';
+import { applyHoldingChange, holdingId, holdsAnything, type Holding, type HoldingsStore } from '../holdings.port';
 import { fileLocks } from './keyed-mutex';
 import { readJsonFile, writeJsonFileAtomic } from './json-file';
 
@@ -23,7 +23,7 @@ export function createLocalHoldingsStore(dir: string): HoldingsStore {
       const out: Holding[] = [];
       for (const n of names.filter((x) => x.endsWith('.json'))) {
         const h = await readJsonFile<Holding>(path.join(root, n));
-        if (!h || h.legs.length === 0) continue;
+        if (!h || !holdsAnything(h)) continue;
         if (filter.strategy !== undefined && h.strategy !== filter.strategy) continue;
         if (filter.underlying !== undefined && h.underlying !== filter.underlying) continue;
         out.push(h);
