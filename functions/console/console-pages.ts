@@ -245,11 +245,14 @@ function strategiesSection(view: ConsoleView, ctx: PageContext): string {
           )
           .join('')}</ul>`
       : `<p class="muted">Holds nothing in the bridge's book.</p>`;
+    const waiting = s.waiting.length
+      ? `<p class="muted">Still at the broker, settled by its next signal: ${s.waiting.map((w) => `${w.intent} ${w.side === 'BUY' ? 'buy' : 'sell'} ${w.qty} ${esc(name(w.ticker))} (${w.filledQty} filled)`).join('; ')}</p>`
+      : '';
     const prot = s.protection.length ? `<h3>Protection</h3><ul class="prot">${s.protection.map((p) => protectionLine(p, name)).join('')}</ul>` : `<p class="muted">No stop or target managed by the bridge.</p>`;
     const orders = s.orders.length ? `<details><summary>Orders today (${s.orders.length})</summary><ul class="orders">${s.orders.map((o) => orderLine(o, name, ctx, venue)).join('')}</ul></details>` : '';
-    const flatten = s.held.length ? actionForm(ctx, { kind: 'flatten', strategy: s.name, ...on }, `Flatten ${s.name}${venue ? ' on paper' : ''}`, 'danger') : '';
+    const flatten = s.held.length || s.waiting.length ? actionForm(ctx, { kind: 'flatten', strategy: s.name, ...on }, `Flatten ${s.name}${venue ? ' on paper' : ''}`, 'danger') : '';
     const badge = venue ? ' <span class="badge warn">paper</span>' : '';
-    return `<article class="strategy${venue ? ' paper' : ''}" id="s-${venue ? 'paper-' : ''}${esc(s.name.replace(/[^A-Za-z0-9_.-]/g, '_'))}"><h3>${esc(s.name)}${badge} <span class="pnl">${pnlSpan(s.pnl)}</span></h3>${held}${prot}${orders}${flatten}</article>`;
+    return `<article class="strategy${venue ? ' paper' : ''}" id="s-${venue ? 'paper-' : ''}${esc(s.name.replace(/[^A-Za-z0-9_.-]/g, '_'))}"><h3>${esc(s.name)}${badge} <span class="pnl">${pnlSpan(s.pnl)}</span></h3>${held}${waiting}${prot}${orders}${flatten}</article>`;
   };
   const cards = [...live.map((s) => card(s, undefined)), ...paper.map((s) => card(s, 'paper'))].join('');
   return `<section class="card" id="strategies">${head}${cards}${paperDown}${switches}</section>`;

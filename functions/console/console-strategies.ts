@@ -1,7 +1,7 @@
 import type { Position } from '../../shared/broker/broker.port';
 import type { OrderRecord } from '../../shared/orders/lifecycle/order-record';
 import type { OrderView } from '../../shared/orders/order-views';
-import type { HeldLeg, Holding } from '../../shared/store/holdings.port';
+import { applyHoldingChange, type HeldLeg, type Holding } from '../../shared/store/holdings.port';
 
 /**
  * Per strategy, what the console shows: what it holds (the bridge's book), what the broker holds in
@@ -41,9 +41,22 @@ export interface OrderLine {
   cancellable: boolean;
 }
 
+/** An order of the strategy not finished when its alert was booked (the book holds only what filled). */
+export interface WaitingLine {
+  underlying: string;
+  intent: 'open' | 'close';
+  /** The order's side. */
+  side: 'BUY' | 'SELL';
+  ticker: string;
+  qty: number;
+  filledQty: number;
+}
+
 export interface StrategyView {
   name: string;
   held: HeldLine[];
+  /** Orders its next alert will settle (cancel if they still rest); what they filled is already in `held`. */
+  waiting: WaitingLine[];
   /** Realised + unrealised on today's orders of this strategy, in rupees; undefined when a price is missing. */
   pnl?: number;
   protection: ProtectionLine[];
@@ -74,10 +87,15 @@ export function strategyViews(input: { holdings: Holding[]; records: OrderRecord
   const names = new Set<string>([...input.holdings.map((h) => h.strategy), ...input.records.filter((r) => r.strategy).map((r) => r.strategy!)]);
   return [...names].sort().map((name) => {
     const records = input.records.filter((r) => r.strategy === name);
-    const held: HeldLine[] = input.holdings
-      .filter((h) => h.strategy === name)
-      .flatMap((h) =>
-        h.legs.map((leg) => {
+    const mine = input.holdings.filter((h) => h.strategy === name).map((h) => ({ h, now: withLaterFills(h, records) }));
+    const waiting: WaitingLine[] = mine.flatMap(({ h }) =>
+      (h.pending ?? []).map((p) => ({
+        underlying: h.underlying, intent: p.intent, side: p.intent === 'open' ? p.leg.side : p.leg.side === 'BUY' ? 'SELL' : 'BUY', ticker: p.leg.ticker, qty: p.leg.qty, filledQty: filledOf(records, p.orderTag),
+      })),
+    );
+    const held: HeldLine[] = mine
+      .flatMap(({ h, now }) =>
+        now.legs.map((leg) => {
           const p = position(leg.ticker, leg.productType);
           const fills = records.filter((r) => r.symbol === leg.ticker && r.side === leg.side && r.filledQty > 0 && r.avgPrice !== undefined);
           const qty = fills.reduce((s, r) => s + r.filledQty, 0);
@@ -119,8 +137,20 @@ export function strategyViews(input: { holdings: Holding[]; records: OrderRecord
         };
       });
     const orders = records.map((record) => line(record, byOrderId));
-    return { name, held, pnl, protection, orders };
+    return { name, held, waiting, pnl, protection, orders };
   });
+}
+
+const filledOf = (records: OrderRecord[], orderTag: string) => records.filter((r) => r.orderTag === orderTag).reduce((s, r) => s + r.filledQty, 0);
+
+/**
+ * The book as its strategy holds it now: a pending order's fills since its alert (its records know
+ * them from the postbacks) counted as the next alert will book them, so the page answers "what do I hold".
+ */
+function withLaterFills(h: Holding, records: OrderRecord[]): Holding {
+  if (!h.pending?.length) return h;
+  const settle = h.pending.map((p) => ({ orderTag: p.orderTag, filled: filledOf(records, p.orderTag), done: false }));
+  return applyHoldingChange(h, h.strategy, h.underlying, { nowMs: h.updatedAt, add: [], remove: [], settle });
 }
 
 /** Today's orders of no strategy (single-order alerts without one, and anything the page cannot attribute). */

@@ -106,4 +106,18 @@ describe('console view', () => {
     expect(html).not.toMatch(/ORB 15m: <strong>/);
     expect(html).toContain('id="s-paper-fwd"');
   });
+  it('counts what a pending entry filled since its alert as held, and says what still waits at the broker', async () => {
+    const CE = 'NSE:NIFTY26JAN24500CE';
+    const pending = { orderTag: 'tvabc0o0', intent: 'open' as const, leg: { ticker: CE, optionType: 'CE' as const, side: 'BUY' as const, qty: 130, lotSize: 65, productType: 'INTRADAY' as const }, booked: 0 };
+    // The fill postback moved the record to 65 filled; the book learns it at the strategy's next alert.
+    const entry = { id: 'E1', orderId: 'E1', orderTag: 'tvabc0o0', requestId: 'r', role: 'entry', symbol: CE, side: 'BUY', qty: 130, productType: 'INTRADAY', orderType: 'MARKET', state: 'partially_filled', filledQty: 65, avgPrice: 100, version: 2, createdAt: NOW, updatedAt: NOW, strategy: 'trend' } as never;
+    const view = await gatherConsoleView(deps({
+      holdings: { list: async () => [{ strategy: 'trend', underlying: 'NIFTY', legs: [], pending: [pending], updatedAt: NOW, applied: [] }] },
+      records: { listCreatedBetween: async () => [entry] },
+    }));
+    const html = dashboardPage(view, ctx);
+    expect(html).toMatch(/Long 65 /);
+    expect(html).toMatch(/Still at the broker, settled by its next signal: open buy 130 .* \(65 filled\)/);
+    expect(html).toContain('Flatten trend');
+  });
 });
