@@ -14,6 +14,8 @@ export interface DayReport {
   afterReversal: string[];
   afterFlat: string[];
   net: { callAfterReversal: number; putAfterReversal: number; callAtEnd: number; putAtEnd: number };
+  /** The strategy's book after each step, as `SIDE ticker qty` for legs and `pending INTENT ticker booked` for orders. */
+  book: { afterEntry: string[]; afterReversal: string[]; atEnd: string[] };
   /** Orders at the fake without a record of their own at the bridge. */
   unrecorded: string[];
   /** Records without any event in the outbox or published. */
@@ -46,9 +48,15 @@ export async function runTraderDay(fake: FakeFyers, deps: AppDeps, call: string,
   const paperBook = deps.webhook.forwardTest?.broker;
   const paperPending = async () => (paperBook ? (await paperBook.findOrders({})).filter((o) => o.state === 'working').map((o) => `${o.side} ${o.symbol} ${o.qty}`).sort() : []);
   const statuses: number[] = [];
+  const bookNow = async () => {
+    const h = await deps.adapters.holdings.get('day', 'NIFTY');
+    return [...(h?.legs ?? []).map((l) => `${l.side} ${l.ticker} ${l.qty}`), ...(h?.pending ?? []).map((p) => `pending ${p.intent} ${p.leg.ticker} ${p.booked}`)].sort();
+  };
+  const book = { afterEntry: [] as string[], afterReversal: [] as string[], atEnd: [] as string[] };
   fake.restMarketOrders(true);
   statuses.push(await send({ position: 'long', qty: 1, sl: 10, tp: 20, idempotency_key: `${key}-1` }));
   const afterEntry = pending(fake);
+  book.afterEntry = await bookNow();
   // On paper the entry fills at once at the live price, so its stop and target are working already.
   const paperAfterFill = opts.shadow ? await paperPending() : [];
   const entry = fake.state.orders.find((o) => o.symbol === call && o.type === 2)!;
@@ -62,6 +70,7 @@ export async function runTraderDay(fake: FakeFyers, deps: AppDeps, call: string,
   statuses.push(await send({ position: 'short', qty: 1, sl: 8, tp: 16, idempotency_key: `${key}-2` }));
   await waitFor(() => pending(fake).filter((o) => o.includes(put)).length === 2, 20_000, 'the put protected');
   const afterReversal = pending(fake);
+  book.afterReversal = await bookNow();
   const paperAfterReversal = opts.shadow ? await paperPending() : [];
   const net = { callAfterReversal: netOf(fake, call), putAfterReversal: netOf(fake, put), callAtEnd: 0, putAtEnd: 0 };
 
@@ -69,6 +78,7 @@ export async function runTraderDay(fake: FakeFyers, deps: AppDeps, call: string,
   await fake.lifecycle.settled();
   const afterFlat = pending(fake);
   const paperAfterFlat = opts.shadow ? await paperPending() : [];
+  book.atEnd = await bookNow();
   net.callAtEnd = netOf(fake, call);
   net.putAtEnd = netOf(fake, put);
 
@@ -77,7 +87,7 @@ export async function runTraderDay(fake: FakeFyers, deps: AppDeps, call: string,
   const paper = opts.shadow
     ? { statuses: paperStatuses, afterFill: paperAfterFill, afterReversal: paperAfterReversal, afterFlat: paperAfterFlat, heldAtEnd: (await deps.adapters.forwardTest.holdings.list({ strategy: SHADOW_STRATEGY })).length }
     : undefined;
-  return { afterEntry, afterFill, afterReversal, afterFlat, net, unrecorded, statuses, ...(paper ? { paper } : {}) };
+  return { afterEntry, afterFill, afterReversal, afterFlat, net, book, unrecorded, statuses, ...(paper ? { paper } : {}) };
 }
 
 /** The paper strategy's side of the same day: every step on the paper book, nothing at the fake. */
@@ -100,5 +110,8 @@ export function expectCleanDay(r: DayReport, call: string, put: string): void {
   expect(r.afterReversal).toEqual([`SELL LIMIT ${put} 65`, `SELL SL-L ${put} 65`]);
   expect(r.net).toEqual({ callAfterReversal: 0, putAfterReversal: 65, callAtEnd: 0, putAtEnd: 0 });
   expect(r.afterFlat).toEqual([]);
+  // The book holds what filled: nothing while the entry rests (it is pending), the put after the
+  // reversal (the entry's fill settled on the way), nothing at the end.
+  expect(r.book).toEqual({ afterEntry: [`pending open ${call} 0`], afterReversal: [`BUY ${put} 65`], atEnd: [] });
   expect(r.unrecorded).toEqual([]);
 }
