@@ -75,6 +75,30 @@ describe('square-off', () => {
     expect(fake.state.orders).toHaveLength(count);
   });
 
+  it('a rerun after a close that rested cancels it and closes only what is still held, never flipping the position', async () => {
+    await start({ SQUARE_OFF_AT: '15:15' });
+    expect((await post({ strategy: 'trend', position: 'long', qty: 2, idempotency_key: 'rq-1' })).status).toBe(200);
+    fake.state.restSymbols.add(CE.ticker);
+    clock.set(istInstant(DAY, 15, 15));
+    const first = await handleSquareOff(deps.squareOff);
+    expect(first.body).toMatchObject({ resting: [expect.stringContaining(CE.ticker)] });
+    const close = fake.state.orders.at(-1)!;
+    // Half of the close fills before the next run; the rest still rests.
+    fake.lifecycle.fillNow(close.id, 65, 140);
+    await fake.lifecycle.settled();
+    // The book still holds the half that did not close, with the close pending.
+    expect(await legsOf('trend')).toEqual([expect.objectContaining({ qty: 130 })]);
+    fake.state.restSymbols.delete(CE.ticker);
+
+    clock.set(istInstant(DAY, 15, 16));
+    const rerun = await handleSquareOff(deps.squareOff);
+    expect(rerun.status).toBe(200);
+    expect(close.status).toBe(1);
+    expect(sent().slice(1)).toEqual([`SELL ${CE.ticker} 130 INTRADAY`, `SELL ${CE.ticker} 65 INTRADAY`]);
+    expect([...fake.state.positions.values()].filter((p) => p.symbol === CE.ticker).reduce((x, p) => x + p.netQty, 0)).toBe(0);
+    expect(await deps.adapters.holdings.list({ strategy: 'trend' })).toEqual([]);
+  });
+
   it('is registered as the squareOff function and answers the scheduler', async () => {
     await start({});
     const { getTestServer } = await import('@google-cloud/functions-framework/testing');
