@@ -70,7 +70,7 @@ export async function flattenHoldings(
     const picks = (t: Holding, l: Pick<HeldLeg, 'ticker' | 'side'>) => chosenOf(t).some((x) => x.ticker === l.ticker && x.side === l.side);
     const fresh = await Promise.all(mine.map(async (t) => (await deps.holdings.get(t.strategy, t.underlying)) ?? t));
     // Settled before the positions are read: a resting entry is cancelled, not left to fill after the flatten.
-    const settled = await settlePending(deps, fresh, deps.clock(), (p, h) => picks(mine.find((t) => t.strategy === h.strategy && t.underlying === h.underlying)!, p.leg));
+    const settled = await settlePending(deps, fresh, deps.clock(), { which: (p, h) => picks(mine.find((t) => t.strategy === h.strategy && t.underlying === h.underlying)!, p.leg) });
     const [positions, index] = await Promise.all([deps.broker.getPositions(), deps.symbols()]);
     const pool = positionPool(positions);
     const freeze = freezeOf(index, deps.freezeQtyOverrides);

@@ -20,6 +20,13 @@ export interface Settled {
   raced: boolean;
 }
 
+export interface SettleOptions {
+  /** Only these pending orders (a flatten of chosen legs); default all. */
+  which?: (p: PendingOrder, h: Holding) => boolean;
+  /** Book fills only, cancel nothing (a risk run watching the book, not acting on a signal). */
+  keepResting?: boolean;
+}
+
 const open = (o: OrderReport) => o.state === 'working' || o.state === 'partially_filled';
 
 /**
@@ -29,12 +36,13 @@ const open = (o: OrderReport) => o.state === 'working' || o.state === 'partially
  * again if the plan still needs it). Then what each one filled is booked, in one atomic change per
  * holding, and the plan is made from that. Reads the orderbook only when something is pending.
  */
-export async function settlePending(deps: SettleDeps, books: Holding[], nowMs: number, which: (p: PendingOrder, h: Holding) => boolean = () => true): Promise<Settled> {
+export async function settlePending(deps: SettleDeps, books: Holding[], nowMs: number, opts: SettleOptions = {}): Promise<Settled> {
+  const which = opts.which ?? (() => true);
   const due = books.map((h) => (h.pending ?? []).filter((p) => which(p, h)));
   if (due.every((d) => d.length === 0)) return { books, cancelled: [], raced: false };
   let book = await deps.broker.findOrders({});
   const tags = new Set(due.flat().map((p) => p.orderTag));
-  const resting = book.filter((o) => tags.has(o.orderTag ?? '') && open(o));
+  const resting = opts.keepResting ? [] : book.filter((o) => tags.has(o.orderTag ?? '') && open(o));
   const cancelled: string[] = [];
   for (const o of resting) {
     const c = await deps.executor.cancel(o.orderId).catch((e: unknown): CancelOutcome => ({ status: 'unknown', reason: String(e) }));

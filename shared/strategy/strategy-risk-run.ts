@@ -2,8 +2,10 @@ import { RiskRefusedError } from '../errors';
 import type { Notifier } from '../notify/notifier.port';
 import { istParts } from '../platform/ist';
 import type { ControlsStore, RuntimeControls, StrategyDayState, StrategyVenue } from '../store/controls.port';
+import { holdsAnything } from '../store/holdings.port';
 import { venueOf } from '../orders/strategy-venue';
 import { flattenHoldings, type FlattenDeps } from './flatten-holdings';
+import { settlePending } from './settle-pending';
 import { evaluateStrategyRisk, mergeDayState, strategyMtm, type StrategyRiskConfig } from './strategy-risk';
 
 export interface StrategyRiskDeps extends FlattenDeps {
@@ -41,8 +43,10 @@ export async function enforceStrategyRisk(deps: StrategyRiskDeps): Promise<Strat
   const ids = Object.keys(deps.rules).filter((id) => venueOf(id, controls, deps.venue.paperStrategies) === deps.venue.book);
   // No rule on this book: its positions are not read (on paper that read costs a live quote call).
   if (ids.length === 0) return run;
-  const positions = await deps.broker.getPositions();
-  const mtm = strategyMtm(positions, holdings);
+  // A strategy's entry that rested and filled since its alert counts in its MTM: its fills are booked
+  // first (nothing is cancelled here; only a signal or a flatten supersedes a resting order).
+  const [positions, settled] = await Promise.all([deps.broker.getPositions(), settlePending(deps, holdings, now, { keepResting: true })]);
+  const mtm = strategyMtm(positions, settled.books);
   const days = controls.strategyDay ?? {};
   /** The states this run changed: only they are written, merged into the map as it then stands. */
   const changed: Record<string, StrategyDayState> = {};
@@ -50,7 +54,7 @@ export async function enforceStrategyRisk(deps: StrategyRiskDeps): Promise<Strat
     const rules = deps.rules[id]!;
     const state: StrategyDayState = days[id]?.day === day ? { ...days[id]! } : { day };
     if (state.stopped) continue;
-    const held = holdings.filter((h) => h.strategy === id && h.legs.some((l) => l.qty > 0));
+    const held = settled.books.filter((h) => h.strategy === id && holdsAnything(h));
     const value = mtm.get(id) ?? 0;
     run.mtm[id] = value;
     if (held.length === 0 && state.peak === undefined) continue; // nothing held, nothing to watch

@@ -90,3 +90,21 @@ it('the profit lock: after +X, giving back more than Y flattens the strategy; th
   expect(told.find((s) => s.startsWith('Strategy locked'))).toMatch(/gave back ₹520 from its best of ₹1,300 \(profit lock: after ₹1,000, at most ₹500 back\)/);
   expect(told.find((s) => s.startsWith('Strategy daily'))).toMatch(/reached the daily profit target of ₹1,300/);
 });
+
+it('an entry that rested and filled after its alert counts in the strategy\'s MTM, and the flatten closes it', async () => {
+  await start({ scalp: { stop: 1000 } });
+  fake.state.restSymbols.add(CE.ticker);
+  expect((await post({ strategy: 'scalp', position: 'long', qty: 1, idempotency_key: 'rf-1' })).status).toBe(200);
+  const entry = fake.state.orders[0]!;
+  const ceLtp = fake.state.ltp.get(CE.ticker) ?? 100;
+  fake.lifecycle.fillNow(entry.id, entry.qty, ceLtp);
+  await fake.lifecycle.settled();
+  fake.state.restSymbols.delete(CE.ticker);
+  expect(netOf(CE.ticker)).toBe(65);
+
+  fake.setLtp(CE.ticker, ceLtp - 20);
+  const run = await handleReconcile(deps.reconcile);
+  expect(run.body).toMatchObject({ strategyRisk: { stopped: ['scalp'], mtm: { scalp: -1300 } } });
+  expect(netOf(CE.ticker)).toBe(0);
+  expect(await deps.adapters.holdings.list({ strategy: 'scalp' })).toEqual([]);
+});
