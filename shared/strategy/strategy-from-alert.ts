@@ -227,7 +227,7 @@ async function run(
     throw cause instanceof AppError ? cause : new DependencyUnavailableError('The strategy could not be executed; nothing was sent', undefined, { cause });
   }
   const resting = restingCloses(execution);
-  if (resting.length) notes.push(`closes resting unfilled at the broker, left working and followed: ${resting.join(', ')}`);
+  if (resting.length) notes.push(`closes resting unfilled at the broker, left working (the book keeps those legs until they fill; the next signal cancels what still rests): ${resting.join(', ')}`);
 
   trace.brokerResponse = { legs: execution.legs };
   await bookExecution(deps.holdings, b, execution, record.key, deps.clock()).catch(async (e: unknown) => {
