@@ -2,7 +2,7 @@ import type { Execution } from '../orders/execute/execute-plan';
 import { planTag } from '../orders/order-tags';
 import type { PlannedOrder } from '../orders/execute/order-plan';
 import type { LegResult } from '../orders/leg-result';
-import type { HeldLeg, HoldingsStore, PendingOrder } from '../store/holdings.port';
+import type { HeldLeg, HoldingChange, HoldingsStore, PendingOrder } from '../store/holdings.port';
 import type { SymbolIndex } from '../symbols/instrument';
 import { freezeQtyFor } from '../symbols/underlyings';
 import { shortsFirst } from './transition-plan';
@@ -59,30 +59,59 @@ export const filledUnits = (r: LegResult): number => (r.status === 'filled' ? (r
 const mayFillMore = (r: LegResult): boolean =>
   r.orderTag !== undefined && (r.status === 'working' || r.status === 'unknown' || (r.status === 'rejected' && filledUnits(r) > 0));
 
+/** One order as the book sees it: what it does to which leg, how much of it filled, and whether more may. */
+export interface BookedOrder {
+  orderTag?: string;
+  role: 'open' | 'close';
+  /** The order's own side (a close of a long sells). */
+  side: 'BUY' | 'SELL';
+  symbol: string;
+  productType: string;
+  optionType: 'CE' | 'PE';
+  lotSize: number;
+  /** The order's units, and how many have filled. */
+  qty: number;
+  filled: number;
+  mayFillMore: boolean;
+  /** For a close: the side of the leg it reduces (default: the opposite of the order's). */
+  heldSide?: 'BUY' | 'SELL';
+}
+
+/** The change to a holding that books these orders: fills now, and every order that may still fill as pending. */
+export function bookingOf(orders: BookedOrder[]): Pick<HoldingChange, 'add' | 'remove' | 'pending'> {
+  const add: HeldLeg[] = [];
+  const remove: HoldingChange['remove'] = [];
+  const pending: PendingOrder[] = [];
+  for (const o of orders) {
+    const side = o.role === 'open' ? o.side : (o.heldSide ?? (o.side === 'BUY' ? 'SELL' : 'BUY'));
+    const leg: HeldLeg = { ticker: o.symbol, optionType: o.optionType, side, qty: o.qty, lotSize: o.lotSize, productType: o.productType === 'MARGIN' ? 'MARGIN' : 'INTRADAY' };
+    if (o.filled > 0 && o.role === 'open') add.push({ ...leg, qty: o.filled });
+    if (o.filled > 0 && o.role === 'close') remove.push({ ticker: leg.ticker, side, qty: o.filled });
+    if (o.mayFillMore && o.orderTag) pending.push({ orderTag: o.orderTag, intent: o.role, leg, booked: o.filled });
+  }
+  return { add, remove, ...(pending.length ? { pending } : {}) };
+}
+
 /**
  * Books what the broker has filled of each order into its holding, once per key, and keeps every order
  * it may still fill as pending, so the strategy's next alert settles it against the orderbook. Accepted
  * is not filled: a close resting at the broker leaves the leg held, an open resting adds nothing yet.
  */
 export async function bookExecution(holdings: HoldingsStore, b: PlanBuilder, ex: Pick<Execution, 'legs'>, key: string, nowMs: number): Promise<void> {
-  const changes = new Map<string, { strategy: string; underlying: string; add: HeldLeg[]; remove: Array<Pick<HeldLeg, 'ticker' | 'side' | 'qty'>>; pending: PendingOrder[] }>();
+  const byHolding = new Map<string, { strategy: string; underlying: string; orders: BookedOrder[] }>();
   for (const [n, m] of b.meta) {
     const r = ex.legs.find((l) => l.leg === n && l.role !== 'exit');
     // An open a broken structure undid holds nothing (its own exit order closed what filled).
     if (!r || r.role === 'exit' || (r.role === 'open' && r.rolledBack)) continue;
     const filled = filledUnits(r);
-    const pending = mayFillMore(r);
-    if (filled === 0 && !pending) continue;
+    if (filled === 0 && !mayFillMore(r)) continue;
     const id = `${m.strategy}|${m.underlying}`;
-    const c = changes.get(id) ?? { strategy: m.strategy, underlying: m.underlying, add: [], remove: [], pending: [] };
-    changes.set(id, c);
-    const side = r.role === 'open' ? r.side : (m.heldSide ?? (r.side === 'BUY' ? 'SELL' : 'BUY'));
-    const leg: HeldLeg = { ticker: r.symbol, optionType: m.optionType, side, qty: r.qty, lotSize: m.lotSize, productType: r.productType === 'MARGIN' ? 'MARGIN' : 'INTRADAY' };
-    if (filled > 0 && r.role === 'open') c.add.push({ ...leg, qty: filled });
-    if (filled > 0 && r.role === 'close') c.remove.push({ ticker: leg.ticker, side, qty: filled });
-    if (pending) c.pending.push({ orderTag: r.orderTag!, intent: r.role, leg, booked: filled });
+    const h = byHolding.get(id) ?? { strategy: m.strategy, underlying: m.underlying, orders: [] };
+    byHolding.set(id, h);
+    h.orders.push({
+      orderTag: r.orderTag, role: r.role, side: r.side, symbol: r.symbol, productType: r.productType, qty: r.qty, filled, mayFillMore: mayFillMore(r),
+      optionType: m.optionType, lotSize: m.lotSize, ...(m.heldSide ? { heldSide: m.heldSide } : {}),
+    });
   }
-  for (const c of changes.values()) {
-    await holdings.apply(c.strategy, c.underlying, { key, nowMs, add: c.add, remove: c.remove, ...(c.pending.length ? { pending: c.pending } : {}) });
-  }
+  for (const h of byHolding.values()) await holdings.apply(h.strategy, h.underlying, { key, nowMs, ...bookingOf(h.orders) });
 }

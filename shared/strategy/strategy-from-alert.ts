@@ -17,11 +17,12 @@ import { istParts } from '../platform/ist';
 import { sizeLots, needsMarketFacts } from '../risk/position-sizing';
 import type { RuntimeControls } from '../store/controls.port';
 import type { IdempotencyStatus } from '../store/idempotency.port';
+import type { Holding } from '../store/holdings.port';
 import type { Instrument, SymbolIndex } from '../symbols/instrument';
 import { normalizeUnderlying, resolveInstrument } from '../symbols/resolve-instrument';
 import { freezeQtyFor, UNDERLYINGS } from '../symbols/underlyings';
 import { assertAlertLots } from './alert-lots';
-import { addCloses, bookExecution, closedContracts, freezeOf, type PlanBuilder } from './close-plan';
+import { addCloses, bookExecution, bookingOf, closedContracts, freezeOf, type BookedOrder, type PlanBuilder } from './close-plan';
 import { restingCloses } from './flatten-holdings';
 import { settlePending } from './settle-pending';
 import { openProtection } from './open-protection';
@@ -123,6 +124,7 @@ async function run(
   let execution: Pick<Execution, 'status' | 'legs' | 'reason'>;
   const notes: string[] = [];
   let capSlots: { day: string; count: number } | undefined;
+  let earlier: FoundOrder[] = [];
   try {
     // Which books to lock: a flatten finds them; any other alert names its one book (read under the lock).
     const targets = alert.intent === 'flatten'
@@ -196,18 +198,20 @@ async function run(
       const resumed = previous !== undefined ? await deps.executor.resume(plan) : undefined;
       if (resumed) execution = resumed;
       else if (previous === 'unknown') execution = { status: 'unknown', legs: [], reason: 'an earlier attempt was sent but never confirmed, and the orderbook does not show it yet' };
-      else if (previous !== undefined && (await sentByEarlierAttempt(deps, baseTag))) {
+      else if (previous !== undefined && (earlier = await sentByEarlierAttempt(deps, baseTag)).length) {
         // The plan was rebuilt from the broker's positions as they are now: once an earlier attempt's
         // close has filled, the legs sit at other places in the plan and carry other tags, so `resume`
-        // found none of them. Running it would send the open a second time; nothing new is sent.
-        execution = { status: 'unknown', legs: [], reason: 'an earlier, interrupted attempt of this alert already sent orders; nothing new was sent: check the positions and the book' };
+        // found none of them. Running it would send the open a second time; nothing new is sent. What
+        // the earlier attempt sent is booked from the orderbook (found by tag, not by place in a plan).
+        const booked = books.length === 1 ? await bookFound(deps, books[0]!, earlier, index, record.key) : false;
+        execution = { status: 'unknown', legs: [], reason: `an earlier, interrupted attempt of this alert already sent orders; nothing new was sent${booked ? '; they are in the book' : ''}: check the positions` };
         await deps.notifier.notify({
           kind: 'order.unknown',
           severity: 'critical',
-          summary: `Strategy ${alert.strategy ?? '*'} on ${r.underlying ?? 'all underlyings'}: an interrupted attempt of this alert had sent orders; nothing was re-sent and the book was not updated. Check the positions before its next signal`,
+          summary: `Strategy ${alert.strategy ?? '*'} on ${r.underlying ?? 'all underlyings'}: an interrupted attempt of this alert had sent orders (${earlier.map((e) => `${e.role} ${e.side} ${e.qty} ${e.symbol}`).join('; ')}); nothing was re-sent and ${booked ? 'the book now holds what they filled' : 'the book was not updated'}. Check that the positions are what the signal wanted`,
           requestId: req.requestId,
           at: deps.clock(),
-          details: { key: record.key },
+          details: { key: record.key, orders: earlier },
         });
       }
       else if (b.plan.length === 0) execution = { status: 'placed', legs: [], reason: alert.position !== undefined ? 'already there: nothing to do' : 'nothing held: nothing to do' };
@@ -323,11 +327,51 @@ function strategyResult(req: AlertRequest, a: StrategyAlert, r: Resolved, ex: Pi
 /** Most orders one alert's plan can hold: ten legs, or the closes of every holding a flatten touches. */
 const MAX_PLAN_ORDERS = 64;
 
-/** Whether the orderbook holds any order of this alert's plans, whatever its place in the plan that sent it. */
-async function sentByEarlierAttempt(deps: StrategyDeps, baseTag: string): Promise<boolean> {
-  const tags = new Set((await deps.broker.findOrders({})).map((o) => o.orderTag));
+/** An order an earlier attempt of this alert sent, whatever its place in the plan that sent it; sliced ones summed. */
+interface FoundOrder {
+  orderTag: string;
+  role: 'open' | 'close';
+  symbol: string;
+  side: 'BUY' | 'SELL';
+  productType: string;
+  qty: number;
+  filledQty: number;
+  /** Some of it may still fill. */
+  open: boolean;
+}
+
+/** The orders of this alert's plans in the orderbook, under any role or place (refused ones left out). */
+async function sentByEarlierAttempt(deps: StrategyDeps, baseTag: string): Promise<FoundOrder[]> {
+  const rows = (await deps.broker.findOrders({})).filter((o) => o.state !== 'rejected');
+  const found: FoundOrder[] = [];
   for (const role of ['open', 'close'] as const) {
-    for (let n = 0; n < MAX_PLAN_ORDERS; n++) if (tags.has(planTag(baseTag, role, n))) return true;
+    for (let n = 0; n < MAX_PLAN_ORDERS; n++) {
+      const tag = planTag(baseTag, role, n);
+      const mine = rows.filter((o) => o.orderTag === tag);
+      if (!mine.length) continue;
+      const o = mine[0]!;
+      found.push({
+        orderTag: tag, role, symbol: o.symbol, side: o.side, productType: o.productType,
+        qty: mine.reduce((x, m) => x + m.qty, 0), filledQty: mine.reduce((x, m) => x + m.filledQty, 0),
+        open: mine.some((m) => m.state === 'working' || m.state === 'partially_filled'),
+      });
+    }
   }
-  return false;
+  return found;
+}
+
+/**
+ * Books what an interrupted attempt sent into the one holding the alert moves, as its own booking
+ * would have: fills now, and orders still open as pending, under the alert's key (once). The contract
+ * facts come from the master. False when a contract is not in it (nothing is booked then).
+ */
+async function bookFound(deps: StrategyDeps, h: Holding, found: FoundOrder[], index: SymbolIndex, key: string): Promise<boolean> {
+  const orders: BookedOrder[] = [];
+  for (const f of found) {
+    const inst = index.byTicker(f.symbol);
+    if (!inst || (inst.optionType !== 'CE' && inst.optionType !== 'PE')) return false;
+    orders.push({ ...f, filled: f.filledQty, mayFillMore: f.open, optionType: inst.optionType, lotSize: inst.lotSize });
+  }
+  await deps.holdings.apply(h.strategy, h.underlying, { key, nowMs: deps.clock(), ...bookingOf(orders) });
+  return true;
 }

@@ -44,4 +44,15 @@ it('a takeover of a reversal interrupted after its orders filled sends nothing n
   expect(netOf(PE.ticker)).toBe(65);
   expect(resend.body).toMatchObject({ status: 'unknown' });
   expect(notes.ofKind('order.unknown').some((n) => n.severity === 'critical' && /interrupted attempt/.test(n.summary))).toBe(true);
+  // What the dead attempt sent is booked from the orderbook: the call closed, the put held.
+  const book = await deps.adapters.holdings.get('trend', 'NIFTY');
+  expect(book?.legs).toEqual([expect.objectContaining({ ticker: PE.ticker, side: 'BUY', qty: 65 })]);
+  expect(book?.pending).toBeUndefined();
+
+  // So the next signal plans from the truth: flat sells the put once, and nothing of the call.
+  const flat = await post({ position: 'flat', idempotency_key: 'tk-3' });
+  expect(flat.status).toBe(200);
+  expect(fake.state.orders.slice(sentBefore).map((o) => `${o.side === 1 ? 'BUY' : 'SELL'} ${o.symbol} ${o.qty}`)).toEqual([`SELL ${PE.ticker} 65`]);
+  expect(netOf(PE.ticker)).toBe(0);
+  expect(await deps.adapters.holdings.list({ strategy: 'trend' })).toEqual([]);
 });
