@@ -28,7 +28,7 @@ export interface AuthDeps {
   controls: ControlsStore;
   stateTtlMs: number;
   /** The exchange session, so the result page says what readyz says. */
-  session: { window: TradingWindow; enforce: boolean };
+  session: { window: (nowMs: number) => TradingWindow; enforce: boolean };
 }
 
 /** `formTargets`: origins the page's form may lead to besides this one (CSP form-action). */
@@ -53,7 +53,7 @@ export interface AuthUrlRequest {
 export async function handleAuthUrl(deps: AuthDeps, req: AuthUrlRequest): Promise<HtmlReply> {
   const login = deps.login;
   if (!login) {
-    const blockers = readinessBlockers(assessTradingReadiness({ now: deps.clock(), tradingEnabled: (await deps.controls.get()).tradingEnabled, session: { valid: true }, window: deps.session.window, enforceWindow: deps.session.enforce }));
+    const blockers = readinessBlockers(assessTradingReadiness({ now: deps.clock(), tradingEnabled: (await deps.controls.get()).tradingEnabled, session: { valid: true }, window: deps.session.window(deps.clock()), enforceWindow: deps.session.enforce }));
     const detail = 'This deployment uses the paper broker: no Fyers login is needed.';
     return { status: 200, html: loginResultPage(blockers.length ? { live: false, detail: `${detail} ${blockers.join('. ')}.` } : { live: true, detail }) };
   }
@@ -112,7 +112,7 @@ export async function handleAuthCallback(deps: AuthDeps, query: Record<string, s
   if (!session.valid) return { status: 200, html: loginResultPage({ live: false, detail: `The token was stored (valid until ${until}), but Fyers did not accept it yet: ${session.reason ?? 'unknown reason'}.` }) };
   // The same verdicts readyz gives, so the page never says "live" while alerts would be refused.
   const blockers = readinessBlockers(
-    assessTradingReadiness({ now: deps.clock(), tradingEnabled: controls.tradingEnabled, session: { valid: true, expiresAt: issued.expiresAt }, window: deps.session.window, enforceWindow: deps.session.enforce }),
+    assessTradingReadiness({ now: deps.clock(), tradingEnabled: controls.tradingEnabled, session: { valid: true, expiresAt: issued.expiresAt }, window: deps.session.window(deps.clock()), enforceWindow: deps.session.enforce }),
   );
   if (blockers.length > 0) return { status: 200, html: loginResultPage({ live: false, detail: `The Fyers session is valid until ${until}, but alerts are refused now. ${blockers.join('. ')}.` }) };
   return { status: 200, html: loginResultPage({ live: true, until, detail: 'Alerts will now place orders.' }) };

@@ -144,7 +144,7 @@ export async function gatherConsoleView(deps: ConsoleViewDeps): Promise<ConsoleV
     : undefined;
   return {
     now,
-    exchange: exchangeSessionAt(now, deps.readiness.session.window),
+    exchange: exchangeSessionAt(now, deps.readiness.session.window(now)),
     checks,
     controls,
     defaultMaxLots: deps.defaultMaxLots,

@@ -27,7 +27,7 @@ export interface ReadyzDeps {
   /** The runtime controls as the webhook sees them (through the same short cache). */
   controls: () => Promise<RuntimeControls>;
   /** The exchange session alerts must fall in, and whether the webhook enforces it. */
-  session: { window: TradingWindow; enforce: boolean };
+  session: { window: (nowMs: number) => TradingWindow; enforce: boolean };
 }
 
 const withTimeout = <T>(p: Promise<T>, ms: number): Promise<T> =>
@@ -50,7 +50,7 @@ export async function runReadinessChecks(deps: ReadyzDeps): Promise<Record<strin
       // Reused for a few seconds and shared by concurrent checks: uptime polls and console reloads
       // would otherwise each spend a Fyers call (GET /profile) of the app's per-minute budget.
       const s = await readCacheFor(deps.broker, { clock: deps.clock }).checkSession();
-      const verdict = brokerSessionVerdict(now, s, deps.session.window, deps.session.enforce);
+      const verdict = brokerSessionVerdict(now, s, deps.session.window(now), deps.session.enforce);
       return {
         ...verdict,
         broker: deps.broker.name,
@@ -59,7 +59,7 @@ export async function runReadinessChecks(deps: ReadyzDeps): Promise<Record<strin
       };
     },
     killSwitch: async () => killSwitchVerdict((await deps.controls()).tradingEnabled),
-    exchangeSession: async () => exchangeSessionVerdict(now, deps.session.window, deps.session.enforce),
+    exchangeSession: async () => exchangeSessionVerdict(now, deps.session.window(now), deps.session.enforce),
     symbolMaster: async () => {
       const index = await deps.symbols();
       const builtAt = index.meta?.builtAt;

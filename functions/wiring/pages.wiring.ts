@@ -29,9 +29,11 @@ const CONSOLE_SESSION_MS = 20 * 60_000;
 /**
  * Readiness and the login page judge NSE F&O's session from the market calendar, narrowed by
  * TRADING_WINDOW; alerts themselves are judged against their own exchange's session from the master.
+ * Taken for each request's day, not the day the instance was wired (an instance lives past midnight,
+ * and the close moved on 3 Aug 2026).
  */
-export const readinessWindow = (w: WiringContext): TradingWindow =>
-  tradingWindowFor('NSE', istParts(w.clock()).date, w.config.risk.tradingWindow, w.config.risk.holidays);
+export const readinessWindow = (w: WiringContext) => (nowMs: number): TradingWindow =>
+  tradingWindowFor('NSE', istParts(nowMs).date, w.config.risk.tradingWindow, w.config.risk.holidays);
 
 /**
  * What a person looks at: readiness, the controls API, the console. The console's actions (exit,

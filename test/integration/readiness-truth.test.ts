@@ -49,6 +49,18 @@ describe('readiness tells the truth', () => {
     expect(r.body.checks.exchangeSession!.detail).toContain('Outside the exchange session');
   });
 
+  it('judges each request by its own day\'s session, not the day the instance started (F&O closes at 15:40 since 3 Aug 2026)', async () => {
+    // Started on Friday 31 Jul 2026, when F&O still closed at 15:30; asked on Monday 3 Aug at 15:35.
+    await start(istInstant('2026-07-31', 15, 35));
+    await storeLogin(bridge);
+    expect(failing((await readyz()).body.checks)).toEqual(['exchangeSession']);
+    bridge.clock.advance(istInstant('2026-08-03', 15, 35) - istInstant('2026-07-31', 15, 35));
+    await storeLogin(bridge);
+    const r = await readyz();
+    expect(failing(r.body.checks)).toEqual([]);
+    expect(r.status).toBe(200);
+  });
+
   it('is 503 when the broker session ends before the exchange closes', async () => {
     await start(istInstant(TUESDAY, 10, 0));
     const token = bridge.fake.issueAccessToken(Math.floor(istInstant(TUESDAY, 14, 0) / 1000));

@@ -17,7 +17,7 @@ function deps(over: Partial<ConsoleViewDeps> = {}): ConsoleViewDeps {
       probes: {},
       probeTimeoutMs: 1000,
       controls: async () => ({ tradingEnabled: true, reduceOnly: false }),
-      session: { window: { startMin: 555, endMin: 930, holidays: [] }, enforce: true },
+      session: { window: () => ({ startMin: 555, endMin: 930, holidays: [] }), enforce: true },
     },
     controls: { get: async () => ({ tradingEnabled: true, reduceOnly: false }) } as never,
     audit: { list: async () => [], record: async () => undefined, countNoise: async () => undefined, noise: async () => [] },

@@ -22,7 +22,7 @@ function setUp() {
     probes: {},
     probeTimeoutMs: 1000,
     controls: async () => ({ tradingEnabled: true, reduceOnly: false }),
-    session: { window: { startMin: 555, endMin: 930, holidays: [] }, enforce: true },
+    session: { window: () => ({ startMin: 555, endMin: 930, holidays: [] }), enforce: true },
   };
   const view: ConsoleViewDeps = {
     clock,
