@@ -128,14 +128,20 @@ export function applyReport(rec: OrderRecord, report: OrderReport, nowMs: number
   // Another contract's or direction's report never moves this record, and no report fills more than
   // the record ordered: exits are sized from filledQty.
   if (report.symbol !== rec.symbol || report.side !== rec.side) return undefined;
-  const filledQty = Math.min(report.filledQty, rec.qty);
+  // Another order's report never moves this record, though it shares the tag (a slice of the same order).
+  if (rec.orderId !== undefined && rec.orderId !== report.orderId) return undefined;
+  // A record kept by its tag (the answer was lost) takes the order the broker shows under that tag,
+  // with its size: a sliced order shows one row per slice, and each slice has a record of its own.
+  const qty = rec.orderId === undefined && report.qty > 0 ? Math.min(report.qty, rec.qty) : rec.qty;
+  const filledQty = Math.min(report.filledQty, qty);
   if (filledQty < rec.filledQty) return undefined;
   const to = FROM_BROKER[report.state];
   if (rank(to) < rank(rec.state)) return undefined;
-  if (to === rec.state && filledQty === rec.filledQty) return undefined;
+  if (to === rec.state && filledQty === rec.filledQty && qty === rec.qty) return undefined;
   const record: OrderRecord = {
     ...rec,
     orderId: rec.orderId ?? report.orderId,
+    qty,
     state: to,
     filledQty,
     avgPrice: report.avgPrice ?? rec.avgPrice,

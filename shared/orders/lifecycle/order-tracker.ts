@@ -84,21 +84,44 @@ export type ApplyResult = 'changed' | 'unchanged' | 'unmatched';
 /** What a postback led to: a change by the broker's row, or why nothing changed. */
 export type PostbackResult = ApplyResult | 'not_in_orderbook' | 'mismatch' | 'no_broker';
 
-/** The record a report is for, by order id or else by tag, with its id. */
-async function findRecord(deps: LifecycleDeps, report: Pick<OrderReport, 'orderId' | 'orderTag'>): Promise<{ id: string; rec: OrderRecord } | undefined> {
+/**
+ * The record a report is for, by order id or else by tag, with its id. `slice`: the record found by
+ * the tag already follows another order under that tag, so this report is another slice of a sliced
+ * order whose answer was lost (recordSlice gives it a record of its own).
+ */
+async function findRecord(deps: LifecycleDeps, report: Pick<OrderReport, 'orderId' | 'orderTag'>): Promise<{ id: string; rec: OrderRecord; slice?: true } | undefined> {
   const byId = await deps.records.get(report.orderId);
   if (byId) return { id: report.orderId, rec: byId };
   if (report.orderTag) {
     const tagId = recordIdFor(undefined, report.orderTag);
     const byTag = await deps.records.get(tagId);
-    if (byTag) return { id: tagId, rec: byTag };
+    if (byTag) return { id: tagId, rec: byTag, ...(byTag.orderId !== undefined && byTag.orderId !== report.orderId ? { slice: true as const } : {}) };
   }
   return undefined;
 }
 
-async function findRecordId(deps: LifecycleDeps, report: Pick<OrderReport, 'orderId' | 'orderTag'>): Promise<string | undefined> {
-  return (await findRecord(deps, report))?.id;
+/** The id of the record a trusted report (an orderbook row) moves; a further slice gets its record first. */
+async function findRecordId(deps: LifecycleDeps, report: OrderReport): Promise<string | undefined> {
+  const found = await findRecord(deps, report);
+  return found?.slice ? recordSlice(deps, found.rec, report) : found?.id;
 }
+
+/**
+ * A record for one more slice of an order recorded by its tag, from that record's identity and the
+ * broker's row: the same alert, role and strategy, and the same exits to hold on its own fills (as
+ * slices the broker answered for get them). Only an orderbook row creates one, never a postback.
+ */
+function recordSlice(deps: LifecycleDeps, tagged: OrderRecord, row: OrderReport): Promise<string> {
+  const x = tagged.exits;
+  const spec = x ? { slPoints: x.slPoints, tpPoints: x.tpPoints, slPct: x.slPct, tpPct: x.tpPct, trailPoints: x.trailPoints, trailPct: x.trailPct, tickSize: x.tickSize } : undefined;
+  return recordAccepted(deps, {
+    status: 'placed', orderId: row.orderId, orderTag: tagged.orderTag, requestId: tagged.requestId, role: tagged.role, parentId: tagged.parentId,
+    ...(tagged.strategy ? { strategy: tagged.strategy } : {}), symbol: tagged.symbol, side: tagged.side, qty: row.qty, productType: tagged.productType,
+    orderType: tagged.orderType, intent: tagged.intent, ...(spec ? { exits: withoutUndefinedFields(spec) } : {}),
+  });
+}
+
+const withoutUndefinedFields = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 
 /**
  * Whether a postback claims more than a placed order's record starts with (accepted, nothing filled).
@@ -128,6 +151,8 @@ const claimsProgressOn = (rec: OrderRecord, hint: OrderReport, nowMs: number): b
  */
 export async function applyPostback(deps: LifecycleDeps, hint: OrderReport): Promise<PostbackResult> {
   const found = await findRecord(deps, hint);
+  // Another slice under a tag its record follows: the orderbook row (never the hint) decides.
+  if (found?.slice) return followSlice(deps, hint.orderId, found.rec);
   if (found) return claimsProgressOn(found.rec, hint, deps.clock()) ? followHint(deps, found.id, hint.orderId, found.rec) : 'unchanged';
   if (!claimsProgress(hint)) return 'unmatched';
   const candidates = [hint.orderId, ...(hint.orderTag ? [recordIdFor(undefined, hint.orderTag)] : [])];
@@ -157,6 +182,15 @@ async function followHint(deps: LifecycleDeps, recordId: string, orderId: string
     return 'mismatch';
   }
   return applyBrokerReport(deps, row, recordId, { seen: rec });
+}
+
+/** Reads order `orderId`; when the orderbook shows it under the tagged record's tag, contract and side, it gets its own record. */
+async function followSlice(deps: LifecycleDeps, orderId: string, tagged: OrderRecord): Promise<PostbackResult> {
+  if (!deps.broker) return 'no_broker';
+  const row = (await deps.broker.findOrders({ id: orderId })).find((r) => r.orderId === orderId);
+  if (!row) return 'not_in_orderbook';
+  if (row.orderTag !== tagged.orderTag || row.symbol !== tagged.symbol || row.side !== tagged.side) return 'mismatch';
+  return applyBrokerReport(deps, row);
 }
 
 /** Why a broker row cannot be the record's order, or undefined when it can. */

@@ -1,0 +1,78 @@
+/**
+ * A sliced order whose answer was lost is recorded once, by its tag. The orderbook then shows one row
+ * per slice under that tag: each slice must end up with a record of its own, sized to the slice and
+ * holding the entry's exits on its own fills, so the whole position is protected, not one slice of it.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Broker, OrderReport } from '../../../../shared/broker/broker.port';
+import { createOrderExecutor } from '../../../../shared/orders/execute/execute-plan';
+import { lifecycleExits, lifecycleRecorder } from '../../../../shared/orders/lifecycle/lifecycle-recorder';
+import type { OrderEventV1 } from '../../../../shared/orders/lifecycle/order-event';
+import type { OrderRecord } from '../../../../shared/orders/lifecycle/order-record';
+import { applyBrokerReport, applyPostback, recordAccepted } from '../../../../shared/orders/lifecycle/order-tracker';
+import { manualClock } from '../../../../shared/platform/clock';
+import { silentLogger } from '../../../../shared/platform/logger';
+import { createLocalOrderRecordStore } from '../../../../shared/store/local/order-records.local';
+import { testLifecycleDeps } from '../../../helpers/lifecycle-deps';
+
+const TICKER = 'NSE:NIFTY2672124400CE';
+let dir: string;
+beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'sliced-lost-'))));
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const row = (orderId: string, filledQty: number): OrderReport => ({ orderId, symbol: TICKER, side: 'BUY', qty: 1755, productType: 'INTRADAY', state: filledQty === 1755 ? 'filled' : filledQty > 0 ? 'partially_filled' : 'working', filledQty, avgPrice: 150, orderTag: 'tvslice1' });
+
+function kit(book: OrderReport[]) {
+  const placed: Array<{ qty: number; orderTag?: string }> = [];
+  let n = 0;
+  const broker = {
+    placeOrder: async (o: { qty: number; orderTag?: string }) => (placed.push(o), { status: 'placed', orderId: `X${++n}` }),
+    cancelOrder: async () => ({ status: 'cancelled' }),
+    modifyOrder: async () => ({ status: 'modified' }),
+    findOrders: async (f: { id?: string }) => book.filter((r) => f.id === undefined || r.orderId === f.id),
+    getQuotes: async () => new Map(),
+  } as unknown as Broker;
+  const records = createLocalOrderRecordStore<OrderRecord, OrderEventV1>(dir);
+  const deps = testLifecycleDeps({ clock: manualClock(Date.UTC(2026, 6, 1, 4, 0)), records, broker, settings: { managedExits: () => true } });
+  deps.recorder = lifecycleRecorder(deps);
+  deps.executor = createOrderExecutor({ broker, logger: silentLogger, recorder: deps.recorder, exits: lifecycleExits(deps) });
+  return { deps, records, placed };
+}
+
+const lost = { status: 'unknown' as const, orderTag: 'tvslice1', requestId: 'r1', symbol: TICKER, side: 'BUY' as const, qty: 3510, productType: 'INTRADAY', orderType: 'MARKET', exits: { slPoints: 10, tickSize: 0.05 } };
+
+it('each slice the orderbook shows gets its own record and its own stop, sized to its fill', async () => {
+  const k = kit([row('A1', 1755), row('A2', 1755)]);
+  const tagId = await recordAccepted(k.deps, lost, { publishNow: false });
+  for (const r of [row('A1', 1755), row('A2', 1755)]) await applyBrokerReport(k.deps, r);
+
+  const first = (await k.records.get(tagId))!;
+  expect(first).toMatchObject({ orderId: 'A1', qty: 1755, filledQty: 1755, state: 'filled' });
+  const second = (await k.records.get('A2'))!;
+  expect(second).toMatchObject({ orderId: 'A2', orderTag: 'tvslice1', requestId: 'r1', qty: 1755, filledQty: 1755, state: 'filled', exits: expect.objectContaining({ slPoints: 10 }) });
+  // Both slices are protected: one stop per slice, 3510 units in all.
+  await new Promise((r) => setTimeout(r, 20));
+  expect(k.placed.map((p) => p.qty)).toEqual([1755, 1755]);
+});
+
+it('a repeated report of the second slice never moves the first slice\'s record', async () => {
+  const k = kit([row('A1', 1755), row('A2', 600)]);
+  const tagId = await recordAccepted(k.deps, { ...lost, exits: undefined }, { publishNow: false });
+  await applyBrokerReport(k.deps, row('A1', 1755));
+  for (let i = 0; i < 2; i++) await applyBrokerReport(k.deps, row('A2', 600));
+  expect(await k.records.get(tagId)).toMatchObject({ orderId: 'A1', filledQty: 1755 });
+  expect(await k.records.get('A2')).toMatchObject({ filledQty: 600, state: 'partially_filled' });
+});
+
+it('a postback for another slice is followed through the orderbook row, never its own content', async () => {
+  const k = kit([row('A1', 1755), row('A2', 1755)]);
+  await recordAccepted(k.deps, { ...lost, exits: undefined }, { publishNow: false });
+  await applyBrokerReport(k.deps, row('A1', 1755));
+  // The hint claims a fill the orderbook does not show for an order it does not have: nothing is created.
+  expect(await applyPostback(k.deps, { ...row('ZZ', 1755) })).toBe('not_in_orderbook');
+  expect(await k.records.get('ZZ')).toBeUndefined();
+  expect(await applyPostback(k.deps, row('A2', 1755))).toBe('changed');
+  expect(await k.records.get('A2')).toMatchObject({ filledQty: 1755 });
+});
