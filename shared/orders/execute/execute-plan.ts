@@ -332,34 +332,48 @@ async function finish(deps: ExecutorDeps, exec: OrderExecutor, plan: OrderPlan, 
 async function rollback(deps: ExecutorDeps, exec: OrderExecutor, plan: OrderPlan, legs: LegResult[]): Promise<void> {
   const live = legs.filter((l) => l.role === 'open' && isLive(l));
   const toExit: LegResult[] = [];
+  const cancelled: LegResult[] = [];
   for (const l of live) {
     if (l.status === 'working' && l.orderId) {
       const c = await exec.cancel(l.orderId).catch((e: unknown): CancelOutcome => ({ status: 'unknown', reason: String(e) }));
       if (c.status === 'cancelled') {
         l.rolledBack = 'cancelled';
+        cancelled.push(l);
         continue;
       }
     }
     toExit.push(l);
   }
-  if (toExit.length === 0) return;
+  if (toExit.length === 0 && cancelled.length === 0) return;
   const existing = await deps.broker.findOrders({}).catch(() => [] as OrderReport[]);
+  // A cancel stops only what had not filled: what filled before it is a position, exited like a filled leg.
+  const exitQty = new Map<LegResult, number>();
+  for (const l of cancelled) {
+    const filled = existing.filter((o) => o.orderTag === l.orderTag).reduce((x, o) => x + o.filledQty, 0);
+    if (filled <= 0) continue;
+    l.filledQty = filled;
+    exitQty.set(l, filled);
+    toExit.push(l);
+  }
+  if (toExit.length === 0) return;
   const exits: PlannedOrder[] = [];
   const byN = new Map<number, LegResult>();
   for (const l of [...toExit.filter((x) => x.side === 'SELL'), ...toExit.filter((x) => x.side === 'BUY')]) {
     const tag = rollbackTag(l.orderTag ?? `${l.leg}`);
     const done = existing.find((o) => o.orderTag === tag);
     if (done) {
-      legs.push({ leg: legs.length, role: 'exit', exits: l.leg, symbol: l.symbol, side: l.side === 'BUY' ? 'SELL' : 'BUY', productType: l.productType, qty: l.qty, lots: l.lots, orderTag: tag, orderId: done.orderId, status: legStatusOf(done) });
+      legs.push({ leg: legs.length, role: 'exit', exits: l.leg, symbol: l.symbol, side: l.side === 'BUY' ? 'SELL' : 'BUY', productType: l.productType, qty: done.qty, lots: l.lots * (done.qty / l.qty), orderTag: tag, orderId: done.orderId, status: legStatusOf(done) });
       l.rolledBack = isLive(legs[legs.length - 1]!) ? 'exited' : 'failed';
       continue;
     }
     const n = 1000 + l.leg;
     const planned = plan.orders.find((p) => p.n === l.leg);
+    const lotSize = planned?.lotSize ?? l.qty / Math.max(1, l.lots);
+    const qty = exitQty.get(l) ?? l.qty;
     byN.set(n, l);
     exits.push({
-      n, intent: 'close', lots: l.lots, lotSize: planned?.lotSize ?? l.qty / Math.max(1, l.lots), freezeQty: planned?.freezeQty,
-      order: { symbol: l.symbol, qty: l.qty, side: l.side === 'BUY' ? 'SELL' : 'BUY', orderType: 'MARKET', productType: l.productType, orderTag: tag },
+      n, intent: 'close', lots: qty / lotSize, lotSize, freezeQty: planned?.freezeQty,
+      order: { symbol: l.symbol, qty, side: l.side === 'BUY' ? 'SELL' : 'BUY', orderType: 'MARKET', productType: l.productType, orderTag: tag },
     });
   }
   if (exits.length === 0) return;

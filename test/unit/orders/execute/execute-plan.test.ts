@@ -39,7 +39,7 @@ function scriptedBroker(script: (o: OrderRequest) => { outcome: PlaceOutcome; st
       const o = book.find((x) => x.orderId === id);
       // It filled just before the cancel arrived.
       if (o && opts.fillOnCancel) Object.assign(o, { state: 'filled', filledQty: o.qty });
-      if (o && o.state === 'working') {
+      if (o && (o.state === 'working' || o.state === 'partially_filled')) {
         o.state = 'cancelled';
         return { status: 'cancelled' };
       }
@@ -66,6 +66,28 @@ let ids = 0;
 const placed = (): PlaceOutcome => ({ status: 'placed', orderId: `O${++ids}` });
 
 describe('the executor runs a plan', () => {
+  it('a resting leg the rollback cancels after it partly filled has what filled exited, not left open', async () => {
+    let hedge: OrderReport | undefined;
+    const { broker, calls, book } = scriptedBroker((o): { outcome: PlaceOutcome; state?: OrderReport['state'] } => {
+      if (o.symbol === 'HEDGE' && o.side === 'BUY') return { outcome: placed(), state: 'working' };
+      // While the short is refused, one lot of the resting hedge fills.
+      if (o.symbol === 'SHORT') Object.assign(hedge!, { state: 'partially_filled', filledQty: 65 });
+      return o.symbol === 'SHORT' ? { outcome: { status: 'rejected', code: -99, reason: 'RMS: margin' } } : { outcome: placed() };
+    });
+    const first = broker.placeOrder.bind(broker);
+    broker.placeOrder = async (o, opts) => {
+      const out = await first(o, opts);
+      hedge ??= book.find((x) => x.symbol === 'HEDGE');
+      return out;
+    };
+    const ex = await run({ broker, logger: silentLogger }, [order(0, 'BUY', 'HEDGE', 'open', 2), order(1, 'SELL', 'SHORT')]);
+    expect(ex.status).toBe('rejected');
+    expect(calls.filter((c) => c.startsWith('cancel') || c.includes('SELL HEDGE'))).toEqual([expect.stringMatching(/^cancel /), 'place SELL HEDGE']);
+    const exit = ex.legs.find((l) => l.role === 'exit');
+    expect(exit).toMatchObject({ side: 'SELL', symbol: 'HEDGE', qty: 65, lots: 1 });
+    expect(ex.legs.find((l) => l.symbol === 'HEDGE' && l.role === 'open')).toMatchObject({ rolledBack: 'exited', filledQty: 65 });
+  });
+
   it('a leg whose answer was lost and that the orderbook does not show is unknown; the rest is undone and the result is unknown', async () => {
     const { broker, calls } = scriptedBroker((o) => (o.symbol === 'SHORT' ? { outcome: { status: 'unknown', reason: 'timeout' }, inBook: false } : { outcome: placed() }));
     const ex = await run({ broker, logger: silentLogger }, spread);
