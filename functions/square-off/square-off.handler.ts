@@ -47,17 +47,17 @@ async function squareOffBook(deps: SquareOffDeps, book: FlattenDeps, label: stri
   if (due.length === 0) return { due: 0, ok: true, body: {} };
 
   const report = await flattenHoldings(book, due, `${label ? 'paper-' : ''}square-off:${ist.date}:${ist.minutes}`, { cancelProduct: 'INTRADAY', cancelTagged: true });
-  const ok = report.execution.status === 'placed' && report.busy.length === 0;
+  const ok = report.execution.status === 'placed' && report.busy.length === 0 && report.unsettled.length === 0;
   await deps.notifier.notify({
     kind: 'strategy.squared_off',
     severity: ok ? 'info' : label ? 'warning' : 'critical',
-    summary: `${label}Square-off ${hhmm(ist.minutes)} IST: ${due.map((h) => `${h.strategy}/${h.underlying}`).join(', ')}: ${report.execution.status}, ${report.execution.legs.length} orders, ${report.cancelled.length} cancelled${report.resting.length ? `; resting unfilled, left working: ${report.resting.join(', ')}` : ''}${report.busy.length ? `; busy, retried next run: ${report.busy.join(', ')}` : ''}${ok || label ? '' : '. Check the positions at Fyers.'}`,
+    summary: `${label}Square-off ${hhmm(ist.minutes)} IST: ${due.map((h) => `${h.strategy}/${h.underlying}`).join(', ')}: ${report.execution.status}, ${report.execution.legs.length} orders, ${report.cancelled.length} cancelled${report.resting.length ? `; resting unfilled, left working: ${report.resting.join(', ')}` : ''}${report.busy.length ? `; busy, retried next run: ${report.busy.join(', ')}` : ''}${report.unsettled.length ? `; orders still pending from earlier alerts could not be read (orderbook unavailable), so only filled legs were closed: ${report.unsettled.join(', ')}` : ''}${ok || label ? '' : '. Check the positions at Fyers.'}`,
     at: deps.clock(),
-    details: { legs: report.execution.legs, cancelled: report.cancelled, busy: report.busy, resting: report.resting, ...(label ? { venue: 'paper' } : {}) },
+    details: { legs: report.execution.legs, cancelled: report.cancelled, busy: report.busy, resting: report.resting, unsettled: report.unsettled, ...(label ? { venue: 'paper' } : {}) },
   });
   return {
     due: due.length,
     ok,
-    body: { status: report.execution.status, due: due.length, legs: report.execution.legs, cancelled: report.cancelled, busy: report.busy, resting: report.resting },
+    body: { status: report.execution.status, due: due.length, legs: report.execution.legs, cancelled: report.cancelled, busy: report.busy, resting: report.resting, ...(report.unsettled.length ? { unsettled: report.unsettled } : {}) },
   };
 }

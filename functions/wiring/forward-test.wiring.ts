@@ -30,7 +30,7 @@ export function forwardTest(w: WiringContext): ForwardTest {
   const publisher = { publish: (e: Parameters<typeof adapters.orderEvents.publish>[0]) => adapters.orderEvents.publish({ ...e, venue: 'paper' as const }) };
   const { executor, lifecycle } = orderPath(w, { broker, records: adapters.forwardTest.orderRecords, publisher });
   return {
-    venue: { broker, executor, holdings: adapters.forwardTest.holdings },
+    venue: { broker, executor, holdings: adapters.forwardTest.holdings, orderRecords: adapters.forwardTest.orderRecords },
     lifecycle,
   };
 }

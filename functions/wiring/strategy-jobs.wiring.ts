@@ -16,6 +16,7 @@ export function strategyJobs(w: WiringContext, executor: OrderExecutor, paper: F
     executor,
     symbols: w.symbols,
     holdings: adapters.holdings,
+    orderRecords: adapters.orderRecords,
     leases: adapters.leases,
     freezeQtyOverrides: config.risk.freezeQtyOverrides,
     owner: `${instanceId}:flatten`,
@@ -23,7 +24,7 @@ export function strategyJobs(w: WiringContext, executor: OrderExecutor, paper: F
   };
   // The loss limit and the strategy risk rules judge the broker's account, so they see only live books;
   // square-off closes paper strategies on their own book at the same times, as live ones would be.
-  const paperFlatten: FlattenDeps = { ...flatten, broker: paper.venue.broker, executor: paper.venue.executor, holdings: paper.venue.holdings, owner: `${instanceId}:paper-flatten` };
+  const paperFlatten: FlattenDeps = { ...flatten, broker: paper.venue.broker, executor: paper.venue.executor, holdings: paper.venue.holdings, orderRecords: paper.venue.orderRecords, owner: `${instanceId}:paper-flatten` };
   const squareOff: SquareOffDeps = { ...flatten, notifier: adapters.notifier, atMin: config.squareOff.atMin, byStrategy: config.squareOff.byStrategy, forwardTest: paperFlatten };
   const riskOn = (book: FlattenDeps, venue: StrategyRiskDeps['venue']): StrategyRiskDeps => ({
     ...book,

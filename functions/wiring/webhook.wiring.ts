@@ -33,6 +33,7 @@ export function webhookDeps(w: WiringContext, executor: OrderExecutor, lossLimit
     secrets: adapters.secrets,
     notifier: adapters.notifier,
     holdings: adapters.holdings,
+    orderRecords: adapters.orderRecords,
     forwardTest: paper,
     ...(lossLimit ? { lossGuard: lossGuard(lossLimit) } : {}),
     // Resends come within seconds; a few thousand keys cover a trading day's burst many times over.

@@ -28,6 +28,11 @@ export interface PendingOrder {
   leg: HeldLeg;
   /** Units of its fills already in `legs`. */
   booked: number;
+  /**
+   * The bridge's records of it (one per slice), which its postbacks keep moving: once the orderbook,
+   * a day book, no longer lists it, they still say what it filled.
+   */
+  recordIds?: string[];
 }
 
 export interface Holding {

@@ -75,6 +75,8 @@ export interface BookedOrder {
   mayFillMore: boolean;
   /** For a close: the side of the leg it reduces (default: the opposite of the order's). */
   heldSide?: 'BUY' | 'SELL';
+  /** Its order records, kept with a pending order (PendingOrder.recordIds). */
+  recordIds?: string[];
 }
 
 /** The change to a holding that books these orders: fills now, and every order that may still fill as pending. */
@@ -87,7 +89,7 @@ export function bookingOf(orders: BookedOrder[]): Pick<HoldingChange, 'add' | 'r
     const leg: HeldLeg = { ticker: o.symbol, optionType: o.optionType, side, qty: o.qty, lotSize: o.lotSize, productType: o.productType === 'MARGIN' ? 'MARGIN' : 'INTRADAY' };
     if (o.filled > 0 && o.role === 'open') add.push({ ...leg, qty: o.filled });
     if (o.filled > 0 && o.role === 'close') remove.push({ ticker: leg.ticker, side, qty: o.filled });
-    if (o.mayFillMore && o.orderTag) pending.push({ orderTag: o.orderTag, intent: o.role, leg, booked: o.filled });
+    if (o.mayFillMore && o.orderTag) pending.push({ orderTag: o.orderTag, intent: o.role, leg, booked: o.filled, ...(o.recordIds?.length ? { recordIds: o.recordIds } : {}) });
   }
   return { add, remove, ...(pending.length ? { pending } : {}) };
 }
@@ -101,17 +103,20 @@ export async function bookExecution(holdings: HoldingsStore, b: PlanBuilder, ex:
   const byHolding = new Map<string, { strategy: string; underlying: string; orders: BookedOrder[] }>();
   for (const [n, m] of b.meta) {
     const r = ex.legs.find((l) => l.leg === n && l.role !== 'exit');
-    // An open a broken structure undid holds nothing (its own exit order closed what filled).
-    if (!r || r.role === 'exit' || (r.role === 'open' && r.rolledBack)) continue;
-    const filled = filledUnits(r);
-    if (filled === 0 && !mayFillMore(r)) continue;
+    if (!r || r.role === 'exit') continue;
+    // A leg a broken structure undid holds what it filled until the order undoing it fills (that exit
+    // may rest, or have been refused); a cancelled or exited leg itself fills no more.
+    const undone = r.role === 'open' && r.rolledBack !== undefined;
+    const exits = undone ? ex.legs.filter((l) => l.role === 'exit' && l.exits === n) : [];
+    const orders: BookedOrder[] = [
+      { orderTag: r.orderTag, role: r.role, side: r.side, symbol: r.symbol, productType: r.productType, qty: r.qty, filled: filledUnits(r), mayFillMore: !undone && mayFillMore(r), ...(m.heldSide ? { heldSide: m.heldSide } : {}), optionType: m.optionType, lotSize: m.lotSize, recordIds: r.recordIds },
+      ...exits.map((x): BookedOrder => ({ orderTag: x.orderTag, role: 'close', side: x.side, heldSide: r.side, symbol: x.symbol, productType: x.productType, qty: x.qty, filled: filledUnits(x), mayFillMore: mayFillMore(x), optionType: m.optionType, lotSize: m.lotSize, recordIds: x.recordIds })),
+    ].filter((o) => o.filled > 0 || o.mayFillMore);
+    if (orders.length === 0) continue;
     const id = `${m.strategy}|${m.underlying}`;
     const h = byHolding.get(id) ?? { strategy: m.strategy, underlying: m.underlying, orders: [] };
     byHolding.set(id, h);
-    h.orders.push({
-      orderTag: r.orderTag, role: r.role, side: r.side, symbol: r.symbol, productType: r.productType, qty: r.qty, filled, mayFillMore: mayFillMore(r),
-      optionType: m.optionType, lotSize: m.lotSize, ...(m.heldSide ? { heldSide: m.heldSide } : {}),
-    });
+    h.orders.push(...orders);
   }
   for (const h of byHolding.values()) await holdings.apply(h.strategy, h.underlying, { key, nowMs, ...bookingOf(h.orders) });
 }

@@ -7,7 +7,7 @@ import type { HeldLeg, Holding, HoldingsStore } from '../store/holdings.port';
 import type { LeaseStore } from '../store/lease.port';
 import type { SymbolIndex } from '../symbols/instrument';
 import { addCloses, bookExecution, closedContracts, freezeOf, type PlanBuilder } from './close-plan';
-import { settlePending } from './settle-pending';
+import { settlePending, type SettleDeps } from './settle-pending';
 import { positionPool, reconcileLegs } from './transition-plan';
 
 export interface FlattenDeps {
@@ -17,6 +17,8 @@ export interface FlattenDeps {
   broker: Broker;
   executor: OrderExecutor;
   holdings: HoldingsStore;
+  /** The venue's order records, for pending orders the orderbook no longer lists (SettleDeps). */
+  orderRecords?: SettleDeps['orderRecords'];
   leases: LeaseStore;
   symbols: () => Promise<SymbolIndex>;
   freezeQtyOverrides: Record<string, number>;
@@ -33,6 +35,8 @@ export interface FlattenReport {
   busy: string[];
   /** Closes the broker took but has not filled (MPP limits can rest): they stay working, followed by the lifecycle. */
   resting: string[];
+  /** Holdings whose pending orders could not be settled (the orderbook could not be read): closed by their filled legs only. */
+  unsettled: string[];
 }
 
 const emptyExecution = (): Execution => ({ status: 'placed', legs: [], outcomes: new Map(), cancelled: [], recorded: Promise.resolve(), notes: [] });
@@ -64,13 +68,19 @@ export async function flattenHoldings(
   const b: PlanBuilder = { plan: [], meta: new Map() };
   const baseTag = 'tv' + sha256Hex(runKey).slice(0, 24);
   let execution = emptyExecution();
+  const unsettled: string[] = [];
   try {
     // Only the legs the caller chose (e.g. INTRADAY ones) are closed, and only their pending orders settled.
     const chosenOf = (t: Holding) => [...t.legs, ...(t.pending ?? []).map((p) => p.leg)];
     const picks = (t: Holding, l: Pick<HeldLeg, 'ticker' | 'side'>) => chosenOf(t).some((x) => x.ticker === l.ticker && x.side === l.side);
     const fresh = await Promise.all(mine.map(async (t) => (await deps.holdings.get(t.strategy, t.underlying)) ?? t));
     // Settled before the positions are read: a resting entry is cancelled, not left to fill after the flatten.
-    const settled = await settlePending(deps, fresh, deps.clock(), { which: (p, h) => picks(mine.find((t) => t.strategy === h.strategy && t.underlying === h.underlying)!, p.leg) });
+    // An orderbook that cannot be read must not stop the closes of what is known to be filled.
+    const settled = await settlePending(deps, fresh, deps.clock(), { which: (p, h) => picks(mine.find((t) => t.strategy === h.strategy && t.underlying === h.underlying)!, p.leg) }).catch((e: unknown) => {
+      deps.logger.error('could not settle pending strategy orders before a flatten; closing the filled legs only', { error: e });
+      unsettled.push(...fresh.filter((h) => h.pending?.length).map((h) => `${h.strategy}|${h.underlying}`));
+      return { books: fresh, cancelled: [] as string[] };
+    });
     const [positions, index] = await Promise.all([deps.broker.getPositions(), deps.symbols()]);
     const pool = positionPool(positions);
     const freeze = freezeOf(index, deps.freezeQtyOverrides);
@@ -97,7 +107,7 @@ export async function flattenHoldings(
   } finally {
     for (const name of locked) await deps.leases.release(name, deps.owner).catch(() => undefined);
   }
-  return { execution, cancelled: execution.cancelled, busy, resting: restingCloses(execution) };
+  return { execution, cancelled: execution.cancelled, busy, resting: restingCloses(execution), unsettled };
 }
 
 /** Closes still working after the orderbook read: the answer must say so (accepted is not filled). */

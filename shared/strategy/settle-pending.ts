@@ -9,6 +9,8 @@ export interface SettleDeps {
   executor: Pick<OrderExecutor, 'cancel'>;
   holdings: HoldingsStore;
   logger: Logger;
+  /** The venue's order records: what a pending order filled once the orderbook (a day book) lists it no more. */
+  orderRecords?: { get(id: string): Promise<{ filledQty: number } | undefined> };
 }
 
 export interface Settled {
@@ -16,8 +18,13 @@ export interface Settled {
   books: Holding[];
   /** Order ids of resting orders cancelled. */
   cancelled: string[];
-  /** A cancel was sent: fills may have landed meanwhile, so positions read before it are stale. */
-  raced: boolean;
+  /** Resting orders a cancel did not stop (still open after it): they stay pending and may still fill. */
+  stuck: string[];
+  /**
+   * Something was pending: positions read before the settle may predate the fills it booked (or that
+   * landed before its cancels), and must be read again before they trim the book.
+   */
+  stale: boolean;
 }
 
 export interface SettleOptions {
@@ -39,7 +46,7 @@ const open = (o: OrderReport) => o.state === 'working' || o.state === 'partially
 export async function settlePending(deps: SettleDeps, books: Holding[], nowMs: number, opts: SettleOptions = {}): Promise<Settled> {
   const which = opts.which ?? (() => true);
   const due = books.map((h) => (h.pending ?? []).filter((p) => which(p, h)));
-  if (due.every((d) => d.length === 0)) return { books, cancelled: [], raced: false };
+  if (due.every((d) => d.length === 0)) return { books, cancelled: [], stuck: [], stale: false };
   let book = await deps.broker.findOrders({});
   const tags = new Set(due.flat().map((p) => p.orderTag));
   const resting = opts.keepResting ? [] : book.filter((o) => tags.has(o.orderTag ?? '') && open(o));
@@ -58,13 +65,25 @@ export async function settlePending(deps: SettleDeps, books: Holding[], nowMs: n
       out.push(h);
       continue;
     }
-    const settle: PendingFill[] = mine.map((p) => {
+    const settle: PendingFill[] = await Promise.all(mine.map(async (p) => {
       const rows = book.filter((o) => o.orderTag === p.orderTag);
-      // Gone from the orderbook (a day later) is done too: the broker's positions then trim the book.
-      if (rows.length === 0) deps.logger.warn('a pending strategy order is no longer in the orderbook; its later fills are not booked', { orderTag: p.orderTag });
-      return { orderTag: p.orderTag, filled: rows.reduce((s, o) => s + o.filledQty, 0), done: !rows.some(open) };
-    });
+      if (rows.length) return { orderTag: p.orderTag, filled: rows.reduce((s, o) => s + o.filledQty, 0), done: !rows.some(open) };
+      // Gone from the orderbook (a day later): its records, which its postbacks moved, say what it filled.
+      return { orderTag: p.orderTag, filled: await filledByRecords(deps, p), done: true };
+    }));
     out.push(await deps.holdings.apply(h.strategy, h.underlying, { nowMs, add: [], remove: [], settle }));
   }
-  return { books: out, cancelled, raced: resting.length > 0 };
+  const stuck = opts.keepResting ? [] : book.filter((o) => tags.has(o.orderTag ?? '') && open(o)).map((o) => `${o.side} ${o.qty - o.filledQty} ${o.symbol} (${o.orderId})`);
+  return { books: out, cancelled, stuck, stale: true };
+}
+
+/** What a pending order filled by the bridge's own records of it; 0 (logged) when there are none to read. */
+async function filledByRecords(deps: SettleDeps, p: PendingOrder): Promise<number> {
+  const ids = p.recordIds ?? [];
+  if (!deps.orderRecords || ids.length === 0) {
+    deps.logger.warn('a pending strategy order is no longer in the orderbook and has no record to read; its later fills are not booked', { orderTag: p.orderTag });
+    return 0;
+  }
+  const records = await Promise.all(ids.map((id) => deps.orderRecords!.get(id)));
+  return records.reduce((s, r) => s + (r?.filledQty ?? 0), 0);
 }

@@ -73,7 +73,7 @@ function onPaper(live: StrategyDeps, venue: NonNullable<StrategyDeps['forwardTes
   const { forwardTest: _venue, ...rest } = live;
   const protection = rest.settings.protection === 'legs' ? 'managed' : rest.settings.protection;
   return {
-    ...rest, broker: venue.broker, executor: venue.executor, holdings: venue.holdings, settings: { ...rest.settings, protection },
+    ...rest, broker: venue.broker, executor: venue.executor, holdings: venue.holdings, orderRecords: venue.orderRecords, settings: { ...rest.settings, protection },
     reserveDailyOrder: async () => true, releaseDailyOrder: async () => undefined, venue: 'paper',
   };
 }
@@ -125,6 +125,7 @@ async function run(
   const notes: string[] = [];
   let capSlots: { day: string; count: number } | undefined;
   let earlier: FoundOrder[] = [];
+  let stuck: string[] = [];
   try {
     // Which books to lock: a flatten finds them; any other alert names its one book (read under the lock).
     const targets = alert.intent === 'flatten'
@@ -155,7 +156,8 @@ async function run(
       const settled = await settlePending(deps, books, deps.clock());
       books = settled.books;
       if (settled.cancelled.length) notes.push(`cancelled its orders still resting from earlier alerts: ${settled.cancelled.join(', ')}`);
-      if (settled.raced) positions = await readPositions();
+      stuck = settled.stuck;
+      if (settled.stale) positions = await readPositions();
       if ('error' in positions) throw positions.error;
       const pool = positionPool(positions.ps);
       for (const h of books) {
@@ -229,6 +231,12 @@ async function run(
     await releaseAll();
     const cause = e instanceof NothingSentError ? e.cause : e;
     throw cause instanceof AppError ? cause : new DependencyUnavailableError('The strategy could not be executed; nothing was sent', undefined, { cause });
+  }
+  if (stuck.length) {
+    // The signal superseded them but they still work: they may fill into what it just left. The outcome
+    // is not what the signal asked until someone (or the next signal) stops them.
+    notes.push(`could not cancel its orders still resting from earlier alerts, which may still fill: ${stuck.join(', ')}; check them at the broker`);
+    if (execution.status === 'placed') execution = { ...execution, status: 'unknown' };
   }
   const resting = restingCloses(execution);
   if (resting.length) notes.push(`closes resting unfilled at the broker, left working (the book keeps those legs until they fill; the next signal cancels what still rests): ${resting.join(', ')}`);

@@ -45,7 +45,14 @@ export async function enforceStrategyRisk(deps: StrategyRiskDeps): Promise<Strat
   if (ids.length === 0) return run;
   // A strategy's entry that rested and filled since its alert counts in its MTM: its fills are booked
   // first (nothing is cancelled here; only a signal or a flatten supersedes a resting order).
-  const [positions, settled] = await Promise.all([deps.broker.getPositions(), settlePending(deps, holdings, now, { keepResting: true })]);
+  const [positions, settled] = await Promise.all([
+    deps.broker.getPositions(),
+    settlePending(deps, holdings, now, { keepResting: true }).catch((e: unknown) => {
+      // Judged on the booked fills alone this minute, rather than not at all.
+      deps.logger.warn('could not book pending strategy fills before the risk rules; judging the booked fills', { error: e });
+      return { books: holdings };
+    }),
+  ]);
   const mtm = strategyMtm(positions, settled.books);
   const days = controls.strategyDay ?? {};
   /** The states this run changed: only they are written, merged into the map as it then stands. */
