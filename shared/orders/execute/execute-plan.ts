@@ -269,17 +269,25 @@ async function settleFromOrderbook(deps: ExecutorDeps, legs: LegResult[], book: 
   for (const l of unsettled(legs)) {
     const mine = book.filter((x) => x.orderTag === l.orderTag);
     if (mine.length === 0) continue;
-    const filled = mine.reduce((s, x) => s + x.filledQty, 0);
-    const worst = mine.find((x) => legStatusOf(x) !== 'filled') ?? mine[0]!;
-    l.orderId ??= mine[0]!.orderId;
-    l.status = legStatusOf(worst);
-    if (filled > 0) l.filledQty = filled;
-    const priced = mine.filter((x) => x.avgPrice !== undefined && x.filledQty > 0);
-    if (priced.length) l.avgPrice = priced.reduce((s, x) => s + x.avgPrice! * x.filledQty, 0) / filled;
-    if (l.status === 'rejected' && worst.message) l.reason = worst.message;
+    takeRows(l, mine);
     // A row whose record this plan just wrote (under its order id) moves it without looking it up.
     if (deps.recorder) for (const x of mine) if (x.state !== 'working' || x.filledQty > 0) await deps.recorder.observe(x, l.recordIds?.includes(x.orderId) ? x.orderId : undefined);
   }
+}
+
+/**
+ * A leg as the orderbook shows it under its tag (one row per slice): the state of its least finished
+ * row, its fills summed, their average price, and the broker's reason when a row was refused.
+ */
+function takeRows(l: LegResult, rows: OrderReport[]): void {
+  const filled = rows.reduce((s, x) => s + x.filledQty, 0);
+  const worst = rows.find((x) => legStatusOf(x) !== 'filled') ?? rows[0]!;
+  l.orderId ??= rows[0]!.orderId;
+  l.status = legStatusOf(worst);
+  if (filled > 0) l.filledQty = filled;
+  const priced = rows.filter((x) => x.avgPrice !== undefined && x.filledQty > 0);
+  if (priced.length) l.avgPrice = priced.reduce((s, x) => s + x.avgPrice! * x.filledQty, 0) / filled;
+  if (l.status === 'rejected' && worst.message) l.reason = worst.message;
 }
 
 /**
@@ -406,12 +414,12 @@ async function resumeFromBook(deps: ExecutorDeps, exec: OrderExecutor, plan: Ord
   const records: Array<Promise<unknown>> = [];
   const legs = found.map(({ p, o }) => {
     if (!o.length) return resultOf(p, 'not-sent', { reason: 'interrupted before it was sent; not sent now' });
-    const first = o[0]!;
-    const st = legStatusOf(first);
-    const r = resultOf(p, st, { orderId: first.orderId, ...(first.message && st === 'rejected' ? { reason: first.message } : {}) });
+    // Every slice counts: their fills summed, the least finished one's state (a refused slice beside filled ones books those).
+    const r = resultOf(p, 'unknown');
+    takeRows(r, o);
     for (const x of o) {
-      if (st === 'rejected' || !deps.recorder) continue;
-      records.push(recordLeg(deps, plan, { ...p, order: { ...p.order, qty: x.qty } }, { ...r }, { status: 'placed', orderId: x.orderId }).then(() => deps.recorder!.observe(x)));
+      if (x.state === 'rejected' || !deps.recorder) continue;
+      records.push(recordLeg(deps, plan, { ...p, order: { ...p.order, qty: x.qty } }, resultOf(p, legStatusOf(x), { orderId: x.orderId }), { status: 'placed', orderId: x.orderId }).then(() => deps.recorder!.observe(x)));
     }
     return r;
   });

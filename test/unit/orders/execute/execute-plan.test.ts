@@ -143,6 +143,18 @@ describe('the executor resumes a plan from the orderbook', () => {
     expect(ex?.legs.find((l) => l.symbol === 'HEDGE' && l.role === 'open')?.rolledBack).toBe('exited');
   });
 
+  it('reads every slice of a sliced order: fills summed, a refused slice beside filled ones, each slice recorded', async () => {
+    const { broker, book } = scriptedBroker(() => ({ outcome: placed() }));
+    const tag = planTag(BASE, 'open', 0);
+    book.push({ orderId: 'S1', symbol: 'LONG', side: 'BUY', qty: 1755, productType: 'INTRADAY', state: 'rejected', filledQty: 0, orderTag: tag, message: 'RMS' });
+    book.push({ orderId: 'S2', symbol: 'LONG', side: 'BUY', qty: 1755, productType: 'INTRADAY', state: 'filled', filledQty: 1755, avgPrice: 100, orderTag: tag });
+    const recorded: SentOrder[] = [];
+    const recorder = { record: async (o: SentOrder) => (recorded.push(o), o.orderId), observe: async () => undefined };
+    const ex = await createOrderExecutor({ broker, logger: silentLogger, recorder }).resume(plan([order(0, 'BUY', 'LONG', 'open', 54)], { allOrNothing: false }));
+    expect(ex?.legs[0]).toMatchObject({ status: 'rejected', filledQty: 1755, avgPrice: 100 });
+    expect(recorded.map((o) => `${o.orderId} ${o.qty}`)).toEqual(['S2 1755']);
+  });
+
   it('is undefined when none of the plan is in the book', async () => {
     const { broker } = scriptedBroker(() => ({ outcome: placed() }));
     expect(await resume({ broker, logger: silentLogger }, spread)).toBeUndefined();
