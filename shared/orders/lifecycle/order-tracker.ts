@@ -100,10 +100,14 @@ async function findRecord(deps: LifecycleDeps, report: Pick<OrderReport, 'orderI
   return undefined;
 }
 
-/** The id of the record a trusted report (an orderbook row) moves; a further slice gets its record first. */
+/**
+ * The id of the record a trusted report (an orderbook row) moves; a further slice gets its record
+ * first. A row of another contract or side under the tag (a tag a rerun reused) is no slice of it.
+ */
 async function findRecordId(deps: LifecycleDeps, report: OrderReport): Promise<string | undefined> {
   const found = await findRecord(deps, report);
-  return found?.slice ? recordSlice(deps, found.rec, report) : found?.id;
+  if (!found?.slice) return found?.id;
+  return report.symbol === found.rec.symbol && report.side === found.rec.side ? recordSlice(deps, found.rec, report) : undefined;
 }
 
 /**
@@ -112,7 +116,8 @@ async function findRecordId(deps: LifecycleDeps, report: OrderReport): Promise<s
  * slices the broker answered for get them). Only an orderbook row creates one, never a postback.
  */
 function recordSlice(deps: LifecycleDeps, tagged: OrderRecord, row: OrderReport): Promise<string> {
-  const x = tagged.exits;
+  // Exits withdrawn for a close closed this slice's fills too: it gets none, or a stop would sit on a flat position.
+  const x = tagged.exits?.done === 'closed' ? undefined : tagged.exits;
   const spec = x ? { slPoints: x.slPoints, tpPoints: x.tpPoints, slPct: x.slPct, tpPct: x.tpPct, trailPoints: x.trailPoints, trailPct: x.trailPct, tickSize: x.tickSize } : undefined;
   return recordAccepted(deps, {
     status: 'placed', orderId: row.orderId, orderTag: tagged.orderTag, requestId: tagged.requestId, role: tagged.role, parentId: tagged.parentId,
@@ -159,6 +164,7 @@ export async function applyPostback(deps: LifecycleDeps, hint: OrderReport): Pro
   if (await deps.records.saveOrphan(hint, candidates, deps.clock())) return 'unmatched';
   // The record was created meanwhile: look for it again.
   const created = await findRecord(deps, hint);
+  if (created?.slice) return followSlice(deps, hint.orderId, created.rec);
   return created ? followHint(deps, created.id, hint.orderId, created.rec) : 'unmatched';
 }
 
@@ -220,8 +226,12 @@ export async function applyBrokerReport(deps: LifecycleDeps, report: OrderReport
   // one on the same record as the fill's and both waited on the clash (issue 22).
   if (opts.seen && !applyReport(opts.seen, report, now)) return 'unchanged';
   const claimExits = await exitsClaimer(deps);
+  let slice = false;
   const outcome = await deps.records.mutate<{ change: StateChange; event: OrderEventV1; exits?: ClaimedExits } | undefined>(id, (cur) => {
     if (!cur) return { result: undefined };
+    // Another slice under this tag record's tag, seen only now (it took a slice while this was read).
+    slice = cur.orderId !== undefined && cur.orderId !== report.orderId && cur.orderTag !== undefined && id === recordIdFor(undefined, cur.orderTag);
+    if (slice) return { result: undefined };
     const change = applyReport(cur, report, now);
     if (!change) return { result: undefined };
     const event = orderEventFor(change.record, change.from);
@@ -230,6 +240,8 @@ export async function applyBrokerReport(deps: LifecycleDeps, report: OrderReport
     const exits = taken?.claim && taken.claim !== 'busy' ? taken.claim : undefined;
     return { result: { change, event, exits }, record: taken?.record ?? change.record, events: [event] };
   });
+  // Looked up afresh, it is recorded as a slice of its own (findRecordId).
+  if (slice) return applyBrokerReport(deps, report);
   if (!outcome) return 'unchanged';
   // Exits must not wait for event publishing (nor the reverse): both go at once.
   await Promise.all([publishPending(deps, id), react(deps, outcome.change, outcome.exits)]);

@@ -3,7 +3,7 @@ import type { LifecycleDeps } from './lifecycle.deps';
 import { settleExits } from './managed-exits';
 import { applyBrokerReport, flushOutbox } from './order-tracker';
 import { trailStops } from './trailing-stop';
-import type { OrderRecord } from './order-record';
+import { recordIdFor, type OrderRecord } from './order-record';
 
 export interface ReconcileReport {
   open: number;
@@ -46,17 +46,26 @@ export async function reconcileOrders(deps: LifecycleDeps, opts: { sessionEnding
   if (broker && open.length > 0) {
     const [book, trades] = await Promise.all([broker.findOrders({}), broker.tradebook()]);
     const byId = new Map(book.map((o) => [o.orderId, o]));
-    const byTag = new Map(book.filter((o) => o.orderTag).map((o) => [o.orderTag!, o]));
+    const byTag = new Map<string, OrderReport[]>();
+    for (const o of book) if (o.orderTag) byTag.set(o.orderTag, [...(byTag.get(o.orderTag) ?? []), o]);
     const fillsOf = new Map<string, TradeFill[]>();
     for (const t of trades) fillsOf.set(t.orderId, [...(fillsOf.get(t.orderId) ?? []), t]);
     await inBatches(open, 25, async (rec) => {
-      const found = (rec.orderId ? byId.get(rec.orderId) : undefined) ?? (rec.orderTag ? byTag.get(rec.orderTag) : undefined);
+      const tagged = rec.orderTag ? (byTag.get(rec.orderTag) ?? []) : [];
+      const found = (rec.orderId ? byId.get(rec.orderId) : undefined) ?? (rec.orderId === undefined ? tagged.at(-1) : undefined);
       if (!found) {
         report.missing += 1;
         return;
       }
       try {
         if ((await applyBrokerReport(deps, withTrades(found, fillsOf.get(found.orderId)), rec.id, { seen: rec })) === 'changed') report.changed += 1;
+        // A record kept by its tag (a lost answer) follows one order; a sliced order shows more under the
+        // tag, and each of those gets (or moves) a record of its own, postbacks lost or not.
+        if (rec.orderTag && rec.id === recordIdFor(undefined, rec.orderTag)) {
+          for (const other of tagged.filter((o) => o.orderId !== found.orderId)) {
+            if ((await applyBrokerReport(deps, withTrades(other, fillsOf.get(other.orderId)))) === 'changed') report.changed += 1;
+          }
+        }
       } catch (e) {
         deps.logger.error('reconcile could not move a record', { recordId: rec.id, error: e });
       }

@@ -12,6 +12,7 @@ import { lifecycleExits, lifecycleRecorder } from '../../../../shared/orders/lif
 import type { OrderEventV1 } from '../../../../shared/orders/lifecycle/order-event';
 import type { OrderRecord } from '../../../../shared/orders/lifecycle/order-record';
 import { applyBrokerReport, applyPostback, recordAccepted } from '../../../../shared/orders/lifecycle/order-tracker';
+import { reconcileOrders } from '../../../../shared/orders/lifecycle/reconcile-orders';
 import { manualClock } from '../../../../shared/platform/clock';
 import { silentLogger } from '../../../../shared/platform/logger';
 import { createLocalOrderRecordStore } from '../../../../shared/store/local/order-records.local';
@@ -25,13 +26,14 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 const row = (orderId: string, filledQty: number): OrderReport => ({ orderId, symbol: TICKER, side: 'BUY', qty: 1755, productType: 'INTRADAY', state: filledQty === 1755 ? 'filled' : filledQty > 0 ? 'partially_filled' : 'working', filledQty, avgPrice: 150, orderTag: 'tvslice1' });
 
 function kit(book: OrderReport[]) {
-  const placed: Array<{ qty: number; orderTag?: string }> = [];
+  const placed: Array<{ qty: number; side: string; orderTag?: string }> = [];
   let n = 0;
   const broker = {
-    placeOrder: async (o: { qty: number; orderTag?: string }) => (placed.push(o), { status: 'placed', orderId: `X${++n}` }),
+    placeOrder: async (o: { qty: number; side: string; orderTag?: string }) => (placed.push(o), { status: 'placed', orderId: `X${++n}` }),
     cancelOrder: async () => ({ status: 'cancelled' }),
     modifyOrder: async () => ({ status: 'modified' }),
-    findOrders: async (f: { id?: string }) => book.filter((r) => f.id === undefined || r.orderId === f.id),
+    findOrders: async (f: { id?: string; tag?: string }) => book.filter((r) => (f.id === undefined || r.orderId === f.id) && (f.tag === undefined || r.orderTag === f.tag)),
+    tradebook: async () => [],
     getQuotes: async () => new Map(),
   } as unknown as Broker;
   const records = createLocalOrderRecordStore<OrderRecord, OrderEventV1>(dir);
@@ -53,7 +55,6 @@ it('each slice the orderbook shows gets its own record and its own stop, sized t
   const second = (await k.records.get('A2'))!;
   expect(second).toMatchObject({ orderId: 'A2', orderTag: 'tvslice1', requestId: 'r1', qty: 1755, filledQty: 1755, state: 'filled', exits: expect.objectContaining({ slPoints: 10 }) });
   // Both slices are protected: one stop per slice, 3510 units in all.
-  await new Promise((r) => setTimeout(r, 20));
   expect(k.placed.map((p) => p.qty)).toEqual([1755, 1755]);
 });
 
@@ -75,4 +76,65 @@ it('a postback for another slice is followed through the orderbook row, never it
   expect(await k.records.get('ZZ')).toBeUndefined();
   expect(await applyPostback(k.deps, row('A2', 1755))).toBe('changed');
   expect(await k.records.get('A2')).toMatchObject({ filledQty: 1755 });
+});
+
+const filledOnRecords = async (k: ReturnType<typeof kit>) =>
+  ((await Promise.all(['tag-tvslice1', 'A1', 'A2'].map((id) => k.records.get(id)))).filter(Boolean) as OrderRecord[]).reduce((s, r) => s + r.filledQty, 0);
+
+describe('races and lost postbacks (review findings)', () => {
+  it('two slices reported at once to a tag record that follows neither: both are recorded', async () => {
+    const k = kit([row('A1', 1755), row('A2', 1755)]);
+    await recordAccepted(k.deps, lost, { publishNow: false });
+    await Promise.all([applyBrokerReport(k.deps, row('A1', 1755)), applyBrokerReport(k.deps, row('A2', 1755))]);
+    expect(await filledOnRecords(k)).toBe(3510);
+  });
+
+  it('the minute\'s reconcile and a slice\'s postback at once: no slice is lost', async () => {
+    const k = kit([row('A1', 1755), row('A2', 1755)]);
+    await recordAccepted(k.deps, lost, { publishNow: false });
+    await Promise.all([reconcileOrders(k.deps), applyPostback(k.deps, row('A1', 1755))]);
+    expect(await filledOnRecords(k)).toBe(3510);
+  });
+
+  it('with every postback lost, the reconcile records and protects each slice', async () => {
+    const k = kit([row('A1', 1755), row('A2', 1755)]);
+    await recordAccepted(k.deps, lost, { publishNow: false });
+    await reconcileOrders(k.deps);
+    await reconcileOrders(k.deps);
+    expect(await filledOnRecords(k)).toBe(3510);
+    expect(k.placed.filter((p) => p.side === 'SELL').reduce((s, p) => s + p.qty, 0)).toBe(3510);
+  });
+
+  it('a slice first seen after the contract\'s exits were withdrawn for a close arms no stop on the flat position', async () => {
+    const k = kit([row('A1', 1755), row('A2', 1755)]);
+    await recordAccepted(k.deps, lost, { publishNow: false });
+    await applyBrokerReport(k.deps, row('A1', 1755));
+    expect(k.placed.map((p) => p.qty)).toEqual([1755]);
+    await lifecycleExits(k.deps).withdraw([{ symbol: TICKER, productType: 'INTRADAY' }], 'r2');
+    await applyPostback(k.deps, row('A2', 1755));
+    expect(k.placed.map((p) => p.qty)).toEqual([1755]);
+    expect(await k.records.get('A2')).toMatchObject({ filledQty: 1755 });
+    expect((await k.records.get('A2'))?.exitsActive).toBeFalsy();
+  });
+
+  it('a row of another contract under the same tag (a rerun that reused it) gets no record of the tagged one\'s contract', async () => {
+    const other: OrderReport = { ...row('C2', 1755), symbol: 'NSE:NIFTY2672124500PE', side: 'SELL' };
+    const k = kit([row('A1', 1755), other]);
+    await recordAccepted(k.deps, { ...lost, exits: undefined }, { publishNow: false });
+    await applyBrokerReport(k.deps, row('A1', 1755));
+    await applyBrokerReport(k.deps, other);
+    await reconcileOrders(k.deps);
+    expect(await k.records.get('C2')).toBeUndefined();
+  });
+
+  it('a slice\'s postback that finds the tag record only on its second look is followed as a slice', async () => {
+    const k = kit([row('A1', 1755), row('A2', 1755)]);
+    await recordAccepted(k.deps, { ...lost, exits: undefined }, { publishNow: false });
+    await applyBrokerReport(k.deps, row('A1', 1755));
+    const get = k.records.get.bind(k.records);
+    let hidden = true;
+    k.deps.records = { ...k.records, get: async (id: string) => (id === 'tag-tvslice1' && hidden ? ((hidden = false), undefined) : get(id)) } as typeof k.records;
+    expect(await applyPostback(k.deps, row('A2', 1755))).toBe('changed');
+    expect(await k.records.get('A2')).toMatchObject({ filledQty: 1755 });
+  });
 });
