@@ -17,12 +17,12 @@ import { istParts } from '../platform/ist';
 import { sizeLots, needsMarketFacts } from '../risk/position-sizing';
 import type { RuntimeControls } from '../store/controls.port';
 import type { IdempotencyStatus } from '../store/idempotency.port';
-import type { Holding } from '../store/holdings.port';
 import type { Instrument, SymbolIndex } from '../symbols/instrument';
 import { normalizeUnderlying, resolveInstrument } from '../symbols/resolve-instrument';
 import { freezeQtyFor, UNDERLYINGS } from '../symbols/underlyings';
 import { assertAlertLots } from './alert-lots';
-import { addCloses, bookExecution, bookingOf, closedContracts, freezeOf, type BookedOrder, type PlanBuilder } from './close-plan';
+import { addCloses, bookExecution, closedContracts, freezeOf, type PlanBuilder } from './close-plan';
+import { bookFound, sentByEarlierAttempt, type FoundOrder } from './earlier-attempt';
 import { restingCloses } from './flatten-holdings';
 import { settlePending } from './settle-pending';
 import { openProtection } from './open-protection';
@@ -330,56 +330,4 @@ function strategyResult(req: AlertRequest, a: StrategyAlert, r: Resolved, ex: Pi
     legs: ex.legs,
     ...(reason ? { reason } : {}),
   };
-}
-
-/** Most orders one alert's plan can hold: ten legs, or the closes of every holding a flatten touches. */
-const MAX_PLAN_ORDERS = 64;
-
-/** An order an earlier attempt of this alert sent, whatever its place in the plan that sent it; sliced ones summed. */
-interface FoundOrder {
-  orderTag: string;
-  role: 'open' | 'close';
-  symbol: string;
-  side: 'BUY' | 'SELL';
-  productType: string;
-  qty: number;
-  filledQty: number;
-  /** Some of it may still fill. */
-  open: boolean;
-}
-
-/** The orders of this alert's plans in the orderbook, under any role or place (refused ones left out). */
-async function sentByEarlierAttempt(deps: StrategyDeps, baseTag: string): Promise<FoundOrder[]> {
-  const rows = (await deps.broker.findOrders({})).filter((o) => o.state !== 'rejected');
-  const found: FoundOrder[] = [];
-  for (const role of ['open', 'close'] as const) {
-    for (let n = 0; n < MAX_PLAN_ORDERS; n++) {
-      const tag = planTag(baseTag, role, n);
-      const mine = rows.filter((o) => o.orderTag === tag);
-      if (!mine.length) continue;
-      const o = mine[0]!;
-      found.push({
-        orderTag: tag, role, symbol: o.symbol, side: o.side, productType: o.productType,
-        qty: mine.reduce((x, m) => x + m.qty, 0), filledQty: mine.reduce((x, m) => x + m.filledQty, 0),
-        open: mine.some((m) => m.state === 'working' || m.state === 'partially_filled'),
-      });
-    }
-  }
-  return found;
-}
-
-/**
- * Books what an interrupted attempt sent into the one holding the alert moves, as its own booking
- * would have: fills now, and orders still open as pending, under the alert's key (once). The contract
- * facts come from the master. False when a contract is not in it (nothing is booked then).
- */
-async function bookFound(deps: StrategyDeps, h: Holding, found: FoundOrder[], index: SymbolIndex, key: string): Promise<boolean> {
-  const orders: BookedOrder[] = [];
-  for (const f of found) {
-    const inst = index.byTicker(f.symbol);
-    if (!inst || (inst.optionType !== 'CE' && inst.optionType !== 'PE')) return false;
-    orders.push({ ...f, filled: f.filledQty, mayFillMore: f.open, optionType: inst.optionType, lotSize: inst.lotSize });
-  }
-  await deps.holdings.apply(h.strategy, h.underlying, { key, nowMs: deps.clock(), ...bookingOf(orders) });
-  return true;
 }
