@@ -195,7 +195,7 @@ function legFromAnswer(p: PlannedOrder, o: PlaceOutcome, slices: number[]): LegR
 }
 
 /** One record per order the broker took (one per slice of a sliced one), or one by tag when unknown. */
-async function recordLeg(deps: ExecutorDeps, plan: OrderPlan, p: PlannedOrder, r: LegResult, o: PlaceOutcome, toCommit?: PreparedRecord[]): Promise<void> {
+async function recordLeg(deps: ExecutorDeps, plan: OrderPlan, p: PlannedOrder, r: LegResult, o: PlaceOutcome, toCommit?: PreparedRecord[], found?: boolean): Promise<void> {
   const recorder = deps.recorder;
   if (!recorder || o.status === 'rejected') return;
   // Resumed and adopted orders (no collector) are always written here.
@@ -240,7 +240,7 @@ async function recordLeg(deps: ExecutorDeps, plan: OrderPlan, p: PlannedOrder, r
     return;
   }
   for (const x of sent) {
-    const id = await recorder.record(x, { publishNow: false });
+    const id = await recorder.record(x, { publishNow: false, ...(found ? { found } : {}) });
     if (id) ids.push(id);
   }
   if (ids.length) r.recordIds = ids;
@@ -419,7 +419,7 @@ async function resumeFromBook(deps: ExecutorDeps, exec: OrderExecutor, plan: Ord
     takeRows(r, o);
     for (const x of o) {
       if (x.state === 'rejected' || !deps.recorder) continue;
-      records.push(recordLeg(deps, plan, { ...p, order: { ...p.order, qty: x.qty } }, resultOf(p, legStatusOf(x), { orderId: x.orderId }), { status: 'placed', orderId: x.orderId }).then(() => deps.recorder!.observe(x)));
+      records.push(recordLeg(deps, plan, { ...p, order: { ...p.order, qty: x.qty } }, resultOf(p, legStatusOf(x), { orderId: x.orderId }), { status: 'placed', orderId: x.orderId }, undefined, true).then(() => deps.recorder!.observe(x)));
     }
     return r;
   });
@@ -435,7 +435,7 @@ async function adoptFound(deps: ExecutorDeps, plan: OrderPlan, found: OrderRepor
   for (const x of found) {
     if (x.state === 'rejected') continue;
     const r = resultOf(p, legStatusOf(x), { orderId: x.orderId });
-    await recordLeg(deps, plan, { ...p, order: { ...p.order, qty: x.qty } }, r, { status: 'placed', orderId: x.orderId });
+    await recordLeg(deps, plan, { ...p, order: { ...p.order, qty: x.qty } }, r, { status: 'placed', orderId: x.orderId }, undefined, true);
     ids.push(...(r.recordIds ?? []));
     await deps.recorder.observe(x);
   }

@@ -26,8 +26,13 @@ export interface SentOrder {
  * composition root, so the executor (which exits also use) never imports the lifecycle that uses it.
  */
 export interface OrderRecorder {
-  /** Writes the order's record and first event; idempotent; never throws. Returns the record id. */
-  record(o: SentOrder, opts?: { publishNow?: boolean }): Promise<string | undefined>;
+  /**
+   * Writes the order's record and first event; idempotent; never throws. Returns the record id.
+   * `found`: an order an earlier attempt sent, found in the orderbook by its tag; the record that
+   * attempt kept by the tag (its answer lost) takes it when it follows this order or none yet, so
+   * one order never has two records (and two sets of exits).
+   */
+  record(o: SentOrder, opts?: { publishNow?: boolean; found?: boolean }): Promise<string | undefined>;
   /**
    * The same record, not written: for a caller that commits it together with its own writes (an
    * alert's outcome and audit). `after` runs the follow-up once the commit is made. Undefined (logged)

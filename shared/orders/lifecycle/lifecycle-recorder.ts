@@ -2,6 +2,7 @@ import type { ExitsControl, OrderRecorder } from '../execute/order-recorder.port
 import type { Contract } from '../execute/order-plan';
 import type { LifecycleDeps } from './lifecycle.deps';
 import { settleExits } from './managed-exits';
+import { recordIdFor } from './order-record';
 import { applyBrokerReport, prepareAccepted, recordAccepted } from './order-tracker';
 
 /**
@@ -13,6 +14,10 @@ export function lifecycleRecorder(deps: LifecycleDeps): OrderRecorder {
   return {
     async record(o, opts) {
       try {
+        if (opts?.found && o.orderTag && o.orderId) {
+          const tagged = await deps.records.get(recordIdFor(undefined, o.orderTag));
+          if (tagged && (tagged.orderId === undefined || tagged.orderId === o.orderId)) return tagged.id;
+        }
         return await recordAccepted(deps, o, opts);
       } catch (e) {
         deps.logger.error('could not record an order; the reconcile cannot see it', { orderId: o.orderId, orderTag: o.orderTag, error: e });

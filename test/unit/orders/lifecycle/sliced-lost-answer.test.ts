@@ -138,3 +138,18 @@ describe('races and lost postbacks (review findings)', () => {
     expect(await k.records.get('A2')).toMatchObject({ filledQty: 1755 });
   });
 });
+
+it('an instance taking over an order an earlier attempt kept by its tag gives it no second record, so no second stop', async () => {
+  const k = kit([row('A1', 1755)]);
+  const tagId = await recordAccepted(k.deps, { ...lost, qty: 1755 }, { publishNow: false });
+  await applyBrokerReport(k.deps, row('A1', 1755));
+  expect(k.placed.map((p) => p.qty)).toEqual([1755]);
+  // The takeover resumes the same plan and finds the order by its tag.
+  const planned = { n: 0, intent: 'open' as const, lots: 27, lotSize: 65, exits: { slPoints: 10, tickSize: 0.05 }, order: { symbol: TICKER, qty: 1755, side: 'BUY' as const, orderType: 'MARKET' as const, productType: 'INTRADAY' as const, orderTag: 'tvslice1' } };
+  const ex = await k.deps.executor!.resume({ requestId: 'r1', orders: [planned], confirm: true });
+  expect(ex?.legs[0]).toMatchObject({ status: 'filled', filledQty: 1755 });
+  expect(await k.records.get('A1')).toBeUndefined();
+  expect(await k.records.get(tagId)).toMatchObject({ orderId: 'A1', filledQty: 1755 });
+  expect(k.placed.map((p) => p.qty)).toEqual([1755]);
+});
+
