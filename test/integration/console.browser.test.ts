@@ -2,8 +2,8 @@ import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { findChromium, screenshotsDir } from './helpers/chromium';
-import { CONTROLS_KEY, tempDir, type Bridge } from './helpers/bridge-kit';
-import { startConsoleDay } from './helpers/console-day';
+import { CONTROLS_KEY, sendAlert, tempDir, type Bridge } from './helpers/bridge-kit';
+import { startConsoleDay, trendAlert } from './helpers/console-day';
 
 /**
  * The console as the operator uses it, in a real headless Chromium with JavaScript switched OFF (the page
@@ -156,6 +156,23 @@ describe('the console in a real browser, without JavaScript', () => {
     await page.getByRole('button', { name: 'Log out' }).click();
     expect(await page.title()).toBe('Console login');
     expect(await context!.cookies()).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+});
+
+describe('a strategy whose entry rests at the exchange', () => {
+  it('shows it as still at the broker, holding nothing yet, with the flatten offered', async () => {
+    const put = bridge.fake.state.orders.find((o) => o.symbol.endsWith('PE'))?.symbol ?? 'NSE:NIFTY2711324500PE';
+    bridge.fake.state.restSymbols.add(put);
+    const r = await sendAlert(bridge.deps, { ...trendAlert('short', 'scalp-short-1'), strategy: 'scalp' });
+    expect(r.status).toBe(200);
+    const { page, errors } = await open(PHONE.width, PHONE.height);
+    await logIn(page);
+    const scalp = await text(page, '#s-scalp');
+    expect(scalp).toContain("Holds nothing in the bridge's book.");
+    expect(scalp).toMatch(/Still at the broker, settled by its next signal: open buy 65 NIFTY 24500 PE, expires \S+ \(0 filled\)/);
+    expect(await page.locator('#s-scalp').getByRole('button', { name: 'Flatten scalp' }).count()).toBe(1);
+    await page.locator('#s-scalp').screenshot({ path: path.join(SHOTS, 'console-strategy-waiting.png') });
     expect(errors).toEqual([]);
   });
 });
