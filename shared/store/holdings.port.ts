@@ -29,10 +29,10 @@ export interface PendingOrder {
   /** Units of its fills already in `legs`. */
   booked: number;
   /**
-   * The bridge's records of it (one per slice), which its postbacks keep moving: once the orderbook,
-   * a day book, no longer lists it, they still say what it filled.
+   * When it was booked. Once the orderbook (a day book) no longer lists it, the bridge's records of
+   * that day under its tag (one per slice, whoever wrote them) still say what it filled.
    */
-  recordIds?: string[];
+  bookedAt?: number;
 }
 
 export interface Holding {

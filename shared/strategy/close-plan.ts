@@ -75,12 +75,10 @@ export interface BookedOrder {
   mayFillMore: boolean;
   /** For a close: the side of the leg it reduces (default: the opposite of the order's). */
   heldSide?: 'BUY' | 'SELL';
-  /** Its order records, kept with a pending order (PendingOrder.recordIds). */
-  recordIds?: string[];
 }
 
 /** The change to a holding that books these orders: fills now, and every order that may still fill as pending. */
-export function bookingOf(orders: BookedOrder[]): Pick<HoldingChange, 'add' | 'remove' | 'pending'> {
+export function bookingOf(orders: BookedOrder[], nowMs: number): Pick<HoldingChange, 'add' | 'remove' | 'pending'> {
   const add: HeldLeg[] = [];
   const remove: HoldingChange['remove'] = [];
   const pending: PendingOrder[] = [];
@@ -89,7 +87,7 @@ export function bookingOf(orders: BookedOrder[]): Pick<HoldingChange, 'add' | 'r
     const leg: HeldLeg = { ticker: o.symbol, optionType: o.optionType, side, qty: o.qty, lotSize: o.lotSize, productType: o.productType === 'MARGIN' ? 'MARGIN' : 'INTRADAY' };
     if (o.filled > 0 && o.role === 'open') add.push({ ...leg, qty: o.filled });
     if (o.filled > 0 && o.role === 'close') remove.push({ ticker: leg.ticker, side, qty: o.filled });
-    if (o.mayFillMore && o.orderTag) pending.push({ orderTag: o.orderTag, intent: o.role, leg, booked: o.filled, ...(o.recordIds?.length ? { recordIds: o.recordIds } : {}) });
+    if (o.mayFillMore && o.orderTag) pending.push({ orderTag: o.orderTag, intent: o.role, leg, booked: o.filled, bookedAt: nowMs });
   }
   return { add, remove, ...(pending.length ? { pending } : {}) };
 }
@@ -105,12 +103,13 @@ export async function bookExecution(holdings: HoldingsStore, b: PlanBuilder, ex:
     const r = ex.legs.find((l) => l.leg === n && l.role !== 'exit');
     if (!r || r.role === 'exit') continue;
     // A leg a broken structure undid holds what it filled until the order undoing it fills (that exit
-    // may rest, or have been refused); a cancelled or exited leg itself fills no more.
+    // may rest, or have been refused); a cancelled or exited leg itself fills no more, one whose
+    // cancel failed ('failed') still may.
     const undone = r.role === 'open' && r.rolledBack !== undefined;
     const exits = undone ? ex.legs.filter((l) => l.role === 'exit' && l.exits === n) : [];
     const orders: BookedOrder[] = [
-      { orderTag: r.orderTag, role: r.role, side: r.side, symbol: r.symbol, productType: r.productType, qty: r.qty, filled: filledUnits(r), mayFillMore: !undone && mayFillMore(r), ...(m.heldSide ? { heldSide: m.heldSide } : {}), optionType: m.optionType, lotSize: m.lotSize, recordIds: r.recordIds },
-      ...exits.map((x): BookedOrder => ({ orderTag: x.orderTag, role: 'close', side: x.side, heldSide: r.side, symbol: x.symbol, productType: x.productType, qty: x.qty, filled: filledUnits(x), mayFillMore: mayFillMore(x), optionType: m.optionType, lotSize: m.lotSize, recordIds: x.recordIds })),
+      { orderTag: r.orderTag, role: r.role, side: r.side, symbol: r.symbol, productType: r.productType, qty: r.qty, filled: filledUnits(r), mayFillMore: (!undone || r.rolledBack === 'failed') && mayFillMore(r), ...(m.heldSide ? { heldSide: m.heldSide } : {}), optionType: m.optionType, lotSize: m.lotSize },
+      ...exits.map((x): BookedOrder => ({ orderTag: x.orderTag, role: 'close', side: x.side, heldSide: r.side, symbol: x.symbol, productType: x.productType, qty: x.qty, filled: filledUnits(x), mayFillMore: mayFillMore(x), optionType: m.optionType, lotSize: m.lotSize })),
     ].filter((o) => o.filled > 0 || o.mayFillMore);
     if (orders.length === 0) continue;
     const id = `${m.strategy}|${m.underlying}`;
@@ -118,5 +117,5 @@ export async function bookExecution(holdings: HoldingsStore, b: PlanBuilder, ex:
     byHolding.set(id, h);
     h.orders.push(...orders);
   }
-  for (const h of byHolding.values()) await holdings.apply(h.strategy, h.underlying, { key, nowMs, ...bookingOf(h.orders) });
+  for (const h of byHolding.values()) await holdings.apply(h.strategy, h.underlying, { key, nowMs, ...bookingOf(h.orders, nowMs) });
 }

@@ -60,6 +60,7 @@ export async function bookFound(deps: StrategyDeps, h: Holding, found: FoundOrde
     if (!inst || (inst.optionType !== 'CE' && inst.optionType !== 'PE')) return false;
     orders.push({ ...f, filled: f.filledQty, mayFillMore: f.open, optionType: inst.optionType, lotSize: inst.lotSize });
   }
-  await deps.holdings.apply(h.strategy, h.underlying, { key, nowMs: deps.clock(), ...bookingOf(orders) });
+  const nowMs = deps.clock();
+  await deps.holdings.apply(h.strategy, h.underlying, { key, nowMs, ...bookingOf(orders, nowMs) });
   return true;
 }

@@ -1,5 +1,6 @@
 import type { Broker, CancelOutcome, OrderReport } from '../broker/broker.port';
 import type { OrderExecutor } from '../orders/execute/execute-plan';
+import { istInstant, istParts } from '../platform/ist';
 import type { Logger } from '../platform/logger';
 import type { Holding, HoldingsStore, PendingFill, PendingOrder } from '../store/holdings.port';
 
@@ -10,7 +11,7 @@ export interface SettleDeps {
   holdings: HoldingsStore;
   logger: Logger;
   /** The venue's order records: what a pending order filled once the orderbook (a day book) lists it no more. */
-  orderRecords?: { get(id: string): Promise<{ filledQty: number } | undefined> };
+  orderRecords?: { listCreatedBetween(fromMs: number, toMs: number): Promise<Array<{ orderTag?: string; filledQty: number }>> };
 }
 
 export interface Settled {
@@ -77,13 +78,19 @@ export async function settlePending(deps: SettleDeps, books: Holding[], nowMs: n
   return { books: out, cancelled, stuck, stale: true };
 }
 
-/** What a pending order filled by the bridge's own records of it; 0 (logged) when there are none to read. */
+/**
+ * What a pending order filled by the bridge's own records of it: every record of its booking day under
+ * its tag (the tagged record of a lost answer, each slice's, one a takeover wrote), which postbacks and
+ * the reconcile kept moving. 0 (logged) when there are none to read.
+ */
 async function filledByRecords(deps: SettleDeps, p: PendingOrder): Promise<number> {
-  const ids = p.recordIds ?? [];
-  if (!deps.orderRecords || ids.length === 0) {
+  if (!deps.orderRecords || p.bookedAt === undefined) {
     deps.logger.warn('a pending strategy order is no longer in the orderbook and has no record to read; its later fills are not booked', { orderTag: p.orderTag });
     return 0;
   }
-  const records = await Promise.all(ids.map((id) => deps.orderRecords!.get(id)));
-  return records.reduce((s, r) => s + (r?.filledQty ?? 0), 0);
+  const day = istInstant(istParts(p.bookedAt).date);
+  const records = await deps.orderRecords.listCreatedBetween(day, day + DAY_MS);
+  return records.filter((r) => r.orderTag === p.orderTag).reduce((s, r) => s + r.filledQty, 0);
 }
+
+const DAY_MS = 86_400_000;

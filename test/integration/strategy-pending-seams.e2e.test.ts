@@ -151,3 +151,45 @@ it('a flat whose cancel of the resting entry fails tells the operator at once, c
   expect(again.status).toBe(200);
   expect(working()).toEqual([]);
 });
+
+it('a rolled-back leg whose rest the exchange cancelled is exited by what it filled, not by its planned size', async () => {
+  await start();
+  fake.lifecycle.setPlan((o) => (o.symbol === hedgePE.ticker && o.side === 1 ? { fills: [{ afterMs: 0, qty: 65 }] } : undefined));
+  fake.rejectSymbol(shortCE.ticker, 'RMS:Margin Shortfall');
+  fake.inject('cancel-order', { kind: 'latency', ms: 300 }, 1);
+  const seen = fake.state.requests.length;
+  const res = post({ strategy: 'ic', legs: condor, qty: 2, idempotency_key: 'rb-no-1' });
+  await until(() => fake.state.requests.slice(seen).some((r) => r.route === 'cancel-order'), 'the rollback\'s cancel');
+  const hedge = fake.state.orders.find((o) => o.symbol === hedgePE.ticker && o.side === 1)!;
+  expect(hedge.filledQty).toBe(65);
+  hedge.status = 1; // the exchange cancelled the rest: 65 of 130 filled, and the cancel finds nothing open
+  expect((await res).status).toBe(422);
+  await fake.lifecycle.settled();
+  expect(netOf(hedgePE.ticker)).toBe(0);
+  expect(await deps.adapters.holdings.list({ strategy: 'ic' })).toEqual([]);
+});
+
+it('a takeover of a structure close interrupted after its buy-backs books what was sent by tag, and keeps the longs', async () => {
+  await start();
+  const longPE = hedgePE;
+  const longCE = niftyOption(index, IN_WINDOW, 24700, 'CE');
+  expect((await post({ strategy: 'ic', legs: condor, qty: 1, idempotency_key: 'cc-1' })).status).toBe(200);
+  fake.rejectSymbol(longPE.ticker, 'RMS:blocked');
+  fake.rejectSymbol(longCE.ticker, 'RMS:blocked');
+  const holdings = deps.adapters.holdings;
+  const apply = holdings.apply.bind(holdings);
+  let died!: () => void;
+  const dying = new Promise<void>((r) => (died = r));
+  holdings.apply = () => (died(), new Promise<never>(() => undefined));
+  void post({ strategy: 'ic', legs: condor, qty: 1, intent: 'close', idempotency_key: 'cc-2' }).catch(() => undefined);
+  await dying;
+  holdings.apply = apply;
+  fake.state.rejectSymbols.clear();
+  clock.set(clock() + 60_000);
+  const resend = await post({ strategy: 'ic', legs: condor, qty: 1, intent: 'close', idempotency_key: 'cc-2' });
+  const book = await deps.adapters.holdings.get('ic', 'NIFTY');
+  const booked = (t: string) => (book?.legs ?? []).filter((l) => l.ticker === t).reduce((s, l) => s + l.qty, 0);
+  expect({ status: resend.body.status, longPE: booked(longPE.ticker), longCE: booked(longCE.ticker), brokerPE: netOf(longPE.ticker), brokerCE: netOf(longCE.ticker) })
+    .toEqual({ status: 'unknown', longPE: 65, longCE: 65, brokerPE: 65, brokerCE: 65 });
+});
+

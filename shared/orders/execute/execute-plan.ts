@@ -50,7 +50,10 @@ export class NothingSentError extends Error {
  */
 export interface OrderExecutor {
   run(plan: OrderPlan): Promise<Execution>;
-  /** After a crash or a lost answer: what the orderbook shows under the plan's tags, sending nothing. */
+  /**
+   * After a crash or a lost answer: what the orderbook shows under the plan's tags, sending nothing.
+   * Undefined when none is there, or when a tag holds another contract's or side's order (the plan is not the one that sent it).
+   */
   resume(plan: OrderPlan): Promise<Execution | undefined>;
   /**
    * Orders an earlier, interrupted attempt of this plan's first order left at the broker: recorded as
@@ -339,45 +342,47 @@ async function finish(deps: ExecutorDeps, exec: OrderExecutor, plan: OrderPlan, 
  */
 async function rollback(deps: ExecutorDeps, exec: OrderExecutor, plan: OrderPlan, legs: LegResult[]): Promise<void> {
   const live = legs.filter((l) => l.role === 'open' && isLive(l));
-  const toExit: LegResult[] = [];
-  const cancelled: LegResult[] = [];
+  const cancelled = new Set<LegResult>();
   for (const l of live) {
-    if (l.status === 'working' && l.orderId) {
-      const c = await exec.cancel(l.orderId).catch((e: unknown): CancelOutcome => ({ status: 'unknown', reason: String(e) }));
-      if (c.status === 'cancelled') {
-        l.rolledBack = 'cancelled';
-        cancelled.push(l);
-        continue;
-      }
-    }
-    toExit.push(l);
+    if (l.status !== 'working' || !l.orderId) continue;
+    const c = await exec.cancel(l.orderId).catch((e: unknown): CancelOutcome => ({ status: 'unknown', reason: String(e) }));
+    if (c.status === 'cancelled') cancelled.add(l);
   }
-  if (toExit.length === 0 && cancelled.length === 0) return;
-  const existing = await deps.broker.findOrders({}).catch(() => [] as OrderReport[]);
-  // A cancel stops only what had not filled: what filled before it is a position, exited like a filled leg.
+  if (live.length === 0) return;
+  // Each leg is undone by what it filled, read after the cancels: a cancel stops only what had not
+  // filled, and a leg the exchange cancelled itself ("not open") may have filled part of its size.
+  const existing = await deps.broker.findOrders({}).catch(() => undefined);
+  const toExit: LegResult[] = [];
   const exitQty = new Map<LegResult, number>();
-  for (const l of cancelled) {
-    const filled = existing.filter((o) => o.orderTag === l.orderTag).reduce((x, o) => x + o.filledQty, 0);
-    if (filled <= 0) continue;
-    l.filledQty = filled;
-    exitQty.set(l, filled);
-    toExit.push(l);
+  const stillOpen = new Set<LegResult>();
+  for (const l of live) {
+    const rows = existing?.filter((o) => o.orderTag === l.orderTag) ?? [];
+    // Unread (or not listed): a filled leg is undone whole, a working one as the cancel left it.
+    const filled = rows.length ? rows.reduce((x, o) => x + o.filledQty, 0) : l.status === 'filled' ? l.qty : 0;
+    if (rows.length) l.filledQty = filled;
+    if (rows.some((o) => o.state === 'working' || o.state === 'partially_filled') || (!rows.length && l.status === 'working' && !cancelled.has(l))) stillOpen.add(l);
+    if (filled > 0) {
+      exitQty.set(l, filled);
+      toExit.push(l);
+    } else if (!stillOpen.has(l)) l.rolledBack = 'cancelled';
+    // A leg its cancel did not stop is still working: it is not undone (the operator is told).
+    if (stillOpen.has(l) && filled === 0) l.rolledBack = 'failed';
   }
   if (toExit.length === 0) return;
   const exits: PlannedOrder[] = [];
   const byN = new Map<number, LegResult>();
   for (const l of [...toExit.filter((x) => x.side === 'SELL'), ...toExit.filter((x) => x.side === 'BUY')]) {
     const tag = rollbackTag(l.orderTag ?? `${l.leg}`);
-    const done = existing.find((o) => o.orderTag === tag);
+    const done = existing?.find((o) => o.orderTag === tag);
     if (done) {
       legs.push({ leg: legs.length, role: 'exit', exits: l.leg, symbol: l.symbol, side: l.side === 'BUY' ? 'SELL' : 'BUY', productType: l.productType, qty: done.qty, lots: l.lots * (done.qty / l.qty), orderTag: tag, orderId: done.orderId, status: legStatusOf(done) });
-      l.rolledBack = isLive(legs[legs.length - 1]!) ? 'exited' : 'failed';
+      l.rolledBack = isLive(legs[legs.length - 1]!) && !stillOpen.has(l) ? 'exited' : 'failed';
       continue;
     }
     const n = 1000 + l.leg;
     const planned = plan.orders.find((p) => p.n === l.leg);
     const lotSize = planned?.lotSize ?? l.qty / Math.max(1, l.lots);
-    const qty = exitQty.get(l) ?? l.qty;
+    const qty = exitQty.get(l)!;
     byN.set(n, l);
     exits.push({
       n, intent: 'close', lots: qty / lotSize, lotSize, freezeQty: planned?.freezeQty,
@@ -398,7 +403,7 @@ async function rollback(deps: ExecutorDeps, exec: OrderExecutor, plan: OrderPlan
   for (const r of outcome.legs) {
     const l = byN.get(r.leg)!;
     legs.push({ ...r, leg: legs.length, role: 'exit', exits: l.leg });
-    l.rolledBack = isLive(r) ? 'exited' : 'failed';
+    l.rolledBack = isLive(r) && !stillOpen.has(l) ? 'exited' : 'failed';
   }
 }
 
@@ -411,6 +416,10 @@ async function resumeFromBook(deps: ExecutorDeps, exec: OrderExecutor, plan: Ord
   const book = await deps.broker.findOrders({});
   const found = plan.orders.map((p) => ({ p, o: book.filter((x) => x.orderTag === p.order.orderTag) }));
   if (!found.some((f) => f.o.length)) return undefined;
+  // A plan rebuilt since (from positions that moved) can give a place, and so a tag, to another order
+  // than the one the earlier attempt sent under it: this plan is not that attempt's, and resuming it
+  // would read another contract's order as this one's. The caller looks the attempt up by tag instead.
+  if (found.some(({ p, o }) => o.some((x) => x.symbol !== p.order.symbol || x.side !== p.order.side))) return undefined;
   const records: Array<Promise<unknown>> = [];
   const legs = found.map(({ p, o }) => {
     if (!o.length) return resultOf(p, 'not-sent', { reason: 'interrupted before it was sent; not sent now' });
