@@ -224,7 +224,12 @@ describe('Fyers answers code 201 (sent, no acknowledgement)', () => {
     expect(resend.status).toBe(200);
     expect(resend.body).toMatchObject({ status: 'filled', orderId: a.fake.state.orders[0]!.id, recoveredBy: 'orderbook-tag' });
     expect((await recordOf(a, alert))?.status).toBe('placed');
-    expect(kinds(a)).toEqual(['order.unknown', 'order.recovered']);
+    // The record the first attempt kept by the tag takes the order (one record, one set of exits), so
+    // it resolves at once and says so, beside the alert's own recovery notice.
+    expect(kinds(a)).toEqual(['order.unknown', 'order.resolved', 'order.recovered']);
+    expect((await a.deps.adapters.orderRecords.listCreatedBetween(0, Number.MAX_SAFE_INTEGER)).map((r) => `${r.id} ${r.orderId} ${r.state}`)).toEqual([
+      expect.stringMatching(new RegExp(`^tag-\\w+ ${a.fake.state.orders[0]!.id} filled$`)),
+    ]);
     expect(a.fake.state.orders).toHaveLength(1);
     expect(a.orderCalls()).toBe(1);
   });
