@@ -335,10 +335,10 @@ async function finish(deps: ExecutorDeps, exec: OrderExecutor, plan: OrderPlan, 
 }
 
 /**
- * Undoes the live open legs of a broken structure: working ones are cancelled (one that filled
- * meanwhile is exited instead), filled ones exited by an opposite order of the same size, buy-backs
- * first, as a plan of its own. Exit tags derive from the leg's tag, and an exit already in the
- * orderbook (an earlier attempt) is not sent again.
+ * Undoes the live open legs of a broken structure: working ones are cancelled, then every leg is
+ * exited by an opposite order of what it filled (read from the orderbook after the cancels),
+ * buy-backs first, as a plan of its own. Exit tags derive from the leg's tag, and an exit already in
+ * the orderbook (an earlier attempt) is not sent again.
  */
 async function rollback(deps: ExecutorDeps, exec: OrderExecutor, plan: OrderPlan, legs: LegResult[]): Promise<void> {
   const live = legs.filter((l) => l.role === 'open' && isLive(l));
