@@ -110,6 +110,9 @@ export interface Funds {
  */
 export type OrderState = 'working' | 'filled' | 'partially_filled' | 'rejected' | 'cancelled' | 'expired';
 
+/** An order the broker may still fill (and so one a cancel can still stop). */
+export const isOpenOrder = (o: Pick<OrderReport, 'state'>): boolean => o.state === 'working' || o.state === 'partially_filled';
+
 /** One order as the broker reports it: an orderbook row, or what a postback claims. */
 export interface OrderReport {
   orderId: string;

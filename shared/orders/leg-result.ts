@@ -1,4 +1,4 @@
-import type { OrderReport, ProductType, Side } from '../broker/broker.port';
+import { isOpenOrder, type OrderReport, type ProductType, type Side } from '../broker/broker.port';
 
 /**
  * What became of one planned order. `open` and `close` legs come from the alert (or the job) that made
@@ -43,10 +43,9 @@ export interface LegResult {
 
 /** The port's order states as leg states: anything accepted and not yet done is still working. */
 export function legStatusOf(o: Pick<OrderReport, 'state'>): LegStatus {
+  if (isOpenOrder(o)) return 'working';
   switch (o.state) {
     case 'filled': return 'filled';
-    case 'working':
-    case 'partially_filled': return 'working';
     case 'cancelled': return 'cancelled';
     default: return 'rejected';
   }

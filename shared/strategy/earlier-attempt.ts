@@ -1,4 +1,4 @@
-import type { OrderReport } from '../broker/broker.port';
+import { isOpenOrder, type OrderReport } from '../broker/broker.port';
 import { planTag } from '../orders/order-tags';
 import type { Holding } from '../store/holdings.port';
 import type { SymbolIndex } from '../symbols/instrument';
@@ -41,7 +41,7 @@ export async function sentByEarlierAttempt(deps: StrategyDeps, baseTag: string):
       found.push({
         orderTag: tag, role, symbol: o.symbol, side: o.side, productType: o.productType,
         qty: mine.reduce((x, m) => x + m.qty, 0), filledQty: mine.reduce((x, m) => x + m.filledQty, 0),
-        open: mine.some((m) => m.state === 'working' || m.state === 'partially_filled'),
+        open: mine.some(isOpenOrder),
       });
     }
   }

@@ -1,4 +1,4 @@
-import type { Broker, CancelOutcome, OrderReport } from '../broker/broker.port';
+import { isOpenOrder, type Broker, type CancelOutcome } from '../broker/broker.port';
 import type { OrderExecutor } from '../orders/execute/execute-plan';
 import { istInstant, istParts } from '../platform/ist';
 import type { Logger } from '../platform/logger';
@@ -35,8 +35,6 @@ export interface SettleOptions {
   keepResting?: boolean;
 }
 
-const open = (o: OrderReport) => o.state === 'working' || o.state === 'partially_filled';
-
 /**
  * Before a strategy acts on its book (an alert, a flatten, a square-off), the orders its earlier alerts
  * left pending are settled against the orderbook. One still resting is cancelled: the new signal
@@ -50,7 +48,7 @@ export async function settlePending(deps: SettleDeps, books: Holding[], nowMs: n
   if (due.every((d) => d.length === 0)) return { books, cancelled: [], stuck: [], stale: false };
   let book = await deps.broker.findOrders({});
   const tags = new Set(due.flat().map((p) => p.orderTag));
-  const resting = opts.keepResting ? [] : book.filter((o) => tags.has(o.orderTag ?? '') && open(o));
+  const resting = opts.keepResting ? [] : book.filter((o) => tags.has(o.orderTag ?? '') && isOpenOrder(o));
   const cancelled: string[] = [];
   for (const o of resting) {
     const c = await deps.executor.cancel(o.orderId).catch((e: unknown): CancelOutcome => ({ status: 'unknown', reason: String(e) }));
@@ -68,13 +66,13 @@ export async function settlePending(deps: SettleDeps, books: Holding[], nowMs: n
     }
     const settle: PendingFill[] = await Promise.all(mine.map(async (p) => {
       const rows = book.filter((o) => o.orderTag === p.orderTag);
-      if (rows.length) return { orderTag: p.orderTag, filled: rows.reduce((s, o) => s + o.filledQty, 0), done: !rows.some(open) };
+      if (rows.length) return { orderTag: p.orderTag, filled: rows.reduce((s, o) => s + o.filledQty, 0), done: !rows.some(isOpenOrder) };
       // Gone from the orderbook (a day later): its records, which its postbacks moved, say what it filled.
       return { orderTag: p.orderTag, filled: await filledByRecords(deps, p), done: true };
     }));
     out.push(await deps.holdings.apply(h.strategy, h.underlying, { nowMs, add: [], remove: [], settle }));
   }
-  const stuck = opts.keepResting ? [] : book.filter((o) => tags.has(o.orderTag ?? '') && open(o)).map((o) => `${o.side} ${o.qty - o.filledQty} ${o.symbol} (${o.orderId})`);
+  const stuck = opts.keepResting ? [] : book.filter((o) => tags.has(o.orderTag ?? '') && isOpenOrder(o)).map((o) => `${o.side} ${o.qty - o.filledQty} ${o.symbol} (${o.orderId})`);
   return { books: out, cancelled, stuck, stale: true };
 }
 

@@ -1,4 +1,4 @@
-import type { Broker, CancelOutcome, ModifyOutcome, OrderChange, OrderReport, PlaceOutcome } from '../../broker/broker.port';
+import { isOpenOrder, type Broker, type CancelOutcome, type ModifyOutcome, type OrderChange, type OrderReport, type PlaceOutcome } from '../../broker/broker.port';
 import { RiskRefusedError } from '../../errors';
 import type { Logger } from '../../platform/logger';
 import { slicesFor } from '../../risk/lot-sizing';
@@ -310,7 +310,7 @@ async function cancelWorking(deps: ExecutorDeps, plan: OrderPlan): Promise<strin
     return [];
   }
   const working = book.filter(
-    (o) => (o.state === 'working' || o.state === 'partially_filled') &&
+    (o) => isOpenOrder(o) &&
       !own.has(o.orderTag ?? '') && !isManagedExitTag(o.orderTag) &&
       (tickers.has(o.symbol) || (spec.tagged && /^t[vx]/.test(o.orderTag ?? ''))) &&
       (spec.productType === undefined || o.productType === spec.productType),
@@ -360,7 +360,7 @@ async function rollback(deps: ExecutorDeps, exec: OrderExecutor, plan: OrderPlan
     // Unread (or not listed): a filled leg is undone whole, a working one as the cancel left it.
     const filled = rows.length ? rows.reduce((x, o) => x + o.filledQty, 0) : l.status === 'filled' ? l.qty : 0;
     if (rows.length) l.filledQty = filled;
-    if (rows.some((o) => o.state === 'working' || o.state === 'partially_filled') || (!rows.length && l.status === 'working' && !cancelled.has(l))) stillOpen.add(l);
+    if (rows.some(isOpenOrder) || (!rows.length && l.status === 'working' && !cancelled.has(l))) stillOpen.add(l);
     if (filled > 0) {
       exitQty.set(l, filled);
       toExit.push(l);
