@@ -6,8 +6,7 @@ import type { OrderEventWebhooksDeps } from '../order-events/order-event-webhook
 import type { OrderUpdatesDeps } from '../order-updates/order-updates.handler';
 import { enforceStrategyRiskOn, type StrategyRiskDeps } from '../../shared/strategy/strategy-risk-run';
 import type { ReconcileDeps } from '../reconcile-orders/reconcile-orders.handler';
-import { istParts } from '../../shared/platform/ist';
-import { tradingWindowFor } from '../../shared/risk/trading-window';
+import { nseSessionOfDay } from './pages.wiring';
 import type { WiringContext } from './wiring-context';
 
 /** The functions that follow orders after they leave: postbacks, the reconcile, event deliveries. */
@@ -17,7 +16,7 @@ export function lifecycleFunctions(w: WiringContext, lifecycle: LifecycleDeps, s
     orderUpdates: { ...lifecycle, secrets: adapters.secrets, postbacks: { signature: fyersPostbackSignature, parse: parseFyersPostback }, followUpWindow: (work) => settledWithin(work, w.postbackFollowUpMs) },
     // Reconcile runs through NSE F&O's calendar session of each day (the widest), not narrowed by
     // TRADING_WINDOW: that stops new alerts, while the exits they armed work, fill and trail until the close.
-    reconcile: { ...lifecycle, tradingWindow: (nowMs) => tradingWindowFor('NSE', istParts(nowMs).date, undefined, w.config.risk.holidays), afterCloseMs: 20 * 60_000, ...(strategyRisk ? { strategyRisk: () => enforceStrategyRiskOn(strategyRisk) } : {}), forwardTest: paper },
+    reconcile: { ...lifecycle, tradingWindow: nseSessionOfDay(w), afterCloseMs: 20 * 60_000, ...(strategyRisk ? { strategyRisk: () => enforceStrategyRiskOn(strategyRisk) } : {}), forwardTest: paper },
     orderEventWebhooks: { subscriptions: adapters.webhookSubscriptions, resolve: systemResolveHost, logger, clock, timeoutMs: 5_000 },
   };
 }

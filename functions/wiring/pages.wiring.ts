@@ -27,13 +27,18 @@ const CONSOLE_READ_TTLS = { ...PAGE_READ_TTLS, positions: 55_000, orders: 55_000
 const CONSOLE_SESSION_MS = 20 * 60_000;
 
 /**
- * Readiness and the login page judge NSE F&O's session from the market calendar, narrowed by
- * TRADING_WINDOW; alerts themselves are judged against their own exchange's session from the master.
- * Taken for each request's day, not the day the instance was wired (an instance lives past midnight,
- * and the close moved on 3 Aug 2026).
+ * NSE F&O's session from the market calendar on the day `nowMs` falls on, optionally narrowed: taken
+ * for each request's day, not the day the instance was wired (an instance lives past midnight, and the
+ * close moved on 3 Aug 2026).
  */
-export const readinessWindow = (w: WiringContext) => (nowMs: number): TradingWindow =>
-  tradingWindowFor('NSE', istParts(nowMs).date, w.config.risk.tradingWindow, w.config.risk.holidays);
+export const nseSessionOfDay = (w: WiringContext, narrowing?: WiringContext['config']['risk']['tradingWindow']) => (nowMs: number): TradingWindow =>
+  tradingWindowFor('NSE', istParts(nowMs).date, narrowing, w.config.risk.holidays);
+
+/**
+ * Readiness and the login page judge NSE F&O's session narrowed by TRADING_WINDOW; alerts themselves
+ * are judged against their own exchange's session from the master.
+ */
+export const readinessWindow = (w: WiringContext) => nseSessionOfDay(w, w.config.risk.tradingWindow);
 
 /**
  * What a person looks at: readiness, the controls API, the console. The console's actions (exit,
