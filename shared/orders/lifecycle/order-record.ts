@@ -101,6 +101,15 @@ export const recordIdFor = (orderId: string | undefined, orderTag: string | unde
   throw new Error('an order record needs an order id or a tag');
 };
 
+/** A record kept by its tag (the order's answer was lost): it follows whichever order it took under that tag. */
+export const keptByTag = (r: Pick<OrderRecord, 'id' | 'orderTag'>): boolean => r.orderTag !== undefined && r.id === recordIdFor(undefined, r.orderTag);
+
+/** The offsets of managed exits, without the state of any legs placed for them. */
+export function exitSpecOf(x: ManagedExits): ExitSpec {
+  const { trailBest: _best, stop: _stop, target: _target, claim: _claim, done: _done, flattenedQty: _flat, flattens: _flattens, ...spec } = x;
+  return spec;
+}
+
 const FROM_BROKER: Record<OrderState, OrderRecordState> = {
   working: 'accepted',
   partially_filled: 'partially_filled',

@@ -5,7 +5,7 @@ import type { RecordMutation } from '../../store/order-records.port';
 import type { LifecycleDeps } from './lifecycle.deps';
 import { exitsClaimer, onEntryChange, onLegChange, type ClaimedExits } from './managed-exits';
 import { orderEventFor, type OrderEventV1 } from './order-event';
-import { applyReport, recordIdFor, type OrderRecord, type StateChange } from './order-record';
+import { applyReport, exitSpecOf, keptByTag, recordIdFor, type OrderRecord, type StateChange } from './order-record';
 
 /** What the order path knows when an order was accepted (or left unknown). */
 export type AcceptedOrder = SentOrder;
@@ -118,15 +118,12 @@ async function findRecordId(deps: LifecycleDeps, report: OrderReport): Promise<s
 function recordSlice(deps: LifecycleDeps, tagged: OrderRecord, row: OrderReport): Promise<string> {
   // Exits withdrawn for a close closed this slice's fills too: it gets none, or a stop would sit on a flat position.
   const x = tagged.exits?.done === 'closed' ? undefined : tagged.exits;
-  const spec = x ? { slPoints: x.slPoints, tpPoints: x.tpPoints, slPct: x.slPct, tpPct: x.tpPct, trailPoints: x.trailPoints, trailPct: x.trailPct, tickSize: x.tickSize } : undefined;
   return recordAccepted(deps, {
     status: 'placed', orderId: row.orderId, orderTag: tagged.orderTag, requestId: tagged.requestId, role: tagged.role, parentId: tagged.parentId,
     ...(tagged.strategy ? { strategy: tagged.strategy } : {}), symbol: tagged.symbol, side: tagged.side, qty: row.qty, productType: tagged.productType,
-    orderType: tagged.orderType, intent: tagged.intent, ...(spec ? { exits: withoutUndefinedFields(spec) } : {}),
+    orderType: tagged.orderType, intent: tagged.intent, ...(x ? { exits: exitSpecOf(x) } : {}),
   });
 }
-
-const withoutUndefinedFields = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 
 /**
  * Whether a postback claims more than a placed order's record starts with (accepted, nothing filled).
@@ -230,7 +227,7 @@ export async function applyBrokerReport(deps: LifecycleDeps, report: OrderReport
   const outcome = await deps.records.mutate<{ change: StateChange; event: OrderEventV1; exits?: ClaimedExits } | undefined>(id, (cur) => {
     if (!cur) return { result: undefined };
     // Another slice under this tag record's tag, seen only now (it took a slice while this was read).
-    slice = cur.orderId !== undefined && cur.orderId !== report.orderId && cur.orderTag !== undefined && id === recordIdFor(undefined, cur.orderTag);
+    slice = keptByTag(cur) && cur.orderId !== undefined && cur.orderId !== report.orderId;
     if (slice) return { result: undefined };
     const change = applyReport(cur, report, now);
     if (!change) return { result: undefined };

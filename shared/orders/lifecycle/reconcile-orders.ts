@@ -3,7 +3,7 @@ import type { LifecycleDeps } from './lifecycle.deps';
 import { settleExits } from './managed-exits';
 import { applyBrokerReport, flushOutbox } from './order-tracker';
 import { trailStops } from './trailing-stop';
-import { recordIdFor, type OrderRecord } from './order-record';
+import { keptByTag, type OrderRecord } from './order-record';
 
 export interface ReconcileReport {
   open: number;
@@ -61,7 +61,7 @@ export async function reconcileOrders(deps: LifecycleDeps, opts: { sessionEnding
         if ((await applyBrokerReport(deps, withTrades(found, fillsOf.get(found.orderId)), rec.id, { seen: rec })) === 'changed') report.changed += 1;
         // A record kept by its tag (a lost answer) follows one order; a sliced order shows more under the
         // tag, and each of those gets (or moves) a record of its own, postbacks lost or not.
-        if (rec.orderTag && rec.id === recordIdFor(undefined, rec.orderTag)) {
+        if (keptByTag(rec)) {
           for (const other of tagged.filter((o) => o.orderId !== found.orderId)) {
             if ((await applyBrokerReport(deps, withTrades(other, fillsOf.get(other.orderId)))) === 'changed') report.changed += 1;
           }
